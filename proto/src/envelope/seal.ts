@@ -1,0 +1,78 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { vigil } from '../wire.js';
+import type { NodeRSA } from 'node-rsa';
+import { additionalData, keyIdOf, rsaKey, signedPart } from './keys.js';
+
+export interface SealerOptions {
+  /** Recorder id; must match the CN of the device certificate the agent connects with. */
+  sender: string;
+  /** The device's RSA signing key (PEM). */
+  signingKeyPem: string;
+  /** The ingestor's RSA envelope public key (PEM). */
+  recipientPublicKeyPem: string;
+  /** Data keys older than this are replaced before the next message. Default one hour. */
+  maxKeyAgeMs?: number;
+  now?: () => number;
+}
+
+interface DataKey {
+  key: Buffer;
+  wrappedKey: Uint8Array;
+  signature: Uint8Array;
+  sessionStart: number;
+}
+
+/**
+ * Seals payloads for one agent. The RSA work (wrap + sign) happens once per data key; every
+ * message after that costs one AES-256-GCM pass.
+ */
+export class EnvelopeSealer {
+  readonly sender: string;
+  private readonly signer: NodeRSA;
+  private readonly recipient: NodeRSA;
+  private readonly keyId: Buffer;
+  private readonly maxKeyAgeMs: number;
+  private readonly now: () => number;
+  private current: DataKey | undefined;
+
+  constructor(options: SealerOptions) {
+    this.sender = options.sender;
+    this.signer = rsaKey(options.signingKeyPem);
+    if (!this.signer.isPrivate()) throw new Error('signingKeyPem must be a private key');
+    this.recipient = rsaKey(options.recipientPublicKeyPem);
+    this.keyId = keyIdOf(options.recipientPublicKeyPem);
+    this.maxKeyAgeMs = options.maxKeyAgeMs ?? 3_600_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Starts a new data key; call at every MQTT session start. */
+  rotate(): void {
+    const key = randomBytes(32);
+    const sessionStart = this.now();
+    const wrappedKey = this.recipient.encrypt(key);
+    const signature = this.signer.sign(signedPart(this.sender, this.keyId, wrappedKey, sessionStart));
+    this.current = { key, wrappedKey, signature, sessionStart };
+  }
+
+  seal(payload: vigil.v1.IPayload, seq: number): Uint8Array {
+    if (!this.current || this.now() - this.current.sessionStart >= this.maxKeyAgeMs) this.rotate();
+    const dataKey = this.current as DataKey;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', dataKey.key, iv);
+    cipher.setAAD(additionalData(this.sender, this.keyId, seq));
+    const plaintext = vigil.v1.Payload.encode(payload).finish();
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return vigil.v1.Envelope.encode({
+      version: 1,
+      sender: this.sender,
+      keyId: this.keyId,
+      wrappedKey: dataKey.wrappedKey,
+      sessionStart: dataKey.sessionStart,
+      signature: dataKey.signature,
+      seq,
+      iv,
+      ciphertext,
+      tag: cipher.getAuthTag(),
+    }).finish();
+  }
+}

@@ -1,0 +1,4 @@
+export { vigil } from './wire.js';
+export * from './envelope/index.js';
+export * from './topics.js';
+export { FleetPki, writeSecret, type DeviceBundle, type TlsIdentityFiles, type IdentityRole } from './pki/index.js';

@@ -1,0 +1,235 @@
+import 'reflect-metadata';
+import { generateKeyPair as generateKeyPairCb, createPrivateKey, webcrypto } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as x509 from '@peculiar/x509';
+import { isRecorderId } from '../topics.js';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+const subtle = webcrypto.subtle;
+const generateKeyPair = promisify(generateKeyPairCb);
+
+/** TLS identities use P-256: cheap to make, small, and fast to handshake for a 10,000-device fleet. */
+const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const DAY = 86_400_000;
+
+export type IdentityRole = 'recorder' | 'service';
+
+export interface TlsIdentityFiles {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+export interface DeviceBundle extends TlsIdentityFiles {
+  recorderId: string;
+  dir: string;
+  signingKey: string;
+  recipientPublicKey: string;
+}
+
+/** Writes a private key (or other secret) readable by its owner only. */
+export function writeSecret(path: string, content: string): void {
+  writeFileSync(path, content, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
+
+function pem(label: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}
+
+function randomSerial(): string {
+  // Positive, 16 bytes: RFC 5280 wants at most 20 octets and no sign surprises.
+  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
+  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  return Buffer.from(bytes).toString('hex');
+}
+
+async function newEcKeys(): Promise<CryptoKeyPair> {
+  return (await subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
+async function exportPrivate(key: CryptoKey): Promise<string> {
+  return pem('PRIVATE KEY', await subtle.exportKey('pkcs8', key));
+}
+
+/**
+ * The fleet's PKI in one directory: a CA, the broker's server certificate, service client
+ * certificates, the ingestor's envelope key pair, and per-recorder bundles. Private keys are 0600.
+ *
+ *   ca.crt ca.key                          fleet CA
+ *   broker.crt broker.key                  broker TLS server identity
+ *   services/{name}.crt .key               ingestor, dashboard client identities (OU=service)
+ *   envelope.key envelope.pub.pem          ingestor's RSA envelope key (DESIGN.md "Envelope")
+ *   signers/{recorderId}.pem               registered signing public keys, read by the ingestor
+ *   devices/{recorderId}/                  the bundle an installer copies to the recorder host
+ */
+export class FleetPki {
+  constructor(readonly dir: string) {}
+
+  get caCertPath(): string { return join(this.dir, 'ca.crt'); }
+  get envelopeKeyPath(): string { return join(this.dir, 'envelope.key'); }
+  get envelopePublicKeyPath(): string { return join(this.dir, 'envelope.pub.pem'); }
+
+  isInitialised(): boolean {
+    return existsSync(this.caCertPath) && existsSync(join(this.dir, 'ca.key')) && existsSync(this.envelopeKeyPath);
+  }
+
+  /**
+   * Creates the CA, broker certificate, service identities and envelope key. Existing material
+   * is kept, so running it twice is safe; returns what it created.
+   */
+  async init(options: { brokerHosts?: string[] } = {}): Promise<string[]> {
+    const created: string[] = [];
+    mkdirSync(join(this.dir, 'services'), { recursive: true, mode: 0o700 });
+    mkdirSync(join(this.dir, 'signers'), { recursive: true });
+    mkdirSync(join(this.dir, 'devices'), { recursive: true, mode: 0o700 });
+    if (!existsSync(this.caCertPath)) {
+      const keys = await newEcKeys();
+      const now = Date.now();
+      const cert = await x509.X509CertificateGenerator.createSelfSigned({
+        serialNumber: randomSerial(),
+        name: 'CN=Vigil Fleet CA, O=Vigil',
+        notBefore: new Date(now - DAY),
+        notAfter: new Date(now + 3650 * DAY),
+        signingAlgorithm: EC,
+        keys,
+        extensions: [
+          new x509.BasicConstraintsExtension(true, 0, true),
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+          await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+        ],
+      });
+      writeSecret(join(this.dir, 'ca.key'), await exportPrivate(keys.privateKey));
+      writeFileSync(this.caCertPath, cert.toString('pem'));
+      created.push('fleet CA');
+    }
+    if (!existsSync(join(this.dir, 'broker.crt'))) {
+      const hosts = ['localhost', '127.0.0.1', ...(options.brokerHosts ?? [])];
+      await this.issueTls('broker', 'service', join(this.dir, 'broker'), hosts);
+      created.push(`broker certificate (${[...new Set(hosts)].join(', ')})`);
+    }
+    for (const service of ['ingestor', 'dashboard']) {
+      if (!existsSync(join(this.dir, 'services', `${service}.crt`))) {
+        await this.issueTls(service, 'service', join(this.dir, 'services', service));
+        created.push(`${service} client certificate`);
+      }
+    }
+    if (!existsSync(this.envelopeKeyPath)) {
+      const { publicKey, privateKey } = await generateKeyPair('rsa', {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      });
+      writeSecret(this.envelopeKeyPath, privateKey);
+      writeFileSync(this.envelopePublicKeyPath, publicKey);
+      created.push('ingestor envelope key pair');
+    }
+    return created;
+  }
+
+  /** TLS client identity of a fleet service (ingestor, dashboard). */
+  service(name: string): TlsIdentityFiles {
+    return { cert: join(this.dir, 'services', `${name}.crt`), key: join(this.dir, 'services', `${name}.key`), ca: this.caCertPath };
+  }
+
+  broker(): TlsIdentityFiles {
+    return { cert: join(this.dir, 'broker.crt'), key: join(this.dir, 'broker.key'), ca: this.caCertPath };
+  }
+
+  device(recorderId: string): DeviceBundle {
+    const dir = join(this.dir, 'devices', recorderId);
+    return {
+      recorderId,
+      dir,
+      cert: join(dir, 'device.crt'),
+      key: join(dir, 'device.key'),
+      ca: join(dir, 'ca.crt'),
+      signingKey: join(dir, 'signing.key'),
+      recipientPublicKey: join(dir, 'recipient.pub.pem'),
+    };
+  }
+
+  hasDevice(recorderId: string): boolean {
+    return existsSync(this.device(recorderId).cert) && existsSync(this.signerPath(recorderId));
+  }
+
+  /**
+   * Issues a recorder's device certificate (CN = recorder id) and signing key, registers the
+   * signing public key for the ingestor, and writes the bundle the installer copies to the host.
+   */
+  async issueDevice(recorderId: string): Promise<DeviceBundle> {
+    if (!isRecorderId(recorderId)) {
+      throw new Error(`recorder id "${recorderId}" is not valid: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+    }
+    if (!this.isInitialised()) throw new Error(`no fleet PKI in ${this.dir}: run "vigil pki init" first`);
+    const bundle = this.device(recorderId);
+    mkdirSync(bundle.dir, { recursive: true, mode: 0o700 });
+    await this.issueTls(recorderId, 'recorder', join(bundle.dir, 'device'));
+    const { publicKey, privateKey } = await generateKeyPair('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    writeSecret(bundle.signingKey, privateKey);
+    writeFileSync(this.signerPath(recorderId), publicKey);
+    writeFileSync(bundle.ca, readFileSync(this.caCertPath));
+    writeFileSync(bundle.recipientPublicKey, readFileSync(this.envelopePublicKeyPath));
+    return bundle;
+  }
+
+  signerPath(recorderId: string): string {
+    return join(this.dir, 'signers', `${recorderId}.pem`);
+  }
+
+  /** The registered signing public key of a recorder (PEM), or undefined. */
+  signingKeyOf(recorderId: string): string | undefined {
+    if (!isRecorderId(recorderId)) return undefined;
+    try {
+      return readFileSync(this.signerPath(recorderId), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async caSigningKey(): Promise<{ key: CryptoKey; cert: x509.X509Certificate }> {
+    const der = createPrivateKey(readFileSync(join(this.dir, 'ca.key'))).export({ type: 'pkcs8', format: 'der' });
+    const key = await subtle.importKey('pkcs8', der, EC, false, ['sign']);
+    return { key, cert: new x509.X509Certificate(readFileSync(this.caCertPath, 'utf8')) };
+  }
+
+  private async issueTls(commonName: string, role: IdentityRole, basePath: string, serverHosts?: string[]): Promise<void> {
+    const ca = await this.caSigningKey();
+    const keys = await newEcKeys();
+    const now = Date.now();
+    const extensions: x509.Extension[] = [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension(serverHosts ? [x509.ExtendedKeyUsage.serverAuth] : [x509.ExtendedKeyUsage.clientAuth]),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
+    ];
+    if (serverHosts) {
+      const names = [...new Set(serverHosts)].map((host) => (isIP(host) ? { type: 'ip' as const, value: host } : { type: 'dns' as const, value: host }));
+      extensions.push(new x509.SubjectAlternativeNameExtension(names));
+    }
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: randomSerial(),
+      subject: `CN=${commonName}, OU=${role}, O=Vigil`,
+      issuer: ca.cert.subject,
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 825 * DAY),
+      signingAlgorithm: EC,
+      publicKey: keys.publicKey,
+      signingKey: ca.key,
+      extensions,
+    });
+    writeSecret(`${basePath}.key`, await exportPrivate(keys.privateKey));
+    writeFileSync(`${basePath}.crt`, cert.toString('pem'));
+  }
+}

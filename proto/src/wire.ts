@@ -1,0 +1,2 @@
+import './numbers.js';
+export { vigil } from './gen/vigil.js';
