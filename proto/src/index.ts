@@ -2,3 +2,4 @@ export { vigil } from './wire.js';
 export * from './envelope/index.js';
 export * from './topics.js';
 export { FleetPki, writeSecret, type DeviceBundle, type TlsIdentityFiles, type IdentityRole } from './pki/index.js';
+export { RateLimitedWarning } from './rate-limited-warning.js';
