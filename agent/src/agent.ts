@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { connect, type MqttClient } from 'mqtt';
+import { pino, type Logger } from 'pino';
+import { EnvelopeSealer, topics, vigil, type RecorderTopicKind } from '@vigil/proto';
+import type { AgentConfig } from './config.js';
+
+export const AGENT_VERSION = '0.1.0';
+
+interface PersistedState {
+  bdSeq: number;
+  seq: number;
+}
+
+/** The agent's counters, kept across restarts so bdSeq and seq only ever grow. */
+class AgentState {
+  private readonly path: string;
+  state: PersistedState;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.path = join(dataDir, 'agent-state.json');
+    try {
+      this.state = JSON.parse(readFileSync(this.path, 'utf8')) as PersistedState;
+    } catch {
+      this.state = { bdSeq: 0, seq: 0 };
+    }
+  }
+
+  next(field: keyof PersistedState): number {
+    this.state[field] += 1;
+    const tmp = `${this.path}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.state));
+    renameSync(tmp, this.path);
+    return this.state[field];
+  }
+}
+
+export interface AgentOptions {
+  logger?: Logger;
+  /** Reconnect backoff bounds (ms). */
+  minReconnectMs?: number;
+  maxReconnectMs?: number;
+}
+
+/**
+ * One recorder's link to the fleet. Each MQTT session gets a new bdSeq and data key; the last
+ * will (a sealed death with the same bdSeq) is registered at connect so the fleet learns at once
+ * when the process or host dies.
+ */
+export class Agent {
+  private readonly log: Logger;
+  private readonly state: AgentState;
+  private readonly sealer: EnvelopeSealer;
+  private readonly tls: { cert: Buffer; key: Buffer; ca: Buffer };
+  private client: MqttClient | undefined;
+  private bdSeq = 0;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private stopping = false;
+  private readonly minReconnectMs: number;
+  private readonly maxReconnectMs: number;
+  /** Highest seq the ingestor has stored, as it told us on ack/{recorderId}. */
+  ackedSeq = 0;
+
+  constructor(readonly config: AgentConfig, options: AgentOptions = {}) {
+    this.log = (options.logger ?? pino({ name: 'agent' })).child({ recorderId: config.recorderId });
+    this.state = new AgentState(config.dataDir);
+    this.tls = {
+      cert: readFileSync(config.tls.cert),
+      key: readFileSync(config.tls.key),
+      ca: readFileSync(config.tls.ca),
+    };
+    this.sealer = new EnvelopeSealer({
+      sender: config.recorderId,
+      signingKeyPem: readFileSync(config.envelope.signingKey, 'utf8'),
+      recipientPublicKeyPem: readFileSync(config.envelope.recipientPublicKey, 'utf8'),
+    });
+    this.minReconnectMs = options.minReconnectMs ?? 1_000;
+    this.maxReconnectMs = options.maxReconnectMs ?? 60_000;
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.openSession();
+  }
+
+  /** Graceful stop: a death marked graceful, then a clean DISCONNECT so the will is not sent. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeatTimer);
+    const client = this.client;
+    if (!client) return;
+    if (client.connected) {
+      try {
+        await this.publish(client, 'death', { death: { bdSeq: this.bdSeq, reason: vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, sentAt: Date.now() } });
+      } catch (error) {
+        this.log.warn({ err: (error as Error).message }, 'could not publish graceful death');
+      }
+    }
+    await client.endAsync();
+    this.log.info('stopped');
+  }
+
+  private openSession(): void {
+    this.bdSeq = this.state.next('bdSeq');
+    this.sealer.rotate();
+    const will = this.seal({ death: { bdSeq: this.bdSeq, reason: vigil.v1.DeathReason.DEATH_REASON_WILL, sentAt: Date.now() } });
+    const client = connect(this.config.broker.url, {
+      clientId: this.config.recorderId,
+      protocolVersion: 4,
+      clean: true,
+      keepalive: 30,
+      reconnectPeriod: 0, // each session needs a fresh bdSeq and will, so reconnects are ours
+      connectTimeout: 15_000,
+      ...this.tls,
+      will: { topic: topics.recorder(this.config.recorderId, 'death'), payload: Buffer.from(will), qos: 1, retain: false },
+    });
+    this.client = client;
+
+    client.on('connect', () => {
+      this.failures = 0;
+      this.log.info({ bdSeq: this.bdSeq, broker: this.config.broker.url }, 'connected');
+      client.subscribe(topics.ack(this.config.recorderId), { qos: 1 });
+      void this.publish(client, 'birth', { birth: this.birth() }).catch((error: Error) => this.log.warn({ err: error.message }, 'birth not sent'));
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = setInterval(() => {
+        void this.publish(client, 'hb', { heartbeat: { bdSeq: this.bdSeq, sentAt: Date.now() } }).catch(() => undefined);
+      }, this.config.heartbeatSeconds * 1000);
+    });
+    client.on('message', (topic, payload) => {
+      if (topic !== topics.ack(this.config.recorderId)) return;
+      try {
+        const ack = vigil.v1.Ack.decode(payload);
+        if (ack.seq > this.ackedSeq) this.ackedSeq = ack.seq;
+      } catch {
+        this.log.warn('ignored an ack that is not an Ack message');
+      }
+    });
+    client.on('error', (error) => {
+      this.log.warn({ err: describeConnectError(error) }, 'broker connection error');
+    });
+    client.on('close', () => {
+      clearInterval(this.heartbeatTimer);
+      if (this.stopping || this.client !== client) return;
+      client.removeAllListeners();
+      client.end(true);
+      this.scheduleReconnect();
+    });
+  }
+
+  /** Exponential backoff with full jitter, so a broker restart does not meet the whole fleet at once. */
+  private scheduleReconnect(): void {
+    this.failures++;
+    const ceiling = Math.min(this.maxReconnectMs, this.minReconnectMs * 2 ** Math.min(this.failures - 1, 16));
+    const delay = Math.round(this.minReconnectMs / 2 + Math.random() * (ceiling - this.minReconnectMs / 2));
+    this.log.info({ inMs: delay, attempt: this.failures }, 'reconnecting');
+    this.reconnectTimer = setTimeout(() => this.openSession(), delay);
+  }
+
+  private birth(): vigil.v1.IBirth {
+    const inv = this.config.inventory;
+    return {
+      bdSeq: this.bdSeq,
+      sentAt: Date.now(),
+      agentVersion: AGENT_VERSION,
+      heartbeatSeconds: this.config.heartbeatSeconds,
+      configDigest: createHash('sha256').update(JSON.stringify({ ...this.config, tls: undefined, envelope: undefined })).digest('hex').slice(0, 16),
+      inventory: {
+        recorderName: inv.recorderName || this.config.recorderId,
+        installation: inv.installation,
+        site: inv.site,
+        vmsProduct: inv.vmsProduct,
+        vmsVersion: inv.vmsVersion,
+        hostname: hostname(),
+        os: `${platform()} ${release()}`,
+        failoverPartner: inv.failoverPartner,
+        cameraCount: inv.cameraCount,
+        licensedCameras: inv.licensedCameras,
+      },
+    };
+  }
+
+  private seal(payload: vigil.v1.IPayload): Uint8Array {
+    return this.sealer.seal(payload, this.state.next('seq'));
+  }
+
+  private async publish(client: MqttClient, kind: RecorderTopicKind, payload: vigil.v1.IPayload): Promise<void> {
+    await client.publishAsync(topics.recorder(this.config.recorderId, kind), Buffer.from(this.seal(payload)), { qos: 1 });
+  }
+}
+
+/** Turns TLS failures into something an installer can act on. */
+export function describeConnectError(error: Error & { code?: string | number }): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return `${error.message}: is the broker running and the URL right?`;
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+      return `${error.message}: the broker's certificate is not signed by the CA in tls.ca`;
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `${error.message}: the broker URL's host is not in the broker certificate; reissue it with that host`;
+    case 'ECONNRESET':
+      return `${error.message}: the broker closed the TLS session; is this device certificate from the fleet CA and not revoked?`;
+    default:
+      return error.message;
+  }
+}

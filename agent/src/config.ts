@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { RECORDER_ID_PATTERN } from '@vigil/proto';
+
+const nonEmpty = z.string().min(1);
+
+export const agentConfigSchema = z.object({
+  recorderId: z.string().regex(RECORDER_ID_PATTERN, '1-64 letters, digits, ".", "_" or "-", starting with a letter or digit'),
+  broker: z.object({
+    url: z.string().regex(/^mqtts:\/\/[^/]+$/, 'an mqtts://host:port URL (TLS is required)'),
+  }),
+  /** The bundle written by `vigil pki issue`; the individual paths below default to files in it. */
+  bundleDir: nonEmpty.optional(),
+  tls: z
+    .object({ cert: nonEmpty.optional(), key: nonEmpty.optional(), ca: nonEmpty.optional() })
+    .default({}),
+  envelope: z
+    .object({ signingKey: nonEmpty.optional(), recipientPublicKey: nonEmpty.optional() })
+    .default({}),
+  heartbeatSeconds: z.number().int().min(1).max(3600).default(30),
+  /** Where the agent keeps its own state (sequence numbers). */
+  dataDir: nonEmpty.default('./vigil-agent-data'),
+  inventory: z
+    .object({
+      recorderName: z.string().default(''),
+      installation: z.object({ slc: nonEmpty, name: z.string().default('') }),
+      site: z.object({
+        id: nonEmpty,
+        name: z.string().default(''),
+        latitude: z.number().min(-90).max(90).default(0),
+        longitude: z.number().min(-180).max(180).default(0),
+      }),
+      vmsProduct: z.string().default('Milestone XProtect'),
+      vmsVersion: z.string().default(''),
+      failoverPartner: z.string().default(''),
+      cameraCount: z.number().int().min(0).default(0),
+      licensedCameras: z.number().int().min(0).default(0),
+    }),
+});
+
+export type AgentConfigInput = z.input<typeof agentConfigSchema>;
+
+/** A validated config with every key path resolved. */
+export type AgentConfig = Omit<z.output<typeof agentConfigSchema>, 'tls' | 'envelope'> & {
+  tls: { cert: string; key: string; ca: string };
+  envelope: { signingKey: string; recipientPublicKey: string };
+};
+
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly problems: string[]) {
+    super(`${source} is not a valid agent config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Environment overrides, applied over the file before validation. */
+const ENV_OVERRIDES: Array<[string, (config: Record<string, unknown>, value: string) => void]> = [
+  ['VIGIL_RECORDER_ID', (c, v) => { c.recorderId = v; }],
+  ['VIGIL_BROKER_URL', (c, v) => { c.broker = { ...(c.broker as object), url: v }; }],
+  ['VIGIL_HEARTBEAT_SECONDS', (c, v) => { c.heartbeatSeconds = Number(v); }],
+  ['VIGIL_AGENT_DATA_DIR', (c, v) => { c.dataDir = v; }],
+];
+
+/** Validates a config object; `source` names it in errors; relative paths resolve against `baseDir`. */
+export function parseAgentConfig(raw: unknown, source: string, baseDir: string, env: NodeJS.ProcessEnv = {}): AgentConfig {
+  const merged: Record<string, unknown> = raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
+  for (const [name, apply] of ENV_OVERRIDES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') apply(merged, value);
+  }
+  const result = agentConfigSchema.safeParse(merged);
+  if (!result.success) {
+    throw new ConfigError(
+      source,
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`),
+    );
+  }
+  const config = result.data;
+  const at = (path: string) => resolve(baseDir, path);
+  const bundle = config.bundleDir ? at(config.bundleDir) : undefined;
+  const pick = (explicit: string | undefined, file: string, field: string): string => {
+    if (explicit) return at(explicit);
+    if (bundle) return resolve(bundle, file);
+    throw new ConfigError(source, [`${field}: missing; set it, or set bundleDir to the folder "vigil pki issue" wrote`]);
+  };
+  return {
+    ...config,
+    dataDir: at(config.dataDir),
+    tls: {
+      cert: pick(config.tls.cert, 'device.crt', 'tls.cert'),
+      key: pick(config.tls.key, 'device.key', 'tls.key'),
+      ca: pick(config.tls.ca, 'ca.crt', 'tls.ca'),
+    },
+    envelope: {
+      signingKey: pick(config.envelope.signingKey, 'signing.key', 'envelope.signingKey'),
+      recipientPublicKey: pick(config.envelope.recipientPublicKey, 'recipient.pub.pem', 'envelope.recipientPublicKey'),
+    },
+  };
+}
+
+export function loadAgentConfig(path: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [`cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'}); pass --config with the path of your agent.yaml`]);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(path, [`not valid YAML: ${(error as Error).message.split('\n')[0]}`]);
+  }
+  return parseAgentConfig(raw, path, dirname(resolve(path)), env);
+}

@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { pino, type Logger } from 'pino';
+import {
+  EnvelopeError,
+  EnvelopeOpener,
+  RateLimitedWarning,
+  parseRecorderTopic,
+  topics,
+  vigil,
+  type OpenedEnvelope,
+  type RecorderTopicKind,
+  type TlsIdentityFiles,
+} from '@vigil/proto';
+import { FleetDb, type RecorderStateName } from './registry/fleet-db.js';
+import { FleetState, type StateChange } from './state/fleet-state.js';
+import { codeName, severityName } from './codes.js';
+
+export interface IngestorOptions {
+  brokerUrl: string;
+  tls: TlsIdentityFiles;
+  /** The envelope private keys (PEM) this ingestor opens data keys with. */
+  recipientPrivateKeyPems: string[];
+  /** A recorder's registered signing public key (PEM). */
+  signingKeyOf: (recorderId: string) => string | undefined;
+  dbPath: string;
+  logger?: Logger;
+  sweepIntervalMs?: number;
+}
+
+export type DropReason = EnvelopeError['reason'] | 'bad-topic' | 'wrong-payload-kind' | 'processing-error';
+
+export interface IngestorStats {
+  received: number;
+  processed: number;
+  dropped: Partial<Record<DropReason, number>>;
+}
+
+export interface RunningIngestor {
+  stats: IngestorStats;
+  db: FleetDb;
+  state: FleetState;
+  /** Resolves once subscribed to the fleet's topics. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+const PAYLOAD_FOR_TOPIC: Record<RecorderTopicKind, vigil.v1.Payload['body']> = {
+  birth: 'birth',
+  hb: 'heartbeat',
+  data: 'data',
+  death: 'death',
+};
+
+const STATUS: Record<RecorderStateName, vigil.v1.RecorderStatus> = {
+  online: vigil.v1.RecorderStatus.RECORDER_STATUS_ONLINE,
+  degraded: vigil.v1.RecorderStatus.RECORDER_STATUS_DEGRADED,
+  unavailable: vigil.v1.RecorderStatus.RECORDER_STATUS_UNAVAILABLE,
+  offline: vigil.v1.RecorderStatus.RECORDER_STATUS_OFFLINE,
+  stopped: vigil.v1.RecorderStatus.RECORDER_STATUS_STOPPED,
+};
+
+/**
+ * MQTT consumer: subscribe -> open envelope -> validate -> fleet state -> registry -> ack.
+ * Input it cannot use is counted by reason and dropped; nothing a sender does can crash it.
+ */
+export async function startIngestor(options: IngestorOptions): Promise<RunningIngestor> {
+  const log = options.logger ?? pino({ name: 'ingestor' });
+  const stats: IngestorStats = { received: 0, processed: 0, dropped: {} };
+  const dropWarning = new RateLimitedWarning(log, 10_000);
+  const db = new FleetDb(options.dbPath);
+  const opener = new EnvelopeOpener({ recipientPrivateKeyPems: options.recipientPrivateKeyPems, signingKeyOf: options.signingKeyOf });
+
+  let client: MqttClient | undefined;
+  const publishState = (change: StateChange) => {
+    log.info({ recorderId: change.recorderId, state: change.state, previous: change.previous }, 'recorder state changed');
+    const message = vigil.v1.RecorderState.encode({
+      recorderId: change.recorderId,
+      status: STATUS[change.state],
+      since: change.since,
+      lastSeen: change.lastSeen ?? 0,
+      activeProblems: change.activeProblems,
+    }).finish();
+    client?.publish(topics.state(change.recorderId), Buffer.from(message), { qos: 1, retain: true });
+  };
+  const state = new FleetState(db, publishState);
+
+  const drop = (reason: DropReason, topic: string, detail: string) => {
+    stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
+    dropWarning.warn(`${reason}:${topic}`, { reason, topic, detail }, 'message dropped');
+  };
+
+  const apply = (kind: RecorderTopicKind, opened: OpenedEnvelope, now: number) => {
+    const { sender: id, payload } = opened;
+    switch (payload.body) {
+      case 'birth': {
+        const birth = payload.birth!;
+        const inv = (birth.inventory ?? new vigil.v1.Inventory()) as vigil.v1.Inventory;
+        const installation = (inv.installation ?? new vigil.v1.Installation()) as vigil.v1.Installation;
+        const site = (inv.site ?? new vigil.v1.Site()) as vigil.v1.Site;
+        db.recordBirth({
+          id,
+          name: inv.recorderName || id,
+          installationSlc: installation.slc,
+          installationName: installation.name,
+          siteId: site.id,
+          siteName: site.name,
+          latitude: site.latitude,
+          longitude: site.longitude,
+          failoverPartner: inv.failoverPartner,
+          agentVersion: birth.agentVersion,
+          vmsProduct: inv.vmsProduct,
+          vmsVersion: inv.vmsVersion,
+          hostname: inv.hostname,
+          cameraCount: inv.cameraCount,
+          licensedCameras: inv.licensedCameras,
+          heartbeatSeconds: birth.heartbeatSeconds || 30,
+          bdSeq: birth.bdSeq,
+        });
+        state.birth(id, birth.bdSeq, birth.heartbeatSeconds, now);
+        break;
+      }
+      case 'heartbeat':
+        state.heartbeat(id, payload.heartbeat!.bdSeq, now);
+        break;
+      case 'death': {
+        const death = payload.death!;
+        const applied = state.death(id, death.bdSeq, death.reason === vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, now);
+        if (!applied) log.info({ recorderId: id, bdSeq: death.bdSeq }, 'ignored a death from an older session');
+        break;
+      }
+      case 'data': {
+        const batch = payload.data!;
+        for (const c of batch.conditions) {
+          const code = codeName(c.code);
+          if (c.active) {
+            db.raiseCondition({ recorderId: id, code, subject: c.subject, severity: severityName(c.severity), message: c.message, since: c.at || now });
+          } else {
+            db.clearCondition(id, code, c.subject);
+          }
+        }
+        if (batch.conditions.length > 0) state.conditionsChanged(id, db.conditionsOf(id).length, now);
+        state.activity(id, now);
+        break;
+      }
+      default:
+        throw new Error(`unhandled payload kind for ${kind}`);
+    }
+    db.touch(id, now, opened.seq);
+  };
+
+  const process = (topic: string, bytes: Buffer) => {
+    stats.received++;
+    const parsed = parseRecorderTopic(topic);
+    if (!parsed) return drop('bad-topic', topic, 'not a vigil/v1/rec/{recorderId}/{kind} topic');
+    let opened: OpenedEnvelope;
+    try {
+      opened = opener.open(parsed.recorderId, bytes);
+    } catch (error) {
+      if (error instanceof EnvelopeError) return drop(error.reason, topic, error.message);
+      return drop('malformed', topic, (error as Error).message);
+    }
+    if (opened.payload.body !== PAYLOAD_FOR_TOPIC[parsed.kind]) {
+      return drop('wrong-payload-kind', topic, `a ${opened.payload.body ?? 'empty'} payload on a ${parsed.kind} topic`);
+    }
+    const now = Date.now();
+    try {
+      db.transaction(() => apply(parsed.kind, opened, now));
+    } catch (error) {
+      return drop('processing-error', topic, (error as Error).message);
+    }
+    stats.processed++;
+    if (parsed.kind === 'data') {
+      client?.publish(topics.ack(parsed.recorderId), Buffer.from(vigil.v1.Ack.encode({ seq: opened.seq }).finish()), { qos: 1 });
+    }
+  };
+
+  const mqttOptions: IClientOptions = {
+    clientId: 'service:ingestor',
+    protocolVersion: 4,
+    clean: false, // the broker queues QoS 1 messages while we restart
+    reconnectPeriod: 1_000,
+    cert: readFileSync(options.tls.cert),
+    key: readFileSync(options.tls.key),
+    ca: readFileSync(options.tls.ca),
+  };
+  client = connect(options.brokerUrl, mqttOptions);
+  // The PUBACK goes out only after the message is applied and committed to SQLite.
+  client.handleMessage = (packet, done) => {
+    if (packet.cmd === 'publish') {
+      try {
+        process(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
+      } catch (error) {
+        log.error({ err: (error as Error).message }, 'unexpected error processing a message');
+      }
+    }
+    done();
+  };
+  client.on('error', (error) => log.warn({ err: error.message }, 'broker connection error'));
+
+  const ready = new Promise<void>((resolve) => {
+    client!.on('connect', () => {
+      log.info({ broker: options.brokerUrl }, 'ingestor connected');
+      client!.subscribe(topics.allRecorderMessages, { qos: 1 }, (error) => {
+        if (error) log.error({ err: error.message }, 'subscription refused');
+        else resolve();
+      });
+    });
+  });
+
+  const sweeper = setInterval(() => state.sweep(Date.now()), options.sweepIntervalMs ?? 1_000);
+
+  return {
+    stats,
+    db,
+    state,
+    ready,
+    async close() {
+      clearInterval(sweeper);
+      await client?.endAsync();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import type { FleetDb, RecorderStateName } from '../registry/fleet-db.js';
+
+export interface StateChange {
+  recorderId: string;
+  state: RecorderStateName;
+  previous: RecorderStateName | undefined;
+  since: number;
+  lastSeen: number | null;
+  activeProblems: number;
+}
+
+interface Runtime {
+  state: RecorderStateName;
+  since: number;
+  bdSeq: number;
+  /** When we last heard anything from it, on our clock (agents' clocks may be wrong). */
+  lastHeard: number;
+  heartbeatSeconds: number;
+  activeConditions: number;
+}
+
+/** A heartbeat counts as missed once its interval has passed plus this slack for network jitter. */
+const GRACE_MS = 2_000;
+export const MISSED_HEARTBEATS_FOR_UNAVAILABLE = 3;
+
+/**
+ * The live state of every recorder (DESIGN.md "Fleet state"):
+ * online / degraded while it talks to us, unavailable after 3 missed heartbeats, offline on its
+ * last will, stopped on a graceful death. A death whose bdSeq is older than the current session's
+ * birth is ignored, so a late will from an old connection never marks a new session offline.
+ */
+export class FleetState {
+  private readonly recorders = new Map<string, Runtime>();
+
+  constructor(private readonly db: FleetDb, private readonly onChange: (change: StateChange) => void, now = Date.now()) {
+    const conditionCounts = new Map<string, number>();
+    for (const c of db.allConditions()) conditionCounts.set(c.recorderId, (conditionCounts.get(c.recorderId) ?? 0) + 1);
+    for (const row of db.recorders()) {
+      this.recorders.set(row.id, {
+        state: row.state,
+        since: row.stateSince,
+        bdSeq: row.bdSeq,
+        // Restart heartbeat clocks: our own downtime is not the recorders' fault.
+        lastHeard: now,
+        heartbeatSeconds: row.heartbeatSeconds,
+        activeConditions: conditionCounts.get(row.id) ?? 0,
+      });
+    }
+  }
+
+  get size(): number {
+    return this.recorders.size;
+  }
+
+  stateOf(recorderId: string): RecorderStateName | undefined {
+    return this.recorders.get(recorderId)?.state;
+  }
+
+  birth(recorderId: string, bdSeq: number, heartbeatSeconds: number, now: number): void {
+    const runtime = this.runtime(recorderId, now);
+    if (bdSeq < runtime.bdSeq) return; // a stale birth from an older session arriving late
+    runtime.bdSeq = bdSeq;
+    runtime.heartbeatSeconds = heartbeatSeconds > 0 ? heartbeatSeconds : runtime.heartbeatSeconds;
+    this.db.setBdSeq(recorderId, bdSeq);
+    this.heard(recorderId, runtime, now);
+  }
+
+  heartbeat(recorderId: string, bdSeq: number, now: number): void {
+    const runtime = this.runtime(recorderId, now);
+    if (bdSeq < runtime.bdSeq) return;
+    if (bdSeq > runtime.bdSeq) {
+      // We missed the birth (e.g. it predates us); adopt the session we can see.
+      runtime.bdSeq = bdSeq;
+      this.db.setBdSeq(recorderId, bdSeq);
+    }
+    this.heard(recorderId, runtime, now);
+  }
+
+  /** Any other message (data) proves the recorder is alive too. */
+  activity(recorderId: string, now: number): void {
+    const runtime = this.runtime(recorderId, now);
+    if (runtime.state === 'offline' || runtime.state === 'stopped') return; // a birth must reopen it
+    this.heard(recorderId, runtime, now);
+  }
+
+  death(recorderId: string, bdSeq: number, graceful: boolean, now: number): boolean {
+    const runtime = this.runtime(recorderId, now);
+    if (bdSeq < runtime.bdSeq) return false;
+    this.transition(recorderId, runtime, graceful ? 'stopped' : 'offline', now);
+    return true;
+  }
+
+  conditionsChanged(recorderId: string, activeConditions: number, now: number): void {
+    const runtime = this.runtime(recorderId, now);
+    runtime.activeConditions = activeConditions;
+    if (runtime.state === 'online' || runtime.state === 'degraded') {
+      this.transition(recorderId, runtime, activeConditions > 0 ? 'degraded' : 'online', now);
+    }
+  }
+
+  /** Marks recorders unavailable whose heartbeats stopped; call about once a second. */
+  sweep(now: number): void {
+    for (const [id, runtime] of this.recorders) {
+      if (runtime.state !== 'online' && runtime.state !== 'degraded') continue;
+      const deadline = runtime.lastHeard + MISSED_HEARTBEATS_FOR_UNAVAILABLE * runtime.heartbeatSeconds * 1000 + GRACE_MS;
+      if (now > deadline) this.transition(id, runtime, 'unavailable', now);
+    }
+  }
+
+  private heard(recorderId: string, runtime: Runtime, now: number): void {
+    runtime.lastHeard = now;
+    this.transition(recorderId, runtime, runtime.activeConditions > 0 ? 'degraded' : 'online', now);
+  }
+
+  private runtime(recorderId: string, now: number): Runtime {
+    let runtime = this.recorders.get(recorderId);
+    if (!runtime) {
+      this.db.ensureRecorder(recorderId, now);
+      runtime = { state: 'offline', since: now, bdSeq: 0, lastHeard: now, heartbeatSeconds: 30, activeConditions: 0 };
+      this.recorders.set(recorderId, runtime);
+    }
+    return runtime;
+  }
+
+  private transition(recorderId: string, runtime: Runtime, state: RecorderStateName, now: number): void {
+    if (runtime.state === state) return;
+    const previous = runtime.state;
+    runtime.state = state;
+    runtime.since = now;
+    this.db.setState(recorderId, state, now);
+    this.onChange({ recorderId, state, previous, since: now, lastSeen: runtime.lastHeard, activeProblems: runtime.activeConditions });
+  }
+}
