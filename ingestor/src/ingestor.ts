@@ -94,7 +94,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     const { sender: id, payload } = opened;
     switch (payload.body) {
       case 'birth': {
-        const birth = payload.birth!;
+        const birth = payload.birth as vigil.v1.Birth;
         const inv = (birth.inventory ?? new vigil.v1.Inventory()) as vigil.v1.Inventory;
         const installation = (inv.installation ?? new vigil.v1.Installation()) as vigil.v1.Installation;
         const site = (inv.site ?? new vigil.v1.Site()) as vigil.v1.Site;
@@ -121,17 +121,17 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         break;
       }
       case 'heartbeat':
-        state.heartbeat(id, payload.heartbeat!.bdSeq, now);
+        state.heartbeat(id, (payload.heartbeat as vigil.v1.Heartbeat).bdSeq, now);
         break;
       case 'death': {
-        const death = payload.death!;
+        const death = payload.death as vigil.v1.Death;
         const applied = state.death(id, death.bdSeq, death.reason === vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, now);
         if (!applied) log.info({ recorderId: id, bdSeq: death.bdSeq }, 'ignored a death from an older session');
         break;
       }
       case 'data': {
-        const batch = payload.data!;
-        for (const c of batch.conditions) {
+        const batch = payload.data as vigil.v1.DataBatch;
+        for (const c of batch.conditions as vigil.v1.Condition[]) {
           const code = codeName(c.code);
           if (c.active) {
             db.raiseCondition({ recorderId: id, code, subject: c.subject, severity: severityName(c.severity), message: c.message, since: c.at || now });
