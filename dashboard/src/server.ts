@@ -28,7 +28,7 @@ const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
 
 export async function buildDashboard(options: DashboardOptions): Promise<Dashboard> {
   const store = new DashboardStore(options.dashboardDbPath, options.fleetDbPath);
-  const app = Fastify({ loggerInstance: options.logger ?? pino({ name: 'dashboard' }), disableRequestLogging: true, bodyLimit: 64 * 1024 });
+  const app = Fastify({ loggerInstance: options.logger ?? pino({ name: 'dashboard' }), bodyLimit: 64 * 1024 });
   await app.register(fastifyCookie);
   await app.register(authPlugin, { store, secureCookies: options.secureCookies ?? false });
   await app.register(recordersPlugin, { store });

@@ -126,6 +126,11 @@ export class DashboardStore {
     return this.q.userByName.get(username) !== undefined;
   }
 
+  userByName(username: string): User | undefined {
+    const row = this.q.userByName.get(username) as User | undefined;
+    return row ? { id: row.id, username: row.username, role: row.role } : undefined;
+  }
+
   /**
    * Makes sure an admin exists. With a password given, it is (re)set to that; otherwise a new
    * admin gets a generated password, returned so the caller can print it once.

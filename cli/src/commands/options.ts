@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+
+export interface FleetFlags {
+  dataDir?: string;
+  httpPort?: string;
+  mqttPort?: string;
+  host?: string;
+}
+
+/** The flags every fleet-side command shares; each has an environment variable too. */
+export function fleetOptions(command: Command, which: Array<keyof FleetFlags> = ['dataDir', 'httpPort', 'mqttPort', 'host']): Command {
+  if (which.includes('dataDir')) command.option('--data-dir <dir>', 'data directory (env VIGIL_DATA_DIR, default ./data)');
+  if (which.includes('httpPort')) command.option('--http-port <port>', 'dashboard HTTP port (env VIGIL_HTTP_PORT, default 8080)');
+  if (which.includes('mqttPort')) command.option('--mqtt-port <port>', 'broker MQTT/TLS port (env VIGIL_MQTT_PORT, default 8883)');
+  if (which.includes('host')) command.option('--host <address>', 'address to listen on (env VIGIL_HOST, default 127.0.0.1)');
+  return command;
+}

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import type { Agent } from '@vigil/agent';
+import { ensureDemoUsers, startDemoAgents } from '../demo/demo-fleet.js';
+import { demoRecorders } from '../demo/plan.js';
+import { startFleet } from '../fleet.js';
+import { fleetPaths, logLevel, resolveSettings } from '../settings.js';
+import { onShutdown } from '../shutdown.js';
+import { fleetOptions, type FleetFlags } from './options.js';
+
+export function registerUp(program: Command): void {
+  fleetOptions(
+    program
+      .command('up')
+      .description('run broker, ingestor and dashboard on this machine (the embedded default)')
+      .option('--demo', 'also run a demo fleet of simulated recorders (real agents) with demo logins'),
+  ).action(async (flags: FleetFlags & { demo?: boolean }) => {
+    const settings = resolveSettings(flags);
+    const logger = pino({ name: 'vigil', level: logLevel('warn') });
+    const started = Date.now();
+    const fleet = await startFleet(settings, logger);
+    let agents: Agent[] = [];
+    const lines = [
+      '',
+      'Vigil is running.',
+      `  Dashboard:  ${fleet.dashboardUrl}`,
+      `  Broker:     mqtts://${settings.host}:${fleet.broker.port} (client certificates from ${fleetPaths(settings.dataDir).pki})`,
+      `  Data:       ${settings.dataDir}`,
+      '',
+    ];
+    if (fleet.generatedAdminPassword) {
+      lines.push(`  Log in as admin / ${fleet.generatedAdminPassword}`, '  (generated now and shown only this once; set VIGIL_ADMIN_PASSWORD to choose or reset it)');
+    } else {
+      lines.push(process.env.VIGIL_ADMIN_PASSWORD ? '  Log in as admin with VIGIL_ADMIN_PASSWORD.' : '  Log in as admin with the password printed at first start (set VIGIL_ADMIN_PASSWORD to reset it).');
+    }
+    if (flags.demo) {
+      const logins = await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo);
+      agents = await startDemoAgents(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger);
+      lines.push(
+        `  Demo fleet: ${demoRecorders().length} recorders of 2 resellers. Demo logins:`,
+        ...Object.entries(logins).map(([user, password]) => `    ${user.padEnd(10)} ${password}   (${user === 'noc' ? 'NOC: sees every installation' : 'reseller: sees only its own customers'})`),
+      );
+    }
+    lines.push('', `  Started in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.`, '');
+    console.log(lines.join('\n'));
+    onShutdown(async () => {
+      console.log('vigil: stopping…');
+      await Promise.all(agents.map((agent) => agent.stop()));
+      await fleet.close();
+      console.log('vigil: stopped');
+    });
+  });
+}
