@@ -75,6 +75,9 @@ function render({ recorders, counts }) {
     return tr;
   }));
   $('empty').hidden = shown.length > 0;
+  $('empty').textContent = recorders.length === 0
+    ? 'No recorders yet: they appear here when their agents first connect.'
+    : `All ${recorders.length} recorders are healthy. Tick "Show all" to list them.`;
 }
 
 let refreshing;
