@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,9 +55,9 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await page.check('#show-all');
     await expect.poll(() => page.locator('#recorders tr').count(), { timeout: 15_000 }).toBe(6);
     await expect.poll(() => page.locator('#recorders .state-online').count(), { timeout: 15_000 }).toBe(6);
-    const ids = await page.locator('#recorders tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.recorderId));
+    const ids = await page.locator('#recorders tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-recorder-id')));
     expect(ids.every((id) => /^(hl|cm)-/.test(id ?? ''))).toBe(true);
-    await page.waitForFunction(() => document.getElementById('live')?.textContent === 'live');
+    await expect.poll(() => page.locator('#live').textContent(), { timeout: 5_000 }).toBe('live');
 
     // a recorder of this reseller shuts down: the page must show it within 2 s, without reload
     const agent = agents.find((a) => a.config.recorderId === 'cm-lun-01')!;
