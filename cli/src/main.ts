@@ -30,5 +30,8 @@ try {
     console.error(`vigil: ${(error as Error).message}: another program uses that port; pick another with --http-port/--mqtt-port or VIGIL_HTTP_PORT/VIGIL_MQTT_PORT`);
     process.exit(2);
   }
-  throw error;
+  // Anything else: one readable line; the stack only when asked for.
+  console.error(`vigil: ${(error as Error).message}`);
+  if (process.env.VIGIL_LOG_LEVEL === 'debug' || process.env.VIGIL_LOG_LEVEL === 'trace') console.error((error as Error).stack);
+  process.exit(1);
 }

@@ -33,6 +33,16 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
+  const logIn = async (username: string) => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(fleet.dashboardUrl);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', logins[username]!);
+    await page.click('button[type=submit]');
+    await page.locator('#fleet').waitFor();
+    return page;
+  };
+
   afterAll(async () => {
     await browser?.close();
     await Promise.all((agents ?? []).map((a) => a.stop()));
@@ -41,12 +51,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
   });
 
   it("shows a reseller only its own recorders, and a state change live without reload", async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(fleet.dashboardUrl);
-    await page.fill('input[name=username]', 'northwind');
-    await page.fill('input[name=password]', logins.northwind!);
-    await page.click('button[type=submit]');
-    await page.locator('#fleet').waitFor();
+    const page = await logIn('northwind');
     expect(await page.locator('#login').isVisible()).toBe(false);
     // problems first: a healthy fleet lists nothing until "show all" is ticked
     await expect.poll(() => page.locator('#counts [data-state=online]').textContent(), { timeout: 15_000 }).toBe('online: 6');
@@ -73,11 +78,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
   });
 
   it('shows NOC every installation', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(fleet.dashboardUrl);
-    await page.fill('input[name=username]', 'noc');
-    await page.fill('input[name=password]', logins.noc!);
-    await page.click('button[type=submit]');
+    const page = await logIn('noc');
     await page.check('#show-all');
     await expect.poll(() => page.locator('#recorders tr').count(), { timeout: 15_000 }).toBe(14);
     await page.screenshot({ path: join(ARTIFACTS, 'fleet-noc.png'), fullPage: true });

@@ -39,25 +39,11 @@ export interface ConditionRow {
   since: number;
 }
 
-export interface BirthFacts {
-  id: string;
-  name: string;
-  installationSlc: string;
-  installationName: string;
-  siteId: string;
-  siteName: string;
+/** What a birth tells us about a recorder: its registry row minus what we derive ourselves. */
+export type BirthFacts = Omit<RecorderRow, 'state' | 'stateSince' | 'lastSeen' | 'lastSeq' | 'latitude' | 'longitude'> & {
   latitude: number;
   longitude: number;
-  failoverPartner: string;
-  agentVersion: string;
-  vmsProduct: string;
-  vmsVersion: string;
-  hostname: string;
-  cameraCount: number;
-  licensedCameras: number;
-  heartbeatSeconds: number;
-  bdSeq: number;
-}
+};
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS recorders (
