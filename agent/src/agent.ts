@@ -1,45 +1,21 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import { pino, type Logger } from 'pino';
 import { EnvelopeSealer, topics, vigil, type RecorderTopicKind } from '@vigil/proto';
+import type { Collector, CollectorSink, InventoryFacts } from './collectors/types.js';
 import type { AgentConfig } from './config.js';
+import { Shipper } from './spool/shipper.js';
+import { Spool } from './spool/spool.js';
 
 export const AGENT_VERSION = '0.1.0';
 
-interface PersistedState {
-  bdSeq: number;
-  seq: number;
-}
-
-/** The agent's counters, kept across restarts so bdSeq and seq only ever grow. */
-class AgentState {
-  private readonly path: string;
-  state: PersistedState;
-
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.path = join(dataDir, 'agent-state.json');
-    try {
-      this.state = JSON.parse(readFileSync(this.path, 'utf8')) as PersistedState;
-    } catch {
-      this.state = { bdSeq: 0, seq: 0 };
-    }
-  }
-
-  next(field: keyof PersistedState): number {
-    this.state[field] += 1;
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.state));
-    renameSync(tmp, this.path);
-    return this.state[field];
-  }
-}
-
 export interface AgentOptions {
   logger?: Logger;
+  /** What to watch; build them from the config with buildCollectors(). */
+  collectors?: Collector[];
   /** Reconnect backoff bounds (ms). */
   minReconnectMs?: number;
   maxReconnectMs?: number;
@@ -52,7 +28,9 @@ export interface AgentOptions {
  */
 export class Agent {
   private readonly log: Logger;
-  private readonly state: AgentState;
+  readonly spool: Spool;
+  readonly shipper: Shipper;
+  private readonly collectors: Collector[];
   private readonly sealer: EnvelopeSealer;
   private readonly tls: { cert: Buffer; key: Buffer; ca: Buffer };
   private client: MqttClient | undefined;
@@ -63,12 +41,20 @@ export class Agent {
   private stopping = false;
   private readonly minReconnectMs: number;
   private readonly maxReconnectMs: number;
-  /** Highest seq the ingestor has stored, as it told us on ack/{recorderId}. */
-  ackedSeq = 0;
-
   constructor(readonly config: AgentConfig, options: AgentOptions = {}) {
     this.log = (options.logger ?? pino({ name: 'agent' })).child({ recorderId: config.recorderId });
-    this.state = new AgentState(config.dataDir);
+    this.spool = new Spool(join(config.dataDir, 'spool.db'), {
+      maxBytes: config.spool.maxMegabytes * 1024 * 1024,
+      foldWindowMs: config.spool.foldWindowSeconds * 1000,
+    });
+    this.shipper = new Shipper(this.spool, {
+      window: config.spool.window,
+      batchMaxEntries: config.spool.batchMaxEntries,
+      backfillBatchesPerSecond: config.spool.backfillBatchesPerSecond,
+      ackTimeoutMs: config.spool.ackTimeoutSeconds * 1000,
+      logger: this.log,
+    });
+    this.collectors = options.collectors ?? [];
     this.tls = {
       cert: readFileSync(config.tls.cert),
       key: readFileSync(config.tls.key),
@@ -87,8 +73,23 @@ export class Agent {
     return this.client?.connected ?? false;
   }
 
-  start(): void {
+  /** Everything a collector observes is committed to the spool before anything is sent. */
+  readonly sink: CollectorSink = {
+    emit: (observation) => {
+      this.spool.add(observation, !this.connected);
+      this.shipper.wake();
+    },
+  };
+
+  async start(): Promise<void> {
     this.stopping = false;
+    for (const collector of this.collectors) {
+      try {
+        await collector.start(this.sink);
+      } catch (error) {
+        this.log.error({ collector: collector.name, err: (error as Error).message }, 'collector failed to start; the others go on');
+      }
+    }
     this.openSession();
   }
 
@@ -97,8 +98,13 @@ export class Agent {
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.heartbeatTimer);
+    await Promise.all(this.collectors.map((c) => c.stop().catch(() => undefined)));
+    this.shipper.offline();
     const client = this.client;
-    if (!client) return;
+    if (!client) {
+      this.spool.close();
+      return;
+    }
     if (client.connected) {
       try {
         await this.publish(client, 'death', { death: { bdSeq: this.bdSeq, reason: vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, sentAt: Date.now() } });
@@ -107,11 +113,12 @@ export class Agent {
       }
     }
     await client.endAsync();
+    this.spool.close();
     this.log.info('stopped');
   }
 
   private openSession(): void {
-    this.bdSeq = this.state.next('bdSeq');
+    this.bdSeq = this.spool.nextBdSeq();
     this.sealer.rotate();
     const will = this.seal({ death: { bdSeq: this.bdSeq, reason: vigil.v1.DeathReason.DEATH_REASON_WILL, sentAt: Date.now() } });
     const client = connect(this.config.broker.url, {
@@ -131,6 +138,10 @@ export class Agent {
       this.log.info({ bdSeq: this.bdSeq, broker: this.config.broker.url }, 'connected');
       client.subscribe(topics.ack(this.config.recorderId), { qos: 1 });
       void this.publish(client, 'birth', { birth: this.birth() }).catch((error: Error) => this.log.warn({ err: error.message }, 'birth not sent'));
+      // MQTT keeps one connection's QoS 1 messages in order, so the birth lands before any batch.
+      this.shipper.online(async (seq, batch) => {
+        await client.publishAsync(topics.recorder(this.config.recorderId, 'data'), Buffer.from(this.sealer.seal({ data: batch }, seq)), { qos: 1 });
+      });
       clearInterval(this.heartbeatTimer);
       this.heartbeatTimer = setInterval(() => {
         void this.publish(client, 'hb', { heartbeat: { bdSeq: this.bdSeq, sentAt: Date.now() } }).catch(() => undefined);
@@ -140,7 +151,7 @@ export class Agent {
       if (topic !== topics.ack(this.config.recorderId)) return;
       try {
         const ack = vigil.v1.Ack.decode(payload);
-        if (ack.seq > this.ackedSeq) this.ackedSeq = ack.seq;
+        if (ack.spoolEpoch === this.spool.epoch) this.shipper.acknowledged(ack.seq);
       } catch {
         this.log.warn('ignored an ack that is not an Ack message');
       }
@@ -150,6 +161,7 @@ export class Agent {
     });
     client.on('close', () => {
       clearInterval(this.heartbeatTimer);
+      this.shipper.offline();
       if (this.stopping || this.client !== client) return;
       client.removeAllListeners();
       client.end(true);
@@ -166,8 +178,15 @@ export class Agent {
     this.reconnectTimer = setTimeout(() => this.openSession(), delay);
   }
 
+  private inventoryFacts(): InventoryFacts {
+    const facts: InventoryFacts = {};
+    for (const collector of this.collectors) Object.assign(facts, collector.inventory?.() ?? {});
+    return facts;
+  }
+
   private birth(): vigil.v1.IBirth {
     const inv = this.config.inventory;
+    const seen = this.inventoryFacts();
     return {
       bdSeq: this.bdSeq,
       sentAt: Date.now(),
@@ -183,14 +202,19 @@ export class Agent {
         hostname: hostname(),
         os: `${platform()} ${release()}`,
         failoverPartner: inv.failoverPartner,
-        cameraCount: inv.cameraCount,
-        licensedCameras: inv.licensedCameras,
+        services: seen.services ?? [],
+        drives: seen.drives ?? [],
+        cameraCount: seen.cameraCount ?? inv.cameraCount,
+        licensedCameras: seen.licensedCameras ?? inv.licensedCameras,
       },
+      spoolEpoch: this.spool.epoch,
+      ackedThrough: this.spool.ackedThrough,
     };
   }
 
+  /** Only data batches carry a seq (the spool's); births, heartbeats and deaths are idempotent. */
   private seal(payload: vigil.v1.IPayload): Uint8Array {
-    return this.sealer.seal(payload, this.state.next('seq'));
+    return this.sealer.seal(payload, 0);
   }
 
   private async publish(client: MqttClient, kind: RecorderTopicKind, payload: vigil.v1.IPayload): Promise<void> {

@@ -20,8 +20,18 @@ export const agentConfigSchema = z.object({
     .object({ signingKey: nonEmpty.optional(), recipientPublicKey: nonEmpty.optional() })
     .default({}),
   heartbeatSeconds: z.number().int().min(1).max(3600).default(30),
-  /** Where the agent keeps its own state (sequence numbers). */
+  /** Where the agent keeps its spool (observations not yet acknowledged, log offsets, sequence numbers). */
   dataDir: nonEmpty.default('./vigil-agent-data'),
+  spool: z
+    .object({
+      maxMegabytes: z.number().min(1).max(10_240).default(64),
+      foldWindowSeconds: z.number().int().min(0).max(3600).default(60),
+      window: z.number().int().min(1).max(128).default(8),
+      batchMaxEntries: z.number().int().min(1).max(5000).default(500),
+      backfillBatchesPerSecond: z.number().min(0.1).max(10_000).default(20),
+      ackTimeoutSeconds: z.number().min(1).max(3600).default(30),
+    })
+    .default({ maxMegabytes: 64, foldWindowSeconds: 60, window: 8, batchMaxEntries: 500, backfillBatchesPerSecond: 20, ackTimeoutSeconds: 30 }),
   inventory: z
     .object({
       recorderName: z.string().default(''),

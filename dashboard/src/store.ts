@@ -15,12 +15,20 @@ export interface User {
 }
 
 export interface Problem {
+  /** condition: raised and not yet cleared; event: happened recently; state: the recorder's own state. */
+  kind: 'condition' | 'event' | 'state';
   code: string;
   subject: string;
   severity: string;
   message: string;
   since: number;
+  /** Events: how many times, and the last time, within the recent window. */
+  count?: number;
+  lastSeen?: number;
 }
+
+/** How long an event stays in a recorder's problem list. */
+export const RECENT_EVENT_MS = 24 * 3_600_000;
 
 export interface RecorderView {
   id: string;
@@ -63,10 +71,10 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 /** Problems a recorder has because of its state rather than a reported condition. */
 function stateProblem(row: RecorderRow): Problem | undefined {
   if (row.state === 'unavailable') {
-    return { code: 'recorder-unavailable', subject: row.id, severity: 'error', message: 'missed 3 heartbeats: the recorder or its network is down', since: row.stateSince };
+    return { kind: 'state', code: 'recorder-unavailable', subject: row.id, severity: 'error', message: 'missed 3 heartbeats: the recorder or its network is down', since: row.stateSince };
   }
   if (row.state === 'offline') {
-    return { code: 'recorder-unavailable', subject: row.id, severity: 'critical', message: 'connection lost (last will): the agent process or host went away', since: row.stateSince };
+    return { kind: 'state', code: 'recorder-unavailable', subject: row.id, severity: 'critical', message: 'connection lost (last will): the agent process or host went away', since: row.stateSince };
   }
   return undefined;
 }
@@ -107,9 +115,11 @@ export class DashboardStore {
       register: db.prepare('INSERT INTO installations (slc, reseller_id, registered_at) VALUES (?, ?, ?)'),
       recorders: db.prepare(`SELECT ${recorderColumns} FROM fleet.recorders r WHERE ${visible} ORDER BY r.installation_name, r.site_name, r.name`),
       recorder: db.prepare(`SELECT ${recorderColumns} FROM fleet.recorders r WHERE r.id = @id AND ${visible}`),
-      conditions: db.prepare(`SELECT c.recorder_id AS recorderId, c.code, c.subject, c.severity, c.message, c.since
-        FROM fleet.conditions c JOIN fleet.recorders r ON r.id = c.recorder_id WHERE ${visible} ORDER BY c.since`),
-      conditionsOf: db.prepare('SELECT code, subject, severity, message, since FROM fleet.conditions WHERE recorder_id = ? ORDER BY since'),
+      conditions: db.prepare(`SELECT c.recorder_id AS recorderId, 'condition' AS kind, c.code, c.subject, c.severity, c.message, c.since
+        FROM fleet.conditions c JOIN fleet.recorders r ON r.id = c.recorder_id WHERE c.active = 1 AND ${visible} ORDER BY c.since`),
+      events: db.prepare(`SELECT e.recorder_id AS recorderId, 'event' AS kind, e.code, e.subject, e.severity, e.message, e.first_seen AS since,
+        e.count, e.last_seen AS lastSeen
+        FROM fleet.events e JOIN fleet.recorders r ON r.id = e.recorder_id WHERE e.last_seen >= @recentSince AND ${visible} ORDER BY e.last_seen DESC`),
     };
   }
 
@@ -174,19 +184,29 @@ export class DashboardStore {
 
   recordersFor(user: User): RecorderView[] {
     const scope = this.scope(user);
-    const problems = new Map<string, Problem[]>();
-    for (const c of this.q.conditions.all(scope) as Array<Problem & { recorderId: string }>) {
-      const { recorderId, ...problem } = c;
-      let list = problems.get(recorderId);
-      if (!list) problems.set(recorderId, (list = []));
-      list.push(problem);
-    }
+    const problems = this.problems(scope);
     return (this.q.recorders.all(scope) as RecorderRow[]).map((row) => this.view(row, problems.get(row.id) ?? []));
   }
 
   recorderFor(user: User, id: string): RecorderView | undefined {
     const row = this.q.recorder.get({ ...this.scope(user), id }) as RecorderRow | undefined;
-    return row ? this.view(row, this.q.conditionsOf.all(id) as Problem[]) : undefined;
+    return row ? this.view(row, this.problems(this.scope(user), id).get(id) ?? []) : undefined;
+  }
+
+  /** Active conditions and recent events, per recorder, within the caller's scope. */
+  private problems(scope: { all: number; userId: number }, onlyRecorder?: string): Map<string, Problem[]> {
+    const byRecorder = new Map<string, Problem[]>();
+    const rows = [
+      ...(this.q.conditions.all(scope) as Array<Problem & { recorderId: string }>),
+      ...(this.q.events.all({ ...scope, recentSince: Date.now() - RECENT_EVENT_MS }) as Array<Problem & { recorderId: string }>),
+    ];
+    for (const { recorderId, ...problem } of rows) {
+      if (onlyRecorder !== undefined && recorderId !== onlyRecorder) continue;
+      let list = byRecorder.get(recorderId);
+      if (!list) byRecorder.set(recorderId, (list = []));
+      list.push(problem);
+    }
+    return byRecorder;
   }
 
   canSee(user: User, recorderId: string): boolean {

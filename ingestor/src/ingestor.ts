@@ -15,6 +15,7 @@ import {
 import { FleetDb, type RecorderStateName } from './registry/fleet-db.js';
 import { FleetState, type StateChange } from './state/fleet-state.js';
 import { codeName, severityName } from './codes.js';
+import { AckTracker } from './pipeline/acks.js';
 
 export interface IngestorOptions {
   brokerUrl: string;
@@ -33,6 +34,8 @@ export type DropReason = EnvelopeError['reason'] | 'bad-topic' | 'wrong-payload-
 export interface IngestorStats {
   received: number;
   processed: number;
+  /** Data batches received again after a re-send, recognised by seq and not applied twice. */
+  duplicates: number;
   dropped: Partial<Record<DropReason, number>>;
 }
 
@@ -66,7 +69,7 @@ const STATUS: Record<RecorderStateName, vigil.v1.RecorderStatus> = {
  */
 export async function startIngestor(options: IngestorOptions): Promise<RunningIngestor> {
   const log = options.logger ?? pino({ name: 'ingestor' });
-  const stats: IngestorStats = { received: 0, processed: 0, dropped: {} };
+  const stats: IngestorStats = { received: 0, processed: 0, duplicates: 0, dropped: {} };
   const dropWarning = new RateLimitedWarning(log, 10_000);
   const db = new FleetDb(options.dbPath);
   const opener = new EnvelopeOpener({ recipientPrivateKeyPems: options.recipientPrivateKeyPems, signingKeyOf: options.signingKeyOf });
@@ -84,6 +87,10 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     client?.publish(topics.state(change.recorderId), Buffer.from(message), { qos: 1, retain: true });
   };
   const state = new FleetState(db, publishState);
+  const acks = new AckTracker(db);
+  /** Acks to publish once the transaction that stored their batches has committed. */
+  const acksToSend = new Map<string, { epoch: string; seq: number }>();
+  const droppedSeen = new Map<string, number>();
 
   const drop = (reason: DropReason, topic: string, detail: string) => {
     stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
@@ -118,6 +125,10 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
           bdSeq: birth.bdSeq,
         });
         state.birth(id, birth.bdSeq, birth.heartbeatSeconds, now);
+        if (birth.spoolEpoch) {
+          // Tell the agent at once what we hold, in case an earlier ack was lost with its connection.
+          acksToSend.set(id, { epoch: birth.spoolEpoch, seq: acks.birth(id, birth.spoolEpoch, birth.ackedThrough) });
+        }
         break;
       }
       case 'heartbeat':
@@ -131,15 +142,14 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       }
       case 'data': {
         const batch = payload.data as vigil.v1.DataBatch;
-        for (const c of batch.conditions as vigil.v1.Condition[]) {
-          const code = codeName(c.code);
-          if (c.active) {
-            db.raiseCondition({ recorderId: id, code, subject: c.subject, severity: severityName(c.severity), message: c.message, since: c.at || now });
-          } else {
-            db.clearCondition(id, code, c.subject);
-          }
+        const epoch = batch.spoolEpoch;
+        if (acks.isDuplicate(id, epoch, opened.seq)) {
+          stats.duplicates++;
+        } else {
+          applyBatch(id, batch, now);
+          acks.stored(id, epoch, opened.seq);
         }
-        if (batch.conditions.length > 0) state.conditionsChanged(id, db.conditionsOf(id).length, now);
+        acksToSend.set(id, acks.acked(id));
         state.activity(id, now);
         break;
       }
@@ -147,6 +157,46 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         throw new Error(`unhandled payload kind for ${kind}`);
     }
     db.touch(id, now, opened.seq);
+  };
+
+  const applyBatch = (id: string, batch: vigil.v1.DataBatch, now: number) => {
+    let conditionsChanged = false;
+    for (const c of batch.conditions as vigil.v1.Condition[]) {
+      conditionsChanged = db.applyCondition({
+        recorderId: id,
+        code: codeName(c.code),
+        subject: c.subject,
+        active: c.active,
+        at: c.at || now,
+        severity: severityName(c.severity),
+        message: c.message,
+      }) || conditionsChanged;
+    }
+    if (conditionsChanged) state.conditionsChanged(id, db.conditionsOf(id).length, now);
+    for (const e of batch.events as vigil.v1.Event[]) {
+      db.recordEvent({
+        recorderId: id,
+        code: codeName(e.code),
+        subject: e.subject,
+        severity: severityName(e.severity),
+        message: e.message,
+        firstSeen: e.firstSeen || now,
+        lastSeen: e.lastSeen || e.firstSeen || now,
+        count: Math.max(1, e.count),
+      });
+    }
+    const dropped = batch.droppedReadings + batch.droppedEvents;
+    if (dropped > (droppedSeen.get(id) ?? 0)) {
+      droppedSeen.set(id, dropped);
+      dropWarning.warn(`spool-full:${id}`, { recorderId: id, droppedReadings: batch.droppedReadings, droppedEvents: batch.droppedEvents }, "the agent's spool filled up and discarded old observations");
+    }
+  };
+
+  const sendAcks = () => {
+    for (const [recorderId, ack] of acksToSend) {
+      client?.publish(topics.ack(recorderId), Buffer.from(vigil.v1.Ack.encode({ seq: ack.seq, spoolEpoch: ack.epoch }).finish()), { qos: 1 });
+    }
+    acksToSend.clear();
   };
 
   const process = (topic: string, bytes: Buffer) => {
@@ -167,12 +217,11 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     try {
       db.transaction(() => apply(parsed.kind, opened, now));
     } catch (error) {
+      acksToSend.clear();
       return drop('processing-error', topic, (error as Error).message);
     }
     stats.processed++;
-    if (parsed.kind === 'data') {
-      client?.publish(topics.ack(parsed.recorderId), Buffer.from(vigil.v1.Ack.encode({ seq: opened.seq }).finish()), { qos: 1 });
-    }
+    sendAcks();
   };
 
   const mqttOptions: IClientOptions = {

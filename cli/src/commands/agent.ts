@@ -9,10 +9,10 @@ export function registerAgent(program: Command): void {
     .command('agent')
     .description('run the edge agent on a recorder host')
     .requiredOption('--config <file>', 'agent config (YAML); env VIGIL_RECORDER_ID, VIGIL_BROKER_URL, VIGIL_HEARTBEAT_SECONDS, VIGIL_AGENT_DATA_DIR override it')
-    .action((flags: { config: string }) => {
+    .action(async (flags: { config: string }) => {
       const config = loadAgentConfig(flags.config);
       const agent = new Agent(config, { logger: pino({ name: 'vigil-agent', level: logLevel('info') }) });
-      agent.start();
+      await agent.start();
       onShutdown(() => agent.stop());
     });
 }

@@ -60,7 +60,7 @@ export async function startDemoAgents(pki: FleetPki, brokerUrl: string, demoDir:
       demoDir,
     );
     const agent = new Agent(config, { logger: logger.child({ part: 'demo-agent' }) });
-    agent.start();
+    await agent.start();
     agents.push(agent);
   }
   return agents;

@@ -5,13 +5,16 @@ import { currentUser } from './auth.js';
 
 const problemSchema = {
   type: 'object',
-  required: ['code', 'subject', 'severity', 'message', 'since'],
+  required: ['kind', 'code', 'subject', 'severity', 'message', 'since'],
   properties: {
+    kind: { type: 'string', enum: ['condition', 'event', 'state'] },
     code: { type: 'string' },
     subject: { type: 'string' },
     severity: { type: 'string' },
     message: { type: 'string' },
     since: { type: 'integer' },
+    count: { type: 'integer' },
+    lastSeen: { type: 'integer' },
   },
 } as const;
 

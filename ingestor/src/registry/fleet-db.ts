@@ -39,6 +39,27 @@ export interface ConditionRow {
   since: number;
 }
 
+export interface ConditionChangeRow {
+  recorderId: string;
+  code: string;
+  subject: string;
+  active: boolean;
+  at: number;
+  severity: string;
+  message: string;
+}
+
+export interface EventRow {
+  recorderId: string;
+  code: string;
+  subject: string;
+  severity: string;
+  message: string;
+  firstSeen: number;
+  lastSeen: number;
+  count: number;
+}
+
 /** What a birth tells us about a recorder: its registry row minus what we derive ourselves. */
 export type BirthFacts = Omit<RecorderRow, 'state' | 'stateSince' | 'lastSeen' | 'lastSeq' | 'latitude' | 'longitude'> & {
   latitude: number;
@@ -67,9 +88,13 @@ CREATE TABLE IF NOT EXISTS recorders (
   state             TEXT NOT NULL DEFAULT 'offline',
   state_since       INTEGER NOT NULL DEFAULT 0,
   last_seen         INTEGER,
-  last_seq          INTEGER NOT NULL DEFAULT 0
+  last_seq          INTEGER NOT NULL DEFAULT 0,
+  spool_epoch       TEXT NOT NULL DEFAULT '',
+  acked_seq         INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS recorders_installation ON recorders (installation_slc);
+-- The latest change of every (recorder, code, subject) condition, active or cleared: a change
+-- older than the stored one is ignored, so late or re-sent batches never undo a newer state.
 CREATE TABLE IF NOT EXISTS conditions (
   recorder_id TEXT NOT NULL,
   code        TEXT NOT NULL,
@@ -77,9 +102,31 @@ CREATE TABLE IF NOT EXISTS conditions (
   severity    TEXT NOT NULL,
   message     TEXT NOT NULL,
   since       INTEGER NOT NULL,
+  active      INTEGER NOT NULL DEFAULT 1,
+  changed_at  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (recorder_id, code, subject)
+);
+-- Recent events, folded per (recorder, code, subject): they age out of the problem list.
+CREATE TABLE IF NOT EXISTS events (
+  recorder_id TEXT NOT NULL,
+  code        TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  severity    TEXT NOT NULL,
+  message     TEXT NOT NULL,
+  first_seen  INTEGER NOT NULL,
+  last_seen   INTEGER NOT NULL,
+  count       INTEGER NOT NULL,
   PRIMARY KEY (recorder_id, code, subject)
 );
 `;
+
+/** Columns added after the first release, for databases created before them. */
+const ADDED_COLUMNS: Array<[table: string, column: string, definition: string]> = [
+  ['recorders', 'spool_epoch', "TEXT NOT NULL DEFAULT ''"],
+  ['recorders', 'acked_seq', 'INTEGER NOT NULL DEFAULT 0'],
+  ['conditions', 'active', 'INTEGER NOT NULL DEFAULT 1'],
+  ['conditions', 'changed_at', 'INTEGER NOT NULL DEFAULT 0'],
+];
 
 const RECORDER_COLUMNS = `
   id, name, installation_slc AS installationSlc, installation_name AS installationName,
@@ -103,7 +150,7 @@ export class FleetDb {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    if (!options.readonly) this.db.exec(SCHEMA);
+    if (!options.readonly) this.migrate();
     const db = this.db;
     this.statements = {
       upsertBirth: db.prepare(`
@@ -125,12 +172,23 @@ export class FleetDb {
       touch: db.prepare(`UPDATE recorders SET last_seen = ?, last_seq = MAX(last_seq, ?) WHERE id = ?`),
       all: db.prepare(`SELECT ${RECORDER_COLUMNS} FROM recorders ORDER BY id`),
       one: db.prepare(`SELECT ${RECORDER_COLUMNS} FROM recorders WHERE id = ?`),
-      raise: db.prepare(`
-        INSERT INTO conditions (recorder_id, code, subject, severity, message, since) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (recorder_id, code, subject) DO UPDATE SET severity = excluded.severity, message = excluded.message`),
-      clear: db.prepare(`DELETE FROM conditions WHERE recorder_id = ? AND code = ? AND subject = ?`),
-      conditionsOf: db.prepare(`SELECT recorder_id AS recorderId, code, subject, severity, message, since FROM conditions WHERE recorder_id = ? ORDER BY since`),
-      allConditions: db.prepare(`SELECT recorder_id AS recorderId, code, subject, severity, message, since FROM conditions ORDER BY since`),
+      condition: db.prepare('SELECT active, changed_at AS changedAt FROM conditions WHERE recorder_id = ? AND code = ? AND subject = ?'),
+      putCondition: db.prepare(`
+        INSERT INTO conditions (recorder_id, code, subject, severity, message, since, active, changed_at) VALUES (@recorderId, @code, @subject, @severity, @message, @at, @active, @at)
+        ON CONFLICT (recorder_id, code, subject) DO UPDATE SET severity = excluded.severity, message = excluded.message,
+          since = CASE WHEN conditions.active = excluded.active THEN conditions.since ELSE excluded.since END,
+          active = excluded.active, changed_at = excluded.changed_at`),
+      conditionsOf: db.prepare(`SELECT recorder_id AS recorderId, code, subject, severity, message, since FROM conditions WHERE recorder_id = ? AND active = 1 ORDER BY since`),
+      allConditions: db.prepare(`SELECT recorder_id AS recorderId, code, subject, severity, message, since FROM conditions WHERE active = 1 ORDER BY since`),
+      putEvent: db.prepare(`
+        INSERT INTO events (recorder_id, code, subject, severity, message, first_seen, last_seen, count)
+        VALUES (@recorderId, @code, @subject, @severity, @message, @firstSeen, @lastSeen, @count)
+        ON CONFLICT (recorder_id, code, subject) DO UPDATE SET severity = excluded.severity, message = excluded.message,
+          first_seen = MIN(events.first_seen, excluded.first_seen), last_seen = MAX(events.last_seen, excluded.last_seen),
+          count = events.count + excluded.count`),
+      eventsOf: db.prepare(`SELECT code, subject, severity, message, first_seen AS firstSeen, last_seen AS lastSeen, count FROM events WHERE recorder_id = ? AND last_seen >= ? ORDER BY last_seen DESC`),
+      spoolPosition: db.prepare('SELECT spool_epoch AS epoch, acked_seq AS ackedSeq FROM recorders WHERE id = ?'),
+      setSpoolPosition: db.prepare('UPDATE recorders SET spool_epoch = ?, acked_seq = ? WHERE id = ?'),
     };
   }
 
@@ -154,12 +212,29 @@ export class FleetDb {
     this.statements.touch.run(lastSeen, seq, id);
   }
 
-  raiseCondition(c: ConditionRow): void {
-    this.statements.raise.run(c.recorderId, c.code, c.subject, c.severity, c.message, c.since);
+  /** Applies a condition change unless a newer one is already stored; true when applied. */
+  applyCondition(change: ConditionChangeRow): boolean {
+    const current = this.statements.condition.get(change.recorderId, change.code, change.subject) as { active: number; changedAt: number } | undefined;
+    if (current && current.changedAt > change.at) return false;
+    this.statements.putCondition.run({ ...change, active: change.active ? 1 : 0 });
+    return true;
   }
 
-  clearCondition(recorderId: string, code: string, subject: string): void {
-    this.statements.clear.run(recorderId, code, subject);
+  recordEvent(event: EventRow): void {
+    this.statements.putEvent.run(event);
+  }
+
+  /** Events whose last occurrence is at or after `since`, newest first. */
+  eventsOf(recorderId: string, since: number): Array<Omit<EventRow, 'recorderId'>> {
+    return this.statements.eventsOf.all(recorderId, since) as Array<Omit<EventRow, 'recorderId'>>;
+  }
+
+  spoolPosition(recorderId: string): { epoch: string; ackedSeq: number } | undefined {
+    return this.statements.spoolPosition.get(recorderId) as { epoch: string; ackedSeq: number } | undefined;
+  }
+
+  setSpoolPosition(recorderId: string, epoch: string, ackedSeq: number): void {
+    this.statements.setSpoolPosition.run(epoch, ackedSeq, recorderId);
   }
 
   recorders(): RecorderRow[] {
@@ -184,5 +259,13 @@ export class FleetDb {
 
   close(): void {
     this.db.close();
+  }
+
+  private migrate(): void {
+    this.db.exec(SCHEMA);
+    for (const [table, column, definition] of ADDED_COLUMNS) {
+      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
   }
 }

@@ -364,6 +364,12 @@ export namespace vigil {
             /** Birth inventory. */
             inventory?: (vigil.v1.Inventory.$Properties|null);
 
+            /** Birth spoolEpoch. */
+            spoolEpoch: string;
+
+            /** Birth ackedThrough. */
+            ackedThrough: number;
+
             /**
              * Creates a new Birth instance using the specified properties.
              * @param [properties] Properties to set
@@ -465,6 +471,12 @@ export namespace vigil {
 
                 /** Birth inventory */
                 inventory?: (vigil.v1.Inventory.$Properties|null);
+
+                /** Birth spoolEpoch */
+                spoolEpoch?: (string|null);
+
+                /** Birth ackedThrough */
+                ackedThrough?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -1984,6 +1996,15 @@ export namespace vigil {
             /** DataBatch licences. */
             licences: vigil.v1.LicenceReading.$Properties[];
 
+            /** DataBatch droppedReadings. */
+            droppedReadings: number;
+
+            /** DataBatch droppedEvents. */
+            droppedEvents: number;
+
+            /** DataBatch spoolEpoch. */
+            spoolEpoch: string;
+
             /**
              * Creates a new DataBatch instance using the specified properties.
              * @param [properties] Properties to set
@@ -2086,6 +2107,15 @@ export namespace vigil {
                 /** DataBatch licences */
                 licences?: (vigil.v1.LicenceReading.$Properties[]|null);
 
+                /** DataBatch droppedReadings */
+                droppedReadings?: (number|null);
+
+                /** DataBatch droppedEvents */
+                droppedEvents?: (number|null);
+
+                /** DataBatch spoolEpoch */
+                spoolEpoch?: (string|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -2115,6 +2145,9 @@ export namespace vigil {
 
             /** Ack seq. */
             seq: number;
+
+            /** Ack spoolEpoch. */
+            spoolEpoch: string;
 
             /**
              * Creates a new Ack instance using the specified properties.
@@ -2202,6 +2235,9 @@ export namespace vigil {
 
                 /** Ack seq */
                 seq?: (number|null);
+
+                /** Ack spoolEpoch */
+                spoolEpoch?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -1079,6 +1079,8 @@ export const vigil = $root.vigil = (() => {
              * @property {number|null} [heartbeatSeconds] Birth heartbeatSeconds
              * @property {string|null} [configDigest] Birth configDigest
              * @property {vigil.v1.Inventory.$Properties|null} [inventory] Birth inventory
+             * @property {string|null} [spoolEpoch] Birth spoolEpoch
+             * @property {number|null} [ackedThrough] Birth ackedThrough
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1159,6 +1161,22 @@ export const vigil = $root.vigil = (() => {
             Birth.prototype.inventory = null;
 
             /**
+             * Birth spoolEpoch.
+             * @member {string} spoolEpoch
+             * @memberof vigil.v1.Birth
+             * @instance
+             */
+            Birth.prototype.spoolEpoch = "";
+
+            /**
+             * Birth ackedThrough.
+             * @member {number} ackedThrough
+             * @memberof vigil.v1.Birth
+             * @instance
+             */
+            Birth.prototype.ackedThrough = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
              * Creates a new Birth instance using the specified properties.
              * @function create
              * @memberof vigil.v1.Birth
@@ -1202,6 +1220,10 @@ export const vigil = $root.vigil = (() => {
                     writer.uint32(/* id 5, wireType 2 =*/42).string(message.configDigest);
                 if (message.inventory != null && $Object.hasOwnProperty.call(message, "inventory"))
                     $root.vigil.v1.Inventory.encode(message.inventory, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch") && message.spoolEpoch !== "")
+                    writer.uint32(/* id 7, wireType 2 =*/58).string(message.spoolEpoch);
+                if (message.ackedThrough != null && $Object.hasOwnProperty.call(message, "ackedThrough") && (typeof message.ackedThrough === "object" ? message.ackedThrough.low || message.ackedThrough.high : message.ackedThrough !== 0))
+                    writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.ackedThrough);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1310,6 +1332,24 @@ export const vigil = $root.vigil = (() => {
                             message.inventory = $root.vigil.v1.Inventory.decode(reader, reader.size(), $undefined, _depth + 1, message.inventory);
                             continue;
                         }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.spoolEpoch = value;
+                            else
+                                delete message.spoolEpoch;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.ackedThrough = value;
+                            else
+                                delete message.ackedThrough;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1378,6 +1418,12 @@ export const vigil = $root.vigil = (() => {
                     if (error)
                         return "inventory." + error;
                 }
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
+                    if (!$util.isString(message.spoolEpoch))
+                        return "spoolEpoch: string expected";
+                if (message.ackedThrough != null && $Object.hasOwnProperty.call(message, "ackedThrough"))
+                    if (!$util.isInteger(message.ackedThrough) && !(message.ackedThrough && $util.isInteger(message.ackedThrough.low) && $util.isInteger(message.ackedThrough.high)))
+                        return "ackedThrough: integer|Long expected";
                 return null;
             };
 
@@ -1433,6 +1479,19 @@ export const vigil = $root.vigil = (() => {
                         throw $TypeError(".vigil.v1.Birth.inventory: object expected");
                     message.inventory = $root.vigil.v1.Inventory.fromObject(object.inventory, _depth + 1);
                 }
+                if (object.spoolEpoch != null)
+                    if (typeof object.spoolEpoch !== "string" || object.spoolEpoch.length)
+                        message.spoolEpoch = $String(object.spoolEpoch);
+                if (object.ackedThrough != null)
+                    if (typeof object.ackedThrough === "object" ? object.ackedThrough.low || object.ackedThrough.high : $Number(object.ackedThrough) !== 0)
+                        if ($util.Long)
+                            message.ackedThrough = $util.Long.fromValue(object.ackedThrough, true);
+                        else if (typeof object.ackedThrough === "string")
+                            message.ackedThrough = $parseInt(object.ackedThrough, 10);
+                        else if (typeof object.ackedThrough === "number")
+                            message.ackedThrough = object.ackedThrough;
+                        else if (typeof object.ackedThrough === "object")
+                            message.ackedThrough = new $util.LongBits(object.ackedThrough.low >>> 0, object.ackedThrough.high >>> 0).toNumber(true);
                 return message;
             };
 
@@ -1468,6 +1527,12 @@ export const vigil = $root.vigil = (() => {
                     object.heartbeatSeconds = 0;
                     object.configDigest = "";
                     object.inventory = null;
+                    object.spoolEpoch = "";
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.ackedThrough = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.ackedThrough = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                 }
                 if (message.bdSeq != null && $Object.hasOwnProperty.call(message, "bdSeq"))
                     if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
@@ -1491,6 +1556,15 @@ export const vigil = $root.vigil = (() => {
                     object.configDigest = message.configDigest;
                 if (message.inventory != null && $Object.hasOwnProperty.call(message, "inventory"))
                     object.inventory = $root.vigil.v1.Inventory.toObject(message.inventory, options, _depth + 1);
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
+                    object.spoolEpoch = message.spoolEpoch;
+                if (message.ackedThrough != null && $Object.hasOwnProperty.call(message, "ackedThrough"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.ackedThrough = typeof message.ackedThrough === "number" ? $BigInt(message.ackedThrough) : $util.Long.fromBits(message.ackedThrough.low >>> 0, message.ackedThrough.high >>> 0, true).toBigInt();
+                    else if (typeof message.ackedThrough === "number")
+                        object.ackedThrough = options.longs === $String ? $String(message.ackedThrough) : message.ackedThrough;
+                    else
+                        object.ackedThrough = options.longs === $String ? $util.Long.prototype.toString.call(message.ackedThrough) : options.longs === $Number ? new $util.LongBits(message.ackedThrough.low >>> 0, message.ackedThrough.high >>> 0).toNumber(true) : message.ackedThrough;
                 return object;
             };
 
@@ -5956,6 +6030,9 @@ export const vigil = $root.vigil = (() => {
              * @property {Array.<vigil.v1.DiskReading.$Properties>|null} [disks] DataBatch disks
              * @property {Array.<vigil.v1.ServiceReading.$Properties>|null} [services] DataBatch services
              * @property {Array.<vigil.v1.LicenceReading.$Properties>|null} [licences] DataBatch licences
+             * @property {number|null} [droppedReadings] DataBatch droppedReadings
+             * @property {number|null} [droppedEvents] DataBatch droppedEvents
+             * @property {string|null} [spoolEpoch] DataBatch spoolEpoch
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -6041,6 +6118,30 @@ export const vigil = $root.vigil = (() => {
             DataBatch.prototype.licences = $util.emptyArray;
 
             /**
+             * DataBatch droppedReadings.
+             * @member {number} droppedReadings
+             * @memberof vigil.v1.DataBatch
+             * @instance
+             */
+            DataBatch.prototype.droppedReadings = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * DataBatch droppedEvents.
+             * @member {number} droppedEvents
+             * @memberof vigil.v1.DataBatch
+             * @instance
+             */
+            DataBatch.prototype.droppedEvents = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * DataBatch spoolEpoch.
+             * @member {string} spoolEpoch
+             * @memberof vigil.v1.DataBatch
+             * @instance
+             */
+            DataBatch.prototype.spoolEpoch = "";
+
+            /**
              * Creates a new DataBatch instance using the specified properties.
              * @function create
              * @memberof vigil.v1.DataBatch
@@ -6089,6 +6190,12 @@ export const vigil = $root.vigil = (() => {
                 if (message.licences != null && message.licences.length)
                     for (let i = 0; i < message.licences.length; ++i)
                         $root.vigil.v1.LicenceReading.encode(message.licences[i], writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+                if (message.droppedReadings != null && $Object.hasOwnProperty.call(message, "droppedReadings") && (typeof message.droppedReadings === "object" ? message.droppedReadings.low || message.droppedReadings.high : message.droppedReadings !== 0))
+                    writer.uint32(/* id 7, wireType 0 =*/56).uint64(message.droppedReadings);
+                if (message.droppedEvents != null && $Object.hasOwnProperty.call(message, "droppedEvents") && (typeof message.droppedEvents === "object" ? message.droppedEvents.low || message.droppedEvents.high : message.droppedEvents !== 0))
+                    writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.droppedEvents);
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch") && message.spoolEpoch !== "")
+                    writer.uint32(/* id 9, wireType 2 =*/74).string(message.spoolEpoch);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -6195,6 +6302,33 @@ export const vigil = $root.vigil = (() => {
                             message.licences.push($root.vigil.v1.LicenceReading.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.droppedReadings = value;
+                            else
+                                delete message.droppedReadings;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.droppedEvents = value;
+                            else
+                                delete message.droppedEvents;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.spoolEpoch = value;
+                            else
+                                delete message.spoolEpoch;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -6291,6 +6425,15 @@ export const vigil = $root.vigil = (() => {
                             return "licences." + error;
                     }
                 }
+                if (message.droppedReadings != null && $Object.hasOwnProperty.call(message, "droppedReadings"))
+                    if (!$util.isInteger(message.droppedReadings) && !(message.droppedReadings && $util.isInteger(message.droppedReadings.low) && $util.isInteger(message.droppedReadings.high)))
+                        return "droppedReadings: integer|Long expected";
+                if (message.droppedEvents != null && $Object.hasOwnProperty.call(message, "droppedEvents"))
+                    if (!$util.isInteger(message.droppedEvents) && !(message.droppedEvents && $util.isInteger(message.droppedEvents.low) && $util.isInteger(message.droppedEvents.high)))
+                        return "droppedEvents: integer|Long expected";
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
+                    if (!$util.isString(message.spoolEpoch))
+                        return "spoolEpoch: string expected";
                 return null;
             };
 
@@ -6365,6 +6508,29 @@ export const vigil = $root.vigil = (() => {
                         message.licences[i] = $root.vigil.v1.LicenceReading.fromObject(object.licences[i], _depth + 1);
                     }
                 }
+                if (object.droppedReadings != null)
+                    if (typeof object.droppedReadings === "object" ? object.droppedReadings.low || object.droppedReadings.high : $Number(object.droppedReadings) !== 0)
+                        if ($util.Long)
+                            message.droppedReadings = $util.Long.fromValue(object.droppedReadings, true);
+                        else if (typeof object.droppedReadings === "string")
+                            message.droppedReadings = $parseInt(object.droppedReadings, 10);
+                        else if (typeof object.droppedReadings === "number")
+                            message.droppedReadings = object.droppedReadings;
+                        else if (typeof object.droppedReadings === "object")
+                            message.droppedReadings = new $util.LongBits(object.droppedReadings.low >>> 0, object.droppedReadings.high >>> 0).toNumber(true);
+                if (object.droppedEvents != null)
+                    if (typeof object.droppedEvents === "object" ? object.droppedEvents.low || object.droppedEvents.high : $Number(object.droppedEvents) !== 0)
+                        if ($util.Long)
+                            message.droppedEvents = $util.Long.fromValue(object.droppedEvents, true);
+                        else if (typeof object.droppedEvents === "string")
+                            message.droppedEvents = $parseInt(object.droppedEvents, 10);
+                        else if (typeof object.droppedEvents === "number")
+                            message.droppedEvents = object.droppedEvents;
+                        else if (typeof object.droppedEvents === "object")
+                            message.droppedEvents = new $util.LongBits(object.droppedEvents.low >>> 0, object.droppedEvents.high >>> 0).toNumber(true);
+                if (object.spoolEpoch != null)
+                    if (typeof object.spoolEpoch !== "string" || object.spoolEpoch.length)
+                        message.spoolEpoch = $String(object.spoolEpoch);
                 return message;
             };
 
@@ -6392,8 +6558,20 @@ export const vigil = $root.vigil = (() => {
                     object.services = [];
                     object.licences = [];
                 }
-                if (options.defaults)
+                if (options.defaults) {
                     object.historical = false;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.droppedReadings = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.droppedReadings = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.droppedEvents = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.droppedEvents = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.spoolEpoch = "";
+                }
                 if (message.historical != null && $Object.hasOwnProperty.call(message, "historical"))
                     object.historical = message.historical;
                 if (message.conditions && message.conditions.length) {
@@ -6421,6 +6599,22 @@ export const vigil = $root.vigil = (() => {
                     for (let j = 0; j < message.licences.length; ++j)
                         object.licences[j] = $root.vigil.v1.LicenceReading.toObject(message.licences[j], options, _depth + 1);
                 }
+                if (message.droppedReadings != null && $Object.hasOwnProperty.call(message, "droppedReadings"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.droppedReadings = typeof message.droppedReadings === "number" ? $BigInt(message.droppedReadings) : $util.Long.fromBits(message.droppedReadings.low >>> 0, message.droppedReadings.high >>> 0, true).toBigInt();
+                    else if (typeof message.droppedReadings === "number")
+                        object.droppedReadings = options.longs === $String ? $String(message.droppedReadings) : message.droppedReadings;
+                    else
+                        object.droppedReadings = options.longs === $String ? $util.Long.prototype.toString.call(message.droppedReadings) : options.longs === $Number ? new $util.LongBits(message.droppedReadings.low >>> 0, message.droppedReadings.high >>> 0).toNumber(true) : message.droppedReadings;
+                if (message.droppedEvents != null && $Object.hasOwnProperty.call(message, "droppedEvents"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.droppedEvents = typeof message.droppedEvents === "number" ? $BigInt(message.droppedEvents) : $util.Long.fromBits(message.droppedEvents.low >>> 0, message.droppedEvents.high >>> 0, true).toBigInt();
+                    else if (typeof message.droppedEvents === "number")
+                        object.droppedEvents = options.longs === $String ? $String(message.droppedEvents) : message.droppedEvents;
+                    else
+                        object.droppedEvents = options.longs === $String ? $util.Long.prototype.toString.call(message.droppedEvents) : options.longs === $Number ? new $util.LongBits(message.droppedEvents.low >>> 0, message.droppedEvents.high >>> 0).toNumber(true) : message.droppedEvents;
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
+                    object.spoolEpoch = message.spoolEpoch;
                 return object;
             };
 
@@ -6458,6 +6652,7 @@ export const vigil = $root.vigil = (() => {
              * Properties of an Ack.
              * @typedef {Object} vigil.v1.Ack.$Properties
              * @property {number|null} [seq] Ack seq
+             * @property {string|null} [spoolEpoch] Ack spoolEpoch
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -6498,6 +6693,14 @@ export const vigil = $root.vigil = (() => {
             Ack.prototype.seq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             /**
+             * Ack spoolEpoch.
+             * @member {string} spoolEpoch
+             * @memberof vigil.v1.Ack
+             * @instance
+             */
+            Ack.prototype.spoolEpoch = "";
+
+            /**
              * Creates a new Ack instance using the specified properties.
              * @function create
              * @memberof vigil.v1.Ack
@@ -6531,6 +6734,8 @@ export const vigil = $root.vigil = (() => {
                     throw $Error("max depth exceeded");
                 if (message.seq != null && $Object.hasOwnProperty.call(message, "seq") && (typeof message.seq === "object" ? message.seq.low || message.seq.high : message.seq !== 0))
                     writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.seq);
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch") && message.spoolEpoch !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.spoolEpoch);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -6597,6 +6802,15 @@ export const vigil = $root.vigil = (() => {
                                 delete message.seq;
                             continue;
                         }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.spoolEpoch = value;
+                            else
+                                delete message.spoolEpoch;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -6648,6 +6862,9 @@ export const vigil = $root.vigil = (() => {
                 if (message.seq != null && $Object.hasOwnProperty.call(message, "seq"))
                     if (!$util.isInteger(message.seq) && !(message.seq && $util.isInteger(message.seq.low) && $util.isInteger(message.seq.high)))
                         return "seq: integer|Long expected";
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
+                    if (!$util.isString(message.spoolEpoch))
+                        return "spoolEpoch: string expected";
                 return null;
             };
 
@@ -6679,6 +6896,9 @@ export const vigil = $root.vigil = (() => {
                             message.seq = object.seq;
                         else if (typeof object.seq === "object")
                             message.seq = new $util.LongBits(object.seq.low >>> 0, object.seq.high >>> 0).toNumber(true);
+                if (object.spoolEpoch != null)
+                    if (typeof object.spoolEpoch !== "string" || object.spoolEpoch.length)
+                        message.spoolEpoch = $String(object.spoolEpoch);
                 return message;
             };
 
@@ -6699,12 +6919,14 @@ export const vigil = $root.vigil = (() => {
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
                 let object = {};
-                if (options.defaults)
+                if (options.defaults) {
                     if ($util.Long) {
                         let long = new $util.Long(0, 0, true);
                         object.seq = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
                     } else
                         object.seq = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.spoolEpoch = "";
+                }
                 if (message.seq != null && $Object.hasOwnProperty.call(message, "seq"))
                     if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
                         object.seq = typeof message.seq === "number" ? $BigInt(message.seq) : $util.Long.fromBits(message.seq.low >>> 0, message.seq.high >>> 0, true).toBigInt();
@@ -6712,6 +6934,8 @@ export const vigil = $root.vigil = (() => {
                         object.seq = options.longs === $String ? $String(message.seq) : message.seq;
                     else
                         object.seq = options.longs === $String ? $util.Long.prototype.toString.call(message.seq) : options.longs === $Number ? new $util.LongBits(message.seq.low >>> 0, message.seq.high >>> 0).toNumber(true) : message.seq;
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
+                    object.spoolEpoch = message.spoolEpoch;
                 return object;
             };
 

@@ -1,0 +1,240 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Observation } from '../collectors/types.js';
+
+export interface SpoolOptions {
+  /** Upper bound on spooled bytes; past it the oldest readings, then events, are dropped. */
+  maxBytes?: number;
+  /** Identical events (code, subject, message) within this window fold into one with a count. */
+  foldWindowMs?: number;
+}
+
+export interface SpooledBatch {
+  seq: number;
+  historical: boolean;
+  observations: Observation[];
+}
+
+export interface SpoolStats {
+  entries: number;
+  bytes: number;
+  droppedReadings: number;
+  droppedEvents: number;
+  ackedThrough: number;
+  epoch: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS entries (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind       TEXT NOT NULL,
+  historical INTEGER NOT NULL,
+  fold_key   TEXT,
+  body       TEXT NOT NULL,
+  bytes      INTEGER NOT NULL,
+  batch_seq  INTEGER
+);
+CREATE INDEX IF NOT EXISTS entries_by_batch ON entries (batch_seq, id);
+CREATE INDEX IF NOT EXISTS entries_unbatched_fold ON entries (fold_key) WHERE batch_seq IS NULL;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS log_offsets (file_key TEXT PRIMARY KEY, path TEXT NOT NULL, offset INTEGER NOT NULL, size INTEGER);
+`;
+
+const READING_KINDS = `('disk', 'service', 'licence')`;
+
+/**
+ * The agent's durable, bounded queue (SQLite in WAL mode). Every observation is committed here
+ * before anything is sent; an entry leaves only when the ingestor acknowledges the batch that
+ * carried it (DESIGN.md "end-to-end acknowledgement"). A kill -9 at any moment loses nothing
+ * committed, and after a restart the unacknowledged batches are re-sent with the same seq and
+ * content, which the ingestor deduplicates.
+ */
+export class Spool {
+  private readonly db: Database.Database;
+  private readonly maxBytes: number;
+  private readonly foldWindowMs: number;
+  private readonly q;
+  private bytes: number;
+  private readonly meta = new Map<string, string>();
+
+  constructor(path: string, options: SpoolOptions = {}) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash could lose the last commit.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.foldWindowMs = options.foldWindowMs ?? 60_000;
+    const db = this.db;
+    this.q = {
+      insert: db.prepare('INSERT INTO entries (kind, historical, fold_key, body, bytes) VALUES (?, ?, ?, ?, ?)'),
+      foldable: db.prepare('SELECT id, body FROM entries WHERE fold_key = ? AND batch_seq IS NULL ORDER BY id DESC LIMIT 1'),
+      refold: db.prepare('UPDATE entries SET body = ?, bytes = ? WHERE id = ?'),
+      unbatched: db.prepare('SELECT id, historical, body, bytes FROM entries WHERE batch_seq IS NULL ORDER BY id LIMIT ?'),
+      assign: db.prepare('UPDATE entries SET batch_seq = ? WHERE id = ?'),
+      batchSeqs: db.prepare('SELECT DISTINCT batch_seq AS seq FROM entries WHERE batch_seq IS NOT NULL ORDER BY batch_seq'),
+      batchEntries: db.prepare('SELECT historical, body FROM entries WHERE batch_seq = ? ORDER BY id'),
+      ack: db.prepare('DELETE FROM entries WHERE batch_seq IS NOT NULL AND batch_seq <= ?'),
+      totalBytes: db.prepare('SELECT COALESCE(SUM(bytes), 0) AS bytes, COUNT(*) AS entries FROM entries'),
+      oldestDroppable: db.prepare(`SELECT id, kind, bytes FROM entries WHERE batch_seq IS NULL AND kind IN ${READING_KINDS} ORDER BY id LIMIT 500`),
+      oldestEvents: db.prepare(`SELECT id, kind, bytes FROM entries WHERE batch_seq IS NULL AND kind = 'event' ORDER BY id LIMIT 500`),
+      deleteOne: db.prepare('DELETE FROM entries WHERE id = ?'),
+      getMeta: db.prepare('SELECT key, value FROM meta'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      offset: db.prepare('SELECT path, offset, size FROM log_offsets WHERE file_key = ?'),
+      saveOffset: db.prepare(`INSERT INTO log_offsets (file_key, path, offset, size) VALUES (?, ?, ?, ?)
+        ON CONFLICT (file_key) DO UPDATE SET path = excluded.path, offset = excluded.offset, size = excluded.size`),
+    };
+    for (const row of this.q.getMeta.all() as Array<{ key: string; value: string }>) this.meta.set(row.key, row.value);
+    if (!this.meta.has('epoch')) this.setMeta('epoch', randomBytes(8).toString('hex'));
+    this.bytes = (this.q.totalBytes.get() as { bytes: number }).bytes;
+  }
+
+  get epoch(): string {
+    return this.meta.get('epoch') as string;
+  }
+
+  get ackedThrough(): number {
+    return Number(this.meta.get('ackedThrough') ?? 0);
+  }
+
+  /** Next birth/death sequence; persisted so it only ever grows. */
+  nextBdSeq(): number {
+    const next = Number(this.meta.get('bdSeq') ?? 0) + 1;
+    this.setMeta('bdSeq', String(next));
+    return next;
+  }
+
+  /** Commits one observation. Events fold into an unsent identical one within the window. */
+  add(observation: Observation, historical: boolean): void {
+    this.db.transaction(() => this.addInTransaction(observation, historical))();
+  }
+
+  addMany(observations: Observation[], historical: boolean): void {
+    this.db.transaction(() => {
+      for (const o of observations) this.addInTransaction(o, historical);
+    })();
+  }
+
+  /** Assigns the next seq to the oldest unsent entries (never mixing live and historical). */
+  nextBatch(maxEntries: number, maxBytes: number): SpooledBatch | undefined {
+    return this.db.transaction(() => {
+      const rows = this.q.unbatched.all(maxEntries) as Array<{ id: number; historical: number; body: string; bytes: number }>;
+      if (rows.length === 0) return undefined;
+      const historical = rows[0]!.historical === 1;
+      const seq = Number(this.meta.get('nextSeq') ?? this.ackedThrough + 1);
+      const observations: Observation[] = [];
+      let size = 0;
+      for (const row of rows) {
+        if ((row.historical === 1) !== historical) break;
+        if (observations.length > 0 && size + row.bytes > maxBytes) break;
+        this.q.assign.run(seq, row.id);
+        observations.push(JSON.parse(row.body) as Observation);
+        size += row.bytes;
+      }
+      this.setMeta('nextSeq', String(seq + 1));
+      return { seq, historical, observations };
+    })();
+  }
+
+  /** Batches already given a seq but not acknowledged, oldest first: re-sent after a reconnect. */
+  unacknowledged(): SpooledBatch[] {
+    return (this.q.batchSeqs.all() as Array<{ seq: number }>).map(({ seq }) => {
+      const rows = this.q.batchEntries.all(seq) as Array<{ historical: number; body: string }>;
+      return { seq, historical: rows[0]?.historical === 1, observations: rows.map((r) => JSON.parse(r.body) as Observation) };
+    });
+  }
+
+  /** The ingestor has stored every batch up to seq: let them go. */
+  acknowledge(seq: number): number {
+    if (seq <= this.ackedThrough) return 0;
+    return this.db.transaction(() => {
+      const removed = this.q.ack.run(seq).changes;
+      this.setMeta('ackedThrough', String(seq));
+      if (Number(this.meta.get('nextSeq') ?? 0) <= seq) this.setMeta('nextSeq', String(seq + 1));
+      this.bytes = (this.q.totalBytes.get() as { bytes: number }).bytes;
+      return removed;
+    })();
+  }
+
+  stats(): SpoolStats {
+    const { entries } = this.q.totalBytes.get() as { entries: number };
+    return {
+      entries,
+      bytes: this.bytes,
+      droppedReadings: Number(this.meta.get('droppedReadings') ?? 0),
+      droppedEvents: Number(this.meta.get('droppedEvents') ?? 0),
+      ackedThrough: this.ackedThrough,
+      epoch: this.epoch,
+    };
+  }
+
+  /** Log offsets live in the same database, so an offset is saved in the same breath as its lines. */
+  loadOffset(fileKey: string): { path: string; offset: number; size?: number } | undefined {
+    const row = this.q.offset.get(fileKey) as { path: string; offset: number; size: number | null } | undefined;
+    if (!row) return undefined;
+    return row.size === null ? { path: row.path, offset: row.offset } : { path: row.path, offset: row.offset, size: row.size };
+  }
+
+  saveOffset(fileKey: string, saved: { path: string; offset: number; size?: number }): void {
+    this.q.saveOffset.run(fileKey, saved.path, saved.offset, saved.size ?? null);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private addInTransaction(observation: Observation, historical: boolean): void {
+    if (observation.kind === 'event') {
+      const foldKey = `${observation.code}\u0000${observation.subject}\u0000${observation.message}`;
+      const open = this.q.foldable.get(foldKey) as { id: number; body: string } | undefined;
+      if (open) {
+        const folded = JSON.parse(open.body) as typeof observation;
+        if (observation.firstSeen - folded.firstSeen <= this.foldWindowMs && observation.firstSeen >= folded.firstSeen) {
+          folded.count += observation.count;
+          folded.lastSeen = Math.max(folded.lastSeen, observation.lastSeen);
+          const body = JSON.stringify(folded);
+          this.q.refold.run(body, body.length, open.id);
+          return;
+        }
+      }
+      this.insert(observation, historical, foldKey);
+      return;
+    }
+    this.insert(observation, historical, null);
+  }
+
+  private insert(observation: Observation, historical: boolean, foldKey: string | null): void {
+    const body = JSON.stringify(observation);
+    this.q.insert.run(observation.kind, historical ? 1 : 0, foldKey, body, body.length);
+    this.bytes += body.length;
+    if (this.bytes > this.maxBytes) this.makeRoom();
+  }
+
+  /** Drops the oldest unsent readings, then events; never condition changes. */
+  private makeRoom(): void {
+    for (const [query, counter] of [[this.q.oldestDroppable, 'droppedReadings'], [this.q.oldestEvents, 'droppedEvents']] as const) {
+      let dropped = 0;
+      while (this.bytes > this.maxBytes) {
+        const rows = query.all() as Array<{ id: number; bytes: number }>;
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          if (this.bytes <= this.maxBytes) break;
+          this.q.deleteOne.run(row.id);
+          this.bytes -= row.bytes;
+          dropped++;
+        }
+      }
+      if (dropped > 0) this.setMeta(counter, String(Number(this.meta.get(counter) ?? 0) + dropped));
+      if (this.bytes <= this.maxBytes) return;
+    }
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.q.setMeta.run(key, value);
+    this.meta.set(key, value);
+  }
+}

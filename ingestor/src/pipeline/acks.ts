@@ -1,0 +1,79 @@
+import type { FleetDb } from '../registry/fleet-db.js';
+
+interface Position {
+  epoch: string;
+  acked: number;
+  /** Stored batches above a gap, waiting for it to fill. */
+  pending: Set<number>;
+}
+
+/**
+ * End-to-end acknowledgement (DESIGN.md): per recorder, the highest contiguous data-batch seq
+ * durably stored, in the agent's current spool epoch. A batch at or below it, or already stored
+ * above a gap, is a duplicate (a re-send after a reconnect or crash) and is not applied again.
+ */
+export class AckTracker {
+  private readonly positions = new Map<string, Position>();
+
+  constructor(private readonly db: FleetDb) {}
+
+  /** The agent says, in its birth, which spool it has and what it has already let go of. */
+  birth(recorderId: string, epoch: string, ackedThrough: number): number {
+    const position = this.position(recorderId);
+    if (position.epoch !== epoch) {
+      position.epoch = epoch;
+      position.acked = ackedThrough;
+      position.pending.clear();
+    } else if (ackedThrough > position.acked) {
+      position.acked = ackedThrough;
+      this.advance(position);
+    }
+    this.db.setSpoolPosition(recorderId, position.epoch, position.acked);
+    return position.acked;
+  }
+
+  isDuplicate(recorderId: string, epoch: string, seq: number): boolean {
+    const position = this.position(recorderId);
+    if (position.epoch !== epoch) return false;
+    return seq <= position.acked || position.pending.has(seq);
+  }
+
+  /** Records a stored batch (call inside the same transaction); returns the new contiguous seq. */
+  stored(recorderId: string, epoch: string, seq: number): number {
+    const position = this.position(recorderId);
+    if (position.epoch !== epoch) {
+      // A spool we have not seen a birth for: the agent re-sends oldest first, so start here.
+      position.epoch = epoch;
+      position.acked = seq - 1;
+      position.pending.clear();
+    }
+    if (seq === position.acked + 1) {
+      position.acked = seq;
+      this.advance(position);
+    } else if (seq > position.acked) {
+      position.pending.add(seq);
+    }
+    this.db.setSpoolPosition(recorderId, position.epoch, position.acked);
+    return position.acked;
+  }
+
+  acked(recorderId: string): { epoch: string; seq: number } {
+    const position = this.position(recorderId);
+    return { epoch: position.epoch, seq: position.acked };
+  }
+
+  private advance(position: Position): void {
+    while (position.pending.delete(position.acked + 1)) position.acked++;
+    for (const seq of position.pending) if (seq <= position.acked) position.pending.delete(seq);
+  }
+
+  private position(recorderId: string): Position {
+    let position = this.positions.get(recorderId);
+    if (!position) {
+      const saved = this.db.spoolPosition(recorderId);
+      position = { epoch: saved?.epoch ?? '', acked: saved?.ackedSeq ?? 0, pending: new Set() };
+      this.positions.set(recorderId, position);
+    }
+    return position;
+  }
+}
