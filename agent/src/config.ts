@@ -29,9 +29,9 @@ export const agentConfigSchema = z.object({
       window: z.number().int().min(1).max(128).default(8),
       batchMaxEntries: z.number().int().min(1).max(5000).default(500),
       backfillBatchesPerSecond: z.number().min(0.1).max(10_000).default(20),
-      ackTimeoutSeconds: z.number().min(1).max(3600).default(30),
+      ackTimeoutSeconds: z.number().min(1).max(3600).default(15),
     })
-    .default({ maxMegabytes: 64, foldWindowSeconds: 60, window: 8, batchMaxEntries: 500, backfillBatchesPerSecond: 20, ackTimeoutSeconds: 30 }),
+    .default({ maxMegabytes: 64, foldWindowSeconds: 60, window: 8, batchMaxEntries: 500, backfillBatchesPerSecond: 20, ackTimeoutSeconds: 15 }),
   inventory: z
     .object({
       recorderName: z.string().default(''),

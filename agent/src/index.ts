@@ -1,2 +1,5 @@
 export { Agent, AGENT_VERSION, describeConnectError, type AgentOptions } from './agent.js';
 export { loadAgentConfig, parseAgentConfig, ConfigError, agentConfigSchema, type AgentConfig, type AgentConfigInput } from './config.js';
+export { Spool, type SpoolOptions, type SpooledBatch, type SpoolStats } from './spool/spool.js';
+export { Shipper } from './spool/shipper.js';
+export type { Collector, CollectorSink, Observation, ConditionChange, EventOccurrence, DiskReading, ServiceReading, LicenceReading, ProblemCode, Severity, CheckReport, InventoryFacts, Clock } from './collectors/types.js';

@@ -36,6 +36,8 @@ export interface IngestorStats {
   processed: number;
   /** Data batches received again after a re-send, recognised by seq and not applied twice. */
   duplicates: number;
+  /** Data batches the agent collected while it could not reach us (backfill). */
+  historicalBatches: number;
   dropped: Partial<Record<DropReason, number>>;
 }
 
@@ -69,7 +71,7 @@ const STATUS: Record<RecorderStateName, vigil.v1.RecorderStatus> = {
  */
 export async function startIngestor(options: IngestorOptions): Promise<RunningIngestor> {
   const log = options.logger ?? pino({ name: 'ingestor' });
-  const stats: IngestorStats = { received: 0, processed: 0, duplicates: 0, dropped: {} };
+  const stats: IngestorStats = { received: 0, processed: 0, duplicates: 0, historicalBatches: 0, dropped: {} };
   const dropWarning = new RateLimitedWarning(log, 10_000);
   const db = new FleetDb(options.dbPath);
   const opener = new EnvelopeOpener({ recipientPrivateKeyPems: options.recipientPrivateKeyPems, signingKeyOf: options.signingKeyOf });
@@ -146,6 +148,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         if (acks.isDuplicate(id, epoch, opened.seq)) {
           stats.duplicates++;
         } else {
+          if (batch.historical) stats.historicalBatches++;
           applyBatch(id, batch, now);
           acks.stored(id, epoch, opened.seq);
         }

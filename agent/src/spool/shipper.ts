@@ -43,7 +43,7 @@ export class Shipper {
     this.batchMaxEntries = options.batchMaxEntries ?? 500;
     this.batchMaxBytes = options.batchMaxBytes ?? 128 * 1024;
     this.historicalGapMs = 1000 / (options.backfillBatchesPerSecond ?? 20);
-    this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 15_000;
     this.log = options.logger;
   }
 
@@ -54,7 +54,7 @@ export class Shipper {
     this.resend = this.spool.unacknowledged();
     if (this.resend.length > 0) this.log.info({ batches: this.resend.length }, 're-sending unacknowledged batches');
     clearInterval(this.watchdog);
-    this.watchdog = setInterval(() => this.checkAckProgress(), Math.min(5_000, this.ackTimeoutMs));
+    this.watchdog = setInterval(() => this.checkAckProgress(), Math.min(1_000, this.ackTimeoutMs));
     this.watchdog.unref();
     void this.pump();
   }
