@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
@@ -7,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import { EnvelopeSealer, topics, vigil, type RecorderTopicKind } from '@vigil/proto';
 import type { Collector, CollectorSink, InventoryFacts } from './collectors/types.js';
 import type { AgentConfig } from './config.js';
+import { loadCredentials } from './credentials.js';
 import { Shipper } from './spool/shipper.js';
 import { Spool } from './spool/spool.js';
 
@@ -14,6 +14,8 @@ export const AGENT_VERSION = '0.1.0';
 
 export interface AgentOptions {
   logger?: Logger;
+  /** Named in configuration errors (the config file's path). */
+  configSource?: string;
   /** What to watch; build them from the config with buildCollectors(). */
   collectors?: Collector[];
   /** Reconnect backoff bounds (ms). */
@@ -55,15 +57,12 @@ export class Agent {
       logger: this.log,
     });
     this.collectors = options.collectors ?? [];
-    this.tls = {
-      cert: readFileSync(config.tls.cert),
-      key: readFileSync(config.tls.key),
-      ca: readFileSync(config.tls.ca),
-    };
+    const credentials = loadCredentials(config, options.configSource ?? `agent ${config.recorderId}`);
+    this.tls = credentials.tls;
     this.sealer = new EnvelopeSealer({
       sender: config.recorderId,
-      signingKeyPem: readFileSync(config.envelope.signingKey, 'utf8'),
-      recipientPublicKeyPem: readFileSync(config.envelope.recipientPublicKey, 'utf8'),
+      signingKeyPem: credentials.signingKeyPem,
+      recipientPublicKeyPem: credentials.recipientPublicKeyPem,
     });
     this.minReconnectMs = options.minReconnectMs ?? 1_000;
     this.maxReconnectMs = options.maxReconnectMs ?? 60_000;
