@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import { pino, type Logger } from 'pino';
 import { EnvelopeSealer, topics, vigil, type RecorderTopicKind } from '@vigil/proto';
+import { buildCollectors, type CollectorDeps } from './collectors/index.js';
 import type { Collector, CollectorSink, InventoryFacts } from './collectors/types.js';
 import type { AgentConfig } from './config.js';
 import { loadCredentials } from './credentials.js';
@@ -16,8 +17,8 @@ export interface AgentOptions {
   logger?: Logger;
   /** Named in configuration errors (the config file's path). */
   configSource?: string;
-  /** What to watch; build them from the config with buildCollectors(). */
-  collectors?: Collector[];
+  /** What to watch; by default one collector per section of the config (buildCollectors). */
+  collectors?: (deps: CollectorDeps) => Collector[];
   /** Reconnect backoff bounds (ms). */
   minReconnectMs?: number;
   maxReconnectMs?: number;
@@ -56,7 +57,12 @@ export class Agent {
       ackTimeoutMs: config.spool.ackTimeoutSeconds * 1000,
       logger: this.log,
     });
-    this.collectors = options.collectors ?? [];
+    const deps: CollectorDeps = {
+      offsets: { load: (key) => this.spool.loadOffset(key), save: (key, saved) => this.spool.saveOffset(key, saved) },
+      baseDir: config.configDir,
+      logger: this.log,
+    };
+    this.collectors = (options.collectors ?? ((d) => buildCollectors(config, d)))(deps);
     const credentials = loadCredentials(config, options.configSource ?? `agent ${config.recorderId}`);
     this.tls = credentials.tls;
     this.sealer = new EnvelopeSealer({

@@ -3,6 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { RECORDER_ID_PATTERN } from '@vigil/proto';
+import { disksConfigSchema } from './collectors/disks/config.js';
+import { licencesConfigSchema } from './collectors/licences/config.js';
+import { logsConfigSchema } from './collectors/logs/config.js';
+import { servicesConfigSchema } from './collectors/services/config.js';
 
 const nonEmpty = z.string().min(1);
 
@@ -32,6 +36,11 @@ export const agentConfigSchema = z.object({
       ackTimeoutSeconds: z.number().min(1).max(3600).default(15),
     })
     .default({ maxMegabytes: 64, foldWindowSeconds: 60, window: 8, batchMaxEntries: 500, backfillBatchesPerSecond: 20, ackTimeoutSeconds: 15 }),
+  /** Collectors: each section present turns one on (see agent/src/collectors/<name>/sample.yaml). */
+  logs: logsConfigSchema.optional(),
+  disks: disksConfigSchema.optional(),
+  services: servicesConfigSchema.optional(),
+  licences: licencesConfigSchema.optional(),
   inventory: z
     .object({
       recorderName: z.string().default(''),
@@ -54,6 +63,8 @@ export type AgentConfigInput = z.input<typeof agentConfigSchema>;
 
 /** A validated config with every key path resolved. */
 export type AgentConfig = Omit<z.output<typeof agentConfigSchema>, 'tls' | 'envelope'> & {
+  /** The config file's folder; relative paths in it resolve against this. */
+  configDir: string;
   tls: { cert: string; key: string; ca: string };
   envelope: { signingKey: string; recipientPublicKey: string };
 };
@@ -96,6 +107,7 @@ export function parseAgentConfig(raw: unknown, source: string, baseDir: string, 
   };
   return {
     ...config,
+    configDir: baseDir,
     dataDir: at(config.dataDir),
     tls: {
       cert: pick(config.tls.cert, 'device.crt', 'tls.cert'),

@@ -9,6 +9,7 @@ import { SettingsError } from './settings.js';
 const program = new Command('vigil')
   .description('Fleet health for video-surveillance recorders')
   .version('0.1.0')
+  .enablePositionalOptions()
   .showHelpAfterError()
   .exitOverride();
 

@@ -4,9 +4,8 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Agent } from '@vigil/agent';
 import { describeWithSystem } from '../../testing/system.js';
-import { ensureDemoUsers, fleetPaths, resolveSettings, startDemoAgents, startFleet, type RunningFleet } from '../src/index.js';
+import { ensureDemoUsers, fleetPaths, resolveSettings, startDemoFleet, startFleet, type DemoFleet, type RunningFleet } from '../src/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'test-artifacts');
@@ -14,7 +13,7 @@ const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'test-artifacts');
 describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
   let dir: string;
   let fleet: RunningFleet;
-  let agents: Agent[];
+  let demo: DemoFleet;
   let logins: Record<string, string>;
   let browser: Browser;
 
@@ -24,7 +23,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     const logger = pino({ level: 'silent' });
     fleet = await startFleet(settings, logger, { VIGIL_ADMIN_PASSWORD: 'page-test-admin' });
     logins = await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo);
-    agents = await startDemoAgents(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger);
+    demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger, { scenario: false });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -45,7 +44,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all((agents ?? []).map((a) => a.stop()));
+    await demo?.stop();
     await fleet?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -65,7 +64,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await expect.poll(() => page.locator('#live').textContent(), { timeout: 5_000 }).toBe('live');
 
     // a recorder of this reseller shuts down: the page must show it within 2 s, without reload
-    const agent = agents.find((a) => a.config.recorderId === 'cm-lun-01')!;
+    const agent = demo.agents.find((a) => a.config.recorderId === 'cm-lun-01')!;
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => navigations.push(frame.url()));
     const stoppedAt = Date.now();

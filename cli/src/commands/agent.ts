@@ -1,18 +1,34 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { Agent, loadAgentConfig } from '@vigil/agent';
+import { Agent, checkAgent, loadAgentConfig } from '@vigil/agent';
 import { logLevel } from '../settings.js';
 import { onShutdown } from '../shutdown.js';
 
+const configHelp = 'agent config (YAML); env VIGIL_RECORDER_ID, VIGIL_BROKER_URL, VIGIL_HEARTBEAT_SECONDS, VIGIL_AGENT_DATA_DIR override it';
+
 export function registerAgent(program: Command): void {
-  program
+  const agent = program
     .command('agent')
-    .description('run the edge agent on a recorder host')
-    .requiredOption('--config <file>', 'agent config (YAML); env VIGIL_RECORDER_ID, VIGIL_BROKER_URL, VIGIL_HEARTBEAT_SECONDS, VIGIL_AGENT_DATA_DIR override it')
+    .description('run the edge agent on a recorder host (see "vigil agent check" to try a config first)')
+    .enablePositionalOptions()
+    // not requiredOption: commander would then demand it of "vigil agent check" as well
+    .option('--config <file>', configHelp)
+    .action(async (flags: { config?: string }) => {
+      const path = flags.config ?? agent.error("error: required option '--config <file>' not specified", { exitCode: 2 });
+      const config = loadAgentConfig(path);
+      const running = new Agent(config, { logger: pino({ name: 'vigil-agent', level: logLevel('info') }), configSource: path });
+      await running.start();
+      onShutdown(() => running.stop());
+    });
+
+  agent
+    .command('check')
+    .description('validate the config and credentials and print what each collector sees now, without connecting')
+    .requiredOption('--config <file>', configHelp)
     .action(async (flags: { config: string }) => {
       const config = loadAgentConfig(flags.config);
-      const agent = new Agent(config, { logger: pino({ name: 'vigil-agent', level: logLevel('info') }) });
-      await agent.start();
-      onShutdown(() => agent.stop());
+      const result = await checkAgent(config, flags.config);
+      console.log(result.text);
+      process.exitCode = result.ok ? 0 : 1;
     });
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import type { Agent } from '@vigil/agent';
-import { ensureDemoUsers, startDemoAgents } from '../demo/demo-fleet.js';
+import { ensureDemoUsers, startDemoFleet, type DemoFleet } from '../demo/demo-fleet.js';
 import { demoRecorders } from '../demo/plan.js';
 import { startFleet } from '../fleet.js';
 import { fleetPaths, logLevel, resolveSettings } from '../settings.js';
@@ -19,7 +18,7 @@ export function registerUp(program: Command): void {
     const logger = pino({ name: 'vigil', level: logLevel('warn') });
     const started = Date.now();
     const fleet = await startFleet(settings, logger);
-    let agents: Agent[] = [];
+    let demo: DemoFleet | undefined;
     const lines = [
       '',
       'Vigil is running.',
@@ -35,9 +34,11 @@ export function registerUp(program: Command): void {
     }
     if (flags.demo) {
       const logins = await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo);
-      agents = await startDemoAgents(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger);
+      demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger);
       lines.push(
-        `  Demo fleet: ${demoRecorders().length} recorders of 2 resellers. Demo logins:`,
+        `  Demo fleet: ${demoRecorders().length} recorders of 2 resellers, real agents watching stand-in hosts;`,
+        '  within five minutes a camera drops and recovers, a drive fills, a service stops, licences run',
+        '  short and a recorder loses power. Demo logins:',
         ...Object.entries(logins).map(([user, password]) => `    ${user.padEnd(10)} ${password}   (${user === 'noc' ? 'NOC: sees every installation' : 'reseller: sees only its own customers'})`),
       );
     }
@@ -45,7 +46,7 @@ export function registerUp(program: Command): void {
     console.log(lines.join('\n'));
     onShutdown(async () => {
       console.log('vigil: stopping…');
-      await Promise.all(agents.map((agent) => agent.stop()));
+      await demo?.stop();
       await fleet.close();
       console.log('vigil: stopped');
     });

@@ -1,10 +1,15 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { Agent, parseAgentConfig } from '@vigil/agent';
+import { stringify } from 'yaml';
+import { Agent, buildCollectors, parseAgentConfig, type AgentConfigInput } from '@vigil/agent';
 import { generatePassword, type DashboardStore } from '@vigil/dashboard';
 import { writeSecret, type FleetPki } from '@vigil/proto';
 import { DEMO_INSTALLATIONS, DEMO_NOC, DEMO_RESELLERS, demoRecorders } from './plan.js';
+import { Scenario, demoSteps } from './scenario.js';
+import { DemoHost } from './stand-ins.js';
 
 export interface DemoLogins {
   [username: string]: string;
@@ -34,34 +39,104 @@ export async function ensureDemoUsers(store: DashboardStore, demoDir: string): P
   return logins;
 }
 
-/** Real agents (mqtt.js clients, sealed envelopes, last wills), one per demo recorder, in this process. */
-export async function startDemoAgents(pki: FleetPki, brokerUrl: string, demoDir: string, logger: Logger, heartbeatSeconds = 10): Promise<Agent[]> {
+/** The recorder that loses power during the demo runs as its own process, so it can really die. */
+export const CRASHING_RECORDER = 'sc-ham-03';
+const VIGIL = fileURLToPath(new URL('../../bin/vigil.js', import.meta.url));
+
+export interface DemoFleet {
+  agents: Agent[];
+  hosts: Map<string, DemoHost>;
+  stop(): Promise<void>;
+}
+
+function demoConfig(pki: FleetPki, brokerUrl: string, demoDir: string, host: DemoHost, entry: ReturnType<typeof demoRecorders>[number], heartbeatSeconds: number): AgentConfigInput {
+  const { installation, site, recorder } = entry;
+  return {
+    recorderId: recorder.id,
+    broker: { url: brokerUrl },
+    bundleDir: pki.device(recorder.id).dir,
+    heartbeatSeconds,
+    dataDir: join(demoDir, 'agents', recorder.id),
+    spool: { foldWindowSeconds: 10 },
+    logs: { files: [{ glob: `${host.dir.replaceAll('\\', '/')}/logs/*.log` }], startAt: 'end', rescanSeconds: 2 },
+    disks: { intervalSeconds: 10, paths: [{ path: host.driveDir, role: 'recording' }], filling: { horizonHours: 2, windowMinutes: 1 } },
+    services: { intervalSeconds: 10, manager: 'command', watch: DemoHost.SERVICES.map((name) => ({ name, command: host.serviceCommand(name) })) },
+    licences: { intervalSeconds: 10, source: { file: host.licenceFile } },
+    inventory: {
+      recorderName: recorder.name,
+      installation: { slc: installation.slc, name: installation.name },
+      site: { id: site.id, name: site.name, latitude: site.latitude, longitude: site.longitude },
+      vmsVersion: '2024 R2',
+      failoverPartner: recorder.failoverPartner ?? '',
+      cameraCount: recorder.cameras,
+      licensedCameras: recorder.licensed,
+    },
+  };
+}
+
+/**
+ * Real agents (mqtt.js clients, sealed envelopes, last wills, spools, collectors) for every demo
+ * recorder, watching stand-in hosts that a scenario troubles: cameras drop and come back, a drive
+ * fills, a service stops, licences run short, a recorder loses power.
+ */
+export async function startDemoFleet(pki: FleetPki, brokerUrl: string, demoDir: string, logger: Logger, options: { heartbeatSeconds?: number; scenario?: boolean } = {}): Promise<DemoFleet> {
+  const heartbeatSeconds = options.heartbeatSeconds ?? 10;
   const agents: Agent[] = [];
-  for (const { installation, site, recorder } of demoRecorders()) {
+  const hosts = new Map<string, DemoHost>();
+  let crashing: ChildProcess | undefined;
+  let crashingConfig = '';
+
+  for (const entry of demoRecorders()) {
+    const { recorder } = entry;
     if (!pki.hasDevice(recorder.id)) await pki.issueDevice(recorder.id);
-    const config = parseAgentConfig(
-      {
-        recorderId: recorder.id,
-        broker: { url: brokerUrl },
-        bundleDir: pki.device(recorder.id).dir,
-        heartbeatSeconds,
-        dataDir: join(demoDir, 'agents', recorder.id),
-        inventory: {
-          recorderName: recorder.name,
-          installation: { slc: installation.slc, name: installation.name },
-          site: { id: site.id, name: site.name, latitude: site.latitude, longitude: site.longitude },
-          vmsVersion: '2024 R2',
-          failoverPartner: recorder.failoverPartner ?? '',
-          cameraCount: recorder.cameras,
-          licensedCameras: recorder.licensed,
-        },
-      },
-      `demo recorder ${recorder.id}`,
-      demoDir,
-    );
-    const agent = new Agent(config, { logger: logger.child({ part: 'demo-agent' }) });
+    const host = new DemoHost(recorder.id, join(demoDir, 'recorders', recorder.id), { count: recorder.cameras, licensed: recorder.licensed });
+    host.prepare();
+    hosts.set(recorder.id, host);
+    const input = demoConfig(pki, brokerUrl, demoDir, host, entry, heartbeatSeconds);
+    if (recorder.id === CRASHING_RECORDER) {
+      crashingConfig = join(demoDir, `${recorder.id}.yaml`);
+      writeFileSync(crashingConfig, stringify(input));
+      continue;
+    }
+    const config = parseAgentConfig(input, `demo recorder ${recorder.id}`, demoDir);
+    const agent = new Agent(config, {
+      logger: logger.child({ part: 'demo-agent' }),
+      collectors: (deps) => buildCollectors(config, { ...deps, statfs: host.statfs }),
+    });
     await agent.start();
     agents.push(agent);
   }
-  return agents;
+
+  const spawnCrashing = () => {
+    crashing = spawn(process.execPath, [VIGIL, 'agent', '--config', crashingConfig], {
+      env: { ...process.env, VIGIL_LOG_LEVEL: process.env.VIGIL_LOG_LEVEL ?? 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  };
+  if (crashingConfig) spawnCrashing();
+
+  const scenario = options.scenario === false
+    ? undefined
+    : new Scenario(
+        demoSteps({
+          host: (id) => hosts.get(id) as DemoHost,
+          crash: () => crashing?.kill('SIGKILL'),
+          restart: () => { if (!crashing || crashing.exitCode !== null || crashing.signalCode !== null) spawnCrashing(); },
+        }),
+        300,
+        (step) => logger.info({ part: 'demo' }, `demo: ${step.what}`),
+      );
+  scenario?.start();
+
+  return {
+    agents,
+    hosts,
+    async stop() {
+      scenario?.stop();
+      const child = crashing;
+      const exited = child && child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : undefined;
+      child?.kill('SIGTERM');
+      await Promise.all([...agents.map((agent) => agent.stop()), exited]);
+    },
+  };
 }

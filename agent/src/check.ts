@@ -1,0 +1,39 @@
+import { pino } from 'pino';
+import { buildCollectors } from './collectors/index.js';
+import { MemoryOffsetStore } from './collectors/logs/offsets.js';
+import type { AgentConfig } from './config.js';
+import { loadCredentials } from './credentials.js';
+
+export interface AgentCheck {
+  ok: boolean;
+  text: string;
+}
+
+/**
+ * What an installer runs before starting the agent: the config and credentials are valid, and
+ * each collector shows what it sees right now. Nothing connects and nothing is saved.
+ */
+export async function checkAgent(config: AgentConfig, source: string): Promise<AgentCheck> {
+  const lines: string[] = [`${source}: valid config for recorder "${config.recorderId}", broker ${config.broker.url}`];
+  let ok = true;
+  try {
+    const credentials = loadCredentials(config, source);
+    lines.push(`credentials: device certificate for ${config.recorderId}, signed by the fleet CA, valid until ${credentials.certificateExpires.toISOString().slice(0, 10)}; envelope keys readable`);
+  } catch (error) {
+    ok = false;
+    lines.push(`credentials: PROBLEM\n${(error as Error).message}`);
+  }
+  const collectors = buildCollectors(config, { offsets: new MemoryOffsetStore(), baseDir: config.configDir, logger: pino({ level: 'silent' }) });
+  if (collectors.length === 0) lines.push('collectors: none configured (add a logs, disks, services or licences section)');
+  for (const collector of collectors) {
+    try {
+      const report = await collector.check();
+      ok &&= report.ok;
+      lines.push(`${report.collector}: ${report.ok ? 'ok' : 'PROBLEM'}`, ...report.lines.map((line) => `  ${line}`));
+    } catch (error) {
+      ok = false;
+      lines.push(`${collector.name}: PROBLEM: ${(error as Error).message}`);
+    }
+  }
+  return { ok, text: lines.join('\n') };
+}

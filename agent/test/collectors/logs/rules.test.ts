@@ -1,0 +1,265 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  LineMatcher,
+  loadLogRules,
+  loadPreset,
+  loadRulesFile,
+  parseRules,
+  RulesError,
+  type Rule,
+  type RulesFile,
+} from '../../../src/collectors/logs/rules.js';
+import { namedGroups, toPrefilterSource } from '../../../src/collectors/logs/prefilter.js';
+import type { ConditionChange, EventOccurrence } from '../../../src/collectors/types.js';
+import { makeTempDir, removeDir } from './helpers.js';
+
+const FIXTURE = new URL('./fixtures/xprotect-sample.log', import.meta.url);
+const AT = Date.UTC(2024, 4, 1, 8, 0, 0);
+
+function rulesError(raw: unknown): RulesError {
+  try {
+    parseRules(raw, 'test.yaml');
+  } catch (error) {
+    if (error instanceof RulesError) return error;
+    throw error;
+  }
+  throw new Error('expected a RulesError');
+}
+
+const cameraDown: RulesFile['rules'][number] = {
+  id: 'camera-down',
+  pattern: "Camera '(?<camera>[^']+)' down",
+  code: 'camera-unreachable',
+  type: 'condition',
+  subject: '{camera}',
+  severity: 'error',
+};
+
+describe('rules file validation', () => {
+  it('accepts a valid rule and defaults nothing it does not need to', () => {
+    expect(parseRules({ rules: [cameraDown] }, 'test.yaml')).toEqual([cameraDown]);
+  });
+
+  it('names the rule (index and id) and the field of each problem', () => {
+    const error = rulesError({
+      rules: [
+        cameraDown,
+        { ...cameraDown, id: 'bad-regex', pattern: 'Camera (?<camera>[^\']+' },
+        { ...cameraDown, id: 'bad-code', code: 'camera-on-fire' },
+        { ...cameraDown, id: 'event-with-action', type: 'event', action: 'clear' },
+        { ...cameraDown, id: 'unknown-capture', subject: '{camera} on {recorder}' },
+        { ...cameraDown, id: 'sticky', flags: 'gy' },
+        { ...cameraDown, id: 'matches-everything', pattern: '(?<camera>x)?' },
+        { ...cameraDown, id: 'typo', severty: 'error' },
+        { ...cameraDown },
+      ],
+    });
+    expect(error.source).toBe('test.yaml');
+    const problems = error.problems.join('\n');
+    expect(problems).toMatch(/rules\[1\] \(id "bad-regex"\)\.pattern: Invalid regular expression: .*Unterminated group/);
+    expect(problems).toMatch(/rules\[2\] \(id "bad-code"\)\.code: /);
+    expect(problems).toMatch(/rules\[3\] \(id "event-with-action"\)\.action: only conditions/);
+    expect(problems).toMatch(/rules\[4\] \(id "unknown-capture"\)\.subject: \{recorder\} is not a named capture of the pattern; the pattern captures camera/);
+    expect(problems).toMatch(/rules\[5\] \(id "sticky"\)\.flags: only "i" and "u"/);
+    expect(problems).toMatch(/rules\[6\] \(id "matches-everything"\)\.pattern: matches an empty line/);
+    expect(problems).toMatch(/rules\[7\] \(id "typo"\): Unrecognized key: "severty"/);
+    expect(problems).toMatch(/rules\[8\] \(id "camera-down"\)\.id: duplicate id, already used by rules\[0\]/);
+    expect(error.problems).toHaveLength(8);
+  });
+
+  it('reports a regex that only the rule flags make invalid', () => {
+    const error = rulesError({ rules: [{ ...cameraDown, pattern: "Camera '(?<camera>[^']+)' \\-", flags: 'u' }] });
+    expect(error.problems).toEqual([expect.stringMatching(/^rules\[0\] \(id "camera-down"\)\.pattern: Invalid regular expression: \/.*\/u: Invalid escape/)]);
+  });
+
+  it('loads YAML and JSON files, and a rules file rule replaces the preset rule with its id', async () => {
+    const dir = await makeTempDir();
+    try {
+      writeFileSync(`${dir}/extra.json`, JSON.stringify({ rules: [{ ...cameraDown, id: 'camera-unreachable', severity: 'critical' }] }));
+      writeFileSync(`${dir}/broken.yaml`, 'rules: [ { id: x');
+      const merged = loadLogRules({ presets: ['milestone-xprotect'], rulesFile: 'extra.json' }, dir);
+      const preset = loadPreset('milestone-xprotect');
+      expect(merged.map((rule) => rule.id)).toEqual(preset.map((rule) => rule.id));
+      expect(merged.find((rule) => rule.id === 'camera-unreachable')?.severity).toBe('critical');
+      expect(() => loadRulesFile(`${dir}/broken.yaml`)).toThrow(/broken\.yaml is not a valid rules file:\n {2}- not valid YAML/);
+      expect(() => loadRulesFile(`${dir}/missing.yaml`)).toThrow(/cannot read/);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+});
+
+describe('prefilter source', () => {
+  it('turns every group non-capturing, leaving escapes, classes and lookarounds alone', () => {
+    expect(toPrefilterSource("(?<camera>[^'(]+) \\(x\\) (a|b) (?:c) (?<=d)(?<!e)(?=f)[(?<g>)]")).toBe(
+      "(?:[^'(]+) \\(x\\) (?:a|b) (?:c) (?<=d)(?<!e)(?=f)[(?<g>)]",
+    );
+    expect(namedGroups("(?<camera>x)(y)[(?<no>)](?<drive>z)")).toEqual(['camera', 'drive']);
+  });
+
+  it('gives up on backreferences, which renumbering would break', () => {
+    expect(toPrefilterSource('(a)\\1')).toBeUndefined();
+    expect(toPrefilterSource('(?<q>[\'"]).*\\k<q>')).toBeUndefined();
+    expect(toPrefilterSource('[\\1]')).toBe('[\\1]');
+  });
+});
+
+describe('milestone-xprotect preset', () => {
+  const matcher = new LineMatcher(loadPreset('milestone-xprotect'));
+  const lines = readFileSync(FIXTURE, 'utf8').split('\n').filter(Boolean);
+
+  // [line number in the fixture, code, subject, condition active?]
+  const expected: Array<[number, string, string, boolean?]> = [
+    [3, 'camera-unreachable', 'Gate 3', true],
+    [4, 'camera-unreachable', 'Parking North', true],
+    [5, 'camera-unreachable', 'AXIS P3245-LVE Loading Bay', true],
+    [6, 'camera-unreachable', 'Lobby East', true],
+    [8, 'media-db-write-failure', 'Gate 3'],
+    [9, 'media-db-write-failure', ''],
+    [10, 'camera-unreachable', 'Gate 3', false],
+    [11, 'camera-unreachable', 'Parking North', false],
+    [12, 'camera-unreachable', 'Lobby East', false],
+    [13, 'camera-unreachable', 'AXIS P3245-LVE Loading Bay', false],
+    [14, 'archive-delete-failed', 'D:\\Archives\\Gate 3\\2024-04-01_00-00-00'],
+    [15, 'archive-delete-failed', 'D:\\Archives\\Parking North\\2024-03-30_00-00-00'],
+    [16, 'file-delete-failed', 'E:\\MediaDatabase\\Gate 3_4F2A\\00000123.blk'],
+    [17, 'file-delete-failed', 'E:\\MediaDatabase\\Lobby East_77B0\\index.xml'],
+    [18, 'archive-fatal-error', 'D:\\Archives\\Lobby East\\2024-04-30_00-00-00'],
+    [19, 'archive-operation-failed', 'Gate 3'],
+    [20, 'archive-operation-failed', 'Lobby East'],
+    [21, 'archive-move-failed', 'E:\\MediaDatabase\\Gate 3_4F2A\\00001234.blk'],
+    [22, 'archive-move-failed', 'E:\\MediaDatabase\\Lobby East_77B0\\00000042.blk'],
+    [23, 'drive-full', 'Local Default'],
+  ];
+
+  it('gives every sample line the right code and subject, and ignores the rest', () => {
+    const seen = lines.map((line, index) => {
+      const observation = matcher.match(line, AT);
+      if (!observation) return undefined;
+      return [index + 1, observation.code, observation.subject, observation.kind === 'condition' ? observation.active : undefined];
+    });
+    expect(seen.filter(Boolean)).toEqual(expected.map(([line, code, subject, active]) => [line, code, subject, active]));
+  });
+
+  it('covers every seed error the preset is meant to catch', () => {
+    const codes = new Set(expected.map(([, code]) => code));
+    for (const code of ['camera-unreachable', 'media-db-write-failure', 'archive-delete-failed', 'file-delete-failed', 'archive-fatal-error', 'archive-operation-failed', 'archive-move-failed']) {
+      expect(codes).toContain(code);
+    }
+  });
+
+  it('builds conditions and events with captures as attributes and the time given', () => {
+    expect(matcher.match(lines[2] as string, AT)).toEqual<ConditionChange>({
+      kind: 'condition',
+      code: 'camera-unreachable',
+      subject: 'Gate 3',
+      active: true,
+      at: AT,
+      severity: 'error',
+      message: 'Camera Gate 3 is unreachable',
+      attributes: { camera: 'Gate 3', address: '10.0.0.13' },
+    });
+    expect(matcher.match(lines[17] as string, AT)).toEqual<EventOccurrence>({
+      kind: 'event',
+      code: 'archive-fatal-error',
+      subject: 'D:\\Archives\\Lobby East\\2024-04-30_00-00-00',
+      firstSeen: AT,
+      lastSeen: AT,
+      count: 1,
+      severity: 'critical',
+      // Without a message template: the matched text, which leaves the timestamp out.
+      message: "Fatal error processing archive 'D:\\Archives\\Lobby East\\2024-04-30_00-00-00'",
+      attributes: { archive: 'D:\\Archives\\Lobby East\\2024-04-30_00-00-00' },
+    });
+  });
+
+  it('finds the same observations scanning the file as one block, also with CRLF line ends', () => {
+    const oneByOne = lines.map((line) => matcher.match(line, AT)).filter(Boolean);
+    for (const separator of ['\n', '\r\n']) {
+      const found: unknown[] = [];
+      const matched = matcher.scanBlock(lines.join(separator), AT, (observation) => found.push(observation));
+      expect(found).toEqual(oneByOne);
+      expect(matched).toBe(expected.length);
+      expect(matcher.countBlock(lines.join(separator))).toBe(expected.length);
+    }
+  });
+});
+
+describe('LineMatcher', () => {
+  const rule = (id: string, pattern: string, extra: Partial<Rule> = {}): Rule => ({
+    id,
+    pattern,
+    code: 'archive-operation-failed',
+    type: 'event',
+    severity: 'error',
+    ...extra,
+  });
+  const matchedIds = (matcher: LineMatcher, text: string) => {
+    const ids: string[] = [];
+    matcher.scanBlock(text, AT, (observation) => ids.push(observation.message));
+    return ids;
+  };
+
+  it('lets the first rule in order win, even when a later rule matches further left', () => {
+    const matcher = new LineMatcher([
+      rule('late-in-line', 'disk full', { message: 'first rule' }),
+      rule('early-in-line', 'ERROR', { message: 'second rule' }),
+    ]);
+    expect(matcher.match('ERROR: disk full', AT)?.message).toBe('first rule');
+    expect(matcher.match('ERROR: camera down', AT)?.message).toBe('second rule');
+    expect(matchedIds(matcher, 'ERROR: disk full\nERROR: other\nnothing')).toEqual(['first rule', 'second rule']);
+  });
+
+  it('does not let a prefilter hit that runs over a line end count for either line', () => {
+    const matcher = new LineMatcher([rule('spaced', 'alpha\\s+beta')]);
+    expect(matchedIds(matcher, 'alpha\nbeta\nalpha beta')).toEqual(['alpha beta']);
+    expect(matcher.countBlock('alpha\nbeta\nalpha beta')).toBe(1);
+  });
+
+  it('keeps case-sensitive rules exact next to a case-insensitive one', () => {
+    const matcher = new LineMatcher([
+      rule('exact', 'Fatal', { message: 'exact' }),
+      rule('loose', 'warning', { flags: 'i', message: 'loose' }),
+    ]);
+    expect(matchedIds(matcher, 'FATAL\nfatal\nFatal\nWARNING')).toEqual(['exact', 'loose']);
+    expect(matcher.countBlock('FATAL\nfatal\nFatal\nWARNING')).toBe(2);
+  });
+
+  it('handles rules the shared prefilter cannot hold: backreferences and mixed u flags', () => {
+    const withBackreference = new LineMatcher([
+      rule('quoted', "(?<quote>['\"])(?<name>[^'\"]+)\\k<quote> failed", { subject: '{name}' }),
+      rule('plain', 'broken'),
+    ]);
+    expect(withBackreference.match(`"Gate 3" failed`, AT)?.subject).toBe('Gate 3');
+    expect(withBackreference.match(`"Gate 3' failed`, AT)).toBeUndefined();
+    expect(withBackreference.scanBlock(`x\n'A' failed\nbroken`, AT, () => undefined)).toBe(2);
+
+    const mixedUnicode = new LineMatcher([rule('letters', '\\p{Lu}{3} down', { flags: 'u' }), rule('plain', 'broken')]);
+    expect(mixedUnicode.scanBlock('ÅÄÖ down\nbroken\nabc down', AT, () => undefined)).toBe(2);
+  });
+
+  it('renders missing optional captures as empty and leaves them out of attributes', () => {
+    const matcher = new LineMatcher([
+      rule('optional', "Archive failed(?: for '(?<camera>[^']+)')?", { subject: '{camera}', message: 'Archive failed for [{camera}]' }),
+    ]);
+    const observation = matcher.match('Archive failed', AT);
+    expect(observation).toMatchObject({ subject: '', message: 'Archive failed for []' });
+    expect(observation?.attributes).toBeUndefined();
+  });
+});
+
+describe('rules in a file', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeDir(dir);
+  });
+
+  it('reports the file, rule and field for a bad YAML rule', () => {
+    writeFileSync(`${dir}/rules.yaml`, 'rules:\n  - id: oops\n    pattern: "(unclosed"\n    code: drive-full\n    type: event\n    severity: error\n');
+    expect(() => loadRulesFile(`${dir}/rules.yaml`)).toThrow(/rules\.yaml is not a valid rules file:\n {2}- rules\[0\] \(id "oops"\)\.pattern: Invalid regular expression: \/\(unclosed\/: Unterminated group/);
+  });
+});
