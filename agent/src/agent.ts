@@ -177,8 +177,7 @@ export class Agent {
   /** Exponential backoff with full jitter, so a broker restart does not meet the whole fleet at once. */
   private scheduleReconnect(): void {
     this.failures++;
-    const ceiling = Math.min(this.maxReconnectMs, this.minReconnectMs * 2 ** Math.min(this.failures - 1, 16));
-    const delay = Math.round(this.minReconnectMs / 2 + Math.random() * (ceiling - this.minReconnectMs / 2));
+    const delay = reconnectDelay(this.failures, this.minReconnectMs, this.maxReconnectMs);
     this.log.info({ inMs: delay, attempt: this.failures }, 'reconnecting');
     this.reconnectTimer = setTimeout(() => this.openSession(), delay);
   }
@@ -225,6 +224,16 @@ export class Agent {
   private async publish(client: MqttClient, kind: RecorderTopicKind, payload: vigil.v1.IPayload): Promise<void> {
     await client.publishAsync(topics.recorder(this.config.recorderId, kind), Buffer.from(this.seal(payload)), { qos: 1 });
   }
+}
+
+/**
+ * Delay before reconnect attempt `failures` (1, 2, ...): the ceiling doubles from `minMs` up to
+ * `maxMs`, and the delay is drawn uniformly between half of `minMs` and the ceiling, so a fleet
+ * that lost its broker at the same moment comes back spread out instead of in one storm.
+ */
+export function reconnectDelay(failures: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(Math.max(failures - 1, 0), 30));
+  return Math.round(minMs / 2 + random() * (ceiling - minMs / 2));
 }
 
 /** Turns TLS failures into something an installer can act on. */

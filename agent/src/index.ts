@@ -1,4 +1,4 @@
-export { Agent, AGENT_VERSION, describeConnectError, type AgentOptions } from './agent.js';
+export { Agent, AGENT_VERSION, describeConnectError, reconnectDelay, type AgentOptions } from './agent.js';
 export { loadAgentConfig, parseAgentConfig, ConfigError, agentConfigSchema, type AgentConfig, type AgentConfigInput } from './config.js';
 export { Spool, type SpoolOptions, type SpooledBatch, type SpoolStats } from './spool/spool.js';
 export { Shipper } from './spool/shipper.js';

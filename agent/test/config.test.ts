@@ -61,3 +61,14 @@ describe('agent config', () => {
     expect(() => loadAgentConfig(write('broken.yaml', 'recorderId: [unclosed'), {})).toThrow(/not valid YAML/);
   });
 });
+
+describe('agent.sample.yaml', () => {
+  it('is a valid config with every collector', async () => {
+    const { fileURLToPath } = await import('node:url');
+    const config = loadAgentConfig(fileURLToPath(new URL('../agent.sample.yaml', import.meta.url)), {});
+    expect(config.logs?.files).toHaveLength(1);
+    expect(config.disks?.paths).toHaveLength(2);
+    expect(config.services?.watch).toHaveLength(6);
+    expect(config.licences?.source).toEqual({ file: './licence.json' });
+  });
+});

@@ -1,4 +1,4 @@
-import { isAbsolute } from 'node:path';
+import { posix, win32 } from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import { PRESET_NAMES } from './presets.js';
@@ -8,7 +8,8 @@ export const LOG_ENCODINGS = ['auto', 'utf8', 'utf16le'] as const;
 const absoluteGlob = z
   .string()
   .min(1)
-  .refine((glob) => isAbsolute(glob), 'must be an absolute path (use forward slashes, also on Windows)')
+  // Either form, whatever this machine is: configs are often written on one OS for another.
+  .refine((glob) => posix.isAbsolute(glob) || win32.isAbsolute(glob), 'must be an absolute path (use forward slashes, also on Windows)')
   .refine((glob) => !picomatch.scan(glob).negated, 'negated globs are not supported');
 
 export const logFileSchema = z.strictObject({
