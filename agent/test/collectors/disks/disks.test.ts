@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConditionChange, DiskReading, Observation } from '../../../src/collectors/types.js';
 import { DisksCollector, disksConfigSchema, type DisksConfigInput, type StatfsFunction } from '../../../src/collectors/disks/index.js';
+import { until } from '../support.js';
 
 // Filling a real disk to 95% or making it grow at a set rate is not possible on a test machine,
 // so thresholds, hysteresis and the trend are played through an injected statfs. One test below
@@ -20,13 +21,6 @@ const silent = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'vigil-disks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 function recorder() {
   const observations: Observation[] = [];

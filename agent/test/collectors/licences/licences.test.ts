@@ -7,19 +7,13 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConditionChange, LicenceReading, Observation } from '../../../src/collectors/types.js';
 import { LicencesCollector, licencesConfigSchema, parseLicenceDocument, type LicencesConfigInput } from '../../../src/collectors/licences/index.js';
+import { until } from '../support.js';
 
 const silent = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'vigil-licences-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const T0 = Date.UTC(2025, 0, 1);
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 function recorder() {
   const observations: Observation[] = [];

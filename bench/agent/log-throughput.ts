@@ -1,0 +1,392 @@
+// Log matching throughput: lines per second the agent matches against the milestone-xprotect
+// preset on a 1 GiB XProtect-like log, next to `grep -cE` with the same patterns on the same file
+// and the same machine. Run: npm run bench -- agent/log-throughput
+//
+// BENCH_LOG_BYTES sets the file size (default 1 GiB). The generated file is kept in os.tmpdir()
+// and reused by later runs of the same size, because writing it takes longer than measuring it.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LineMatcher, loadLogRules, scanFile, type LineObservation, type Rule } from '../../agent/src/collectors/logs/index.js';
+
+const BYTES = Number(process.env.BENCH_LOG_BYTES ?? 1024 ** 3);
+const RUNS = 3;
+const SEED = 20261122;
+/** Bumped whenever the generator changes, so an old file is not reused for new content. */
+const GENERATOR_VERSION = 1;
+
+if (!Number.isSafeInteger(BYTES) || BYTES < 1024) throw new Error(`BENCH_LOG_BYTES must be a whole number of bytes >= 1024, not "${process.env.BENCH_LOG_BYTES}"`);
+
+// ---------------------------------------------------------------------------------------------
+// The log file: XProtect Recording Server lines, mostly routine, some close to the rules without
+// matching them (the expensive case for a prefilter), and a small fraction that match.
+
+/** mulberry32: small, fast and seeded, so every run of the generator writes the same bytes. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Template {
+  weight: number;
+  level: string;
+  matches: boolean;
+  text: (pick: Picker) => string;
+}
+
+interface Picker {
+  camera(): string;
+  ip(): string;
+  int(below: number): number;
+  hex(digits: number): string;
+  day(): string;
+}
+
+const CAMERAS = [
+  'Gate 3', 'Lobby', 'Lobby East', 'Dock 1', 'Dock 2', 'Parking North', 'Parking South', 'Cash Desk 4', 'Warehouse Aisle 12', 'Roof PTZ',
+  'Entrance', 'Server Room', 'Canteen', 'Loading Bay', 'Fence West', 'Fence East', 'Stairwell B', 'Playground', 'Reception', 'Garage Exit',
+];
+const DRIVES = ['D:', 'E:', 'F:'];
+
+// Weights are per 100,000 lines. Matching lines: 512 per 100,000 (about 0.5 %).
+const TEMPLATES: Template[] = [
+  // routine
+  { weight: 22_000, level: 'INFO', matches: false, text: (p) => `Camera '${p.camera()}' (${p.ip()}): Motion started` },
+  { weight: 22_000, level: 'INFO', matches: false, text: (p) => `Camera '${p.camera()}' (${p.ip()}): Motion stopped after ${p.int(90_000)} ms` },
+  { weight: 9_000, level: 'DEBUG', matches: false, text: (p) => `Database '${p.camera()}' block ${p.int(1_000_000)} flushed (${p.int(4096)} KB, ${p.int(50)} ms)` },
+  { weight: 8_000, level: 'DEBUG', matches: false, text: (p) => `RTSP session ${p.hex(8)} for device '${p.camera()}' renewed, timeout 60 s` },
+  { weight: 6_000, level: 'INFO', matches: false, text: (p) => `Device '${p.camera()}': keep-alive acknowledged in ${p.int(400)} ms` },
+  { weight: 5_000, level: 'INFO', matches: false, text: () => 'Connection to Management Server established (https://mgmt.local:443/ManagementServer/ServerCommandService.svc)' },
+  { weight: 5_000, level: 'INFO', matches: false, text: (p) => `Event server connection OK, ${p.int(20)} events queued` },
+  { weight: 4_000, level: 'INFO', matches: false, text: (p) => `Storage 'Local Default' (${DRIVES[p.int(DRIVES.length)]}\\MediaDatabase): ${p.int(100)}% used, retention ${p.int(30) + 1} days` },
+  { weight: 3_000, level: 'INFO', matches: false, text: (p) => `Retention check for storage '${DRIVES[p.int(DRIVES.length)]}': ${p.int(20_000)} files examined, ${p.int(200)} removed` },
+  { weight: 2_500, level: 'INFO', matches: false, text: (p) => `File '${DRIVES[p.int(DRIVES.length)]}\\MediaDatabase\\${p.camera()}_${p.hex(4)}\\${String(p.int(100_000)).padStart(8, '0')}.blk' written` },
+  // close to a rule without matching it
+  { weight: 1_500, level: 'INFO', matches: false, text: (p) => `Archiving of camera '${p.camera()}' started (${p.int(1000)} sequences)` },
+  { weight: 1_500, level: 'INFO', matches: false, text: (p) => `Archive 'F:\\Archives\\${p.camera()}\\${p.day()}_00-00-00' completed in ${p.int(600_000)} ms` },
+  { weight: 1_000, level: 'INFO', matches: false, text: (p) => `Camera '${p.camera()}' (${p.ip()}): Recording started on rule 'Default Record on Motion Rule'` },
+  { weight: 1_000, level: 'WARNING', matches: false, text: (p) => `Frame rate for camera '${p.camera()}' dropped to ${p.int(25) + 1} fps (configured 25)` },
+  { weight: 1_000, level: 'WARNING', matches: false, text: (p) => `Hardware '${p.camera()}' (${p.ip()}): certificate expires in ${p.int(300)} days` },
+  { weight: 6_988, level: 'DEBUG', matches: false, text: (p) => `Thread pool: ${p.int(64)} of 64 workers busy, queue length ${p.int(500)}` },
+  // matching (512 per 100,000)
+  { weight: 120, level: 'ERROR', matches: true, text: (p) => `Camera '${p.camera()}' (${p.ip()}): Unable to connect to camera` },
+  { weight: 120, level: 'INFO', matches: true, text: (p) => `Camera '${p.camera()}' (${p.ip()}): Connection restored` },
+  { weight: 60, level: 'ERROR', matches: true, text: (p) => `Lost connection to camera '${p.camera()}' (${p.ip()})` },
+  { weight: 80, level: 'ERROR', matches: true, text: (p) => `Unable to add data to the media database for device '${p.camera()}'. Error: DiskFull` },
+  { weight: 40, level: 'ERROR', matches: true, text: (p) => `Archive 'D:\\Archives\\${p.camera()}\\${p.day()}_00-00-00' could not be deleted: in use` },
+  { weight: 40, level: 'WARNING', matches: true, text: (p) => `File 'E:\\MediaDatabase\\${p.camera()}_${p.hex(4)}\\${String(p.int(100_000)).padStart(8, '0')}.blk' could not be deleted. Access denied.` },
+  { weight: 10, level: 'FATAL', matches: true, text: (p) => `Fatal error processing archive 'D:\\Archives\\${p.camera()}\\${p.day()}_00-00-00': Index file is corrupt` },
+  { weight: 20, level: 'ERROR', matches: true, text: (p) => `Archive operation 'Move' failed for device '${p.camera()}': Timeout expired` },
+  { weight: 20, level: 'ERROR', matches: true, text: (p) => `Archive file move error: 'D:\\Archives\\${p.camera()}\\${p.day()}_00-00-00'` },
+  { weight: 2, level: 'ERROR', matches: true, text: (p) => `Drive '${DRIVES[p.int(DRIVES.length)]}' (${DRIVES[0]}\\MediaDatabase) is full` },
+];
+
+interface LogFacts {
+  lines: number;
+  /** Lines written from a template meant to match a rule. */
+  generatedMatches: number;
+}
+
+/** Writes exactly `bytes` bytes of log lines to `path`; all ASCII, so characters are bytes. */
+function generateLog(path: string, bytes: number): LogFacts {
+  const next = random(SEED);
+  const total = TEMPLATES.reduce((sum, t) => sum + t.weight, 0);
+  const cumulative = TEMPLATES.map((_, index) => TEMPLATES.slice(0, index + 1).reduce((sum, t) => sum + t.weight, 0));
+  const pick: Picker = {
+    camera: () => CAMERAS[Math.floor(next() * CAMERAS.length)] as string,
+    ip: () => `10.0.${Math.floor(next() * 8)}.${Math.floor(next() * 254) + 1}`,
+    int: (below) => Math.floor(next() * below),
+    hex: (digits) => Math.floor(next() * 16 ** digits).toString(16).toUpperCase().padStart(digits, '0'),
+    day: () => `2026-11-${String(Math.floor(next() * 21) + 1).padStart(2, '0')}`,
+  };
+  let clock = Date.UTC(2026, 10, 1, 0, 0, 0);
+  const threads = [21, 41, 57, 88, 90, 112, 1043, 2210];
+  const partial = `${path}.partial-${process.pid}`;
+  const fd = openSync(partial, 'w');
+  let written = 0;
+  let lines = 0;
+  let generatedMatches = 0;
+  try {
+    let chunk = '';
+    for (;;) {
+      clock += Math.floor(next() * 40);
+      const at = new Date(clock + 3_600_000).toISOString(); // shown as +01:00 local time
+      const roll = next() * total;
+      const template = TEMPLATES[cumulative.findIndex((limit) => roll < limit)] as Template;
+      const thread = String(threads[Math.floor(next() * threads.length)]).padStart(5, ' ');
+      const line = `${at.slice(0, 10)} ${at.slice(11, 23)}+01:00 [${thread}] ${template.level.padEnd(10, ' ')} - ${template.text(pick)}\n`;
+      if (written + chunk.length + line.length > bytes) {
+        // Pad the last line so the file has exactly the requested size.
+        const left = bytes - written - chunk.length;
+        if (left > 0) {
+          chunk += `${'#'.repeat(left - 1)}\n`;
+          lines++;
+        }
+        written += writeSync(fd, chunk);
+        break;
+      }
+      chunk += line;
+      lines++;
+      if (template.matches) generatedMatches++;
+      if (chunk.length >= 4 * 1024 * 1024) {
+        written += writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (written !== bytes) throw new Error(`wrote ${written} bytes instead of ${bytes}`);
+  // Renamed only when complete, so an interrupted run never leaves a file that looks reusable.
+  renameSync(partial, path);
+  const facts = { lines, generatedMatches };
+  writeFileSync(`${path}.json`, JSON.stringify(facts));
+  return facts;
+}
+
+function logFile(): { path: string; facts: LogFacts; reused: boolean; seconds: number } {
+  const path = join(tmpdir(), `vigil-bench-xprotect-${BYTES}-seed${SEED}-v${GENERATOR_VERSION}.log`);
+  if (existsSync(path) && statSync(path).size === BYTES && existsSync(`${path}.json`)) {
+    return { path, facts: JSON.parse(readFileSync(`${path}.json`, 'utf8')) as LogFacts, reused: true, seconds: 0 };
+  }
+  const started = performance.now();
+  const facts = generateLog(path, BYTES);
+  return { path, facts, reused: false, seconds: (performance.now() - started) / 1000 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules as POSIX ERE for grep. GNU grep -E knows \s \S \w \W \b \B as extensions, but not
+// \d, lookaround, named groups or JS escapes inside brackets (where a backslash is literal).
+
+type Conversion = { ere: string } | { problem: string };
+
+const ERE_SPECIAL = new Set(['.', '[', ']', '(', ')', '*', '+', '?', '{', '}', '|', '^', '$', '\\']);
+
+function toPosixEre(rule: Rule): Conversion {
+  if (rule.flags?.includes('i')) return { problem: 'case-insensitive (i flag): grep has no per-pattern case folding' };
+  const pattern = rule.pattern;
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i] as string;
+    if (char === '\\') {
+      const next = pattern[i + 1] ?? '';
+      i++;
+      if ('sSwWbB'.includes(next)) out += `\\${next}`;
+      else if (next === 'd') out += '[0-9]';
+      else if (next === 'D') out += '[^0-9]';
+      else if (next === 't') out += '\t';
+      else if (next === 'r') out += '\r';
+      else if (next === 'n') return { problem: 'matches a newline, which grep never sees inside a line' };
+      else if (/[1-9k]/.test(next)) return { problem: 'backreference' };
+      else if (/[A-Za-z0-9]/.test(next)) return { problem: `escape \\${next} has no ERE equivalent` };
+      else out += ERE_SPECIAL.has(next) ? `\\${next}` : next;
+    } else if (char === '[') {
+      const bracket = toBracket(pattern, i);
+      if ('problem' in bracket) return bracket;
+      out += bracket.ere;
+      i = bracket.end;
+    } else if (char === '(') {
+      if (pattern[i + 1] !== '?') out += '(';
+      else if (pattern.startsWith('(?:', i)) {
+        out += '(';
+        i += 2;
+      } else if (pattern[i + 2] === '<' && pattern[i + 3] !== '=' && pattern[i + 3] !== '!') {
+        out += '(';
+        i = pattern.indexOf('>', i);
+      } else return { problem: 'lookaround' };
+    } else if ('*+?}'.includes(char) && pattern[i + 1] === '?') {
+      // Lazy or greedy, a line matches or not all the same; ERE only has greedy.
+      out += char;
+      i++;
+    } else out += char;
+  }
+  return { ere: out };
+}
+
+/** The bracket expression starting at `start`, rewritten for POSIX, and where it ends. */
+function toBracket(pattern: string, start: number): { ere: string; end: number } | { problem: string } {
+  let i = start + 1;
+  const negated = pattern[i] === '^';
+  if (negated) i++;
+  // POSIX: a literal ] must come first and a literal - last; ^ anywhere but first.
+  let body = '';
+  let rightBracket = false;
+  let dash = false;
+  let caret = false;
+  for (; i < pattern.length; i++) {
+    const char = pattern[i] as string;
+    if (char === ']') {
+      if (!body && !rightBracket && !dash && !caret) return { problem: 'empty character class' };
+      return { ere: `[${negated ? '^' : ''}${rightBracket ? ']' : ''}${body}${caret ? '^' : ''}${dash ? '-' : ''}]`, end: i };
+    }
+    if (char !== '\\') {
+      if (char === '[' && ':.='.includes(pattern[i + 1] ?? '')) return { problem: `"[${pattern[i + 1]}" inside a class reads differently in POSIX` };
+      if (char === '^') caret = true;
+      else if (char === '-' && (body === '' || pattern[i + 1] === ']')) dash = true;
+      else body += char;
+      continue;
+    }
+    const next = pattern[++i] ?? '';
+    if (next === 'd') body += '0-9';
+    else if (next === 's') body += '[:space:]';
+    else if (next === 'w') body += '[:alnum:]_';
+    else if (next === 't') body += '\t';
+    else if (next === 'r') body += '\r';
+    else if (next === 'n') continue; // grep lines hold no newline, so leaving it out changes nothing
+    else if (next === ']') rightBracket = true;
+    else if (next === '-') dash = true;
+    else if (next === '^') caret = true;
+    else if (/[A-Za-z0-9]/.test(next)) return { problem: `\\${next} inside a class has no POSIX equivalent` };
+    else body += next; // a backslash is literal inside a POSIX bracket, so \\ becomes one
+  }
+  return { problem: 'unterminated character class' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+interface Run {
+  seconds: number;
+  matched: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+async function ours(path: string, matcher: LineMatcher, full: boolean): Promise<Run & { lines: number; byCode: Map<string, number> }> {
+  const byCode = new Map<string, number>();
+  // Something must consume the observations, or building them could be optimised away.
+  const onObservation = (observation: LineObservation) => byCode.set(observation.code, (byCode.get(observation.code) ?? 0) + 1);
+  const started = performance.now();
+  const result = await scanFile(path, matcher, full ? { onObservation } : {});
+  const seconds = (performance.now() - started) / 1000;
+  if (result.bytes !== BYTES) throw new Error(`scanFile read ${result.bytes} bytes of ${BYTES}`);
+  return { seconds, matched: result.matched, lines: result.lines, byCode };
+}
+
+function grep(args: string[], env: NodeJS.ProcessEnv): Promise<Run & { stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('grep', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      // 1 only says no line matched; 2 is an error.
+      if (code !== 0 && code !== 1) reject(new Error(`grep ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
+      else resolve({ seconds, matched: Number(stdout.trim()), stderr });
+    });
+  });
+}
+
+/** Reads the whole file once so every measurement starts from the page cache. */
+async function prime(path: string): Promise<number> {
+  const handle = await open(path, 'r');
+  const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+  const started = performance.now();
+  try {
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  return (performance.now() - started) / 1000;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'vigil-bench-logs-'));
+try {
+  const file = logFile();
+  const rules = loadLogRules({ presets: ['milestone-xprotect'] }, process.cwd());
+  const matcher = new LineMatcher(rules);
+  const bare = new LineMatcher([]);
+
+  const converted = rules.map((rule) => ({ rule, conversion: toPosixEre(rule) }));
+  const expressed = converted.flatMap(({ conversion }) => ('ere' in conversion ? [conversion.ere] : []));
+  const patterns = join(work, 'patterns.ere');
+  writeFileSync(patterns, `${expressed.join('\n')}\n`);
+  // grep names no pattern when the file is bad, so each one is tried alone as well.
+  const rejected: string[] = [];
+  for (const { rule, conversion } of converted) {
+    if (!('ere' in conversion)) continue;
+    const one = join(work, 'one.ere');
+    writeFileSync(one, `${conversion.ere}\n`);
+    try {
+      const check = await grep(['-cE', '-f', one, '/dev/null'], { ...process.env, LC_ALL: 'C' });
+      if (check.stderr.trim()) rejected.push(`${rule.id}: grep warns: ${check.stderr.trim()}`);
+    } catch (error) {
+      rejected.push(`${rule.id}: grep refuses it: ${(error as Error).message}`);
+    }
+  }
+  if (rejected.length > 0) throw new Error(`grep does not take every converted pattern:\n  ${rejected.join('\n  ')}`);
+
+  const primeSeconds = await prime(file.path);
+  const defaultLocale = process.env.LC_ALL || process.env.LC_CTYPE || process.env.LANG || 'POSIX (nothing set)';
+  const cEnv = { ...process.env, LC_ALL: 'C' };
+  const grepArgs = ['-cE', '-f', patterns, file.path];
+
+  const names = ['ours, full (observations built)', 'ours, count only', 'ours, read + cut lines, no rules', 'grep -cE, LC_ALL=C', `grep -cE, default locale (${defaultLocale})`] as const;
+  const runs: Run[][] = names.map(() => []);
+  let lines = 0;
+  let byCode = new Map<string, number>();
+  // Rounds interleave the contenders so drift (thermal, neighbours) hits them all alike.
+  for (let round = 0; round < RUNS; round++) {
+    const full = await ours(file.path, matcher, true);
+    lines = full.lines;
+    byCode = full.byCode;
+    runs[0]?.push(full);
+    runs[1]?.push(await ours(file.path, matcher, false));
+    runs[2]?.push(await ours(file.path, bare, false));
+    runs[3]?.push(await grep(grepArgs, cEnv));
+    runs[4]?.push(await grep(grepArgs, process.env));
+  }
+
+  const seconds = runs.map((list) => median(list.map((run) => run.seconds)));
+  const matched = runs.map((list) => list.map((run) => run.matched));
+  const mb = BYTES / 1e6;
+  const [fullS, countS, bareS, grepCS, grepDefaultS] = seconds as [number, number, number, number, number];
+  const row = (name: string, s: number, extra = '') =>
+    `  ${name.padEnd(48)} ${(mb / s).toFixed(0).padStart(5)} MB/s ${((lines / s) / 1e6).toFixed(2).padStart(6)} M lines/s  ${s.toFixed(2).padStart(6)} s${extra}`;
+  const ratios = (s: number) => `   ours/grep: ${(grepCS / s).toFixed(2)} (C), ${(grepDefaultS / s).toFixed(2)} (default locale)`;
+
+  console.log(`log matching throughput, preset milestone-xprotect (${rules.length} rules), median of ${RUNS} runs:`);
+  console.log(`  file: ${file.path}, ${(BYTES / 1024 ** 3).toFixed(2)} GiB, ${lines.toLocaleString('en')} lines, ${file.reused ? 'reused' : `generated in ${file.seconds.toFixed(0)} s (kept for the next run)`}`);
+  console.log(`  page cache primed by one plain read: ${(mb / primeSeconds).toFixed(0)} MB/s`);
+  const unexpressed = converted.filter(({ conversion }) => 'problem' in conversion);
+  console.log(`  grep patterns: ${expressed.length} of ${rules.length} rules as POSIX ERE${unexpressed.map(({ rule, conversion }) => `; ${rule.id} not expressible: ${'problem' in conversion ? conversion.problem : ''}`).join('')}`);
+  console.log(row(names[0], fullS, ratios(fullS)));
+  console.log(row(names[1], countS, ratios(countS)));
+  console.log(row(names[2], bareS));
+  console.log(row(names[3], grepCS));
+  console.log(row(names[4], grepDefaultS));
+
+  const counts = matched.map((list) => [...new Set(list)]);
+  const single = counts.every((list) => list.length === 1);
+  const [oursFull, oursCount, , grepC, grepDefault] = counts.map((list) => list[0] as number) as [number, number, number, number, number];
+  console.log(`  matching lines: ours ${oursFull.toLocaleString('en')} (count-only ${oursCount.toLocaleString('en')}), grep C ${grepC.toLocaleString('en')}, grep default locale ${grepDefault.toLocaleString('en')}, generator wrote ${file.facts.generatedMatches.toLocaleString('en')} (${((100 * file.facts.generatedMatches) / file.facts.lines).toFixed(2)} % of lines)`);
+  if (!single) console.log(`  WARNING: counts differ between runs of the same contender: ${JSON.stringify(matched)}`);
+  const agree = oursFull === oursCount && oursFull === grepC && grepC === grepDefault;
+  console.log(`  counts agree: ${agree ? 'yes' : `NO: ours - grep (C) = ${oursFull - grepC}, count-only - full = ${oursCount - oursFull}, grep default - grep C = ${grepDefault - grepC}`}`);
+  if (oursFull !== file.facts.generatedMatches) console.log(`  note: the generator meant ${file.facts.generatedMatches} lines to match, the rules matched ${oursFull}`);
+  console.log(`  observations by code: ${[...byCode].map(([code, n]) => `${code} ${n.toLocaleString('en')}`).join(', ')}`);
+  const ratio = grepCS / fullS;
+  console.log(`  target ours (full) >= 0.5 x grep (LC_ALL=C): ${ratio >= 0.5 ? 'met' : 'MISSED'} (${ratio.toFixed(2)})`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
