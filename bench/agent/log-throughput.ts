@@ -10,6 +10,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineMatcher, loadLogRules, scanFile, type LineObservation, type Rule } from '../../agent/src/collectors/logs/index.js';
+import { XProtectLog } from './support/xprotect-log.js';
 
 const BYTES = Number(process.env.BENCH_LOG_BYTES ?? 1024 ** 3);
 const RUNS = 3;
@@ -20,74 +21,7 @@ const GENERATOR_VERSION = 1;
 if (!Number.isSafeInteger(BYTES) || BYTES < 1024) throw new Error(`BENCH_LOG_BYTES must be a whole number of bytes >= 1024, not "${process.env.BENCH_LOG_BYTES}"`);
 
 // ---------------------------------------------------------------------------------------------
-// The log file: XProtect Recording Server lines, mostly routine, some close to the rules without
-// matching them (the expensive case for a prefilter), and a small fraction that match.
-
-/** mulberry32: small, fast and seeded, so every run of the generator writes the same bytes. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Template {
-  weight: number;
-  level: string;
-  matches: boolean;
-  text: (pick: Picker) => string;
-}
-
-interface Picker {
-  camera(): string;
-  ip(): string;
-  int(below: number): number;
-  hex(digits: number): string;
-  day(): string;
-}
-
-const CAMERAS = [
-  'Gate 3', 'Lobby', 'Lobby East', 'Dock 1', 'Dock 2', 'Parking North', 'Parking South', 'Cash Desk 4', 'Warehouse Aisle 12', 'Roof PTZ',
-  'Entrance', 'Server Room', 'Canteen', 'Loading Bay', 'Fence West', 'Fence East', 'Stairwell B', 'Playground', 'Reception', 'Garage Exit',
-];
-const DRIVES = ['D:', 'E:', 'F:'];
-
-// Weights are per 100,000 lines. Matching lines: 512 per 100,000 (about 0.5 %).
-const TEMPLATES: Template[] = [
-  // routine
-  { weight: 22_000, level: 'INFO', matches: false, text: (p) => `Camera '${p.camera()}' (${p.ip()}): Motion started` },
-  { weight: 22_000, level: 'INFO', matches: false, text: (p) => `Camera '${p.camera()}' (${p.ip()}): Motion stopped after ${p.int(90_000)} ms` },
-  { weight: 9_000, level: 'DEBUG', matches: false, text: (p) => `Database '${p.camera()}' block ${p.int(1_000_000)} flushed (${p.int(4096)} KB, ${p.int(50)} ms)` },
-  { weight: 8_000, level: 'DEBUG', matches: false, text: (p) => `RTSP session ${p.hex(8)} for device '${p.camera()}' renewed, timeout 60 s` },
-  { weight: 6_000, level: 'INFO', matches: false, text: (p) => `Device '${p.camera()}': keep-alive acknowledged in ${p.int(400)} ms` },
-  { weight: 5_000, level: 'INFO', matches: false, text: () => 'Connection to Management Server established (https://mgmt.local:443/ManagementServer/ServerCommandService.svc)' },
-  { weight: 5_000, level: 'INFO', matches: false, text: (p) => `Event server connection OK, ${p.int(20)} events queued` },
-  { weight: 4_000, level: 'INFO', matches: false, text: (p) => `Storage 'Local Default' (${DRIVES[p.int(DRIVES.length)]}\\MediaDatabase): ${p.int(100)}% used, retention ${p.int(30) + 1} days` },
-  { weight: 3_000, level: 'INFO', matches: false, text: (p) => `Retention check for storage '${DRIVES[p.int(DRIVES.length)]}': ${p.int(20_000)} files examined, ${p.int(200)} removed` },
-  { weight: 2_500, level: 'INFO', matches: false, text: (p) => `File '${DRIVES[p.int(DRIVES.length)]}\\MediaDatabase\\${p.camera()}_${p.hex(4)}\\${String(p.int(100_000)).padStart(8, '0')}.blk' written` },
-  // close to a rule without matching it
-  { weight: 1_500, level: 'INFO', matches: false, text: (p) => `Archiving of camera '${p.camera()}' started (${p.int(1000)} sequences)` },
-  { weight: 1_500, level: 'INFO', matches: false, text: (p) => `Archive 'F:\\Archives\\${p.camera()}\\${p.day()}_00-00-00' completed in ${p.int(600_000)} ms` },
-  { weight: 1_000, level: 'INFO', matches: false, text: (p) => `Camera '${p.camera()}' (${p.ip()}): Recording started on rule 'Default Record on Motion Rule'` },
-  { weight: 1_000, level: 'WARNING', matches: false, text: (p) => `Frame rate for camera '${p.camera()}' dropped to ${p.int(25) + 1} fps (configured 25)` },
-  { weight: 1_000, level: 'WARNING', matches: false, text: (p) => `Hardware '${p.camera()}' (${p.ip()}): certificate expires in ${p.int(300)} days` },
-  { weight: 6_988, level: 'DEBUG', matches: false, text: (p) => `Thread pool: ${p.int(64)} of 64 workers busy, queue length ${p.int(500)}` },
-  // matching (512 per 100,000)
-  { weight: 120, level: 'ERROR', matches: true, text: (p) => `Camera '${p.camera()}' (${p.ip()}): Unable to connect to camera` },
-  { weight: 120, level: 'INFO', matches: true, text: (p) => `Camera '${p.camera()}' (${p.ip()}): Connection restored` },
-  { weight: 60, level: 'ERROR', matches: true, text: (p) => `Lost connection to camera '${p.camera()}' (${p.ip()})` },
-  { weight: 80, level: 'ERROR', matches: true, text: (p) => `Unable to add data to the media database for device '${p.camera()}'. Error: DiskFull` },
-  { weight: 40, level: 'ERROR', matches: true, text: (p) => `Archive 'D:\\Archives\\${p.camera()}\\${p.day()}_00-00-00' could not be deleted: in use` },
-  { weight: 40, level: 'WARNING', matches: true, text: (p) => `File 'E:\\MediaDatabase\\${p.camera()}_${p.hex(4)}\\${String(p.int(100_000)).padStart(8, '0')}.blk' could not be deleted. Access denied.` },
-  { weight: 10, level: 'FATAL', matches: true, text: (p) => `Fatal error processing archive 'D:\\Archives\\${p.camera()}\\${p.day()}_00-00-00': Index file is corrupt` },
-  { weight: 20, level: 'ERROR', matches: true, text: (p) => `Archive operation 'Move' failed for device '${p.camera()}': Timeout expired` },
-  { weight: 20, level: 'ERROR', matches: true, text: (p) => `Archive file move error: 'D:\\Archives\\${p.camera()}\\${p.day()}_00-00-00'` },
-  { weight: 2, level: 'ERROR', matches: true, text: (p) => `Drive '${DRIVES[p.int(DRIVES.length)]}' (${DRIVES[0]}\\MediaDatabase) is full` },
-];
+// The log file
 
 interface LogFacts {
   lines: number;
@@ -97,18 +31,7 @@ interface LogFacts {
 
 /** Writes exactly `bytes` bytes of log lines to `path`; all ASCII, so characters are bytes. */
 function generateLog(path: string, bytes: number): LogFacts {
-  const next = random(SEED);
-  const total = TEMPLATES.reduce((sum, t) => sum + t.weight, 0);
-  const cumulative = TEMPLATES.map((_, index) => TEMPLATES.slice(0, index + 1).reduce((sum, t) => sum + t.weight, 0));
-  const pick: Picker = {
-    camera: () => CAMERAS[Math.floor(next() * CAMERAS.length)] as string,
-    ip: () => `10.0.${Math.floor(next() * 8)}.${Math.floor(next() * 254) + 1}`,
-    int: (below) => Math.floor(next() * below),
-    hex: (digits) => Math.floor(next() * 16 ** digits).toString(16).toUpperCase().padStart(digits, '0'),
-    day: () => `2026-11-${String(Math.floor(next() * 21) + 1).padStart(2, '0')}`,
-  };
-  let clock = Date.UTC(2026, 10, 1, 0, 0, 0);
-  const threads = [21, 41, 57, 88, 90, 112, 1043, 2210];
+  const log = new XProtectLog(SEED);
   const partial = `${path}.partial-${process.pid}`;
   const fd = openSync(partial, 'w');
   let written = 0;
@@ -117,12 +40,7 @@ function generateLog(path: string, bytes: number): LogFacts {
   try {
     let chunk = '';
     for (;;) {
-      clock += Math.floor(next() * 40);
-      const at = new Date(clock + 3_600_000).toISOString(); // shown as +01:00 local time
-      const roll = next() * total;
-      const template = TEMPLATES[cumulative.findIndex((limit) => roll < limit)] as Template;
-      const thread = String(threads[Math.floor(next() * threads.length)]).padStart(5, ' ');
-      const line = `${at.slice(0, 10)} ${at.slice(11, 23)}+01:00 [${thread}] ${template.level.padEnd(10, ' ')} - ${template.text(pick)}\n`;
+      const { text: line, expected } = log.line();
       if (written + chunk.length + line.length > bytes) {
         // Pad the last line so the file has exactly the requested size.
         const left = bytes - written - chunk.length;
@@ -135,14 +53,17 @@ function generateLog(path: string, bytes: number): LogFacts {
       }
       chunk += line;
       lines++;
-      if (template.matches) generatedMatches++;
+      if (expected) generatedMatches++;
       if (chunk.length >= 4 * 1024 * 1024) {
         written += writeSync(fd, chunk);
         chunk = '';
       }
     }
-  } finally {
     closeSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(partial, { force: true });
+    throw error;
   }
   if (written !== bytes) throw new Error(`wrote ${written} bytes instead of ${bytes}`);
   // Renamed only when complete, so an interrupted run never leaves a file that looks reusable.
@@ -361,20 +282,24 @@ try {
   const matched = runs.map((list) => list.map((run) => run.matched));
   const mb = BYTES / 1e6;
   const [fullS, countS, bareS, grepCS, grepDefaultS] = seconds as [number, number, number, number, number];
-  const row = (name: string, s: number, extra = '') =>
-    `  ${name.padEnd(48)} ${(mb / s).toFixed(0).padStart(5)} MB/s ${((lines / s) / 1e6).toFixed(2).padStart(6)} M lines/s  ${s.toFixed(2).padStart(6)} s${extra}`;
-  const ratios = (s: number) => `   ours/grep: ${(grepCS / s).toFixed(2)} (C), ${(grepDefaultS / s).toFixed(2)} (default locale)`;
+  const spread = (index: number) => {
+    const all = (runs[index] ?? []).map((run) => run.seconds);
+    return `${Math.min(...all).toFixed(2)}-${Math.max(...all).toFixed(2)}`;
+  };
+  const row = (index: number, s: number, extra = '') =>
+    `  ${names[index]?.padEnd(44)} ${(mb / s).toFixed(0).padStart(5)} MB/s ${(lines / s / 1e6).toFixed(2).padStart(6)} M lines/s ${s.toFixed(2).padStart(6)} s (${spread(index)})${extra}`;
+  const ratios = (s: number) => `  ours/grep: ${(grepCS / s).toFixed(2)} (C), ${(grepDefaultS / s).toFixed(2)} (default locale)`;
 
-  console.log(`log matching throughput, preset milestone-xprotect (${rules.length} rules), median of ${RUNS} runs:`);
+  console.log(`log matching throughput, preset milestone-xprotect (${rules.length} rules), median of ${RUNS} runs (min-max), MB = 10^6 bytes:`);
   console.log(`  file: ${file.path}, ${(BYTES / 1024 ** 3).toFixed(2)} GiB, ${lines.toLocaleString('en')} lines, ${file.reused ? 'reused' : `generated in ${file.seconds.toFixed(0)} s (kept for the next run)`}`);
   console.log(`  page cache primed by one plain read: ${(mb / primeSeconds).toFixed(0)} MB/s`);
   const unexpressed = converted.filter(({ conversion }) => 'problem' in conversion);
   console.log(`  grep patterns: ${expressed.length} of ${rules.length} rules as POSIX ERE${unexpressed.map(({ rule, conversion }) => `; ${rule.id} not expressible: ${'problem' in conversion ? conversion.problem : ''}`).join('')}`);
-  console.log(row(names[0], fullS, ratios(fullS)));
-  console.log(row(names[1], countS, ratios(countS)));
-  console.log(row(names[2], bareS));
-  console.log(row(names[3], grepCS));
-  console.log(row(names[4], grepDefaultS));
+  console.log(row(0, fullS, ratios(fullS)));
+  console.log(row(1, countS, ratios(countS)));
+  console.log(row(2, bareS));
+  console.log(row(3, grepCS));
+  console.log(row(4, grepDefaultS));
 
   const counts = matched.map((list) => [...new Set(list)]);
   const single = counts.every((list) => list.length === 1);

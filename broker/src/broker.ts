@@ -1,18 +1,51 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { createServer, type SecureContextOptions, type Server, type TLSSocket } from 'node:tls';
 import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
 import { pino, type Logger } from 'pino';
+import { WebSocketServer, createWebSocketStream } from 'ws';
 import { RateLimitedWarning, parseRecorderTopic, type TlsIdentityFiles } from '@vigil/proto';
 import { SERVICE_CLIENT_PREFIX, canPublish, canSubscribe, isKnownService, type Identity } from './acl.js';
+import { DeviceAdmission } from './admission.js';
+import { PacketSizeGuard, TokenBucket } from './limits.js';
+import { BrokerMetrics, startMetricsServer } from './metrics.js';
 
+export interface BrokerLimits {
+  /** Largest MQTT packet accepted; a bigger one closes the connection. Default 256 KiB. */
+  maxPacketBytes: number;
+  /** Per client PUBLISH rate (sustained, with a burst of 4 s worth). Default 200/s. */
+  publishesPerSecond: number;
+  maxConnections: number;
+  /** New connections per second for the whole broker, so a reconnect storm is spread out. Default 500/s. */
+  connectsPerSecond: number;
+  /** QoS 1 messages kept per offline persistent session (the ingestor while it restarts). */
+  offlineQueue: number;
+}
+
+export const DEFAULT_LIMITS: BrokerLimits = {
+  maxPacketBytes: 256 * 1024,
+  publishesPerSecond: 200,
+  maxConnections: 20_000,
+  connectsPerSecond: 500,
+  offlineQueue: 100_000,
+};
 
 export interface BrokerOptions {
   tls: TlsIdentityFiles;
   port: number;
   /** Default 127.0.0.1; set 0.0.0.0 to face the fleet. */
   host?: string;
+  /** MQTT over secure WebSocket (path /mqtt), for sites whose firewalls only pass HTTPS. */
+  wssPort?: number;
+  /** /healthz and /metrics (plain HTTP, same host). */
+  metricsPort?: number;
+  /** The fleet's device registry (pki/registry.json); without it any fleet-CA recorder certificate is admitted. */
+  registryPath?: string;
+  limits?: Partial<BrokerLimits>;
   logger?: Logger;
+  /** How often certificate files and the registry are checked for changes. */
+  reloadIntervalMs?: number;
 }
 
 export type DropReason = 'publish-denied' | 'subscribe-denied';
@@ -21,11 +54,15 @@ export interface BrokerStats {
   connections: number;
   messagesIn: number;
   drops: Record<DropReason, number>;
+  refused: Record<string, number>;
 }
 
 export interface RunningBroker {
   port: number;
+  wssPort: number | undefined;
+  metricsPort: number | undefined;
   stats: BrokerStats;
+  metrics: BrokerMetrics;
   aedes: Aedes;
   close(): Promise<void>;
 }
@@ -33,10 +70,29 @@ export interface RunningBroker {
 /** Where a publish outside the sender's rights goes: a topic no client may subscribe to. */
 const DROPPED_TOPIC = '$vigil/dropped';
 
-const identities = new WeakMap<Client, Identity>();
+/** TLS 1.2 restricted to forward-secret AEAD suites; TLS 1.3 suites are all modern. */
+const TLS12_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+interface ClientFacts {
+  identity: Identity;
+  publishes: TokenBucket;
+}
 
 function refuse(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+/** The TLS socket under a client: the connection itself, or the HTTPS request's socket for WebSocket clients. */
+function tlsSocketOf(client: Client): TLSSocket {
+  const withReq = client as Client & { req?: { socket?: TLSSocket } };
+  return withReq.req?.socket ?? (client.conn as TLSSocket);
 }
 
 /** The identity in a verified client certificate: CN is the id, OU the role. */
@@ -56,98 +112,207 @@ export function identityFromCertificate(socket: TLSSocket): Identity | string {
  * The fleet's MQTT front door: aedes over TLS with client certificates from the fleet CA.
  * A device may only publish under its own vigil/v1/rec/{id}/ and subscribe to its own ack/ and
  * cmd/ topics. A publish outside its rights is acknowledged and dropped (MQTT 3.1.1 offers only
- * that or a disconnect, and a disconnect makes the client resend forever).
+ * that or a disconnect, and a disconnect makes the client resend forever). A client over a limit
+ * is disconnected, with the reason logged and counted.
  */
 export async function startBroker(options: BrokerOptions): Promise<RunningBroker> {
   const log = options.logger ?? pino({ name: 'broker' });
-  const stats: BrokerStats = { connections: 0, messagesIn: 0, drops: { 'publish-denied': 0, 'subscribe-denied': 0 } };
-  const dropWarning = new RateLimitedWarning(log, 10_000);
+  const limits: BrokerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const host = options.host ?? '127.0.0.1';
+  const metrics = new BrokerMetrics();
+  const stats: BrokerStats = { connections: 0, messagesIn: 0, drops: { 'publish-denied': 0, 'subscribe-denied': 0 }, refused: {} };
+  const warning = new RateLimitedWarning(log, 10_000);
+  const admission = options.registryPath ? new DeviceAdmission(options.registryPath) : undefined;
+  const connects = new TokenBucket(limits.connectsPerSecond, limits.connectsPerSecond);
+  const facts = new WeakMap<Client, ClientFacts>();
+
+  const refused = (reason: string, fields: Record<string, unknown>, message: string) => {
+    stats.refused[reason] = (stats.refused[reason] ?? 0) + 1;
+    metrics.refused.inc({ reason });
+    warning.warn(`${reason}:${String(fields.clientId ?? '')}`, { reason, ...fields }, message);
+  };
+  const disconnect = (client: Client, reason: string, detail: string) => {
+    refused(reason, { clientId: client.id, detail }, 'client disconnected');
+    client.close();
+  };
 
   const aedesOptions: AedesOptions = {
+    preConnect(client, _packet, done) {
+      if (aedes.connectedClients >= limits.maxConnections) {
+        refused('max-connections', { clientId: client.id, limit: limits.maxConnections }, 'connection refused');
+        return done(refuse('server full', 3), false);
+      }
+      if (!connects.take()) {
+        refused('connect-rate', { clientId: client.id, limit: limits.connectsPerSecond }, 'connection refused');
+        return done(refuse('too many connections at once', 3), false);
+      }
+      done(null, true);
+    },
     authenticate(client, _username, _password, done) {
-      const identity = identityFromCertificate(client.conn as TLSSocket);
-      if (typeof identity === 'string') {
-        log.warn({ clientId: client.id, reason: identity }, 'connection refused');
-        return done(refuse(identity, 5), false);
+      const identity = identityFromCertificate(tlsSocketOf(client));
+      const deny = (reason: string, detail: string, code: number) => {
+        refused(reason, { clientId: client.id, detail }, 'connection refused');
+        done(refuse(detail, code), false);
+      };
+      if (typeof identity === 'string') return deny('bad-certificate', identity, 5);
+      if (identity.role === 'recorder') {
+        if (client.id !== identity.id) return deny('client-id', `client id "${client.id}" must equal the certificate's recorder id "${identity.id}"`, 2);
+        const why = admission?.refusal(identity.id, tlsSocketOf(client).getPeerCertificate().serialNumber);
+        if (why) return deny('not-admitted', why, 5);
+      } else if (!client.id.startsWith(SERVICE_CLIENT_PREFIX)) {
+        return deny('client-id', `service client ids must start with "${SERVICE_CLIENT_PREFIX}"`, 2);
       }
-      if (identity.role === 'recorder' && client.id !== identity.id) {
-        const reason = `client id "${client.id}" must equal the certificate's recorder id "${identity.id}"`;
-        log.warn({ clientId: client.id, recorderId: identity.id, reason }, 'connection refused');
-        return done(refuse(reason, 2), false);
-      }
-      if (identity.role === 'service' && !client.id.startsWith(SERVICE_CLIENT_PREFIX)) {
-        const reason = `service client ids must start with "${SERVICE_CLIENT_PREFIX}"`;
-        log.warn({ clientId: client.id, service: identity.id, reason }, 'connection refused');
-        return done(refuse(reason, 2), false);
-      }
-      identities.set(client, identity);
+      facts.set(client, { identity, publishes: new TokenBucket(limits.publishesPerSecond, limits.publishesPerSecond * 4) });
       done(null, true);
     },
     authorizePublish(client, packet, done) {
       // Without a client this is a will persisted by a broker node that has since died.
       if (!client) {
-        if (parseRecorderTopic(packet.topic)?.kind === 'death') return done(null);
-        packet.topic = DROPPED_TOPIC;
+        if (parseRecorderTopic(packet.topic)?.kind !== 'death') packet.topic = DROPPED_TOPIC;
         return done(null);
       }
-      const identity = identities.get(client);
-      if (identity && canPublish(identity, packet.topic)) {
-        if (identity.role === 'recorder') packet.retain = false;
+      const known = facts.get(client);
+      if (known && !known.publishes.take()) {
+        // Over its rate: let this one through (it is already read) and close the connection.
+        setImmediate(() => disconnect(client, 'publish-rate', `more than ${limits.publishesPerSecond} publishes/s`));
+      }
+      if (known && canPublish(known.identity, packet.topic)) {
+        if (known.identity.role === 'recorder') packet.retain = false;
         stats.messagesIn++;
+        metrics.messagesIn.inc();
         return done(null);
       }
       stats.drops['publish-denied']++;
-      dropWarning.warn(`publish-denied:${client.id}`, { clientId: client.id, topic: packet.topic }, 'publish outside the client\'s rights acknowledged and dropped');
+      metrics.drops.inc({ reason: 'publish-denied' });
+      warning.warn(`publish-denied:${client.id}`, { clientId: client.id, topic: packet.topic }, "publish outside the client's rights acknowledged and dropped");
       packet.topic = DROPPED_TOPIC;
       packet.retain = false;
       done(null);
     },
     authorizeSubscribe(client, subscription, done) {
-      const identity = identities.get(client);
-      if (identity && canSubscribe(identity, subscription.topic)) return done(null, subscription);
+      const known = facts.get(client);
+      if (known && canSubscribe(known.identity, subscription.topic)) return done(null, subscription);
       stats.drops['subscribe-denied']++;
-      dropWarning.warn(`subscribe-denied:${client.id}`, { clientId: client.id, filter: subscription.topic }, 'subscription outside the client\'s rights refused');
+      metrics.drops.inc({ reason: 'subscribe-denied' });
+      warning.warn(`subscribe-denied:${client.id}`, { clientId: client.id, filter: subscription.topic }, "subscription outside the client's rights refused");
       done(null, null);
     },
+    authorizeForward(_client, packet) {
+      metrics.messagesOut.inc();
+      return packet;
+    },
+    queueLimit: limits.offlineQueue,
   };
   const aedes = await Aedes.createBroker(aedesOptions);
-
-  aedes.on('client', () => { stats.connections++; });
-  aedes.on('clientDisconnect', () => { stats.connections--; });
+  aedes.on('client', () => {
+    stats.connections++;
+    metrics.connections.inc();
+  });
+  aedes.on('clientDisconnect', () => {
+    stats.connections--;
+    metrics.connections.dec();
+  });
   aedes.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'client error'));
   aedes.on('connectionError', (client, error) => log.debug({ clientId: client?.id, err: error.message }, 'connection error'));
 
-  const server: Server = createServer(
-    {
-      cert: readFileSync(options.tls.cert),
-      key: readFileSync(options.tls.key),
-      ca: readFileSync(options.tls.ca),
-      requestCert: true,
-      rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
-    },
-    (socket) => aedes.handle(socket),
-  );
-  server.on('tlsClientError', (error, socket) => {
-    log.warn({ remote: socket.remoteAddress, reason: error.message }, 'TLS handshake refused');
+  // Revocation reaches live connections: re-check every connected recorder when the registry changes.
+  admission?.watch(() => {
+    for (const client of Object.values((aedes as Aedes & { clients: Record<string, Client> }).clients)) {
+      const known = facts.get(client);
+      if (known?.identity.role !== 'recorder') continue;
+      const why = admission.refusal(known.identity.id, tlsSocketOf(client).getPeerCertificate().serialNumber);
+      if (why) disconnect(client, 'revoked', why);
+    }
+  }, options.reloadIntervalMs ?? 1_000);
+
+  const secureContext = (): SecureContextOptions => ({
+    cert: readFileSync(options.tls.cert),
+    key: readFileSync(options.tls.key),
+    ca: readFileSync(options.tls.ca),
+    minVersion: 'TLSv1.2',
+    ciphers: TLS12_CIPHERS,
+    honorCipherOrder: true,
   });
-  await new Promise<void>((resolve, reject) => {
+  const guard = (socket: TLSSocket) => {
+    const sizes = new PacketSizeGuard(limits.maxPacketBytes);
+    socket.on('data', (chunk: Buffer) => {
+      const size = sizes.feed(chunk);
+      if (size !== undefined) {
+        refused('packet-size', { remote: socket.remoteAddress, size, limit: limits.maxPacketBytes }, 'connection closed: packet too large');
+        socket.destroy();
+      }
+    });
+  };
+
+  const server: Server = createServer({ ...secureContext(), requestCert: true, rejectUnauthorized: true }, (socket) => {
+    guard(socket);
+    aedes.handle(socket);
+  });
+  server.on('tlsClientError', (error, socket) => refused('tls-handshake', { remote: socket.remoteAddress, detail: error.message }, 'TLS handshake refused'));
+  await listen(server, options.port, host);
+  const port = (server.address() as AddressInfo).port;
+
+  let wss: { https: ReturnType<typeof createHttpsServer>; ws: WebSocketServer } | undefined;
+  if (options.wssPort !== undefined) {
+    const https = createHttpsServer({ ...secureContext(), requestCert: true, rejectUnauthorized: true });
+    const ws = new WebSocketServer({ server: https, path: '/mqtt', maxPayload: limits.maxPacketBytes + 8 });
+    ws.on('connection', (socket, req) => {
+      const stream = createWebSocketStream(socket);
+      stream.on('error', () => socket.terminate());
+      aedes.handle(stream, req);
+    });
+    https.on('tlsClientError', (error, socket) => refused('tls-handshake', { remote: socket.remoteAddress, detail: error.message }, 'TLS handshake refused'));
+    await listen(https, options.wssPort, host);
+    wss = { https, ws };
+  }
+
+  // New certificates or CA take effect for new connections without a restart.
+  const watched = [options.tls.cert, options.tls.key, options.tls.ca];
+  const reload = () => {
+    try {
+      const context = secureContext();
+      server.setSecureContext(context);
+      wss?.https.setSecureContext(context);
+      log.info('TLS certificates reloaded');
+    } catch (error) {
+      log.error({ err: (error as Error).message }, 'TLS certificates changed but could not be loaded; keeping the previous ones');
+    }
+  };
+  for (const file of watched) watchFile(file, { interval: options.reloadIntervalMs ?? 1_000 }, reload);
+
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+  if (options.metricsPort !== undefined) {
+    metricsServer = await startMetricsServer(metrics, options.metricsPort, host, () => ({ connections: stats.connections }));
+  }
+  log.info({ port, wssPort: wss ? (wss.https.address() as AddressInfo).port : undefined, metricsPort: metricsServer?.port, host }, 'broker listening (MQTT over TLS, client certificates required)');
+
+  return {
+    port,
+    wssPort: wss ? (wss.https.address() as AddressInfo).port : undefined,
+    metricsPort: metricsServer?.port,
+    stats,
+    metrics,
+    aedes,
+    async close() {
+      admission?.close();
+      for (const file of watched) unwatchFile(file, reload);
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (wss) {
+        for (const client of wss.ws.clients) client.terminate();
+        await new Promise<void>((resolve) => wss!.https.close(() => resolve()));
+      }
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer!.server.close(() => resolve()));
+    },
+  };
+}
+
+function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; once: (e: 'error', cb: (err: Error) => void) => unknown; off: (e: 'error', cb: (err: Error) => void) => unknown }, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
-  log.info({ port, host: options.host ?? '127.0.0.1' }, 'broker listening (MQTT over TLS, client certificates required)');
-
-  return {
-    port,
-    stats,
-    aedes,
-    async close() {
-      await new Promise<void>((resolve) => aedes.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }

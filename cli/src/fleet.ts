@@ -26,7 +26,15 @@ export async function ensurePki(dataDir: string, brokerHosts: string[] = []): Pr
 }
 
 export function startBrokerPart(pki: FleetPki, settings: FleetSettings, logger: Logger): Promise<RunningBroker> {
-  return startBroker({ port: settings.mqttPort, host: settings.host, tls: pki.broker(), logger: logger.child({ part: 'broker' }) });
+  return startBroker({
+    port: settings.mqttPort,
+    wssPort: settings.wssPort,
+    metricsPort: settings.metricsPort,
+    host: settings.host,
+    tls: pki.broker(),
+    registryPath: pki.registryPath,
+    logger: logger.child({ part: 'broker' }),
+  });
 }
 
 export async function startIngestorPart(pki: FleetPki, dataDir: string, brokerUrl: string, logger: Logger): Promise<RunningIngestor> {

@@ -7,6 +7,10 @@ export interface FleetSettings {
   dataDir: string;
   httpPort: number;
   mqttPort: number;
+  /** MQTT over secure WebSocket. */
+  wssPort: number;
+  /** Broker /healthz and /metrics. */
+  metricsPort: number;
   /** Address the broker and dashboard listen on. */
   host: string;
 }
@@ -37,7 +41,7 @@ function port(value: string, flag: string, envName: string): number {
 
 /** Flags win over environment variables, which win over defaults. */
 export function resolveSettings(
-  flags: { dataDir?: string; httpPort?: string; mqttPort?: string; host?: string },
+  flags: { dataDir?: string; httpPort?: string; mqttPort?: string; wssPort?: string; metricsPort?: string; host?: string },
   env: NodeJS.ProcessEnv = process.env,
 ): FleetSettings {
   const pick = (flag: string | undefined, envName: string, fallback: string) => flag ?? (env[envName] || undefined) ?? fallback;
@@ -45,6 +49,8 @@ export function resolveSettings(
     dataDir: resolve(pick(flags.dataDir, 'VIGIL_DATA_DIR', './data')),
     httpPort: port(pick(flags.httpPort, 'VIGIL_HTTP_PORT', '8080'), '--http-port', 'VIGIL_HTTP_PORT'),
     mqttPort: port(pick(flags.mqttPort, 'VIGIL_MQTT_PORT', '8883'), '--mqtt-port', 'VIGIL_MQTT_PORT'),
+    wssPort: port(pick(flags.wssPort, 'VIGIL_WSS_PORT', '8884'), '--wss-port', 'VIGIL_WSS_PORT'),
+    metricsPort: port(pick(flags.metricsPort, 'VIGIL_METRICS_PORT', '9883'), '--metrics-port', 'VIGIL_METRICS_PORT'),
     host: pick(flags.host, 'VIGIL_HOST', '127.0.0.1'),
   };
 }

@@ -13,7 +13,7 @@ interface Started {
 
 /** Starts `vigil up --demo` as a user would and waits for its banner. */
 async function up(dataDir: string): Promise<Started> {
-  const child = spawn(process.execPath, [VIGIL, 'up', '--demo', '--http-port', '0', '--mqtt-port', '0'], {
+  const child = spawn(process.execPath, [VIGIL, 'up', '--demo', '--http-port', '0', '--mqtt-port', '0', '--wss-port', '0', '--metrics-port', '0'], {
     env: { ...process.env, VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_PASSWORD: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

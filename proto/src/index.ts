@@ -1,5 +1,5 @@
 export { vigil } from './wire.js';
 export * from './envelope/index.js';
 export * from './topics.js';
-export { FleetPki, writeSecret, type DeviceBundle, type TlsIdentityFiles, type IdentityRole } from './pki/index.js';
+export { FleetPki, writeSecret, type DeviceBundle, type TlsIdentityFiles, type IdentityRole, type DeviceRegistryFile, type DeviceRegistryEntry } from './pki/index.js';
 export { RateLimitedWarning } from './rate-limited-warning.js';

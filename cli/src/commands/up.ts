@@ -23,7 +23,8 @@ export function registerUp(program: Command): void {
       '',
       'Vigil is running.',
       `  Dashboard:  ${fleet.dashboardUrl}`,
-      `  Broker:     mqtts://${settings.host}:${fleet.broker.port} (client certificates from ${fleetPaths(settings.dataDir).pki})`,
+      `  Broker:     mqtts://${settings.host}:${fleet.broker.port} and wss://${settings.host}:${fleet.broker.wssPort}/mqtt (client certificates from ${fleetPaths(settings.dataDir).pki})`,
+      `  Health:     http://${settings.host}:${fleet.broker.metricsPort}/healthz and /metrics`,
       `  Data:       ${settings.dataDir}`,
       '',
     ];

@@ -31,7 +31,7 @@ export async function startHarness(): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-harness-'));
   const pki = new FleetPki(join(dir, 'pki'));
   await pki.init();
-  let broker = await startBroker({ port: 0, tls: pki.broker(), logger: quiet });
+  let broker = await startBroker({ port: 0, tls: pki.broker(), registryPath: pki.registryPath, logger: quiet });
   const port = broker.port;
   const brokerUrl = `mqtts://127.0.0.1:${port}`;
   const ingestor = await startIngestor({
@@ -59,7 +59,7 @@ export async function startHarness(): Promise<Harness> {
       await broker.close();
     },
     async startBroker() {
-      broker = await startBroker({ port, tls: pki.broker(), logger: quiet });
+      broker = await startBroker({ port, tls: pki.broker(), registryPath: pki.registryPath, logger: quiet });
       brokerRunning = true;
     },
     agentConfig(id, extra = {}) {

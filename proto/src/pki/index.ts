@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { generateKeyPair as generateKeyPairCb, createPrivateKey, webcrypto } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -156,21 +156,21 @@ export class FleetPki {
   }
 
   hasDevice(recorderId: string): boolean {
-    return existsSync(this.device(recorderId).cert) && existsSync(this.signerPath(recorderId));
+    return existsSync(this.device(recorderId).cert) && existsSync(this.signerPath(recorderId)) && this.registry().recorders[recorderId] !== undefined;
   }
 
   /**
    * Issues a recorder's device certificate (CN = recorder id) and signing key, registers the
    * signing public key for the ingestor, and writes the bundle the installer copies to the host.
    */
-  async issueDevice(recorderId: string): Promise<DeviceBundle> {
+  async issueDevice(recorderId: string, validity: { notBefore?: Date; notAfter?: Date } = {}): Promise<DeviceBundle> {
     if (!isRecorderId(recorderId)) {
       throw new Error(`recorder id "${recorderId}" is not valid: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
     }
     if (!this.isInitialised()) throw new Error(`no fleet PKI in ${this.dir}: run "vigil pki init" first`);
     const bundle = this.device(recorderId);
     mkdirSync(bundle.dir, { recursive: true, mode: 0o700 });
-    await this.issueTls(recorderId, 'recorder', join(bundle.dir, 'device'));
+    const serial = await this.issueTls(recorderId, 'recorder', join(bundle.dir, 'device'), undefined, validity);
     const { publicKey, privateKey } = await generateKeyPair('rsa', {
       modulusLength: 2048,
       publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -180,6 +180,7 @@ export class FleetPki {
     writeFileSync(this.signerPath(recorderId), publicKey);
     writeFileSync(bundle.ca, readFileSync(this.caCertPath));
     writeFileSync(bundle.recipientPublicKey, readFileSync(this.envelopePublicKeyPath));
+    this.register(recorderId, serial);
     return bundle;
   }
 
@@ -203,7 +204,7 @@ export class FleetPki {
     return { key, cert: new x509.X509Certificate(readFileSync(this.caCertPath, 'utf8')) };
   }
 
-  private async issueTls(commonName: string, role: IdentityRole, basePath: string, serverHosts?: string[]): Promise<void> {
+  private async issueTls(commonName: string, role: IdentityRole, basePath: string, serverHosts?: string[], validity: { notBefore?: Date; notAfter?: Date } = {}): Promise<string> {
     const ca = await this.caSigningKey();
     const keys = await newEcKeys();
     const now = Date.now();
@@ -218,12 +219,13 @@ export class FleetPki {
       const names = [...new Set(serverHosts)].map((host) => (isIP(host) ? { type: 'ip' as const, value: host } : { type: 'dns' as const, value: host }));
       extensions.push(new x509.SubjectAlternativeNameExtension(names));
     }
+    const serialNumber = randomSerial();
     const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: randomSerial(),
+      serialNumber,
       subject: `CN=${commonName}, OU=${role}, O=Vigil`,
       issuer: ca.cert.subject,
-      notBefore: new Date(now - DAY),
-      notAfter: new Date(now + 825 * DAY),
+      notBefore: validity.notBefore ?? new Date(now - DAY),
+      notAfter: validity.notAfter ?? new Date(now + 825 * DAY),
       signingAlgorithm: EC,
       publicKey: keys.publicKey,
       signingKey: ca.key,
@@ -231,5 +233,53 @@ export class FleetPki {
     });
     writeSecret(`${basePath}.key`, await exportPrivate(keys.privateKey));
     writeFileSync(`${basePath}.crt`, cert.toString('pem'));
+    return serialNumber;
   }
+
+  get registryPath(): string {
+    return join(this.dir, 'registry.json');
+  }
+
+  /** Every recorder this fleet has issued a certificate to, with its current serial and revocation. */
+  registry(): DeviceRegistryFile {
+    let file: DeviceRegistryFile;
+    try {
+      file = JSON.parse(readFileSync(this.registryPath, 'utf8')) as DeviceRegistryFile;
+    } catch {
+      file = { recorders: {} };
+    }
+    return file;
+  }
+
+  /** Revokes a recorder: the broker refuses it from now on and drops its live connection. */
+  revoke(recorderId: string, now = Date.now()): void {
+    const registry = this.registry();
+    const entry = registry.recorders[recorderId];
+    if (!entry) throw new Error(`no recorder "${recorderId}" in ${this.registryPath}: nothing to revoke`);
+    entry.revokedAt = new Date(now).toISOString();
+    this.writeRegistry(registry);
+  }
+
+  private register(recorderId: string, serial: string): void {
+    const registry = this.registry();
+    registry.recorders[recorderId] = { serial: serial.toLowerCase(), issuedAt: new Date().toISOString() };
+    this.writeRegistry(registry);
+  }
+
+  private writeRegistry(registry: DeviceRegistryFile): void {
+    const tmp = `${this.registryPath}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(registry, null, 2));
+    renameSync(tmp, this.registryPath);
+  }
+}
+
+export interface DeviceRegistryEntry {
+  /** Hex serial of the recorder's current certificate; older certificates of it are refused. */
+  serial: string;
+  issuedAt: string;
+  revokedAt?: string;
+}
+
+export interface DeviceRegistryFile {
+  recorders: Record<string, DeviceRegistryEntry>;
 }
