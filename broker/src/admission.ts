@@ -19,8 +19,8 @@ export class DeviceAdmission {
 
   /** Undefined when admitted, else the reason (logged by the broker, never sent to the client). */
   refusal(recorderId: string, certSerial: string): string | undefined {
-    // A recorder issued a moment ago may not be in our copy yet; a stat tells whether to re-read.
-    if (normalSerial(this.registry.recorders[recorderId]?.serial ?? '') !== normalSerial(certSerial)) this.reload();
+    // Issued, reissued or revoked a moment ago: a stat per connect tells whether to re-read.
+    this.reload();
     const entry = this.registry.recorders[recorderId];
     if (!entry) return `recorder "${recorderId}" is not in the fleet registry (issue it with "vigil pki issue")`;
     if (entry.revokedAt) return `recorder "${recorderId}" was revoked at ${entry.revokedAt}`;

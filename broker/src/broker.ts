@@ -83,6 +83,8 @@ const TLS12_CIPHERS = [
 interface ClientFacts {
   identity: Identity;
   publishes: TokenBucket;
+  /** Being disconnected for a limit: what it still sends is dropped. */
+  closing: boolean;
 }
 
 function refuse(message: string, returnCode: number): AuthenticateError {
@@ -162,7 +164,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       } else if (!client.id.startsWith(SERVICE_CLIENT_PREFIX)) {
         return deny('client-id', `service client ids must start with "${SERVICE_CLIENT_PREFIX}"`, 2);
       }
-      facts.set(client, { identity, publishes: new TokenBucket(limits.publishesPerSecond, limits.publishesPerSecond * 4) });
+      facts.set(client, { identity, publishes: new TokenBucket(limits.publishesPerSecond, limits.publishesPerSecond * 4), closing: false });
       done(null, true);
     },
     authorizePublish(client, packet, done) {
@@ -172,9 +174,15 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         return done(null);
       }
       const known = facts.get(client);
+      if (known?.closing) {
+        packet.topic = DROPPED_TOPIC;
+        return done(null);
+      }
       if (known && !known.publishes.take()) {
-        // Over its rate: let this one through (it is already read) and close the connection.
+        known.closing = true;
+        packet.topic = DROPPED_TOPIC;
         setImmediate(() => disconnect(client, 'publish-rate', `more than ${limits.publishesPerSecond} publishes/s`));
+        return done(null);
       }
       if (known && canPublish(known.identity, packet.topic)) {
         if (known.identity.role === 'recorder') packet.retain = false;
@@ -221,7 +229,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       const known = facts.get(client);
       if (known?.identity.role !== 'recorder') continue;
       const why = admission.refusal(known.identity.id, tlsSocketOf(client).getPeerCertificate().serialNumber);
-      if (why) disconnect(client, 'revoked', why);
+      if (why && !known.closing) {
+        known.closing = true;
+        disconnect(client, 'revoked', why);
+      }
     }
   }, options.reloadIntervalMs ?? 1_000);
 

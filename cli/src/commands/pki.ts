@@ -21,4 +21,11 @@ export function registerPki(program: Command): void {
       const bundle = await new FleetPki(fleetPaths(dataDir).pki).issueDevice(recorderId);
       console.log(`issued ${recorderId}; copy this folder to the recorder host and set bundleDir to it in agent.yaml:\n  ${bundle.dir}`);
     });
+
+  fleetOptions(pki.command('revoke').description('revoke a recorder: the broker refuses it and drops its live connection within seconds').argument('<recorderId>'), ['dataDir'])
+    .action((recorderId: string, flags: FleetFlags) => {
+      const { dataDir } = resolveSettings(flags);
+      new FleetPki(fleetPaths(dataDir).pki).revoke(recorderId);
+      console.log(`revoked ${recorderId}; a running broker drops it within seconds. Reissue with "vigil pki issue ${recorderId}" to let it back in.`);
+    });
 }

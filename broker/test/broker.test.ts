@@ -1,0 +1,174 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FleetPki, type TlsIdentityFiles } from '@vigil/proto';
+import { startBroker, type RunningBroker } from '../src/index.js';
+
+/**
+ * Connects, or fails: with TLS 1.3 a refused client certificate is reported after the client's
+ * handshake has finished, so a refusal can arrive as a plain close rather than an error.
+ */
+const attempt = (url: string, opts: IClientOptions) =>
+  new Promise<MqttClient>((resolve, reject) => {
+    const client = connect(url, opts);
+    client.once('connect', () => resolve(client));
+    client.once('error', (error) => { client.end(true); reject(error); });
+    client.once('close', () => { client.end(true); reject(new Error('connection closed before CONNACK')); });
+  });
+
+const waitFor = async (what: string, probe: () => boolean, timeoutMs = 5_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('broker: identity, limits, sessions, observability', () => {
+  let dir: string;
+  let pki: FleetPki;
+  let foreign: FleetPki;
+  let broker: RunningBroker;
+  const clients: MqttClient[] = [];
+
+  const options = (clientId: string, identity: TlsIdentityFiles, extra: IClientOptions = {}): IClientOptions => ({
+    clientId,
+    cert: readFileSync(identity.cert),
+    key: readFileSync(identity.key),
+    ca: readFileSync(pki.caCertPath),
+    reconnectPeriod: 0,
+    connectTimeout: 5_000,
+    protocolVersion: 4,
+    ...extra,
+  });
+  const open = async (clientId: string, identity: TlsIdentityFiles, extra: IClientOptions = {}, url = `mqtts://127.0.0.1:${broker.port}`) => {
+    const client = await attempt(url, options(clientId, identity, extra));
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-broker2-'));
+    pki = new FleetPki(join(dir, 'pki'));
+    await pki.init();
+    for (const id of ['rec-a', 'rec-b', 'rec-revoked', 'rec-flood', 'rec-big', 'rec-twice', 'rec-ws']) await pki.issueDevice(id);
+    await pki.issueDevice('rec-expired', { notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+    foreign = new FleetPki(join(dir, 'foreign'));
+    await foreign.init();
+    await foreign.issueDevice('rec-a');
+    broker = await startBroker({
+      port: 0,
+      wssPort: 0,
+      metricsPort: 0,
+      tls: pki.broker(),
+      registryPath: pki.registryPath,
+      logger: pino({ level: 'silent' }),
+      reloadIntervalMs: 200,
+      limits: { maxPacketBytes: 64 * 1024, publishesPerSecond: 50 },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
+    await broker?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an expired certificate and one from a foreign CA at the TLS handshake', async () => {
+    await expect(open('rec-expired', pki.device('rec-expired'))).rejects.toThrow();
+    await expect(attempt(`mqtts://127.0.0.1:${broker.port}`, options('rec-a', foreign.device('rec-a')))).rejects.toThrow();
+    expect(broker.stats.refused['tls-handshake']).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses TLS older than 1.2', async () => {
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port: broker.port, maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ca: readFileSync(pki.caCertPath), cert: readFileSync(pki.device('rec-a').cert), key: readFileSync(pki.device('rec-a').key) });
+      socket.once('secureConnect', () => { socket.destroy(); resolve('connected'); });
+      socket.once('error', (error) => resolve(error.message));
+    });
+    expect(outcome).not.toBe('connected');
+  });
+
+  it('refuses a recorder that is not in the registry and one whose certificate was reissued', async () => {
+    const stranger = new FleetPki(join(dir, 'pki'));
+    const old = { cert: readFileSync(pki.device('rec-b').cert), key: readFileSync(pki.device('rec-b').key) };
+    await stranger.issueDevice('rec-b'); // reissued: the old certificate is no longer the current one
+    await expect(attempt(`mqtts://127.0.0.1:${broker.port}`, { clientId: 'rec-b', ...old, ca: readFileSync(pki.caCertPath), reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/);
+    await open('rec-b', pki.device('rec-b'));
+    expect(broker.stats.refused['not-admitted']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('drops a live connection within seconds of "vigil pki revoke", and refuses it afterwards', async () => {
+    const client = await open('rec-revoked', pki.device('rec-revoked'));
+    const closed = new Promise<void>((r) => client.once('close', () => r()));
+    const started = Date.now();
+    pki.revoke('rec-revoked');
+    await closed;
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await expect(open('rec-revoked', pki.device('rec-revoked'))).rejects.toThrow(/Not authorized/);
+  });
+
+  it('closes a connection that sends a packet over the size limit, and nobody else', async () => {
+    const bystander = await open('rec-a', pki.device('rec-a'));
+    const big = await open('rec-big', pki.device('rec-big'));
+    const closed = new Promise<void>((r) => big.once('close', () => r()));
+    big.publish('vigil/v1/rec/rec-big/data', Buffer.alloc(100 * 1024), { qos: 1 });
+    await closed;
+    expect(broker.stats.refused['packet-size']).toBe(1);
+    await bystander.publishAsync('vigil/v1/rec/rec-a/hb', 'still here', { qos: 1 });
+    expect(bystander.connected).toBe(true);
+  });
+
+  it('disconnects a client that floods publishes', async () => {
+    const flood = await open('rec-flood', pki.device('rec-flood'));
+    const closed = new Promise<void>((r) => flood.once('close', () => r()));
+    for (let i = 0; i < 1_000; i++) flood.publish('vigil/v1/rec/rec-flood/hb', 'x', { qos: 0 });
+    await closed;
+    expect(broker.stats.refused['publish-rate']).toBe(1);
+  });
+
+  it('lets a second connection with the same client id take over cleanly', async () => {
+    const first = await open('rec-twice', pki.device('rec-twice'));
+    const firstClosed = new Promise<void>((r) => first.once('close', () => r()));
+    const second = await open('rec-twice', pki.device('rec-twice'));
+    await firstClosed;
+    await second.publishAsync('vigil/v1/rec/rec-twice/hb', 'new session', { qos: 1 });
+    expect(second.connected).toBe(true);
+  });
+
+  it("keeps the ingestor's QoS 1 messages while it restarts (persistent session)", async () => {
+    const ingestorOptions = { clean: false };
+    const ingestor = await open('service:ingestor', pki.service('ingestor'), ingestorOptions);
+    await ingestor.subscribeAsync('vigil/v1/rec/+/+', { qos: 1 });
+    await ingestor.endAsync();
+    const device = await open('rec-a', pki.device('rec-a'));
+    for (let i = 0; i < 20; i++) await device.publishAsync('vigil/v1/rec/rec-a/data', `queued-${i}`, { qos: 1 });
+    const received: string[] = [];
+    const back = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, { ...options('service:ingestor', pki.service('ingestor'), ingestorOptions), manualConnect: false });
+    clients.push(back);
+    back.on('message', (_topic, payload) => received.push(payload.toString()));
+    await waitFor('queued messages', () => received.length >= 20);
+    expect(received).toEqual(Array.from({ length: 20 }, (_, i) => `queued-${i}`));
+  });
+
+  it('speaks MQTT over secure WebSocket with the same identity rules', async () => {
+    const ws = await open('rec-ws', pki.device('rec-ws'), { wsOptions: { ca: readFileSync(pki.caCertPath), cert: readFileSync(pki.device('rec-ws').cert), key: readFileSync(pki.device('rec-ws').key) } }, `wss://127.0.0.1:${broker.wssPort}/mqtt`);
+    await ws.publishAsync('vigil/v1/rec/rec-ws/hb', 'over websocket', { qos: 1 });
+    await expect(open('rec-a', pki.device('rec-ws'), {}, `wss://127.0.0.1:${broker.wssPort}/mqtt`)).rejects.toThrow(/Identifier rejected/);
+  });
+
+  it('reports health and Prometheus metrics', async () => {
+    const health = (await (await fetch(`http://127.0.0.1:${broker.metricsPort}/healthz`)).json()) as { status: string; connections: number };
+    expect(health.status).toBe('ok');
+    expect(health.connections).toBeGreaterThan(0);
+    const text = await (await fetch(`http://127.0.0.1:${broker.metricsPort}/metrics`)).text();
+    expect(text).toMatch(/^vigil_broker_connections \d+/m);
+    expect(text).toMatch(/^vigil_broker_messages_in_total \d+/m);
+    expect(text).toMatch(/^vigil_broker_connections_refused_total\{reason="packet-size"\} 1/m);
+    expect(text).toMatch(/^vigil_broker_connections_refused_total\{reason="revoked"\} 1/m);
+  });
+});
