@@ -7,3 +7,4 @@ export { checkAgent, type AgentCheck } from './check.js';
 export { buildCollectors, type CollectorDeps } from './collectors/index.js';
 export { loadCredentials, type AgentCredentials } from './credentials.js';
 export type { StatfsFunction, StatfsResult } from './collectors/disks/index.js';
+export { enroll, type EnrollOptions } from './enroll.js';

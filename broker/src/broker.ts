@@ -5,7 +5,8 @@ import { createServer, type SecureContextOptions, type Server, type TLSSocket } 
 import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { RateLimitedWarning, parseRecorderTopic, type TlsIdentityFiles } from '@vigil/proto';
+import { RateLimitedWarning, parseRecorderTopic, type FleetPki, type TlsIdentityFiles } from '@vigil/proto';
+import { startEnrollmentServer } from './enrollment.js';
 import { SERVICE_CLIENT_PREFIX, canPublish, canSubscribe, isKnownService, type Identity } from './acl.js';
 import { DeviceAdmission } from './admission.js';
 import { PacketSizeGuard, TokenBucket } from './limits.js';
@@ -42,6 +43,8 @@ export interface BrokerOptions {
   metricsPort?: number;
   /** The fleet's device registry (pki/registry.json); without it any fleet-CA recorder certificate is admitted. */
   registryPath?: string;
+  /** HTTPS POST /enroll for one-time enrollment tokens; needs the fleet PKI (its CA key signs). */
+  enrollment?: { port: number; pki: FleetPki };
   limits?: Partial<BrokerLimits>;
   logger?: Logger;
   /** How often certificate files and the registry are checked for changes. */
@@ -59,6 +62,7 @@ export interface BrokerStats {
 
 export interface RunningBroker {
   port: number;
+  enrollPort: number | undefined;
   wssPort: number | undefined;
   metricsPort: number | undefined;
   stats: BrokerStats;
@@ -295,10 +299,12 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   if (options.metricsPort !== undefined) {
     metricsServer = await startMetricsServer(metrics, options.metricsPort, host, () => ({ connections: stats.connections }));
   }
-  log.info({ port, wssPort: wss ? (wss.https.address() as AddressInfo).port : undefined, metricsPort: metricsServer?.port, host }, 'broker listening (MQTT over TLS, client certificates required)');
+  const enrollServer = options.enrollment ? await startEnrollmentServer(options.enrollment.pki, { port: options.enrollment.port, host, logger: log }) : undefined;
+  log.info({ port, enrollPort: enrollServer?.port, wssPort: wss ? (wss.https.address() as AddressInfo).port : undefined, metricsPort: metricsServer?.port, host }, 'broker listening (MQTT over TLS, client certificates required)');
 
   return {
     port,
+    enrollPort: enrollServer?.port,
     wssPort: wss ? (wss.https.address() as AddressInfo).port : undefined,
     metricsPort: metricsServer?.port,
     stats,
@@ -314,6 +320,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         await new Promise<void>((resolve) => wss!.https.close(() => resolve()));
       }
       if (metricsServer) await new Promise<void>((resolve) => metricsServer!.server.close(() => resolve()));
+      if (enrollServer) await new Promise<void>((resolve) => enrollServer.server.close(() => resolve()));
     },
   };
 }

@@ -3,3 +3,4 @@ export { canPublish, canSubscribe, filterCovers, SERVICE_CLIENT_PREFIX, type Ide
 export { DeviceAdmission } from './admission.js';
 export { BrokerMetrics } from './metrics.js';
 export { PacketSizeGuard, TokenBucket } from './limits.js';
+export { startEnrollmentServer, type EnrollmentRequest, type EnrollmentResponse } from './enrollment.js';

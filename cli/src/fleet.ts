@@ -33,6 +33,7 @@ export function startBrokerPart(pki: FleetPki, settings: FleetSettings, logger: 
     host: settings.host,
     tls: pki.broker(),
     registryPath: pki.registryPath,
+    enrollment: { port: settings.enrollPort, pki },
     logger: logger.child({ part: 'broker' }),
   });
 }

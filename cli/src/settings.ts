@@ -11,6 +11,8 @@ export interface FleetSettings {
   wssPort: number;
   /** Broker /healthz and /metrics. */
   metricsPort: number;
+  /** HTTPS enrollment with one-time tokens. */
+  enrollPort: number;
   /** Address the broker and dashboard listen on. */
   host: string;
 }
@@ -41,7 +43,7 @@ function port(value: string, flag: string, envName: string): number {
 
 /** Flags win over environment variables, which win over defaults. */
 export function resolveSettings(
-  flags: { dataDir?: string; httpPort?: string; mqttPort?: string; wssPort?: string; metricsPort?: string; host?: string },
+  flags: { dataDir?: string; httpPort?: string; mqttPort?: string; wssPort?: string; metricsPort?: string; enrollPort?: string; host?: string },
   env: NodeJS.ProcessEnv = process.env,
 ): FleetSettings {
   const pick = (flag: string | undefined, envName: string, fallback: string) => flag ?? (env[envName] || undefined) ?? fallback;
@@ -51,6 +53,7 @@ export function resolveSettings(
     mqttPort: port(pick(flags.mqttPort, 'VIGIL_MQTT_PORT', '8883'), '--mqtt-port', 'VIGIL_MQTT_PORT'),
     wssPort: port(pick(flags.wssPort, 'VIGIL_WSS_PORT', '8884'), '--wss-port', 'VIGIL_WSS_PORT'),
     metricsPort: port(pick(flags.metricsPort, 'VIGIL_METRICS_PORT', '9883'), '--metrics-port', 'VIGIL_METRICS_PORT'),
+    enrollPort: port(pick(flags.enrollPort, 'VIGIL_ENROLL_PORT', '8885'), '--enroll-port', 'VIGIL_ENROLL_PORT'),
     host: pick(flags.host, 'VIGIL_HOST', '127.0.0.1'),
   };
 }

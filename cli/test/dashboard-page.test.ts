@@ -19,7 +19,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-page-'));
-    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0' }, {});
+    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, {});
     const logger = pino({ level: 'silent' });
     fleet = await startFleet(settings, logger, { VIGIL_ADMIN_PASSWORD: 'page-test-admin' });
     logins = await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo);

@@ -13,7 +13,7 @@ interface Started {
 
 /** Starts `vigil up --demo` as a user would and waits for its banner. */
 async function up(dataDir: string): Promise<Started> {
-  const child = spawn(process.execPath, [VIGIL, 'up', '--demo', '--http-port', '0', '--mqtt-port', '0', '--wss-port', '0', '--metrics-port', '0'], {
+  const child = spawn(process.execPath, [VIGIL, 'up', '--demo', '--http-port', '0', '--mqtt-port', '0', '--wss-port', '0', '--metrics-port', '0', '--enroll-port', '0'], {
     env: { ...process.env, VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_PASSWORD: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -108,7 +108,7 @@ describe('vigil up --demo (what npm start runs)', () => {
 });
 
 describe('vigil --help', () => {
-  it.each(['', 'up', 'agent', 'broker', 'ingestor', 'dashboard', 'pki', 'pki init', 'pki issue'])(
+  it.each(['', 'up', 'agent', 'agent check', 'agent enroll', 'broker', 'ingestor', 'dashboard', 'pki', 'pki init', 'pki issue', 'pki revoke', 'pki token'])(
     'vigil %s --help explains itself',
     (command: string) => {
       const result = spawnSync(process.execPath, [VIGIL, ...command.split(' ').filter(Boolean), '--help'], { encoding: 'utf8' });

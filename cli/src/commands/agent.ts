@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { Agent, checkAgent, loadAgentConfig } from '@vigil/agent';
+import { Agent, checkAgent, enroll, loadAgentConfig } from '@vigil/agent';
 import { logLevel } from '../settings.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -30,5 +30,18 @@ export function registerAgent(program: Command): void {
       const result = await checkAgent(config, flags.config);
       console.log(result.text);
       process.exitCode = result.ok ? 0 : 1;
+    });
+
+  agent
+    .command('enroll')
+    .description('get this recorder a certificate with a one-time token from "vigil pki token" (no CA access needed)')
+    .requiredOption('--url <url>', 'the fleet enrollment endpoint, e.g. https://fleet.example.com:8885')
+    .requiredOption('--token <token>', 'the one-time token')
+    .requiredOption('--recorder-id <id>', 'this recorder id (the token is for it)')
+    .requiredOption('--ca <file>', 'the fleet CA certificate (ca.crt), to trust the endpoint')
+    .option('--out <dir>', 'where to write the bundle (set bundleDir to it)', './vigil-bundle')
+    .action(async (flags: { url: string; token: string; recorderId: string; ca: string; out: string }) => {
+      const dir = await enroll({ url: flags.url, token: flags.token, recorderId: flags.recorderId, caFile: flags.ca, outDir: flags.out });
+      console.log(`enrolled ${flags.recorderId}; bundle written to ${dir} (keys made here, 0600). Set bundleDir: ${dir} in agent.yaml.`);
     });
 }

@@ -16,7 +16,7 @@ const brokerUrlOption = '--broker-url <url>';
 const brokerUrlHelp = 'broker to connect to (env VIGIL_BROKER_URL, default mqtts://127.0.0.1:<mqtt port>)';
 
 export function registerParts(program: Command): void {
-  fleetOptions(program.command('broker').description('run the MQTT broker (TLS, client certificates, topic ACL)'), ['dataDir', 'mqttPort', 'wssPort', 'metricsPort', 'host']).action(
+  fleetOptions(program.command('broker').description('run the MQTT broker (TLS, client certificates, topic ACL)'), ['dataDir', 'mqttPort', 'wssPort', 'metricsPort', 'enrollPort', 'host']).action(
     async (flags: FleetFlags) => {
       const settings = resolveSettings(flags);
       const broker = await startBrokerPart(initialisedPki(settings.dataDir), settings, pino({ name: 'vigil', level: logLevel('info') }));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { FleetPki } from '@vigil/proto';
-import { fleetPaths, resolveSettings } from '../settings.js';
+import { fleetPaths, resolveSettings, SettingsError } from '../settings.js';
 import { fleetOptions, type FleetFlags } from './options.js';
 
 export function registerPki(program: Command): void {
@@ -27,5 +27,16 @@ export function registerPki(program: Command): void {
       const { dataDir } = resolveSettings(flags);
       new FleetPki(fleetPaths(dataDir).pki).revoke(recorderId);
       console.log(`revoked ${recorderId}; a running broker drops it within seconds. Reissue with "vigil pki issue ${recorderId}" to let it back in.`);
+    });
+
+  fleetOptions(pki.command('token').description('create a one-time enrollment token for a recorder ("vigil agent enroll" redeems it)').argument('<recorderId>'), ['dataDir'])
+    .option('--ttl-hours <hours>', 'how long the token is valid', '168')
+    .action((recorderId: string, flags: FleetFlags & { ttlHours: string }) => {
+      const { dataDir } = resolveSettings(flags);
+      const hours = Number(flags.ttlHours);
+      if (!(hours > 0)) throw new SettingsError(`--ttl-hours is "${flags.ttlHours}": use a positive number of hours`);
+      const fleetPki = new FleetPki(fleetPaths(dataDir).pki);
+      const token = fleetPki.createEnrollmentToken(recorderId, hours * 3_600_000);
+      console.log(`one-time enrollment token for ${recorderId}, valid ${hours} h:\n  ${token}\nOn the recorder host, with the fleet CA certificate (${fleetPki.caCertPath}) copied beside it:\n  vigil agent enroll --url https://<fleet host>:8885 --token ${token} --recorder-id ${recorderId} --ca ca.crt --out ./${recorderId}`);
     });
 }

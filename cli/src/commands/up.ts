@@ -25,6 +25,7 @@ export function registerUp(program: Command): void {
       `  Dashboard:  ${fleet.dashboardUrl}`,
       `  Broker:     mqtts://${settings.host}:${fleet.broker.port} and wss://${settings.host}:${fleet.broker.wssPort}/mqtt (client certificates from ${fleetPaths(settings.dataDir).pki})`,
       `  Health:     http://${settings.host}:${fleet.broker.metricsPort}/healthz and /metrics`,
+      `  Enrollment: https://${settings.host}:${fleet.broker.enrollPort}/enroll (tokens from "vigil pki token <recorderId>")`,
       `  Data:       ${settings.dataDir}`,
       '',
     ];

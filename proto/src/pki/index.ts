@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { generateKeyPair as generateKeyPairCb, createPrivateKey, webcrypto } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, randomBytes, webcrypto } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ const generateKeyPair = promisify(generateKeyPairCb);
 /** TLS identities use P-256: cheap to make, small, and fast to handshake for a 10,000-device fleet. */
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
+/** Tokens are stored hashed: the file alone does not let anyone enroll. */
+const tokenDigest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export type IdentityRole = 'recorder' | 'service';
 
@@ -205,8 +207,16 @@ export class FleetPki {
   }
 
   private async issueTls(commonName: string, role: IdentityRole, basePath: string, serverHosts?: string[], validity: { notBefore?: Date; notAfter?: Date } = {}): Promise<string> {
-    const ca = await this.caSigningKey();
     const keys = await newEcKeys();
+    const { pem, serial } = await this.issueCertificate(commonName, role, keys.publicKey, serverHosts, validity);
+    writeSecret(`${basePath}.key`, await exportPrivate(keys.privateKey));
+    writeFileSync(`${basePath}.crt`, pem);
+    return serial;
+  }
+
+  private async issueCertificate(commonName: string, role: IdentityRole, publicKey: CryptoKey, serverHosts?: string[], validity: { notBefore?: Date; notAfter?: Date } = {}): Promise<{ pem: string; serial: string }> {
+    const ca = await this.caSigningKey();
+    const keys = { publicKey };
     const now = Date.now();
     const extensions: x509.Extension[] = [
       new x509.BasicConstraintsExtension(false, undefined, true),
@@ -231,9 +241,65 @@ export class FleetPki {
       signingKey: ca.key,
       extensions,
     });
-    writeSecret(`${basePath}.key`, await exportPrivate(keys.privateKey));
-    writeFileSync(`${basePath}.crt`, cert.toString('pem'));
-    return serialNumber;
+    return { pem: cert.toString('pem'), serial: serialNumber };
+  }
+
+  /**
+   * Issues a device certificate for keys the device made itself (enrollment: the private keys
+   * never leave the recorder host). Registers the signing key and the serial like issueDevice.
+   */
+  async issueDeviceForKeys(recorderId: string, tlsPublicKeyPem: string, signingPublicKeyPem: string): Promise<{ certificate: string; ca: string; recipientPublicKey: string }> {
+    if (!isRecorderId(recorderId)) throw new Error(`recorder id "${recorderId}" is not valid`);
+    let publicKey: CryptoKey;
+    try {
+      const der = createPublicKey(tlsPublicKeyPem).export({ type: 'spki', format: 'der' });
+      publicKey = await subtle.importKey('spki', der, EC, true, ['verify']);
+    } catch {
+      throw new Error('tlsPublicKey must be a P-256 (prime256v1) public key in PEM');
+    }
+    const signing = createPublicKey(signingPublicKeyPem);
+    if (signing.asymmetricKeyType !== 'rsa' || (signing.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+      throw new Error('signingPublicKey must be an RSA public key of at least 2048 bits in PEM');
+    }
+    const { pem, serial } = await this.issueCertificate(recorderId, 'recorder', publicKey);
+    writeFileSync(this.signerPath(recorderId), signing.export({ type: 'spki', format: 'pem' }));
+    this.register(recorderId, serial);
+    return { certificate: pem, ca: readFileSync(this.caCertPath, 'utf8'), recipientPublicKey: readFileSync(this.envelopePublicKeyPath, 'utf8') };
+  }
+
+  get enrollmentPath(): string {
+    return join(this.dir, 'enrollment.json');
+  }
+
+  /** A one-time token an installer gives a new recorder, so it can enroll without access to the CA. */
+  createEnrollmentToken(recorderId: string, ttlMs = 7 * 86_400_000, now = Date.now()): string {
+    if (!isRecorderId(recorderId)) throw new Error(`recorder id "${recorderId}" is not valid: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+    const token = `vgl_${randomBytes(24).toString('base64url')}`;
+    const file = this.enrollmentTokens();
+    file.tokens[tokenDigest(token)] = { recorderId, expiresAt: new Date(now + ttlMs).toISOString() };
+    writeSecret(this.enrollmentPath, JSON.stringify(file, null, 2));
+    return token;
+  }
+
+  /** Spends a token; returns why it cannot be used, or undefined when it was valid (and is now spent). */
+  redeemEnrollmentToken(token: string, recorderId: string, now = Date.now()): string | undefined {
+    const file = this.enrollmentTokens();
+    const entry = file.tokens[tokenDigest(token)];
+    if (!entry) return 'unknown token';
+    if (entry.recorderId !== recorderId) return 'token is for another recorder';
+    if (entry.spentAt) return 'token already used';
+    if (Date.parse(entry.expiresAt) < now) return 'token expired';
+    entry.spentAt = new Date(now).toISOString();
+    writeSecret(this.enrollmentPath, JSON.stringify(file, null, 2));
+    return undefined;
+  }
+
+  private enrollmentTokens(): { tokens: Record<string, { recorderId: string; expiresAt: string; spentAt?: string }> } {
+    try {
+      return JSON.parse(readFileSync(this.enrollmentPath, 'utf8')) as { tokens: Record<string, { recorderId: string; expiresAt: string; spentAt?: string }> };
+    } catch {
+      return { tokens: {} };
+    }
   }
 
   get registryPath(): string {

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { X509Certificate } from 'node:crypto';
+import { connectAsync } from 'mqtt';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type RunningBroker } from '@vigil/broker';
+import { FleetPki } from '@vigil/proto';
+
+const run = promisify(execFile);
+const VIGIL = resolve(import.meta.dirname, '..', 'bin', 'vigil.js');
+
+describe('enrollment with a one-time token (no CA access on the recorder host)', () => {
+  let dir: string;
+  let pki: FleetPki;
+  let broker: RunningBroker;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-enroll-'));
+    pki = new FleetPki(join(dir, 'data', 'pki'));
+    await pki.init();
+    broker = await startBroker({ port: 0, tls: pki.broker(), registryPath: pki.registryPath, enrollment: { port: 0, pki }, logger: pino({ level: 'silent' }) });
+  });
+  afterAll(async () => {
+    await broker?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const enroll = (token: string, recorderId: string, out: string) =>
+    run(process.execPath, [VIGIL, 'agent', 'enroll', '--url', `https://127.0.0.1:${broker.enrollPort}`, '--token', token, '--recorder-id', recorderId, '--ca', pki.caCertPath, '--out', out]);
+
+  it('vigil pki token + vigil agent enroll give a working bundle whose keys never left the host; the token is then spent', async () => {
+    const { stdout } = await run(process.execPath, [VIGIL, 'pki', 'token', 'rec-new', '--data-dir', join(dir, 'data')]);
+    const token = /(vgl_\S+)/.exec(stdout)?.[1];
+    expect(token).toBeDefined();
+
+    const out = join(dir, 'bundle');
+    const result = await enroll(token!, 'rec-new', out);
+    expect(result.stdout).toContain('enrolled rec-new');
+    expect(statSync(join(out, 'device.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(out, 'signing.key')).mode & 0o777).toBe(0o600);
+    expect(new X509Certificate(readFileSync(join(out, 'device.crt'))).subject).toContain('CN=rec-new');
+    expect(pki.signingKeyOf('rec-new')).toContain('BEGIN PUBLIC KEY');
+
+    const client = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, {
+      clientId: 'rec-new', cert: readFileSync(join(out, 'device.crt')), key: readFileSync(join(out, 'device.key')), ca: readFileSync(join(out, 'ca.crt')), reconnectPeriod: 0,
+    });
+    await client.publishAsync('vigil/v1/rec/rec-new/hb', 'enrolled', { qos: 1 });
+    await client.endAsync();
+
+    await expect(enroll(token!, 'rec-new', join(dir, 'again'))).rejects.toThrow(/token already used/);
+  });
+
+  it('refuses a token for another recorder, an expired one and a made-up one', async () => {
+    const forOther = pki.createEnrollmentToken('rec-other');
+    await expect(enroll(forOther, 'rec-thief', join(dir, 'x'))).rejects.toThrow(/token is for another recorder/);
+    const expired = pki.createEnrollmentToken('rec-late', 1_000, Date.now() - 10_000);
+    await expect(enroll(expired, 'rec-late', join(dir, 'y'))).rejects.toThrow(/token expired/);
+    await expect(enroll('vgl_madeup', 'rec-other', join(dir, 'z'))).rejects.toThrow(/unknown token/);
+  });
+});
