@@ -172,3 +172,37 @@ describe('broker: identity, limits, sessions, observability', () => {
     expect(text).toMatch(/^vigil_broker_connections_refused_total\{reason="revoked"\} 1/m);
   });
 });
+
+describe('certificate reload', () => {
+  it('serves a renewed broker certificate to new connections without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-reload-'));
+    const pki = new FleetPki(join(dir, 'pki'));
+    await pki.init();
+    const broker = await startBroker({ port: 0, tls: pki.broker(), logger: pino({ level: 'silent' }), reloadIntervalMs: 100 });
+    const serialSeen = () =>
+      new Promise<string>((resolve, reject) => {
+        const socket = tlsConnect({ host: '127.0.0.1', port: broker.port, ca: readFileSync(pki.caCertPath), servername: 'localhost' }, () => {
+          resolve(socket.getPeerCertificate().serialNumber);
+          socket.destroy();
+        });
+        socket.once('error', reject);
+      });
+    try {
+      const before = await serialSeen();
+      // renew: a new broker certificate from the same CA, written over the old files
+      const { rmSync: remove } = await import('node:fs');
+      remove(join(dir, 'pki', 'broker.crt'));
+      await pki.init();
+      const deadline = Date.now() + 5_000;
+      let after = before;
+      while (after === before && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await serialSeen();
+      }
+      expect(after).not.toBe(before);
+    } finally {
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
