@@ -9,6 +9,7 @@ import { RateLimitedWarning, parseRecorderTopic, type FleetPki, type TlsIdentity
 import { startEnrollmentServer } from './enrollment.js';
 import { SERVICE_CLIENT_PREFIX, canPublish, canSubscribe, isKnownService, type Identity } from './acl.js';
 import { DeviceAdmission } from './admission.js';
+import { boundedMemoryPersistence } from './bounded-persistence.js';
 import { PacketSizeGuard, TokenBucket } from './limits.js';
 import { BrokerMetrics, startMetricsServer } from './metrics.js';
 
@@ -51,7 +52,7 @@ export interface BrokerOptions {
   reloadIntervalMs?: number;
 }
 
-export type DropReason = 'publish-denied' | 'subscribe-denied';
+export type DropReason = 'publish-denied' | 'subscribe-denied' | 'queue-full';
 
 export interface BrokerStats {
   connections: number;
@@ -125,9 +126,14 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const log = options.logger ?? pino({ name: 'broker' });
   const limits: BrokerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const host = options.host ?? '127.0.0.1';
-  const metrics = new BrokerMetrics();
-  const stats: BrokerStats = { connections: 0, messagesIn: 0, drops: { 'publish-denied': 0, 'subscribe-denied': 0 }, refused: {} };
   const warning = new RateLimitedWarning(log, 10_000);
+  const backlog = boundedMemoryPersistence(limits.offlineQueue, (clientId) => {
+    stats.drops['queue-full']++;
+    metrics.drops.inc({ reason: 'queue-full' });
+    warning.warn(`queue-full:${clientId}`, { clientId, limit: limits.offlineQueue }, 'offline queue of a persistent session is full; message dropped (agents re-send unacknowledged data)');
+  });
+  const metrics = new BrokerMetrics(backlog.depth);
+  const stats: BrokerStats = { connections: 0, messagesIn: 0, drops: { 'publish-denied': 0, 'subscribe-denied': 0, 'queue-full': 0 }, refused: {} };
   const admission = options.registryPath ? new DeviceAdmission(options.registryPath) : undefined;
   const connects = new TokenBucket(limits.connectsPerSecond, limits.connectsPerSecond);
   const facts = new WeakMap<Client, ClientFacts>();
@@ -213,7 +219,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       metrics.messagesOut.inc();
       return packet;
     },
-    queueLimit: limits.offlineQueue,
+    persistence: backlog.persistence,
   };
   const aedes = await Aedes.createBroker(aedesOptions);
   aedes.on('client', () => {

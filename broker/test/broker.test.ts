@@ -206,3 +206,44 @@ describe('certificate reload', () => {
     }
   });
 });
+
+describe('bounded offline queue', () => {
+  it("drops past the limit while the ingestor is away, keeps the rest, and reports the depth", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-queue-'));
+    const pki = new FleetPki(join(dir, 'pki'));
+    await pki.init();
+    await pki.issueDevice('rec-q');
+    const broker = await startBroker({ port: 0, metricsPort: 0, tls: pki.broker(), registryPath: pki.registryPath, logger: pino({ level: 'silent' }), limits: { offlineQueue: 10 } });
+    const opts = (id: string, files: TlsIdentityFiles, clean = true): IClientOptions => ({ clientId: id, clean, cert: readFileSync(files.cert), key: readFileSync(files.key), ca: readFileSync(pki.caCertPath), reconnectPeriod: 0 });
+    try {
+      const ingestor = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, opts('service:ingestor', pki.service('ingestor'), false));
+      await ingestor.subscribeAsync('vigil/v1/rec/+/+', { qos: 1 });
+      await ingestor.endAsync();
+      const device = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, opts('rec-q', pki.device('rec-q')));
+      for (let i = 0; i < 15; i++) await device.publishAsync('vigil/v1/rec/rec-q/data', `m${i}`, { qos: 1 });
+      await device.endAsync();
+      expect(broker.stats.drops['queue-full']).toBe(5);
+      const metrics = await (await fetch(`http://127.0.0.1:${broker.metricsPort}/metrics`)).text();
+      expect(metrics).toMatch(/^vigil_broker_queue_depth 10$/m);
+
+      const received: string[] = [];
+      const back = connect(`mqtts://127.0.0.1:${broker.port}`, opts('service:ingestor', pki.service('ingestor'), false));
+      back.on('message', (_t, payload) => received.push(payload.toString()));
+      await waitFor('the queued ten', () => received.length >= 10);
+      expect(received).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+      // mqtt.js acknowledges each delivery: the backlog is gone
+      let depth = '';
+      const deadline = Date.now() + 5_000;
+      while (Date.now() < deadline) {
+        depth = /^vigil_broker_queue_depth (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${broker.metricsPort}/metrics`)).text())?.[1] ?? '';
+        if (depth === '0') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(depth).toBe('0');
+      await back.endAsync();
+    } finally {
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
