@@ -42,6 +42,7 @@ export class Agent {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private failures = 0;
   private stopping = false;
+  private stopped = false;
   private readonly minReconnectMs: number;
   private readonly maxReconnectMs: number;
   constructor(readonly config: AgentConfig, options: AgentOptions = {}) {
@@ -100,6 +101,8 @@ export class Agent {
 
   /** Graceful stop: a death marked graceful, then a clean DISCONNECT so the will is not sent. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.heartbeatTimer);

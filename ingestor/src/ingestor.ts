@@ -38,6 +38,8 @@ export interface IngestorStats {
   duplicates: number;
   /** Data batches the agent collected while it could not reach us (backfill). */
   historicalBatches: number;
+  /** Deaths (wills) of sessions older than the current one, ignored (e.g. after a takeover). */
+  staleDeaths: number;
   dropped: Partial<Record<DropReason, number>>;
 }
 
@@ -47,6 +49,8 @@ export interface RunningIngestor {
   state: FleetState;
   /** Resolves once subscribed to the fleet's topics. */
   ready: Promise<void>;
+  /** Every state change, as it is published. */
+  onStateChange(listener: (change: StateChange) => void): void;
   close(): Promise<void>;
 }
 
@@ -71,13 +75,15 @@ const STATUS: Record<RecorderStateName, vigil.v1.RecorderStatus> = {
  */
 export async function startIngestor(options: IngestorOptions): Promise<RunningIngestor> {
   const log = options.logger ?? pino({ name: 'ingestor' });
-  const stats: IngestorStats = { received: 0, processed: 0, duplicates: 0, historicalBatches: 0, dropped: {} };
+  const stats: IngestorStats = { received: 0, processed: 0, duplicates: 0, historicalBatches: 0, staleDeaths: 0, dropped: {} };
   const dropWarning = new RateLimitedWarning(log, 10_000);
   const db = new FleetDb(options.dbPath);
   const opener = new EnvelopeOpener({ recipientPrivateKeyPems: options.recipientPrivateKeyPems, signingKeyOf: options.signingKeyOf });
 
   let client: MqttClient | undefined;
+  const stateListeners: Array<(change: StateChange) => void> = [];
   const publishState = (change: StateChange) => {
+    for (const listener of stateListeners) listener(change);
     log.info({ recorderId: change.recorderId, state: change.state, previous: change.previous }, 'recorder state changed');
     const message = vigil.v1.RecorderState.encode({
       recorderId: change.recorderId,
@@ -139,7 +145,10 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       case 'death': {
         const death = payload.death as vigil.v1.Death;
         const applied = state.death(id, death.bdSeq, death.reason === vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, now);
-        if (!applied) log.info({ recorderId: id, bdSeq: death.bdSeq }, 'ignored a death from an older session');
+        if (!applied) {
+          stats.staleDeaths++;
+          log.info({ recorderId: id, bdSeq: death.bdSeq }, 'ignored a death from an older session');
+        }
         break;
       }
       case 'data': {
@@ -267,6 +276,9 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     db,
     state,
     ready,
+    onStateChange(listener) {
+      stateListeners.push(listener);
+    },
     async close() {
       clearInterval(sweeper);
       await client?.endAsync();

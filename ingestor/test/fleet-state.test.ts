@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FleetDb, FleetState, type StateChange } from '../src/index.js';
+import { FleetDb, FleetState, WILL_GRACE_MS, type StateChange } from '../src/index.js';
 
 describe('fleet state', () => {
   let dir: string;
@@ -42,14 +42,27 @@ describe('fleet state', () => {
     expect(state.stateOf('slow')).toBe('online');
   });
 
-  it('marks offline on a last will and stopped on a graceful death', () => {
+  it('marks offline on a last will (after its grace) and stopped on a graceful death (at once)', () => {
     state.birth('r1', 1, 30, T0);
     state.birth('r2', 1, 30, T0);
     state.death('r1', 1, false, T0 + 1);
     state.death('r2', 1, true, T0 + 1);
+    expect(state.stateOf('r2')).toBe('stopped');
+    expect(state.stateOf('r1')).toBe('online');
+    state.sweep(T0 + 1 + WILL_GRACE_MS);
     expect(state.stateOf('r1')).toBe('offline');
     expect(state.stateOf('r2')).toBe('stopped');
     expect(db.recorder('r1')?.state).toBe('offline');
+  });
+
+  it('a takeover: the old will arrives before the new birth, which cancels it', () => {
+    state.birth('r1', 1, 30, T0);
+    state.death('r1', 1, false, T0 + 10); // the broker publishes the old connection's will first
+    state.heartbeat('r1', 1, T0 + 11); // a straggler from the old connection does not revive it
+    state.birth('r1', 2, 30, T0 + 20);
+    state.sweep(T0 + 10 + WILL_GRACE_MS + 1);
+    expect(state.stateOf('r1')).toBe('online');
+    expect(changes.map((c) => c.state)).toEqual(['online']);
   });
 
   it('ignores a late death from an older session (bdSeq)', () => {
@@ -58,13 +71,15 @@ describe('fleet state', () => {
     expect(state.death('r1', 1, false, T0 + 20)).toBe(false);
     expect(state.stateOf('r1')).toBe('online');
     expect(state.death('r1', 2, false, T0 + 30)).toBe(true);
+    state.sweep(T0 + 30 + WILL_GRACE_MS);
     expect(state.stateOf('r1')).toBe('offline');
   });
 
   it('does not reopen an offline recorder on data alone, but does on a new birth', () => {
     state.birth('r1', 1, 30, T0);
     state.death('r1', 1, false, T0 + 1);
-    state.activity('r1', T0 + 2);
+    state.sweep(T0 + 1 + WILL_GRACE_MS);
+    state.activity('r1', T0 + 2 + WILL_GRACE_MS);
     expect(state.stateOf('r1')).toBe('offline');
     state.birth('r1', 2, 30, T0 + 3);
     expect(state.stateOf('r1')).toBe('online');

@@ -10,6 +10,8 @@ export interface StateChange {
 }
 
 interface Runtime {
+  /** A last will waiting out its grace: a newer birth (a takeover or quick reconnect) cancels it. */
+  pendingWill?: { bdSeq: number; at: number };
   state: RecorderStateName;
   since: number;
   bdSeq: number;
@@ -22,6 +24,12 @@ interface Runtime {
 /** A heartbeat counts as missed once its interval has passed plus this slack for network jitter. */
 const GRACE_MS = 2_000;
 export const MISSED_HEARTBEATS_FOR_UNAVAILABLE = 3;
+/**
+ * On a session takeover the broker publishes the old connection's will before the new session's
+ * birth can arrive; holding a will this long lets that birth cancel it instead of showing a
+ * recorder offline for a moment.
+ */
+export const WILL_GRACE_MS = 1_500;
 
 /**
  * The live state of every recorder (DESIGN.md "Fleet state"):
@@ -59,6 +67,7 @@ export class FleetState {
   birth(recorderId: string, bdSeq: number, heartbeatSeconds: number, now: number): void {
     const runtime = this.runtime(recorderId, now);
     if (bdSeq < runtime.bdSeq) return; // a stale birth from an older session arriving late
+    if (runtime.pendingWill && runtime.pendingWill.bdSeq < bdSeq) delete runtime.pendingWill;
     runtime.bdSeq = bdSeq;
     runtime.heartbeatSeconds = heartbeatSeconds > 0 ? heartbeatSeconds : runtime.heartbeatSeconds;
     this.db.setBdSeq(recorderId, bdSeq);
@@ -86,7 +95,12 @@ export class FleetState {
   death(recorderId: string, bdSeq: number, graceful: boolean, now: number): boolean {
     const runtime = this.runtime(recorderId, now);
     if (bdSeq < runtime.bdSeq) return false;
-    this.transition(recorderId, runtime, graceful ? 'stopped' : 'offline', now);
+    if (graceful) {
+      delete runtime.pendingWill;
+      this.transition(recorderId, runtime, 'stopped', now);
+    } else {
+      runtime.pendingWill = { bdSeq, at: now };
+    }
     return true;
   }
 
@@ -101,6 +115,11 @@ export class FleetState {
   /** Marks recorders unavailable whose heartbeats stopped; call about once a second. */
   sweep(now: number): void {
     for (const [id, runtime] of this.recorders) {
+      if (runtime.pendingWill && now - runtime.pendingWill.at >= WILL_GRACE_MS) {
+        delete runtime.pendingWill;
+        this.transition(id, runtime, 'offline', now);
+        continue;
+      }
       if (runtime.state !== 'online' && runtime.state !== 'degraded') continue;
       const deadline = runtime.lastHeard + MISSED_HEARTBEATS_FOR_UNAVAILABLE * runtime.heartbeatSeconds * 1000 + GRACE_MS;
       if (now > deadline) this.transition(id, runtime, 'unavailable', now);
@@ -108,6 +127,7 @@ export class FleetState {
   }
 
   private heard(recorderId: string, runtime: Runtime, now: number): void {
+    if (runtime.pendingWill) return; // its connection is gone; only a newer birth revives it
     runtime.lastHeard = now;
     this.transition(recorderId, runtime, runtime.activeConditions > 0 ? 'degraded' : 'online', now);
   }
