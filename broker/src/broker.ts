@@ -23,6 +23,8 @@ export interface BrokerLimits {
   connectsPerSecond: number;
   /** QoS 1 messages kept per offline persistent session (the ingestor while it restarts). */
   offlineQueue: number;
+  /** QoS 2 publishes a client may have awaiting PUBREL; past it the connection is closed. */
+  inflightWindow: number;
 }
 
 export const DEFAULT_LIMITS: BrokerLimits = {
@@ -31,6 +33,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxConnections: 20_000,
   connectsPerSecond: 500,
   offlineQueue: 100_000,
+  inflightWindow: 64,
 };
 
 export interface BrokerOptions {
@@ -220,6 +223,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       return packet;
     },
     persistence: backlog.persistence,
+    maxInflightInbound: limits.inflightWindow,
   };
   const aedes = await Aedes.createBroker(aedesOptions);
   aedes.on('client', () => {
@@ -230,7 +234,13 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     stats.connections--;
     metrics.connections.dec();
   });
-  aedes.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'client error'));
+  aedes.on('clientError', (client, error) => {
+    if (!error.message.startsWith('maxInflightInbound exceeded')) return log.debug({ clientId: client.id, err: error.message }, 'client error');
+    const known = facts.get(client);
+    if (known?.closing) return; // aedes reports each packet past the window; count the client once
+    if (known) known.closing = true;
+    refused('inflight-window', { clientId: client.id, limit: limits.inflightWindow }, 'client disconnected');
+  });
   aedes.on('connectionError', (client, error) => log.debug({ clientId: client?.id, err: error.message }, 'connection error'));
 
   // Revocation reaches live connections: re-check every connected recorder when the registry changes.

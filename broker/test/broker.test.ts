@@ -247,3 +247,37 @@ describe('bounded offline queue', () => {
     }
   });
 });
+
+describe('in-flight window', () => {
+  it('closes a client that keeps QoS 2 publishes open past the window, and counts it', async () => {
+    const { generate } = await import('mqtt-packet');
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-window-'));
+    const pki = new FleetPki(join(dir, 'pki'));
+    await pki.init();
+    await pki.issueDevice('rec-w');
+    const broker = await startBroker({ port: 0, tls: pki.broker(), registryPath: pki.registryPath, logger: pino({ level: 'silent' }), limits: { inflightWindow: 5 } });
+    try {
+      const device = pki.device('rec-w');
+      const closed = await new Promise<boolean>((resolve) => {
+        // A raw client: QoS 2 PUBLISHes whose PUBREC it never answers with PUBREL.
+        const socket = tlsConnect({ host: '127.0.0.1', port: broker.port, ca: readFileSync(pki.caCertPath), cert: readFileSync(device.cert), key: readFileSync(device.key), servername: 'localhost' }, () => {
+          socket.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'rec-w', keepalive: 30 }));
+        });
+        socket.once('data', () => {
+          // CONNACK received: now ten QoS 2 publishes, never released
+          for (let id = 1; id <= 10; id++) {
+            socket.write(generate({ cmd: 'publish', topic: 'vigil/v1/rec/rec-w/data', payload: Buffer.from('x'), qos: 2, messageId: id, retain: false, dup: false }));
+          }
+        });
+        socket.on('error', () => undefined);
+        socket.once('close', () => resolve(true));
+        setTimeout(() => resolve(false), 5_000).unref();
+      });
+      expect(closed).toBe(true);
+      expect(broker.stats.refused['inflight-window']).toBe(1);
+    } finally {
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
