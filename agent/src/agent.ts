@@ -142,6 +142,8 @@ export class Agent {
     this.client = client;
 
     client.on('connect', () => {
+      // A CONNACK can arrive after stop() began; the spool may already be closed.
+      if (this.stopping) return;
       this.failures = 0;
       this.log.info({ bdSeq: this.bdSeq, broker: this.config.broker.url }, 'connected');
       client.subscribe(topics.ack(this.config.recorderId), { qos: 1 });
@@ -156,7 +158,7 @@ export class Agent {
       }, this.config.heartbeatSeconds * 1000);
     });
     client.on('message', (topic, payload) => {
-      if (topic !== topics.ack(this.config.recorderId)) return;
+      if (this.stopping || topic !== topics.ack(this.config.recorderId)) return;
       try {
         const ack = vigil.v1.Ack.decode(payload);
         if (ack.spoolEpoch === this.spool.epoch) this.shipper.acknowledged(ack.seq);
@@ -165,6 +167,8 @@ export class Agent {
       }
     });
     client.on('error', (error) => {
+      // The broker resetting a connection we are closing ourselves is not worth an installer's attention.
+      if (this.stopping) return this.log.debug({ err: error.message }, 'broker connection error while stopping');
       this.log.warn({ err: describeConnectError(error) }, 'broker connection error');
     });
     client.on('close', () => {

@@ -263,6 +263,8 @@ try {
   for (const c of harness.ingestor.db.conditionsOf(id)) conditions.set(c.code, [...(conditions.get(c.code) ?? []), c.subject]);
   const state = harness.ingestor.state.stateOf(id);
   const exit = await stopAgent(agent);
+  // A graceful stop publishes a death marked graceful: the ingestor should say stopped, not offline.
+  const afterStop = await waitFor('the graceful death', () => harness?.ingestor.state.stateOf(id), (s) => s === 'stopped', 5_000).catch(() => harness?.ingestor.state.stateOf(id));
   const warnings = started.output().trim();
 
   const rssOk = idle.maxRss.rssKb < 60 * 1024;
@@ -280,7 +282,7 @@ try {
   console.log(`    ${cpu(load, 1)}; ${((load.cpuPercent / 100) * 1e6 / (appender.written / LOAD_S)).toFixed(0)} us of CPU per line, ${((load.cpuPercent / 100) * 1e6 / (appender.appends / LOAD_S)).toFixed(0)} us per append`);
   const arrived = stored >= expectedEvents ? `all arrived ${drainSeconds.toFixed(1)} s after the load stopped` : `SHORT by ${expectedEvents - stored} after waiting ${drainSeconds.toFixed(0)} s`;
   console.log(`  ingestor: ${stored.toLocaleString('en')} of ${expectedEvents.toLocaleString('en')} event observations stored (sum of counts), ${arrived}; ${harness.ingestor.stats.processed.toLocaleString('en')} messages processed; state ${state}; active conditions: ${[...conditions].map(([code, subjects]) => `${code} ${subjects.length > 3 ? subjects.length : subjects.join(', ')}`).join('; ') || 'none'}`);
-  console.log(`  agent stopped with ${exit}${warnings ? `; it logged:\n${warnings.split('\n').slice(0, 10).map((l) => `    ${l}`).join('\n')}` : ', no warnings logged'}`);
+  console.log(`  SIGTERM: agent exited with ${exit}, ingestor state then ${afterStop}${warnings ? `; it logged:\n${warnings.split('\n').slice(0, 10).map((l) => `    ${l}`).join('\n')}` : ', no warnings logged'}`);
   console.log(`  target idle RSS < 60 MB: ${rssOk ? 'met' : `MISSED by ${mb(idle.maxRss.rssKb - 60 * 1024)}`}; idle CPU < 0.5 %: ${cpuOk ? 'met' : `MISSED (${idle.cpuPercent.toFixed(2)} %)`}`);
   console.log(`  total ${((performance.now() - began) / 1000).toFixed(0)} s`);
 } finally {
