@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FleetDb, FleetState, WILL_GRACE_MS, type StateChange } from '../src/index.js';
+import { FleetDb, FleetState, SITE_WINDOW_MS, WILL_GRACE_MS, type BirthFacts, type SiteChange, type StateChange } from '../src/index.js';
 
 describe('fleet state', () => {
   let dir: string;
@@ -103,5 +103,103 @@ describe('fleet state', () => {
     expect(restarted.stateOf('r1')).toBe('online');
     restarted.sweep(restartedAt + 3 * 30_000 + 5_000);
     expect(restarted.stateOf('r1')).toBe('unavailable');
+  });
+
+  describe('site correlation and failover cover', () => {
+    const facts = (id: string, siteId: string, failoverPartner = '', installationSlc = 'SLC-A'): BirthFacts => ({
+      id, name: id, installationSlc, installationName: 'Acme', siteId, siteName: siteId, latitude: 55.7, longitude: 12.5,
+      failoverPartner, agentVersion: '0.1.0', vmsProduct: 'XProtect', vmsVersion: '2024 R1', hostname: id,
+      cameraCount: 8, licensedCameras: 8, heartbeatSeconds: 30, bdSeq: 1,
+    });
+    let sites: SiteChange[];
+    const born = (f: BirthFacts, at: number) => {
+      db.recordBirth(f);
+      state.birth(f.id, f.bdSeq, 30, at);
+    };
+    const missedAll = (at: number) => at + 3 * 30_000 + 5_000;
+
+    beforeEach(() => {
+      sites = [];
+      state = new FleetState(db, (c) => changes.push(c), T0, { onSiteChange: (c) => sites.push(c) });
+    });
+
+    it('marks a site unreachable, once, when all its recorders go unavailable within the window, and clears it when one is heard', () => {
+      born(facts('hq-1', 'hq'), T0);
+      born(facts('hq-2', 'hq'), T0 + 10_000);
+      born(facts('depot-1', 'depot'), T0);
+      state.heartbeat('depot-1', 1, T0 + 60_000);
+      state.sweep(missedAll(T0) + 1);
+      expect(state.stateOf('hq-1')).toBe('unavailable');
+      expect(sites).toEqual([]); // hq-2 still talks: one recorder down is that recorder's problem
+      state.sweep(missedAll(T0 + 10_000) + 1);
+      expect(state.stateOf('hq-2')).toBe('unavailable');
+      expect(sites).toEqual([{ installationSlc: 'SLC-A', siteId: 'hq', unreachable: true, at: missedAll(T0 + 10_000) + 1 }]);
+      expect(db.unreachableSites()).toEqual([{ installationSlc: 'SLC-A', siteId: 'hq', since: missedAll(T0 + 10_000) + 1 }]);
+      expect(state.stateOf('depot-1')).toBe('online');
+      expect(state.isSiteUnreachable('SLC-A', 'depot')).toBe(false);
+
+      state.heartbeat('hq-1', 1, T0 + 200_000);
+      expect(sites.at(-1)).toMatchObject({ siteId: 'hq', unreachable: false });
+      expect(db.unreachableSites()).toEqual([]);
+    });
+
+    it('does not call two failures far apart a site outage, nor a lone recorder, nor the same site id of another installation', () => {
+      born(facts('a-1', 'main'), T0);
+      born(facts('a-2', 'main'), T0);
+      born(facts('b-1', 'main', '', 'SLC-B'), T0);
+      state.sweep(missedAll(T0) + 1); // a-1, a-2 and b-1 all go now
+      expect(sites.map((s) => s.installationSlc)).toEqual(['SLC-A']); // b-1 is alone at its site
+
+      const later = new FleetState(db, () => undefined, T0, { onSiteChange: (c) => sites.push(c) });
+      sites.length = 0;
+      db.recordBirth(facts('c-1', 'yard'));
+      db.recordBirth(facts('c-2', 'yard'));
+      later.birth('c-1', 1, 30, T0);
+      later.birth('c-2', 1, 30, T0 + SITE_WINDOW_MS + 60_000);
+      later.sweep(missedAll(T0) + 1);
+      later.sweep(missedAll(T0 + SITE_WINDOW_MS + 60_000) + 1);
+      expect(later.stateOf('c-2')).toBe('unavailable');
+      expect(sites.filter((s) => s.siteId === 'yard')).toEqual([]);
+    });
+
+    it('keeps an unreachable site across an ingestor restart', () => {
+      born(facts('hq-1', 'hq'), T0);
+      born(facts('hq-2', 'hq'), T0);
+      state.sweep(missedAll(T0) + 1);
+      const restarted = new FleetState(db, () => undefined, T0 + 600_000);
+      expect(restarted.isSiteUnreachable('SLC-A', 'hq')).toBe(true);
+    });
+
+    it('shows a recorder as covered while its failover partner is online or degraded', () => {
+      born(facts('primary', 'hq', 'secondary'), T0);
+      expect(db.recorder('primary')?.coveredBy).toBeNull(); // the partner has not been heard of yet
+      born(facts('secondary', 'hq', 'primary'), T0 + 1);
+      expect(db.recorder('primary')?.coveredBy).toBe('secondary');
+      expect(db.recorder('secondary')?.coveredBy).toBe('primary');
+      state.conditionsChanged('secondary', 1, T0 + 2);
+      expect(db.recorder('primary')?.coveredBy).toBe('secondary'); // degraded still records
+      state.death('secondary', 1, true, T0 + 3);
+      expect(db.recorder('primary')?.coveredBy).toBeNull();
+      state.birth('secondary', 2, 30, T0 + 4);
+      expect(db.recorder('primary')?.coveredBy).toBe('secondary');
+    });
+
+    it('keeps every state change for the availability timeline', () => {
+      born(facts('r1', 'hq'), T0);
+      state.sweep(missedAll(T0) + 1);
+      state.heartbeat('r1', 1, T0 + 200_000);
+      state.death('r1', 1, true, T0 + 300_000);
+      expect(db.stateChangesOf('r1', T0, T0 + 400_000)).toEqual([
+        { state: 'online', since: T0 },
+        { state: 'unavailable', since: missedAll(T0) + 1 },
+        { state: 'online', since: T0 + 200_000 },
+        { state: 'stopped', since: T0 + 300_000 },
+      ]);
+      // A window starting later begins with the state in force then.
+      expect(db.stateChangesOf('r1', T0 + 250_000, T0 + 400_000)).toEqual([
+        { state: 'online', since: T0 + 200_000 },
+        { state: 'stopped', since: T0 + 300_000 },
+      ]);
+    });
   });
 });

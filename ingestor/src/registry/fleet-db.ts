@@ -28,6 +28,20 @@ export interface RecorderRow {
   stateSince: number;
   lastSeen: number | null;
   lastSeq: number;
+  /** The failover partner's id while that partner is online or degraded (still recording), else null. */
+  coveredBy: string | null;
+}
+
+/** A site whose every recorder went unavailable within one window: most likely its network, not its recorders. */
+export interface UnreachableSite {
+  installationSlc: string;
+  siteId: string;
+  since: number;
+}
+
+export interface StateChangeRow {
+  state: RecorderStateName;
+  since: number;
 }
 
 export interface ConditionRow {
@@ -61,7 +75,7 @@ export interface EventRow {
 }
 
 /** What a birth tells us about a recorder: its registry row minus what we derive ourselves. */
-export type BirthFacts = Omit<RecorderRow, 'state' | 'stateSince' | 'lastSeen' | 'lastSeq' | 'latitude' | 'longitude'> & {
+export type BirthFacts = Omit<RecorderRow, 'state' | 'stateSince' | 'lastSeen' | 'lastSeq' | 'latitude' | 'longitude' | 'coveredBy'> & {
   latitude: number;
   longitude: number;
 };
@@ -90,9 +104,24 @@ CREATE TABLE IF NOT EXISTS recorders (
   last_seen         INTEGER,
   last_seq          INTEGER NOT NULL DEFAULT 0,
   spool_epoch       TEXT NOT NULL DEFAULT '',
-  acked_seq         INTEGER NOT NULL DEFAULT 0
+  acked_seq         INTEGER NOT NULL DEFAULT 0,
+  covered_by        TEXT
 );
 CREATE INDEX IF NOT EXISTS recorders_installation ON recorders (installation_slc);
+-- Every state change, for availability timelines (also written to the time series).
+CREATE TABLE IF NOT EXISTS state_changes (
+  recorder_id TEXT NOT NULL,
+  since       INTEGER NOT NULL,
+  state       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS state_changes_recorder ON state_changes (recorder_id, since);
+-- Sites currently unreachable as a whole (site correlation); a row is removed when the site recovers.
+CREATE TABLE IF NOT EXISTS site_states (
+  installation_slc TEXT NOT NULL,
+  site_id          TEXT NOT NULL,
+  unreachable_since INTEGER NOT NULL,
+  PRIMARY KEY (installation_slc, site_id)
+);
 -- The latest change of every (recorder, code, subject) condition, active or cleared: a change
 -- older than the stored one is ignored, so late or re-sent batches never undo a newer state.
 CREATE TABLE IF NOT EXISTS conditions (
@@ -126,6 +155,7 @@ const ADDED_COLUMNS: Array<[table: string, column: string, definition: string]> 
   ['recorders', 'acked_seq', 'INTEGER NOT NULL DEFAULT 0'],
   ['conditions', 'active', 'INTEGER NOT NULL DEFAULT 1'],
   ['conditions', 'changed_at', 'INTEGER NOT NULL DEFAULT 0'],
+  ['recorders', 'covered_by', 'TEXT'],
 ];
 
 const RECORDER_COLUMNS = `
@@ -133,7 +163,7 @@ const RECORDER_COLUMNS = `
   site_id AS siteId, site_name AS siteName, latitude, longitude, failover_partner AS failoverPartner,
   agent_version AS agentVersion, vms_product AS vmsProduct, vms_version AS vmsVersion, hostname,
   camera_count AS cameraCount, licensed_cameras AS licensedCameras, heartbeat_seconds AS heartbeatSeconds,
-  bd_seq AS bdSeq, state, state_since AS stateSince, last_seen AS lastSeen, last_seq AS lastSeq`;
+  bd_seq AS bdSeq, state, state_since AS stateSince, last_seen AS lastSeen, last_seq AS lastSeq, covered_by AS coveredBy`;
 
 /**
  * The fleet registry: every recorder the ingestor has heard of, its inventory, derived state and
@@ -168,6 +198,18 @@ export class FleetDb {
           heartbeat_seconds = excluded.heartbeat_seconds, bd_seq = excluded.bd_seq`),
       ensure: db.prepare(`INSERT INTO recorders (id, state_since) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`),
       setState: db.prepare(`UPDATE recorders SET state = ?, state_since = ? WHERE id = ?`),
+      logStateChange: db.prepare('INSERT INTO state_changes (recorder_id, since, state) VALUES (?, ?, ?)'),
+      stateChangesOf: db.prepare(`
+        SELECT state, since FROM state_changes WHERE recorder_id = @id AND since BETWEEN @from AND @to
+        UNION ALL
+        SELECT * FROM (SELECT state, since FROM state_changes WHERE recorder_id = @id AND since < @from ORDER BY since DESC LIMIT 1)
+        ORDER BY since`),
+      // A recorder is covered while its failover partner still talks to us (online or degraded).
+      coverByPartner: db.prepare(`UPDATE recorders SET covered_by = CASE WHEN @state IN ('online', 'degraded') THEN @id ELSE NULL END WHERE failover_partner = @id AND failover_partner <> ''`),
+      coverFromPartner: db.prepare(`UPDATE recorders SET covered_by = (SELECT p.id FROM recorders p WHERE p.id = recorders.failover_partner AND p.state IN ('online', 'degraded')) WHERE id = ?`),
+      unreachableSites: db.prepare('SELECT installation_slc AS installationSlc, site_id AS siteId, unreachable_since AS since FROM site_states ORDER BY unreachable_since'),
+      markSiteUnreachable: db.prepare('INSERT INTO site_states (installation_slc, site_id, unreachable_since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      clearSiteUnreachable: db.prepare('DELETE FROM site_states WHERE installation_slc = ? AND site_id = ?'),
       setBdSeq: db.prepare(`UPDATE recorders SET bd_seq = ? WHERE id = ?`),
       touch: db.prepare(`UPDATE recorders SET last_seen = ?, last_seq = MAX(last_seq, ?) WHERE id = ?`),
       all: db.prepare(`SELECT ${RECORDER_COLUMNS} FROM recorders ORDER BY id`),
@@ -200,8 +242,33 @@ export class FleetDb {
     this.statements.ensure.run(id, now);
   }
 
+  /** Sets the state, logs the change for timelines and updates the cover of recorders that name it as partner. */
   setState(id: string, state: RecorderStateName, since: number): void {
     this.statements.setState.run(state, since, id);
+    this.statements.logStateChange.run(id, since, state);
+    this.statements.coverByPartner.run({ id, state });
+  }
+
+  /** After a birth (the partner may have changed): whether the partner covers this recorder now. */
+  refreshCover(id: string): void {
+    this.statements.coverFromPartner.run(id);
+  }
+
+  /** State changes in [from, to], preceded by the state in force at `from`, oldest first. */
+  stateChangesOf(recorderId: string, from: number, to: number): StateChangeRow[] {
+    return this.statements.stateChangesOf.all({ id: recorderId, from, to }) as StateChangeRow[];
+  }
+
+  unreachableSites(): UnreachableSite[] {
+    return this.statements.unreachableSites.all() as UnreachableSite[];
+  }
+
+  markSiteUnreachable(installationSlc: string, siteId: string, since: number): void {
+    this.statements.markSiteUnreachable.run(installationSlc, siteId, since);
+  }
+
+  clearSiteUnreachable(installationSlc: string, siteId: string): void {
+    this.statements.clearSiteUnreachable.run(installationSlc, siteId);
   }
 
   setBdSeq(id: string, bdSeq: number): void {

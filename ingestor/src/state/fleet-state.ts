@@ -9,7 +9,23 @@ export interface StateChange {
   activeProblems: number;
 }
 
+/** A site became unreachable as a whole (`unreachable`), or one of its recorders was heard again. */
+export interface SiteChange {
+  installationSlc: string;
+  siteId: string;
+  unreachable: boolean;
+  at: number;
+}
+
+export interface FleetStateOptions {
+  onSiteChange?: (change: SiteChange) => void;
+  /** Recorders of one site that all went unavailable within this window make the site unreachable. */
+  siteWindowMs?: number;
+}
+
 interface Runtime {
+  /** `installationSlc/siteId`, or '' when the recorder has not said which site it is at. */
+  site: string;
   /** A last will waiting out its grace: a newer birth (a takeover or quick reconnect) cancels it. */
   pendingWill?: { bdSeq: number; at: number };
   state: RecorderStateName;
@@ -30,6 +46,14 @@ export const MISSED_HEARTBEATS_FOR_UNAVAILABLE = 3;
  * recorder offline for a moment.
  */
 export const WILL_GRACE_MS = 1_500;
+/**
+ * Recorders of one site detect the same outage up to a heartbeat interval apart (each misses its
+ * own third heartbeat); three minutes covers the default 30 s interval with room to spare, while two
+ * unrelated failures minutes apart are still told apart.
+ */
+export const SITE_WINDOW_MS = 180_000;
+
+const siteKey = (row: { installationSlc: string; siteId: string }) => (row.siteId ? `${row.installationSlc}/${row.siteId}` : '');
 
 /**
  * The live state of every recorder (DESIGN.md "Fleet state"):
@@ -39,12 +63,25 @@ export const WILL_GRACE_MS = 1_500;
  */
 export class FleetState {
   private readonly recorders = new Map<string, Runtime>();
+  /** Sites currently unreachable as a whole, by site key. */
+  private readonly unreachableSites = new Set<string>();
+  /** Recorders by site key, so correlation looks at one site, not the fleet. */
+  private readonly sites = new Map<string, Set<Runtime>>();
+  private readonly siteWindowMs: number;
 
-  constructor(private readonly db: FleetDb, private readonly onChange: (change: StateChange) => void, now = Date.now()) {
+  constructor(
+    private readonly db: FleetDb,
+    private readonly onChange: (change: StateChange) => void,
+    now = Date.now(),
+    private readonly options: FleetStateOptions = {},
+  ) {
+    this.siteWindowMs = options.siteWindowMs ?? SITE_WINDOW_MS;
+    for (const site of db.unreachableSites()) this.unreachableSites.add(siteKey(site));
     const conditionCounts = new Map<string, number>();
     for (const c of db.allConditions()) conditionCounts.set(c.recorderId, (conditionCounts.get(c.recorderId) ?? 0) + 1);
     for (const row of db.recorders()) {
-      this.recorders.set(row.id, {
+      const runtime: Runtime = {
+        site: '',
         state: row.state,
         since: row.stateSince,
         bdSeq: row.bdSeq,
@@ -52,7 +89,9 @@ export class FleetState {
         lastHeard: now,
         heartbeatSeconds: row.heartbeatSeconds,
         activeConditions: conditionCounts.get(row.id) ?? 0,
-      });
+      };
+      this.recorders.set(row.id, runtime);
+      this.placeAt(runtime, siteKey(row));
     }
   }
 
@@ -71,6 +110,10 @@ export class FleetState {
     runtime.bdSeq = bdSeq;
     runtime.heartbeatSeconds = heartbeatSeconds > 0 ? heartbeatSeconds : runtime.heartbeatSeconds;
     this.db.setBdSeq(recorderId, bdSeq);
+    // The birth may have moved it to another site or given it another failover partner.
+    const row = this.db.recorder(recorderId);
+    if (row) this.placeAt(runtime, siteKey(row));
+    this.db.refreshCover(recorderId);
     this.heard(recorderId, runtime, now);
   }
 
@@ -126,6 +169,40 @@ export class FleetState {
     }
   }
 
+  /**
+   * Site correlation (DESIGN.md): when every recorder of a site (two or more) went unavailable within
+   * one window, the site is unreachable, probably its network; it recovers when any of them is heard.
+   */
+  private correlateSite(site: string, now: number): void {
+    const members = [...(this.sites.get(site) ?? [])];
+    const allUnavailable = members.length >= 2 && members.every((r) => r.state === 'unavailable');
+    const within = allUnavailable && Math.max(...members.map((r) => r.since)) - Math.min(...members.map((r) => r.since)) <= this.siteWindowMs;
+    const [installationSlc = '', siteId = ''] = splitSiteKey(site);
+    if (within && !this.unreachableSites.has(site)) {
+      this.unreachableSites.add(site);
+      this.db.markSiteUnreachable(installationSlc, siteId, now);
+      this.options.onSiteChange?.({ installationSlc, siteId, unreachable: true, at: now });
+    } else if (!allUnavailable && this.unreachableSites.has(site)) {
+      this.unreachableSites.delete(site);
+      this.db.clearSiteUnreachable(installationSlc, siteId);
+      this.options.onSiteChange?.({ installationSlc, siteId, unreachable: false, at: now });
+    }
+  }
+
+  private placeAt(runtime: Runtime, site: string): void {
+    if (runtime.site === site) return;
+    this.sites.get(runtime.site)?.delete(runtime);
+    runtime.site = site;
+    if (!site) return;
+    let members = this.sites.get(site);
+    if (!members) this.sites.set(site, (members = new Set()));
+    members.add(runtime);
+  }
+
+  isSiteUnreachable(installationSlc: string, siteId: string): boolean {
+    return this.unreachableSites.has(siteKey({ installationSlc, siteId }));
+  }
+
   private heard(recorderId: string, runtime: Runtime, now: number): void {
     if (runtime.pendingWill) return; // its connection is gone; only a newer birth revives it
     runtime.lastHeard = now;
@@ -136,7 +213,7 @@ export class FleetState {
     let runtime = this.recorders.get(recorderId);
     if (!runtime) {
       this.db.ensureRecorder(recorderId, now);
-      runtime = { state: 'offline', since: now, bdSeq: 0, lastHeard: now, heartbeatSeconds: 30, activeConditions: 0 };
+      runtime = { site: '', state: 'offline', since: now, bdSeq: 0, lastHeard: now, heartbeatSeconds: 30, activeConditions: 0 };
       this.recorders.set(recorderId, runtime);
     }
     return runtime;
@@ -148,6 +225,14 @@ export class FleetState {
     runtime.state = state;
     runtime.since = now;
     this.db.setState(recorderId, state, now);
+    // Before the recorder's own change goes out, so whoever reacts to it reads the site's state too.
+    if (runtime.site) this.correlateSite(runtime.site, now);
     this.onChange({ recorderId, state, previous, since: now, lastSeen: runtime.lastHeard, activeProblems: runtime.activeConditions });
   }
+}
+
+/** Site ids are unique within an installation; the SLC may not contain '/', the site id may. */
+function splitSiteKey(key: string): [string, string] {
+  const slash = key.indexOf('/');
+  return [key.slice(0, slash), key.slice(slash + 1)];
 }
