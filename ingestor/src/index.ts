@@ -3,3 +3,4 @@ export { FleetDb, RECORDER_STATES, type RecorderRow, type ConditionRow, type Rec
 export { FleetState, MISSED_HEARTBEATS_FOR_UNAVAILABLE, SITE_WINDOW_MS, WILL_GRACE_MS, type StateChange, type SiteChange, type FleetStateOptions } from './state/fleet-state.js';
 export { codeName, severityName } from './codes.js';
 export type { TelemetryStore, TelemetryPoint, SeriesQuery, SeriesRow, Measurement, FleetTags, FieldValue } from './stores/telemetry-store.js';
+export { SqliteTelemetryStore, type SqliteTelemetryStoreOptions, type CompactionResult } from './stores/sqlite/sqlite-telemetry-store.js';

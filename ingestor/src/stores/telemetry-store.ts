@@ -43,6 +43,12 @@ export interface SeriesQuery {
    * points. Readers ask for it when drawing charts, so a year of data is never sent whole.
    */
   every?: number;
+  /**
+   * With `every`: which value of the bucket, 'last' (default), 'min' or 'max' (numbers and
+   * booleans; strings only have a last). Kept through downsampling, so a year-old bucket still
+   * shows the lowest free space of its hour.
+   */
+  aggregate?: 'last' | 'min' | 'max';
 }
 
 export interface SeriesRow {
