@@ -1,12 +1,10 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { TlsIdentityFiles } from '@vigil/proto';
 import { authPlugin } from './plugins/auth.js';
 import { livePlugin } from './plugins/live.js';
+import { pagePlugin } from './plugins/page.js';
 import { recordersPlugin } from './plugins/recorders.js';
 import { DashboardStore } from './store.js';
 
@@ -24,8 +22,6 @@ export interface Dashboard {
   store: DashboardStore;
 }
 
-const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
-
 export async function buildDashboard(options: DashboardOptions): Promise<Dashboard> {
   const store = new DashboardStore(options.dashboardDbPath, options.fleetDbPath);
   const app = Fastify({ loggerInstance: options.logger ?? pino({ name: 'dashboard' }), bodyLimit: 64 * 1024 });
@@ -33,7 +29,7 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
   await app.register(authPlugin, { store, secureCookies: options.secureCookies ?? false });
   await app.register(recordersPlugin, { store });
   await app.register(livePlugin, { store, brokerUrl: options.brokerUrl, tls: options.tls });
-  await app.register(fastifyStatic, { root: publicDir, prefix: '/' });
+  await app.register(pagePlugin);
   app.addHook('onClose', async () => store.close());
   return { app, store };
 }
