@@ -11,7 +11,8 @@ import { SERVICE_CLIENT_PREFIX, canPublish, canSubscribe, isKnownService, type I
 import { DeviceAdmission } from './admission.js';
 import { boundedMemoryPersistence } from './bounded-persistence.js';
 import { PacketSizeGuard, TokenBucket } from './limits.js';
-import { BrokerMetrics, startMetricsServer } from './metrics.js';
+import { startMetricsServer, type MetricsSource } from '@vigil/proto';
+import { BrokerMetrics } from './metrics.js';
 
 export interface BrokerLimits {
   /** Largest MQTT packet accepted; a bigger one closes the connection. Default 256 KiB. */
@@ -72,6 +73,8 @@ export interface RunningBroker {
   stats: BrokerStats;
   metrics: BrokerMetrics;
   aedes: Aedes;
+  /** Serve another part's metrics (same process) on this broker's /metrics too. */
+  serveMetricsOf(source: MetricsSource): void;
   close(): Promise<void>;
 }
 
@@ -311,9 +314,15 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   };
   for (const file of watched) watchFile(file, { interval: options.reloadIntervalMs ?? 1_000 }, reload);
 
+  // Parts running in the same process (vigil up) add their metrics to this endpoint.
+  const metricsSources: MetricsSource[] = [metrics.registry];
+  const served: MetricsSource = {
+    contentType: metrics.registry.contentType,
+    metrics: async () => (await Promise.all(metricsSources.map((source) => source.metrics()))).join('\n'),
+  };
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   if (options.metricsPort !== undefined) {
-    metricsServer = await startMetricsServer(metrics, options.metricsPort, host, () => ({ connections: stats.connections }));
+    metricsServer = await startMetricsServer(served, options.metricsPort, host, () => ({ connections: stats.connections }));
   }
   const enrollServer = options.enrollment ? await startEnrollmentServer(options.enrollment.pki, { port: options.enrollment.port, host, logger: log }) : undefined;
   log.info({ port, enrollPort: enrollServer?.port, wssPort: wss ? (wss.https.address() as AddressInfo).port : undefined, metricsPort: metricsServer?.port, host }, 'broker listening (MQTT over TLS, client certificates required)');
@@ -326,6 +335,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     stats,
     metrics,
     aedes,
+    serveMetricsOf(source: MetricsSource) {
+      metricsSources.push(source);
+    },
     async close() {
       admission?.close();
       for (const file of watched) unwatchFile(file, reload);

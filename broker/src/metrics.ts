@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 
 /** Prometheus metrics of one broker (its own registry, so several brokers can share a process in tests). */
@@ -22,35 +20,4 @@ export class BrokerMetrics {
       },
     });
   }
-}
-
-/** /healthz and /metrics on their own port, loopback by default: operators scrape it, devices never see it. */
-export async function startMetricsServer(metrics: BrokerMetrics, port: number, host: string, health: () => Record<string, unknown>): Promise<{ port: number; server: Server }> {
-  const server = createServer((req, res) => {
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', ...health() }));
-      return;
-    }
-    if (req.url === '/metrics') {
-      metrics.registry.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'content-type': metrics.registry.contentType });
-          res.end(text);
-        },
-        () => {
-          res.writeHead(500);
-          res.end();
-        },
-      );
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('try /healthz or /metrics\n');
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return { port: (server.address() as AddressInfo).port, server };
 }

@@ -38,7 +38,7 @@ export function startBrokerPart(pki: FleetPki, settings: FleetSettings, logger: 
   });
 }
 
-export async function startIngestorPart(pki: FleetPki, dataDir: string, brokerUrl: string, logger: Logger): Promise<RunningIngestor> {
+export async function startIngestorPart(pki: FleetPki, dataDir: string, brokerUrl: string, logger: Logger, metrics?: { port: number; host: string }): Promise<RunningIngestor> {
   return startIngestor({
     brokerUrl,
     tls: pki.service('ingestor'),
@@ -46,6 +46,7 @@ export async function startIngestorPart(pki: FleetPki, dataDir: string, brokerUr
     signingKeyOf: (id) => pki.signingKeyOf(id),
     dbPath: fleetPaths(dataDir).fleetDb,
     logger: logger.child({ part: 'ingestor' }),
+    metrics,
   });
 }
 
@@ -78,6 +79,7 @@ export async function startFleet(settings: FleetSettings, logger: Logger, env: N
   const brokerUrl = `mqtts://127.0.0.1:${broker.port}`;
   const ingestor = await startIngestorPart(pki, settings.dataDir, brokerUrl, logger);
   await ingestor.ready;
+  broker.serveMetricsOf(ingestor.metrics.registry);
   const { dashboard, url, generatedAdminPassword } = await startDashboardPart(pki, settings, brokerUrl, logger, env.VIGIL_ADMIN_PASSWORD || undefined);
   return {
     pki,

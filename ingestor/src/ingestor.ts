@@ -5,6 +5,7 @@ import {
   EnvelopeError,
   EnvelopeOpener,
   RateLimitedWarning,
+  startMetricsServer,
   parseRecorderTopic,
   topics,
   vigil,
@@ -16,6 +17,8 @@ import { FleetDb, type RecorderStateName } from './registry/fleet-db.js';
 import { FleetState, type StateChange } from './state/fleet-state.js';
 import { codeName, severityName } from './codes.js';
 import { AckTracker } from './pipeline/acks.js';
+import { BatchRejected, validateBatch } from './pipeline/validate.js';
+import { IngestorMetrics } from './metrics.js';
 
 export interface IngestorOptions {
   brokerUrl: string;
@@ -27,9 +30,11 @@ export interface IngestorOptions {
   dbPath: string;
   logger?: Logger;
   sweepIntervalMs?: number;
+  /** Serve /healthz and /metrics here (vigil ingestor); under vigil up the broker's endpoint serves them. */
+  metrics?: { port: number; host: string };
 }
 
-export type DropReason = EnvelopeError['reason'] | 'bad-topic' | 'wrong-payload-kind' | 'processing-error';
+export type DropReason = EnvelopeError['reason'] | 'bad-topic' | 'wrong-payload-kind' | 'oversized-batch' | 'processing-error';
 
 export interface IngestorStats {
   received: number;
@@ -47,6 +52,8 @@ export interface RunningIngestor {
   stats: IngestorStats;
   db: FleetDb;
   state: FleetState;
+  /** Prometheus registry: messages, drops by reason, recorders by state. */
+  metrics: IngestorMetrics;
   /** Resolves once subscribed to the fleet's topics. */
   ready: Promise<void>;
   /** Every state change, as it is published. */
@@ -94,7 +101,11 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     }).finish();
     client?.publish(topics.state(change.recorderId), Buffer.from(message), { qos: 1, retain: true });
   };
-  const state = new FleetState(db, publishState);
+  const state = new FleetState(db, publishState, Date.now(), {
+    onSiteChange: (change) =>
+      log.warn({ installation: change.installationSlc, site: change.siteId, unreachable: change.unreachable }, change.unreachable ? 'site unreachable: every recorder there missed its heartbeats' : 'site reachable again'),
+  });
+  const metrics = new IngestorMetrics({ recorders: () => state.countsByState(), unreachableSites: () => state.unreachableSiteCount });
   const acks = new AckTracker(db);
   /** Acks to publish once the transaction that stored their batches has committed. */
   const acksToSend = new Map<string, { epoch: string; seq: number }>();
@@ -102,6 +113,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
 
   const drop = (reason: DropReason, topic: string, detail: string) => {
     stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
+    metrics.dropped.inc({ reason });
     dropWarning.warn(`${reason}:${topic}`, { reason, topic, detail }, 'message dropped');
   };
 
@@ -156,7 +168,9 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         const epoch = batch.spoolEpoch;
         if (acks.isDuplicate(id, epoch, opened.seq)) {
           stats.duplicates++;
+          metrics.duplicates.inc();
         } else {
+          validateBatch(batch, now, (reason) => metrics.adjusted.inc({ reason }));
           if (batch.historical) stats.historicalBatches++;
           applyBatch(id, batch, now);
           acks.stored(id, epoch, opened.seq);
@@ -213,6 +227,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
 
   const process = (topic: string, bytes: Buffer) => {
     stats.received++;
+    metrics.received.inc();
     const parsed = parseRecorderTopic(topic);
     if (!parsed) return drop('bad-topic', topic, 'not a vigil/v1/rec/{recorderId}/{kind} topic');
     let opened: OpenedEnvelope;
@@ -230,9 +245,12 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       db.transaction(() => apply(parsed.kind, opened, now));
     } catch (error) {
       acksToSend.clear();
+      // Not acknowledged: the batch stays in the agent's spool, where nothing is lost.
+      if (error instanceof BatchRejected) return drop(error.reason, topic, error.message);
       return drop('processing-error', topic, (error as Error).message);
     }
     stats.processed++;
+    metrics.processed.inc();
     sendAcks();
   };
 
@@ -270,17 +288,22 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   });
 
   const sweeper = setInterval(() => state.sweep(Date.now()), options.sweepIntervalMs ?? 1_000);
+  const metricsServer = options.metrics
+    ? await startMetricsServer(metrics.registry, options.metrics.port, options.metrics.host, () => ({ connected: client?.connected ?? false, recorders: state.size }))
+    : undefined;
 
   return {
     stats,
     db,
     state,
+    metrics,
     ready,
     onStateChange(listener) {
       stateListeners.push(listener);
     },
     async close() {
       clearInterval(sweeper);
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer.server.close(() => resolve()));
       await client?.endAsync();
       db.close();
     },

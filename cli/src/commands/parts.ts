@@ -24,12 +24,13 @@ export function registerParts(program: Command): void {
     },
   );
 
-  fleetOptions(program.command('ingestor').description('run the ingestor (open envelopes, fleet state, stores)'), ['dataDir', 'mqttPort'])
+  fleetOptions(program.command('ingestor').description('run the ingestor (open envelopes, fleet state, stores)'), ['dataDir', 'mqttPort', 'metricsPort', 'host'])
     .option(brokerUrlOption, brokerUrlHelp)
     .action(async (flags: FleetFlags & { brokerUrl?: string }) => {
       const settings = resolveSettings(flags);
       const brokerUrl = flags.brokerUrl ?? process.env.VIGIL_BROKER_URL ?? `mqtts://127.0.0.1:${settings.mqttPort}`;
-      const ingestor = await startIngestorPart(initialisedPki(settings.dataDir), settings.dataDir, brokerUrl, pino({ name: 'vigil', level: logLevel('info') }));
+      const metrics = { port: settings.metricsPort, host: settings.host };
+      const ingestor = await startIngestorPart(initialisedPki(settings.dataDir), settings.dataDir, brokerUrl, pino({ name: 'vigil', level: logLevel('info') }), metrics);
       onShutdown(() => ingestor.close());
     });
 

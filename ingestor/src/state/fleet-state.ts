@@ -99,6 +99,16 @@ export class FleetState {
     return this.recorders.size;
   }
 
+  countsByState(): Record<RecorderStateName, number> {
+    const counts: Record<RecorderStateName, number> = { online: 0, degraded: 0, unavailable: 0, offline: 0, stopped: 0 };
+    for (const runtime of this.recorders.values()) counts[runtime.state]++;
+    return counts;
+  }
+
+  get unreachableSiteCount(): number {
+    return this.unreachableSites.size;
+  }
+
   stateOf(recorderId: string): RecorderStateName | undefined {
     return this.recorders.get(recorderId)?.state;
   }
