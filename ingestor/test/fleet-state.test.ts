@@ -162,6 +162,20 @@ describe('fleet state', () => {
       expect(sites.filter((s) => s.siteId === 'yard')).toEqual([]);
     });
 
+    it('counts a will as lost too: a cut uplink makes the broker fire every will of the site before heartbeats are missed', () => {
+      born(facts('hq-1', 'hq'), T0);
+      born(facts('hq-2', 'hq'), T0);
+      state.death('hq-1', 1, false, T0 + 45_000);
+      state.death('hq-2', 1, false, T0 + 46_000);
+      state.sweep(T0 + 46_000 + WILL_GRACE_MS);
+      expect(state.stateOf('hq-2')).toBe('offline');
+      expect(sites).toEqual([expect.objectContaining({ siteId: 'hq', unreachable: true })]);
+      expect(sites).toHaveLength(1);
+      state.birth('hq-2', 2, 30, T0 + 100_000);
+      expect(sites).toHaveLength(2);
+      expect(sites.at(-1)).toMatchObject({ siteId: 'hq', unreachable: false, at: T0 + 100_000 });
+    });
+
     it('keeps an unreachable site across an ingestor restart', () => {
       born(facts('hq-1', 'hq'), T0);
       born(facts('hq-2', 'hq'), T0);

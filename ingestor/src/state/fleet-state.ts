@@ -180,19 +180,22 @@ export class FleetState {
   }
 
   /**
-   * Site correlation (DESIGN.md): when every recorder of a site (two or more) went unavailable within
-   * one window, the site is unreachable, probably its network; it recovers when any of them is heard.
+   * Site correlation (DESIGN.md): when every recorder of a site (two or more) was lost (unavailable,
+   * or offline by its will) within one window, the site is unreachable, probably its network; it
+   * recovers when any of them is heard again.
    */
   private correlateSite(site: string, now: number): void {
     const members = [...(this.sites.get(site) ?? [])];
-    const allUnavailable = members.length >= 2 && members.every((r) => r.state === 'unavailable');
-    const within = allUnavailable && Math.max(...members.map((r) => r.since)) - Math.min(...members.map((r) => r.since)) <= this.siteWindowMs;
+    // A cut network reaches the broker as keepalive timeouts, which fire the wills (offline) before
+    // three heartbeats are missed (unavailable); from here the two look alike, so both count.
+    const allLost = members.length >= 2 && members.every((r) => r.state === 'unavailable' || r.state === 'offline');
+    const within = allLost && Math.max(...members.map((r) => r.since)) - Math.min(...members.map((r) => r.since)) <= this.siteWindowMs;
     const [installationSlc = '', siteId = ''] = splitSiteKey(site);
     if (within && !this.unreachableSites.has(site)) {
       this.unreachableSites.add(site);
       this.db.markSiteUnreachable(installationSlc, siteId, now);
       this.options.onSiteChange?.({ installationSlc, siteId, unreachable: true, at: now });
-    } else if (!allUnavailable && this.unreachableSites.has(site)) {
+    } else if (!allLost && this.unreachableSites.has(site)) {
       this.unreachableSites.delete(site);
       this.db.clearSiteUnreachable(installationSlc, siteId);
       this.options.onSiteChange?.({ installationSlc, siteId, unreachable: false, at: now });
