@@ -3,11 +3,11 @@ import type { FieldValue, FleetTags, SeriesRow, TelemetryPoint } from './telemet
 /** The tags every point carries; a row returned by `query` leaves them out. */
 export const FLEET_TAG_KEYS: readonly (keyof FleetTags)[] = ['recorder', 'installation', 'site', 'reseller'];
 
-/** The series tags of a point (its own tags, without the fleet's). */
+/** The series tags of a point (its own tags, without the fleet's; an empty tag is no tag, as in InfluxDB). */
 export function seriesTags(tags: Record<string, string>): Record<string, string> {
   const own: Record<string, string> = {};
   for (const [key, value] of Object.entries(tags)) {
-    if (!(FLEET_TAG_KEYS as readonly string[]).includes(key)) own[key] = value;
+    if (value !== '' && !(FLEET_TAG_KEYS as readonly string[]).includes(key)) own[key] = value;
   }
   return own;
 }

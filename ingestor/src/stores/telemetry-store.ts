@@ -44,9 +44,9 @@ export interface SeriesQuery {
    */
   every?: number;
   /**
-   * With `every`: which value of the bucket, 'last' (default), 'min' or 'max' (numbers and
-   * booleans; strings only have a last). Kept through downsampling, so a year-old bucket still
-   * shows the lowest free space of its hour.
+   * With `every`: which value of the bucket, 'last' (default), 'min' or 'max' (numeric fields
+   * only). Kept through downsampling, so a year-old bucket still shows the lowest free space of
+   * its hour.
    */
   aggregate?: 'last' | 'min' | 'max';
 }

@@ -38,18 +38,18 @@ export function telemetryStoreContract(setup: () => Promise<StoreUnderTest>): vo
 
   it('reads back what it wrote, at the observation time, with the series tags and without the fleet tags', async () => {
     const r = freshRecorder();
-    await store.write([disk(r, 'D:\\', T0, 400e9), disk(r, 'D:\\', T0 + MIN, 390e9), disk(r, 'E:\\', T0, 700e9)]);
+    await store.write([disk(r, 'D:\\Recordings', T0, 400e9), disk(r, 'D:\\Recordings', T0 + MIN, 390e9), disk(r, 'E:', T0, 700e9)]);
     const rows = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + MIN });
     expect(rows).toEqual([
-      { time: T0, value: 400e9, tags: { path: 'D:\\' } },
-      { time: T0, value: 700e9, tags: { path: 'E:\\' } },
-      { time: T0 + MIN, value: 390e9, tags: { path: 'D:\\' } },
+      { time: T0, value: 400e9, tags: { path: 'D:\\Recordings' } },
+      { time: T0, value: 700e9, tags: { path: 'E:' } },
+      { time: T0 + MIN, value: 390e9, tags: { path: 'D:\\Recordings' } },
     ]);
   });
 
   it('what write() resolved is there for a store opened afterwards', async () => {
     const r = freshRecorder();
-    await store.write([disk(r, 'D:\\', T0, 123e9)]);
+    await store.write([disk(r, 'D:\\Recordings', T0, 123e9)]);
     const other = await backing.open();
     try {
       const rows = await other.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 });
@@ -61,9 +61,9 @@ export function telemetryStoreContract(setup: () => Promise<StoreUnderTest>): vo
 
   it('keeps one point when the same series and time is written twice; the last fields win', async () => {
     const r = freshRecorder();
-    await store.write([disk(r, 'D:\\', T0, 400e9), disk(r, 'D:\\', T0 + MIN, 390e9)]);
-    await store.write([disk(r, 'D:\\', T0, 400e9)]); // a redelivery
-    await store.write([disk(r, 'D:\\', T0 + MIN, 385e9)]); // a corrected re-send
+    await store.write([disk(r, 'D:\\Recordings', T0, 400e9), disk(r, 'D:\\Recordings', T0 + MIN, 390e9)]);
+    await store.write([disk(r, 'D:\\Recordings', T0, 400e9)]); // a redelivery
+    await store.write([disk(r, 'D:\\Recordings', T0 + MIN, 385e9)]); // a corrected re-send
     const rows = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0 - MIN, to: T0 + 10 * MIN });
     expect(rows.map((row) => [row.time, row.value])).toEqual([
       [T0, 400e9],
@@ -75,15 +75,15 @@ export function telemetryStoreContract(setup: () => Promise<StoreUnderTest>): vo
     const r = freshRecorder();
     const other = freshRecorder();
     await store.write([
-      disk(r, 'D:\\', T0 - MIN, 1),
-      disk(r, 'D:\\', T0, 2),
-      disk(r, 'E:\\', T0, 3),
-      disk(r, 'D:\\', T0 + 2 * MIN, 4),
-      disk(r, 'D:\\', T0 + 3 * MIN, 5),
-      disk(other, 'D:\\', T0, 6),
+      disk(r, 'D:\\Recordings', T0 - MIN, 1),
+      disk(r, 'D:\\Recordings', T0, 2),
+      disk(r, 'E:', T0, 3),
+      disk(r, 'D:\\Recordings', T0 + 2 * MIN, 4),
+      disk(r, 'D:\\Recordings', T0 + 3 * MIN, 5),
+      disk(other, 'D:\\Recordings', T0, 6),
       { measurement: 'service', tags: { ...fleet(r), service: 'Recording Server' }, fields: { running: true }, time: T0 },
     ]);
-    const rows = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + 2 * MIN, where: { path: 'D:\\' } });
+    const rows = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + 2 * MIN, where: { path: 'D:\\Recordings' } });
     expect(rows.map((row) => row.value)).toEqual([2, 4]);
     expect(await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0 + 10 * MIN, to: T0 + 20 * MIN })).toEqual([]);
     expect(await store.query({ measurement: 'disk', recorder: r, field: 'no_such_field', from: T0, to: T0 + 2 * MIN })).toEqual([]);
@@ -95,7 +95,7 @@ export function telemetryStoreContract(setup: () => Promise<StoreUnderTest>): vo
       { measurement: 'service', tags: { ...fleet(r), service: 'Recording Server' }, fields: { running: true }, time: T0 },
       { measurement: 'service', tags: { ...fleet(r), service: 'Recording Server' }, fields: { running: false }, time: T0 + MIN },
       { measurement: 'state', tags: fleet(r), fields: { state: 'degraded', problems: 2 }, time: T0 },
-      { measurement: 'disk', tags: { ...fleet(r), path: 'D:\\' }, fields: { used_percent: 87.25 }, time: T0 },
+      { measurement: 'disk', tags: { ...fleet(r), path: 'D:\\Recordings' }, fields: { used_percent: 87.25 }, time: T0 },
     ]);
     const running = await store.query({ measurement: 'service', recorder: r, field: 'running', from: T0, to: T0 + MIN });
     expect(running).toEqual([
@@ -110,33 +110,33 @@ export function telemetryStoreContract(setup: () => Promise<StoreUnderTest>): vo
     const r = freshRecorder();
     const points: TelemetryPoint[] = [];
     // 30 minutes of one reading a minute on D:, free space falling; E: only every 10 minutes.
-    for (let i = 0; i < 30; i++) points.push(disk(r, 'D:\\', T0 + i * MIN, 500 - i));
-    for (let i = 0; i < 30; i += 10) points.push(disk(r, 'E:\\', T0 + i * MIN + 30_000, 900 + i));
+    for (let i = 0; i < 30; i++) points.push(disk(r, 'D:\\Recordings', T0 + i * MIN, 500 - i));
+    for (let i = 0; i < 30; i += 10) points.push(disk(r, 'E:', T0 + i * MIN + 30_000, 900 + i));
     await store.write(points);
     const every = 15 * MIN;
     const last = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + 30 * MIN - 1, every });
     expect(last).toEqual([
-      { time: T0, value: 486, tags: { path: 'D:\\' } },
-      { time: T0, value: 910, tags: { path: 'E:\\' } },
-      { time: T0 + every, value: 471, tags: { path: 'D:\\' } },
-      { time: T0 + every, value: 920, tags: { path: 'E:\\' } },
+      { time: T0, value: 486, tags: { path: 'D:\\Recordings' } },
+      { time: T0, value: 910, tags: { path: 'E:' } },
+      { time: T0 + every, value: 471, tags: { path: 'D:\\Recordings' } },
+      { time: T0 + every, value: 920, tags: { path: 'E:' } },
     ]);
-    const min = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + 30 * MIN - 1, every, aggregate: 'min', where: { path: 'D:\\' } });
+    const min = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + 30 * MIN - 1, every, aggregate: 'min', where: { path: 'D:\\Recordings' } });
     expect(min.map((row) => row.value)).toEqual([486, 471]);
-    const max = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + 30 * MIN - 1, every, aggregate: 'max', where: { path: 'D:\\' } });
+    const max = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + 30 * MIN - 1, every, aggregate: 'max', where: { path: 'D:\\Recordings' } });
     expect(max.map((row) => row.value)).toEqual([500, 485]);
   });
 
   it('orders rows by time, then by series tags, whatever order they were written in', async () => {
     const r = freshRecorder();
     await store.write([
-      disk(r, 'F:\\', T0 + MIN, 6),
-      disk(r, 'D:\\', T0 + 2 * MIN, 7),
-      disk(r, 'E:\\', T0, 2),
-      disk(r, 'D:\\', T0, 1),
-      disk(r, 'F:\\', T0, 3),
-      disk(r, 'E:\\', T0 + MIN, 5),
-      disk(r, 'D:\\', T0 + MIN, 4),
+      disk(r, 'F:\\Archive', T0 + MIN, 6),
+      disk(r, 'D:\\Recordings', T0 + 2 * MIN, 7),
+      disk(r, 'E:', T0, 2),
+      disk(r, 'D:\\Recordings', T0, 1),
+      disk(r, 'F:\\Archive', T0, 3),
+      disk(r, 'E:', T0 + MIN, 5),
+      disk(r, 'D:\\Recordings', T0 + MIN, 4),
     ]);
     const rows = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + 2 * MIN });
     expect(rows.map((row) => row.value)).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -145,9 +145,9 @@ export function telemetryStoreContract(setup: () => Promise<StoreUnderTest>): vo
   it('after close(), write rejects and the store opens again with everything in it', async () => {
     const r = freshRecorder();
     const own = await backing.open();
-    await own.write([disk(r, 'D:\\', T0, 42)]);
+    await own.write([disk(r, 'D:\\Recordings', T0, 42)]);
     await own.close();
-    await expect(own.write([disk(r, 'D:\\', T0 + MIN, 43)])).rejects.toThrow();
+    await expect(own.write([disk(r, 'D:\\Recordings', T0 + MIN, 43)])).rejects.toThrow();
     const reopened = await backing.open();
     try {
       expect((await reopened.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + MIN })).map((row) => row.value)).toEqual([42]);
