@@ -1,12 +1,23 @@
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import type { TelemetryStore } from '@vigil/ingestor';
 import type { TlsIdentityFiles } from '@vigil/proto';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, SESSION_COOKIE } from './plugins/auth.js';
+import { CSRF_HEADER, csrfPlugin } from './plugins/csrf.js';
+import { installationsPlugin } from './plugins/installations.js';
 import { livePlugin } from './plugins/live.js';
+import { mapConfigFrom, mapConfigPlugin, tileSource, type MapConfig } from './plugins/map-config.js';
 import { pagePlugin } from './plugins/page.js';
 import { recordersPlugin } from './plugins/recorders.js';
-import { DashboardStore } from './store.js';
+import { rulesPlugin } from './plugins/rules.js';
+import { sitesPlugin } from './plugins/sites.js';
+import { usersPlugin } from './plugins/users.js';
+import { Conflict, DashboardStore, Forbidden, NotFound } from './store.js';
 
 export interface DashboardOptions {
   dashboardDbPath: string;
@@ -14,22 +25,114 @@ export interface DashboardOptions {
   brokerUrl: string;
   tls: TlsIdentityFiles;
   logger?: FastifyBaseLogger;
+  /** Set when served over HTTPS (directly or behind a TLS proxy): Secure cookies, HSTS, upgrade-insecure-requests. */
   secureCookies?: boolean;
+  /** The ingestor's time series (disk history, time to full). Without it those stay empty. */
+  telemetry?: TelemetryStore;
+  /** Base map settings; default from VIGIL_MAP_TILES_URL / VIGIL_MAP_ATTRIBUTION. */
+  map?: MapConfig;
+  /** Failed logins per IP and minute before 429 (default 10). */
+  loginFailuresPerMinute?: number;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
 }
 
 export interface Dashboard {
   app: FastifyInstance;
   store: DashboardStore;
+  /** Every route registered, as fastify's onRoute hook saw it (the tenancy test checks each one). */
+  routes: readonly RouteInfo[];
+}
+
+const TAGS = [
+  { name: 'session', description: 'Log in and out, the CSRF token' },
+  { name: 'recorders', description: 'Recorders in the caller’s scope' },
+  { name: 'sites', description: 'Sites for the map' },
+  { name: 'installations', description: 'SLC registrations (tenancy)' },
+  { name: 'users', description: 'User management (admin)' },
+  { name: 'rules', description: 'Alert rules and alerts' },
+  { name: 'map', description: 'Base map settings' },
+  { name: 'live', description: 'Server-sent events' },
+];
+
+/** Security headers. The page has no inline scripts, so script-src stays 'self'. */
+function contentSecurityPolicy(map: MapConfig, secure: boolean) {
+  return {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      baseUri: ["'self'"],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'", 'data:'],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      imgSrc: ["'self'", 'data:', ...(map.tilesUrl ? [tileSource(map.tilesUrl)] : [])],
+      objectSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      // Leaflet and uPlot position elements with inline styles.
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      // Only over HTTPS: on plain HTTP in a closed network it would break every same-origin request.
+      ...(secure ? { upgradeInsecureRequests: [] } : {}),
+    },
+  };
 }
 
 export async function buildDashboard(options: DashboardOptions): Promise<Dashboard> {
-  const store = new DashboardStore(options.dashboardDbPath, options.fleetDbPath);
+  const store = new DashboardStore(options.dashboardDbPath, options.fleetDbPath, { telemetry: options.telemetry });
+  const secure = options.secureCookies ?? false;
+  const map = options.map ?? mapConfigFrom(process.env);
   const app = Fastify({ loggerInstance: options.logger ?? pino({ name: 'dashboard' }), bodyLimit: 64 * 1024 });
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+
+  // Scope misses, role refusals and clashes come from the store as typed errors; nothing else leaks detail.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof NotFound || error instanceof Forbidden || error instanceof Conflict) {
+      return reply.code(error.statusCode).send({ error: error.message });
+    }
+    if (error.validation || (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)) {
+      return reply.code(error.statusCode ?? 400).send({ error: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal error (see the dashboard log)' });
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: contentSecurityPolicy(map, secure),
+    strictTransportSecurity: secure ? { maxAge: 180 * 86_400 } : false,
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Vigil dashboard API',
+        version: '1',
+        description: `Fleet health, scoped by tenancy (a reseller sees only installations whose SLC it registered). Log in with POST /api/login; state-changing requests need header ${CSRF_HEADER} from GET /api/csrf. Times are ms since the epoch.`,
+      },
+      tags: TAGS,
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
   await app.register(fastifyCookie);
-  await app.register(authPlugin, { store, secureCookies: options.secureCookies ?? false });
+  await app.register(authPlugin, { store, secureCookies: secure, loginFailuresPerMinute: options.loginFailuresPerMinute });
+  await app.register(csrfPlugin);
   await app.register(recordersPlugin, { store });
+  await app.register(sitesPlugin, { store });
+  await app.register(installationsPlugin, { store });
+  await app.register(usersPlugin, { store });
+  await app.register(rulesPlugin, { store });
+  await app.register(mapConfigPlugin, { map });
   await app.register(livePlugin, { store, brokerUrl: options.brokerUrl, tls: options.tls });
   await app.register(pagePlugin);
   app.addHook('onClose', async () => store.close());
-  return { app, store };
+  return { app, store, routes };
 }

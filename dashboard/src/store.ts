@@ -2,8 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { FleetDb, type RecorderRow, type RecorderStateName } from '@vigil/ingestor';
+import { FleetDb, type RecorderStateName, type TelemetryStore } from '@vigil/ingestor';
+import { bucketWidth, daysToFull, TREND_WINDOW_MS, usedPercent } from './disk-trend.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
+import { SEVERITIES, severityRank, worstState, type Severity } from './severity.js';
 
 export type Role = 'admin' | 'noc' | 'reseller';
 export const ROLES: readonly Role[] = ['admin', 'noc', 'reseller'];
@@ -15,7 +17,7 @@ export interface User {
 }
 
 export interface Problem {
-  /** condition: raised and not yet cleared; event: happened recently; state: the recorder's own state. */
+  /** condition: raised and not yet cleared; event: happened recently; state: the recorder's (or its site's) own state. */
   kind: 'condition' | 'event' | 'state';
   code: string;
   subject: string;
@@ -34,13 +36,100 @@ export interface RecorderView {
   id: string;
   name: string;
   installation: { slc: string; name: string };
-  site: { id: string; name: string; latitude: number | null; longitude: number | null };
+  site: { id: string; name: string; latitude: number | null; longitude: number | null; unreachable: boolean };
   state: RecorderStateName;
   stateSince: number;
   lastSeen: number | null;
   agentVersion: string;
   failoverPartner: string;
+  /** The failover partner's id while it is online or degraded (still recording), else null. */
+  coveredBy: string | null;
   problems: Problem[];
+}
+
+export interface DiskView {
+  path: string;
+  totalBytes: number;
+  freeBytes: number;
+  usedPercent: number;
+  at: number;
+  daysToFull: number | null;
+}
+
+export interface RecorderDetail extends RecorderView {
+  disks: DiskView[];
+  services: Array<{ name: string; running: boolean; at: number }>;
+  cameras: { count: number; licensed: number };
+  failover: { partner: string | null; partnerState: RecorderStateName | null; covered: boolean };
+  vmsProduct: string;
+  vmsVersion: string;
+  hostname: string;
+}
+
+export interface SiteView {
+  id: string;
+  name: string;
+  latitude: number | null;
+  longitude: number | null;
+  installation: { slc: string; name: string };
+  worstState: RecorderStateName;
+  unreachable: boolean;
+  counts: Record<RecorderStateName, number>;
+  recorders: Array<{ id: string; name: string; state: RecorderStateName }>;
+}
+
+export interface InstallationView {
+  slc: string;
+  name: string;
+  /** When the caller's reseller registered it; null for an installation nobody has registered (NOC/admin view). */
+  registeredAt: number | null;
+  recorders: number;
+}
+
+export interface UserView {
+  username: string;
+  role: Role;
+  createdAt: number;
+}
+
+export interface RuleInput {
+  name: string;
+  /** null: any code. */
+  code: string | null;
+  minSeverity: Severity;
+  /** null: every installation. */
+  installationSlc: string | null;
+  enabled: boolean;
+}
+
+export interface Rule extends RuleInput {
+  id: number;
+}
+
+export interface Alert {
+  ruleId: number;
+  ruleName: string;
+  recorderId: string;
+  code: string;
+  subject: string;
+  severity: string;
+  message: string;
+  since: number;
+}
+
+/** A request the caller's role may not make at all (403). Scope misses are 404s, never this. */
+export class Forbidden extends Error {
+  readonly statusCode = 403;
+}
+
+/** Not there, or not the caller's to see: both answer alike (404), so nothing leaks by probing. */
+export class NotFound extends Error {
+  readonly statusCode = 404;
+}
+
+/** The request clashes with what exists (409). The message never names another tenant. */
+export class Conflict extends Error {
+  readonly statusCode = 409;
 }
 
 const SCHEMA = `
@@ -62,34 +151,95 @@ CREATE TABLE IF NOT EXISTS installations (
   reseller_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   registered_at INTEGER NOT NULL
 );
+-- Alert rules, set by NOC: which active problems deserve an alert.
+CREATE TABLE IF NOT EXISTS rules (
+  id               INTEGER PRIMARY KEY,
+  name             TEXT NOT NULL,
+  code             TEXT,
+  min_severity     TEXT NOT NULL,
+  installation_slc TEXT,
+  enabled          INTEGER NOT NULL DEFAULT 1,
+  created_at       INTEGER NOT NULL
+);
 `;
 
 const UNKNOWN_USER_HASH = hashPassword(randomBytes(16).toString('hex'));
 const SESSION_TTL_MS = 12 * 3_600_000;
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64');
 
+/** A recorder row as the dashboard's scoped queries return it (fleet.recorders plus the site's reachability). */
+interface ScopedRecorderRow {
+  id: string;
+  name: string;
+  installationSlc: string;
+  installationName: string;
+  siteId: string;
+  siteName: string;
+  latitude: number | null;
+  longitude: number | null;
+  failoverPartner: string;
+  agentVersion: string;
+  state: RecorderStateName;
+  stateSince: number;
+  lastSeen: number | null;
+  coveredBy: string | null;
+  /** When its site became unreachable as a whole, else null. */
+  siteUnreachableSince: number | null;
+}
+
+interface DetailRow extends ScopedRecorderRow {
+  vmsProduct: string;
+  vmsVersion: string;
+  hostname: string;
+  cameraCount: number;
+  licensedCameras: number;
+}
+
+interface Scope {
+  all: 0 | 1;
+  userId: number;
+}
+
+/** Disk and service readings kept in fleet.db by the ingestor (latest per path / service). */
+interface LatestReadings {
+  disksOf?(recorderId: string): Array<{ path: string; totalBytes: number; freeBytes: number; at: number }>;
+  servicesOf?(recorderId: string): Array<{ name: string; running: boolean; at: number }>;
+}
+
 /** Problems a recorder has because of its state rather than a reported condition. */
-function stateProblem(row: RecorderRow): Problem | undefined {
+function stateProblem(row: ScopedRecorderRow): Problem | undefined {
+  if (row.state !== 'unavailable' && row.state !== 'offline') return undefined;
+  // One site-level problem instead of one per recorder: the network, not the recorders, is likely at fault.
+  if (row.siteUnreachableSince !== null) {
+    return { kind: 'state', code: 'site-unreachable', subject: row.siteId, severity: 'error', message: `site "${row.siteName || row.siteId}" unreachable: all its recorders stopped answering at once (site network or power)`, since: row.siteUnreachableSince };
+  }
   if (row.state === 'unavailable') {
     return { kind: 'state', code: 'recorder-unavailable', subject: row.id, severity: 'error', message: 'missed 3 heartbeats: the recorder or its network is down', since: row.stateSince };
   }
-  if (row.state === 'offline') {
-    return { kind: 'state', code: 'recorder-unavailable', subject: row.id, severity: 'critical', message: 'connection lost (last will): the agent process or host went away', since: row.stateSince };
-  }
-  return undefined;
+  return { kind: 'state', code: 'recorder-unavailable', subject: row.id, severity: 'critical', message: 'connection lost (last will): the agent process or host went away', since: row.stateSince };
 }
 
+const emptyCounts = (): Record<RecorderStateName, number> => ({ online: 0, degraded: 0, unavailable: 0, offline: 0, stopped: 0 });
+
 /**
- * The dashboard's own data (users, sessions, SLC registrations) in dashboard.db, with the
- * ingestor's fleet.db attached read-side so that tenancy is one SQL join, enforced here on the
- * server for every route.
+ * The dashboard's own data (users, sessions, SLC registrations, alert rules) in dashboard.db,
+ * with the ingestor's fleet.db attached so that tenancy is one SQL condition. Every route reads
+ * and changes data only through this class, which takes the calling user and applies the
+ * tenancy rule (DESIGN.md "Tenancy") and the role rules here, in one place:
+ * - NOC and admin see every installation; a reseller only those whose SLC it registered;
+ * - out of scope answers exactly like nonexistent (NotFound);
+ * - users are managed by admins, rules by NOC and admins, registrations by resellers (Forbidden).
  */
 export class DashboardStore {
   readonly db: Database.Database;
+  private readonly fleet: FleetDb;
+  private readonly telemetry: TelemetryStore | undefined;
   private readonly q;
 
-  constructor(dashboardDbPath: string, fleetDbPath: string) {
-    new FleetDb(fleetDbPath).close(); // make sure the fleet schema exists before attaching it
+  constructor(dashboardDbPath: string, fleetDbPath: string, options: { telemetry?: TelemetryStore } = {}) {
+    new FleetDb(fleetDbPath).close(); // make sure the fleet schema exists (and is migrated) before attaching it
+    this.fleet = new FleetDb(fleetDbPath, { readonly: true });
+    this.telemetry = options.telemetry;
     mkdirSync(dirname(dashboardDbPath), { recursive: true });
     this.db = new Database(dashboardDbPath);
     this.db.pragma('journal_mode = WAL');
@@ -100,11 +250,16 @@ export class DashboardStore {
     const db = this.db;
     const recorderColumns = `r.id, r.name, r.installation_slc AS installationSlc, r.installation_name AS installationName,
       r.site_id AS siteId, r.site_name AS siteName, r.latitude, r.longitude, r.failover_partner AS failoverPartner,
-      r.agent_version AS agentVersion, r.state, r.state_since AS stateSince, r.last_seen AS lastSeen`;
+      r.agent_version AS agentVersion, r.state, r.state_since AS stateSince, r.last_seen AS lastSeen, r.covered_by AS coveredBy,
+      s.unreachable_since AS siteUnreachableSince`;
+    const withSite = `fleet.recorders r LEFT JOIN fleet.site_states s ON s.installation_slc = r.installation_slc AND s.site_id = r.site_id`;
+    // The tenancy rule, the only place it is written down.
     const visible = `(@all = 1 OR r.installation_slc IN (SELECT slc FROM installations WHERE reseller_id = @userId))`;
     this.q = {
       userByName: db.prepare('SELECT id, username, role, password_hash AS passwordHash FROM users WHERE username = ?'),
+      users: db.prepare('SELECT username, role, created_at AS createdAt FROM users ORDER BY username'),
       insertUser: db.prepare('INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)'),
+      deleteUser: db.prepare('DELETE FROM users WHERE username = ?'),
       setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE username = ?'),
       insertSession: db.prepare('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)'),
       sessionUser: db.prepare(`SELECT u.id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id
@@ -113,15 +268,40 @@ export class DashboardStore {
       purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
       registration: db.prepare('SELECT reseller_id AS resellerId FROM installations WHERE slc = ?'),
       register: db.prepare('INSERT INTO installations (slc, reseller_id, registered_at) VALUES (?, ?, ?)'),
-      recorders: db.prepare(`SELECT ${recorderColumns} FROM fleet.recorders r WHERE ${visible} ORDER BY r.installation_name, r.site_name, r.name`),
-      recorder: db.prepare(`SELECT ${recorderColumns} FROM fleet.recorders r WHERE r.id = @id AND ${visible}`),
+      unregister: db.prepare('DELETE FROM installations WHERE slc = ? AND reseller_id = ?'),
+      ownInstallations: db.prepare(`SELECT i.slc, COALESCE(MAX(r.installation_name), '') AS name, i.registered_at AS registeredAt, COUNT(r.id) AS recorders
+        FROM installations i LEFT JOIN fleet.recorders r ON r.installation_slc = i.slc WHERE i.reseller_id = ? GROUP BY i.slc ORDER BY name, i.slc`),
+      allInstallations: db.prepare(`SELECT slc, MAX(name) AS name, NULL AS registeredAt, SUM(n) AS recorders FROM (
+          SELECT installation_slc AS slc, MAX(installation_name) AS name, COUNT(*) AS n FROM fleet.recorders WHERE installation_slc <> '' GROUP BY installation_slc
+          UNION ALL SELECT slc, '' AS name, 0 AS n FROM installations
+        ) GROUP BY slc ORDER BY name, slc`),
+      recorders: db.prepare(`SELECT ${recorderColumns} FROM ${withSite} WHERE ${visible} ORDER BY r.installation_name, r.site_name, r.name`),
+      recorder: db.prepare(`SELECT ${recorderColumns}, r.vms_product AS vmsProduct, r.vms_version AS vmsVersion, r.hostname,
+        r.camera_count AS cameraCount, r.licensed_cameras AS licensedCameras FROM ${withSite} WHERE r.id = @id AND ${visible}`),
+      visibleState: db.prepare(`SELECT r.state FROM fleet.recorders r WHERE r.id = @id AND ${visible}`),
       conditions: db.prepare(`SELECT c.recorder_id AS recorderId, 'condition' AS kind, c.code, c.subject, c.severity, c.message, c.since
         FROM fleet.conditions c JOIN fleet.recorders r ON r.id = c.recorder_id WHERE c.active = 1 AND ${visible} ORDER BY c.since`),
+      conditionsOf: db.prepare(`SELECT 'condition' AS kind, code, subject, severity, message, since
+        FROM fleet.conditions WHERE recorder_id = ? AND active = 1 ORDER BY since`),
       events: db.prepare(`SELECT e.recorder_id AS recorderId, 'event' AS kind, e.code, e.subject, e.severity, e.message, e.first_seen AS since,
         e.count, e.last_seen AS lastSeen
         FROM fleet.events e JOIN fleet.recorders r ON r.id = e.recorder_id WHERE e.last_seen >= @recentSince AND ${visible} ORDER BY e.last_seen DESC`),
+      eventsOf: db.prepare(`SELECT 'event' AS kind, code, subject, severity, message, first_seen AS since, count, last_seen AS lastSeen
+        FROM fleet.events WHERE recorder_id = ? AND last_seen >= ? ORDER BY last_seen DESC`),
+      allRules: db.prepare(`SELECT id, name, code, min_severity AS minSeverity, installation_slc AS installationSlc, enabled FROM rules ORDER BY id`),
+      // A reseller sees the rules that apply to its installations: global ones and those for its own SLCs.
+      resellerRules: db.prepare(`SELECT id, name, code, min_severity AS minSeverity, installation_slc AS installationSlc, enabled FROM rules
+        WHERE installation_slc IS NULL OR installation_slc IN (SELECT slc FROM installations WHERE reseller_id = ?) ORDER BY id`),
+      rule: db.prepare(`SELECT id, name, code, min_severity AS minSeverity, installation_slc AS installationSlc, enabled FROM rules WHERE id = ?`),
+      insertRule: db.prepare(`INSERT INTO rules (name, code, min_severity, installation_slc, enabled, created_at)
+        VALUES (@name, @code, @minSeverity, @installationSlc, @enabled, @createdAt)`),
+      updateRule: db.prepare(`UPDATE rules SET name = @name, code = @code, min_severity = @minSeverity, installation_slc = @installationSlc,
+        enabled = @enabled WHERE id = @id`),
+      deleteRule: db.prepare('DELETE FROM rules WHERE id = ?'),
     };
   }
+
+  // ---- users and sessions --------------------------------------------------------------------
 
   async createUser(username: string, role: Role, password: string): Promise<User> {
     const info = this.q.insertUser.run(username, role, await hashPassword(password), Date.now());
@@ -174,34 +354,218 @@ export class DashboardStore {
     this.q.deleteSession.run(tokenHash(token));
   }
 
+  usersFor(caller: User): UserView[] {
+    this.requireRole(caller, ['admin'], 'only admins manage users');
+    return this.q.users.all() as UserView[];
+  }
+
+  async addUser(caller: User, username: string, role: Role, password: string): Promise<UserView> {
+    this.requireRole(caller, ['admin'], 'only admins manage users');
+    if (this.userExists(username)) throw new Conflict(`a user "${username}" exists already`);
+    await this.createUser(username, role, password);
+    return this.q.users.all().find((u) => (u as UserView).username === username) as UserView;
+  }
+
+  /** Removes a user, its sessions and (for a reseller) its registrations. */
+  removeUser(caller: User, username: string): void {
+    this.requireRole(caller, ['admin'], 'only admins manage users');
+    if (username === caller.username) throw new Conflict('you cannot remove your own account');
+    if (this.q.deleteUser.run(username).changes === 0) throw new NotFound(`no user "${username}"`);
+  }
+
+  // ---- installations (SLC registrations) -----------------------------------------------------
+
   /** Registers an SLC for a reseller. Refuses one held by another reseller without saying whose. */
   registerInstallation(slc: string, reseller: User): 'registered' | 'already-yours' | 'taken' {
+    this.requireRole(reseller, ['reseller'], 'only resellers register installations');
     const holder = this.q.registration.get(slc) as { resellerId: number } | undefined;
     if (holder) return holder.resellerId === reseller.id ? 'already-yours' : 'taken';
     this.q.register.run(slc, reseller.id, Date.now());
     return 'registered';
   }
 
+  /** A reseller gives up one of its own registrations; anyone else's answers like a missing one. */
+  unregisterInstallation(caller: User, slc: string): void {
+    this.requireRole(caller, ['reseller'], 'only resellers register installations');
+    if (this.q.unregister.run(slc, caller.id).changes === 0) throw new NotFound(`you have no installation "${slc}"`);
+  }
+
+  installationsFor(user: User): InstallationView[] {
+    return (user.role === 'reseller' ? this.q.ownInstallations.all(user.id) : this.q.allInstallations.all()) as InstallationView[];
+  }
+
+  // ---- recorders, sites, history -------------------------------------------------------------
+
   recordersFor(user: User): RecorderView[] {
     const scope = this.scope(user);
     const problems = this.problems(scope);
-    return (this.q.recorders.all(scope) as RecorderRow[]).map((row) => this.view(row, problems.get(row.id) ?? []));
+    return (this.q.recorders.all(scope) as ScopedRecorderRow[]).map((row) => this.view(row, problems.get(row.id) ?? []));
   }
 
   recorderFor(user: User, id: string): RecorderView | undefined {
-    const row = this.q.recorder.get({ ...this.scope(user), id }) as RecorderRow | undefined;
-    return row ? this.view(row, this.problems(this.scope(user), id).get(id) ?? []) : undefined;
+    const row = this.q.recorder.get({ ...this.scope(user), id }) as DetailRow | undefined;
+    return row ? this.view(row, this.problemsOf(id)) : undefined;
+  }
+
+  canSee(user: User, recorderId: string): boolean {
+    return this.q.visibleState.get({ ...this.scope(user), id: recorderId }) !== undefined;
+  }
+
+  async recorderDetailFor(user: User, id: string): Promise<RecorderDetail> {
+    const row = this.q.recorder.get({ ...this.scope(user), id }) as DetailRow | undefined;
+    if (!row) throw new NotFound(`no recorder "${id}"`);
+    const readings = this.fleet as unknown as LatestReadings;
+    const latestDisks = readings.disksOf?.(id) ?? [];
+    const trends = await this.diskTrends(id, latestDisks);
+    const partnerState = row.failoverPartner
+      ? ((this.q.visibleState.get({ ...this.scope(user), id: row.failoverPartner }) as { state: RecorderStateName } | undefined)?.state ?? null)
+      : null;
+    return {
+      ...this.view(row, this.problemsOf(id)),
+      disks: latestDisks.map((d) => ({ ...d, usedPercent: usedPercent(d.totalBytes, d.freeBytes), daysToFull: trends.get(d.path) ?? null })),
+      services: readings.servicesOf?.(id) ?? [],
+      cameras: { count: row.cameraCount, licensed: row.licensedCameras },
+      failover: { partner: row.failoverPartner || null, partnerState, covered: row.coveredBy !== null },
+      vmsProduct: row.vmsProduct,
+      vmsVersion: row.vmsVersion,
+      hostname: row.hostname,
+    };
+  }
+
+  /** Used percent per drive over [from, to], bucketed by the time-series store to at most ~500 points. */
+  async diskHistoryFor(user: User, id: string, from: number, to: number): Promise<Array<{ path: string; points: Array<[number, number]> }>> {
+    this.requireVisible(user, id);
+    if (!this.telemetry) return [];
+    const every = bucketWidth(from, to);
+    // The worst (fullest) moment of each bucket: least free space.
+    const [free, total] = await Promise.all([
+      this.telemetry.query({ measurement: 'disk', recorder: id, field: DISK_FREE_FIELD, from, to, every, aggregate: 'min' }),
+      this.telemetry.query({ measurement: 'disk', recorder: id, field: DISK_TOTAL_FIELD, from, to, every }),
+    ]);
+    const totals = new Map(total.map((row) => [`${row.tags.path}\u0000${row.time}`, Number(row.value)]));
+    const series = new Map<string, Array<[number, number]>>();
+    for (const row of free) {
+      const path = row.tags.path ?? '';
+      const totalBytes = totals.get(`${path}\u0000${row.time}`);
+      if (totalBytes === undefined) continue;
+      let points = series.get(path);
+      if (!points) series.set(path, (points = []));
+      points.push([row.time, usedPercent(totalBytes, Number(row.value))]);
+    }
+    return [...series].map(([path, points]) => ({ path, points }));
+  }
+
+  /** State changes in [from, to], preceded by the state in force at `from`, oldest first. */
+  timelineFor(user: User, id: string, from: number, to: number): Array<{ state: RecorderStateName; since: number }> {
+    this.requireVisible(user, id);
+    return this.fleet.stateChangesOf(id, from, to);
+  }
+
+  sitesFor(user: User): SiteView[] {
+    const sites = new Map<string, SiteView>();
+    for (const r of this.recordersFor(user)) {
+      const key = `${r.installation.slc}\u0000${r.site.id}`;
+      let site = sites.get(key);
+      if (!site) {
+        site = {
+          id: r.site.id,
+          name: r.site.name,
+          latitude: r.site.latitude,
+          longitude: r.site.longitude,
+          installation: r.installation,
+          worstState: 'online',
+          unreachable: r.site.unreachable,
+          counts: emptyCounts(),
+          recorders: [],
+        };
+        sites.set(key, site);
+      }
+      site.counts[r.state] += 1;
+      site.recorders.push({ id: r.id, name: r.name, state: r.state });
+    }
+    for (const site of sites.values()) site.worstState = worstState(site.recorders.map((r) => r.state));
+    return [...sites.values()];
+  }
+
+  // ---- rules and alerts ----------------------------------------------------------------------
+
+  rulesFor(user: User): Rule[] {
+    const rows = (user.role === 'reseller' ? this.q.resellerRules.all(user.id) : this.q.allRules.all()) as Array<Omit<Rule, 'enabled'> & { enabled: number }>;
+    return rows.map((row) => ({ ...row, enabled: row.enabled === 1 }));
+  }
+
+  createRule(user: User, input: RuleInput): Rule {
+    this.requireRole(user, ['noc', 'admin'], 'only NOC and admins set alert rules');
+    const info = this.q.insertRule.run({ ...input, enabled: input.enabled ? 1 : 0, createdAt: Date.now() });
+    return { id: Number(info.lastInsertRowid), ...input };
+  }
+
+  updateRule(user: User, id: number, input: RuleInput): Rule {
+    this.requireRole(user, ['noc', 'admin'], 'only NOC and admins set alert rules');
+    if (this.q.updateRule.run({ ...input, id, enabled: input.enabled ? 1 : 0 }).changes === 0) throw new NotFound(`no rule ${id}`);
+    return { id, ...input };
+  }
+
+  deleteRule(user: User, id: number): void {
+    this.requireRole(user, ['noc', 'admin'], 'only NOC and admins set alert rules');
+    if (this.q.deleteRule.run(id).changes === 0) throw new NotFound(`no rule ${id}`);
+  }
+
+  /**
+   * Active problems of the recorders the caller may see that an enabled rule matches (code null:
+   * any; severity at least minSeverity; installation null: all), worst first. An unreachable
+   * site is one alert, not one per recorder.
+   */
+  alertsFor(user: User): Alert[] {
+    const rules = this.rulesFor(user).filter((rule) => rule.enabled);
+    if (rules.length === 0) return [];
+    const alerts: Alert[] = [];
+    const siteAlerts = new Set<string>();
+    for (const recorder of this.recordersFor(user)) {
+      for (const problem of recorder.problems) {
+        for (const rule of rules) {
+          if (rule.code !== null && rule.code !== problem.code) continue;
+          if (rule.installationSlc !== null && rule.installationSlc !== recorder.installation.slc) continue;
+          if (severityRank(problem.severity) < severityRank(rule.minSeverity)) continue;
+          if (problem.code === 'site-unreachable') {
+            const key = `${rule.id}\u0000${recorder.installation.slc}\u0000${problem.subject}`;
+            if (siteAlerts.has(key)) continue;
+            siteAlerts.add(key);
+          }
+          alerts.push({ ruleId: rule.id, ruleName: rule.name, recorderId: recorder.id, code: problem.code, subject: problem.subject, severity: problem.severity, message: problem.message, since: problem.since });
+        }
+      }
+    }
+    return alerts.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.since - b.since);
+  }
+
+  close(): void {
+    this.db.close();
+    this.fleet.close();
+  }
+
+  // ---- the rules themselves ------------------------------------------------------------------
+
+  private scope(user: User): Scope {
+    return { all: user.role === 'reseller' ? 0 : 1, userId: user.id };
+  }
+
+  private requireVisible(user: User, recorderId: string): void {
+    if (!this.canSee(user, recorderId)) throw new NotFound(`no recorder "${recorderId}"`);
+  }
+
+  private requireRole(user: User, roles: readonly Role[], why: string): void {
+    if (!roles.includes(user.role)) throw new Forbidden(why);
   }
 
   /** Active conditions and recent events, per recorder, within the caller's scope. */
-  private problems(scope: { all: number; userId: number }, onlyRecorder?: string): Map<string, Problem[]> {
+  private problems(scope: Scope): Map<string, Problem[]> {
     const byRecorder = new Map<string, Problem[]>();
     const rows = [
       ...(this.q.conditions.all(scope) as Array<Problem & { recorderId: string }>),
       ...(this.q.events.all({ ...scope, recentSince: Date.now() - RECENT_EVENT_MS }) as Array<Problem & { recorderId: string }>),
     ];
     for (const { recorderId, ...problem } of rows) {
-      if (onlyRecorder !== undefined && recorderId !== onlyRecorder) continue;
       let list = byRecorder.get(recorderId);
       if (!list) byRecorder.set(recorderId, (list = []));
       list.push(problem);
@@ -209,31 +573,57 @@ export class DashboardStore {
     return byRecorder;
   }
 
-  canSee(user: User, recorderId: string): boolean {
-    return this.q.recorder.get({ ...this.scope(user), id: recorderId }) !== undefined;
+  /** One recorder's problems; call only after its visibility was checked. */
+  private problemsOf(recorderId: string): Problem[] {
+    return [
+      ...(this.q.conditionsOf.all(recorderId) as Problem[]),
+      ...(this.q.eventsOf.all(recorderId, Date.now() - RECENT_EVENT_MS) as Problem[]),
+    ];
   }
 
-  close(): void {
-    this.db.close();
+  /** Days to full per drive, from the last 24 h of readings in the time-series store. */
+  private async diskTrends(id: string, disks: ReadonlyArray<{ path: string; freeBytes: number }>): Promise<Map<string, number | null>> {
+    const trends = new Map<string, number | null>();
+    if (!this.telemetry || disks.length === 0) return trends;
+    const to = Date.now();
+    const from = to - TREND_WINDOW_MS;
+    const [free, total] = await Promise.all([
+      this.telemetry.query({ measurement: 'disk', recorder: id, field: DISK_FREE_FIELD, from, to }),
+      this.telemetry.query({ measurement: 'disk', recorder: id, field: DISK_TOTAL_FIELD, from, to }),
+    ]);
+    const totals = new Map(total.map((row) => [`${row.tags.path}\u0000${row.time}`, Number(row.value)]));
+    for (const disk of disks) {
+      const points = free
+        .filter((row) => row.tags.path === disk.path)
+        .flatMap((row) => {
+          const totalBytes = totals.get(`${disk.path}\u0000${row.time}`);
+          return totalBytes === undefined ? [] : [{ time: row.time, usedBytes: totalBytes - Number(row.value) }];
+        });
+      trends.set(disk.path, daysToFull(points, disk.freeBytes));
+    }
+    return trends;
   }
 
-  private scope(user: User): { all: number; userId: number } {
-    return { all: user.role === 'reseller' ? 0 : 1, userId: user.id };
-  }
-
-  private view(row: RecorderRow, conditions: Problem[]): RecorderView {
+  private view(row: ScopedRecorderRow, conditions: Problem[]): RecorderView {
     const fromState = stateProblem(row);
     return {
       id: row.id,
       name: row.name || row.id,
       installation: { slc: row.installationSlc, name: row.installationName },
-      site: { id: row.siteId, name: row.siteName, latitude: row.latitude, longitude: row.longitude },
+      site: { id: row.siteId, name: row.siteName, latitude: row.latitude, longitude: row.longitude, unreachable: row.siteUnreachableSince !== null },
       state: row.state,
       stateSince: row.stateSince,
       lastSeen: row.lastSeen,
       agentVersion: row.agentVersion,
       failoverPartner: row.failoverPartner,
+      coveredBy: row.coveredBy,
       problems: fromState ? [fromState, ...conditions] : conditions,
     };
   }
 }
+
+/** Field names of the `disk` measurement (docs/DATA.md). */
+const DISK_FREE_FIELD = 'freeBytes';
+const DISK_TOTAL_FIELD = 'totalBytes';
+
+export { SEVERITIES };

@@ -1,6 +1,8 @@
 import type {} from '@fastify/cookie';
+import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { errorSchema, userSchema } from '../schemas.js';
 import type { DashboardStore, User } from '../store.js';
 
 declare module 'fastify' {
@@ -11,39 +13,38 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'vigil_session';
 
-const userSchema = {
-  type: 'object',
-  required: ['username', 'role'],
-  properties: { username: { type: 'string' }, role: { type: 'string', enum: ['admin', 'noc', 'reseller'] } },
-} as const;
-
-const errorSchema = { type: 'object', required: ['error'], properties: { error: { type: 'string' } } } as const;
-
 export interface AuthOptions {
   store: DashboardStore;
   /** Set when the dashboard is served over HTTPS (directly or behind a TLS proxy). */
   secureCookies: boolean;
+  /** Failed logins per IP and minute before POST /api/login answers 429 (default 10). */
+  loginFailuresPerMinute?: number;
 }
 
-/** The request's user, or a 401 already sent. For routes behind `requireUser`. */
+/** The request's user. For routes under /api, where the session hook has already answered 401 without one. */
 export function currentUser(request: FastifyRequest): User {
-  if (!request.user) throw new Error('route is missing the requireUser hook');
+  if (!request.user) throw new Error(`${request.url} is missing the session check`);
   return request.user;
 }
 
+/** Routes anyone may call without a session. */
+const PUBLIC_API = new Set(['/api/login']);
+
 /**
- * Sessions: POST /api/login sets an httpOnly, SameSite=Strict cookie; every other /api route
- * answers 401 without one.
+ * Sessions: POST /api/login sets an httpOnly, SameSite=Strict cookie (Secure over HTTPS); every
+ * other /api route answers 401 without one. Failed logins are rate-limited per IP; successful
+ * ones are not counted, so a team behind one NAT address can still log in.
  */
 export const authPlugin = fp(async function auth(app: FastifyInstance, options: AuthOptions) {
   const { store } = options;
   app.decorateRequest('user', null);
+  const loginFailures = app.createRateLimit({ max: options.loginFailuresPerMinute ?? 10, timeWindow: 60_000 });
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const token = request.cookies[SESSION_COOKIE];
     request.user = token ? (store.userForSession(token) ?? null) : null;
     const path = request.url.split('?')[0] ?? '';
-    if (path.startsWith('/api/') && path !== '/api/login' && !request.user) {
+    if (path.startsWith('/api/') && !PUBLIC_API.has(path) && !request.user) {
       return reply.code(401).send({ error: 'log in first: POST /api/login with {"username", "password"}' });
     }
   });
@@ -52,18 +53,30 @@ export const authPlugin = fp(async function auth(app: FastifyInstance, options: 
     '/api/login',
     {
       schema: {
+        tags: ['session'],
+        summary: 'Log in; sets the session cookie',
+        description: 'Rate-limited: after 10 failed attempts from one address within a minute, answers 429 until the minute is over.',
         body: {
           type: 'object',
           required: ['username', 'password'],
           additionalProperties: false,
           properties: { username: { type: 'string', minLength: 1, maxLength: 200 }, password: { type: 'string', minLength: 1, maxLength: 1000 } },
         },
-        response: { 200: { type: 'object', required: ['user'], properties: { user: userSchema } }, 401: errorSchema },
+        response: { 200: { type: 'object', required: ['user'], properties: { user: userSchema } }, 400: errorSchema, 401: errorSchema, 429: errorSchema },
       },
     },
     async (request, reply) => {
+      const limit = await loginFailures(request, { increment: false });
+      if (!limit.isAllowed && limit.remaining === 0) {
+        reply.header('retry-after', String(Math.max(1, limit.ttlInSeconds)));
+        return reply.code(429).send({ error: `too many failed logins from this address; try again in ${Math.max(1, limit.ttlInSeconds)} s` });
+      }
       const session = await store.login(request.body.username, request.body.password);
-      if (!session) return reply.code(401).send({ error: 'wrong username or password' });
+      if (!session) {
+        await loginFailures(request);
+        request.log.info({ username: request.body.username, ip: request.ip }, 'failed login');
+        return reply.code(401).send({ error: 'wrong username or password' });
+      }
       reply.setCookie(SESSION_COOKIE, session.token, {
         path: '/',
         httpOnly: true,
@@ -75,15 +88,23 @@ export const authPlugin = fp(async function auth(app: FastifyInstance, options: 
     },
   );
 
-  app.post('/api/logout', { schema: { response: { 204: { type: 'null' } } } }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) store.logout(token);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.code(204).send();
-  });
+  app.post(
+    '/api/logout',
+    { schema: { tags: ['session'], summary: 'Log out: ends the session', response: { 204: { type: 'null' }, 401: errorSchema, 403: errorSchema } } },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) store.logout(token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  );
 
-  app.get('/api/me', { schema: { response: { 200: { type: 'object', required: ['user'], properties: { user: userSchema } } } } }, async (request) => {
-    const user = currentUser(request);
-    return { user: { username: user.username, role: user.role } };
-  });
+  app.get(
+    '/api/me',
+    { schema: { tags: ['session'], summary: 'The logged-in user', response: { 200: { type: 'object', required: ['user'], properties: { user: userSchema } }, 401: errorSchema } } },
+    async (request) => {
+      const user = currentUser(request);
+      return { user: { username: user.username, role: user.role } };
+    },
+  );
 });

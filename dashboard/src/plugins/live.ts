@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { connect, type MqttClient } from 'mqtt';
 import { parseStateTopic, topics, vigil, type TlsIdentityFiles } from '@vigil/proto';
+import { errorSchema } from '../schemas.js';
 import type { DashboardStore, User } from '../store.js';
 import { currentUser } from './auth.js';
 
@@ -58,25 +59,36 @@ export async function livePlugin(app: FastifyInstance, options: LiveOptions) {
     }
   });
 
-  app.get('/api/events', async (request, reply) => {
-    const user = currentUser(request);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write(': connected\n\n');
-    const subscriber: Subscriber = { user, write: (chunk) => res.write(chunk) };
-    subscribers.add(subscriber);
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    request.raw.on('close', () => {
-      clearInterval(keepAlive);
-      subscribers.delete(subscriber);
-    });
-  });
+  app.get(
+    '/api/events',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'Server-sent events: state changes of the recorders the caller may see',
+        description: 'A text/event-stream. Each change is `event: state` with data {id, state, since, lastSeen}; a comment line every 15 s keeps proxies from closing it.',
+        response: { 200: { type: 'string', description: 'text/event-stream' }, 401: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(': connected\n\n');
+      const subscriber: Subscriber = { user, write: (chunk) => res.write(chunk) };
+      subscribers.add(subscriber);
+      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+      request.raw.on('close', () => {
+        clearInterval(keepAlive);
+        subscribers.delete(subscriber);
+      });
+    },
+  );
 
   app.addHook('onClose', async () => {
     for (const subscriber of subscribers) subscriber.write('event: bye\ndata: {}\n\n');

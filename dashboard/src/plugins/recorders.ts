@@ -1,47 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import { RECORDER_STATES } from '@vigil/ingestor';
+import { RECORDER_STATES, type RecorderStateName } from '@vigil/ingestor';
+import { countsSchema, errors, rangeQuery, recorderDetailSchema, recorderIdParams, recorderSchema, stateSchema } from '../schemas.js';
 import type { DashboardStore } from '../store.js';
 import { currentUser } from './auth.js';
 
-const problemSchema = {
-  type: 'object',
-  required: ['kind', 'code', 'subject', 'severity', 'message', 'since'],
-  properties: {
-    kind: { type: 'string', enum: ['condition', 'event', 'state'] },
-    code: { type: 'string' },
-    subject: { type: 'string' },
-    severity: { type: 'string' },
-    message: { type: 'string' },
-    since: { type: 'integer' },
-    count: { type: 'integer' },
-    lastSeen: { type: 'integer' },
-  },
-} as const;
+const DEFAULT_RANGE_MS = 24 * 3_600_000;
+/** Longest range one request may ask for; the chart is bucketed anyway, this bounds the store's work. */
+const MAX_RANGE_MS = 400 * 24 * 3_600_000;
 
-export const recorderSchema = {
-  type: 'object',
-  required: ['id', 'name', 'installation', 'site', 'state', 'stateSince', 'lastSeen', 'problems'],
-  properties: {
-    id: { type: 'string' },
-    name: { type: 'string' },
-    installation: { type: 'object', properties: { slc: { type: 'string' }, name: { type: 'string' } } },
-    site: {
-      type: 'object',
-      properties: { id: { type: 'string' }, name: { type: 'string' }, latitude: { type: ['number', 'null'] }, longitude: { type: ['number', 'null'] } },
-    },
-    state: { type: 'string', enum: [...RECORDER_STATES] },
-    stateSince: { type: 'integer' },
-    lastSeen: { type: ['integer', 'null'] },
-    agentVersion: { type: 'string' },
-    failoverPartner: { type: 'string' },
-    problems: { type: 'array', items: problemSchema },
-  },
-} as const;
+type Range = { Querystring: { from?: number; to?: number } };
 
-const countsSchema = {
-  type: 'object',
-  properties: Object.fromEntries(RECORDER_STATES.map((s) => [s, { type: 'integer' }])),
-} as const;
+/** Fills in the default range and refuses a backwards or oversized one with a clear message. */
+function range(query: { from?: number; to?: number }): { from: number; to: number } | string {
+  const to = query.to ?? Date.now();
+  const from = query.from ?? to - DEFAULT_RANGE_MS;
+  if (from > to) return `from (${from}) is after to (${to})`;
+  if (to - from > MAX_RANGE_MS) return `the range is longer than ${MAX_RANGE_MS / 86_400_000} days`;
+  return { from, to };
+}
 
 /** The fleet as the caller may see it: NOC and admin everything, a reseller its registered SLCs. */
 export async function recordersPlugin(app: FastifyInstance, options: { store: DashboardStore }) {
@@ -49,11 +25,22 @@ export async function recordersPlugin(app: FastifyInstance, options: { store: Da
 
   app.get(
     '/api/recorders',
-    { schema: { response: { 200: { type: 'object', required: ['recorders', 'counts'], properties: { recorders: { type: 'array', items: recorderSchema }, counts: countsSchema } } } } },
+    {
+      schema: {
+        tags: ['recorders'],
+        summary: 'Every recorder the caller may see, with its problems, and counts per state',
+        description: 'The page shows only recorders with problems unless "show all" is ticked; the server always returns all of them.',
+        querystring: { type: 'object', properties: { all: { type: 'string', enum: ['0', '1'] } } },
+        response: {
+          200: { type: 'object', required: ['recorders', 'counts'], properties: { recorders: { type: 'array', items: recorderSchema }, counts: countsSchema } },
+          401: errors[401],
+        },
+      },
+    },
     async (request) => {
       const recorders = store.recordersFor(currentUser(request));
-      const counts = Object.fromEntries(RECORDER_STATES.map((s) => [s, 0])) as Record<string, number>;
-      for (const r of recorders) counts[r.state] = (counts[r.state] ?? 0) + 1;
+      const counts = Object.fromEntries(RECORDER_STATES.map((s) => [s, 0])) as Record<RecorderStateName, number>;
+      for (const r of recorders) counts[r.state] += 1;
       return { recorders, counts };
     },
   );
@@ -62,37 +49,74 @@ export async function recordersPlugin(app: FastifyInstance, options: { store: Da
     '/api/recorders/:id',
     {
       schema: {
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
-        response: { 200: recorderSchema, 404: { type: 'object', properties: { error: { type: 'string' } } } },
+        tags: ['recorders'],
+        summary: 'One recorder: problems, disks with time to full, services, cameras, failover, versions',
+        params: recorderIdParams,
+        response: { 200: recorderDetailSchema, 401: errors[401], 404: errors[404] },
       },
     },
-    async (request, reply) => {
-      // Out of scope and nonexistent answer alike, so a reseller cannot probe other fleets.
-      const recorder = store.recorderFor(currentUser(request), request.params.id);
-      if (!recorder) return reply.code(404).send({ error: `no recorder "${request.params.id}"` });
-      return recorder;
-    },
+    async (request) => store.recorderDetailFor(currentUser(request), request.params.id),
   );
 
-  app.post<{ Body: { slc: string } }>(
-    '/api/installations',
+  app.get<{ Params: { id: string } } & Range>(
+    '/api/recorders/:id/disks/history',
     {
       schema: {
-        body: { type: 'object', required: ['slc'], additionalProperties: false, properties: { slc: { type: 'string', minLength: 4, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' } } },
+        tags: ['recorders'],
+        summary: 'Used percent per drive over time, at most ~500 points per drive',
+        params: recorderIdParams,
+        querystring: rangeQuery,
         response: {
-          200: { type: 'object', properties: { slc: { type: 'string' }, status: { type: 'string' } } },
-          201: { type: 'object', properties: { slc: { type: 'string' }, status: { type: 'string' } } },
-          403: { type: 'object', properties: { error: { type: 'string' } } },
-          409: { type: 'object', properties: { error: { type: 'string' } } },
+          200: {
+            type: 'object',
+            required: ['series'],
+            properties: {
+              series: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['path', 'points'],
+                  properties: {
+                    path: { type: 'string' },
+                    points: { type: 'array', description: '[time (ms), used percent] pairs', items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } },
+                  },
+                },
+              },
+            },
+          },
+          ...errors,
         },
       },
     },
     async (request, reply) => {
-      const user = currentUser(request);
-      if (user.role !== 'reseller') return reply.code(403).send({ error: 'only resellers register installations' });
-      const result = store.registerInstallation(request.body.slc, user);
-      if (result === 'taken') return reply.code(409).send({ error: 'this SLC is registered to another reseller' });
-      return reply.code(result === 'registered' ? 201 : 200).send({ slc: request.body.slc, status: result });
+      const window = range(request.query);
+      if (typeof window === 'string') return reply.code(400).send({ error: window });
+      return { series: await store.diskHistoryFor(currentUser(request), request.params.id, window.from, window.to) };
+    },
+  );
+
+  app.get<{ Params: { id: string } } & Range>(
+    '/api/recorders/:id/timeline',
+    {
+      schema: {
+        tags: ['recorders'],
+        summary: 'State changes in the range, preceded by the state in force at its start, oldest first',
+        params: recorderIdParams,
+        querystring: rangeQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['changes'],
+            properties: { changes: { type: 'array', items: { type: 'object', required: ['state', 'since'], properties: { state: stateSchema, since: { type: 'integer' } } } } },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const window = range(request.query);
+      if (typeof window === 'string') return reply.code(400).send({ error: window });
+      return { changes: store.timelineFor(currentUser(request), request.params.id, window.from, window.to) };
     },
   );
 }
