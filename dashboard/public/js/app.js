@@ -1,0 +1,142 @@
+// The page shell: login, navigation between views (hash routes), and the live event stream that
+// every view listens to, so a state change reaches whatever page is open without a reload.
+import { api, forgetCsrfToken, whenUnauthorized } from './api.js';
+import { $, tickRelativeTimes } from './dom.js';
+import { fleetView } from './views/fleet.js';
+import { installationsView } from './views/installations.js';
+import { mapView } from './views/map.js';
+import { recorderView } from './views/recorder.js';
+import { rulesView } from './views/rules.js';
+import { siteView } from './views/site.js';
+
+const ROUTES = [
+  { pattern: /^#\/fleet$/, view: fleetView, nav: 'fleet' },
+  { pattern: /^#\/map$/, view: mapView, nav: 'map' },
+  { pattern: /^#\/site\/([^/]+)$/, view: siteView, nav: 'map' },
+  { pattern: /^#\/recorder\/([^/]+)$/, view: recorderView, nav: 'fleet' },
+  { pattern: /^#\/installations$/, view: installationsView, nav: 'installations' },
+  { pattern: /^#\/rules$/, view: rulesView, nav: 'rules' },
+];
+
+let user = null;
+let current = null; // { view, instance, section }
+let events;
+
+function showLogin() {
+  user = null;
+  events?.close();
+  events = undefined;
+  unmountCurrent();
+  setLive('off', 'offline');
+  $('nav').hidden = true;
+  $('logout').hidden = true;
+  $('who').textContent = '';
+  $('login').hidden = false;
+  $('login').querySelector('input[name=username]').focus();
+}
+whenUnauthorized(showLogin);
+
+function startSession(me) {
+  user = me;
+  $('login').hidden = true;
+  $('nav').hidden = false;
+  $('logout').hidden = false;
+  $('who').replaceChildren(me.username, Object.assign(document.createElement('span'), { className: `role role-${me.role}`, textContent: me.role }));
+  listen();
+  route();
+}
+
+function unmountCurrent() {
+  if (!current) return;
+  current.instance?.unmount?.();
+  current.section.hidden = true;
+  current = null;
+}
+
+async function route() {
+  if (!user) return;
+  if (!location.hash || location.hash === '#' || location.hash === '#/') { location.replace('#/fleet'); return; }
+  const match = ROUTES.map((r) => ({ r, m: location.hash.match(r.pattern) })).find((x) => x.m);
+  unmountCurrent();
+  for (const a of $('nav').querySelectorAll('a')) a.classList.toggle('active', match?.r.nav === a.dataset.view);
+  if (!match) { $('not-found').hidden = false; current = { section: $('not-found') }; return; }
+  const { view } = match.r;
+  const section = $(view.section);
+  section.hidden = false;
+  const params = match.m.slice(1).map(decodeURIComponent);
+  current = { view, section, instance: null };
+  const entry = current;
+  const instance = view.mount(section, { user, params });
+  entry.instance = instance;
+  document.title = `Vigil · ${instance.title ?? view.title}`;
+  try {
+    await instance.refresh();
+  } catch (error) {
+    if (error?.status === 404 && current === entry) {
+      unmountCurrent();
+      $('not-found').hidden = false;
+      current = { section: $('not-found') };
+    } else if (error?.status !== 401) {
+      console.error(error);
+    }
+  }
+}
+
+function setLive(status, text) {
+  $('live').dataset.status = status;
+  $('live').textContent = text;
+}
+
+/**
+ * One EventSource per logged-in page. Events arrive in bursts (a site going down changes many
+ * recorders at once), so each view refreshes at most once per burst.
+ */
+function listen() {
+  events?.close();
+  events = new EventSource('/api/events');
+  events.addEventListener('open', () => setLive('on', 'live'));
+  events.addEventListener('error', () => setLive('retry', 'reconnecting…'));
+  const relay = (event) => {
+    let data = {};
+    try { data = JSON.parse(event.data); } catch { /* keep-alive or malformed: refresh anyway */ }
+    current?.instance?.onEvent?.(data);
+  };
+  for (const type of ['state', 'problems', 'alert']) events.addEventListener(type, relay);
+}
+
+$('login').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const button = event.target.querySelector('button[type=submit]');
+  button.disabled = true;
+  try {
+    const res = await fetch('/api/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: form.get('username'), password: form.get('password') }),
+    });
+    if (res.status === 429) { $('login-error').textContent = 'Too many attempts. Wait a minute and try again.'; return; }
+    if (!res.ok) { $('login-error').textContent = 'Wrong username or password.'; return; }
+    $('login-error').textContent = '';
+    event.target.reset();
+    forgetCsrfToken();
+    startSession((await res.json()).user);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+$('logout').addEventListener('click', async () => {
+  try { await api.post('/api/logout'); } catch { /* the session is gone either way */ }
+  forgetCsrfToken();
+  showLogin();
+});
+
+window.addEventListener('hashchange', route);
+// Views refetch now and then even without events: "last seen" must not go stale on a quiet fleet.
+setInterval(() => { if (user && document.visibilityState === 'visible') current?.instance?.refresh?.(); }, 30_000);
+setInterval(() => tickRelativeTimes(), 10_000);
+
+fetch('/api/me', { credentials: 'same-origin' })
+  .then(async (res) => (res.ok ? startSession((await res.json()).user) : showLogin()))
+  .catch(showLogin);

@@ -1,0 +1,113 @@
+// Fleet: problems first. By default only recorders that need someone (an active problem, or not
+// online) are listed, grouped by installation and site, worst first; "show all" lists the rest.
+import { api } from '../api.js';
+import { $, STATES, isCovered, STATE_LABEL, byState, coalesce, h, link, problemChip, recorderHref, relTime, siteHref, stateBadge, worstOf } from '../dom.js';
+
+const MAX_CHIPS = 4;
+let showAll = false; // kept across visits, like a filter the user chose
+
+export const needsAttention = (r) => r.problems.length > 0 || r.state !== 'online';
+
+/** installation -> site -> recorders, each level sorted worst first, then by name. */
+export function groupFleet(recorders) {
+  const installations = new Map();
+  for (const r of recorders) {
+    const slc = r.installation.slc;
+    if (!installations.has(slc)) installations.set(slc, { installation: r.installation, sites: new Map() });
+    const sites = installations.get(slc).sites;
+    if (!sites.has(r.site.id)) sites.set(r.site.id, { site: r.site, recorders: [] });
+    sites.get(r.site.id).recorders.push(r);
+  }
+  const byWorstThenName = (a, b) => byState(a.worst, b.worst) || a.name.localeCompare(b.name);
+  return [...installations.values()].map(({ installation, sites }) => {
+    const siteList = [...sites.values()].map(({ site, recorders: list }) => ({
+      site,
+      name: site.name || site.id,
+      worst: site.unreachable ? 'unavailable' : worstOf(list.map((r) => r.state)),
+      recorders: list.sort((a, b) => byState(a.state, b.state) || a.name.localeCompare(b.name)),
+    })).sort(byWorstThenName);
+    return { installation, name: installation.name || installation.slc, worst: worstOf(siteList.map((s) => s.worst)), sites: siteList };
+  }).sort(byWorstThenName);
+}
+
+function countChips(counts) {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return [
+    h('span.count.total', {}, h('b.n', {}, total), ' recorders'),
+    ...STATES.map((state) => h(`span.count.count-${state}`, { dataset: { state }, class: counts[state] ? 'nonzero' : 'zero' },
+      h('b.n', {}, counts[state] ?? 0), ` ${STATE_LABEL[state].toLowerCase()}`)),
+  ];
+}
+
+function problemsCell(r) {
+  const problems = r.problems.filter((p) => p.kind !== 'state');
+  const chips = problems.slice(0, MAX_CHIPS).map((p) => problemChip(p, r.id));
+  if (problems.length > MAX_CHIPS) chips.push(h('span.more', {}, `+${problems.length - MAX_CHIPS} more`));
+  const stateProblem = r.problems.find((p) => p.kind === 'state');
+  return h('td.problems', {}, stateProblem ? h('span.state-note', {}, stateProblem.message) : null, chips);
+}
+
+function recorderRow(r) {
+  return h('tr.recorder', { dataset: { recorderId: r.id, state: r.state } },
+    h('td', {}, stateBadge(r.state)),
+    h('td.name', {},
+      link(recorderHref(r.id), r.name),
+      h('span.id', {}, r.id),
+      isCovered(r) ? h('span.covered', { title: 'its failover partner is healthy and records in its place' }, `covered by ${r.coveredBy}`) : null),
+    problemsCell(r),
+    h('td.seen', {}, relTime(r.lastSeen)));
+}
+
+/** A site where nothing answers is most likely a network fault: one line, not one per recorder. */
+function unreachableSiteRow(site) {
+  const lastSeen = Math.max(0, ...site.recorders.map((r) => r.lastSeen ?? 0));
+  return h('tr.site-unreachable', { dataset: { siteId: site.site.id, state: 'unavailable' } },
+    h('td', {}, stateBadge('unavailable', 'Unreachable')),
+    h('td.name', {}, link(siteHref(site.site.id), `Whole site (${site.recorders.length} recorder${site.recorders.length === 1 ? '' : 's'})`)),
+    h('td.problems', {}, h('span.state-note', {}, 'No recorder at this site answers: check the site\'s network or power. '),
+      h('span.muted', {}, site.recorders.map((r) => r.name).join(', '))),
+    h('td.seen', {}, relTime(lastSeen || null)));
+}
+
+function render(section, { recorders, counts }) {
+  $('counts').replaceChildren(...countChips(counts));
+  const shown = recorders.filter((r) => showAll || needsAttention(r));
+  const rows = [];
+  for (const group of groupFleet(shown)) {
+    rows.push(h('tr.group-installation', { dataset: { slc: group.installation.slc } },
+      h('th', { colspan: 4 }, h('span.group-name', {}, group.name), h('span.slc', {}, group.installation.slc))));
+    for (const site of group.sites) {
+      rows.push(h('tr.group-site', { dataset: { siteId: site.site.id } },
+        h('th', { colspan: 4 }, link(siteHref(site.site.id), site.name))));
+      if (site.site.unreachable) rows.push(unreachableSiteRow(site));
+      else rows.push(...site.recorders.map(recorderRow));
+    }
+  }
+  $('recorders').replaceChildren(...rows);
+  section.querySelector('table').hidden = shown.length === 0;
+  $('empty').hidden = shown.length > 0;
+  $('empty').replaceChildren(recorders.length === 0
+    ? 'No recorders yet: they appear here when their agents first connect.'
+    : h('span', {}, h('b', {}, `All ${recorders.length} recorders are healthy.`), ' Tick "Show all recorders" to list them.'));
+}
+
+export const fleetView = {
+  section: 'fleet',
+  title: 'Fleet',
+  mount(section) {
+    let last;
+    const refresh = coalesce(async () => {
+      last = await api.get('/api/recorders');
+      render(section, last);
+    });
+    const toggle = $('show-all');
+    toggle.checked = showAll;
+    const onToggle = () => { showAll = toggle.checked; if (last) render(section, last); };
+    toggle.addEventListener('change', onToggle);
+    return {
+      refresh,
+      onEvent: () => refresh().catch(() => undefined),
+      unmount: () => toggle.removeEventListener('change', onToggle),
+    };
+  },
+};

@@ -1,0 +1,135 @@
+// Map: one marker per site, coloured by its worst recorder, clustered when dense. The base map is
+// drawn from country shapes bundled with the dashboard (world-atlas), so it renders on networks
+// with no internet access; online tiles are used only when the server is configured with a URL.
+import { api } from '../api.js';
+import { STATE_LABEL, STATES, coalesce, h, siteHref, worstOf } from '../dom.js';
+
+/* global L, topojson */
+
+let baseMap; // the parsed country shapes, fetched once per page load
+
+async function countries() {
+  if (!baseMap) {
+    baseMap = fetch('/vendor/world-atlas/countries-50m.json')
+      .then((res) => { if (!res.ok) throw new Error(`base map: ${res.status}`); return res.json(); })
+      .then((topo) => topojson.feature(topo, topo.objects.countries));
+    baseMap.catch(() => { baseMap = undefined; });
+  }
+  return baseMap;
+}
+
+function stateCountsLine(counts) {
+  return STATES.filter((s) => counts?.[s]).map((s) => `${counts[s]} ${STATE_LABEL[s].toLowerCase()}`).join(' · ');
+}
+
+function siteTooltip(site) {
+  return h('div.site-tip', {},
+    h('b', {}, site.name || site.id),
+    h('div.muted', {}, site.installation?.name || site.installation?.slc || ''),
+    site.unreachable ? h('div.tip-alert', {}, 'Site unreachable') : null,
+    h('div', {}, stateCountsLine(site.counts) || `${site.recorders?.length ?? 0} recorders`));
+}
+
+function siteIcon(site) {
+  const state = site.unreachable ? 'unavailable' : site.worstState;
+  return L.divIcon({
+    className: `site-marker state-${state}`,
+    html: h('span.site-label', {}, site.name || site.id),
+    iconSize: [18, 18],
+    iconAnchor: [9, 9],
+  });
+}
+
+/** A cluster shows how many sites it holds and takes the colour of the worst one. */
+function clusterIcon(cluster) {
+  const markers = cluster.getAllChildMarkers();
+  const worst = worstOf(markers.map((m) => m.options.siteState));
+  const size = markers.length < 10 ? 30 : 38;
+  const count = document.createElement('span');
+  count.textContent = String(markers.length);
+  return L.divIcon({ className: `site-cluster state-${worst}`, html: count, iconSize: [size, size] });
+}
+
+function legend() {
+  const control = L.control({ position: 'bottomleft' });
+  control.onAdd = () => h('div.map-legend', {}, STATES.map((s) => h('span', {}, h(`i.dot.state-${s}`), STATE_LABEL[s])));
+  return control;
+}
+
+export const mapView = {
+  section: 'map-view',
+  title: 'Map',
+  mount(section) {
+    const container = section.querySelector('#map');
+    const map = L.map(container, { zoomControl: true, worldCopyJump: false, minZoom: 2, maxZoom: 18 });
+    map.attributionControl.setPrefix(false);
+    legend().addTo(map);
+    const clusters = L.markerClusterGroup({
+      maxClusterRadius: 36,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      iconCreateFunction: clusterIcon,
+    });
+    clusters.addTo(map);
+    let fitted = false;
+    let disposed = false;
+
+    const base = (async () => {
+      const config = await api.get('/api/map-config').catch(() => ({ tilesUrl: null, attribution: '' }));
+      if (disposed) return;
+      if (config.tilesUrl) {
+        L.tileLayer(config.tilesUrl, { attribution: config.attribution, maxZoom: 18 }).addTo(map);
+        return;
+      }
+      container.classList.add('offline-base');
+      const shapes = await countries();
+      if (disposed) return;
+      L.geoJSON(shapes, {
+        interactive: false,
+        style: () => ({ className: 'country', color: '#a9b4c2', weight: 0.7, fillColor: '#f7f5f0', fillOpacity: 1 }),
+      }).addTo(map).bringToBack();
+      map.attributionControl.addAttribution(config.attribution || 'Country shapes: Natural Earth (world-atlas)');
+    })();
+
+    const draw = (sites) => {
+      const placed = sites.filter((s) => typeof s.latitude === 'number' && typeof s.longitude === 'number');
+      clusters.clearLayers();
+      clusters.addLayers(placed.map((site) => {
+        const marker = L.marker([site.latitude, site.longitude], {
+          icon: siteIcon(site),
+          siteState: site.unreachable ? 'unavailable' : site.worstState,
+          keyboard: true,
+          title: site.name || site.id,
+          alt: `${site.name || site.id}: ${site.worstState}`,
+        });
+        marker.on('add', () => { const el = marker.getElement(); if (el) el.dataset.siteId = site.id; });
+        marker.bindTooltip(siteTooltip(site), { direction: 'top', offset: [0, -10] });
+        marker.on('click', () => { location.hash = siteHref(site.id); });
+        return marker;
+      }));
+      if (!fitted) {
+        fitted = true;
+        if (placed.length) map.fitBounds(L.latLngBounds(placed.map((s) => [s.latitude, s.longitude])), { padding: [80, 80], maxZoom: 7 });
+        else map.setView([54, 10], 4);
+      }
+      section.dataset.sites = String(placed.length);
+      const unplaced = sites.length - placed.length;
+      section.dataset.unplaced = String(unplaced);
+    };
+
+    const refresh = coalesce(async () => {
+      const { sites } = await api.get('/api/sites');
+      if (disposed) return;
+      // Leaflet measures its container, which was hidden until this view was shown.
+      map.invalidateSize();
+      draw(sites);
+      await base;
+    });
+    return {
+      title: 'Map',
+      refresh,
+      onEvent: () => refresh().catch(() => undefined),
+      unmount: () => { disposed = true; map.remove(); },
+    };
+  },
+};

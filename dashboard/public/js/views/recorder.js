@@ -1,0 +1,262 @@
+// Recorder: its state over time, what is wrong now and recently, disks with usage history and
+// time to full, services, cameras against licences, failover partner and the agent.
+import { api } from '../api.js';
+import { STATE_LABEL, bytes, isCovered, isUp, codeLabel, coalesce, dateTime, duration, h, link, recorderHref, relTime, siteHref, stateBadge } from '../dom.js';
+
+/* global uPlot */
+
+const RANGES = [
+  { key: '1h', label: '1 h', ms: 3_600_000 },
+  { key: '24h', label: '24 h', ms: 86_400_000 },
+  { key: '7d', label: '7 days', ms: 7 * 86_400_000 },
+];
+let rangeKey = '24h';
+const range = () => RANGES.find((r) => r.key === rangeKey) ?? RANGES[1];
+
+const card = (name, title, ...body) => h(`section.card.card-${name}`, { dataset: { card: name } }, h('h2', {}, title), h('div.card-body', {}, ...body));
+
+function header(r) {
+  return [
+    h('nav.crumbs', {},
+      link('#/fleet', 'Fleet'), ' › ', r.installation.name || r.installation.slc, ' › ',
+      link(siteHref(r.site.id), r.site.name || r.site.id)),
+    h('div.page-head', {},
+      h('h1', {}, r.name),
+      stateBadge(r.state),
+      h('span.muted', {}, 'since ', relTime(r.stateSince)),
+      isCovered(r) ? h('span.covered', {}, `covered by ${r.coveredBy}`) : null,
+      h('span.spacer'),
+      h('span.muted.mono', {}, r.id)),
+  ];
+}
+
+/** Segments from the state changes, clipped to the window; before the first change is "no data". */
+export function timelineSegments(changes, from, to) {
+  const segments = [];
+  const sorted = [...changes].sort((a, b) => a.since - b.since);
+  let cursor = from;
+  let state = null;
+  for (const change of sorted) {
+    if (change.since <= from) { state = change.state; continue; }
+    if (change.since > to) break;
+    segments.push({ state, from: cursor, to: change.since });
+    cursor = change.since;
+    state = change.state;
+  }
+  segments.push({ state, from: cursor, to });
+  return segments.filter((s) => s.to > s.from);
+}
+
+function timeline(changes, from, to) {
+  const span = to - from;
+  const bar = h('div.timeline', { role: 'img', 'aria-label': 'state over time' },
+    timelineSegments(changes, from, to).map((s) => h(`div.seg.state-${s.state ?? 'none'}`, {
+      style: { width: `${((s.to - s.from) / span) * 100}%` },
+      title: `${s.state ? STATE_LABEL[s.state] ?? s.state : 'no data'}: ${dateTime(s.from)} – ${dateTime(s.to)}`,
+      dataset: { state: s.state ?? 'none' },
+    })));
+  const ticks = h('div.timeline-axis', {}, [0, 0.25, 0.5, 0.75, 1].map((f) => h('span', {}, f === 1 ? 'now' : dateTime(from + f * span))));
+  const recent = [...changes].sort((a, b) => b.since - a.since).slice(0, 5);
+  return [bar, ticks,
+    h('ul.changes', {}, recent.length
+      ? recent.map((c) => h('li', {}, stateBadge(c.state), ' ', h('span.muted', {}, dateTime(c.since)), ' ', relTime(c.since)))
+      : h('li.muted', {}, 'No state change in this period.'))];
+}
+
+function problemsTable(r) {
+  const stateProblems = r.problems.filter((p) => p.kind === 'state');
+  const conditions = r.problems.filter((p) => p.kind === 'condition');
+  const events = r.problems.filter((p) => p.kind === 'event').sort((a, b) => (b.lastSeen ?? b.since) - (a.lastSeen ?? a.since));
+  const rows = [...stateProblems, ...conditions, ...events];
+  if (rows.length === 0) return h('p.ok', {}, 'No active or recent problems.');
+  return h('table.problems-table', {},
+    h('thead', {}, h('tr', {}, h('th', {}, 'Problem'), h('th', {}, 'Status'), h('th.num', {}, 'Count'), h('th', {}, 'First seen'), h('th', {}, 'Last seen'))),
+    h('tbody', {}, rows.map((p) => h('tr', { dataset: { code: p.code, kind: p.kind } },
+      h('td', {}, h(`span.sev.sev-${p.severity}`, { title: p.severity }), h('b', {}, codeLabel(p.code)),
+        p.subject && p.subject !== r.id ? h('span.subject', {}, p.subject) : null,
+        h('div.msg', {}, p.message)),
+      h('td', {}, p.kind === 'event' ? h('span.tag', {}, 'recent') : h('span.tag.tag-active', {}, 'active')),
+      h('td.num', {}, p.count ?? 1),
+      h('td.when', {}, relTime(p.since)),
+      h('td.when', {}, p.kind === 'event' ? relTime(p.lastSeen ?? p.since) : h('span.muted', {}, 'still active'))))));
+}
+
+function diskSummary(d) {
+  const level = d.usedPercent >= 90 ? 'bad' : d.usedPercent >= 80 ? 'warn' : 'ok';
+  const toFull = duration(d.daysToFull);
+  return h('div.disk', { dataset: { path: d.path } },
+    h('div.disk-head', {}, h('span.mono', {}, d.path), h('span.spacer'),
+      h(`b.pct.${level}`, {}, `${d.usedPercent.toFixed(1)} %`)),
+    h('div.meter', {}, h(`div.fill.${level}`, { style: { width: `${Math.min(100, d.usedPercent)}%` } })),
+    h('div.disk-foot.muted', {},
+      `${bytes(d.freeBytes)} free of ${bytes(d.totalBytes)}`, ' · ',
+      toFull ? h(`span.${d.daysToFull < 7 ? 'bad' : 'warn'}`, {}, `full in about ${toFull}`) : 'not filling up',
+      ' · measured ', relTime(d.at)),
+    h('div.chart', { dataset: { chartFor: d.path } }));
+}
+
+function drawChart(el, points, from, to) {
+  const width = Math.max(200, el.clientWidth || 400);
+  const xs = points.map(([t]) => t / 1000);
+  const ys = points.map(([, v]) => v);
+  const chart = new uPlot({
+    width,
+    height: 130,
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: true, range: () => [from / 1000, to / 1000] }, y: { range: [0, 100] } },
+    axes: [
+      { stroke: '#5b6675', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#e2e6ec' }, font: '11px system-ui' },
+      { stroke: '#5b6675', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#e2e6ec' }, font: '11px system-ui', size: 42, values: (u, vals) => vals.map((v) => `${v}%`) },
+    ],
+    series: [{}, { label: 'used', stroke: '#2563eb', width: 1.5, fill: 'rgba(37, 99, 235, 0.10)', points: { show: points.length < 40 } }],
+  }, [xs, ys], el);
+  return chart;
+}
+
+function services(list) {
+  if (!list?.length) return h('p.muted', {}, 'No services watched.');
+  return h('ul.services', {}, [...list].sort((a, b) => Number(a.running) - Number(b.running) || a.name.localeCompare(b.name))
+    .map((s) => h('li', { dataset: { service: s.name, running: String(s.running) } },
+      h(`i.dot.${s.running ? 'state-online' : 'state-offline'}`), h('span.svc-name', {}, s.name),
+      h('span.spacer'), h(s.running ? 'span.muted' : 'b.bad', {}, s.running ? 'running' : 'stopped'))));
+}
+
+function cameras(c) {
+  if (!c) return h('p.muted', {}, 'Not reported yet.');
+  const over = c.count - c.licensed;
+  const pct = c.licensed ? Math.min(100, (c.count / c.licensed) * 100) : 100;
+  return [
+    h('div.big', {}, h('b', { dataset: { cameras: c.count } }, c.count), h('span.muted', {}, ` cameras / ${c.licensed} licensed`)),
+    h('div.meter', {}, h(`div.fill.${over > 0 ? 'bad' : 'ok'}`, { style: { width: `${pct}%` } })),
+    over > 0 ? h('p.bad', {}, `${over} camera${over === 1 ? '' : 's'} over the licence: ${over === 1 ? 'it is' : 'they are'} not recorded.`)
+      : h('p.muted', {}, `${c.licensed - c.count} licence${c.licensed - c.count === 1 ? '' : 's'} spare.`),
+  ];
+}
+
+function failover(r) {
+  const f = r.failover ?? { partner: r.failoverPartner, partnerState: null, covered: Boolean(r.coveredBy) };
+  if (!f.partner) return h('p.muted', {}, 'No failover partner.');
+  return h('dl.facts', {},
+    h('dt', {}, 'Partner'), h('dd', {}, link(recorderHref(f.partner), f.partner)),
+    h('dt', {}, 'Partner state'), h('dd', {}, f.partnerState ? stateBadge(f.partnerState) : h('span.muted', {}, 'unknown')),
+    h('dt', {}, 'Covered'), h('dd', {}, coverText(r, f)));
+}
+
+function coverText(r, f) {
+  const down = !isUp(r.state);
+  if (down) return f.covered ? h('span.ok', {}, 'yes: the partner records in its place') : h('b.bad', {}, 'no: the partner is down too');
+  return f.covered ? h('span.muted', {}, 'ready: the partner is healthy') : h('span.warn', {}, 'no: the partner is not healthy');
+}
+
+function agent(r) {
+  const vms = [r.vmsProduct, r.vmsVersion].filter(Boolean).join(' ');
+  return h('dl.facts', {},
+    h('dt', {}, 'Agent'), h('dd', {}, r.agentVersion || '–'),
+    h('dt', {}, 'VMS'), h('dd', {}, vms || '–'),
+    h('dt', {}, 'Host'), h('dd.mono', {}, r.hostname || '–'),
+    h('dt', {}, 'Last seen'), h('dd', {}, relTime(r.lastSeen), r.lastSeen ? h('span.muted', {}, ` (${dateTime(r.lastSeen)})`) : null),
+    h('dt', {}, 'Installation'), h('dd', {}, r.installation.name || '–', h('span.muted.mono', {}, ` ${r.installation.slc}`)));
+}
+
+function rangePicker(onPick) {
+  return h('div.range', { role: 'group', 'aria-label': 'period' }, RANGES.map((r) =>
+    h('button.ghost', { type: 'button', 'aria-pressed': String(r.key === rangeKey), dataset: { range: r.key }, onclick: () => onPick(r.key) }, r.label)));
+}
+
+export const recorderView = {
+  section: 'recorder',
+  title: 'Recorder',
+  mount(section, { params: [recorderId] }) {
+    const base = `/api/recorders/${encodeURIComponent(recorderId)}`;
+    let charts = [];
+    let detail;
+    let disposed = false;
+    section.replaceChildren(h('p.muted', {}, 'Loading…'));
+
+    const slots = {
+      head: h('div.head'),
+      timeline: h('div'),
+      problems: h('div'),
+      disks: h('div'),
+      services: h('div'),
+      cameras: h('div'),
+      failover: h('div'),
+      agent: h('div'),
+    };
+    const pickRange = (key) => { rangeKey = key; layout(); refreshAll().catch(() => undefined); };
+    const layout = () => section.replaceChildren(
+      slots.head,
+      h('div.recorder-grid', {},
+        h('section.card.card-timeline', { dataset: { card: 'timeline' } },
+          h('div.card-title', {}, h('h2', {}, 'State'), h('span.spacer'), rangePicker(pickRange)), slots.timeline),
+        h('div.main-col', {},
+          card('problems', 'Active and recent problems', slots.problems),
+          card('disks', 'Disks', slots.disks)),
+        h('div.side', {},
+          card('services', 'Services', slots.services),
+          card('cameras', 'Cameras and licences', slots.cameras),
+          card('failover', 'Failover', slots.failover),
+          card('agent', 'Agent', slots.agent))));
+
+    const renderDetail = (r) => {
+      slots.head.replaceChildren(...header(r));
+      slots.problems.replaceChildren(problemsTable(r));
+      slots.services.replaceChildren(services(r.services));
+      slots.cameras.replaceChildren(...[cameras(r.cameras)].flat());
+      slots.failover.replaceChildren(failover(r));
+      slots.agent.replaceChildren(agent(r));
+      document.title = `Vigil · ${r.name}`;
+    };
+
+    const renderDisks = (disks, history, from, to) => {
+      for (const c of charts) c.destroy();
+      charts = [];
+      if (!disks?.length) { slots.disks.replaceChildren(h('p.muted', {}, 'No disks reported yet.')); return; }
+      slots.disks.replaceChildren(...disks.map(diskSummary));
+      for (const d of disks) {
+        const el = slots.disks.querySelector(`[data-chart-for="${CSS.escape(d.path)}"]`);
+        const points = history.find((s) => s.path === d.path)?.points ?? [];
+        if (points.length === 0) { el.replaceChildren(h('p.muted.small', {}, 'No history in this period.')); continue; }
+        charts.push(drawChart(el, points, from, to));
+      }
+    };
+
+    const period = () => { const to = Date.now(); return { from: to - range().ms, to }; };
+
+    /** On a live event only the state and problems can have changed: the charts stay as they are. */
+    const refreshState = coalesce(async () => {
+      const { from, to } = period();
+      const [r, tl] = await Promise.all([api.get(base), api.get(`${base}/timeline?from=${from}&to=${to}`).catch(() => ({ changes: [] }))]);
+      if (disposed) return;
+      detail = r;
+      renderDetail(r);
+      slots.timeline.replaceChildren(...timeline(tl.changes, from, to));
+    });
+
+    const refreshAll = coalesce(async () => {
+      const { from, to } = period();
+      const [r, tl, hist] = await Promise.all([
+        api.get(base),
+        api.get(`${base}/timeline?from=${from}&to=${to}`).catch(() => ({ changes: [] })),
+        api.get(`${base}/disks/history?from=${from}&to=${to}`).catch(() => ({ series: [] })),
+      ]);
+      if (disposed) return;
+      if (!slots.head.isConnected) layout();
+      detail = r;
+      renderDetail(r);
+      slots.timeline.replaceChildren(...timeline(tl.changes, from, to));
+      renderDisks(r.disks, hist.series, from, to);
+    });
+
+    return {
+      refresh: refreshAll,
+      onEvent: (event) => {
+        // The partner's state matters here too (failover cover), so its events count.
+        if (!event?.id || event.id === recorderId || event.id === detail?.failoverPartner) refreshState().catch(() => undefined);
+      },
+      unmount: () => { disposed = true; for (const c of charts) c.destroy(); },
+    };
+  },
+};
+

@@ -1,0 +1,47 @@
+// Site: where it is, which installation it belongs to, and each of its recorders with its state.
+import { ApiError, api } from '../api.js';
+import { STATES, STATE_LABEL, byState, coalesce, fill, h, isCovered, link, problemChip, recorderHref, relTime, stateBadge, worstOf } from '../dom.js';
+
+function render(section, site, recorders) {
+  const worst = site.unreachable ? 'unavailable' : site.worstState ?? worstOf(recorders.map((r) => r.state));
+  const counts = Object.fromEntries(STATES.map((s) => [s, recorders.filter((r) => r.state === s).length]));
+  const place = typeof site.latitude === 'number' ? `${site.latitude.toFixed(4)}, ${site.longitude.toFixed(4)}` : 'no position reported';
+  fill(section,
+    h('nav.crumbs', {}, link('#/map', 'Map'), ' › ', site.installation?.name || site.installation?.slc || ''),
+    h('div.page-head', {},
+      h('h1', {}, site.name || site.id),
+      stateBadge(worst, site.unreachable ? 'Unreachable' : undefined),
+      h('span.spacer'),
+      h('span.muted', {}, `${site.installation?.slc ?? ''} · ${place}`)),
+    site.unreachable ? h('div.banner.banner-unavailable', {}, 'No recorder at this site answers. This is most likely the site\'s network or power, not the recorders.') : null,
+    h('div.counts.small', {}, STATES.filter((s) => counts[s]).map((s) => h(`span.count.count-${s}.nonzero`, { dataset: { state: s } }, h('b.n', {}, counts[s]), ` ${STATE_LABEL[s].toLowerCase()}`))),
+    h('table.site-recorders', {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Recorder'), h('th', {}, 'Problems'), h('th', {}, 'State since'), h('th', {}, 'Agent'), h('th', {}, 'Last seen'))),
+      h('tbody', {}, recorders.map((r) => h('tr.recorder', { dataset: { recorderId: r.id, state: r.state } },
+        h('td', {}, stateBadge(r.state)),
+        h('td.name', {}, link(recorderHref(r.id), r.name), h('span.id', {}, r.id),
+          isCovered(r) ? h('span.covered', {}, `covered by ${r.coveredBy}`) : null),
+        h('td.problems', {}, r.problems.filter((p) => p.kind !== 'state').map((p) => problemChip(p, r.id)),
+          r.problems.length === 0 ? h('span.muted.small', {}, 'none') : null),
+        h('td.seen', {}, relTime(r.stateSince)),
+        h('td.muted.small', {}, r.agentVersion || '–'),
+        h('td.seen', {}, relTime(r.lastSeen)))))),
+  );
+}
+
+export const siteView = {
+  section: 'site',
+  title: 'Site',
+  mount(section, { params: [siteId] }) {
+    section.replaceChildren(h('p.muted', {}, 'Loading…'));
+    const refresh = coalesce(async () => {
+      const [{ sites }, { recorders }] = await Promise.all([api.get('/api/sites'), api.get('/api/recorders')]);
+      const site = sites.find((s) => s.id === siteId);
+      if (!site) throw new ApiError(404, `no site "${siteId}"`);
+      const here = recorders.filter((r) => r.site.id === siteId).sort((a, b) => byState(a.state, b.state) || a.name.localeCompare(b.name));
+      render(section, site, here);
+      document.title = `Vigil · ${site.name || site.id}`;
+    });
+    return { refresh, onEvent: () => refresh().catch(() => undefined) };
+  },
+};
