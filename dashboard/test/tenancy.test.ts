@@ -1,0 +1,320 @@
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { connectAsync } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topics, vigil } from '@vigil/proto';
+import type { Dashboard } from '../src/index.js';
+import { ALPHA, as, BRAVO, logIn, startFixture, type Fixture, type Session } from './support/fixture.js';
+
+/**
+ * DESIGN.md "Tenancy", proven route by route. Alice (reseller of Alpha) probes Bob's (Bravo)
+ * installations, recorders, history, alerts and rules through every route the dashboard has.
+ * The routes come from fastify's onRoute hook, so a route added later without a line in
+ * DECISIONS (its tenancy decision and the probe that proves it) fails this test.
+ */
+
+/** Anything that would tell Alice about Bob's fleet: his SLC, installation, site, recorder ids, messages, rule, name. */
+const BOB_MARKERS = [BRAVO.slc, 'bravo', 'b-rec-', 'bob'];
+const ALICE_RECORDERS = ['a-rec-1', 'a-rec-2', 'a-rec-3', 'a-rec-4'];
+
+interface Ctx {
+  d: Dashboard;
+  fx: Fixture;
+  alice: Session;
+  bob: Session;
+  noc: Session;
+  bobRuleId: number;
+}
+
+type Decision =
+  | 'public: serves no fleet data'
+  | 'own session only'
+  | 'scoped to the caller’s installations'
+  | 'scoped: out of scope answers like nonexistent (404)'
+  | 'reseller-only, own registrations only'
+  | 'admin only (403)'
+  | 'NOC/admin only (403); reseller reads rules that apply to it'
+  | 'same for every user: no tenant data';
+
+interface Expectation {
+  decision: Decision;
+  probe: (ctx: Ctx) => Promise<void>;
+}
+
+const noBobIn = (text: string, where: string) => {
+  for (const marker of BOB_MARKERS) expect(text.toLowerCase(), `${where} mentions "${marker}"`).not.toContain(marker.toLowerCase());
+};
+
+/** GET as Alice: 200 and not a trace of Bob. Returns the JSON. */
+async function aliceReads<T>(ctx: Ctx, url: string): Promise<T> {
+  const res = await as(ctx.d, ctx.alice, 'GET', url);
+  expect(res.statusCode, url).toBe(200);
+  noBobIn(res.body, url);
+  return res.json<T>();
+}
+
+/** Bob's recorder through an item route answers exactly like one that does not exist, for GET and HEAD. */
+async function outOfScopeIs404(ctx: Ctx, pattern: string): Promise<void> {
+  const url = (id: string) => pattern.replace(':id', id);
+  const own = await as(ctx.d, ctx.alice, 'GET', url('a-rec-1'));
+  expect(own.statusCode, url('a-rec-1')).toBe(200);
+  const bobs = await as(ctx.d, ctx.alice, 'GET', url('b-rec-1'));
+  const missing = await as(ctx.d, ctx.alice, 'GET', url('zz-rec-9'));
+  expect(bobs.statusCode, url('b-rec-1')).toBe(404);
+  expect(missing.statusCode).toBe(404);
+  expect(bobs.body.replace('b-rec-1', 'ID')).toBe(missing.body.replace('zz-rec-9', 'ID'));
+  expect((await as(ctx.d, ctx.alice, 'HEAD', url('b-rec-1'))).statusCode).toBe(404);
+  // Bob himself does see it: the 404 is scope, not a broken route
+  expect((await as(ctx.d, ctx.bob, 'GET', url('b-rec-1'))).statusCode).toBe(200);
+}
+
+const publicRoute: Expectation = {
+  decision: 'public: serves no fleet data',
+  probe: async () => undefined, // checked for every public route by the sweep below
+};
+
+const DECISIONS: Record<string, Expectation> = {
+  'POST /api/login': { decision: 'public: serves no fleet data', probe: async (ctx) => {
+    const res = await ctx.d.app.inject({ method: 'POST', url: '/api/login', payload: { username: 'alice', password: 'correct horse battery staple' } });
+    expect(res.json()).toEqual({ user: { username: 'alice', role: 'reseller' } });
+  } },
+  'POST /api/logout': { decision: 'own session only', probe: async (ctx) => {
+    const spare = await logIn(ctx.d, 'alice');
+    expect((await as(ctx.d, spare, 'POST', '/api/logout', {})).statusCode).toBe(204);
+    expect((await as(ctx.d, spare, 'GET', '/api/me')).statusCode).toBe(401);
+    expect((await as(ctx.d, ctx.bob, 'GET', '/api/me')).statusCode).toBe(200);
+    expect((await as(ctx.d, ctx.alice, 'GET', '/api/me')).statusCode).toBe(200);
+  } },
+  'GET /api/me': { decision: 'own session only', probe: async (ctx) => {
+    expect(await aliceReads(ctx, '/api/me')).toEqual({ user: { username: 'alice', role: 'reseller' } });
+  } },
+  'GET /api/csrf': { decision: 'own session only', probe: async (ctx) => {
+    const { token } = await aliceReads<{ token: string }>(ctx, '/api/csrf');
+    expect(token).toBe(ctx.alice.csrf);
+    expect(token).not.toBe(ctx.bob.csrf);
+    // Alice's token does not work with Bob's session
+    const res = await ctx.d.app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: ctx.bob.cookie, 'x-csrf-token': token } });
+    expect(res.statusCode).toBe(403);
+  } },
+  'GET /api/recorders': { decision: 'scoped to the caller’s installations', probe: async (ctx) => {
+    const { recorders, counts } = await aliceReads<{ recorders: Array<{ id: string }>; counts: Record<string, number> }>(ctx, '/api/recorders?all=1');
+    expect(recorders.map((r) => r.id).sort()).toEqual(ALICE_RECORDERS);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(4);
+    await aliceReads(ctx, '/api/recorders');
+  } },
+  'GET /api/recorders/:id': { decision: 'scoped: out of scope answers like nonexistent (404)', probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id') },
+  'GET /api/recorders/:id/disks/history': { decision: 'scoped: out of scope answers like nonexistent (404)', probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id/disks/history') },
+  'GET /api/recorders/:id/timeline': { decision: 'scoped: out of scope answers like nonexistent (404)', probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id/timeline') },
+  'GET /api/sites': { decision: 'scoped to the caller’s installations', probe: async (ctx) => {
+    const { sites } = await aliceReads<{ sites: Array<{ id: string; installation: { slc: string } }> }>(ctx, '/api/sites');
+    expect(sites.map((s) => s.id).sort()).toEqual(['alpha-depot', 'alpha-hq']);
+  } },
+  'GET /api/installations': { decision: 'scoped to the caller’s installations', probe: async (ctx) => {
+    const { installations } = await aliceReads<{ installations: Array<{ slc: string }> }>(ctx, '/api/installations');
+    expect(installations.map((i) => i.slc)).toEqual([ALPHA.slc]);
+  } },
+  'POST /api/installations': { decision: 'reseller-only, own registrations only', probe: async (ctx) => {
+    const res = await as(ctx.d, ctx.alice, 'POST', '/api/installations', { slc: BRAVO.slc });
+    expect(res.statusCode).toBe(409);
+    noBobIn(res.body, 'POST /api/installations');
+    expect((await as(ctx.d, ctx.noc, 'POST', '/api/installations', { slc: 'SLC-NOC-0001' })).statusCode).toBe(403);
+    // still Bob's, and Alice still cannot see it
+    expect((await as(ctx.d, ctx.bob, 'GET', '/api/installations')).json<{ installations: Array<{ slc: string }> }>().installations.map((i) => i.slc)).toEqual([BRAVO.slc]);
+    expect((await as(ctx.d, ctx.alice, 'GET', '/api/recorders/b-rec-1')).statusCode).toBe(404);
+  } },
+  'DELETE /api/installations/:slc': { decision: 'reseller-only, own registrations only', probe: async (ctx) => {
+    const bobs = await as(ctx.d, ctx.alice, 'DELETE', `/api/installations/${BRAVO.slc}`);
+    const none = await as(ctx.d, ctx.alice, 'DELETE', '/api/installations/SLC-NONE-0000');
+    expect(bobs.statusCode).toBe(404);
+    expect(bobs.body.replace(BRAVO.slc, 'X')).toBe(none.body.replace('SLC-NONE-0000', 'X'));
+    expect((await as(ctx.d, ctx.noc, 'DELETE', `/api/installations/${BRAVO.slc}`)).statusCode).toBe(403);
+    expect((await as(ctx.d, ctx.bob, 'GET', '/api/recorders')).json<{ recorders: unknown[] }>().recorders).toHaveLength(2);
+  } },
+  'GET /api/users': { decision: 'admin only (403)', probe: async (ctx) => {
+    expect((await as(ctx.d, ctx.alice, 'GET', '/api/users')).statusCode).toBe(403);
+    expect((await as(ctx.d, ctx.noc, 'GET', '/api/users')).statusCode).toBe(403);
+  } },
+  'POST /api/users': { decision: 'admin only (403)', probe: async (ctx) => {
+    expect((await as(ctx.d, ctx.alice, 'POST', '/api/users', { username: 'mallory', role: 'admin', password: 'long enough password' })).statusCode).toBe(403);
+    expect(ctx.d.store.userExists('mallory')).toBe(false);
+  } },
+  'DELETE /api/users/:username': { decision: 'admin only (403)', probe: async (ctx) => {
+    expect((await as(ctx.d, ctx.alice, 'DELETE', '/api/users/bob')).statusCode).toBe(403);
+    expect(ctx.d.store.userExists('bob')).toBe(true);
+  } },
+  'GET /api/rules': { decision: 'NOC/admin only (403); reseller reads rules that apply to it', probe: async (ctx) => {
+    const { rules } = await aliceReads<{ rules: Array<{ name: string }> }>(ctx, '/api/rules');
+    expect(rules.map((r) => r.name)).toEqual(['Everything from error up', 'Alpha cameras']);
+  } },
+  'POST /api/rules': { decision: 'NOC/admin only (403); reseller reads rules that apply to it', probe: async (ctx) => {
+    const res = await as(ctx.d, ctx.alice, 'POST', '/api/rules', { name: 'mute bravo', code: null, minSeverity: 'info', installationSlc: BRAVO.slc, enabled: true });
+    expect(res.statusCode).toBe(403);
+    expect(ctx.d.store.rulesFor(ctx.d.store.userByName('noc')!)).toHaveLength(3);
+  } },
+  'PUT /api/rules/:id': { decision: 'NOC/admin only (403); reseller reads rules that apply to it', probe: async (ctx) => {
+    const res = await as(ctx.d, ctx.alice, 'PUT', `/api/rules/${ctx.bobRuleId}`, { name: 'disabled', code: null, minSeverity: 'critical', installationSlc: BRAVO.slc, enabled: false });
+    expect(res.statusCode).toBe(403);
+    expect(ctx.d.store.rulesFor(ctx.d.store.userByName('bob')!).find((r) => r.id === ctx.bobRuleId)).toMatchObject({ name: 'Bravo drives', enabled: true });
+  } },
+  'DELETE /api/rules/:id': { decision: 'NOC/admin only (403); reseller reads rules that apply to it', probe: async (ctx) => {
+    expect((await as(ctx.d, ctx.alice, 'DELETE', `/api/rules/${ctx.bobRuleId}`)).statusCode).toBe(403);
+    expect(ctx.d.store.rulesFor(ctx.d.store.userByName('bob')!).some((r) => r.id === ctx.bobRuleId)).toBe(true);
+  } },
+  'GET /api/alerts': { decision: 'scoped to the caller’s installations', probe: async (ctx) => {
+    const { alerts } = await aliceReads<{ alerts: Array<{ recorderId: string }> }>(ctx, '/api/alerts');
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const alert of alerts) expect(ALICE_RECORDERS).toContain(alert.recorderId);
+    // Bob's do exist
+    expect((await as(ctx.d, ctx.bob, 'GET', '/api/alerts')).json<{ alerts: Array<{ recorderId: string }> }>().alerts.some((a) => a.recorderId === 'b-rec-1')).toBe(true);
+  } },
+  'GET /api/map-config': { decision: 'same for every user: no tenant data', probe: async (ctx) => {
+    expect(await aliceReads(ctx, '/api/map-config')).toEqual((await as(ctx.d, ctx.noc, 'GET', '/api/map-config')).json());
+  } },
+  'GET /api/events': { decision: 'scoped to the caller’s installations', probe: async (ctx) => {
+    await liveEventsAreScoped(ctx);
+  } },
+  // The OpenAPI description and the page's static files: the same bytes for everyone, no fleet data.
+  'GET /docs': publicRoute,
+  'GET /docs/': publicRoute,
+  'GET /docs/static/index.html': publicRoute,
+  'GET /docs/static/swagger-initializer.js': publicRoute,
+  'GET /docs/json': publicRoute,
+  'GET /docs/yaml': publicRoute,
+  'GET /docs/static/*': publicRoute,
+  'GET /*': publicRoute,
+  'GET /vendor/leaflet/*': publicRoute,
+  'GET /vendor/leaflet.markercluster/*': publicRoute,
+  'GET /vendor/uplot/*': publicRoute,
+  'GET /vendor/topojson-client/*': publicRoute,
+  'GET /vendor/world-atlas/*': publicRoute,
+};
+
+/** Routes in the app that have no line in DECISIONS (a HEAD counts as its GET). */
+export function undecidedRoutes(routes: ReadonlyArray<{ method: string; url: string }>): string[] {
+  return routes
+    .map((r) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`)
+    .filter((key, i, all) => all.indexOf(key) === i && !(key in DECISIONS));
+}
+
+/** A state change of Bob's recorder reaches Bob's open page but never Alice's; Alice's own reaches her. */
+async function liveEventsAreScoped(ctx: Ctx): Promise<void> {
+  await ctx.d.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(ctx.d.app.server.address() as AddressInfo).port}`;
+  const open = async (session: Session) => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/api/events`, { headers: { cookie: session.cookie }, signal: controller.signal });
+    expect(res.status).toBe(200);
+    let text = '';
+    const reader = res.body!.getReader();
+    const pump = (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          text += Buffer.from(value).toString();
+        }
+      } catch {
+        // aborted
+      }
+    })();
+    return { text: () => text, close: async () => { controller.abort(); await pump; } };
+  };
+  const aliceStream = await open(ctx.alice);
+  const bobStream = await open(ctx.bob);
+  const ingestor = ctx.fx.pki.service('ingestor');
+  const client = await connectAsync(ctx.fx.brokerUrl, {
+    clientId: 'service:ingestor-tenancy-test',
+    cert: readFileSync(ingestor.cert),
+    key: readFileSync(ingestor.key),
+    ca: readFileSync(ingestor.ca),
+    reconnectPeriod: 0,
+  });
+  try {
+    // the dashboard subscribes once its broker connection is up; keep publishing until Bob sees his
+    const deadline = Date.now() + 15_000;
+    while (!bobStream.text().includes('"b-rec-2"') && Date.now() < deadline) {
+      for (const id of ['b-rec-2', 'a-rec-2']) {
+        const state = vigil.v1.RecorderState.encode({ status: vigil.v1.RecorderStatus.RECORDER_STATUS_DEGRADED, since: Date.now(), lastSeen: Date.now() }).finish();
+        await client.publishAsync(topics.state(id), Buffer.from(state), { qos: 1 });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bobStream.text()).toContain('"id":"b-rec-2"');
+    expect(aliceStream.text()).toContain('"id":"a-rec-2"');
+    noBobIn(aliceStream.text(), 'Alice’s event stream');
+    expect(bobStream.text()).not.toContain('a-rec-');
+  } finally {
+    await client.endAsync();
+    await aliceStream.close();
+    await bobStream.close();
+  }
+}
+
+describe('tenancy: a reseller cannot reach another reseller’s fleet through any route', () => {
+  let ctx: Ctx;
+
+  beforeAll(async () => {
+    const fx = await startFixture({ broker: true });
+    const d = fx.dashboard;
+    const bob = await logIn(d, 'bob');
+    const bobRuleId = (await as(d, bob, 'GET', '/api/rules')).json<{ rules: Array<{ id: number; name: string }> }>().rules.find((r) => r.name === 'Bravo drives')!.id;
+    ctx = { d, fx, alice: await logIn(d, 'alice'), bob, noc: await logIn(d, 'noc'), bobRuleId };
+  });
+  afterAll(async () => ctx?.fx.close());
+
+  it('has a tenancy decision for every registered route, and no decision for a route that is gone', () => {
+    expect(undecidedRoutes(ctx.d.routes), 'routes without a line in DECISIONS').toEqual([]);
+    const registered = new Set(ctx.d.routes.map((r) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`));
+    expect(Object.keys(DECISIONS).filter((key) => !registered.has(key)), 'DECISIONS for routes that do not exist').toEqual([]);
+  });
+
+  it('would catch a route added without a decision', async () => {
+    const fx = await startFixture();
+    try {
+      fx.dashboard.app.get('/api/recorders/:id/export', async () => ({}));
+      await fx.dashboard.app.ready();
+      expect(undecidedRoutes(fx.dashboard.routes)).toEqual(['GET /api/recorders/:id/export']);
+    } finally {
+      await fx.close();
+    }
+  });
+
+  it.each(Object.entries(DECISIONS))('%s', async (_key, expectation) => {
+    await expectation.probe(ctx);
+  });
+
+  it('leaks nothing of Bob’s through any GET route, whatever is put in its parameters, with or without a session', async () => {
+    const values: Record<string, string[]> = { id: ['b-rec-1', 'b-rec-2', String(ctx.bobRuleId)], slc: [BRAVO.slc], username: ['bob'] };
+    const gets = ctx.d.routes.filter((r) => r.method === 'GET');
+    let requests = 0;
+    for (const route of gets) {
+      const params = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+      const urls = params.length === 0 ? [route.url.replace(/\*$/, 'index.html')] : (values[params[0]!] ?? ['x']).map((v) => route.url.replace(`:${params[0]}`, v));
+      for (const url of urls) {
+        if (url === '/api/events') continue; // a stream: covered by its own probe
+        const asked = url.split('/').filter((part) => BOB_MARKERS.some((m) => part.toLowerCase().includes(m.toLowerCase())));
+        for (const session of [ctx.alice, undefined]) {
+          const res = await as(ctx.d, session, 'GET', url);
+          // "no recorder b-rec-1" only repeats what was asked; anything else of Bob's is a leak
+          const answer = asked.reduce((body, part) => body.replaceAll(part, '<asked>'), res.body);
+          noBobIn(answer, `GET ${url} as ${session?.username ?? 'nobody'}`);
+          requests += 1;
+        }
+      }
+    }
+    expect(requests).toBeGreaterThan(40);
+  });
+
+  it('shows a reseller with no registrations nothing, and NOC and admin everything', async () => {
+    const carol = await logIn(ctx.d, 'carol');
+    for (const [url, key] of [['/api/recorders', 'recorders'], ['/api/sites', 'sites'], ['/api/installations', 'installations'], ['/api/alerts', 'alerts']] as const) {
+      expect((await as(ctx.d, carol, 'GET', url)).json<Record<string, unknown[]>>()[key], url).toEqual([]);
+    }
+    for (const session of [ctx.noc, await logIn(ctx.d, 'admin')]) {
+      const { recorders } = (await as(ctx.d, session, 'GET', '/api/recorders')).json<{ recorders: Array<{ id: string }> }>();
+      expect(recorders.map((r) => r.id).sort()).toEqual([...ALICE_RECORDERS, 'b-rec-1', 'b-rec-2', 'c-rec-1']);
+      expect((await as(ctx.d, session, 'GET', '/api/recorders/c-rec-1')).statusCode).toBe(200);
+    }
+  });
+});
