@@ -80,7 +80,7 @@ describe('ingestor bad input', () => {
   });
 
   it('keeps codes and severities from newer agents under their numbers', async () => {
-    await batch(1, { conditions: [{ code: 999, subject: 'flux capacitor', active: true, at: Date.now(), severity: 77, message: 'from a newer agent' }] });
+    await batch(1, { conditions: [{ code: 999 as vigil.v1.Code, subject: 'flux capacitor', active: true, at: Date.now(), severity: 77 as vigil.v1.Severity, message: 'from a newer agent' }] });
     await until('ack 1', () => acks.includes(1));
     expect(fleet.ingestor.db.conditionsOf('rec-bad')).toEqual([expect.objectContaining({ code: 'code-999', subject: 'flux capacitor', severity: 'severity-77' })]);
   });

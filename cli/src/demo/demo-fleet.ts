@@ -41,11 +41,58 @@ export async function ensureDemoUsers(store: DashboardStore, demoDir: string): P
 
 /** The recorder that loses power during the demo runs as its own process, so it can really die. */
 export const CRASHING_RECORDER = 'sc-ham-03';
+/**
+ * The site whose internet uplink fails during the demo. Its agents run as their own processes so
+ * the demo can freeze them (SIGSTOP): their connections go silent exactly as behind a cut line.
+ */
+export const UPLINK_SITE = 'nt-oslo';
+
+/** A demo agent in its own process: it can lose power (SIGKILL) or its network (SIGSTOP). */
+class AgentProcess {
+  private child: ChildProcess | undefined;
+  private paused = false;
+
+  constructor(private readonly configPath: string) {}
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.paused = false;
+    this.child = spawn(process.execPath, [VIGIL, 'agent', '--config', this.configPath], {
+      env: { ...process.env, VIGIL_LOG_LEVEL: process.env.VIGIL_LOG_LEVEL ?? 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  }
+
+  kill(): void {
+    this.child?.kill('SIGKILL');
+  }
+
+  pause(paused: boolean): void {
+    if (!this.running || this.paused === paused) return;
+    this.paused = paused;
+    this.child?.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    this.pause(false); // a frozen process would not see SIGTERM
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
 const VIGIL = fileURLToPath(new URL('../../bin/vigil.js', import.meta.url));
 
 export interface DemoFleet {
   agents: Agent[];
   hosts: Map<string, DemoHost>;
+  /** Cut (false) or restore (true) the uplink of UPLINK_SITE, as the scenario does. */
+  uplink(up: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -83,8 +130,8 @@ export async function startDemoFleet(pki: FleetPki, brokerUrl: string, demoDir: 
   const heartbeatSeconds = options.heartbeatSeconds ?? 10;
   const agents: Agent[] = [];
   const hosts = new Map<string, DemoHost>();
-  let crashing: ChildProcess | undefined;
-  let crashingConfig = '';
+  const processes = new Map<string, AgentProcess>();
+  const uplinkSite: AgentProcess[] = [];
 
   for (const entry of demoRecorders()) {
     const { recorder } = entry;
@@ -93,9 +140,13 @@ export async function startDemoFleet(pki: FleetPki, brokerUrl: string, demoDir: 
     host.prepare();
     hosts.set(recorder.id, host);
     const input = demoConfig(pki, brokerUrl, demoDir, host, entry, heartbeatSeconds);
-    if (recorder.id === CRASHING_RECORDER) {
-      crashingConfig = join(demoDir, `${recorder.id}.yaml`);
-      writeFileSync(crashingConfig, stringify(input));
+    if (recorder.id === CRASHING_RECORDER || entry.site.id === UPLINK_SITE) {
+      const configPath = join(demoDir, `${recorder.id}.yaml`);
+      writeFileSync(configPath, stringify(input));
+      const agentProcess = new AgentProcess(configPath);
+      processes.set(recorder.id, agentProcess);
+      if (entry.site.id === UPLINK_SITE) uplinkSite.push(agentProcess);
+      agentProcess.start();
       continue;
     }
     const config = parseAgentConfig(input, `demo recorder ${recorder.id}`, demoDir);
@@ -107,21 +158,18 @@ export async function startDemoFleet(pki: FleetPki, brokerUrl: string, demoDir: 
     agents.push(agent);
   }
 
-  const spawnCrashing = () => {
-    crashing = spawn(process.execPath, [VIGIL, 'agent', '--config', crashingConfig], {
-      env: { ...process.env, VIGIL_LOG_LEVEL: process.env.VIGIL_LOG_LEVEL ?? 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-  };
-  if (crashingConfig) spawnCrashing();
 
+  const uplink = (up: boolean) => {
+    for (const agentProcess of uplinkSite) agentProcess.pause(!up);
+  };
   const scenario = options.scenario === false
     ? undefined
     : new Scenario(
         demoSteps({
           host: (id) => hosts.get(id) as DemoHost,
-          crash: () => crashing?.kill('SIGKILL'),
-          restart: () => { if (!crashing || crashing.exitCode !== null || crashing.signalCode !== null) spawnCrashing(); },
+          crash: () => processes.get(CRASHING_RECORDER)?.kill(),
+          restart: () => processes.get(CRASHING_RECORDER)?.start(),
+          uplink,
         }),
         300,
         (step) => logger.info({ part: 'demo' }, `demo: ${step.what}`),
@@ -131,12 +179,10 @@ export async function startDemoFleet(pki: FleetPki, brokerUrl: string, demoDir: 
   return {
     agents,
     hosts,
+    uplink,
     async stop() {
       scenario?.stop();
-      const child = crashing;
-      const exited = child && child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : undefined;
-      child?.kill('SIGTERM');
-      await Promise.all([...agents.map((agent) => agent.stop()), exited]);
+      await Promise.all([...agents.map((agent) => agent.stop()), ...[...processes.values()].map((p) => p.stop())]);
     },
   };
 }

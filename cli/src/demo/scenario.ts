@@ -12,10 +12,12 @@ export interface ScenarioActors {
   /** Kill the crash-prone recorder's agent process (SIGKILL), as a power cut would. */
   crash: () => void;
   restart: () => void;
+  /** Cut (false) or restore (true) the internet uplink of the demo's uplink site (both its recorders). */
+  uplink: (up: boolean) => void;
 }
 
 /** The first few minutes of the demo: every kind of trouble Vigil watches for, then recovery. */
-export function demoSteps({ host, crash, restart }: ScenarioActors): ScenarioStep[] {
+export function demoSteps({ host, crash, restart, uplink }: ScenarioActors): ScenarioStep[] {
   let filling: NodeJS.Timeout | undefined;
   return [
     { at: 15, what: "camera 'Gate 3' on hl-aar-01 stops answering", run: () => host('hl-aar-01').log('ERROR', "Camera 'Gate 3' (10.0.0.13): Unable to connect to camera") },
@@ -40,9 +42,11 @@ export function demoSteps({ host, crash, restart }: ScenarioActors): ScenarioSte
       h.log('ERROR', "Archive file move error: 'F:\\Archives\\Cold Store 1\\2024-05-01_00-00-00'");
       h.log('FATAL', "Fatal error processing archive 'F:\\Archives\\Dock\\2024-05-01_00-00-00': Index file is corrupt");
     } },
+    { at: 100, what: 'Oslo Central loses its internet uplink (both recorders go silent at once)', run: () => uplink(false) },
     { at: 110, what: "camera 'Gate 3' on hl-aar-01 is back", run: () => host('hl-aar-01').log('INFO', "Camera 'Gate 3' (10.0.0.13): Connection restored") },
     { at: 150, what: 'the Event Server service on nt-osl-01 is started again', run: () => host('nt-osl-01').setService('Event Server', true) },
     { at: 170, what: 'sc-ham-03 is powered on again', run: restart },
+    { at: 190, what: "Oslo Central's uplink is back", run: () => uplink(true) },
     { at: 200, what: 'sc-ham-02 is back within its licences', run: () => host('sc-ham-02').setCameras(38) },
     { at: 240, what: 'old recordings on cm-mal-02 are archived away; the drive has room again', run: () => {
       clearInterval(filling);
