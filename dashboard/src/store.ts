@@ -436,21 +436,14 @@ export class DashboardStore {
   async diskHistoryFor(user: User, id: string, from: number, to: number): Promise<Array<{ path: string; points: Array<[number, number]> }>> {
     this.requireVisible(user, id);
     if (!this.telemetry) return [];
-    const every = bucketWidth(from, to);
-    // The worst (fullest) moment of each bucket: least free space.
-    const [free, total] = await Promise.all([
-      this.telemetry.query({ measurement: 'disk', recorder: id, field: DISK_FREE_FIELD, from, to, every, aggregate: 'min' }),
-      this.telemetry.query({ measurement: 'disk', recorder: id, field: DISK_TOTAL_FIELD, from, to, every }),
-    ]);
-    const totals = new Map(total.map((row) => [`${row.tags.path}\u0000${row.time}`, Number(row.value)]));
+    // The fullest moment of each bucket, so a short spike to 100 % is not averaged away.
+    const rows = await this.telemetry.query({ measurement: 'disk', recorder: id, field: 'used_percent', from, to, every: bucketWidth(from, to), aggregate: 'max' });
     const series = new Map<string, Array<[number, number]>>();
-    for (const row of free) {
+    for (const row of rows) {
       const path = row.tags.path ?? '';
-      const totalBytes = totals.get(`${path}\u0000${row.time}`);
-      if (totalBytes === undefined) continue;
       let points = series.get(path);
       if (!points) series.set(path, (points = []));
-      points.push([row.time, usedPercent(totalBytes, Number(row.value))]);
+      points.push([row.time, Number(row.value)]);
     }
     return [...series].map(([path, points]) => ({ path, points }));
   }
@@ -581,24 +574,15 @@ export class DashboardStore {
     ];
   }
 
-  /** Days to full per drive, from the last 24 h of readings in the time-series store. */
+  /** Days to full per drive, from the trend of the last 24 h of readings in the time-series store. */
   private async diskTrends(id: string, disks: ReadonlyArray<{ path: string; freeBytes: number }>): Promise<Map<string, number | null>> {
     const trends = new Map<string, number | null>();
     if (!this.telemetry || disks.length === 0) return trends;
     const to = Date.now();
-    const from = to - TREND_WINDOW_MS;
-    const [free, total] = await Promise.all([
-      this.telemetry.query({ measurement: 'disk', recorder: id, field: DISK_FREE_FIELD, from, to }),
-      this.telemetry.query({ measurement: 'disk', recorder: id, field: DISK_TOTAL_FIELD, from, to }),
-    ]);
-    const totals = new Map(total.map((row) => [`${row.tags.path}\u0000${row.time}`, Number(row.value)]));
+    const rows = await this.telemetry.query({ measurement: 'disk', recorder: id, field: 'free_bytes', from: to - TREND_WINDOW_MS, to });
     for (const disk of disks) {
-      const points = free
-        .filter((row) => row.tags.path === disk.path)
-        .flatMap((row) => {
-          const totalBytes = totals.get(`${disk.path}\u0000${row.time}`);
-          return totalBytes === undefined ? [] : [{ time: row.time, usedBytes: totalBytes - Number(row.value) }];
-        });
+      // Used bytes grow exactly as free bytes shrink (for a drive of one size), so the free-space series is enough.
+      const points = rows.filter((row) => row.tags.path === disk.path).map((row) => ({ time: row.time, usedBytes: -Number(row.value) }));
       trends.set(disk.path, daysToFull(points, disk.freeBytes));
     }
     return trends;
@@ -621,9 +605,5 @@ export class DashboardStore {
     };
   }
 }
-
-/** Field names of the `disk` measurement (docs/DATA.md). */
-const DISK_FREE_FIELD = 'freeBytes';
-const DISK_TOTAL_FIELD = 'totalBytes';
 
 export { SEVERITIES };
