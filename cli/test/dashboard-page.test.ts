@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithSystem } from '../../testing/system.js';
@@ -16,6 +16,10 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
   let demo: DemoFleet;
   let logins: Record<string, string>;
   let browser: Browser;
+  /** Requests the page tried to send anywhere but the dashboard: a closed network has no internet. */
+  const outside: string[] = [];
+  /** Console errors of every page (CSP violations, exceptions), checked at the end. */
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-page-'));
@@ -32,8 +36,23 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
-  const logIn = async (username: string) => {
+  const logIn = async (username: string): Promise<Page> => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.route('**/*', (route) => {
+      if (route.request().url().startsWith(fleet.dashboardUrl)) return route.continue();
+      outside.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
+    page.on('pageerror', (error) => pageErrors.push(`${username}: ${error.message}`));
+    page.on('console', (message) => {
+      // Failed requests are judged by their responses below; this catches everything else.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(`${username}: ${message.text()}`);
+    });
+    page.on('response', (res) => {
+      const path = new URL(res.url()).pathname;
+      const expected = (res.status() === 401 && path === '/api/me') || (res.status() === 409 && path === '/api/installations');
+      if (res.status() >= 400 && !expected) pageErrors.push(`${username}: ${res.status()} ${res.request().method()} ${path}`);
+    });
     await page.goto(fleet.dashboardUrl);
     await page.fill('input[name=username]', username);
     await page.fill('input[name=password]', logins[username]!);
@@ -42,6 +61,12 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     return page;
   };
 
+  const go = async (page: Page, hash: string) => {
+    await page.evaluate((h) => { location.hash = h; }, hash);
+  };
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+
   afterAll(async () => {
     await browser?.close();
     await demo?.stop();
@@ -49,18 +74,22 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("shows a reseller only its own recorders, and a state change live without reload", async () => {
+  it('shows a reseller only its own recorders, problems first, and a state change live without reload', async () => {
     const page = await logIn('northwind');
     expect(await page.locator('#login').isVisible()).toBe(false);
     // problems first: a healthy fleet lists nothing until "show all" is ticked
-    await expect.poll(() => page.locator('#counts [data-state=online]').textContent(), { timeout: 15_000 }).toBe('online: 6');
-    expect(await page.locator('#recorders tr').count()).toBe(0);
+    await expect.poll(() => page.locator('#counts [data-state=online] .n').textContent(), { timeout: 15_000 }).toBe('6');
+    expect(await page.locator('#recorders tr[data-recorder-id]').count()).toBe(0);
     expect(await page.locator('#empty').isVisible()).toBe(true);
+    await shot(page, 'fleet-reseller-healthy');
     await page.check('#show-all');
-    await expect.poll(() => page.locator('#recorders tr').count(), { timeout: 15_000 }).toBe(6);
+    await expect.poll(() => page.locator('#recorders tr[data-recorder-id]').count(), { timeout: 15_000 }).toBe(6);
     await expect.poll(() => page.locator('#recorders .state-online').count(), { timeout: 15_000 }).toBe(6);
-    const ids = await page.locator('#recorders tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-recorder-id')));
+    const ids = await page.locator('#recorders tr[data-recorder-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-recorder-id')));
     expect(ids.every((id) => /^(hl|cm)-/.test(id ?? ''))).toBe(true);
+    // grouped by installation: only this reseller's two customers
+    expect((await page.locator('#recorders tr.group-installation').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-slc')))).sort())
+      .toEqual(['M01-NW-CITYMALL-0002', 'M01-NW-HARBOUR-0001']);
     await expect.poll(() => page.locator('#live').textContent(), { timeout: 5_000 }).toBe('live');
 
     // a recorder of this reseller shuts down: the page must show it within 2 s, without reload
@@ -72,15 +101,129 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await page.locator('tr[data-recorder-id="cm-lun-01"] .state-stopped').waitFor({ timeout: 2_000 });
     console.log(`page: state change visible ${Date.now() - stoppedAt} ms after the agent stopped`);
     expect(navigations).toEqual([]);
-    await page.screenshot({ path: join(ARTIFACTS, 'fleet-reseller.png'), fullPage: true });
+
+    // problems first again: with "show all" off only the stopped recorder is listed, worst group first
+    await page.uncheck('#show-all');
+    await expect.poll(() => page.locator('#recorders tr[data-recorder-id]').count()).toBe(1);
+
+    // a failover recorder going down is shown as covered while its partner is healthy
+    await demo.agents.find((a) => a.config.recorderId === 'hl-aar-01')!.stop();
+    await expect.poll(() => page.locator('tr[data-recorder-id="hl-aar-01"] .covered').textContent(), { timeout: 5_000 }).toBe('covered by hl-aar-02');
+    expect(await page.locator('#counts [data-state=stopped] .n').textContent()).toBe('2');
+    await shot(page, 'fleet-reseller');
     await page.close();
   });
 
-  it('shows NOC every installation', async () => {
+  it('lets a reseller register an installation, refusing one another reseller holds without naming it', async () => {
+    const page = await logIn('northwind');
+    await go(page, '#/installations');
+    await expect.poll(() => page.locator('#installations tr[data-slc]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-slc')).sort()), { timeout: 5_000 })
+      .toEqual(['M01-NW-CITYMALL-0002', 'M01-NW-HARBOUR-0001']);
+    await page.fill('#register-slc input[name=slc]', 'M01-AC-TRANSIT-0003');
+    await page.click('#register-slc button[type=submit]');
+    await expect.poll(() => page.locator('#register-slc .form-msg').textContent()).toMatch(/registered to another reseller/);
+    expect(await page.locator('#register-slc .form-msg').textContent()).not.toMatch(/acme/i);
+    await page.fill('#register-slc input[name=slc]', 'M01-NW-NEWCUSTOMER-0042');
+    await page.click('#register-slc button[type=submit]');
+    await page.locator('#installations tr[data-slc="M01-NW-NEWCUSTOMER-0042"]').waitFor({ timeout: 5_000 });
+    await shot(page, 'installations-reseller');
+    // the alert rules are read-only for a reseller
+    await go(page, '#/rules');
+    await page.locator('#rules h1').waitFor();
+    expect(await page.locator('#new-rule').count()).toBe(0);
+    await page.close();
+  });
+
+  it('draws the map with no internet: bundled country shapes, clustered site markers, click through to a site', async () => {
+    const page = await logIn('northwind');
+    await go(page, '#/map');
+    // the offline base map: one SVG path per country from world-atlas, no tiles
+    await expect.poll(() => page.locator('#map path.country').count(), { timeout: 10_000 }).toBeGreaterThan(100);
+    expect(await page.locator('#map .leaflet-tile').count()).toBe(0);
+    // the reseller's four sites, each either its own marker or counted in a cluster
+    const placed = async () => {
+      const single = await page.locator('#map .site-marker').count();
+      const clustered = await page.locator('#map .site-cluster').evaluateAll((els) => els.reduce((n, el) => n + Number(el.textContent), 0));
+      return single + clustered;
+    };
+    await expect.poll(placed, { timeout: 10_000 }).toBe(4);
+    // Aarhus, with a stopped recorder covered by a healthy partner, takes its worst state's colour
+    const aarhus = page.locator('#map .site-marker[data-site-id="hl-aarhus"]');
+    await expect.poll(() => aarhus.getAttribute('class'), { timeout: 5_000 }).toMatch(/state-stopped/);
+    await shot(page, 'map-reseller');
+    await aarhus.click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/site/hl-aarhus');
+    await expect.poll(() => page.locator('#site tr[data-recorder-id]').count(), { timeout: 5_000 }).toBe(2);
+    await shot(page, 'site');
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a recorder in detail, and a problem from a log line live without reload', async () => {
+    const page = await logIn('northwind');
+    await go(page, '#/recorder/hl-cph-01');
+    await page.locator('#recorder .page-head h1').waitFor({ timeout: 5_000 });
+    expect(await page.locator('#recorder .page-head h1').textContent()).toBe('Copenhagen warehouse');
+    await expect.poll(() => page.locator('#recorder .card-cameras [data-cameras]').textContent(), { timeout: 5_000 }).toBe('32');
+    expect(await page.locator('#recorder .card-agent').textContent()).toMatch(/Milestone XProtect 2024 R2/);
+    expect(await page.locator('#recorder .timeline .seg').count()).toBeGreaterThan(0);
+    expect(await page.locator('#recorder .card-problems').textContent()).toMatch(/No active or recent problems/);
+
+    const navigations: string[] = [];
+    page.on('framenavigated', (frame) => navigations.push(frame.url()));
+    const writtenAt = Date.now();
+    demo.hosts.get('hl-cph-01')!.log('ERROR', "Camera 'Dock 2' (10.0.0.22): Unable to connect to camera");
+    const row = page.locator('#recorder .card-problems tr[data-code="camera-unreachable"]');
+    await row.waitFor({ timeout: 15_000 });
+    console.log(`page: problem from a log line visible ${Date.now() - writtenAt} ms after it was written`);
+    expect(await row.textContent()).toMatch(/Dock 2/);
+    await expect.poll(() => page.locator('#recorder .page-head .state').textContent()).toBe('Degraded');
+    expect(navigations).toEqual([]);
+
+    // what the agent's collectors report: the three watched services, the media drive with its history chart
+    await expect.poll(() => page.locator('#recorder .services li[data-running=true]').count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => page.locator('#recorder .disk').count(), { timeout: 15_000 }).toBe(1);
+    await page.click('#recorder button[data-range="1h"]');
+    await page.locator('#recorder .disk .chart canvas').waitFor({ timeout: 15_000 });
+    await shot(page, 'recorder');
+
+    // a failover pair: the partner and whether it covers
+    await go(page, '#/recorder/hl-aar-01');
+    await expect.poll(() => page.locator('#recorder .card-failover').textContent(), { timeout: 5_000 }).toMatch(/hl-aar-02.*yes: the partner records in its place/);
+    await shot(page, 'recorder-failover');
+    await page.close();
+  });
+
+  it('shows NOC every installation, and lets NOC create and delete an alert rule', async () => {
     const page = await logIn('noc');
     await page.check('#show-all');
-    await expect.poll(() => page.locator('#recorders tr').count(), { timeout: 15_000 }).toBe(14);
-    await page.screenshot({ path: join(ARTIFACTS, 'fleet-noc.png'), fullPage: true });
+    await expect.poll(() => page.locator('#recorders tr[data-recorder-id]').count(), { timeout: 15_000 }).toBe(14);
+    expect(await page.locator('#recorders tr.group-installation').count()).toBe(6);
+    await shot(page, 'fleet-noc');
+
+    await go(page, '#/map');
+    await expect.poll(() => page.locator('#map path.country').count(), { timeout: 10_000 }).toBeGreaterThan(100);
+    await shot(page, 'map-noc');
+
+    await go(page, '#/rules');
+    await page.locator('#new-rule').waitFor({ timeout: 5_000 });
+    await page.fill('#new-rule input[name=name]', 'Cameras down at the hospital');
+    await page.selectOption('#new-rule select[name=code]', 'camera-unreachable');
+    await page.selectOption('#new-rule select[name=minSeverity]', 'error');
+    await page.selectOption('#new-rule select[name=installationSlc]', 'M01-AC-HOSPITAL-0004');
+    await page.click('#new-rule button[type=submit]');
+    const rule = page.locator('#rules tr[data-rule-id]', { hasText: 'Cameras down at the hospital' });
+    await rule.waitFor({ timeout: 5_000 });
+    expect(await rule.textContent()).toMatch(/Camera unreachable.*error.*St\. Clara Hospital/);
+    await shot(page, 'rules-noc');
+    await rule.locator('button', { hasText: 'Delete' }).click();
+    await rule.locator('button', { hasText: 'Click again' }).click();
+    await expect.poll(() => rule.count(), { timeout: 5_000 }).toBe(0);
     await page.close();
+  });
+
+  it('ran without a script error, a CSP violation or a request to the internet', () => {
+    expect(pageErrors).toEqual([]);
+    expect(outside).toEqual([]);
   });
 });
