@@ -1,0 +1,83 @@
+// Our broker in a process of its own (as `vigil broker` runs it), so a benchmark can measure its
+// CPU and RSS apart from the load. Started by spawnBroker(); not a benchmark itself.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pino } from 'pino';
+import { startBroker, type BrokerLimits } from '@vigil/broker';
+import { FleetPki } from '@vigil/proto';
+
+interface BrokerProcessOptions {
+  pkiDir: string;
+  limits?: Partial<BrokerLimits>;
+}
+
+export interface BrokerProcess {
+  child: ChildProcess;
+  port: number;
+  /** Broker stats as the child reports them. */
+  stats(): Promise<{ connections: number; messagesIn: number; drops: Record<string, number>; refused: Record<string, number> }>;
+  stop(): Promise<void>;
+}
+
+const REPO = resolve(import.meta.dirname, '..', '..');
+
+/** Starts the broker child with the fleet PKI's broker identity and registry; resolves with its port. */
+export async function spawnBroker(options: BrokerProcessOptions, nodeArgs: string[] = []): Promise<BrokerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(REPO, 'bench', 'support', 'broker-process.ts')], {
+    cwd: REPO,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, BENCH_BROKER_PROCESS: JSON.stringify(options) },
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const port = await new Promise<number>((ok, fail) => {
+    child.once('message', (m) => ok((m as { port: number }).port));
+    child.once('exit', (code) => fail(new Error(`broker process exited (${code}) before listening`)));
+  });
+  return {
+    child,
+    port,
+    stats() {
+      return new Promise((ok) => {
+        child.once('message', (m) => ok(m as Awaited<ReturnType<BrokerProcess['stats']>>));
+        child.send('stats');
+      });
+    },
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+if (process.env.BENCH_BROKER_PROCESS && process.send) {
+  const options = JSON.parse(process.env.BENCH_BROKER_PROCESS) as BrokerProcessOptions;
+  const pki = new FleetPki(options.pkiDir);
+  const broker = await startBroker({
+    port: 0,
+    tls: pki.broker(),
+    registryPath: pki.registryPath,
+    limits: options.limits,
+    logger: pino({ name: 'broker', level: 'warn' }, pino.destination(2)),
+  });
+  process.on('message', (m) => {
+    if (m === 'stats') process.send?.(broker.stats);
+  });
+  process.once('SIGTERM', () => {
+    void broker.close().then(() => process.exit(0));
+  });
+  if (process.env.BENCH_BROKER_DEBUG) {
+    setInterval(() => {
+      const mq = (broker.aedes as unknown as { mq: { _messageQueue: unknown[]; current: number } }).mq;
+      const clients = (broker.aedes as unknown as { clients: Record<string, { conn: { writableLength: number } }> }).clients;
+      const sub = Object.entries(clients).find(([id]) => id.startsWith('service:'));
+      console.error(`mq queue ${mq._messageQueue.length} current ${mq.current} sub writable ${sub?.[1].conn.writableLength} clients ${Object.keys(clients).length}`);
+    }, 1000).unref();
+  }
+  process.send({ port: broker.port });
+}
