@@ -94,7 +94,13 @@ function setLive(status, text) {
 function listen() {
   events?.close();
   events = new EventSource('/api/events');
-  events.addEventListener('open', () => setLive('on', 'live'));
+  let opened = false;
+  events.addEventListener('open', () => {
+    setLive('on', 'live');
+    // Back after a dropped connection: events may have been missed meanwhile.
+    if (opened) current?.instance?.refresh?.()?.catch?.(() => undefined);
+    opened = true;
+  });
   events.addEventListener('error', () => setLive('retry', 'reconnecting…'));
   const relay = (event) => {
     let data = {};
@@ -134,7 +140,7 @@ $('logout').addEventListener('click', async () => {
 
 window.addEventListener('hashchange', route);
 // Views refetch now and then even without events: "last seen" must not go stale on a quiet fleet.
-setInterval(() => { if (user && document.visibilityState === 'visible') current?.instance?.refresh?.(); }, 30_000);
+setInterval(() => { if (user && document.visibilityState === 'visible') current?.instance?.refresh?.()?.catch?.(() => undefined); }, 30_000);
 setInterval(() => tickRelativeTimes(), 10_000);
 
 fetch('/api/me', { credentials: 'same-origin' })

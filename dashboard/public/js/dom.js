@@ -84,6 +84,8 @@ export function tickRelativeTimes(root = document) {
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 export const dateTime = (ms) => (ms ? dateFormat.format(new Date(ms)) : '–');
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+export const timeOfDay = (ms) => timeFormat.format(new Date(ms));
 
 export function bytes(n) {
   if (n === undefined || n === null) return '–';

@@ -44,7 +44,8 @@ function problemsCell(r) {
   const chips = problems.slice(0, MAX_CHIPS).map((p) => problemChip(p, r.id));
   if (problems.length > MAX_CHIPS) chips.push(h('span.more', {}, `+${problems.length - MAX_CHIPS} more`));
   const stateProblem = r.problems.find((p) => p.kind === 'state');
-  return h('td.problems', {}, stateProblem ? h('span.state-note', {}, stateProblem.message) : null, chips);
+  const note = stateProblem?.message ?? (r.state === 'stopped' ? 'the agent was shut down on purpose (service stopped or host shut down)' : null);
+  return h('td.problems', {}, note ? h('span.state-note', {}, note) : null, chips);
 }
 
 function recorderRow(r) {

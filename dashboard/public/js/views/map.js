@@ -2,7 +2,7 @@
 // drawn from country shapes bundled with the dashboard (world-atlas), so it renders on networks
 // with no internet access; online tiles are used only when the server is configured with a URL.
 import { api } from '../api.js';
-import { STATE_LABEL, STATES, coalesce, h, siteHref, worstOf } from '../dom.js';
+import { STATE_LABEL, STATES, byState, coalesce, h, siteHref, worstOf } from '../dom.js';
 
 /* global L, topojson */
 
@@ -56,6 +56,32 @@ function legend() {
   return control;
 }
 
+/** The sites that need someone, worst first, beside the map: the map shows where, this what. */
+function attentionPanel() {
+  const body = h('div.panel-body');
+  const control = L.control({ position: 'topright' });
+  control.onAdd = () => {
+    const el = h('div.map-panel', {}, h('h2', {}, 'Sites needing attention'), body);
+    L.DomEvent.disableClickPropagation(el);
+    L.DomEvent.disableScrollPropagation(el);
+    return el;
+  };
+  control.show = (sites) => {
+    const troubled = sites
+      .map((site) => ({ site, state: site.unreachable ? 'unavailable' : site.worstState }))
+      .filter((x) => x.state !== 'online')
+      .sort((a, b) => byState(a.state, b.state) || (a.site.name || a.site.id).localeCompare(b.site.name || b.site.id));
+    body.replaceChildren(troubled.length === 0
+      ? h('p.ok', {}, `All ${sites.length} sites are healthy.`)
+      : h('ul', {}, troubled.map(({ site, state }) => h('li', { dataset: { siteId: site.id } },
+        h(`i.dot.state-${state}`),
+        h('span', {}, h('a', { href: siteHref(site.id) }, site.name || site.id),
+          h('span.muted', {}, ` · ${site.unreachable ? 'unreachable' : STATE_LABEL[state].toLowerCase()}`),
+          h('div.muted.small', {}, site.installation?.name || site.installation?.slc || ''))))));
+  };
+  return control;
+}
+
 export const mapView = {
   section: 'map-view',
   title: 'Map',
@@ -64,6 +90,8 @@ export const mapView = {
     const map = L.map(container, { zoomControl: true, worldCopyJump: false, minZoom: 2, maxZoom: 18 });
     map.attributionControl.setPrefix(false);
     legend().addTo(map);
+    const panel = attentionPanel();
+    panel.addTo(map);
     const clusters = L.markerClusterGroup({
       maxClusterRadius: 36,
       showCoverageOnHover: false,
@@ -112,6 +140,7 @@ export const mapView = {
         if (placed.length) map.fitBounds(L.latLngBounds(placed.map((s) => [s.latitude, s.longitude])), { padding: [80, 80], maxZoom: 7 });
         else map.setView([54, 10], 4);
       }
+      panel.show(sites);
       section.dataset.sites = String(placed.length);
       const unplaced = sites.length - placed.length;
       section.dataset.unplaced = String(unplaced);

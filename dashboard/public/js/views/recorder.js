@@ -1,7 +1,7 @@
 // Recorder: its state over time, what is wrong now and recently, disks with usage history and
 // time to full, services, cameras against licences, failover partner and the agent.
 import { api } from '../api.js';
-import { STATE_LABEL, bytes, isCovered, isUp, codeLabel, coalesce, dateTime, duration, h, link, recorderHref, relTime, siteHref, stateBadge } from '../dom.js';
+import { STATE_LABEL, bytes, codeLabel, coalesce, dateTime, isCovered, isUp, timeOfDay, duration, h, link, recorderHref, relTime, siteHref, stateBadge } from '../dom.js';
 
 /* global uPlot */
 
@@ -55,9 +55,12 @@ function timeline(changes, from, to) {
       title: `${s.state ? STATE_LABEL[s.state] ?? s.state : 'no data'}: ${dateTime(s.from)} – ${dateTime(s.to)}`,
       dataset: { state: s.state ?? 'none' },
     })));
-  const ticks = h('div.timeline-axis', {}, [0, 0.25, 0.5, 0.75, 1].map((f) => h('span', {}, f === 1 ? 'now' : dateTime(from + f * span))));
+  const label = span > 86_400_000 ? dateTime : timeOfDay;
+  const ticks = h('div.timeline-axis', {}, [0, 0.25, 0.5, 0.75, 1].map((f) => h('span', {}, f === 1 ? 'now' : label(from + f * span))));
   const recent = [...changes].sort((a, b) => b.since - a.since).slice(0, 5);
-  return [bar, ticks,
+  const legend = h('div.timeline-legend', {}, ['online', 'degraded', 'unavailable', 'offline', 'stopped', 'none'].map((st) =>
+    h('span', {}, h(`i.swatch.state-${st}`), st === 'none' ? 'no data' : STATE_LABEL[st])));
+  return [bar, ticks, legend,
     h('ul.changes', {}, recent.length
       ? recent.map((c) => h('li', {}, stateBadge(c.state), ' ', h('span.muted', {}, dateTime(c.since)), ' ', relTime(c.since)))
       : h('li.muted', {}, 'No state change in this period.'))];
