@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { startBroker, type RunningBroker } from '@vigil/broker';
 import { buildDashboard, type Dashboard } from '@vigil/dashboard';
-import { startIngestor, type RunningIngestor } from '@vigil/ingestor';
+import { startIngestor, telemetryStoreFromEnv, type RunningIngestor } from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto';
 import { fleetPaths, type FleetSettings } from './settings.js';
 
@@ -39,7 +39,10 @@ export function startBrokerPart(pki: FleetPki, settings: FleetSettings, logger: 
 }
 
 export async function startIngestorPart(pki: FleetPki, dataDir: string, brokerUrl: string, logger: Logger, metrics?: { port: number; host: string }): Promise<RunningIngestor> {
+  // InfluxDB when VIGIL_INFLUX_URL is set, else SQLite in <dataDir>/telemetry.db.
+  const telemetry = await telemetryStoreFromEnv(process.env, dataDir, logger.child({ part: 'ingestor' }));
   return startIngestor({
+    telemetry,
     brokerUrl,
     tls: pki.service('ingestor'),
     recipientPrivateKeyPems: [readFileSync(pki.envelopeKeyPath, 'utf8')],

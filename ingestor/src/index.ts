@@ -5,3 +5,6 @@ export { codeName, severityName } from './codes.js';
 export type { TelemetryStore, TelemetryPoint, SeriesQuery, SeriesRow, Measurement, FleetTags, FieldValue } from './stores/telemetry-store.js';
 export { SqliteTelemetryStore, type SqliteTelemetryStoreOptions, type CompactionResult } from './stores/sqlite/sqlite-telemetry-store.js';
 export { InfluxTelemetryStore, InfluxRejectedError, type InfluxTelemetryStoreOptions, type InfluxApi } from './stores/influx/influx-telemetry-store.js';
+export { telemetryStoreFromEnv, TelemetryConfigError } from './stores/from-env.js';
+export { drivePathTag } from './pipeline/points.js';
+export type { DiskRow, ServiceRow } from './registry/fleet-db.js';

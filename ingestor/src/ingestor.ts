@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { pino, type Logger } from 'pino';
 import {
@@ -19,6 +20,10 @@ import { codeName, severityName } from './codes.js';
 import { AckTracker } from './pipeline/acks.js';
 import { BatchRejected, validateBatch } from './pipeline/validate.js';
 import { IngestorMetrics } from './metrics.js';
+import { OutboxDrain, TelemetryOutbox } from './pipeline/outbox.js';
+import { batchPoints, drivePathTag, heartbeatPoint, statePoint } from './pipeline/points.js';
+import { SqliteTelemetryStore } from './stores/sqlite/sqlite-telemetry-store.js';
+import type { FleetTags, TelemetryPoint, TelemetryStore } from './stores/telemetry-store.js';
 
 export interface IngestorOptions {
   brokerUrl: string;
@@ -32,6 +37,25 @@ export interface IngestorOptions {
   sweepIntervalMs?: number;
   /** Serve /healthz and /metrics here (vigil ingestor); under vigil up the broker's endpoint serves them. */
   metrics?: { port: number; host: string };
+  /**
+   * Where readings, events and state changes go as time series. Default: SQLite in telemetry.db
+   * beside dbPath. The ingestor closes it in close().
+   */
+  telemetry?: TelemetryStore;
+  /** The durable outbox in fleet.db between acknowledgement and the TelemetryStore. */
+  outbox?: {
+    /**
+     * Past this many waiting points the ingestor stops taking messages (holds the PUBACK) until the
+     * store catches up: the broker and the agents' spools hold the rest. Default 5,000,000.
+     */
+    maxPoints?: number;
+    /** Most points per store write. Default 20,000. */
+    maxBatchPoints?: number;
+    /** How long a quiet fleet's points wait to be sent together. Default 100 ms. */
+    flushIntervalMs?: number;
+    /** Longest wait between retries while the store is down. Default 30 s. */
+    maxRetryDelayMs?: number;
+  };
 }
 
 export type DropReason = EnvelopeError['reason'] | 'bad-topic' | 'wrong-payload-kind' | 'oversized-batch' | 'processing-error';
@@ -58,6 +82,10 @@ export interface RunningIngestor {
   ready: Promise<void>;
   /** Every state change, as it is published. */
   onStateChange(listener: (change: StateChange) => void): void;
+  /** The time-series store, for readers in the same process (the dashboard). */
+  telemetry: TelemetryStore;
+  /** Points acknowledged but not yet confirmed by the store, and a promise for when there are none. */
+  outbox: { readonly depth: number; idle(): Promise<void>; readonly lastError: string | undefined };
   close(): Promise<void>;
 }
 
@@ -86,10 +114,37 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   const dropWarning = new RateLimitedWarning(log, 10_000);
   const db = new FleetDb(options.dbPath);
   const opener = new EnvelopeOpener({ recipientPrivateKeyPems: options.recipientPrivateKeyPems, signingKeyOf: options.signingKeyOf });
+  const telemetry = options.telemetry ?? new SqliteTelemetryStore(join(dirname(options.dbPath), 'telemetry.db'));
+  const outbox = new TelemetryOutbox(db.db);
+  const drain = new OutboxDrain({
+    outbox,
+    store: telemetry,
+    logger: log.child({ telemetry: telemetry.kind }),
+    maxBatchPoints: options.outbox?.maxBatchPoints,
+    flushIntervalMs: options.outbox?.flushIntervalMs,
+    maxRetryDelayMs: options.outbox?.maxRetryDelayMs,
+  });
+  const outboxMaxPoints = options.outbox?.maxPoints ?? 5_000_000;
+  /** Fleet tags per recorder, from its birth; refreshed when a birth changes them. */
+  const fleetTags = new Map<string, FleetTags>();
+  const tagsOf = (id: string): FleetTags => {
+    let tags = fleetTags.get(id);
+    if (!tags) {
+      const row = db.recorder(id);
+      // The reseller is a dashboard notion (who registered the SLC); the ingestor does not know it.
+      tags = { recorder: id, installation: row?.installationSlc ?? '', site: row?.siteId ?? '', reseller: '' };
+      fleetTags.set(id, tags);
+    }
+    return tags;
+  };
+  const record = (points: readonly TelemetryPoint[]) => outbox.append(points);
 
   let client: MqttClient | undefined;
   const stateListeners: Array<(change: StateChange) => void> = [];
   const publishState = (change: StateChange) => {
+    // In the transaction of the message that caused it, or on its own for the sweeper's changes.
+    record([statePoint(tagsOf(change.recorderId), change)]);
+    if (!db.db.inTransaction) drain.kick();
     for (const listener of stateListeners) listener(change);
     log.info({ recorderId: change.recorderId, state: change.state, previous: change.previous }, 'recorder state changed');
     const message = vigil.v1.RecorderState.encode({
@@ -144,6 +199,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
           heartbeatSeconds: birth.heartbeatSeconds || 30,
           bdSeq: birth.bdSeq,
         });
+        fleetTags.delete(id);
         state.birth(id, birth.bdSeq, birth.heartbeatSeconds, now);
         if (birth.spoolEpoch) {
           // Tell the agent at once what we hold, in case an earlier ack was lost with its connection.
@@ -151,9 +207,12 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         }
         break;
       }
-      case 'heartbeat':
-        state.heartbeat(id, (payload.heartbeat as vigil.v1.Heartbeat).bdSeq, now);
+      case 'heartbeat': {
+        const heartbeat = payload.heartbeat as vigil.v1.Heartbeat;
+        state.heartbeat(id, heartbeat.bdSeq, now);
+        record([heartbeatPoint(tagsOf(id), heartbeat, now)]);
         break;
+      }
       case 'death': {
         const death = payload.death as vigil.v1.Death;
         const applied = state.death(id, death.bdSeq, death.reason === vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, now);
@@ -186,6 +245,12 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   };
 
   const applyBatch = (id: string, batch: vigil.v1.DataBatch, now: number) => {
+    record(batchPoints(tagsOf(id), batch, now));
+    for (const d of batch.disks as vigil.v1.DiskReading[]) {
+      db.recordDisk({ recorderId: id, path: drivePathTag(d.path), totalBytes: Number(d.totalBytes), freeBytes: Number(d.freeBytes), at: d.at || now });
+    }
+    for (const s of batch.services as vigil.v1.ServiceReading[]) db.recordService({ recorderId: id, name: s.name, running: s.running, at: s.at || now });
+    for (const l of batch.licences as vigil.v1.LicenceReading[]) db.recordLicence(id, l.cameraCount, l.licensedCameras, l.at || now);
     let conditionsChanged = false;
     for (const c of batch.conditions as vigil.v1.Condition[]) {
       conditionsChanged = db.applyCondition({
@@ -243,7 +308,10 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     const now = Date.now();
     try {
       db.transaction(() => apply(parsed.kind, opened, now));
+      outbox.settle(true);
+      drain.kick();
     } catch (error) {
+      outbox.settle(false);
       acksToSend.clear();
       // Not acknowledged: the batch stays in the agent's spool, where nothing is lost.
       if (error instanceof BatchRejected) return drop(error.reason, topic, error.message);
@@ -273,7 +341,16 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         log.error({ err: (error as Error).message }, 'unexpected error processing a message');
       }
     }
+    if (outbox.depth > outboxMaxPoints) {
+      // Backpressure: this message is stored, but the next waits (the broker and the agents' spools hold it) until the store catches up.
+      dropWarning.warn('outbox-full', { pending: outbox.depth, max: outboxMaxPoints, store: telemetry.kind, err: drain.lastError }, 'telemetry outbox full: holding new messages until the store accepts writes again');
+      void waitForOutboxBelow(outboxMaxPoints * 0.9).then(() => done());
+      return;
+    }
     done();
+  };
+  const waitForOutboxBelow = async (points: number) => {
+    while (outbox.depth > points && !closing) await new Promise((resolve) => setTimeout(resolve, 200));
   };
   client.on('error', (error) => log.warn({ err: error.message }, 'broker connection error'));
 
@@ -288,6 +365,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   });
 
   const sweeper = setInterval(() => state.sweep(Date.now()), options.sweepIntervalMs ?? 1_000);
+  let closing = false;
+  drain.start();
   const metricsServer = options.metrics
     ? await startMetricsServer(metrics.registry, options.metrics.port, options.metrics.host, () => ({ connected: client?.connected ?? false, recorders: state.size }))
     : undefined;
@@ -301,10 +380,24 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     onStateChange(listener) {
       stateListeners.push(listener);
     },
+    telemetry,
+    outbox: {
+      get depth() {
+        return outbox.depth;
+      },
+      idle: () => drain.idle(),
+      get lastError() {
+        return drain.lastError;
+      },
+    },
     async close() {
+      closing = true;
       clearInterval(sweeper);
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.server.close(() => resolve()));
       await client?.endAsync();
+      // What the store has not confirmed within a few seconds stays in the outbox for the next start.
+      await drain.stop(5_000);
+      await telemetry.close();
       db.close();
     },
   };

@@ -74,6 +74,20 @@ export interface EventRow {
   count: number;
 }
 
+/** A drive's latest reading; `path` as the time series tags it (no trailing backslash). */
+export interface DiskRow {
+  path: string;
+  totalBytes: number;
+  freeBytes: number;
+  at: number;
+}
+
+export interface ServiceRow {
+  name: string;
+  running: boolean;
+  at: number;
+}
+
 /** What a birth tells us about a recorder: its registry row minus what we derive ourselves. */
 export type BirthFacts = Omit<RecorderRow, 'state' | 'stateSince' | 'lastSeen' | 'lastSeq' | 'latitude' | 'longitude' | 'coveredBy'> & {
   latitude: number;
@@ -147,6 +161,22 @@ CREATE TABLE IF NOT EXISTS events (
   count       INTEGER NOT NULL,
   PRIMARY KEY (recorder_id, code, subject)
 );
+-- The latest reading of every drive and service, so readers need not scan the time series.
+CREATE TABLE IF NOT EXISTS latest_disks (
+  recorder_id TEXT NOT NULL,
+  path        TEXT NOT NULL,  -- as a tag value: no trailing backslash (pipeline/points.ts drivePathTag)
+  total_bytes INTEGER NOT NULL,
+  free_bytes  INTEGER NOT NULL,
+  at          INTEGER NOT NULL,
+  PRIMARY KEY (recorder_id, path)
+);
+CREATE TABLE IF NOT EXISTS latest_services (
+  recorder_id TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  running     INTEGER NOT NULL,
+  at          INTEGER NOT NULL,
+  PRIMARY KEY (recorder_id, name)
+);
 `;
 
 /** Columns added after the first release, for databases created before them. */
@@ -156,6 +186,7 @@ const ADDED_COLUMNS: Array<[table: string, column: string, definition: string]> 
   ['conditions', 'active', 'INTEGER NOT NULL DEFAULT 1'],
   ['conditions', 'changed_at', 'INTEGER NOT NULL DEFAULT 0'],
   ['recorders', 'covered_by', 'TEXT'],
+  ['recorders', 'licence_at', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
 const RECORDER_COLUMNS = `
@@ -231,6 +262,18 @@ export class FleetDb {
       eventsOf: db.prepare(`SELECT code, subject, severity, message, first_seen AS firstSeen, last_seen AS lastSeen, count FROM events WHERE recorder_id = ? AND last_seen >= ? ORDER BY last_seen DESC`),
       spoolPosition: db.prepare('SELECT spool_epoch AS epoch, acked_seq AS ackedSeq FROM recorders WHERE id = ?'),
       setSpoolPosition: db.prepare('UPDATE recorders SET spool_epoch = ?, acked_seq = ? WHERE id = ?'),
+      // Latest readings: a late (backfilled or re-sent) reading never replaces a newer one.
+      putDisk: db.prepare(`
+        INSERT INTO latest_disks (recorder_id, path, total_bytes, free_bytes, at) VALUES (@recorderId, @path, @totalBytes, @freeBytes, @at)
+        ON CONFLICT (recorder_id, path) DO UPDATE SET total_bytes = excluded.total_bytes, free_bytes = excluded.free_bytes, at = excluded.at
+        WHERE excluded.at >= latest_disks.at`),
+      putService: db.prepare(`
+        INSERT INTO latest_services (recorder_id, name, running, at) VALUES (@recorderId, @name, @running, @at)
+        ON CONFLICT (recorder_id, name) DO UPDATE SET running = excluded.running, at = excluded.at
+        WHERE excluded.at >= latest_services.at`),
+      putLicence: db.prepare('UPDATE recorders SET camera_count = ?, licensed_cameras = ?, licence_at = ? WHERE id = ? AND licence_at <= ?'),
+      disksOf: db.prepare('SELECT path, total_bytes AS totalBytes, free_bytes AS freeBytes, at FROM latest_disks WHERE recorder_id = ? ORDER BY path'),
+      servicesOf: db.prepare('SELECT name, running, at FROM latest_services WHERE recorder_id = ? ORDER BY name'),
     };
   }
 
@@ -318,6 +361,29 @@ export class FleetDb {
 
   allConditions(): ConditionRow[] {
     return this.statements.allConditions.all() as ConditionRow[];
+  }
+
+  recordDisk(reading: { recorderId: string } & DiskRow): void {
+    this.statements.putDisk.run(reading);
+  }
+
+  recordService(reading: { recorderId: string } & ServiceRow): void {
+    this.statements.putService.run({ ...reading, running: reading.running ? 1 : 0 });
+  }
+
+  /** The camera and licence counts from a LicenceReading, unless a newer one is stored. */
+  recordLicence(recorderId: string, cameraCount: number, licensedCameras: number, at: number): void {
+    this.statements.putLicence.run(cameraCount, licensedCameras, at, recorderId, at);
+  }
+
+  /** The latest reading of each of the recorder's drives, by path. */
+  disksOf(recorderId: string): DiskRow[] {
+    return this.statements.disksOf.all(recorderId) as DiskRow[];
+  }
+
+  /** The latest reading of each of the recorder's watched services, by name. */
+  servicesOf(recorderId: string): ServiceRow[] {
+    return (this.statements.servicesOf.all(recorderId) as Array<{ name: string; running: number; at: number }>).map((row) => ({ ...row, running: row.running === 1 }));
   }
 
   transaction<T>(work: () => T): T {

@@ -1,0 +1,250 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { RateLimitedWarning } from '@vigil/proto';
+import { InfluxRejectedError } from '../stores/influx/influx-telemetry-store.js';
+import type { TelemetryPoint, TelemetryStore } from '../stores/telemetry-store.js';
+
+const SCHEMA = `
+-- Points of messages already acknowledged but not yet confirmed by the TelemetryStore (a durable
+-- disk buffer, as in Vector): appended in the transaction that applies the message, deleted only
+-- after the store's write() resolved.
+CREATE TABLE IF NOT EXISTS telemetry_outbox (
+  id     INTEGER PRIMARY KEY AUTOINCREMENT,
+  count  INTEGER NOT NULL,
+  points TEXT NOT NULL        -- JSON array of TelemetryPoint
+);
+-- Points the store refused as invalid (4xx): kept for a person to look at, never retried.
+CREATE TABLE IF NOT EXISTS telemetry_rejected (
+  id     INTEGER PRIMARY KEY,
+  at     INTEGER NOT NULL,
+  error  TEXT NOT NULL,
+  points TEXT NOT NULL
+);
+`;
+
+interface OutboxRow {
+  id: number;
+  count: number;
+  points: string;
+}
+
+/** The outbox table in fleet.db. Appends join the caller's transaction. */
+export class TelemetryOutbox {
+  private readonly statements;
+  private pendingPoints: number;
+  private staged = 0;
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
+    this.statements = {
+      append: db.prepare('INSERT INTO telemetry_outbox (count, points) VALUES (?, ?)'),
+      oldest: db.prepare('SELECT id, count, points FROM telemetry_outbox ORDER BY id LIMIT ?'),
+      remove: db.prepare('DELETE FROM telemetry_outbox WHERE id = ?'),
+      removeThrough: db.prepare('DELETE FROM telemetry_outbox WHERE id <= ?'),
+      depth: db.prepare('SELECT COUNT(*) AS rows, COALESCE(SUM(count), 0) AS points FROM telemetry_outbox'),
+      reject: db.prepare('INSERT INTO telemetry_rejected (at, error, points) VALUES (?, ?, ?)'),
+      rejected: db.prepare('SELECT COALESCE(SUM(json_array_length(points)), 0) FROM telemetry_rejected').pluck(),
+    };
+    this.pendingPoints = (this.statements.depth.get() as { points: number }).points;
+  }
+
+  /** Appends inside the caller's transaction when there is one; then call settle() after it ends. */
+  append(points: readonly TelemetryPoint[]): void {
+    if (points.length === 0) return;
+    this.statements.append.run(points.length, JSON.stringify(points));
+    if (this.db.inTransaction) this.staged += points.length;
+    else this.pendingPoints += points.length;
+  }
+
+  /** The transaction that appended ended: count its points if it committed. */
+  settle(committed: boolean): void {
+    if (committed) this.pendingPoints += this.staged;
+    this.staged = 0;
+  }
+
+  /** Points waiting for the store (kept in memory; the table is the truth after a restart). */
+  get depth(): number {
+    return this.pendingPoints;
+  }
+
+  /** The oldest rows, up to about `maxPoints` points (always at least one row when there is one). */
+  take(maxPoints: number, maxRows = 10_000): Array<{ id: number; points: TelemetryPoint[] }> {
+    const rows = this.statements.oldest.all(maxRows) as OutboxRow[];
+    const taken: Array<{ id: number; points: TelemetryPoint[] }> = [];
+    let total = 0;
+    for (const row of rows) {
+      if (taken.length > 0 && total + row.count > maxPoints) break;
+      taken.push({ id: row.id, points: JSON.parse(row.points) as TelemetryPoint[] });
+      total += row.count;
+    }
+    return taken;
+  }
+
+  /** Removes rows the store confirmed. */
+  confirm(rows: ReadonlyArray<{ id: number; points: readonly TelemetryPoint[] }>): void {
+    this.db.transaction(() => {
+      for (const row of rows) {
+        this.statements.remove.run(row.id);
+        this.pendingPoints -= row.points.length;
+      }
+    })();
+  }
+
+  /** Moves a row the store refused to telemetry_rejected. */
+  reject(row: { id: number; points: readonly TelemetryPoint[] }, error: string, now: number): void {
+    this.db.transaction(() => {
+      this.statements.reject.run(now, error, JSON.stringify(row.points));
+      this.statements.remove.run(row.id);
+      this.pendingPoints -= row.points.length;
+    })();
+  }
+
+  rejectedPoints(): number {
+    return this.statements.rejected.get() as number;
+  }
+}
+
+export interface OutboxDrainOptions {
+  outbox: TelemetryOutbox;
+  store: TelemetryStore;
+  logger: Logger;
+  /** Most points per store write. Default 20,000. */
+  maxBatchPoints?: number;
+  /** When quiet, how long new points may wait to be sent with others. Default 100 ms. */
+  flushIntervalMs?: number;
+  /** Backoff after a failed write: starts here, doubles up to maxRetryDelayMs. Defaults 500 ms, 30 s. */
+  minRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** Each confirmed write, for metrics and benchmarks. */
+  onWritten?: (points: number, ms: number) => void;
+  onFailed?: (error: Error) => void;
+  onRejected?: (points: number) => void;
+}
+
+/**
+ * Moves outbox rows to the TelemetryStore. The batch is whatever has accumulated since the last
+ * write (up to maxBatchPoints): small and frequent when the fleet is quiet, large when it is busy
+ * or when the store comes back after an outage. Rows are removed only after write() resolved;
+ * a write that fails is retried with backoff, and one the store refuses as invalid is isolated
+ * row by row so one bad message cannot hold back the rest.
+ */
+export class OutboxDrain {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly idleWaiters: Array<() => void> = [];
+  private readonly warning: RateLimitedWarning;
+  private failing = false;
+  lastError: string | undefined;
+
+  constructor(private readonly options: OutboxDrainOptions) {
+    this.warning = new RateLimitedWarning(options.logger, 30_000);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** New rows were appended: send them soon (after the flush interval, so a few messages go together). */
+  kick(): void {
+    // While failing, the backoff decides when to try again.
+    if (this.timer || !this.wake || this.failing) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.wake?.();
+    }, this.options.flushIntervalMs ?? 100);
+  }
+
+  /** Resolves when the outbox is empty (tests, benchmarks, a graceful shutdown). */
+  idle(): Promise<void> {
+    if (this.options.outbox.depth === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops after the write in flight; with `flushWithinMs`, first keeps draining that long. What
+   * remains stays in the outbox and is sent after the next start.
+   */
+  async stop(flushWithinMs = 0): Promise<void> {
+    if (flushWithinMs > 0 && this.options.outbox.depth > 0 && !this.failing) {
+      this.wake?.();
+      await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, flushWithinMs))]);
+    }
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private sleep(ms: number | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const timeout = ms === undefined ? undefined : setTimeout(() => finish(), ms);
+      const finish = () => {
+        if (timeout) clearTimeout(timeout);
+        this.wake = undefined;
+        resolve();
+      };
+      this.wake = finish;
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { outbox, store, logger } = this.options;
+    const maxPoints = this.options.maxBatchPoints ?? 20_000;
+    const minDelay = this.options.minRetryDelayMs ?? 500;
+    const maxDelay = this.options.maxRetryDelayMs ?? 30_000;
+    let delay = minDelay;
+    while (this.running) {
+      const rows = outbox.take(maxPoints);
+      if (rows.length === 0) {
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
+        // Woken by kick(); the timeout is a safety net in case a kick is ever missed.
+        await this.sleep(5_000);
+        continue;
+      }
+      const points = rows.flatMap((row) => row.points);
+      const started = performance.now();
+      try {
+        await store.write(points);
+        outbox.confirm(rows);
+        this.options.onWritten?.(points.length, performance.now() - started);
+        if (this.failing) logger.info({ store: store.kind, pending: outbox.depth }, 'telemetry store writable again; sending what waited');
+        this.failing = false;
+        this.lastError = undefined;
+        delay = minDelay;
+      } catch (error) {
+        if (error instanceof InfluxRejectedError) {
+          await this.isolate(rows);
+          continue;
+        }
+        this.failing = true;
+        this.lastError = (error as Error).message;
+        this.options.onFailed?.(error as Error);
+        this.warning.warn('store-write-failed', { store: store.kind, err: (error as Error).message, pending: outbox.depth, retryInMs: delay }, 'telemetry store write failed; points wait in the outbox');
+        if (!this.running) break;
+        await this.sleep(delay);
+        delay = Math.min(maxDelay, delay * 2);
+      }
+    }
+  }
+
+  /** Writes rows one at a time so the one the store refuses is set aside and the others land. */
+  private async isolate(rows: Array<{ id: number; points: TelemetryPoint[] }>): Promise<void> {
+    const { outbox, store, logger } = this.options;
+    for (const row of rows) {
+      try {
+        await store.write(row.points);
+        outbox.confirm([row]);
+      } catch (error) {
+        if (!(error instanceof InfluxRejectedError)) return; // the store went away: the main loop retries
+        outbox.reject(row, error.message, Date.now());
+        this.options.onRejected?.(row.points.length);
+        logger.error({ store: store.kind, points: row.points.length, err: error.message }, 'the telemetry store refused these points; kept in telemetry_rejected in fleet.db');
+      }
+    }
+  }
+}
