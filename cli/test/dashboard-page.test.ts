@@ -62,7 +62,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
   };
 
   const go = async (page: Page, hash: string) => {
-    await page.evaluate((h) => { location.hash = h; }, hash);
+    await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
   };
 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
@@ -152,7 +152,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await expect.poll(() => aarhus.getAttribute('class'), { timeout: 5_000 }).toMatch(/state-stopped/);
     await shot(page, 'map-reseller');
     await aarhus.click();
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/site/hl-aarhus');
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/site/hl-aarhus');
     await expect.poll(() => page.locator('#site tr[data-recorder-id]').count(), { timeout: 5_000 }).toBe(2);
     await shot(page, 'site');
     expect(outside).toEqual([]);

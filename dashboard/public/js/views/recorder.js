@@ -252,13 +252,15 @@ export const recorderView = {
       renderDisks(r.disks, hist.series, from, to);
     });
 
+    // Problems that do not change the recorder's state send no live event: look again every 10 s.
+    const poll = setInterval(() => { if (document.visibilityState === 'visible') refreshState().catch(() => undefined); }, 10_000);
     return {
       refresh: refreshAll,
       onEvent: (event) => {
         // The partner's state matters here too (failover cover), so its events count.
         if (!event?.id || event.id === recorderId || event.id === detail?.failoverPartner) refreshState().catch(() => undefined);
       },
-      unmount: () => { disposed = true; for (const c of charts) c.destroy(); },
+      unmount: () => { disposed = true; clearInterval(poll); for (const c of charts) c.destroy(); },
     };
   },
 };
