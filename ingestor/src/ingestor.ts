@@ -391,6 +391,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       },
     },
     async close() {
+      if (closing) return;
       closing = true;
       clearInterval(sweeper);
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.server.close(() => resolve()));

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { Agent, parseAgentConfig, type AgentConfigInput } from '@vigil/agent';
 import { startBroker, type RunningBroker } from '@vigil/broker';
-import { startIngestor, type RunningIngestor } from '@vigil/ingestor';
+import { startIngestor, type IngestorOptions, type RunningIngestor } from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto';
 
 /** A broker and an ingestor on loopback with a fresh PKI in a temp dir, and helpers to make agents. */
@@ -27,7 +27,8 @@ export interface Harness {
 
 const quiet = pino({ level: process.env.VIGIL_TEST_LOG_LEVEL ?? 'silent' });
 
-export async function startHarness(): Promise<Harness> {
+/** `ingestor`: options for the in-process ingestor (e.g. a TelemetryStore), over the harness's own. */
+export async function startHarness(options: { ingestor?: Partial<IngestorOptions> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-harness-'));
   const pki = new FleetPki(join(dir, 'pki'));
   await pki.init();
@@ -41,6 +42,7 @@ export async function startHarness(): Promise<Harness> {
     signingKeyOf: (id) => pki.signingKeyOf(id),
     dbPath: join(dir, 'fleet.db'),
     logger: quiet,
+    ...options.ingestor,
   });
   await ingestor.ready;
   const agents: Agent[] = [];
