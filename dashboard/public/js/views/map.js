@@ -8,7 +8,7 @@ import { STATE_LABEL, STATES, byState, coalesce, h, siteHref, worstOf } from '..
 
 let baseMap; // the parsed country shapes, fetched once per page load
 
-async function countries() {
+export async function countries() {
   if (!baseMap) {
     baseMap = fetch('/vendor/world-atlas/countries-50m.json')
       .then((res) => { if (!res.ok) throw new Error(`base map: ${res.status}`); return res.json(); })
@@ -16,6 +16,23 @@ async function countries() {
     baseMap.catch(() => { baseMap = undefined; });
   }
   return baseMap;
+}
+
+export const countryLayer = (shapes) => L.geoJSON(shapes, {
+  interactive: false,
+  style: () => ({ className: 'country', color: '#a9b4c2', weight: 0.7, fillColor: '#f7f5f0', fillOpacity: 1 }),
+});
+
+/** A small map of one place (container already in the page): bundled country shapes, or tiles when configured. */
+export async function miniMap(container, site) {
+  const map = L.map(container, { zoomControl: false, attributionControl: false, scrollWheelZoom: false });
+  map.setView([site.latitude, site.longitude], 5);
+  const marker = L.marker([site.latitude, site.longitude], { icon: siteIcon(site, { label: false }), interactive: false }).addTo(map);
+  map.showState = (s) => marker.setIcon(siteIcon(s, { label: false }));
+  const config = await api.get('/api/map-config').catch(() => ({ tilesUrl: null }));
+  if (config.tilesUrl) L.tileLayer(config.tilesUrl, { maxZoom: 18 }).addTo(map);
+  else countryLayer(await countries()).addTo(map).bringToBack();
+  return map;
 }
 
 function stateCountsLine(counts) {
@@ -30,11 +47,11 @@ function siteTooltip(site) {
     h('div', {}, stateCountsLine(site.counts) || `${site.recorders?.length ?? 0} recorders`));
 }
 
-function siteIcon(site) {
+export function siteIcon(site, { label = true } = {}) {
   const state = site.unreachable ? 'unavailable' : site.worstState;
   return L.divIcon({
     className: `site-marker state-${state}`,
-    html: h('span.site-label', {}, site.name || site.id),
+    html: label ? h('span.site-label', {}, site.name || site.id) : '',
     iconSize: [18, 18],
     iconAnchor: [9, 9],
   });
@@ -112,10 +129,7 @@ export const mapView = {
       container.classList.add('offline-base');
       const shapes = await countries();
       if (disposed) return;
-      L.geoJSON(shapes, {
-        interactive: false,
-        style: () => ({ className: 'country', color: '#a9b4c2', weight: 0.7, fillColor: '#f7f5f0', fillOpacity: 1 }),
-      }).addTo(map).bringToBack();
+      countryLayer(shapes).addTo(map).bringToBack();
       map.attributionControl.addAttribution(config.attribution || 'Country shapes: Natural Earth (world-atlas)');
     })();
 

@@ -110,7 +110,7 @@ function drawChart(el, points, from, to) {
     scales: { x: { time: true, range: () => [from / 1000, to / 1000] }, y: { range: [0, 100] } },
     axes: [
       { stroke: '#5b6675', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#e2e6ec' }, font: '11px system-ui' },
-      { stroke: '#5b6675', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#e2e6ec' }, font: '11px system-ui', size: 42, values: (u, vals) => vals.map((v) => `${v}%`) },
+      { stroke: '#5b6675', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#e2e6ec' }, font: '11px system-ui', size: 50, splits: () => [0, 25, 50, 75, 100], values: (u, vals) => vals.map((v) => `${v} %`) },
     ],
     series: [{}, { label: 'used', stroke: '#2563eb', width: 1.5, fill: 'rgba(37, 99, 235, 0.10)', points: { show: points.length < 40 } }],
   }, [xs, ys], el);

@@ -1,8 +1,9 @@
 // Site: where it is, which installation it belongs to, and each of its recorders with its state.
 import { ApiError, api } from '../api.js';
+import { miniMap } from './map.js';
 import { STATES, STATE_LABEL, byState, coalesce, fill, h, isCovered, link, problemChip, recorderHref, relTime, stateBadge, worstOf } from '../dom.js';
 
-function render(section, site, recorders) {
+function render(section, site, recorders, mapSlot) {
   const worst = site.unreachable ? 'unavailable' : site.worstState ?? worstOf(recorders.map((r) => r.state));
   const counts = Object.fromEntries(STATES.map((s) => [s, recorders.filter((r) => r.state === s).length]));
   const place = typeof site.latitude === 'number' ? `${site.latitude.toFixed(4)}, ${site.longitude.toFixed(4)}` : 'no position reported';
@@ -15,6 +16,7 @@ function render(section, site, recorders) {
       h('span.muted', {}, `${site.installation?.slc ?? ''} · ${place}`)),
     site.unreachable ? h('div.banner.banner-unavailable', {}, 'No recorder at this site answers. This is most likely the site\'s network or power, not the recorders.') : null,
     h('div.counts.small', {}, STATES.filter((s) => counts[s]).map((s) => h(`span.count.count-${s}.nonzero`, { dataset: { state: s } }, h('b.n', {}, counts[s]), ` ${STATE_LABEL[s].toLowerCase()}`))),
+    h('div.site-grid', {},
     h('table.site-recorders', {},
       h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Recorder'), h('th', {}, 'Problems'), h('th', {}, 'State since'), h('th', {}, 'Agent'), h('th', {}, 'Last seen'))),
       h('tbody', {}, recorders.map((r) => h('tr.recorder', { dataset: { recorderId: r.id, state: r.state } },
@@ -26,6 +28,7 @@ function render(section, site, recorders) {
         h('td.seen', {}, relTime(r.stateSince)),
         h('td.muted.small', {}, r.agentVersion || '–'),
         h('td.seen', {}, relTime(r.lastSeen)))))),
+    mapSlot),
   );
 }
 
@@ -34,14 +37,28 @@ export const siteView = {
   title: 'Site',
   mount(section, { params: [siteId] }) {
     section.replaceChildren(h('p.muted', {}, 'Loading…'));
+    // The map is made once and moved along when the rest re-renders, so it does not flicker.
+    const mapSlot = h('div.card.site-map');
+    let map;
     const refresh = coalesce(async () => {
       const [{ sites }, { recorders }] = await Promise.all([api.get('/api/sites'), api.get('/api/recorders')]);
       const site = sites.find((s) => s.id === siteId);
       if (!site) throw new ApiError(404, `no site "${siteId}"`);
       const here = recorders.filter((r) => r.site.id === siteId).sort((a, b) => byState(a.state, b.state) || a.name.localeCompare(b.name));
-      render(section, site, here);
+      render(section, site, here, mapSlot);
+      if (!map && typeof site.latitude === 'number') {
+        const container = h('div.mini-map');
+        mapSlot.replaceChildren(h('h2', {}, 'Location'), container);
+        map = miniMap(container, site);
+      }
+      (await map)?.showState(site);
+      mapSlot.hidden = !map;
       document.title = `Vigil · ${site.name || site.id}`;
     });
-    return { refresh, onEvent: () => refresh().catch(() => undefined) };
+    return {
+      refresh,
+      onEvent: () => refresh().catch(() => undefined),
+      unmount: () => { map?.then((m) => m.remove()).catch(() => undefined); },
+    };
   },
 };
