@@ -50,7 +50,8 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     });
     page.on('response', (res) => {
       const path = new URL(res.url()).pathname;
-      const expected = (res.status() === 401 && path === '/api/me') || (res.status() === 409 && path === '/api/installations');
+      const expected = (res.status() === 401 && path === '/api/me') || (res.status() === 409 && path === '/api/installations')
+        || (res.status() === 404 && path.startsWith('/api/recorders/nt-osl-01')); // another reseller's, opened on purpose
       if (res.status() >= 400 && !expected) pageErrors.push(`${username}: ${res.status()} ${res.request().method()} ${path}`);
     });
     await page.goto(fleet.dashboardUrl);
@@ -127,6 +128,10 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await page.click('#register-slc button[type=submit]');
     await page.locator('#installations tr[data-slc="M01-NW-NEWCUSTOMER-0042"]').waitFor({ timeout: 5_000 });
     await shot(page, 'installations-reseller');
+    // another reseller's recorder is not found, as if it did not exist
+    await go(page, '#/recorder/nt-osl-01');
+    await page.locator('#not-found').waitFor({ timeout: 5_000 });
+    expect(await page.locator('#recorder').isVisible()).toBe(false);
     // the alert rules are read-only for a reseller
     await go(page, '#/rules');
     await page.locator('#rules h1').waitFor();

@@ -28,6 +28,7 @@ function showLogin() {
   events = undefined;
   unmountCurrent();
   setLive('off', 'offline');
+  $('live').hidden = true;
   $('nav').hidden = true;
   $('logout').hidden = true;
   $('who').textContent = '';
@@ -40,6 +41,7 @@ function startSession(me) {
   user = me;
   $('login').hidden = true;
   $('nav').hidden = false;
+  $('live').hidden = false;
   $('logout').hidden = false;
   $('who').replaceChildren(me.username, Object.assign(document.createElement('span'), { className: `role role-${me.role}`, textContent: me.role }));
   listen();

@@ -83,7 +83,7 @@ function attentionPanel() {
     L.DomEvent.disableScrollPropagation(el);
     return el;
   };
-  control.show = (sites) => {
+  control.show = (sites, unplaced) => {
     const troubled = sites
       .map((site) => ({ site, state: site.unreachable ? 'unavailable' : site.worstState }))
       .filter((x) => x.state !== 'online')
@@ -95,6 +95,10 @@ function attentionPanel() {
         h('span', {}, h('a', { href: siteHref(site.id) }, site.name || site.id),
           h('span.muted', {}, ` · ${site.unreachable ? 'unreachable' : STATE_LABEL[state].toLowerCase()}`),
           h('div.muted.small', {}, site.installation?.name || site.installation?.slc || ''))))));
+    if (unplaced.length) {
+      body.append(h('p.muted.small.unplaced', { title: unplaced.map((s) => s.name || s.id).join(', ') },
+        `${unplaced.length} site${unplaced.length === 1 ? ' has' : 's have'} no position: set latitude and longitude in the agent's inventory.`));
+    }
   };
   return control;
 }
@@ -110,12 +114,18 @@ export const mapView = {
     const panel = attentionPanel();
     panel.addTo(map);
     const clusters = L.markerClusterGroup({
-      maxClusterRadius: 36,
+      maxClusterRadius: 60,
       showCoverageOnHover: false,
       spiderfyOnMaxZoom: true,
       iconCreateFunction: clusterIcon,
     });
     clusters.addTo(map);
+    // A cluster names its sites on hover; a click zooms in (markercluster's default).
+    clusters.on('clustermouseover', (event) => {
+      const sites = event.layer.getAllChildMarkers().map((m) => m.options.site)
+        .sort((a, b) => byState(a.worstState, b.worstState) || (a.name || a.id).localeCompare(b.name || b.id));
+      event.layer.bindTooltip(h('div.site-tip', {}, sites.map((site) => h('div', {}, h(`i.dot.state-${site.unreachable ? 'unavailable' : site.worstState}`), ' ', site.name || site.id))), { direction: 'top' }).openTooltip();
+    });
     let fitted = false;
     let disposed = false;
 
@@ -140,8 +150,8 @@ export const mapView = {
         const marker = L.marker([site.latitude, site.longitude], {
           icon: siteIcon(site),
           siteState: site.unreachable ? 'unavailable' : site.worstState,
+          site,
           keyboard: true,
-          title: site.name || site.id,
           alt: `${site.name || site.id}: ${site.worstState}`,
         });
         marker.on('add', () => { const el = marker.getElement(); if (el) el.dataset.siteId = site.id; });
@@ -151,13 +161,10 @@ export const mapView = {
       }));
       if (!fitted) {
         fitted = true;
-        if (placed.length) map.fitBounds(L.latLngBounds(placed.map((s) => [s.latitude, s.longitude])), { padding: [80, 80], maxZoom: 7 });
+        if (placed.length) map.fitBounds(L.latLngBounds(placed.map((s) => [s.latitude, s.longitude])), { paddingTopLeft: [60, 60], paddingBottomRight: [300, 60], maxZoom: 7 });
         else map.setView([54, 10], 4);
       }
-      panel.show(sites);
-      section.dataset.sites = String(placed.length);
-      const unplaced = sites.length - placed.length;
-      section.dataset.unplaced = String(unplaced);
+      panel.show(sites, sites.filter((s) => !placed.includes(s)));
     };
 
     const refresh = coalesce(async () => {
