@@ -212,15 +212,26 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
 
     await go(page, '#/rules');
     await page.locator('#new-rule').waitFor({ timeout: 5_000 });
-    await page.fill('#new-rule input[name=name]', 'Cameras down at the hospital');
+    await page.fill('#new-rule input[name=name]', 'Cameras down at the cold store');
     await page.selectOption('#new-rule select[name=code]', 'camera-unreachable');
-    await page.selectOption('#new-rule select[name=minSeverity]', 'error');
-    await page.selectOption('#new-rule select[name=installationSlc]', 'M01-AC-HOSPITAL-0004');
+    await page.selectOption('#new-rule select[name=minSeverity]', 'warning');
+    await page.selectOption('#new-rule select[name=installationSlc]', 'M01-XX-WAREHOUSE-0006');
     await page.click('#new-rule button[type=submit]');
-    const rule = page.locator('#rules tr[data-rule-id]', { hasText: 'Cameras down at the hospital' });
+    const rule = page.locator('#rules tr[data-rule-id]', { hasText: 'Cameras down at the cold store' });
     await rule.waitFor({ timeout: 5_000 });
-    expect(await rule.textContent()).toMatch(/Camera unreachable.*error.*St\. Clara Hospital/);
+    expect(await rule.textContent()).toMatch(/Camera unreachable.*warning.*Bremen Cold Storage/);
+
+    // a camera drops at the cold store: the rule matches it and the alert appears on the open page
+    const alert = page.locator('#rules .alerts tr', { hasText: 'bc-bre-01' });
+    expect(await alert.count()).toBe(0);
+    demo.hosts.get('bc-bre-01')!.log('ERROR', "Camera 'Freezer 4' (10.0.0.44): Unable to connect to camera");
+    await alert.waitFor({ timeout: 15_000 });
+    expect(await alert.textContent()).toMatch(/Camera unreachable.*Freezer 4.*Cameras down at the cold store/);
     await shot(page, 'rules-noc');
+
+    // disabled, the rule raises nothing; deleted, it is gone
+    await rule.locator('input[type=checkbox]').uncheck();
+    await expect.poll(() => alert.count(), { timeout: 5_000 }).toBe(0);
     await rule.locator('button', { hasText: 'Delete' }).click();
     await rule.locator('button', { hasText: 'Click again' }).click();
     await expect.poll(() => rule.count(), { timeout: 5_000 }).toBe(0);
