@@ -65,14 +65,16 @@ function unreachableSiteRow(site) {
   return h('tr.site-unreachable', { dataset: { siteId: site.site.id, state: 'unavailable' } },
     h('td', {}, stateBadge('unavailable', 'Unreachable')),
     h('td.name', {}, link(siteHref(site.site.id), `Whole site (${site.recorders.length} recorder${site.recorders.length === 1 ? '' : 's'})`)),
-    h('td.problems', {}, h('span.state-note', {}, 'No recorder at this site answers: check the site\'s network or power. '),
-      h('span.muted', {}, site.recorders.map((r) => r.name).join(', '))),
+    h('td.problems', {}, h('span.state-note', {}, 'No recorder at this site answers: check the site\'s network or power.'),
+      h('span.site-members', {}, site.recorders.map((r, i) => [i ? ', ' : '', link(recorderHref(r.id), r.name)]))),
     h('td.seen', {}, relTime(lastSeen || null)));
 }
 
 function render(section, { recorders, counts }) {
   $('counts').replaceChildren(...countChips(counts));
   const shown = recorders.filter((r) => showAll || needsAttention(r));
+  const hidden = recorders.length - shown.length;
+  $('hidden-count').textContent = hidden > 0 ? `(${hidden} healthy hidden)` : '';
   const rows = [];
   for (const group of groupFleet(shown)) {
     rows.push(h('tr.group-installation', { dataset: { slc: group.installation.slc } },
