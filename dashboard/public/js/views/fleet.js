@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { $, STATES, isCovered, STATE_LABEL, byState, coalesce, h, link, problemChip, recorderHref, relTime, siteHref, stateBadge, worstOf } from '../dom.js';
 
 const MAX_CHIPS = 4;
+const PAGE_ROWS = 500;
 let showAll = false; // kept across visits, like a filter the user chose
 
 export const needsAttention = (r) => r.problems.length > 0 || r.state !== 'online';
@@ -70,21 +71,40 @@ function unreachableSiteRow(site) {
     h('td.seen', {}, relTime(lastSeen || null)));
 }
 
-function render(section, { recorders, counts }) {
+/**
+ * Rows are built for at most `limit` recorders (worst first, so the ones that matter come first):
+ * a 10,000-recorder "show all" would otherwise cost seconds of DOM work on every live update.
+ */
+function render(section, { recorders, counts }, limit, onMore) {
   $('counts').replaceChildren(...countChips(counts));
   const shown = recorders.filter((r) => showAll || needsAttention(r));
   const hidden = recorders.length - shown.length;
   $('hidden-count').textContent = hidden > 0 ? `(${hidden} healthy hidden)` : '';
   const rows = [];
-  for (const group of groupFleet(shown)) {
+  let listed = 0;
+  outer: for (const group of groupFleet(shown)) {
+    if (listed >= limit) break;
     rows.push(h('tr.group-installation', { dataset: { slc: group.installation.slc } },
       h('th', { colspan: 4 }, h('span.group-name', {}, group.name), h('span.slc', {}, group.installation.slc))));
     for (const site of group.sites) {
+      if (listed >= limit) break outer;
       rows.push(h('tr.group-site', { dataset: { siteId: site.site.id } },
         h('th', { colspan: 4 }, link(siteHref(site.site.id), site.name))));
-      if (site.site.unreachable) rows.push(unreachableSiteRow(site));
-      else rows.push(...site.recorders.map(recorderRow));
+      if (site.site.unreachable) {
+        rows.push(unreachableSiteRow(site));
+        listed += site.recorders.length;
+        continue;
+      }
+      const room = site.recorders.slice(0, limit - listed);
+      rows.push(...room.map(recorderRow));
+      listed += room.length;
     }
+  }
+  if (listed < shown.length) {
+    const more = Math.min(PAGE_ROWS, shown.length - listed);
+    rows.push(h('tr.more-rows', {}, h('td', { colspan: 4 },
+      `${listed} of ${shown.length} recorders listed. `,
+      h('button.ghost', { type: 'button', onclick: onMore }, `Show ${more} more`))));
   }
   $('recorders').replaceChildren(...rows);
   section.querySelector('table').hidden = shown.length === 0;
@@ -99,13 +119,15 @@ export const fleetView = {
   title: 'Fleet',
   mount(section) {
     let last;
+    let limit = PAGE_ROWS;
+    const draw = () => render(section, last, limit, () => { limit += PAGE_ROWS; draw(); });
     const refresh = coalesce(async () => {
       last = await api.get('/api/recorders');
-      render(section, last);
+      draw();
     });
     const toggle = $('show-all');
     toggle.checked = showAll;
-    const onToggle = () => { showAll = toggle.checked; if (last) render(section, last); };
+    const onToggle = () => { showAll = toggle.checked; limit = PAGE_ROWS; if (last) draw(); };
     toggle.addEventListener('change', onToggle);
     return {
       refresh,
