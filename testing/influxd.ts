@@ -18,7 +18,7 @@ export interface Influxd {
   query(db: string, q: string): Promise<InfluxQueryAnswer>;
   /** Stops the server (SIGTERM, SIGKILL after 5 s); its data stays for start(). */
   stop(): Promise<void>;
-  /** Starts it again on the same ports and data. */
+  /** Starts it again on the same ports and data (nothing to do when it runs). */
   start(): Promise<void>;
   /** Stops it and removes its data. */
   destroy(): Promise<void>;
@@ -81,6 +81,8 @@ export async function startInfluxd(options: { logOutput?: boolean } = {}): Promi
   let output = '';
 
   const start = async () => {
+    // Already running: starting another on the same ports would fail while /ping still answered.
+    if (child && child.exitCode === null && child.signalCode === null) return;
     output = '';
     child = spawn(INFLUXD, ['-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -153,4 +153,37 @@ describeWithSystem('time series through the whole path into a real InfluxDB', [I
       clearInterval(ticker);
     }
   }, OUTAGE_MS + 120_000);
+
+  it('past the outbox bound the ingestor stops taking messages: the rest waits in the agent, and all of it lands later', async () => {
+    const telemetry = new InfluxTelemetryStore({ url: influxd.url, bucket: 'vigil', api: 'v1', maxRetries: 1, maxRetryTimeMs: 1_000 });
+    const bounded = await startHarness({ ingestor: { telemetry, outbox: { maxPoints: 100, maxRetryDelayMs: 500 } } });
+    try {
+      const id = 'rec-bound';
+      const agent = await bounded.inProcessAgent(id, { spool: { batchMaxEntries: 20, ackTimeoutSeconds: 2 } });
+      await agent.start();
+      await waitFor('agent online', () => bounded.ingestor.state.stateOf(id), (s) => s === 'online');
+      await bounded.ingestor.outbox.idle();
+      await influxd.stop();
+      const N = 600;
+      const base = Date.now() - 3_600_000;
+      for (let i = 0; i < N; i++) agent.sink.emit({ kind: 'disk', path: 'F:\\', at: base + i * 1000, totalBytes: 1e12, freeBytes: 5e11 - i });
+      await waitFor('outbox at its bound', () => bounded.ingestor.outbox.depth, (d) => d > 100, 20_000);
+      // Held there: at most one more message (20 readings, plus heartbeats and state points) gets in.
+      const depths: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        depths.push(bounded.ingestor.outbox.depth);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      expect(Math.max(...depths)).toBeLessThanOrEqual(100 + 20 + 5);
+      // What did not get in is still the agent's: unacknowledged in its spool, not lost.
+      expect(agent.spool.stats().entries).toBeGreaterThan(N - 130);
+      await influxd.start();
+      await waitFor('agent spool drained', () => agent.spool.stats().entries, (n) => n === 0, 60_000);
+      await waitFor('outbox drained', () => bounded.ingestor.outbox.depth, (d) => d === 0, 30_000);
+      const answer = await influxd.query('vigil', `SELECT COUNT("free_bytes") FROM "disk" WHERE "recorder" = '${id}'`);
+      expect(answer.results[0]?.series?.[0]?.values[0]?.[1]).toBe(N);
+    } finally {
+      await bounded.close();
+    }
+  }, 120_000);
 });

@@ -22,6 +22,7 @@ import { BatchRejected, validateBatch } from './pipeline/validate.js';
 import { IngestorMetrics } from './metrics.js';
 import { OutboxDrain, TelemetryOutbox } from './pipeline/outbox.js';
 import { batchPoints, drivePathTag, heartbeatPoint, statePoint } from './pipeline/points.js';
+import { TelemetryMetrics } from './pipeline/telemetry-metrics.js';
 import { SqliteTelemetryStore } from './stores/sqlite/sqlite-telemetry-store.js';
 import type { FleetTags, TelemetryPoint, TelemetryStore } from './stores/telemetry-store.js';
 
@@ -120,11 +121,15 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     outbox,
     store: telemetry,
     logger: log.child({ telemetry: telemetry.kind }),
+    onWritten: (points, ms) => telemetryMetrics?.wrote(points, ms),
+    onFailed: () => telemetryMetrics?.failed(),
+    onRejected: (points) => telemetryMetrics?.refused(points),
     maxBatchPoints: options.outbox?.maxBatchPoints,
     flushIntervalMs: options.outbox?.flushIntervalMs,
     maxRetryDelayMs: options.outbox?.maxRetryDelayMs,
   });
   const outboxMaxPoints = options.outbox?.maxPoints ?? 5_000_000;
+  let telemetryMetrics: TelemetryMetrics | undefined;
   /** Fleet tags per recorder, from its birth; refreshed when a birth changes them. */
   const fleetTags = new Map<string, FleetTags>();
   const tagsOf = (id: string): FleetTags => {
@@ -161,6 +166,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       log.warn({ installation: change.installationSlc, site: change.siteId, unreachable: change.unreachable }, change.unreachable ? 'site unreachable: every recorder there missed its heartbeats' : 'site reachable again'),
   });
   const metrics = new IngestorMetrics({ recorders: () => state.countsByState(), unreachableSites: () => state.unreachableSiteCount });
+  telemetryMetrics = new TelemetryMetrics(metrics.registry, telemetry.kind, () => outbox.depth);
   const acks = new AckTracker(db);
   /** Acks to publish once the transaction that stored their batches has committed. */
   const acksToSend = new Map<string, { epoch: string; seq: number }>();

@@ -136,6 +136,7 @@ export class OutboxDrain {
   private readonly idleWaiters: Array<() => void> = [];
   private readonly warning: RateLimitedWarning;
   private failing = false;
+  private abandoned = false;
   lastError: string | undefined;
 
   constructor(private readonly options: OutboxDrainOptions) {
@@ -177,7 +178,12 @@ export class OutboxDrain {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.wake?.();
-    await this.loop;
+    // A write in flight to a store that hangs may take its full retry time: do not wait for it.
+    // Its rows stay in the outbox and are sent again after the next start (writes are idempotent).
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([this.loop?.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 2_000)))]);
+    clearTimeout(timer);
+    if (!finished) this.abandoned = true;
   }
 
   private sleep(ms: number | undefined): Promise<void> {
@@ -210,6 +216,7 @@ export class OutboxDrain {
       const started = performance.now();
       try {
         await store.write(points);
+        if (this.abandoned) return; // stop() gave up on this write; the database may be closed
         outbox.confirm(rows);
         this.options.onWritten?.(points.length, performance.now() - started);
         if (this.failing) logger.info({ store: store.kind, pending: outbox.depth }, 'telemetry store writable again; sending what waited');
@@ -238,9 +245,10 @@ export class OutboxDrain {
     for (const row of rows) {
       try {
         await store.write(row.points);
+        if (this.abandoned) return;
         outbox.confirm([row]);
       } catch (error) {
-        if (!(error instanceof InfluxRejectedError)) return; // the store went away: the main loop retries
+        if (!(error instanceof InfluxRejectedError) || this.abandoned) return; // the store went away: the main loop retries
         outbox.reject(row, error.message, Date.now());
         this.options.onRejected?.(row.points.length);
         logger.error({ store: store.kind, points: row.points.length, err: error.message }, 'the telemetry store refused these points; kept in telemetry_rejected in fleet.db');

@@ -178,9 +178,12 @@ export class InfluxTelemetryStore implements TelemetryStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Lines still in flight settle through the callbacks; whatever remains is rejected so no caller waits forever.
-    await this.writeApi.flush(true).catch(() => undefined);
-    await this.writeApi.close().catch(() => undefined);
+    // Lines still in flight settle through the callbacks (for at most 2 s: InfluxDB may be the
+    // reason we are closing); whatever remains is rejected so no caller waits forever.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.writeApi.flush(true).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+    clearTimeout(timer);
+    this.writeApi.dispose();
     const orphans = [...this.pending.keys()];
     this.settle(orphans, new Error('the InfluxDB telemetry store closed before these points were written'));
   }
