@@ -64,12 +64,12 @@ export const installationsView = {
       list.replaceChildren(sorted.length === 0
         ? h('p.empty', {}, isReseller ? 'No installation registered yet. Register one with its SLC above.' : 'No installation known yet.')
         : h('table.installations', {},
-          h('thead', {}, h('tr', {}, h('th', {}, 'Installation'), h('th', {}, 'SLC'), h('th.num', {}, 'Recorders'), h('th', {}, 'Registered'), isReseller ? h('th', {}, '') : null)),
+          h('thead', {}, h('tr', {}, h('th', {}, 'Installation'), h('th', {}, 'SLC'), h('th.num', {}, 'Recorders'), isReseller ? [h('th', {}, 'Registered'), h('th', {}, '')] : null)),
           h('tbody', {}, sorted.map((i) => h('tr', { dataset: { slc: i.slc } },
             h('td', {}, i.name || h('span.muted', {}, 'no recorder has reported yet')),
             h('td.mono', {}, i.slc),
             h('td.num', {}, i.recorders),
-            h('td.muted', {}, i.registeredAt ? dateTime(i.registeredAt) : 'not registered'),
+            isReseller ? h('td.muted', {}, i.registeredAt ? dateTime(i.registeredAt) : '–') : null,
             isReseller ? h('td.actions', {}, confirmButton('Remove', 'Click again to remove', async () => {
               await api.del(`/api/installations/${encodeURIComponent(i.slc)}`);
               await refresh();
@@ -81,7 +81,7 @@ export const installationsView = {
         ? h('section.card', {}, h('h2', {}, 'Register an installation'),
           h('p.muted', {}, 'Enter the software licence code of a customer installation you look after. Its recorders then appear in your fleet.'),
           registerForm(refresh))
-        : h('p.muted', {}, 'Every installation reporting to this Vigil, and the reseller registration of each.'),
+        : h('p.muted', {}, 'Every installation that has reported to this Vigil, whether or not a reseller has registered it.'),
       h('section.card', {}, h('h2', {}, isReseller ? 'Your installations' : 'All installations'), list));
     return { refresh, onEvent: () => undefined };
   },
