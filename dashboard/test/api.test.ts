@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetDb, SqliteTelemetryStore, type TelemetryPoint } from '@vigil/ingestor';
 import { bucketWidth, daysToFull, MAX_CHART_POINTS } from '../src/disk-trend.js';
+import { LIST_MAX_AGE_MS } from '../src/store.js';
 import { ALPHA, as, BRAVO, logIn, startFixture, type Fixture, type Session } from './support/fixture.js';
 
 const HOUR = 3_600_000;
@@ -193,5 +194,52 @@ describe('time to full', () => {
     for (const span of [1, 499, 500, 501, 86_400_000, 400 * 86_400_000]) {
       expect(Math.ceil((span + 1) / bucketWidth(0, span))).toBeLessThanOrEqual(MAX_CHART_POINTS);
     }
+  });
+});
+
+describe('the fleet list built by SQLite', () => {
+  let fx: Fixture;
+  afterAll(async () => fx?.close());
+
+  it('is exactly the list the JS views use, for every kind of caller, and follows changes', async () => {
+    fx = await startFixture();
+    const { store } = fx.dashboard;
+    const check = async (username: string) => {
+      const user = store.userByName(username)!;
+      const session = await logIn(fx.dashboard, username);
+      const res = await as(fx.dashboard, session, 'GET', '/api/recorders');
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      const body = res.json<{ recorders: unknown[]; counts: Record<string, number> }>();
+      expect(body.recorders).toEqual(JSON.parse(JSON.stringify(store.recordersFor(user))));
+      const counts = { online: 0, degraded: 0, unavailable: 0, offline: 0, stopped: 0 } as Record<string, number>;
+      for (const r of store.recordersFor(user)) counts[r.state]! += 1;
+      expect(body.counts).toEqual(counts);
+      return body.recorders.length;
+    };
+    expect(await check('noc')).toBe(7);
+    expect(await check('alice')).toBe(4);
+    expect(await check('carol')).toBe(0);
+    // A change by the ingestor (another connection) shows within LIST_MAX_AGE_MS...
+    const alice = await logIn(fx.dashboard, 'alice');
+    const subjectsOfARec2 = async () =>
+      (await as(fx.dashboard, alice, 'GET', '/api/recorders')).json<{ recorders: Array<{ id: string; problems: Array<{ subject: string }> }> }>().recorders.find((r) => r.id === 'a-rec-2')!.problems.map((p) => p.subject);
+    expect(await subjectsOfARec2()).not.toContain('F:');
+    const changed = Date.now();
+    const fleet = new FleetDb(join(fx.dir, 'fleet.db'));
+    fleet.applyCondition({ recorderId: 'a-rec-2', code: 'drive-full', subject: 'F:', active: true, at: Date.now(), severity: 'critical', message: 'drive F: full' });
+    while (!(await subjectsOfARec2()).includes('F:')) {
+      expect(Date.now() - changed, 'the list lags fleet.db by more than LIST_MAX_AGE_MS').toBeLessThan(LIST_MAX_AGE_MS + 200);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await check('alice')).toBe(4);
+    // ...and at once after a state change was published (the live relay calls noteStateChange)
+    store.noteStateChange();
+    fleet.applyCondition({ recorderId: 'a-rec-2', code: 'drive-full', subject: 'G:', active: true, at: Date.now(), severity: 'critical', message: 'drive G: full' });
+    fleet.close();
+    expect(await subjectsOfARec2()).toContain('G:');
+    // so does a registration made through the dashboard itself
+    const carol = await logIn(fx.dashboard, 'carol');
+    expect((await as(fx.dashboard, carol, 'POST', '/api/installations', { slc: 'SLC-CHARLIE-0003' })).statusCode).toBe(201);
+    expect(await check('carol')).toBe(1);
   });
 });

@@ -45,7 +45,9 @@ export async function livePlugin(app: FastifyInstance, options: LiveOptions) {
   client.on('error', (error) => app.log.warn({ err: error.message }, 'broker connection error'));
   client.on('message', (topic, payload) => {
     const recorderId = parseStateTopic(topic);
-    if (!recorderId || subscribers.size === 0) return;
+    if (!recorderId) return;
+    options.store.noteStateChange();
+    if (subscribers.size === 0) return;
     let state: vigil.v1.RecorderState;
     try {
       state = vigil.v1.RecorderState.decode(payload);

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { RECORDER_STATES, type RecorderStateName } from '@vigil/ingestor';
 import { countsSchema, errors, rangeQuery, recorderDetailSchema, recorderIdParams, recorderSchema, stateSchema } from '../schemas.js';
 import type { DashboardStore } from '../store.js';
 import { currentUser } from './auth.js';
@@ -37,12 +36,8 @@ export async function recordersPlugin(app: FastifyInstance, options: { store: Da
         },
       },
     },
-    async (request) => {
-      const recorders = store.recordersFor(currentUser(request));
-      const counts = Object.fromEntries(RECORDER_STATES.map((s) => [s, 0])) as Record<RecorderStateName, number>;
-      for (const r of recorders) counts[r.state] += 1;
-      return { recorders, counts };
-    },
+    // Already JSON (built by SQLite, cached per scope): sent as is, the schema above documents it.
+    async (request, reply) => reply.type('application/json; charset=utf-8').send(store.recordersJsonFor(currentUser(request))),
   );
 
   app.get<{ Params: { id: string } }>(
