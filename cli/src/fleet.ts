@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { startBroker, type RunningBroker } from '@vigil/broker';
 import { buildDashboard, type Dashboard } from '@vigil/dashboard';
-import { startIngestor, telemetryStoreFromEnv, type RunningIngestor } from '@vigil/ingestor';
+import { startIngestor, telemetryStoreFromEnv, type RunningIngestor, type TelemetryStore } from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto';
 import { fleetPaths, type FleetSettings } from './settings.js';
 
@@ -59,6 +59,7 @@ export async function startDashboardPart(
   brokerUrl: string,
   logger: Logger,
   adminPassword: string | undefined,
+  telemetry?: TelemetryStore,
 ): Promise<{ dashboard: Dashboard; url: string; generatedAdminPassword: string | undefined }> {
   const paths = fleetPaths(settings.dataDir);
   const dashboard = await buildDashboard({
@@ -67,6 +68,7 @@ export async function startDashboardPart(
     brokerUrl,
     tls: pki.service('dashboard'),
     logger: logger.child({ part: 'dashboard' }),
+    telemetry,
   });
   const admin = await dashboard.store.ensureAdmin(adminPassword);
   await dashboard.app.listen({ port: settings.httpPort, host: settings.host });
@@ -83,7 +85,7 @@ export async function startFleet(settings: FleetSettings, logger: Logger, env: N
   const ingestor = await startIngestorPart(pki, settings.dataDir, brokerUrl, logger);
   await ingestor.ready;
   broker.serveMetricsOf(ingestor.metrics.registry);
-  const { dashboard, url, generatedAdminPassword } = await startDashboardPart(pki, settings, brokerUrl, logger, env.VIGIL_ADMIN_PASSWORD || undefined);
+  const { dashboard, url, generatedAdminPassword } = await startDashboardPart(pki, settings, brokerUrl, logger, env.VIGIL_ADMIN_PASSWORD || undefined, ingestor.telemetry);
   return {
     pki,
     broker,
