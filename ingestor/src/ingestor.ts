@@ -21,7 +21,7 @@ import { AckTracker } from './pipeline/acks.js';
 import { BatchRejected, validateBatch } from './pipeline/validate.js';
 import { IngestorMetrics } from './metrics.js';
 import { OutboxDrain, TelemetryOutbox } from './pipeline/outbox.js';
-import { batchPoints, drivePathTag, heartbeatPoint, statePoint } from './pipeline/points.js';
+import { drivePathTag, heartbeatPoint, statePoint } from './pipeline/points.js';
 import { TelemetryMetrics } from './pipeline/telemetry-metrics.js';
 import { SqliteTelemetryStore } from './stores/sqlite/sqlite-telemetry-store.js';
 import type { FleetTags, TelemetryPoint, TelemetryStore } from './stores/telemetry-store.js';
@@ -251,7 +251,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   };
 
   const applyBatch = (id: string, batch: vigil.v1.DataBatch, now: number) => {
-    record(batchPoints(tagsOf(id), batch, now));
+    outbox.appendBatch(tagsOf(id), batch, now);
     for (const d of batch.disks as vigil.v1.DiskReading[]) {
       db.recordDisk({ recorderId: id, path: drivePathTag(d.path), totalBytes: Number(d.totalBytes), freeBytes: Number(d.freeBytes), at: d.at || now });
     }

@@ -1,17 +1,25 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { RateLimitedWarning } from '@vigil/proto';
+import { RateLimitedWarning, vigil } from '@vigil/proto';
 import { InfluxRejectedError } from '../stores/influx/influx-telemetry-store.js';
-import type { TelemetryPoint, TelemetryStore } from '../stores/telemetry-store.js';
+import type { FleetTags, TelemetryPoint, TelemetryStore } from '../stores/telemetry-store.js';
+import { batchPointCount, batchPoints } from './points.js';
 
 const SCHEMA = `
 -- Points of messages already acknowledged but not yet confirmed by the TelemetryStore (a durable
 -- disk buffer, as in Vector): appended in the transaction that applies the message, deleted only
 -- after the store's write() resolved.
+-- A data batch is kept as its (validated) protobuf, a few bytes per reading: the points are made
+-- from it when it is sent. That keeps the hot path (one commit per message) small and fast.
 CREATE TABLE IF NOT EXISTS telemetry_outbox (
-  id     INTEGER PRIMARY KEY AUTOINCREMENT,
-  count  INTEGER NOT NULL,
-  points TEXT NOT NULL        -- JSON array of TelemetryPoint
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  count        INTEGER NOT NULL,            -- points it makes
+  kind         TEXT NOT NULL,               -- 'batch' (body: DataBatch) or 'points' (body: JSON TelemetryPoint[])
+  recorder     TEXT NOT NULL DEFAULT '',    -- fleet tags and receipt time of a batch
+  installation TEXT NOT NULL DEFAULT '',
+  site         TEXT NOT NULL DEFAULT '',
+  received     INTEGER NOT NULL DEFAULT 0,
+  body         BLOB NOT NULL
 );
 -- Points the store refused as invalid (4xx): kept for a person to look at, never retried.
 CREATE TABLE IF NOT EXISTS telemetry_rejected (
@@ -25,7 +33,18 @@ CREATE TABLE IF NOT EXISTS telemetry_rejected (
 interface OutboxRow {
   id: number;
   count: number;
-  points: string;
+  kind: 'batch' | 'points';
+  recorder: string;
+  installation: string;
+  site: string;
+  received: number;
+  body: Buffer | string;
+}
+
+function pointsOf(row: OutboxRow): TelemetryPoint[] {
+  if (row.kind === 'points') return JSON.parse(String(row.body)) as TelemetryPoint[];
+  const tags: FleetTags = { recorder: row.recorder, installation: row.installation, site: row.site, reseller: '' };
+  return batchPoints(tags, vigil.v1.DataBatch.decode(row.body as Buffer), row.received);
 }
 
 /** The outbox table in fleet.db. Appends join the caller's transaction. */
@@ -37,8 +56,9 @@ export class TelemetryOutbox {
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
     this.statements = {
-      append: db.prepare('INSERT INTO telemetry_outbox (count, points) VALUES (?, ?)'),
-      oldest: db.prepare('SELECT id, count, points FROM telemetry_outbox ORDER BY id LIMIT ?'),
+      append: db.prepare(`INSERT INTO telemetry_outbox (count, kind, body) VALUES (?, 'points', ?)`),
+      appendBatch: db.prepare(`INSERT INTO telemetry_outbox (count, kind, recorder, installation, site, received, body) VALUES (?, 'batch', ?, ?, ?, ?, ?)`),
+      oldest: db.prepare('SELECT id, count, kind, recorder, installation, site, received, body FROM telemetry_outbox ORDER BY id LIMIT ?'),
       remove: db.prepare('DELETE FROM telemetry_outbox WHERE id = ?'),
       removeThrough: db.prepare('DELETE FROM telemetry_outbox WHERE id <= ?'),
       depth: db.prepare('SELECT COUNT(*) AS rows, COALESCE(SUM(count), 0) AS points FROM telemetry_outbox'),
@@ -52,8 +72,20 @@ export class TelemetryOutbox {
   append(points: readonly TelemetryPoint[]): void {
     if (points.length === 0) return;
     this.statements.append.run(points.length, JSON.stringify(points));
-    if (this.db.inTransaction) this.staged += points.length;
-    else this.pendingPoints += points.length;
+    this.added(points.length);
+  }
+
+  /** A data batch, as batchPoints() will turn it into points (with these tags, `received` for missing times). */
+  appendBatch(tags: FleetTags, batch: vigil.v1.DataBatch, received: number): void {
+    const count = batchPointCount(batch);
+    if (count === 0) return;
+    this.statements.appendBatch.run(count, tags.recorder, tags.installation, tags.site, received, vigil.v1.DataBatch.encode(batch).finish());
+    this.added(count);
+  }
+
+  private added(count: number): void {
+    if (this.db.inTransaction) this.staged += count;
+    else this.pendingPoints += count;
   }
 
   /** The transaction that appended ended: count its points if it committed. */
@@ -74,7 +106,7 @@ export class TelemetryOutbox {
     let total = 0;
     for (const row of rows) {
       if (taken.length > 0 && total + row.count > maxPoints) break;
-      taken.push({ id: row.id, points: JSON.parse(row.points) as TelemetryPoint[] });
+      taken.push({ id: row.id, points: pointsOf(row) });
       total += row.count;
     }
     return taken;

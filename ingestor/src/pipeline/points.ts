@@ -80,6 +80,13 @@ export function batchPoints(tags: FleetTags, batch: vigil.v1.DataBatch, now: num
   return points;
 }
 
+/** How many points batchPoints() makes of a batch, without making them. */
+export function batchPointCount(batch: vigil.v1.DataBatch): number {
+  let cameras = 0;
+  for (const c of batch.conditions as vigil.v1.Condition[]) if (codeName(c.code) === CAMERA_UNREACHABLE) cameras++;
+  return batch.disks.length + batch.services.length + batch.licences.length + batch.conditions.length + cameras + batch.events.length;
+}
+
 /** A heartbeat at the agent's send time, unless its clock is clearly wrong (then ours). */
 export function heartbeatPoint(tags: FleetTags, heartbeat: vigil.v1.Heartbeat, now: number): TelemetryPoint {
   const sentAt = Number(heartbeat.sentAt);

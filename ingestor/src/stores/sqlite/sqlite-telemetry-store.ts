@@ -233,6 +233,12 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   private seriesIdOf(point: TelemetryPoint): number {
+    // Cheap key in the tags' own order first (points of one series are built alike); the sorted
+    // canonical key only for a series this process has not seen in that order.
+    let fast = point.measurement;
+    for (const key in point.tags) fast += `\u0001${key}\u0002${point.tags[key]}`;
+    const known = this.seriesIds.get(fast);
+    if (known !== undefined) return known;
     const key = seriesKey(point);
     let id = this.seriesIds.get(key);
     if (id === undefined) {
@@ -240,6 +246,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       id = this.statements.seriesId.get(key) as number;
       this.seriesIds.set(key, id);
     }
+    this.seriesIds.set(fast, id);
     return id;
   }
 }
