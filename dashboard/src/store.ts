@@ -234,8 +234,12 @@ const STATE_PROBLEM_PARAMS = {
 const EVENT_WINDOW_STEP_MS = 10_000;
 /** The most a list lags behind fleet.db (last_seen, a further problem on an already degraded recorder). */
 export const LIST_MAX_AGE_MS = 1_000;
-/** After a state change, how long every fleet.db change rebuilds the list (the state's own commit may come a moment later). */
-const STRICT_AFTER_STATE_CHANGE_MS = 2_000;
+/**
+ * After a state change was published, how long every fleet.db change rebuilds the list. The
+ * ingestor publishes from inside the transaction that records the change, so its commit can land
+ * a moment after the message; pages refetch right after the live event, well within this.
+ */
+const STRICT_AFTER_STATE_CHANGE_MS = 500;
 
 const emptyCounts = (): Record<RecorderStateName, number> => ({ online: 0, degraded: 0, unavailable: 0, offline: 0, stopped: 0 });
 
