@@ -60,7 +60,6 @@ export class TelemetryOutbox {
       appendBatch: db.prepare(`INSERT INTO telemetry_outbox (count, kind, recorder, installation, site, received, body) VALUES (?, 'batch', ?, ?, ?, ?, ?)`),
       oldest: db.prepare('SELECT id, count, kind, recorder, installation, site, received, body FROM telemetry_outbox ORDER BY id LIMIT ?'),
       remove: db.prepare('DELETE FROM telemetry_outbox WHERE id = ?'),
-      removeThrough: db.prepare('DELETE FROM telemetry_outbox WHERE id <= ?'),
       depth: db.prepare('SELECT COUNT(*) AS rows, COALESCE(SUM(count), 0) AS points FROM telemetry_outbox'),
       reject: db.prepare('INSERT INTO telemetry_rejected (at, error, points) VALUES (?, ?, ?)'),
       rejected: db.prepare('SELECT COALESCE(SUM(json_array_length(points)), 0) FROM telemetry_rejected').pluck(),

@@ -83,8 +83,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
       warn: (message, error) => log?.debug({ err: (error as Error | undefined)?.message }, message),
     });
     const influx = new InfluxDB({ url, token: options.token || undefined, timeout: 30_000 });
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const store = this;
+    const store = this; // the callbacks below run with the WriteApi as `this`
     this.writeApi = influx.getWriteApi(options.org ?? 'vigil', options.bucket, 'ms', {
       batchSize: options.batchSize ?? 5_000,
       flushInterval: 50,
