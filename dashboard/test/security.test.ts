@@ -30,6 +30,12 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
       checked.push(`${route.method} ${route.url}`);
     }
     expect(checked.length).toBeGreaterThanOrEqual(20);
+    // other spellings the router accepts are the same route
+    for (const url of ['/%61pi/recorders', '/api/%72ecorders', '/api/recorders/', '/api//recorders', '/api/recorders/%61-rec-1']) {
+      const res = await fx.dashboard.app.inject({ method: 'GET', url });
+      expect([401, 404], url).toContain(res.statusCode);
+      expect(res.body, url).not.toContain('a-rec-1');
+    }
     // a made-up or expired session is no session
     const forged = await fx.dashboard.app.inject({ method: 'GET', url: '/api/recorders', headers: { cookie: 'vigil_session=forged' } });
     expect(forged.statusCode).toBe(401);
@@ -50,6 +56,10 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
         expect(res.statusCode, `${route.method} ${route.url} with token ${token}`).toBe(403);
         expect(res.json<{ error: string }>().error).toMatch(/CSRF/);
       }
+    }
+    for (const url of ['/api/%72ules', '/api/rules/']) {
+      const res = await fx.dashboard.app.inject({ method: 'POST', url, headers: { cookie: noc.cookie }, payload: { name: 'sneaky', code: null, minSeverity: 'info', installationSlc: null, enabled: true } });
+      expect([403, 404], url).toContain(res.statusCode);
     }
     // nothing happened: the rules and the session are all still there
     expect((await as(fx.dashboard, noc, 'GET', '/api/rules')).json<{ rules: unknown[] }>().rules).toHaveLength(3);

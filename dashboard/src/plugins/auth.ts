@@ -27,6 +27,15 @@ export function currentUser(request: FastifyRequest): User {
   return request.user;
 }
 
+/**
+ * The route a request matched (its pattern, e.g. /api/recorders/:id), so that a spelling the
+ * router accepts (percent-encoding, a trailing slash) cannot slip past a path check; the raw
+ * path for requests that match no route.
+ */
+export function routePath(request: FastifyRequest): string {
+  return request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+}
+
 /** Routes anyone may call without a session. */
 const PUBLIC_API = new Set(['/api/login']);
 
@@ -43,7 +52,7 @@ export const authPlugin = fp(async function auth(app: FastifyInstance, options: 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const token = request.cookies[SESSION_COOKIE];
     request.user = token ? (store.userForSession(token) ?? null) : null;
-    const path = request.url.split('?')[0] ?? '';
+    const path = routePath(request);
     if (path.startsWith('/api/') && !PUBLIC_API.has(path) && !request.user) {
       return reply.code(401).send({ error: 'log in first: POST /api/login with {"username", "password"}' });
     }

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorSchema } from '../schemas.js';
-import { SESSION_COOKIE } from './auth.js';
+import { routePath, SESSION_COOKIE } from './auth.js';
 
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -32,7 +32,7 @@ function matches(given: string, expected: string): boolean {
 export const csrfPlugin = fp(async function csrf(app: FastifyInstance) {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (SAFE_METHODS.has(request.method)) return;
-    const path = request.url.split('?')[0] ?? '';
+    const path = routePath(request);
     if (!path.startsWith('/api/') || EXEMPT.has(path)) return;
     const session = request.cookies[SESSION_COOKIE];
     const given = request.headers[CSRF_HEADER];
