@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { FleetDb, type RecorderStateName, type TelemetryStore } from '@vigil/ingestor';
 import { bucketWidth, daysToFull, TREND_WINDOW_MS, usedPercent } from './disk-trend.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
-import { SEVERITIES, severityRank, worstState, type Severity } from './severity.js';
+import { severityRank, worstState, type Severity } from './severity.js';
 
 export type Role = 'admin' | 'noc' | 'reseller';
 export const ROLES: readonly Role[] = ['admin', 'noc', 'reseller'];
@@ -704,5 +704,3 @@ export class DashboardStore {
     };
   }
 }
-
-export { SEVERITIES };

@@ -227,8 +227,10 @@ describe('the fleet list built by SQLite', () => {
     const changed = Date.now();
     const fleet = new FleetDb(join(fx.dir, 'fleet.db'));
     fleet.applyCondition({ recorderId: 'a-rec-2', code: 'drive-full', subject: 'F:', active: true, at: Date.now(), severity: 'critical', message: 'drive F: full' });
-    while (!(await subjectsOfARec2()).includes('F:')) {
-      expect(Date.now() - changed, 'the list lags fleet.db by more than LIST_MAX_AGE_MS').toBeLessThan(LIST_MAX_AGE_MS + 200);
+    for (;;) {
+      const asked = Date.now();
+      if ((await subjectsOfARec2()).includes('F:')) break;
+      expect(asked - changed, 'a request made LIST_MAX_AGE_MS after the change still got the old list').toBeLessThanOrEqual(LIST_MAX_AGE_MS);
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(await check('alice')).toBe(4);
