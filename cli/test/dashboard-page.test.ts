@@ -82,6 +82,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await expect.poll(() => page.locator('#counts [data-state=online] .n').textContent(), { timeout: 15_000 }).toBe('6');
     expect(await page.locator('#recorders tr[data-recorder-id]').count()).toBe(0);
     expect(await page.locator('#empty').isVisible()).toBe(true);
+    expect(await page.locator('#hidden-count').textContent()).toBe('(6 healthy hidden)');
     await shot(page, 'fleet-reseller-healthy');
     await page.check('#show-all');
     await expect.poll(() => page.locator('#recorders tr[data-recorder-id]').count(), { timeout: 15_000 }).toBe(6);
