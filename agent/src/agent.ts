@@ -136,6 +136,9 @@ export class Agent {
       keepalive: 30,
       reconnectPeriod: 0, // each session needs a fresh bdSeq and will, so reconnects are ours
       connectTimeout: 15_000,
+      // mqtt-packet would otherwise pre-build a Buffer for each of the 65,536 two-byte numbers:
+      // about 7 MB of heap, a quarter of the agent's, to save a 2-byte allocation per packet.
+      writeCache: false,
       ...this.tls,
       will: { topic: topics.recorder(this.config.recorderId, 'death'), payload: Buffer.from(will), qos: 1, retain: false },
     });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RECORDER_ID_PATTERN } from '@vigil/proto';
 import { disksConfigSchema } from './collectors/disks/config.js';
 import { licencesConfigSchema } from './collectors/licences/config.js';

@@ -1,22 +1,3 @@
-/** Runs `stop` once on SIGINT or SIGTERM, then exits; a second signal exits at once. */
-export function onShutdown(stop: () => Promise<void>): void {
-  let stopping = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    const timer = setTimeout(() => {
-      console.error(`vigil: still stopping after 10 s (${signal}); exiting`);
-      process.exit(1);
-    }, 10_000);
-    timer.unref();
-    stop().then(
-      () => process.exit(0),
-      (error: Error) => {
-        console.error(`vigil: error while stopping: ${error.message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-}
+// One shutdown routine for every vigil process; it lives with the agent, whose bundle needs it
+// without the rest of the CLI.
+export { onShutdown } from '@vigil/agent';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MIN_TREND_SAMPLES } from './trend.js';
 
 const percent = z.number().gt(0).max(100);

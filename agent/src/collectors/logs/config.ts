@@ -1,6 +1,6 @@
 import { posix, win32 } from 'node:path';
 import picomatch from 'picomatch';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PRESET_NAMES } from './presets.js';
 
 export const LOG_ENCODINGS = ['auto', 'utf8', 'utf16le'] as const;

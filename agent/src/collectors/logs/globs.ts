@@ -70,7 +70,9 @@ export class LogGlob {
   async list(): Promise<MatchedFile[]> {
     const found: MatchedFile[] = [];
     await this.walk(this.base, 0, found);
-    return found.sort((a, b) => a.path.localeCompare(b.path));
+    // By code unit, not localeCompare: the same order on every host whatever its locale, and no
+    // ICU collation data paged in (about 2 MB of resident memory) for a sort of file names.
+    return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   private async walk(directory: string, level: number, found: MatchedFile[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConditionChange, EventOccurrence, ProblemCode, Severity } from '../types.js';
 import { namedGroups } from './prefilter.js';
 import { presetPath, type PresetName } from './presets.js';

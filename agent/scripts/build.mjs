@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Builds the standalone agent: agent/dist/vigil-agent.mjs, one ES module with the agent and its
+// dependencies, for plain `node` (no TypeScript loader, no fleet-side code), plus a launcher.
+// Run by `npm install` (root "prepare") and by `npm test`; `--if-stale` builds only when a source
+// changed since the last build.
+import { chmodSync, cpSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUNDLE, DIST, MANIFEST, NODE_FLAGS, REPO, bundleStatus } from './bundle.mjs';
+
+if (process.argv.includes('--if-stale') && bundleStatus().current) process.exit(0);
+
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  // An install without dev dependencies: `vigil agent` then runs the sources, as before.
+  console.warn('agent build: esbuild is not installed; vigil agent will run from the TypeScript sources');
+  process.exit(0);
+}
+
+/**
+ * The agent uses the wire code, envelopes and topics of @vigil/proto, not its PKI (which issues
+ * certificates on the fleet side and brings @peculiar/x509, asn1js and reflect-metadata, whose
+ * module-level setup would cost memory in every agent). The package's index re-exports both, so
+ * the agent's imports of it are pointed at the parts without the PKI. An import the agent adds
+ * later that lives only in the PKI fails the build rather than pulling it in unnoticed.
+ */
+const protoWithoutPki = {
+  name: 'vigil-proto-without-pki',
+  setup(build) {
+    build.onResolve({ filter: /^@vigil\/proto$/ }, () => ({ path: 'vigil-proto-agent', namespace: 'vigil-proto' }));
+    build.onLoad({ filter: /.*/, namespace: 'vigil-proto' }, () => ({
+      resolveDir: join(REPO, 'proto', 'src'),
+      loader: 'ts',
+      contents: ["export { vigil } from './wire.ts';", "export * from './envelope/index.ts';", "export * from './topics.ts';"].join('\n'),
+    }));
+  },
+};
+
+const started = performance.now();
+mkdirSync(DIST, { recursive: true });
+// Written beside the target and renamed, so an agent starting during a build never loads half a file.
+const temporary = `${BUNDLE}.${process.pid}.tmp`;
+const result = await esbuild.build({
+  absWorkingDir: REPO,
+  entryPoints: ['agent/src/main.ts'],
+  outfile: temporary,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // A native addon: loaded from node_modules at run time.
+  external: ['better-sqlite3'],
+  // CommonJS dependencies call require() for Node built-ins; an ES module has none of its own.
+  banner: { js: "import { createRequire as __vigilCreateRequire } from 'node:module'; const require = __vigilCreateRequire(import.meta.url);" },
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+  plugins: [protoWithoutPki],
+  logLevel: 'warning',
+});
+renameSync(temporary, BUNDLE);
+// The rule presets are data read at run time from ./presets next to the module.
+rmSync(join(DIST, 'presets'), { recursive: true, force: true });
+cpSync(join(REPO, 'agent', 'src', 'collectors', 'logs', 'presets'), join(DIST, 'presets'), { recursive: true });
+// Launchers for installers: `vigil-agent check --config agent.yaml` runs `vigil agent check ...`
+// with the daemon's V8 flags. `exec` keeps one process, so a service manager's signals (and a
+// SIGKILL) reach the agent itself. VIGIL_NODE picks another node binary.
+const flags = NODE_FLAGS.join(' ');
+writeFileSync(join(DIST, 'vigil-agent'), `#!/bin/sh
+# Vigil edge agent (standalone bundle). Usage: vigil-agent [check|enroll] --config agent.yaml
+exec "\${VIGIL_NODE:-node}" ${flags} "$(dirname "$0")/vigil-agent.mjs" agent "$@"
+`);
+chmodSync(join(DIST, 'vigil-agent'), 0o755);
+writeFileSync(join(DIST, 'vigil-agent.cmd'), `@echo off\r
+rem Vigil edge agent (standalone bundle). Usage: vigil-agent [check^|enroll] --config agent.yaml\r
+if "%VIGIL_NODE%"=="" (set "VIGIL_NODE=node")\r
+"%VIGIL_NODE%" ${flags} "%~dp0vigil-agent.mjs" agent %*\r
+`);
+
+// Real files only (not the virtual proto entry), plus the presets and this script: a change to any
+// of them makes the bundle stale (bundle.mjs).
+const presets = readdirSync(join(DIST, 'presets')).map((name) => `agent/src/collectors/logs/presets/${name}`);
+const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes(':'));
+const inputs = [...sources, ...presets, relative(REPO, fileURLToPath(import.meta.url))];
+writeFileSync(MANIFEST, `${JSON.stringify({ inputs }, null, 1)}\n`);
+const bytes = result.metafile.outputs[relative(REPO, temporary)]?.bytes ?? 0;
+console.log(`agent build: ${relative(REPO, BUNDLE)} (${(bytes / 1024).toFixed(0)} KiB, ${inputs.length} inputs) in ${((performance.now() - started) / 1000).toFixed(1)} s`);

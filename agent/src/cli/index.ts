@@ -1,0 +1,3 @@
+export { registerAgentCommands } from './commands.js';
+export { runAgentProgram } from './program.js';
+export { logLevel, onShutdown, UsageError } from './process.js';

@@ -1,0 +1,5 @@
+// Entry point of the standalone agent (agent/dist/vigil-agent.mjs, built by agent/scripts/build.mjs):
+// `vigil agent ...` without a TypeScript loader and without the fleet-side code.
+import { runAgentProgram } from './cli/program.js';
+
+await runAgentProgram();
