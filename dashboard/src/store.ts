@@ -255,7 +255,7 @@ const emptyCounts = (): Record<RecorderStateName, number> => ({ online: 0, degra
 export class DashboardStore {
   readonly db: Database.Database;
   private readonly fleet: FleetDb;
-  /** Bumped by every write through this connection (SQLite's data_version counts only other connections'). */
+  /** Bumped by our own writes that change what a caller sees (SQLite's data_version counts only other connections'). */
   private generation = 0;
   private readonly listCache = new Map<string, { version: string; fleetVersion: number; builtAt: number; json: Buffer }>();
   /** Until then, any fleet.db change rebuilds the list (see recordersJsonFor). */

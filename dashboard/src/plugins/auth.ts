@@ -65,6 +65,7 @@ export const authPlugin = fp(async function auth(app: FastifyInstance, options: 
         tags: ['session'],
         summary: 'Log in; sets the session cookie',
         description: 'Rate-limited: after 10 failed attempts from one address within a minute, answers 429 until the minute is over.',
+        security: [],
         body: {
           type: 'object',
           required: ['username', 'password'],
