@@ -8,6 +8,7 @@
 // in a child process, the subscriber in this one. All share the machine's cores.
 import mqtt from 'mqtt';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { benchFleet } from '../support/fleet-pki.js';
 import { spawnBroker } from '../support/broker-process.js';
 import { startMosquitto } from '../support/mosquitto.js';
@@ -103,6 +104,7 @@ const { pki, ids } = await benchFleet(PUBLISHERS, (line) => console.log(`  ${lin
 const ours = await spawnBroker({ pkiDir: pki.dir }, BROKER_NODE_ARGS);
 const mosquitto = await startMosquitto(pki, MOSQUITTO_EXTRA);
 const rounds: Round[] = [];
+const load = [loadavg()[0]!];
 try {
   for (let i = 0; i < ROUNDS; i++) {
     for (const [name, url, pid] of [
@@ -115,6 +117,7 @@ try {
       console.log(`  round ${i + 1} ${name.padEnd(9)} ${Math.round(r.perSecond).toLocaleString('en').padStart(7)} msg/s  broker CPU ${cpuPerMessage(r).toFixed(0)} us/msg  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(0)} ms  CPU % of a core: ${Object.entries(r.cpu).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}  (${r.received.toLocaleString('en')} of ${r.published.toLocaleString('en')} delivered)`);
     }
   }
+  load.push(loadavg()[0]!);
   const stats = await ours.stats();
   const summary = (name: string) => {
     const of = rounds.filter((r) => r.broker === name);
@@ -130,7 +133,7 @@ try {
   const a = summary('ours');
   const b = summary('mosquitto');
   const ratio = a.perSecond / b.perSecond;
-  console.log(`broker throughput, QoS 1, ${PAYLOAD_BYTES}-byte payloads, ${PUBLISHERS.toLocaleString('en')} TLS publishers (window ${WINDOW} each) -> 1 subscriber, median of ${ROUNDS} interleaved rounds of ${MEASURE_S} s after ${WARMUP_S} s warm-up:`);
+  console.log(`broker throughput, QoS 1, ${PAYLOAD_BYTES}-byte payloads, ${PUBLISHERS.toLocaleString('en')} TLS publishers (window ${WINDOW} each) -> 1 subscriber, median of ${ROUNDS} interleaved rounds of ${MEASURE_S} s after ${WARMUP_S} s warm-up; load average ${load.map((l) => l.toFixed(1)).join(' -> ')} (2 cores shared with other work):`);
   console.log(`  mosquitto ${mosquitto.child.spawnfile} settings: ${readFileSync(mosquitto.config, 'utf8').split('\n').filter((l) => l && !/file|listener/.test(l)).join('; ')}`);
   for (const [name, s] of [['ours', a], ['mosquitto', b]] as const) {
     console.log(`  ${name.padEnd(9)} ${Math.round(s.perSecond).toLocaleString('en').padStart(7)} msg/s (${s.range})  broker CPU ${s.usPerMessage.toFixed(0)} us/msg  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  CPU % of a core: ${Object.entries(s.cpu).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);

@@ -15,7 +15,9 @@ export interface BrokerProcess {
   child: ChildProcess;
   port: number;
   /** Broker stats as the child reports them. */
-  stats(): Promise<{ connections: number; messagesIn: number; drops: Record<string, number>; refused: Record<string, number> }>;
+  stats(): Promise<{ connections: number; messagesIn: number; drops: Record<string, number>; refused: Record<string, number>; clientErrors: Record<string, number> }>;
+  /** A full GC in the broker (needs --expose-gc among its node args). */
+  gc(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,12 @@ export async function spawnBroker(options: BrokerProcessOptions, nodeArgs: strin
         child.send('stats');
       });
     },
+    gc() {
+      return new Promise((ok) => {
+        child.once('message', () => ok());
+        child.send('gc');
+      });
+    },
     async stop() {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return;
@@ -65,8 +73,18 @@ if (process.env.BENCH_BROKER_PROCESS && process.send) {
     limits: options.limits,
     logger: pino({ name: 'broker', level: 'warn' }, pino.destination(2)),
   });
+  // Why aedes closed clients (keepalive timeouts and the like), which the broker logs at debug only.
+  const clientErrors: Record<string, number> = {};
+  broker.aedes.on('clientError', (_client, error) => {
+    clientErrors[error.message] = (clientErrors[error.message] ?? 0) + 1;
+  });
   process.on('message', (m) => {
-    if (m === 'stats') process.send?.(broker.stats);
+    if (m === 'stats') process.send?.({ ...broker.stats, clientErrors });
+    // With --expose-gc: a full collection before RSS is read, so it holds live memory only.
+    if (m === 'gc') {
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send?.(null);
+    }
   });
   process.once('SIGTERM', () => {
     void broker.close().then(() => process.exit(0));
