@@ -18,6 +18,7 @@ import { FleetDb, type RecorderStateName } from './registry/fleet-db.js';
 import { FleetState, type StateChange } from './state/fleet-state.js';
 import { codeName, severityName } from './codes.js';
 import { AckTracker } from './pipeline/acks.js';
+import { AckGate } from './pipeline/ack-gate.js';
 import { BatchRejected, validateBatch } from './pipeline/validate.js';
 import { IngestorMetrics } from './metrics.js';
 import { OutboxDrain, TelemetryOutbox } from './pipeline/outbox.js';
@@ -289,10 +290,12 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     }
   };
 
+  const ackGate = new AckGate(
+    () => db.syncToDisk(),
+    (recorderId, ack) => client?.publish(topics.ack(recorderId), Buffer.from(vigil.v1.Ack.encode({ seq: ack.seq, spoolEpoch: ack.epoch }).finish()), { qos: 1 }),
+  );
   const sendAcks = () => {
-    for (const [recorderId, ack] of acksToSend) {
-      client?.publish(topics.ack(recorderId), Buffer.from(vigil.v1.Ack.encode({ seq: ack.seq, spoolEpoch: ack.epoch }).finish()), { qos: 1 });
-    }
+    for (const [recorderId, ack] of acksToSend) ackGate.add(recorderId, ack);
     acksToSend.clear();
   };
 
@@ -401,6 +404,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       closing = true;
       clearInterval(sweeper);
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.server.close(() => resolve()));
+      ackGate.flush();
       await client?.endAsync();
       // What the store has not confirmed within a few seconds stays in the outbox for the next start.
       await drain.stop(5_000);
