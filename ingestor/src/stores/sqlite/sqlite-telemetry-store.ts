@@ -96,8 +96,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.now = options.now ?? Date.now;
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a committed write survives a crash of the process (not of the OS before a checkpoint).
-    this.db.pragma('synchronous = NORMAL');
+    // FULL: write() promises durability, and the outbox row it replaces is deleted right after, so
+    // each commit must survive a power cut. Writes come in batches of thousands: one fsync each.
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     const db = this.db;
