@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { telemetryStoreFromEnv } from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto';
 import { startBrokerPart, startDashboardPart, startIngestorPart } from '../fleet.js';
 import { fleetPaths, logLevel, resolveSettings, SettingsError } from '../settings.js';
@@ -40,9 +41,14 @@ export function registerParts(program: Command): void {
       const settings = resolveSettings(flags);
       const brokerUrl = flags.brokerUrl ?? process.env.VIGIL_BROKER_URL ?? `mqtts://127.0.0.1:${settings.mqttPort}`;
       const logger = pino({ name: 'vigil', level: logLevel('info') });
-      const { dashboard, url, generatedAdminPassword } = await startDashboardPart(initialisedPki(settings.dataDir), settings, brokerUrl, logger, process.env.VIGIL_ADMIN_PASSWORD || undefined);
+      // History charts read the same time series the ingestor writes (InfluxDB or <data-dir>/telemetry.db).
+      const telemetry = await telemetryStoreFromEnv(process.env, settings.dataDir, logger.child({ part: 'dashboard' }), { readerOnly: true });
+      const { dashboard, url, generatedAdminPassword } = await startDashboardPart(initialisedPki(settings.dataDir), settings, brokerUrl, logger, process.env.VIGIL_ADMIN_PASSWORD || undefined, telemetry);
       console.log(`Dashboard: ${url}`);
       if (generatedAdminPassword) console.log(`Log in as admin / ${generatedAdminPassword} (shown only this once; set VIGIL_ADMIN_PASSWORD to choose or reset it)`);
-      onShutdown(() => dashboard.app.close());
+      onShutdown(async () => {
+        await dashboard.app.close();
+        await telemetry.close();
+      });
     });
 }

@@ -19,7 +19,7 @@ const INFLUX_VARIABLES = ['VIGIL_INFLUX_URL', 'VIGIL_INFLUX_TOKEN', 'VIGIL_INFLU
  * embedded SQLite store in <dataDir>/telemetry.db. A setting that cannot work stops the start with
  * a TelemetryConfigError; an InfluxDB that is merely down does not (points wait in the outbox).
  */
-export async function telemetryStoreFromEnv(env: NodeJS.ProcessEnv, dataDir: string, logger: Logger): Promise<TelemetryStore> {
+export async function telemetryStoreFromEnv(env: NodeJS.ProcessEnv, dataDir: string, logger: Logger, use: { readerOnly?: boolean } = {}): Promise<TelemetryStore> {
   const url = env.VIGIL_INFLUX_URL?.trim();
   if (!url) {
     const stray = INFLUX_VARIABLES.filter((name) => env[name]);
@@ -28,7 +28,8 @@ export async function telemetryStoreFromEnv(env: NodeJS.ProcessEnv, dataDir: str
     }
     const path = join(dataDir, 'telemetry.db');
     logger.info({ path }, 'time series in the embedded SQLite store (set VIGIL_INFLUX_URL to use InfluxDB)');
-    return new SqliteTelemetryStore(path);
+    // A reader beside the ingestor (vigil dashboard) leaves compaction to the ingestor, its one writer.
+    return new SqliteTelemetryStore(path, use.readerOnly ? { compactEveryMs: 0 } : {});
   }
   let parsed: URL;
   try {
