@@ -209,8 +209,9 @@ describe('the fleet list built by SQLite', () => {
       const session = await logIn(fx.dashboard, username);
       const res = await as(fx.dashboard, session, 'GET', '/api/recorders');
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      const body = res.json<{ recorders: unknown[]; counts: Record<string, number> }>();
-      expect(body.recorders).toEqual(JSON.parse(JSON.stringify(store.recordersFor(user))));
+      const body = res.json<{ recorders: Array<{ id: string }>; counts: Record<string, number> }>();
+      const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+      expect(body.recorders.sort(byId)).toEqual((JSON.parse(JSON.stringify(store.recordersFor(user))) as Array<{ id: string }>).sort(byId));
       const counts = { online: 0, degraded: 0, unavailable: 0, offline: 0, stopped: 0 } as Record<string, number>;
       for (const r of store.recordersFor(user)) counts[r.state]! += 1;
       expect(body.counts).toEqual(counts);

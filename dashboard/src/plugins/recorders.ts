@@ -28,7 +28,7 @@ export async function recordersPlugin(app: FastifyInstance, options: { store: Da
       schema: {
         tags: ['recorders'],
         summary: 'Every recorder the caller may see, with its problems, and counts per state',
-        description: 'The page shows only recorders with problems unless "show all" is ticked; the server always returns all of them.',
+        description: 'In no particular order. The page shows only recorders with problems unless "show all" is ticked; the server always returns all of them.',
         querystring: { type: 'object', properties: { all: { type: 'string', enum: ['0', '1'] } } },
         response: {
           200: { type: 'object', required: ['recorders', 'counts'], properties: { recorders: { type: 'array', items: recorderSchema }, counts: countsSchema } },
