@@ -96,11 +96,12 @@ export function bytes(n) {
   return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 
-export function duration(days) {
+/** "full within the hour" / "full in about 5 h" / "full in about 12 days"; null when not filling. */
+export function timeToFull(days) {
   if (days === null || days === undefined) return null;
-  if (days < 1 / 24) return 'under an hour';
-  if (days < 2) return `${Math.round(days * 24)} h`;
-  return `${Math.round(days)} days`;
+  if (days < 1 / 24) return 'full within the hour';
+  if (days < 2) return `full in about ${Math.round(days * 24)} h`;
+  return `full in about ${Math.round(days)} days`;
 }
 
 /** "camera-unreachable" -> "Camera unreachable". */

@@ -1,7 +1,7 @@
 // Recorder: its state over time, what is wrong now and recently, disks with usage history and
 // time to full, services, cameras against licences, failover partner and the agent.
 import { api } from '../api.js';
-import { STATE_LABEL, bytes, codeLabel, coalesce, dateTime, isCovered, isUp, timeOfDay, duration, h, link, recorderHref, relTime, siteHref, stateBadge } from '../dom.js';
+import { STATE_LABEL, bytes, codeLabel, coalesce, dateTime, h, isCovered, isUp, timeOfDay, timeToFull, link, recorderHref, relTime, siteHref, stateBadge } from '../dom.js';
 
 /* global uPlot */
 
@@ -86,14 +86,14 @@ function problemsTable(r) {
 
 function diskSummary(d) {
   const level = d.usedPercent >= 90 ? 'bad' : d.usedPercent >= 80 ? 'warn' : 'ok';
-  const toFull = duration(d.daysToFull);
+  const toFull = timeToFull(d.daysToFull);
   return h('div.disk', { dataset: { path: d.path } },
     h('div.disk-head', {}, h('span.mono', {}, d.path), h('span.spacer'),
       h(`b.pct.${level}`, {}, `${d.usedPercent.toFixed(1)} %`)),
     h('div.meter', {}, h(`div.fill.${level}`, { style: { width: `${Math.min(100, d.usedPercent)}%` } })),
     h('div.disk-foot.muted', {},
       `${bytes(d.freeBytes)} free of ${bytes(d.totalBytes)}`, ' · ',
-      toFull ? h(`span.${d.daysToFull < 7 ? 'bad' : 'warn'}`, {}, `full in about ${toFull}`) : 'not filling up',
+      toFull ? h(`span.${d.daysToFull < 7 ? 'bad' : 'warn'}`, {}, toFull) : 'not filling up',
       ' · measured ', relTime(d.at)),
     h('div.chart', { dataset: { chartFor: d.path } }));
 }
