@@ -17,7 +17,10 @@ import { BrokerMetrics } from './metrics.js';
 export interface BrokerLimits {
   /** Largest MQTT packet accepted; a bigger one closes the connection. Default 256 KiB. */
   maxPacketBytes: number;
-  /** Per client PUBLISH rate (sustained, with a burst of 4 s worth). Default 200/s. */
+  /**
+   * Per recorder PUBLISH rate (sustained, with a burst of 4 s worth). Default 200/s. Fleet services
+   * are exempt: the ingestor publishes an ack per recorder batch, so its rate grows with the fleet.
+   */
   publishesPerSecond: number;
   maxConnections: number;
   /** New connections per second for the whole broker, so a reconnect storm is spread out. Default 500/s. */
@@ -93,7 +96,8 @@ const TLS12_CIPHERS = [
 
 interface ClientFacts {
   identity: Identity;
-  publishes: TokenBucket;
+  /** Recorders only (see BrokerLimits.publishesPerSecond). */
+  publishes: TokenBucket | undefined;
   /** Being disconnected for a limit: what it still sends is dropped. */
   closing: boolean;
 }
@@ -180,7 +184,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       } else if (!client.id.startsWith(SERVICE_CLIENT_PREFIX)) {
         return deny('client-id', `service client ids must start with "${SERVICE_CLIENT_PREFIX}"`, 2);
       }
-      facts.set(client, { identity, publishes: new TokenBucket(limits.publishesPerSecond, limits.publishesPerSecond * 4), closing: false });
+      const publishes = identity.role === 'recorder' ? new TokenBucket(limits.publishesPerSecond, limits.publishesPerSecond * 4) : undefined;
+      facts.set(client, { identity, publishes, closing: false });
       done(null, true);
     },
     authorizePublish(client, packet, done) {
@@ -194,7 +199,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         packet.topic = DROPPED_TOPIC;
         return done(null);
       }
-      if (known && !known.publishes.take()) {
+      if (known?.publishes && !known.publishes.take()) {
         known.closing = true;
         packet.topic = DROPPED_TOPIC;
         setImmediate(() => disconnect(client, 'publish-rate', `more than ${limits.publishesPerSecond} publishes/s`));

@@ -131,6 +131,15 @@ describe('broker: identity, limits, sessions, observability', () => {
     expect(broker.stats.refused['publish-rate']).toBe(1);
   });
 
+  it('does not apply the per-recorder publish rate to the ingestor, whose acks grow with the fleet', async () => {
+    const ingestor = await open('service:ingestor-acks', pki.service('ingestor'));
+    const refusedBefore = broker.stats.refused['publish-rate'] ?? 0;
+    // 20 s worth at the test's 50/s limit, faster than the burst allows a recorder.
+    await Promise.all(Array.from({ length: 1_000 }, (_, i) => ingestor.publishAsync(`vigil/v1/ack/rec-${i}`, 'ack', { qos: 1 })));
+    expect(ingestor.connected).toBe(true);
+    expect(broker.stats.refused['publish-rate'] ?? 0).toBe(refusedBefore);
+  });
+
   it('lets a second connection with the same client id take over cleanly', async () => {
     const first = await open('rec-twice', pki.device('rec-twice'));
     const firstClosed = new Promise<void>((r) => first.once('close', () => r()));
