@@ -110,6 +110,21 @@ describe('ingestor bad input', () => {
     expect(acks).not.toContain(4);
   });
 
+  it('announces a new problem on the state topic even when the state stays degraded', async () => {
+    const tls = fleet.pki.service('dashboard');
+    const watcher = await connectAsync(fleet.brokerUrl, { clientId: 'service:dashboard:test', cert: readFileSync(tls.cert), key: readFileSync(tls.key), ca: readFileSync(tls.ca), reconnectPeriod: 0 });
+    const seen: vigil.v1.RecorderState[] = [];
+    watcher.on('message', (_topic, payload, packet) => {
+      if (!packet.retain) seen.push(vigil.v1.RecorderState.decode(payload));
+    });
+    await watcher.subscribeAsync(topics.state('rec-bad'), { qos: 1 });
+    expect(fleet.ingestor.state.stateOf('rec-bad')).toBe('degraded');
+    await batch(5, { conditions: [{ code: vigil.v1.Code.CODE_CAMERA_UNREACHABLE, subject: 'Lobby', active: true, at: Date.now(), severity: 3, message: 'Camera Lobby is unreachable' }] });
+    await until('a state message', () => seen.length > 0);
+    expect(seen[0]).toMatchObject({ recorderId: 'rec-bad', status: vigil.v1.RecorderStatus.RECORDER_STATUS_DEGRADED, activeProblems: 3 });
+    await watcher.endAsync();
+  });
+
   it('reports every reason on /metrics, and is still alive', async () => {
     const text = await metricsText();
     for (const reason of ['malformed', 'bad-signature', 'unknown-recipient-key', 'wrong-payload-kind', 'oversized-batch']) {

@@ -153,6 +153,10 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     if (!db.db.inTransaction) drain.kick();
     for (const listener of stateListeners) listener(change);
     log.info({ recorderId: change.recorderId, state: change.state, previous: change.previous }, 'recorder state changed');
+    announce(change);
+  };
+  /** The retained state message readers (the dashboard's live view) follow; also sent when only the problems changed. */
+  const announce = (change: StateChange) => {
     const message = vigil.v1.RecorderState.encode({
       recorderId: change.recorderId,
       status: STATUS[change.state],
@@ -172,6 +176,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   /** Acks to publish once the transaction that stored their batches has committed. */
   const acksToSend = new Map<string, { epoch: string; seq: number }>();
   const droppedSeen = new Map<string, number>();
+  /** Recorders whose problems changed in the message being applied: announced after its commit. */
+  const problemsChanged = new Set<string>();
 
   const drop = (reason: DropReason, topic: string, detail: string) => {
     stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
@@ -271,6 +277,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       }) || conditionsChanged;
     }
     if (conditionsChanged) state.conditionsChanged(id, db.conditionsOf(id).length, now);
+    // A new problem on a recorder whose state stays (already degraded) must still reach open pages.
+    if (!batch.historical && (conditionsChanged || batch.events.length > 0)) problemsChanged.add(id);
     for (const e of batch.events as vigil.v1.Event[]) {
       db.recordEvent({
         recorderId: id,
@@ -322,6 +330,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     } catch (error) {
       outbox.settle(false);
       acksToSend.clear();
+      problemsChanged.clear();
       // Not acknowledged: the batch stays in the agent's spool, where nothing is lost.
       if (error instanceof BatchRejected) return drop(error.reason, topic, error.message);
       return drop('processing-error', topic, (error as Error).message);
@@ -329,6 +338,11 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     stats.processed++;
     metrics.processed.inc();
     sendAcks();
+    for (const id of problemsChanged) {
+      const current = state.current(id);
+      if (current) announce(current);
+    }
+    problemsChanged.clear();
   };
 
   const mqttOptions: IClientOptions = {

@@ -109,6 +109,13 @@ export class FleetState {
     return this.unreachableSites.size;
   }
 
+  /** The recorder's state as it stands, in the shape of a change (previous = current). */
+  current(recorderId: string): StateChange | undefined {
+    const runtime = this.recorders.get(recorderId);
+    if (!runtime) return undefined;
+    return { recorderId, state: runtime.state, previous: runtime.state, since: runtime.since, lastSeen: runtime.lastHeard, activeProblems: runtime.activeConditions };
+  }
+
   stateOf(recorderId: string): RecorderStateName | undefined {
     return this.recorders.get(recorderId)?.state;
   }
