@@ -50,7 +50,7 @@ export interface RunResult {
   firstError?: string;
 }
 
-type Command = { cmd: 'connect' } | { cmd: 'status' } | { cmd: 'start'; window: number } | { cmd: 'measure' } | { cmd: 'stop' } | { cmd: 'close' };
+type Command = { cmd: 'connect' } | { cmd: 'status' } | { cmd: 'heartbeats'; intervalMs: number; fleetSize: number; durationMs: number } | { cmd: 'start'; window: number } | { cmd: 'measure' } | { cmd: 'stop' } | { cmd: 'close' };
 
 export interface Publishers {
   child: ChildProcess;
@@ -61,6 +61,12 @@ export interface Publishers {
   measure(): Promise<void>;
   /** Stops publishing and waits (up to 60 s) for what is outstanding to be acknowledged. */
   stop(): Promise<RunResult>;
+  /**
+   * 'agent' mode: each client sends sealed heartbeats every `intervalMs` for `durationMs`, at an
+   * offset by its recorder number so that a fleet of `fleetSize` is spread evenly over the
+   * interval. Resolves with the wall-clock publish times (ms, sub-ms precision) per recorder.
+   */
+  heartbeats(intervalMs: number, fleetSize: number, durationMs: number): Promise<Record<string, number[]>>;
   /** Clients connected now, and lost since connect. */
   status(): Promise<{ open: number; lost: number; lostReasons: string[]; firstError?: string }>;
   close(): Promise<void>;
@@ -89,6 +95,7 @@ export function spawnPublishers(options: PublishersOptions, nodeArgs: string[] =
     connect: () => ask<ConnectResult>({ cmd: 'connect' }),
     start: (window) => ask<void>({ cmd: 'start', window }),
     measure: () => ask<void>({ cmd: 'measure' }),
+    heartbeats: (intervalMs, fleetSize, durationMs) => ask({ cmd: 'heartbeats', intervalMs, fleetSize, durationMs }),
     stop: () => ask<RunResult>({ cmd: 'stop' }),
     status: () => ask({ cmd: 'status' }),
     async close() {
@@ -160,6 +167,8 @@ interface ClientState {
   inflight: number;
   nextSeq: number;
   ackedSeq: number;
+  /** Observation time of the last batch. */
+  lastAt: number;
   /** Send times of batches not yet acknowledged end to end, by seq. */
   sentAt: Map<number, number>;
 }
@@ -187,7 +196,9 @@ async function serve(options: PublishersOptions): Promise<void> {
     if (!state.sealer) return stampedPayload(filler);
     const seq = state.nextSeq++;
     state.sentAt.set(seq, performance.now());
-    const sealed = Buffer.from(state.sealer.seal({ data: agentDataBatch(Date.now()) }, seq));
+    // Observation times strictly increase per agent: the stores keep one point per series and time.
+    state.lastAt = Math.max(Date.now(), state.lastAt + 1);
+    const sealed = Buffer.from(state.sealer.seal({ data: agentDataBatch(state.lastAt) }, seq));
     messageBytes ??= sealed.length;
     return sealed;
   };
@@ -238,7 +249,7 @@ async function serve(options: PublishersOptions): Promise<void> {
         // mqtt-packet would otherwise keep a Buffer for each of 65,536 message ids per process.
         writeCache: false,
       });
-      const state: ClientState = { client, id, topic: topics.recorder(id, 'data'), inflight: 0, nextSeq: 1, ackedSeq: 0, sentAt: new Map() };
+      const state: ClientState = { client, id, topic: topics.recorder(id, 'data'), inflight: 0, nextSeq: 1, ackedSeq: 0, lastAt: 0, sentAt: new Map() };
       if (agentMode) {
         state.sealer = new EnvelopeSealer({ sender: id, signingKeyPem: readFileSync(bundle.signingKey, 'utf8'), recipientPublicKeyPem: readFileSync(bundle.recipientPublicKey, 'utf8') });
       }
@@ -316,6 +327,31 @@ async function serve(options: PublishersOptions): Promise<void> {
       published = 0;
       acked = 0;
       process.send?.(reply);
+    } else if (command.cmd === 'heartbeats') {
+      const sent: Record<string, number[]> = {};
+      const timers: NodeJS.Timeout[] = [];
+      const started = performance.now();
+      for (const state of states) {
+        const sealer = state.sealer;
+        if (!sealer) throw new Error('heartbeats need mode "agent"');
+        const times: number[] = (sent[state.id] = []);
+        const n = Number(/(\d+)$/.exec(state.id)?.[1] ?? 0);
+        const send = () => {
+          if (performance.now() - started >= command.durationMs) return;
+          const at = performance.timeOrigin + performance.now();
+          state.client.publish(topics.recorder(state.id, 'hb'), Buffer.from(sealer.seal({ heartbeat: { bdSeq: 1, sentAt: Math.floor(at) } }, 0)), { qos: 1 });
+          times.push(at);
+        };
+        timers.push(
+          setTimeout(() => {
+            send();
+            timers.push(setInterval(send, command.intervalMs));
+          }, ((n % command.fleetSize) / command.fleetSize) * command.intervalMs),
+        );
+      }
+      await new Promise((r) => setTimeout(r, command.durationMs));
+      for (const timer of timers) clearTimeout(timer);
+      process.send?.(sent);
     } else if (command.cmd === 'status') {
       process.send?.({ open: states.filter((s) => s.client.connected).length, lost, lostReasons: [...lostReasons.values()], firstError });
     } else if (command.cmd === 'close') {
