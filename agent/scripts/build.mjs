@@ -38,6 +38,25 @@ const protoWithoutPki = {
   },
 };
 
+/**
+ * mqtt.js loads its WebSocket and SOCKS transports (the ws, socks and ip-address packages, zlib,
+ * dns) on the first connect, whatever the URL. The agent's config accepts only mqtts:// URLs and
+ * sets no proxy, so in the bundle those two transports are replaced by modules that say so.
+ */
+const mqttTlsOnly = {
+  name: 'vigil-mqtt-tls-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(ws|socks)$/ }, (args) =>
+      /[\\/]mqtt[\\/]build[\\/]lib[\\/]connect$/.test(args.resolveDir) ? { path: args.path, namespace: 'vigil-mqtt-unused' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vigil-mqtt-unused' }, (args) => ({
+      loader: 'js',
+      contents: `const unsupported = () => { throw new Error('the Vigil agent connects with mqtts:// only (no ${args.path.slice(2)} transport in the agent bundle)'); };
+module.exports = { default: unsupported, streamBuilder: unsupported, browserStreamBuilder: unsupported };`,
+    }));
+  },
+};
+
 const started = performance.now();
 mkdirSync(DIST, { recursive: true });
 // Written beside the target and renamed, so an agent starting during a build never loads half a file.
@@ -57,7 +76,7 @@ const result = await esbuild.build({
   minify: true,
   legalComments: 'none',
   metafile: true,
-  plugins: [protoWithoutPki],
+  plugins: [protoWithoutPki, mqttTlsOnly],
   logLevel: 'warning',
 });
 renameSync(temporary, BUNDLE);

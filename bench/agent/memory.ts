@@ -1,12 +1,18 @@
-// Agent footprint: resident memory and CPU of a real agent process (node cli/bin/vigil.js agent)
-// connected over TLS to a loopback broker and ingestor, watching 50 log files, 4 drives, 6
-// services and a licence file; first idle, then with ~2,000 log lines/s appended.
+// Agent footprint: resident memory and CPU of a real agent process connected over TLS to a
+// loopback broker and ingestor, watching 50 log files, 4 drives, 6 services and a licence file;
+// first idle, then with ~2,000 log lines/s appended.
 // Run: npm run bench -- agent/memory        (about 2.5 minutes)
+// BENCH_AGENT_RUN picks how the agent is started:
+//   launcher (default)  agent/dist/vigil-agent, the bundle with its V8 flags, as installers run it
+//   vigil               node cli/bin/vigil.js agent: the bundle inside the CLI's process (runtime flags only)
+//   sources             node cli/bin/vigil.js agent with VIGIL_AGENT_FROM_SOURCES=1: tsx and the
+//                       TypeScript sources, the way every agent ran before the bundle
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { AgentConfigInput } from '@vigil/agent';
+import { BUNDLE, NODE_FLAGS, bundleStatus } from '../../agent/scripts/bundle.mjs';
 import { startHarness, waitFor, type Harness } from '../../cli/test/support/harness.js';
 import { XProtectLog } from './support/xprotect-log.js';
 
@@ -23,6 +29,15 @@ const SERVICES = ['Recording Server', 'Image Server', 'Image Import', 'Log Check
 const STOPPED_SERVICE = 'Mobile Server';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
+const RUN_MODES = ['launcher', 'vigil', 'sources'] as const;
+type RunMode = (typeof RUN_MODES)[number];
+const RUN = (process.env.BENCH_AGENT_RUN || 'launcher') as RunMode;
+if (!RUN_MODES.includes(RUN)) throw new Error(`BENCH_AGENT_RUN is "${RUN}": use one of ${RUN_MODES.join(', ')}`);
+if (RUN !== 'sources') {
+  // Measuring the sources while believing it is the bundle would be worse than no number.
+  const bundle = bundleStatus();
+  if (!bundle.current) throw new Error(`agent bundle ${bundle.reason}: run npm run agent:build first (or BENCH_AGENT_RUN=sources)`);
+}
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -138,13 +153,26 @@ class Appender {
   }
 }
 
-function startAgent(configPath: string): { child: ChildProcess; output: () => string } {
-  // BENCH_AGENT_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") looks inside the agent
-  // alone; the numbers are then not comparable, as profiling costs CPU and memory itself.
+/** The command that starts the agent in the chosen BENCH_AGENT_RUN mode. */
+function agentCommand(configPath: string): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+  // BENCH_AGENT_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", or V8 flags to try) looks
+  // inside the agent alone; profiling costs CPU and memory itself, so those numbers do not compare.
   const nodeArgs = (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(REPO, 'cli', 'bin', 'vigil.js'), 'agent', '--config', configPath], {
+  const vigil = join(REPO, 'cli', 'bin', 'vigil.js');
+  if (RUN === 'launcher') {
+    // The launcher is a shell script that execs node, so the PID measured is the agent's own.
+    return nodeArgs.length === 0
+      ? { command: join(REPO, 'agent', 'dist', 'vigil-agent'), args: ['--config', configPath], env: {} }
+      : { command: process.execPath, args: [...NODE_FLAGS, ...nodeArgs, BUNDLE, 'agent', '--config', configPath], env: {} };
+  }
+  return { command: process.execPath, args: [...nodeArgs, vigil, 'agent', '--config', configPath], env: { VIGIL_AGENT_FROM_SOURCES: RUN === 'sources' ? '1' : '' } };
+}
+
+function startAgent(configPath: string): { child: ChildProcess; output: () => string } {
+  const { command, args, env } = agentCommand(configPath);
+  const child = spawn(command, args, {
     cwd: REPO,
-    env: { ...process.env, VIGIL_LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env, VIGIL_LOG_LEVEL: 'warn', VIGIL_NODE: process.execPath },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Warnings are kept for the report; a healthy run logs none.
@@ -268,12 +296,15 @@ try {
   const warnings = started.output().trim();
 
   const rssOk = idle.maxRss.rssKb < 60 * 1024;
+  const loadRssOk = load.maxRss.rssKb < 60 * 1024;
   const cpuOk = idle.cpuPercent < 0.5;
   const cpu = (w: Window, digits: number) =>
     `CPU ${w.cpuPercent.toFixed(digits)} % (system ${w.sysPercent.toFixed(digits)}; main thread ${w.mainPercent.toFixed(digits)}, other threads ${(w.cpuPercent - w.mainPercent).toFixed(digits)}; busiest second ${w.peakCpuPercent.toFixed(0)} %)`;
   /** RSS every 10 s, to tell growth from a one-off step. */
   const trajectory = (w: Window) => w.samples.filter((_, i) => i % 10 === 0).map((x) => (x.rssKb / 1024).toFixed(0)).join(' ');
   console.log(`agent footprint (node ${process.version}, ${LOG_FILES} log files, ${drives.length} drives, ${SERVICES.length} services, licence file; RSS = /proc VmRSS, CPU = utime+stime in % of one core):`);
+  const how = agentCommand(configPath);
+  console.log(`  started as (BENCH_AGENT_RUN=${RUN}): ${[how.command, ...how.args.slice(0, -1)].map((part) => (part === process.execPath ? 'node' : part.startsWith(REPO) ? relative(REPO, part) : part)).join(' ')} <config>${how.env.VIGIL_AGENT_FROM_SOURCES ? ' with VIGIL_AGENT_FROM_SOURCES=1' : ''}${RUN === 'launcher' ? ` (flags ${NODE_FLAGS.join(' ')})` : ''}`);
   console.log(`  online ${onlineAfter.toFixed(1)} s after spawn, RSS then ${mb(startupRss)}; for comparison, idle: bare node ${mb(bareNode)}, node with tsx registered ${mb(nodeWithTsx)}`);
   console.log(`  idle ${IDLE_S} s (after ${WARMUP_S} s warm-up): max RSS ${mb(idle.maxRss.rssKb)} (anon ${mb(idle.maxRss.anonKb)}, file ${mb(idle.maxRss.fileKb)}, ${idle.maxRss.threads} threads); RSS every 10 s: ${trajectory(idle)} MB`);
   console.log(`    ${cpu(idle, 2)}; service-check children ${idle.childCpuPercent.toFixed(2)} % more`);
@@ -283,7 +314,7 @@ try {
   const arrived = stored >= expectedEvents ? `all arrived ${drainSeconds.toFixed(1)} s after the load stopped` : `SHORT by ${expectedEvents - stored} after waiting ${drainSeconds.toFixed(0)} s`;
   console.log(`  ingestor: ${stored.toLocaleString('en')} of ${expectedEvents.toLocaleString('en')} event observations stored (sum of counts), ${arrived}; ${harness.ingestor.stats.processed.toLocaleString('en')} messages processed; state ${state}; active conditions: ${[...conditions].map(([code, subjects]) => `${code} ${subjects.length > 3 ? subjects.length : subjects.join(', ')}`).join('; ') || 'none'}`);
   console.log(`  SIGTERM: agent exited with ${exit}, ingestor state then ${afterStop}${warnings ? `; it logged:\n${warnings.split('\n').slice(0, 10).map((l) => `    ${l}`).join('\n')}` : ', no warnings logged'}`);
-  console.log(`  target idle RSS < 60 MB: ${rssOk ? 'met' : `MISSED by ${mb(idle.maxRss.rssKb - 60 * 1024)}`}; idle CPU < 0.5 %: ${cpuOk ? 'met' : `MISSED (${idle.cpuPercent.toFixed(2)} %)`}`);
+  console.log(`  target idle RSS < 60 MB: ${rssOk ? 'met' : `MISSED by ${mb(idle.maxRss.rssKb - 60 * 1024)}`}; RSS under load < 60 MB: ${loadRssOk ? 'met' : `MISSED by ${mb(load.maxRss.rssKb - 60 * 1024)}`}; idle CPU < 0.5 %: ${cpuOk ? 'met' : `MISSED (${idle.cpuPercent.toFixed(2)} %)`}`);
   console.log(`  total ${((performance.now() - began) / 1000).toFixed(0)} s`);
 } finally {
   if (agent) await stopAgent(agent);
