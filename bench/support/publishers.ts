@@ -47,10 +47,12 @@ export interface RunResult {
   ackLatency?: { count: number; p50: number; p99: number; max: number };
   /** Envelope bytes of one data batch ('agent' mode). */
   messageBytes?: number;
+  /** Publish times of heartbeats (wall clock, ms) per recorder, since heartbeats(). */
+  heartbeatTimes?: Record<string, number[]>;
   firstError?: string;
 }
 
-type Command = { cmd: 'connect' } | { cmd: 'status' } | { cmd: 'heartbeats'; intervalMs: number; fleetSize: number; durationMs: number } | { cmd: 'start'; window: number } | { cmd: 'measure' } | { cmd: 'stop' } | { cmd: 'close' };
+type Command = { cmd: 'connect' } | { cmd: 'status' } | { cmd: 'heartbeats'; intervalMs: number; fleetSize: number } | { cmd: 'start'; window: number } | { cmd: 'measure' } | { cmd: 'stop' } | { cmd: 'close' };
 
 export interface Publishers {
   child: ChildProcess;
@@ -62,11 +64,11 @@ export interface Publishers {
   /** Stops publishing and waits (up to 60 s) for what is outstanding to be acknowledged. */
   stop(): Promise<RunResult>;
   /**
-   * 'agent' mode: each client sends sealed heartbeats every `intervalMs` for `durationMs`, at an
+   * 'agent' mode: each client sends sealed heartbeats every `intervalMs` until stop(), at an
    * offset by its recorder number so that a fleet of `fleetSize` is spread evenly over the
-   * interval. Resolves with the wall-clock publish times (ms, sub-ms precision) per recorder.
+   * interval. stop() returns their wall-clock publish times (ms, sub-ms precision) per recorder.
    */
-  heartbeats(intervalMs: number, fleetSize: number, durationMs: number): Promise<Record<string, number[]>>;
+  heartbeats(intervalMs: number, fleetSize: number): Promise<void>;
   /** Clients connected now, and lost since connect. */
   status(): Promise<{ open: number; lost: number; lostReasons: string[]; firstError?: string }>;
   close(): Promise<void>;
@@ -95,7 +97,7 @@ export function spawnPublishers(options: PublishersOptions, nodeArgs: string[] =
     connect: () => ask<ConnectResult>({ cmd: 'connect' }),
     start: (window) => ask<void>({ cmd: 'start', window }),
     measure: () => ask<void>({ cmd: 'measure' }),
-    heartbeats: (intervalMs, fleetSize, durationMs) => ask({ cmd: 'heartbeats', intervalMs, fleetSize, durationMs }),
+    heartbeats: (intervalMs, fleetSize) => ask<void>({ cmd: 'heartbeats', intervalMs, fleetSize }),
     stop: () => ask<RunResult>({ cmd: 'stop' }),
     status: () => ask({ cmd: 'status' }),
     async close() {
@@ -190,6 +192,8 @@ async function serve(options: PublishersOptions): Promise<void> {
   let outstanding = 0;
   let latencies: number[] = [];
   let messageBytes: number | undefined;
+  const heartbeatTimes: Record<string, number[]> = {};
+  const heartbeatTimers: NodeJS.Timeout[] = [];
   const filler = Buffer.alloc(options.payloadBytes ?? 300, 0x5a);
 
   const payloadFor = (state: ClientState): Buffer => {
@@ -312,6 +316,7 @@ async function serve(options: PublishersOptions): Promise<void> {
       process.send?.(null);
     } else if (command.cmd === 'stop') {
       running = false;
+      for (const timer of heartbeatTimers) clearTimeout(timer);
       const deadline = Date.now() + 60_000;
       const done = () => (e2e ? states.every((s) => s.ackedSeq === s.nextSeq - 1) : outstanding === 0);
       while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -322,36 +327,31 @@ async function serve(options: PublishersOptions): Promise<void> {
         lost,
         firstError,
         messageBytes,
+        heartbeatTimes,
         ackLatency: e2e ? { count: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN } : undefined,
       };
       published = 0;
       acked = 0;
       process.send?.(reply);
     } else if (command.cmd === 'heartbeats') {
-      const sent: Record<string, number[]> = {};
-      const timers: NodeJS.Timeout[] = [];
-      const started = performance.now();
       for (const state of states) {
         const sealer = state.sealer;
         if (!sealer) throw new Error('heartbeats need mode "agent"');
-        const times: number[] = (sent[state.id] = []);
+        const times: number[] = (heartbeatTimes[state.id] = []);
         const n = Number(/(\d+)$/.exec(state.id)?.[1] ?? 0);
         const send = () => {
-          if (performance.now() - started >= command.durationMs) return;
           const at = performance.timeOrigin + performance.now();
           state.client.publish(topics.recorder(state.id, 'hb'), Buffer.from(sealer.seal({ heartbeat: { bdSeq: 1, sentAt: Math.floor(at) } }, 0)), { qos: 1 });
           times.push(at);
         };
-        timers.push(
+        heartbeatTimers.push(
           setTimeout(() => {
             send();
-            timers.push(setInterval(send, command.intervalMs));
+            heartbeatTimers.push(setInterval(send, command.intervalMs));
           }, ((n % command.fleetSize) / command.fleetSize) * command.intervalMs),
         );
       }
-      await new Promise((r) => setTimeout(r, command.durationMs));
-      for (const timer of timers) clearTimeout(timer);
-      process.send?.(sent);
+      process.send?.(null);
     } else if (command.cmd === 'status') {
       process.send?.({ open: states.filter((s) => s.client.connected).length, lost, lostReasons: [...lostReasons.values()], firstError });
     } else if (command.cmd === 'close') {
