@@ -83,6 +83,20 @@ renameSync(temporary, BUNDLE);
 // The rule presets are data read at run time from ./presets next to the module.
 rmSync(join(DIST, 'presets'), { recursive: true, force: true });
 cpSync(join(REPO, 'agent', 'src', 'collectors', 'logs', 'presets'), join(DIST, 'presets'), { recursive: true });
+// The native SQLite binding and the two small packages that locate it, copied beside the bundle so
+// that agent/dist/ is a complete install for this OS, CPU and Node major version.
+const NATIVE_FILES = [
+  'better-sqlite3/package.json',
+  'better-sqlite3/lib',
+  'better-sqlite3/build/Release/better_sqlite3.node',
+  'bindings/package.json',
+  'bindings/bindings.js',
+  'file-uri-to-path/package.json',
+  'file-uri-to-path/index.js',
+];
+rmSync(join(DIST, 'node_modules'), { recursive: true, force: true });
+for (const file of NATIVE_FILES) cpSync(join(REPO, 'node_modules', file), join(DIST, 'node_modules', file), { recursive: true });
+
 // Launchers for installers: `vigil-agent check --config agent.yaml` runs `vigil agent check ...`
 // with the daemon's V8 flags. `exec` keeps one process, so a service manager's signals (and a
 // SIGKILL) reach the agent itself. VIGIL_NODE picks another node binary.
@@ -102,7 +116,8 @@ if "%VIGIL_NODE%"=="" (set "VIGIL_NODE=node")\r
 // of them makes the bundle stale (bundle.mjs).
 const presets = readdirSync(join(DIST, 'presets')).map((name) => `agent/src/collectors/logs/presets/${name}`);
 const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes(':'));
-const inputs = [...sources, ...presets, relative(REPO, fileURLToPath(import.meta.url))];
+const native = ['better-sqlite3/package.json', 'better-sqlite3/build/Release/better_sqlite3.node'].map((file) => `node_modules/${file}`);
+const inputs = [...sources, ...presets, ...native, relative(REPO, fileURLToPath(import.meta.url))];
 writeFileSync(MANIFEST, `${JSON.stringify({ inputs }, null, 1)}\n`);
 const bytes = result.metafile.outputs[relative(REPO, temporary)]?.bytes ?? 0;
 console.log(`agent build: ${relative(REPO, BUNDLE)} (${(bytes / 1024).toFixed(0)} KiB, ${inputs.length} inputs) in ${((performance.now() - started) / 1000).toFixed(1)} s`);

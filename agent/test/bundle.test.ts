@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,6 @@ import { BUNDLE, MANIFEST, bundleStatus } from '../scripts/bundle.mjs';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 const VIGIL = join(REPO, 'cli', 'bin', 'vigil.js');
-const LAUNCHER = join(REPO, 'agent', 'dist', 'vigil-agent');
 
 
 interface Run {
@@ -100,11 +99,29 @@ describe('the agent bundle', () => {
     expect(fromBundle.stderr).toContain('vigil: VIGIL_LOG_LEVEL is "loud"');
   });
 
-  it.skipIf(process.platform === 'win32')('runs through its launcher, which installers use', () => {
-    const result = spawnSync(LAUNCHER, ['check', '--config', goodConfig], { encoding: 'utf8' });
-    expect(result.stderr).toBe('');
-    expect(result.stdout).toBe(vigil(['agent', 'check', '--config', goodConfig], 'sources').stdout);
-    expect(result.status).toBe(0);
+  it.skipIf(process.platform === 'win32')('runs from a copy of agent/dist through its launcher, as an installer runs it', async () => {
+    // Outside the repository, so nothing can come from its node_modules: the copy must be complete.
+    const installed = join(dir, 'installed');
+    cpSync(join(REPO, 'agent', 'dist'), installed, { recursive: true });
+    const launcher = join(installed, 'vigil-agent');
+    const check = spawnSync(launcher, ['check', '--config', goodConfig], { encoding: 'utf8' });
+    expect(check.stderr).toBe('');
+    expect(check.stdout).toBe(vigil(['agent', 'check', '--config', goodConfig], 'sources').stdout);
+    expect(check.status).toBe(0);
+
+    // Running: the spool (native SQLite) opens, the broker is not there, SIGTERM stops it cleanly.
+    const agent = spawn(launcher, ['--config', goodConfig], { env: { ...process.env, VIGIL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    agent.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    agent.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolveExit) => agent.once('exit', (code) => resolveExit(code)));
+    const deadline = Date.now() + 20_000;
+    while (!output.includes('broker connection error') && Date.now() < deadline && agent.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(join(dir, 'data', 'spool.db'))).toBe(true);
+    agent.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('broker connection error');
+    expect(output).toContain('is the broker running and the URL right?');
   });
 
   it('counts as stale once a file it was built from changes, so old code never runs', () => {
