@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Spool, type EventOccurrence } from '@vigil/agent';
@@ -68,6 +69,13 @@ describe('zero loss', () => {
       // re-sent batches were recognised by seq, not counted again
       expect(events.every((e) => e.count === 1)).toBe(true);
       console.log(`kill -9 mid-backfill: ${storedAtKill} of ${N} stored at the kill; after restart all ${N}, ${harness.ingestor.stats.duplicates} re-sent batches deduplicated`);
+      // Stored is not yet acknowledged: the last ack leaves after the ingestor's next fsync.
+      const spoolDb = new Database(join(harness.dir, 'agents', id, 'spool.db'), { readonly: true });
+      try {
+        await waitFor('the last acks', () => (spoolDb.prepare('SELECT COUNT(*) AS n FROM entries').get() as { n: number }).n, (n) => n === 0, 10_000);
+      } finally {
+        spoolDb.close();
+      }
     } finally {
       const exited = new Promise((r) => second.once('exit', r));
       second.kill('SIGTERM');
