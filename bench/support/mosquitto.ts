@@ -62,17 +62,23 @@ export async function startMosquitto(pki: FleetPki, extra: Record<string, string
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  const fail = (message: string) => {
+    process.removeListener('exit', killOnExit);
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    return new Error(message);
+  };
   // Listening when a TCP connect succeeds.
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`mosquitto exited (${child.exitCode}): ${stderr}`);
+    if (child.exitCode !== null) throw fail(`mosquitto exited (${child.exitCode}): ${stderr}`);
     const up = await new Promise<boolean>((ok) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => (socket.destroy(), ok(true)));
       socket.once('error', () => ok(false));
     });
     if (up) break;
-    if (Date.now() > deadline) throw new Error(`mosquitto did not listen on ${port}: ${stderr}`);
+    if (Date.now() > deadline) throw fail(`mosquitto did not listen on ${port}: ${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
