@@ -3,8 +3,8 @@
 // dependencies, for plain `node` (no TypeScript loader, no fleet-side code), plus a launcher.
 // Run by `npm install` (root "prepare") and by `npm test`; `--if-stale` builds only when a source
 // changed since the last build.
-import { chmodSync, cpSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLE, DIST, MANIFEST, NODE_FLAGS, REPO, bundleStatus } from './bundle.mjs';
 
@@ -57,6 +57,39 @@ module.exports = { default: unsupported, streamBuilder: unsupported, browserStre
   },
 };
 
+/**
+ * Copies a file or folder, skipping files that are already there unchanged. A changed file is
+ * written beside its target and renamed over it: an agent running from agent/dist keeps its open
+ * (and, for the native binding, memory-mapped) file, and one starting meanwhile never sees half a file.
+ */
+function copyChanged(from, to) {
+  const source = statSync(from);
+  if (source.isDirectory()) {
+    mkdirSync(to, { recursive: true });
+    for (const name of readdirSync(from)) copyChanged(join(from, name), join(to, name));
+    return;
+  }
+  try {
+    const target = statSync(to);
+    if (target.size === source.size && target.mtimeMs === source.mtimeMs) return;
+  } catch {
+    // not there yet
+  }
+  mkdirSync(dirname(to), { recursive: true });
+  const temporary = `${to}.${process.pid}.tmp`;
+  copyFileSync(from, temporary);
+  utimesSync(temporary, source.atime, source.mtime);
+  renameSync(temporary, to);
+}
+
+/** Writes a whole new file and renames it into place, for the same reasons as copyChanged. */
+function writeReplacing(path, content, mode = 0o644) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  chmodSync(temporary, mode);
+  renameSync(temporary, path);
+}
+
 const started = performance.now();
 mkdirSync(DIST, { recursive: true });
 // Written beside the target and renamed, so an agent starting during a build never loads half a file.
@@ -69,7 +102,7 @@ const result = await esbuild.build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // A native addon: loaded from node_modules at run time.
+  // A native addon: loaded at run time from the copy in agent/dist/node_modules (below).
   external: ['better-sqlite3'],
   // CommonJS dependencies call require() for Node built-ins; an ES module has none of its own.
   banner: { js: "import { createRequire as __vigilCreateRequire } from 'node:module'; const require = __vigilCreateRequire(import.meta.url);" },
@@ -81,8 +114,7 @@ const result = await esbuild.build({
 });
 renameSync(temporary, BUNDLE);
 // The rule presets are data read at run time from ./presets next to the module.
-rmSync(join(DIST, 'presets'), { recursive: true, force: true });
-cpSync(join(REPO, 'agent', 'src', 'collectors', 'logs', 'presets'), join(DIST, 'presets'), { recursive: true });
+copyChanged(join(REPO, 'agent', 'src', 'collectors', 'logs', 'presets'), join(DIST, 'presets'));
 // The native SQLite binding and the two small packages that locate it, copied beside the bundle so
 // that agent/dist/ is a complete install for this OS, CPU and Node major version.
 const NATIVE_FILES = [
@@ -94,19 +126,19 @@ const NATIVE_FILES = [
   'file-uri-to-path/package.json',
   'file-uri-to-path/index.js',
 ];
-rmSync(join(DIST, 'node_modules'), { recursive: true, force: true });
-for (const file of NATIVE_FILES) cpSync(join(REPO, 'node_modules', file), join(DIST, 'node_modules', file), { recursive: true });
+for (const file of NATIVE_FILES) copyChanged(join(REPO, 'node_modules', file), join(DIST, 'node_modules', file));
 
 // Launchers for installers: `vigil-agent check --config agent.yaml` runs `vigil agent check ...`
 // with the daemon's V8 flags. `exec` keeps one process, so a service manager's signals (and a
 // SIGKILL) reach the agent itself. VIGIL_NODE picks another node binary.
 const flags = NODE_FLAGS.join(' ');
-writeFileSync(join(DIST, 'vigil-agent'), `#!/bin/sh
+writeReplacing(join(DIST, 'vigil-agent'), `#!/bin/sh
 # Vigil edge agent (standalone bundle). Usage: vigil-agent [check|enroll] --config agent.yaml
-exec "\${VIGIL_NODE:-node}" ${flags} "$(dirname "$0")/vigil-agent.mjs" agent "$@"
-`);
-chmodSync(join(DIST, 'vigil-agent'), 0o755);
-writeFileSync(join(DIST, 'vigil-agent.cmd'), `@echo off\r
+# Follows a symlink (e.g. from /usr/local/bin) back to the folder the bundle is in.
+here=$(dirname "$(readlink -f "$0" 2>/dev/null || echo "$0")")
+exec "\${VIGIL_NODE:-node}" ${flags} "$here/vigil-agent.mjs" agent "$@"
+`, 0o755);
+writeReplacing(join(DIST, 'vigil-agent.cmd'), `@echo off\r
 rem Vigil edge agent (standalone bundle). Usage: vigil-agent [check^|enroll] --config agent.yaml\r
 if "%VIGIL_NODE%"=="" (set "VIGIL_NODE=node")\r
 "%VIGIL_NODE%" ${flags} "%~dp0vigil-agent.mjs" agent %*\r
@@ -118,6 +150,6 @@ const presets = readdirSync(join(DIST, 'presets')).map((name) => `agent/src/coll
 const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes(':'));
 const native = ['better-sqlite3/package.json', 'better-sqlite3/build/Release/better_sqlite3.node'].map((file) => `node_modules/${file}`);
 const inputs = [...sources, ...presets, ...native, relative(REPO, fileURLToPath(import.meta.url))];
-writeFileSync(MANIFEST, `${JSON.stringify({ inputs }, null, 1)}\n`);
+writeReplacing(MANIFEST, `${JSON.stringify({ inputs }, null, 1)}\n`);
 const bytes = result.metafile.outputs[relative(REPO, temporary)]?.bytes ?? 0;
 console.log(`agent build: ${relative(REPO, BUNDLE)} (${(bytes / 1024).toFixed(0)} KiB, ${inputs.length} inputs) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
