@@ -40,7 +40,7 @@ export function registerUp(program: Command): void {
       lines.push(
         `  Demo fleet: ${demoRecorders().length} recorders of 2 resellers, real agents watching stand-in hosts;`,
         '  within five minutes a camera drops and recovers, a drive fills, a service stops, licences run',
-        '  short and a recorder loses power. Demo logins:',
+        '  short, a recorder loses power and a site loses its uplink. Demo logins:',
         ...Object.entries(logins).map(([user, password]) => `    ${user.padEnd(10)} ${password}   (${user === 'noc' ? 'NOC: sees every installation' : 'reseller: sees only its own customers'})`),
       );
     }
