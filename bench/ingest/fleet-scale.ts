@@ -9,7 +9,7 @@
 // would measure that process's event loop instead. The broker runs in a child process; the
 // ingestor runs in this one, with the default SQLite stores. Publish times are taken in the
 // client processes right before mqtt.js writes the packet; commit times in the ingestor right
-// after its transaction returns. Both are wall-clock times on the same machine.
+// after the COMMIT of the message group that holds it. Both are wall-clock times on the same machine.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,11 +54,8 @@ state.heartbeat = (id, bdSeq, now) => {
   heartbeatsInTransaction.push(id);
   heartbeat(id, bdSeq, now);
 };
-const db = ingestor.db as { transaction: <T>(work: () => T) => T };
-const transaction = db.transaction.bind(db);
-db.transaction = <T>(work: () => T): T => {
-  heartbeatsInTransaction = [];
-  const result = transaction(work);
+// The ingestor applies messages in groups that share one COMMIT: a heartbeat is committed when its group is.
+ingestor.onCommit(() => {
   const at = performance.timeOrigin + performance.now();
   for (const id of heartbeatsInTransaction) {
     let times = committed.get(id);
@@ -66,8 +63,7 @@ db.transaction = <T>(work: () => T): T => {
     times.push(at);
   }
   heartbeatsInTransaction = [];
-  return result;
-};
+});
 
 const children: Publishers[] = [];
 const load = [loadavg()[0]!];

@@ -19,6 +19,7 @@ import { FleetState, type StateChange } from './state/fleet-state.js';
 import { codeName, severityName } from './codes.js';
 import { AckTracker } from './pipeline/acks.js';
 import { AckGate } from './pipeline/ack-gate.js';
+import { GroupCommit, groupCommitFromEnv } from './pipeline/group-commit.js';
 import { BatchRejected, validateBatch } from './pipeline/validate.js';
 import { IngestorMetrics } from './metrics.js';
 import { OutboxDrain, TelemetryOutbox } from './pipeline/outbox.js';
@@ -58,6 +59,12 @@ export interface IngestorOptions {
     /** Longest wait between retries while the store is down. Default 30 s. */
     maxRetryDelayMs?: number;
   };
+  /**
+   * Group commit on fleet.db: messages share one transaction, committed when it holds `maxMessages`
+   * (default 256) or `maxDelayMs` after it opened (default 5 ms), and before a birth's or death's PUBACK.
+   * Default: VIGIL_INGESTOR_GROUP_MESSAGES and VIGIL_INGESTOR_GROUP_MS when set.
+   */
+  groupCommit?: { maxMessages?: number; maxDelayMs?: number };
 }
 
 export type DropReason = EnvelopeError['reason'] | 'bad-topic' | 'wrong-payload-kind' | 'oversized-batch' | 'processing-error';
@@ -82,8 +89,10 @@ export interface RunningIngestor {
   metrics: IngestorMetrics;
   /** Resolves once subscribed to the fleet's topics. */
   ready: Promise<void>;
-  /** Every state change, as it is published. */
+  /** Every state change, as it is published (after the COMMIT that stored it). */
   onStateChange(listener: (change: StateChange) => void): void;
+  /** After each COMMIT of a message group on fleet.db, with the number of messages it held (benchmarks). */
+  onCommit(listener: (messages: number) => void): void;
   /** The time-series store, for readers in the same process (the dashboard). */
   telemetry: TelemetryStore;
   /** Points acknowledged but not yet confirmed by the store, and a promise for when there are none. */
@@ -118,6 +127,29 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   const opener = new EnvelopeOpener({ recipientPrivateKeyPems: options.recipientPrivateKeyPems, signingKeyOf: options.signingKeyOf });
   const telemetry = options.telemetry ?? new SqliteTelemetryStore(join(dirname(options.dbPath), 'telemetry.db'));
   const outbox = new TelemetryOutbox(db.db);
+  const commitListeners: Array<(messages: number) => void> = [];
+  const acks = new AckTracker(db);
+  const groupSettings = options.groupCommit ?? groupCommitFromEnv(process.env);
+  const group = new GroupCommit(db.db, {
+    maxMessages: groupSettings.maxMessages,
+    maxDelayMs: groupSettings.maxDelayMs,
+    onCommitted: (messages) => {
+      outbox.settle(true);
+      drain.kick();
+      for (const listener of commitListeners) listener(messages);
+    },
+    onLost: (error, messages) => {
+      // Nothing of the group is stored. Its data batches were PUBACKed but not acknowledged end to
+      // end, so the agents still hold them and send them again; forget the cached spool positions so
+      // those re-sends are applied, not taken for duplicates.
+      outbox.settle(false);
+      acks.forget();
+      stats.dropped['processing-error'] = (stats.dropped['processing-error'] ?? 0) + messages;
+      metrics.dropped.inc({ reason: 'processing-error' }, messages);
+      log.error({ err: error.message, messages }, 'fleet.db rolled back a message group; the agents will send its data again');
+    },
+    onActionError: (error) => log.error({ err: error.message }, 'unexpected error after a commit'),
+  });
   const drain = new OutboxDrain({
     outbox,
     store: telemetry,
@@ -128,6 +160,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     maxBatchPoints: options.outbox?.maxBatchPoints,
     flushIntervalMs: options.outbox?.flushIntervalMs,
     maxRetryDelayMs: options.outbox?.maxRetryDelayMs,
+    // The drain reads and deletes outbox rows outside any message group, and only committed ones.
+    beforeDbWork: () => group.commit(),
   });
   const outboxMaxPoints = options.outbox?.maxPoints ?? 5_000_000;
   let telemetryMetrics: TelemetryMetrics | undefined;
@@ -151,9 +185,13 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     // In the transaction of the message that caused it, or on its own for the sweeper's changes.
     record([statePoint(tagsOf(change.recorderId), change)]);
     if (!db.db.inTransaction) drain.kick();
-    for (const listener of stateListeners) listener(change);
-    log.info({ recorderId: change.recorderId, state: change.state, previous: change.previous }, 'recorder state changed');
-    announce(change);
+    // Nobody outside may see a change before it is committed: inside a message group this waits
+    // for the group's COMMIT (changes keep their order); the sweeper's run at once.
+    group.later(() => {
+      for (const listener of stateListeners) listener(change);
+      log.info({ recorderId: change.recorderId, state: change.state, previous: change.previous }, 'recorder state changed');
+      announce(change);
+    });
   };
   /** The retained state message readers (the dashboard's live view) follow; also sent when only the problems changed. */
   const announce = (change: StateChange) => {
@@ -172,12 +210,13 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   });
   const metrics = new IngestorMetrics({ recorders: () => state.countsByState(), unreachableSites: () => state.unreachableSiteCount });
   telemetryMetrics = new TelemetryMetrics(metrics.registry, telemetry.kind, () => outbox.depth);
-  const acks = new AckTracker(db);
-  /** Acks to publish once the transaction that stored their batches has committed. */
-  const acksToSend = new Map<string, { epoch: string; seq: number }>();
+  const ackGate = new AckGate(
+    () => db.syncToDisk(),
+    (recorderId, ack) => client?.publish(topics.ack(recorderId), Buffer.from(vigil.v1.Ack.encode({ seq: ack.seq, spoolEpoch: ack.epoch }).finish()), { qos: 1 }),
+  );
+  /** An end-to-end ack goes to the gate (one fsync, then publish) only after the COMMIT of its message's group. */
+  const sendAck = (recorderId: string, ack: { epoch: string; seq: number }) => group.later(() => ackGate.add(recorderId, ack));
   const droppedSeen = new Map<string, number>();
-  /** Recorders whose problems changed in the message being applied: announced after its commit. */
-  const problemsChanged = new Set<string>();
 
   const drop = (reason: DropReason, topic: string, detail: string) => {
     stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
@@ -216,7 +255,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         state.birth(id, birth.bdSeq, birth.heartbeatSeconds, now);
         if (birth.spoolEpoch) {
           // Tell the agent at once what we hold, in case an earlier ack was lost with its connection.
-          acksToSend.set(id, { epoch: birth.spoolEpoch, seq: acks.birth(id, birth.spoolEpoch, birth.ackedThrough) });
+          sendAck(id, { epoch: birth.spoolEpoch, seq: acks.birth(id, birth.spoolEpoch, birth.ackedThrough) });
         }
         break;
       }
@@ -247,7 +286,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
           applyBatch(id, batch, now);
           acks.stored(id, epoch, opened.seq);
         }
-        acksToSend.set(id, acks.acked(id));
+        sendAck(id, acks.acked(id));
         state.activity(id, now);
         break;
       }
@@ -278,7 +317,12 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     }
     if (conditionsChanged) state.conditionsChanged(id, db.conditionsOf(id).length, now);
     // A new problem on a recorder whose state stays (already degraded) must still reach open pages.
-    if (!batch.historical && (conditionsChanged || batch.events.length > 0)) problemsChanged.add(id);
+    if (!batch.historical && (conditionsChanged || batch.events.length > 0)) {
+      group.later(() => {
+        const current = state.current(id);
+        if (current) announce(current);
+      });
+    }
     for (const e of batch.events as vigil.v1.Event[]) {
       db.recordEvent({
         recorderId: id,
@@ -298,51 +342,41 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     }
   };
 
-  const ackGate = new AckGate(
-    () => db.syncToDisk(),
-    (recorderId, ack) => client?.publish(topics.ack(recorderId), Buffer.from(vigil.v1.Ack.encode({ seq: ack.seq, spoolEpoch: ack.epoch }).finish()), { qos: 1 }),
-  );
-  const sendAcks = () => {
-    for (const [recorderId, ack] of acksToSend) ackGate.add(recorderId, ack);
-    acksToSend.clear();
-  };
-
-  const process = (topic: string, bytes: Buffer) => {
+  /** Applies one message in the open group; true when its PUBACK must wait for the group's COMMIT. */
+  const processMessage = (topic: string, bytes: Buffer): boolean => {
     stats.received++;
     metrics.received.inc();
     const parsed = parseRecorderTopic(topic);
-    if (!parsed) return drop('bad-topic', topic, 'not a vigil/v1/rec/{recorderId}/{kind} topic');
+    if (!parsed) {
+      drop('bad-topic', topic, 'not a vigil/v1/rec/{recorderId}/{kind} topic');
+      return false;
+    }
     let opened: OpenedEnvelope;
     try {
       opened = opener.open(parsed.recorderId, bytes);
     } catch (error) {
-      if (error instanceof EnvelopeError) return drop(error.reason, topic, error.message);
-      return drop('malformed', topic, (error as Error).message);
+      drop(error instanceof EnvelopeError ? error.reason : 'malformed', topic, (error as Error).message);
+      return false;
     }
     if (opened.payload.body !== PAYLOAD_FOR_TOPIC[parsed.kind]) {
-      return drop('wrong-payload-kind', topic, `a ${opened.payload.body ?? 'empty'} payload on a ${parsed.kind} topic`);
+      drop('wrong-payload-kind', topic, `a ${opened.payload.body ?? 'empty'} payload on a ${parsed.kind} topic`);
+      return false;
     }
     const now = Date.now();
+    const mark = outbox.stagedPoints;
     try {
-      db.transaction(() => apply(parsed.kind, opened, now));
-      outbox.settle(true);
-      drain.kick();
+      // Its own savepoint in the open group: if it throws, it alone is rolled back (and its acks,
+      // announcements and state publishes never happen).
+      group.apply(() => apply(parsed.kind, opened, now));
     } catch (error) {
-      outbox.settle(false);
-      acksToSend.clear();
-      problemsChanged.clear();
+      outbox.unstage(mark);
       // Not acknowledged: the batch stays in the agent's spool, where nothing is lost.
-      if (error instanceof BatchRejected) return drop(error.reason, topic, error.message);
-      return drop('processing-error', topic, (error as Error).message);
+      drop(error instanceof BatchRejected ? error.reason : 'processing-error', topic, (error as Error).message);
+      return false;
     }
     stats.processed++;
     metrics.processed.inc();
-    sendAcks();
-    for (const id of problemsChanged) {
-      const current = state.current(id);
-      if (current) announce(current);
-    }
-    problemsChanged.clear();
+    return parsed.kind === 'birth' || parsed.kind === 'death';
   };
 
   const mqttOptions: IClientOptions = {
@@ -355,17 +389,26 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     ca: readFileSync(options.tls.ca),
   };
   client = connect(options.brokerUrl, mqttOptions);
-  // The PUBACK goes out only after the message is applied and committed to SQLite.
+  // mqtt.js sends the PUBACK when `done` is called and hands us no further message before that.
+  // A data batch or heartbeat is PUBACKed once applied in the open group, before its COMMIT: the
+  // agent deletes a spooled batch only on the end-to-end ack, which leaves after the COMMIT and an
+  // fsync, and re-sends what is not acknowledged, so a crash that loses the open group loses
+  // nothing (a lost heartbeat is followed by the next). Births and deaths are session control the
+  // agent does not spool (a will is published by the broker, once): they are PUBACKed only after
+  // the group holding them has committed, so the broker redelivers them if we die first.
   client.handleMessage = (packet, done) => {
     if (packet.cmd === 'publish') {
       try {
-        process(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
+        const control = processMessage(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
+        if (control) group.commit();
       } catch (error) {
         log.error({ err: (error as Error).message }, 'unexpected error processing a message');
       }
     }
-    if (outbox.depth > outboxMaxPoints) {
+    // The points of the open group count too: they are in the outbox as soon as it commits.
+    if (outbox.depth + outbox.stagedPoints > outboxMaxPoints) {
       // Backpressure: this message is stored, but the next waits (the broker and the agents' spools hold it) until the store catches up.
+      group.commit();
       dropWarning.warn('outbox-full', { pending: outbox.depth, max: outboxMaxPoints, store: telemetry.kind, err: drain.lastError }, 'telemetry outbox full: holding new messages until the store accepts writes again');
       void waitForOutboxBelow(outboxMaxPoints * 0.9).then(() => done());
       return;
@@ -387,7 +430,11 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     });
   });
 
-  const sweeper = setInterval(() => state.sweep(Date.now()), options.sweepIntervalMs ?? 1_000);
+  const sweeper = setInterval(() => {
+    // Between groups: its changes are written on their own and published at once, never ahead of a COMMIT.
+    group.commit();
+    state.sweep(Date.now());
+  }, options.sweepIntervalMs ?? 1_000);
   let closing = false;
   drain.start();
   const metricsServer = options.metrics
@@ -402,6 +449,9 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     ready,
     onStateChange(listener) {
       stateListeners.push(listener);
+    },
+    onCommit(listener) {
+      commitListeners.push(listener);
     },
     telemetry,
     outbox: {
@@ -418,8 +468,12 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       closing = true;
       clearInterval(sweeper);
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.server.close(() => resolve()));
+      group.commit();
       ackGate.flush();
       await client?.endAsync();
+      // Messages applied while the connection closed: store them (the agents learn of them from the
+      // acks of the next session, or re-send them).
+      group.commit();
       // What the store has not confirmed within a few seconds stays in the outbox for the next start.
       await drain.stop(5_000);
       await telemetry.close();

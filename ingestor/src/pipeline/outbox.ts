@@ -87,6 +87,16 @@ export class TelemetryOutbox {
     else this.pendingPoints += count;
   }
 
+  /** Points appended in the open transaction so far (a mark for `unstage`). */
+  get stagedPoints(): number {
+    return this.staged;
+  }
+
+  /** One message's savepoint rolled back: forget the points it appended since `mark`. */
+  unstage(mark: number): void {
+    this.staged = Math.min(this.staged, mark);
+  }
+
   /** The transaction that appended ended: count its points if it committed. */
   settle(committed: boolean): void {
     if (committed) this.pendingPoints += this.staged;
@@ -150,6 +160,11 @@ export interface OutboxDrainOptions {
   onWritten?: (points: number, ms: number) => void;
   onFailed?: (error: Error) => void;
   onRejected?: (points: number) => void;
+  /**
+   * Called before the drain reads or deletes outbox rows: the ingestor commits its open group here,
+   * so the drain sends only committed rows and its deletes are never part of a message group.
+   */
+  beforeDbWork?: () => void;
 }
 
 /**
@@ -236,6 +251,7 @@ export class OutboxDrain {
     const maxDelay = this.options.maxRetryDelayMs ?? 30_000;
     let delay = minDelay;
     while (this.running) {
+      this.options.beforeDbWork?.();
       const rows = outbox.take(maxPoints);
       if (rows.length === 0) {
         for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -248,6 +264,7 @@ export class OutboxDrain {
       try {
         await store.write(points);
         if (this.abandoned) return; // stop() gave up on this write; the database may be closed
+        this.options.beforeDbWork?.();
         outbox.confirm(rows);
         this.options.onWritten?.(points.length, performance.now() - started);
         if (this.failing) logger.info({ store: store.kind, pending: outbox.depth }, 'telemetry store writable again; sending what waited');
@@ -277,9 +294,11 @@ export class OutboxDrain {
       try {
         await store.write(row.points);
         if (this.abandoned) return;
+        this.options.beforeDbWork?.();
         outbox.confirm([row]);
       } catch (error) {
         if (!(error instanceof InfluxRejectedError) || this.abandoned) return; // the store went away: the main loop retries
+        this.options.beforeDbWork?.();
         outbox.reject(row, error.message, Date.now());
         this.options.onRejected?.(row.points.length);
         logger.error({ store: store.kind, points: row.points.length, err: error.message }, 'the telemetry store refused these points; kept in telemetry_rejected in fleet.db');

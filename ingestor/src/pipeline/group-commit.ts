@@ -1,0 +1,153 @@
+import type Database from 'better-sqlite3';
+
+export interface GroupCommitOptions {
+  /** Commit once the open group holds this many messages. Default 256. */
+  maxMessages?: number;
+  /** Commit at the latest this long after the group opened. Default 5 ms. */
+  maxDelayMs?: number;
+  /** After each COMMIT, before the deferred actions run: how many messages it held. */
+  onCommitted?: (messages: number) => void;
+  /**
+   * SQLite rolled the whole group back (a failed COMMIT, or an error such as a full disk that ends
+   * the transaction): its messages are not stored and their deferred actions were discarded.
+   */
+  onLost?: (error: Error, messages: number) => void;
+  /** A deferred action threw; the others still run. */
+  onActionError?: (error: Error) => void;
+}
+
+/**
+ * Group commit settings from the environment (`vigil ingestor`, tests that run it as a child):
+ * VIGIL_INGESTOR_GROUP_MS and VIGIL_INGESTOR_GROUP_MESSAGES, each a positive integer when set.
+ */
+export function groupCommitFromEnv(env: NodeJS.ProcessEnv): Pick<GroupCommitOptions, 'maxMessages' | 'maxDelayMs'> {
+  const read = (name: string): number | undefined => {
+    const text = env[name]?.trim();
+    if (!text) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${text}"`);
+    return value;
+  };
+  return { maxDelayMs: read('VIGIL_INGESTOR_GROUP_MS'), maxMessages: read('VIGIL_INGESTOR_GROUP_MESSAGES') };
+}
+
+/**
+ * Group commit on fleet.db: one SQLite transaction stays open across several messages and commits
+ * when it holds `maxMessages`, `maxDelayMs` after it opened, or when `commit()` is called (a birth
+ * or death, the outbox drain, the sweeper, close). Each message runs in its own nested
+ * better-sqlite3 transaction, which is a SAVEPOINT inside the group, so a message that throws rolls
+ * back alone. A COMMIT costs as much as the rest of a small message's work; sharing it is what lets
+ * one thread keep up with thousands of messages a second.
+ *
+ * Whatever tells the outside world a message is stored (end-to-end acks, state publishes,
+ * announcements, outbox accounting) goes through `later()`, and runs only after the COMMIT of the
+ * group that holds the message, in the order it was asked for; the actions of a message that
+ * rolled back never run.
+ */
+export class GroupCommit {
+  private open = false;
+  private messages = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** Actions of the messages applied in the open group, run after its COMMIT. */
+  private afterCommit: Array<() => void> = [];
+  /** Actions of the message being applied, kept only if its savepoint is released. */
+  private messageActions: Array<() => void> | undefined;
+  private readonly maxMessages: number;
+  private readonly maxDelayMs: number;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly options: GroupCommitOptions = {},
+  ) {
+    this.maxMessages = options.maxMessages ?? 256;
+    this.maxDelayMs = options.maxDelayMs ?? 5;
+  }
+
+  /** Messages applied in the open group, not yet committed. */
+  get pending(): number {
+    return this.messages;
+  }
+
+  /**
+   * Applies one message in the open group (opening one when none is), in its own savepoint.
+   * Throws what `work` throws, with the message's writes rolled back and its actions discarded.
+   */
+  apply<T>(work: () => T): T {
+    if (this.messageActions) throw new Error('GroupCommit.apply is not re-entrant');
+    if (!this.open) this.begin();
+    const actions: Array<() => void> = [];
+    this.messageActions = actions;
+    let result: T;
+    try {
+      result = this.db.transaction(work)();
+    } catch (error) {
+      this.messageActions = undefined;
+      if (!this.db.inTransaction) this.lost(error as Error);
+      throw error;
+    }
+    this.messageActions = undefined;
+    if (!this.db.inTransaction) {
+      // Cannot happen while SQLite behaves; if it does, nothing of the group is stored.
+      this.lost(new Error('the group transaction ended unexpectedly'));
+      return result;
+    }
+    this.afterCommit.push(...actions);
+    this.messages++;
+    if (this.messages >= this.maxMessages) this.commit();
+    return result;
+  }
+
+  /**
+   * Runs `action` once what has been applied so far is committed: at once when no group is open,
+   * else after the group's COMMIT (and never, for a message that rolls back).
+   */
+  later(action: () => void): void {
+    if (this.messageActions) this.messageActions.push(action);
+    else if (this.open) this.afterCommit.push(action);
+    else action();
+  }
+
+  /** Commits the open group (if any), then runs its deferred actions in order. */
+  commit(): void {
+    if (this.messageActions) throw new Error('GroupCommit.commit called while a message is being applied');
+    if (!this.open) return;
+    const messages = this.messages;
+    const actions = this.afterCommit;
+    this.reset();
+    try {
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.options.onLost?.(error as Error, messages);
+      return;
+    }
+    this.options.onCommitted?.(messages);
+    for (const action of actions) {
+      try {
+        action();
+      } catch (error) {
+        this.options.onActionError?.(error as Error);
+      }
+    }
+  }
+
+  private begin(): void {
+    this.db.exec('BEGIN');
+    this.open = true;
+    this.timer = setTimeout(() => this.commit(), this.maxDelayMs);
+  }
+
+  private lost(error: Error): void {
+    const messages = this.messages;
+    this.reset();
+    this.options.onLost?.(error, messages);
+  }
+
+  private reset(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.open = false;
+    this.messages = 0;
+    this.afterCommit = [];
+  }
+}

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GroupCommit, groupCommitFromEnv } from '../src/pipeline/group-commit.js';
+
+describe('group commit on a real SQLite file', () => {
+  const dirs: string[] = [];
+  const open: Database.Database[] = [];
+  afterEach(() => {
+    for (const db of open.splice(0)) db.close();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  /** The writer, and a second connection that sees only what is committed (as the dashboard does). */
+  const databases = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-group-'));
+    dirs.push(dir);
+    const writer = new Database(join(dir, 'fleet.db'));
+    writer.pragma('journal_mode = WAL');
+    writer.exec('CREATE TABLE messages (n INTEGER PRIMARY KEY)');
+    const reader = new Database(join(dir, 'fleet.db'), { readonly: true });
+    open.push(writer, reader);
+    const committed = () => reader.prepare('SELECT COUNT(*) FROM messages').pluck().get() as number;
+    return { writer, committed };
+  };
+
+  it('commits at maxMessages; a message that throws rolls back alone and its actions never run', () => {
+    const { writer, committed } = databases();
+    const commits: number[] = [];
+    const group = new GroupCommit(writer, { maxMessages: 4, maxDelayMs: 60_000, onCommitted: (n) => commits.push(n) });
+    const insert = writer.prepare('INSERT INTO messages (n) VALUES (?)');
+    const ran: string[] = [];
+    for (let n = 1; n <= 3; n++) {
+      group.apply(() => {
+        insert.run(n);
+        group.later(() => ran.push(`ack ${n}`));
+      });
+    }
+    expect(() =>
+      group.apply(() => {
+        insert.run(99);
+        group.later(() => ran.push('ack 99'));
+        throw new Error('bad message');
+      }),
+    ).toThrow('bad message');
+    // Applied, visible to the writer, but nothing committed and nothing told.
+    expect(writer.prepare('SELECT COUNT(*) FROM messages').pluck().get()).toBe(3);
+    expect(committed()).toBe(0);
+    expect(ran).toEqual([]);
+    group.apply(() => {
+      insert.run(4);
+      group.later(() => ran.push('ack 4'));
+    });
+    expect(commits).toEqual([4]);
+    expect(committed()).toBe(4);
+    expect(writer.prepare('SELECT n FROM messages ORDER BY n').pluck().all()).toEqual([1, 2, 3, 4]);
+    expect(ran).toEqual(['ack 1', 'ack 2', 'ack 3', 'ack 4']);
+  });
+
+  it('commits maxDelayMs after the group opened, and later() outside a group runs at once', async () => {
+    const { writer, committed } = databases();
+    const group = new GroupCommit(writer, { maxMessages: 1_000, maxDelayMs: 30 });
+    const ran: string[] = [];
+    group.apply(() => {
+      writer.prepare('INSERT INTO messages (n) VALUES (1)').run();
+      group.later(() => ran.push('state published'));
+    });
+    group.later(() => ran.push('after the group'));
+    expect(committed()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(committed()).toBe(1);
+    expect(ran).toEqual(['state published', 'after the group']);
+    expect(writer.inTransaction).toBe(false);
+    group.later(() => ran.push('now'));
+    expect(ran.at(-1)).toBe('now');
+  });
+
+  it('reads its settings from the environment and refuses nonsense', () => {
+    expect(groupCommitFromEnv({ VIGIL_INGESTOR_GROUP_MS: '10', VIGIL_INGESTOR_GROUP_MESSAGES: '500' })).toEqual({ maxDelayMs: 10, maxMessages: 500 });
+    expect(groupCommitFromEnv({})).toEqual({ maxDelayMs: undefined, maxMessages: undefined });
+    expect(() => groupCommitFromEnv({ VIGIL_INGESTOR_GROUP_MS: '0' })).toThrow('VIGIL_INGESTOR_GROUP_MS must be a positive integer');
+  });
+});
