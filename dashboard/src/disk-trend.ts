@@ -1,3 +1,5 @@
+import { fillRate } from '@vigil/proto';
+
 /** How far back the time-to-full trend looks. */
 export const TREND_WINDOW_MS = 24 * 3_600_000;
 /** Charts get at most this many points per series; the store buckets the rest away. */
@@ -11,23 +13,8 @@ const DAY_MS = 86_400_000;
  * or too short a span, to call it a trend.
  */
 export function daysToFull(points: ReadonlyArray<{ time: number; usedBytes: number }>, freeBytes: number): number | null {
-  if (points.length < 2) return null;
-  const n = points.length;
-  let meanT = 0;
-  let meanU = 0;
-  for (const p of points) {
-    meanT += p.time / n;
-    meanU += p.usedBytes / n;
-  }
-  let cov = 0;
-  let varT = 0;
-  for (const p of points) {
-    cov += (p.time - meanT) * (p.usedBytes - meanU);
-    varT += (p.time - meanT) ** 2;
-  }
-  if (varT === 0) return null;
-  const bytesPerMs = cov / varT;
-  if (!(bytesPerMs > 0)) return null;
+  const bytesPerMs = fillRate(points.map((p) => ({ at: p.time, usedBytes: p.usedBytes })));
+  if (bytesPerMs === null) return null;
   if (freeBytes <= 0) return 0;
   return freeBytes / bytesPerMs / DAY_MS;
 }

@@ -4,3 +4,4 @@ export * from './topics.js';
 export { FleetPki, writeSecret, type DeviceBundle, type TlsIdentityFiles, type IdentityRole, type DeviceRegistryFile, type DeviceRegistryEntry } from './pki/index.js';
 export { RateLimitedWarning } from './rate-limited-warning.js';
 export { startMetricsServer, type MetricsSource } from './metrics-server.js';
+export { fillRate, type UsageSample } from './trend.js';
