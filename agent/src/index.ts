@@ -8,4 +8,4 @@ export { buildCollectors, type CollectorDeps } from './collectors/index.js';
 export { loadCredentials, type AgentCredentials } from './credentials.js';
 export type { StatfsFunction, StatfsResult } from './collectors/disks/index.js';
 export { enroll, type EnrollOptions } from './enroll.js';
-export { registerAgentCommands, runAgentProgram, logLevel, onShutdown, UsageError } from './cli/index.js';
+export { registerAgentCommands, runAgentProgram, runVigilProgram, vigilProgram, logLevel, onShutdown, UsageError } from './cli/index.js';

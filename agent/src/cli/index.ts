@@ -1,3 +1,3 @@
 export { registerAgentCommands } from './commands.js';
-export { runAgentProgram } from './program.js';
+export { runAgentProgram, runVigilProgram, vigilProgram } from './program.js';
 export { logLevel, onShutdown, UsageError } from './process.js';
