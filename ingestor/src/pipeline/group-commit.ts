@@ -40,9 +40,9 @@ export function groupCommitFromEnv(env: NodeJS.ProcessEnv): Pick<GroupCommitOpti
  * one thread keep up with thousands of messages a second.
  *
  * Whatever tells the outside world a message is stored (end-to-end acks, state publishes,
- * announcements, outbox accounting) goes through `later()`, and runs only after the COMMIT of the
- * group that holds the message, in the order it was asked for; the actions of a message that
- * rolled back never run.
+ * announcements) goes through `later()`, and runs only after the COMMIT of the group that holds the
+ * message, in the order it was asked for; the actions of a message that rolled back never run.
+ * Outbox accounting happens in `onCommitted`, before those actions.
  */
 export class GroupCommit {
   private open = false;
