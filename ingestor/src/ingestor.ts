@@ -470,6 +470,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.server.close(() => resolve()));
       group.commit();
       ackGate.flush();
+      ackGate.close();
       await client?.endAsync();
       // Messages applied while the connection closed: store them (the agents learn of them from the
       // acks of the next session, or re-send them).

@@ -20,8 +20,11 @@ export class AckGate {
     private readonly delayMs = 20,
   ) {}
 
+  private closed = false;
+
   /** The latest committed position of a recorder; later calls for the same recorder replace it. */
   add(recorderId: string, ack: PendingAck): void {
+    if (this.closed) return; // the next session's birth ack tells the agent instead
     this.pending.set(recorderId, ack);
     this.timer ??= setTimeout(() => this.flush(), this.delayMs);
   }
@@ -33,5 +36,13 @@ export class AckGate {
     this.syncToDisk();
     for (const [recorderId, ack] of this.pending) this.publish(recorderId, ack);
     this.pending.clear();
+  }
+
+  /** Nothing more is published: the connection is closing. */
+  close(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+    this.closed = true;
   }
 }
