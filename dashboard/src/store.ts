@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { FleetDb, type RecorderStateName, type TelemetryStore } from '@vigil/ingestor';
+import { FleetDb, type RecorderStateName, type TelemetryStore, type RecorderRow } from '@vigil/ingestor';
 import { bucketWidth, daysToFull, TREND_WINDOW_MS, usedPercent } from './disk-trend.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import { severityRank, worstState, type Severity } from './severity.js';
@@ -168,32 +168,15 @@ const SESSION_TTL_MS = 12 * 3_600_000;
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64');
 
 /** A recorder row as the dashboard's scoped queries return it (fleet.recorders plus the site's reachability). */
-interface ScopedRecorderRow {
-  id: string;
-  name: string;
-  installationSlc: string;
-  installationName: string;
-  siteId: string;
-  siteName: string;
-  latitude: number | null;
-  longitude: number | null;
-  failoverPartner: string;
-  agentVersion: string;
-  state: RecorderStateName;
-  stateSince: number;
-  lastSeen: number | null;
-  coveredBy: string | null;
+type ScopedRecorderRow = Pick<
+  RecorderRow,
+  'id' | 'name' | 'installationSlc' | 'installationName' | 'siteId' | 'siteName' | 'latitude' | 'longitude' | 'failoverPartner' | 'agentVersion' | 'state' | 'stateSince' | 'lastSeen' | 'coveredBy'
+> & {
   /** When its site became unreachable as a whole, else null. */
   siteUnreachableSince: number | null;
-}
+};
 
-interface DetailRow extends ScopedRecorderRow {
-  vmsProduct: string;
-  vmsVersion: string;
-  hostname: string;
-  cameraCount: number;
-  licensedCameras: number;
-}
+type DetailRow = ScopedRecorderRow & Pick<RecorderRow, 'vmsProduct' | 'vmsVersion' | 'hostname' | 'cameraCount' | 'licensedCameras'>;
 
 interface Scope {
   all: 0 | 1;
