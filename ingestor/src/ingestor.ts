@@ -23,6 +23,7 @@ import { GroupCommit, groupCommitFromEnv } from './pipeline/group-commit.js';
 import { BatchRejected, validateBatch } from './pipeline/validate.js';
 import { IngestorMetrics } from './metrics.js';
 import { OutboxDrain, TelemetryOutbox } from './pipeline/outbox.js';
+import { WorkerOutboxDrain } from './pipeline/worker-outbox-drain.js';
 import { drivePathTag, heartbeatPoint, statePoint } from './pipeline/points.js';
 import { TelemetryMetrics } from './pipeline/telemetry-metrics.js';
 import { SqliteTelemetryStore } from './stores/sqlite/sqlite-telemetry-store.js';
@@ -58,6 +59,12 @@ export interface IngestorOptions {
     flushIntervalMs?: number;
     /** Longest wait between retries while the store is down. Default 30 s. */
     maxRetryDelayMs?: number;
+    /**
+     * Write into a file-backed SQLite store from a worker thread, so the main thread only applies
+     * messages. Default: true, unless VIGIL_INGESTOR_DRAIN_WORKER=0. Other stores drain on the main
+     * thread (InfluxDB's writes are asynchronous I/O there).
+     */
+    worker?: boolean;
   };
   /**
    * Group commit on fleet.db: messages share one transaction, committed when it holds `maxMessages`
@@ -150,19 +157,20 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     },
     onActionError: (error) => log.error({ err: error.message }, 'unexpected error after a commit'),
   });
-  const drain = new OutboxDrain({
-    outbox,
-    store: telemetry,
+  const drainSettings = {
     logger: log.child({ telemetry: telemetry.kind }),
-    onWritten: (points, ms) => telemetryMetrics?.wrote(points, ms),
+    onWritten: (points: number, ms: number) => telemetryMetrics?.wrote(points, ms),
     onFailed: () => telemetryMetrics?.failed(),
-    onRejected: (points) => telemetryMetrics?.refused(points),
     maxBatchPoints: options.outbox?.maxBatchPoints,
     flushIntervalMs: options.outbox?.flushIntervalMs,
     maxRetryDelayMs: options.outbox?.maxRetryDelayMs,
     // The drain reads and deletes outbox rows outside any message group, and only committed ones.
     beforeDbWork: () => group.commit(),
-  });
+  };
+  const drainInWorker = (options.outbox?.worker ?? process.env.VIGIL_INGESTOR_DRAIN_WORKER !== '0') && telemetry instanceof SqliteTelemetryStore && !telemetry.db.memory && !db.db.memory;
+  const drain: OutboxDrain | WorkerOutboxDrain = drainInWorker
+    ? new WorkerOutboxDrain({ ...drainSettings, outbox, fleetDbPath: db.db.name, telemetryDbPath: (telemetry as SqliteTelemetryStore).db.name })
+    : new OutboxDrain({ ...drainSettings, outbox, store: telemetry, onRejected: (points) => telemetryMetrics?.refused(points) });
   const outboxMaxPoints = options.outbox?.maxPoints ?? 5_000_000;
   let telemetryMetrics: TelemetryMetrics | undefined;
   /** Fleet tags per recorder, from its birth; refreshed when a birth changes them. */

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS telemetry_rejected (
 );
 `;
 
-interface OutboxRow {
+export interface OutboxRow {
   id: number;
   count: number;
   kind: 'batch' | 'points';
@@ -41,7 +41,7 @@ interface OutboxRow {
   body: Buffer | string;
 }
 
-function pointsOf(row: OutboxRow): TelemetryPoint[] {
+export function pointsOf(row: OutboxRow): TelemetryPoint[] {
   if (row.kind === 'points') return JSON.parse(String(row.body)) as TelemetryPoint[];
   const tags: FleetTags = { recorder: row.recorder, installation: row.installation, site: row.site, reseller: '' };
   return batchPoints(tags, vigil.v1.DataBatch.decode(row.body as Buffer), row.received);
@@ -60,6 +60,8 @@ export class TelemetryOutbox {
       appendBatch: db.prepare(`INSERT INTO telemetry_outbox (count, kind, recorder, installation, site, received, body) VALUES (?, 'batch', ?, ?, ?, ?, ?)`),
       oldest: db.prepare('SELECT id, count, kind, recorder, installation, site, received, body FROM telemetry_outbox ORDER BY id LIMIT ?'),
       remove: db.prepare('DELETE FROM telemetry_outbox WHERE id = ?'),
+      pointsThrough: db.prepare('SELECT COALESCE(SUM(count), 0) FROM telemetry_outbox WHERE id <= ?').pluck(),
+      removeThrough: db.prepare('DELETE FROM telemetry_outbox WHERE id <= ?'),
       depth: db.prepare('SELECT COUNT(*) AS rows, COALESCE(SUM(count), 0) AS points FROM telemetry_outbox'),
       reject: db.prepare('INSERT INTO telemetry_rejected (at, error, points) VALUES (?, ?, ?)'),
       rejected: db.prepare('SELECT COALESCE(SUM(json_array_length(points)), 0) FROM telemetry_rejected').pluck(),
@@ -131,6 +133,20 @@ export class TelemetryOutbox {
     })();
   }
 
+  /**
+   * Removes every row up to `id`, which the store confirmed (the drain worker sends rows in id
+   * order). The points are counted from the table, so a row confirmed twice (a worker restarted
+   * while its last confirmation was on its way) is never subtracted twice.
+   */
+  confirmThrough(id: number): number {
+    return this.db.transaction(() => {
+      const points = this.statements.pointsThrough.get(id) as number;
+      this.statements.removeThrough.run(id);
+      this.pendingPoints -= points;
+      return points;
+    })();
+  }
+
   /** Moves a row the store refused to telemetry_rejected. */
   reject(row: { id: number; points: readonly TelemetryPoint[] }, error: string, now: number): void {
     this.db.transaction(() => {
@@ -142,6 +158,31 @@ export class TelemetryOutbox {
 
   rejectedPoints(): number {
     return this.statements.rejected.get() as number;
+  }
+}
+
+/**
+ * Reads committed outbox rows from its own connection to fleet.db (the drain worker's), oldest
+ * first, after a cursor: the rows it already sent stay until the main thread deletes them.
+ */
+export class OutboxReader {
+  private readonly after;
+
+  constructor(db: Database.Database) {
+    this.after = db.prepare('SELECT id, count, kind, recorder, installation, site, received, body FROM telemetry_outbox WHERE id > ? ORDER BY id LIMIT ?');
+  }
+
+  /** Rows after `cursor`, up to about `maxPoints` points (always at least one row when there is one). */
+  take(cursor: number, maxPoints: number, maxRows = 10_000): { rows: OutboxRow[]; points: number } {
+    const all = this.after.all(cursor, maxRows) as OutboxRow[];
+    const rows: OutboxRow[] = [];
+    let points = 0;
+    for (const row of all) {
+      if (rows.length > 0 && points + row.count > maxPoints) break;
+      rows.push(row);
+      points += row.count;
+    }
+    return { rows, points };
   }
 }
 

@@ -1,0 +1,150 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { RateLimitedWarning } from '@vigil/proto';
+import type { DrainWorkerData, FromDrainWorker, ToDrainWorker } from './drain-worker-protocol.js';
+import type { TelemetryOutbox } from './outbox.js';
+
+export interface WorkerOutboxDrainOptions {
+  outbox: TelemetryOutbox;
+  fleetDbPath: string;
+  telemetryDbPath: string;
+  logger: Logger;
+  /** Most points per store write. Default 20,000. */
+  maxBatchPoints?: number;
+  /** When quiet, how long new points may wait to be sent with others. Default 100 ms. */
+  flushIntervalMs?: number;
+  /** Backoff after a failed write: starts here, doubles up to maxRetryDelayMs. Defaults 500 ms, 30 s. */
+  minRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** How long after a worker died the next one starts. Default 1 s. */
+  restartDelayMs?: number;
+  onWritten?: (points: number, ms: number) => void;
+  onFailed?: (error: Error) => void;
+  /** Called before confirmed rows are deleted: the ingestor commits its open group here, so the delete is never part of a message group. */
+  beforeDbWork?: () => void;
+}
+
+const WORKER_URL = new URL('./drain-worker.boot.mjs', import.meta.url);
+
+/**
+ * The outbox drain for the SQLite telemetry store, with the store's work on a worker thread
+ * (`drain-worker.ts`), so the main thread only applies messages. The main thread keeps what needs
+ * fleet.db's single writer: it deletes rows once the worker reports the store's write returned,
+ * which for SQLite means durable (synchronous = FULL). A worker that dies is logged and replaced; it
+ * never deleted anything, so nothing is lost.
+ */
+export class WorkerOutboxDrain {
+  private worker: Worker | undefined;
+  private running = false;
+  private finished = false;
+  private failing = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private readonly idleWaiters: Array<() => void> = [];
+  private readonly warning: RateLimitedWarning;
+  /** Workers started after one died (tests, metrics). */
+  restarts = 0;
+  lastError: string | undefined;
+
+  constructor(private readonly options: WorkerOutboxDrainOptions) {
+    this.warning = new RateLimitedWarning(options.logger, 30_000);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.spawn();
+  }
+
+  /** Rows were committed: the worker sends them after its flush interval. */
+  kick(): void {
+    this.post({ type: 'kick' });
+  }
+
+  /** Resolves when the outbox is empty (tests, benchmarks, a graceful shutdown). */
+  idle(): Promise<void> {
+    if (this.options.outbox.depth === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The running worker thread (tests end it to check a crash is survived). */
+  get currentWorker(): Worker | undefined {
+    return this.worker;
+  }
+
+  /**
+   * Stops after the write in flight; with `flushWithinMs`, first keeps draining that long. What
+   * remains stays in the outbox and is sent after the next start.
+   */
+  async stop(flushWithinMs = 0): Promise<void> {
+    if (flushWithinMs > 0 && this.options.outbox.depth > 0 && !this.failing && this.worker) {
+      this.kick();
+      await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, flushWithinMs))]);
+    }
+    this.running = false;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.post({ type: 'stop' });
+    // A write to a store that hangs (a disk that stopped answering) may never return: end the
+    // thread then. Its rows stay in the outbox and are sent after the next start.
+    let timer: NodeJS.Timeout | undefined;
+    const worker = this.worker;
+    const exited = await Promise.race([this.exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 2_000)))]);
+    clearTimeout(timer);
+    if (!exited) await worker?.terminate();
+    // The caller closes fleet.db next: a confirmation still on its way must not touch it.
+    this.finished = true;
+  }
+
+  private post(message: ToDrainWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  private spawn(): void {
+    const data: DrainWorkerData = {
+      fleetDbPath: this.options.fleetDbPath,
+      telemetryDbPath: this.options.telemetryDbPath,
+      maxBatchPoints: this.options.maxBatchPoints ?? 20_000,
+      flushIntervalMs: this.options.flushIntervalMs ?? 100,
+      minRetryDelayMs: this.options.minRetryDelayMs ?? 500,
+      maxRetryDelayMs: this.options.maxRetryDelayMs ?? 30_000,
+    };
+    const worker = new Worker(WORKER_URL, { workerData: data, name: 'vigil-outbox-drain' });
+    this.worker = worker;
+    worker.on('message', (message: FromDrainWorker) => this.handle(message));
+    worker.on('error', (error) => this.options.logger.error({ err: error.message }, 'the outbox drain worker failed; the rows it was sending stay in the outbox'));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        if (this.worker === worker) this.worker = undefined;
+        resolve();
+        if (!this.running) return;
+        const inMs = this.options.restartDelayMs ?? 1_000;
+        this.options.logger.error({ code, restartInMs: inMs, pending: this.options.outbox.depth }, 'the outbox drain worker exited; starting another');
+        this.restartTimer = setTimeout(() => {
+          this.restartTimer = undefined;
+          if (!this.running) return;
+          this.restarts++;
+          this.spawn();
+        }, inMs);
+      }),
+    );
+  }
+
+  private handle(message: FromDrainWorker): void {
+    if (this.finished) return;
+    const { logger, outbox } = this.options;
+    if (message.type === 'written') {
+      this.options.beforeDbWork?.();
+      outbox.confirmThrough(message.through);
+      this.options.onWritten?.(message.points, message.ms);
+      if (this.failing) logger.info({ store: 'sqlite', pending: outbox.depth }, 'telemetry store writable again; sending what waited');
+      this.failing = false;
+      this.lastError = undefined;
+      if (outbox.depth === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    } else {
+      this.failing = true;
+      this.lastError = message.error;
+      this.options.onFailed?.(new Error(message.error));
+      this.warning.warn('store-write-failed', { store: 'sqlite', err: message.error, pending: outbox.depth, retryInMs: message.retryInMs }, 'telemetry store write failed; points wait in the outbox');
+    }
+  }
+}
