@@ -60,7 +60,8 @@ export class LineReader {
    * complete lines to `onBlock` in order and calling `onCommit` after each chunk whose lines
    * advanced `committed`. Returns the number of bytes read. If a handler throws, call `rewind()`.
    *
-   * The next chunk is read while this one is matched, so disk and CPU work overlap.
+   * The next chunk is read while this one is matched, so disk and CPU work overlap. A read that
+   * returns less than a full chunk ends the pump (the end of the file was reached).
    */
   async pump(
     handle: FileHandle,
@@ -81,7 +82,10 @@ export class LineReader {
         const base = this.readPosition - carried;
         this.readPosition += bytesRead;
         total += bytesRead;
-        if (total < budget) inFlight = buffers.read(handle, next, this.readPosition);
+        // A short read means the end of the file was reached: asking again would almost always
+        // get 0 bytes, at the cost of another read per append. Lines written after it come with
+        // their own change event (or the rescan).
+        if (total < budget && bytesRead === buffers.chunkBytes) inFlight = buffers.read(handle, next, this.readPosition);
         const data = buffers.withCarry(current, this.carry, bytesRead);
         this.carry = undefined;
         const before = this.committedOffset;
@@ -181,7 +185,7 @@ export class LineReader {
 export class ReadBuffers {
   readonly pair: readonly [Buffer, Buffer];
   private readonly reserve: number;
-  private readonly chunkBytes: number;
+  readonly chunkBytes: number;
 
   constructor(chunkBytes: number, maxLineBytes: number) {
     this.reserve = maxLineBytes + 2;

@@ -1,5 +1,5 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import type { BigIntStats } from 'node:fs';
+import type { BigIntStats, Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { pino, type Logger } from 'pino';
@@ -37,6 +37,11 @@ export interface TailerOptions {
   onLines: (text: string, file: TailedFile) => void;
   logger?: Logger;
   chunkBytes?: number;
+  /**
+   * How long change events are gathered before the files they name are looked at (default 100 ms),
+   * so a file appended to several times in that while is stat'ed and read once.
+   */
+  coalesceMs?: number;
 }
 
 interface TrackedFile extends TailedFile {
@@ -57,6 +62,14 @@ interface TrackedFile extends TailedFile {
 const TURN_BYTES = 8 * 1024 * 1024;
 
 /**
+ * A busy recorder appends a few lines at a time, many times a second. Each look at a file costs a
+ * stat, a read, a decoded string and a saved offset, so looking once per batch of appends instead
+ * of once per append is most of what the agent allocates under load; 100 ms of delay is nothing
+ * next to the heartbeat.
+ */
+const DEFAULT_COALESCE_MS = 100;
+
+/**
  * Follows every file matching the configured globs. chokidar watches each glob's base directory
  * (or its nearest existing ancestor) and reports paths to look at; every look goes through one
  * queue, so a file is never read by two steps at once and rotations are seen in order. A file is
@@ -74,6 +87,7 @@ export class Tailer {
   private chain: Promise<void> = Promise.resolve();
   private rescanQueued = false;
   private timer: NodeJS.Timeout | undefined;
+  private dirtyTimer: NodeJS.Timeout | undefined;
   private firstStart = false;
   private started = false;
   private stopped = false;
@@ -107,6 +121,7 @@ export class Tailer {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.dirtyTimer) clearTimeout(this.dirtyTimer);
     // After the running step: it may be (re)creating a watcher.
     await this.chain;
     await Promise.all(this.watchers.map((entry) => entry?.watcher.close()));
@@ -141,11 +156,14 @@ export class Tailer {
     const schedule = this.dirty.size === 0;
     this.dirty.add(path);
     if (schedule) {
-      void this.run(async () => {
-        const paths = [...this.dirty];
-        this.dirty.clear();
-        for (const dirtyPath of paths) await this.examine(dirtyPath);
-      });
+      this.dirtyTimer = setTimeout(() => {
+        this.dirtyTimer = undefined;
+        void this.run(async () => {
+          const paths = [...this.dirty];
+          this.dirty.clear();
+          for (const dirtyPath of paths) await this.examine(dirtyPath);
+        });
+      }, this.options.coalesceMs ?? DEFAULT_COALESCE_MS);
     }
   }
 
@@ -198,14 +216,15 @@ export class Tailer {
   }
 
   private async examineOrThrow(path: string): Promise<void> {
-    let stats: BigIntStats | undefined;
+    let stats: Stats | BigIntStats | undefined;
     try {
-      stats = await stat(path, { bigint: true });
+      stats = await statForIdentity(path);
     } catch {
       stats = undefined;
     }
+    const key = stats && fileKeyOf(stats);
     const followed = this.byPath.get(path);
-    if (followed && (!stats || fileKeyOf(stats) !== followed.key)) {
+    if (followed && key !== followed.key) {
       // Renamed away (rotation) or deleted: read the rest through the open handle before anything new.
       this.byPath.delete(path);
       followed.retired = true;
@@ -214,10 +233,11 @@ export class Tailer {
       await this.pump(followed);
     }
     const globIndex = this.globs.findIndex((glob) => glob.matches(path));
-    if (!stats?.isFile() || globIndex === -1) return;
-    const known = this.byKey.get(fileKeyOf(stats));
+    if (!stats?.isFile() || key === undefined || globIndex === -1) return;
+    const known = this.byKey.get(key);
+    // The size just stat'ed is that of the file we follow (same identity), so pump needs no fstat of its own.
     const file = known ? this.follow(known, path) : await this.track(path, globIndex, false);
-    if (file) await this.pump(file);
+    if (file) await this.pump(file, known ? Number(stats.size) : undefined);
   }
 
   /** A file we already know appeared at `path` (renamed into a watched name). */
@@ -309,11 +329,16 @@ export class Tailer {
     return file.reader;
   }
 
-  /** Reads everything new in a file; returns the number of bytes read. */
-  private async pump(file: TrackedFile): Promise<number> {
+  /**
+   * Reads everything new in a file; returns the number of bytes read. `knownSize` is the file's
+   * size from a stat taken just before, if there was one.
+   */
+  private async pump(file: TrackedFile, knownSize?: number): Promise<number> {
     let reader = await this.readerFor(file);
     if (!reader) return 0;
-    const { size } = await file.handle.stat();
+    const size = knownSize ?? (await file.handle.stat()).size;
+    // Nothing new: several change events for one append, or lines already read by an earlier step.
+    if (size === reader.position) return 0;
     if (size < reader.position) {
       this.logger.info({ path: file.path, size, position: reader.position }, 'log file truncated; reading from the beginning');
       file.reader = undefined;
@@ -369,6 +394,17 @@ export class Tailer {
     await file.handle.close().catch(() => undefined);
     this.logger.debug({ path: file.path, deleted }, 'stopped following log file');
   }
+}
+
+/**
+ * stat() without bigints when the identity fits in a double (the usual case: a BigIntStats is
+ * some twenty BigInt objects, for every change event), with them when it does not, so large
+ * Windows file indexes stay exact. fileKeyOf gives the same key either way.
+ */
+async function statForIdentity(path: string): Promise<Stats | BigIntStats> {
+  const stats = await stat(path);
+  if (Number.isSafeInteger(stats.ino) && Number.isSafeInteger(stats.dev)) return stats;
+  return stat(path, { bigint: true });
 }
 
 async function readBytes(handle: FileHandle, position: number, length: number): Promise<Buffer> {
