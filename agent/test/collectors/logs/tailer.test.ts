@@ -57,6 +57,39 @@ describe('Tailer', () => {
     expect(texts()).toEqual(['one', 'two', 'three']);
   });
 
+  it('reads a burst of appends to a file once: one block of lines and one saved offset', async () => {
+    const dir = await tempDir();
+    const path = `${dir}/busy.log`;
+    writeFileSync(path, '');
+    const store = new MemoryOffsetStore();
+    const saves: string[] = [];
+    const offsets: OffsetStore = { load: (key) => store.load(key), save: (key, saved) => (saves.push(key), store.save(key, saved)) };
+    const blocks: string[] = [];
+    const tailer = new Tailer({
+      files: [{ glob: `${dir}/*.log`, encoding: 'auto' }],
+      offsets,
+      startAt: 'beginning',
+      maxLineBytes: 4096,
+      // Only change events, no rescan, can bring these lines in.
+      rescanMs: 60_000,
+      coalesceMs: 300,
+      onLines: (text) => blocks.push(text),
+    });
+    cleanups.push(() => tailer.stop());
+    await tailer.start();
+    const savesAtStart = saves.length;
+    for (let i = 1; i <= 5; i++) {
+      appendFileSync(path, `line ${i}\n`);
+      await sleep(10);
+    }
+    await waitFor('the burst of lines', () => blocks.length > 0);
+    // Later change events for the same appends find nothing new to read.
+    await sleep(700);
+    expect(blocks).toEqual(['line 1\nline 2\nline 3\nline 4\nline 5']);
+    expect(saves.slice(savesAtStart).filter((key) => key === keyOf(path))).toHaveLength(1);
+    expect(store.load(keyOf(path))?.offset).toBe(statSync(path).size);
+  });
+
   it('startAt end skips the history of files present at the first start, not of files that appear later', async () => {
     const dir = await tempDir();
     writeFileSync(`${dir}/old.log`, 'history\nhalf a li');
