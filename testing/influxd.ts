@@ -144,3 +144,4 @@ export async function startInfluxd(options: { logOutput?: boolean } = {}): Promi
     },
   };
 }
+

@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithSystem } from '../../testing/system.js';
-import { INFLUXD, startInfluxd, type Influxd } from '../../testing/influxd.js';
+import { INFLUXD } from '../../testing/influxd.js';
+import { useInfluxd } from '../../testing/use-influxd.js';
 import { FleetDb, InfluxTelemetryStore, telemetryStoreFromEnv, type TelemetryPoint } from '../src/index.js';
 import { OutboxDrain, TelemetryOutbox } from '../src/pipeline/outbox.js';
 
@@ -49,17 +50,10 @@ describe('choosing the telemetry store from the environment', () => {
 });
 
 describeWithSystem('the telemetry store and outbox against a real influxd', [INFLUXD], () => {
-  let influxd: Influxd;
-  beforeAll(async () => {
-    influxd = await startInfluxd();
-    await influxd.createDatabase('vigil');
-  });
-  afterAll(async () => {
-    await influxd?.destroy();
-  });
+  const influxd = useInfluxd(['vigil']);
 
   it('uses InfluxDB when it answers and the database exists; names VIGIL_INFLUX_BUCKET and the fix when it does not', async () => {
-    const env = { VIGIL_INFLUX_URL: influxd.url, VIGIL_INFLUX_API: 'v1' };
+    const env = { VIGIL_INFLUX_URL: influxd().url, VIGIL_INFLUX_API: 'v1' };
     const store = await telemetryStoreFromEnv({ ...env, VIGIL_INFLUX_BUCKET: 'vigil' }, tempDir(), quiet);
     expect(store.kind).toBe('influxdb');
     await store.close();
@@ -81,7 +75,7 @@ describeWithSystem('the telemetry store and outbox against a real influxd', [INF
   it('the outbox drain sets aside a message InfluxDB refuses and delivers the others', async () => {
     const db = new FleetDb(join(tempDir(), 'fleet.db'));
     const outbox = new TelemetryOutbox(db.db);
-    const store = new InfluxTelemetryStore({ url: influxd.url, bucket: 'vigil', api: 'v1' });
+    const store = new InfluxTelemetryStore({ url: influxd().url, bucket: 'vigil', api: 'v1' });
     const tags = { recorder: 'rec-refused', installation: 'i', site: 's', reseller: '' };
     const at = Date.UTC(2026, 1, 1);
     const licence = (time: number, cameras: number | string): TelemetryPoint => ({ measurement: 'licence', tags, fields: { camera_count: cameras }, time });

@@ -186,10 +186,8 @@ export class OutboxReader {
   }
 }
 
-export interface OutboxDrainOptions {
-  outbox: TelemetryOutbox;
-  store: TelemetryStore;
-  logger: Logger;
+/** How a drain paces its writes, on the main thread or a worker alike. */
+export interface DrainPacing {
   /** Most points per store write. Default 20,000. */
   maxBatchPoints?: number;
   /** When quiet, how long new points may wait to be sent with others. Default 100 ms. */
@@ -200,6 +198,12 @@ export interface OutboxDrainOptions {
   /** Each confirmed write, for metrics and benchmarks. */
   onWritten?: (points: number, ms: number) => void;
   onFailed?: (error: Error) => void;
+}
+
+export interface OutboxDrainOptions extends DrainPacing {
+  outbox: TelemetryOutbox;
+  store: TelemetryStore;
+  logger: Logger;
   onRejected?: (points: number) => void;
   /**
    * Called before the drain reads or deletes outbox rows: the ingestor commits its open group here,

@@ -2,24 +2,15 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { RateLimitedWarning } from '@vigil/proto';
 import type { DrainWorkerData, FromDrainWorker, ToDrainWorker } from './drain-worker-protocol.js';
-import type { TelemetryOutbox } from './outbox.js';
+import type { DrainPacing, TelemetryOutbox } from './outbox.js';
 
-export interface WorkerOutboxDrainOptions {
+export interface WorkerOutboxDrainOptions extends DrainPacing {
   outbox: TelemetryOutbox;
   fleetDbPath: string;
   telemetryDbPath: string;
   logger: Logger;
-  /** Most points per store write. Default 20,000. */
-  maxBatchPoints?: number;
-  /** When quiet, how long new points may wait to be sent with others. Default 100 ms. */
-  flushIntervalMs?: number;
-  /** Backoff after a failed write: starts here, doubles up to maxRetryDelayMs. Defaults 500 ms, 30 s. */
-  minRetryDelayMs?: number;
-  maxRetryDelayMs?: number;
   /** How long after a worker died the next one starts. Default 1 s. */
   restartDelayMs?: number;
-  onWritten?: (points: number, ms: number) => void;
-  onFailed?: (error: Error) => void;
   /** Called before confirmed rows are deleted: the ingestor commits its open group here, so the delete is never part of a message group. */
   beforeDbWork?: () => void;
 }
