@@ -33,7 +33,7 @@ const protoWithoutPki = {
     build.onLoad({ filter: /.*/, namespace: 'vigil-proto' }, () => ({
       resolveDir: join(REPO, 'proto', 'src'),
       loader: 'ts',
-      contents: ["export { vigil } from './wire.ts';", "export * from './envelope/index.ts';", "export * from './topics.ts';", "export * from './trend.ts';"].join('\n'),
+      contents: ["export { vigil } from './wire.ts';", "export * from './envelope/index.ts';", "export * from './topics.ts';", "export * from './trend.ts';", "export * from './mqtt-packet-lengths.ts';"].join('\n'),
     }));
   },
 };

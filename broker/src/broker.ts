@@ -11,7 +11,7 @@ import { SERVICE_CLIENT_PREFIX, canPublish, canSubscribe, isKnownService, type I
 import { DeviceAdmission } from './admission.js';
 import { boundedMemoryPersistence } from './bounded-persistence.js';
 import { PacketSizeGuard, TokenBucket } from './limits.js';
-import { startMetricsServer, type MetricsSource } from '@vigil/proto';
+import { fillPacketLengthCache, startMetricsServer, type MetricsSource } from '@vigil/proto';
 import { BrokerMetrics } from './metrics.js';
 
 export interface BrokerLimits {
@@ -134,6 +134,7 @@ export function identityFromCertificate(socket: TLSSocket): Identity | string {
  */
 export async function startBroker(options: BrokerOptions): Promise<RunningBroker> {
   const log = options.logger ?? pino({ name: 'broker' });
+  fillPacketLengthCache();
   const limits: BrokerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const host = options.host ?? '127.0.0.1';
   const warning = new RateLimitedWarning(log, 10_000);

@@ -7,6 +7,7 @@ import {
   EnvelopeOpener,
   RateLimitedWarning,
   startMetricsServer,
+  fillPacketLengthCache,
   parseRecorderTopic,
   topics,
   vigil,
@@ -128,6 +129,7 @@ const STATUS: Record<RecorderStateName, vigil.v1.RecorderStatus> = {
  */
 export async function startIngestor(options: IngestorOptions): Promise<RunningIngestor> {
   const log = options.logger ?? pino({ name: 'ingestor' });
+  fillPacketLengthCache();
   const stats: IngestorStats = { received: 0, processed: 0, duplicates: 0, historicalBatches: 0, staleDeaths: 0, dropped: {} };
   const dropWarning = new RateLimitedWarning(log, 10_000);
   const db = new FleetDb(options.dbPath);

@@ -5,3 +5,4 @@ export { FleetPki, writeSecret, type DeviceBundle, type TlsIdentityFiles, type I
 export { RateLimitedWarning } from './rate-limited-warning.js';
 export { startMetricsServer, type MetricsSource } from './metrics-server.js';
 export { fillRate, type UsageSample } from './trend.js';
+export { fillPacketLengthCache, useSmallBufferPool } from './mqtt-packet-lengths.js';

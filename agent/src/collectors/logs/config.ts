@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { PRESET_NAMES } from './presets.js';
 
 export const LOG_ENCODINGS = ['auto', 'utf8', 'utf16le'] as const;
+export const LOG_WATCH_MODES = ['poll', 'events', 'off'] as const;
 
 const absoluteGlob = z
   .string()
@@ -31,8 +32,9 @@ export const logsConfigSchema = z
     maxLineBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(65_536),
     /** Safety net for missed file-system events: how often tracked files are stat'ed and globs re-listed. */
     rescanSeconds: z.number().min(0.05).max(3600).default(5),
-    /** false: rely on the rescan alone, for network shares that send no file-system events. */
-    watch: z.boolean().default(true),
+    /** poll: stat files every pollSeconds (cost bounded by the number of files); events: fs.watch; off: the rescan alone. */
+    watch: z.enum(LOG_WATCH_MODES).default('poll'),
+    pollSeconds: z.number().min(0.1).max(60).default(1),
   })
   .refine((config) => config.presets.length > 0 || config.rulesFile !== undefined, {
     message: 'enable at least one preset or give a rulesFile, otherwise nothing can match',
@@ -40,6 +42,7 @@ export const logsConfigSchema = z
   });
 
 export type LogEncoding = (typeof LOG_ENCODINGS)[number];
+export type LogWatchMode = (typeof LOG_WATCH_MODES)[number];
 export type LogFileConfig = z.output<typeof logFileSchema>;
 export type LogsConfigInput = z.input<typeof logsConfigSchema>;
 export type LogsConfig = z.output<typeof logsConfigSchema>;

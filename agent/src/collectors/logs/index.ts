@@ -81,6 +81,7 @@ export class LogsCollector implements Collector {
       maxLineBytes: this.config.maxLineBytes,
       rescanMs: this.config.rescanSeconds * 1000,
       watch: this.config.watch,
+      pollMs: this.config.pollSeconds * 1000,
       logger: this.logger,
       onLines: (text) => {
         matcher.scanBlock(text, this.clock(), emit);

@@ -3,7 +3,7 @@ import type { BigIntStats, Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { pino, type Logger } from 'pino';
-import type { LogEncoding } from './config.js';
+import type { LogEncoding, LogWatchMode } from './config.js';
 import { detectEncoding, NEWLINE_BYTES } from './encoding.js';
 import { LogGlob, toGlobPath } from './globs.js';
 import { LineReader, ReadBuffers } from './line-reader.js';
@@ -27,8 +27,15 @@ export interface TailerOptions {
   maxLineBytes: number;
   /** How often tracked files are stat'ed and globs re-listed, in case a file-system event was missed. */
   rescanMs: number;
-  /** false: no file-system watcher, the rescan does all the work (network shares often send no events). */
-  watch?: boolean;
+  /**
+   * How chokidar learns of changes (default poll). poll: it stats each file and directory every
+   * `pollMs`, so the cost is bounded by the number of files, however often they are written to.
+   * events: fs.watch, lower latency, but every append wakes the agent and re-lists the directory.
+   * off: the rescan alone (network shares that send no events).
+   */
+  watch?: LogWatchMode;
+  /** Stat interval in poll mode (default 1,000 ms). */
+  pollMs?: number;
   /**
    * Receives complete lines in file order ('\n'-separated, no final newline). Must finish its work
    * (emit) before returning: the offset after these lines is saved right after. If it throws, the
@@ -70,6 +77,14 @@ const TURN_BYTES = 8 * 1024 * 1024;
 const DEFAULT_COALESCE_MS = 100;
 
 /**
+ * In events mode, chokidar re-lists (and lstats) the whole directory after any event in it, and
+ * back to back while appends keep coming: on a busy recorder that was two thirds of what the
+ * agent allocated. Polling stats each file once a second in libuv's pool and calls back only for
+ * files that changed, whatever the append rate (docs/BENCHMARKS.md, agent/memory).
+ */
+const DEFAULT_POLL_MS = 1_000;
+
+/**
  * Follows every file matching the configured globs. chokidar watches each glob's base directory
  * (or its nearest existing ancestor) and reports paths to look at; every look goes through one
  * queue, so a file is never read by two steps at once and rotations are seen in order. A file is
@@ -83,7 +98,8 @@ export class Tailer {
   private readonly byKey = new Map<string, TrackedFile>();
   private readonly byPath = new Map<string, TrackedFile>();
   private readonly watchers: Array<{ root: string; watcher: FSWatcher } | undefined> = [];
-  private readonly dirty = new Set<string>();
+  /** Paths to look at, with the stats the watcher took of them when it has some (poll mode). */
+  private readonly dirty = new Map<string, Stats | undefined>();
   private chain: Promise<void> = Promise.resolve();
   private rescanQueued = false;
   private timer: NodeJS.Timeout | undefined;
@@ -151,17 +167,17 @@ export class Tailer {
     return next;
   }
 
-  private markDirty(path: string): void {
+  private markDirty(path: string, stats?: Stats): void {
     if (this.stopped) return;
     const schedule = this.dirty.size === 0;
-    this.dirty.add(path);
+    this.dirty.set(path, stats);
     if (schedule) {
       this.dirtyTimer = setTimeout(() => {
         this.dirtyTimer = undefined;
         void this.run(async () => {
-          const paths = [...this.dirty];
+          const entries = [...this.dirty];
           this.dirty.clear();
-          for (const dirtyPath of paths) await this.examine(dirtyPath);
+          for (const [dirtyPath, stats] of entries) await this.examine(dirtyPath, stats);
         });
       }, this.options.coalesceMs ?? DEFAULT_COALESCE_MS);
     }
@@ -169,7 +185,9 @@ export class Tailer {
 
   /** (Re)creates the watcher for a glob when the directory it should watch has changed. */
   private async ensureWatcher(index: number): Promise<void> {
-    if (this.options.watch === false) return;
+    const mode = this.options.watch ?? 'poll';
+    const pollMs = this.options.pollMs ?? DEFAULT_POLL_MS;
+    if (mode === 'off') return;
     const glob = this.globs[index] as LogGlob;
     const root = await glob.existingAncestor();
     const current = this.watchers[index];
@@ -179,12 +197,13 @@ export class Tailer {
     const levelsToBase = posix.relative(root, glob.base).split('/').filter(Boolean).length;
     const watcher = watch(root, {
       ignoreInitial: true,
+      ...(mode === 'poll' ? { usePolling: true, interval: pollMs, binaryInterval: pollMs } : {}),
       ...(glob.depth === undefined ? {} : { depth: levelsToBase + glob.depth }),
       ignored: (path: string) => !glob.mayLeadToMatch(path),
     });
-    watcher.on('all', (event, path) => {
+    watcher.on('all', (event, path, stats) => {
       if (event === 'addDir' || event === 'unlinkDir') this.requestRescan();
-      else this.markDirty(toGlobPath(path));
+      else this.markDirty(toGlobPath(path), stats);
     });
     watcher.on('error', (error) => this.logger.warn({ err: error, root }, 'watching log directory failed'));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
@@ -206,19 +225,21 @@ export class Tailer {
   }
 
   /** Looks at one path: rotation or deletion of what we followed there, a new file, new lines. */
-  private async examine(path: string): Promise<void> {
+  private async examine(path: string, watcherStats?: Stats): Promise<void> {
     try {
-      await this.examineOrThrow(path);
+      await this.examineOrThrow(path, watcherStats);
     } catch (error) {
       // One unreadable file must not stop the others from being followed.
       this.logger.warn({ err: error, path }, 'cannot read log file');
     }
   }
 
-  private async examineOrThrow(path: string): Promise<void> {
+  private async examineOrThrow(path: string, watcherStats?: Stats): Promise<void> {
     let stats: Stats | BigIntStats | undefined;
     try {
-      stats = await statForIdentity(path);
+      // A poll has just stat'ed this path (at most coalesceMs ago): a second stat would only cost.
+      // Lines appended since are read too (reads go to the end of the file), or at the next poll.
+      stats = watcherStats && identityFits(watcherStats) ? watcherStats : await statForIdentity(path);
     } catch {
       stats = undefined;
     }
@@ -403,8 +424,13 @@ export class Tailer {
  */
 async function statForIdentity(path: string): Promise<Stats | BigIntStats> {
   const stats = await stat(path);
-  if (Number.isSafeInteger(stats.ino) && Number.isSafeInteger(stats.dev)) return stats;
+  if (identityFits(stats)) return stats;
   return stat(path, { bigint: true });
+}
+
+/** Device and inode survive a double (otherwise the key needs a bigint stat). */
+function identityFits(stats: Stats): boolean {
+  return Number.isSafeInteger(stats.ino) && Number.isSafeInteger(stats.dev);
 }
 
 async function readBytes(handle: FileHandle, position: number, length: number): Promise<Buffer> {

@@ -19,7 +19,8 @@ describe('logs config', () => {
       startAt: 'end',
       maxLineBytes: 65_536,
       rescanSeconds: 5,
-      watch: true,
+      watch: 'poll',
+      pollSeconds: 1,
     });
   });
 

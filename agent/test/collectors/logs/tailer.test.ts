@@ -71,6 +71,7 @@ describe('Tailer', () => {
       startAt: 'beginning',
       maxLineBytes: 4096,
       // Only change events, no rescan, can bring these lines in.
+      watch: 'events',
       rescanMs: 60_000,
       coalesceMs: 300,
       onLines: (text) => blocks.push(text),
@@ -274,9 +275,46 @@ describe('Tailer', () => {
     expect(texts().slice(2)).toEqual(['b'.repeat(256), 'after']);
   });
 
+  it('in poll mode (the default), finds appends, new files and new directories without any rescan', async () => {
+    const dir = await tempDir();
+    const { lines } = await startTailer(`${dir}/**/*.log`, { watch: 'poll', pollMs: 100, rescanMs: 60_000 });
+    writeFileSync(`${dir}/a.log`, 'new file\n');
+    await waitFor('line of a new file', () => lines.length === 1);
+    appendFileSync(`${dir}/a.log`, 'appended\n');
+    await waitFor('appended line', () => lines.length === 2);
+    mkdirSync(`${dir}/cam7`);
+    writeFileSync(`${dir}/cam7/rec.log`, 'new directory\n');
+    await waitFor('line from a new directory', () => lines.length === 3);
+    renameSync(`${dir}/a.log`, `${dir}/a.log.1`);
+    writeFileSync(`${dir}/a.log`, 'after rotation\n');
+    await waitFor('line after rotation', () => lines.length === 4);
+    expect(lines).toEqual([
+      { path: `${dir}/a.log`, line: 'new file' },
+      { path: `${dir}/a.log`, line: 'appended' },
+      { path: `${dir}/cam7/rec.log`, line: 'new directory' },
+      { path: `${dir}/a.log`, line: 'after rotation' },
+    ]);
+  });
+
+  it('in poll mode, a busy file is read once per poll, not once per append', async () => {
+    const dir = await tempDir();
+    const path = `${dir}/busy.log`;
+    writeFileSync(path, '');
+    const blocks: string[] = [];
+    await startTailer(`${dir}/*.log`, { watch: 'poll', pollMs: 1_000, rescanMs: 60_000, onLines: (text) => blocks.push(text) });
+    // 20 appends within well under one poll interval.
+    for (let i = 1; i <= 20; i++) {
+      appendFileSync(path, `line ${i}\n`);
+      await sleep(15);
+    }
+    await waitFor('the appended lines', () => blocks.join('\n').split('\n').length === 20, 5_000);
+    expect(blocks.join('\n')).toBe(Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n'));
+    expect(blocks.length).toBeLessThanOrEqual(2);
+  });
+
   it('finds new lines by periodic rescan alone when no file-system events arrive', async () => {
     const dir = await tempDir();
-    const { texts } = await startTailer(`${dir}/*.log`, { watch: false, rescanMs: 100 });
+    const { texts } = await startTailer(`${dir}/*.log`, { watch: 'off', rescanMs: 100 });
     writeFileSync(`${dir}/app.log`, 'seen by rescan\n');
     await waitFor('line found by rescan', () => texts().length === 1);
     appendFileSync(`${dir}/app.log`, 'again\n');
