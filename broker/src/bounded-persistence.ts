@@ -37,6 +37,7 @@ export function boundedMemoryPersistence(limit: number, onDrop: (clientId: strin
   };
   // Offline persistent sessions: the backlog that must stay bounded.
   persistence.outgoingEnqueueCombi = async (subs, packet) => {
+    if (subs.length === 0) return; // every QoS 1 publish asks, mostly with no persistent session offline
     const admitted = subs.filter((sub) => {
       if ((pending.get(sub.clientId) ?? 0) >= limit) {
         onDrop(sub.clientId);
