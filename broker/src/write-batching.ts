@@ -1,33 +1,62 @@
 import type { Writable } from 'node:stream';
 
+type WriteCallback = (error?: Error | null) => void;
+
 /**
- * Makes everything written to `socket` within one turn of the event loop leave as one write:
- * the socket is corked at the first write of a turn and uncorked from setImmediate.
+ * Makes everything written to `socket` within one turn of the event loop leave as one write: the
+ * chunks are collected and handed to the socket as one buffer from setImmediate.
  *
- * Why: aedes writes each packet on its own (mqtt-packet corks per packet and uncorks on the next
- * tick), and it forwards each PUBLISH from its own setImmediate. On a TLS socket every such flush
- * is a TLS record of its own, encrypted and sent with its own writev system call: the subscriber
- * of a busy fleet got one record per message. Corked, the turn's packets go to the TLS layer as
- * one writev, which encrypts them into full-size records and sends them in one system call.
+ * Why: aedes writes each packet on its own (mqtt-packet writes a PUBLISH as five or six small
+ * chunks, corked until the next tick), and it forwards each PUBLISH from its own setImmediate. On
+ * a TLS socket every such flush is a TLS record of its own, and every chunk a trip through the
+ * stream machinery: the subscriber of a busy fleet got one record per message. Collected, a
+ * turn's packets cost one stream write, one TLS write and one system call.
  *
- * Backpressure is unchanged: corked data counts in writableLength, so write() still returns false
- * past the high-water mark and 'drain' still follows once the buffer is flushed (aedes waits for
- * it). The delay added is at most the rest of the current loop turn.
+ * Backpressure is kept: write() returns false once what is queued here plus what the socket
+ * holds reaches its high-water mark, and 'drain' follows when that has been flushed (emitted
+ * here if the socket itself had room by then). aedes waits for it. end() sends what is queued
+ * first; destroy() drops it, as it dropped corked data before.
  */
 export function batchWritesPerTurn(socket: Writable): void {
-  let corked = false;
+  const socketWrite = socket.write.bind(socket) as (chunk: Buffer, callback?: WriteCallback) => boolean;
+  let chunks: Buffer[] = [];
+  let bytes = 0;
+  let callbacks: WriteCallback[] = [];
+  /** write() reported a full buffer: whoever got that is waiting for 'drain'. */
+  let owesDrain = false;
+
   const flush = () => {
-    corked = false;
-    socket.uncork();
-  };
-  const write = socket.write;
-  // Fixed parameters rather than a rest array: this runs for every packet.
-  socket.write = function batchedWrite(this: Writable, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
-    if (!corked) {
-      corked = true;
-      socket.cork();
-      setImmediate(flush);
+    if (chunks.length === 0) return; // already flushed by end()
+    const batch = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes);
+    const done = callbacks;
+    chunks = [];
+    bytes = 0;
+    callbacks = [];
+    const callback: WriteCallback | undefined = done.length === 0 ? undefined : (error) => { for (const cb of done) cb(error); };
+    const room = socketWrite(batch, callback);
+    if (owesDrain) {
+      owesDrain = false;
+      // Full now: the socket emits 'drain' itself once it has flushed. Otherwise emit it here.
+      if (room) process.nextTick(() => socket.emit('drain'));
     }
-    return (write as (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean).call(this, chunk, encoding, callback);
+  };
+
+  // end(chunk) writes its chunk past write(): what is queued here has to go first.
+  const socketEnd = socket.end.bind(socket) as (...args: unknown[]) => Writable;
+  socket.end = function batchedEnd(...args: unknown[]): Writable {
+    flush();
+    return socketEnd(...args);
+  } as Writable['end'];
+
+  socket.write = function batchedWrite(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    if (typeof encoding === 'function') callback = encoding;
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : (chunk as Buffer);
+    if (chunks.length === 0) setImmediate(flush);
+    chunks.push(buffer);
+    bytes += buffer.length;
+    if (typeof callback === 'function') callbacks.push(callback as WriteCallback);
+    const room = socket.writableLength + bytes < socket.writableHighWaterMark;
+    if (!room) owesDrain = true;
+    return room;
   } as Writable['write'];
 }
