@@ -5,7 +5,9 @@ export type Identity =
   | { role: 'recorder'; id: string }
   | { role: 'service'; id: string };
 
-const RECORDER_KINDS = new Set(['birth', 'data', 'hb', 'death']);
+const RECORDER_KINDS = ['birth', 'data', 'hb', 'death'];
+const RECORDER_ROOT = `${TOPIC_ROOT}/rec/`;
+const SLASH = 47;
 
 /** Topic filters each fleet service may use. Anything not listed is refused. */
 const SERVICE_RIGHTS: Record<string, { publish: string[]; subscribe: string[] }> = {
@@ -42,14 +44,14 @@ export function filterCovers(allowed: string, requested: string): boolean {
 
 export function canPublish(identity: Identity, topic: string): boolean {
   if (identity.role === 'recorder') {
-    const parts = topic.split('/');
-    return (
-      parts.length === 5 &&
-      `${parts[0]}/${parts[1]}` === TOPIC_ROOT &&
-      parts[2] === 'rec' &&
-      parts[3] === identity.id &&
-      RECORDER_KINDS.has(parts[4] ?? '')
-    );
+    // vigil/v1/rec/{own id}/{kind}, compared in place: this runs for every message, and splitting
+    // the topic allocated an array and five strings each time.
+    const id = identity.id;
+    const kindAt = RECORDER_ROOT.length + id.length + 1;
+    if (!topic.startsWith(RECORDER_ROOT) || !topic.startsWith(id, RECORDER_ROOT.length) || topic.charCodeAt(kindAt - 1) !== SLASH) return false;
+    if (id.length === 0 || id.includes('/')) return false; // an id is exactly one topic level
+    for (const kind of RECORDER_KINDS) if (topic.length === kindAt + kind.length && topic.startsWith(kind, kindAt)) return true;
+    return false;
   }
   return (SERVICE_RIGHTS[identity.id]?.publish ?? []).some((allowed) => filterCovers(allowed, topic));
 }

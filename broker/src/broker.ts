@@ -13,6 +13,7 @@ import { boundedMemoryPersistence } from './bounded-persistence.js';
 import { PacketSizeGuard, TokenBucket } from './limits.js';
 import { fillPacketLengthCache, startMetricsServer, type MetricsSource } from '@vigil/proto';
 import { BrokerMetrics } from './metrics.js';
+import { batchWritesPerTurn } from './write-batching.js';
 
 export interface BrokerLimits {
   /** Largest MQTT packet accepted; a bigger one closes the connection. Default 256 KiB. */
@@ -64,6 +65,8 @@ export type DropReason = 'publish-denied' | 'subscribe-denied' | 'queue-full';
 export interface BrokerStats {
   connections: number;
   messagesIn: number;
+  /** PUBLISH packets forwarded to subscribers. */
+  messagesOut: number;
   drops: Record<DropReason, number>;
   refused: Record<string, number>;
 }
@@ -84,8 +87,16 @@ export interface RunningBroker {
 /** Where a publish outside the sender's rights goes: a topic no client may subscribe to. */
 const DROPPED_TOPIC = '$vigil/dropped';
 
-/** TLS 1.2 restricted to forward-secret AEAD suites; TLS 1.3 suites are all modern. */
-const TLS12_CIPHERS = [
+/**
+ * TLS 1.3 suites (all modern) with AES-128-GCM first: without naming them the server picks
+ * AES-256-GCM, which costs more per record (openssl speed on this machine, 384-byte blocks:
+ * 775 MB/s against 489 MB/s) for no practical gain in security. TLS 1.2 is restricted to
+ * forward-secret AEAD suites.
+ */
+const CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
   'ECDHE-ECDSA-AES128-GCM-SHA256',
   'ECDHE-ECDSA-AES256-GCM-SHA384',
   'ECDHE-ECDSA-CHACHA20-POLY1305',
@@ -143,8 +154,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     metrics.drops.inc({ reason: 'queue-full' });
     warning.warn(`queue-full:${clientId}`, { clientId, limit: limits.offlineQueue }, 'offline queue of a persistent session is full; message dropped (agents re-send unacknowledged data)');
   });
-  const metrics = new BrokerMetrics(backlog.depth);
-  const stats: BrokerStats = { connections: 0, messagesIn: 0, drops: { 'publish-denied': 0, 'subscribe-denied': 0, 'queue-full': 0 }, refused: {} };
+  const stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, drops: { 'publish-denied': 0, 'subscribe-denied': 0, 'queue-full': 0 }, refused: {} };
+  const metrics = new BrokerMetrics({ queueDepth: backlog.depth, messagesIn: () => stats.messagesIn, messagesOut: () => stats.messagesOut });
   const admission = options.registryPath ? new DeviceAdmission(options.registryPath) : undefined;
   const connects = new TokenBucket(limits.connectsPerSecond, limits.connectsPerSecond);
   const facts = new WeakMap<Client, ClientFacts>();
@@ -209,7 +220,6 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       if (known && canPublish(known.identity, packet.topic)) {
         if (known.identity.role === 'recorder') packet.retain = false;
         stats.messagesIn++;
-        metrics.messagesIn.inc();
         return done(null);
       }
       stats.drops['publish-denied']++;
@@ -228,7 +238,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       done(null, null);
     },
     authorizeForward(_client, packet) {
-      metrics.messagesOut.inc();
+      stats.messagesOut++;
       return packet;
     },
     persistence: backlog.persistence,
@@ -276,7 +286,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     key: readFileSync(options.tls.key),
     ca: readFileSync(options.tls.ca),
     minVersion: 'TLSv1.2',
-    ciphers: TLS12_CIPHERS,
+    ciphers: CIPHERS,
     honorCipherOrder: true,
   });
   const guard = (socket: TLSSocket) => {
@@ -292,6 +302,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
 
   const server: Server = createServer({ ...secureContext(), requestCert: true, rejectUnauthorized: true }, (socket) => {
     guard(socket);
+    batchWritesPerTurn(socket);
     aedes.handle(socket);
   });
   server.on('tlsClientError', (error, socket) => refused('tls-handshake', { remote: socket.remoteAddress, detail: error.message }, 'TLS handshake refused'));

@@ -15,7 +15,13 @@ describe('topic ACL rules', () => {
     expect(canPublish(device, 'vigil/v1/rec/rec-a/hb')).toBe(true);
     expect(canPublish(device, 'vigil/v1/rec/rec-a/death')).toBe(true);
     expect(canPublish(device, 'vigil/v1/rec/rec-b/hb')).toBe(false);
+    expect(canPublish(device, 'vigil/v1/rec/rec-a/data')).toBe(true);
     expect(canPublish(device, 'vigil/v1/rec/rec-a/other')).toBe(false);
+    expect(canPublish(device, 'vigil/v1/rec/rec-ab/hb')).toBe(false);
+    expect(canPublish(device, 'vigil/v1/rec/rec-a/hb/x')).toBe(false);
+    expect(canPublish(device, 'vigil/v1/rec/rec-a/')).toBe(false);
+    expect(canPublish(device, 'vigil/v1/rec/rec-a')).toBe(false);
+    expect(canPublish({ role: 'recorder', id: 'rec-a/hb' }, 'vigil/v1/rec/rec-a/hb/data')).toBe(false);
     expect(canPublish(device, 'vigil/v1/ack/rec-a')).toBe(false);
     expect(canPublish(device, 'vigil/v1/state/rec-a')).toBe(false);
   });

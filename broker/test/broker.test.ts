@@ -93,6 +93,42 @@ describe('broker: identity, limits, sessions, observability', () => {
     expect(outcome).not.toBe('connected');
   });
 
+  it('negotiates AES-128-GCM on TLS 1.3, forward-secret AEAD suites only on TLS 1.2', async () => {
+    const handshake = (extra: { maxVersion?: 'TLSv1.2'; ciphers?: string }) =>
+      new Promise<string>((resolve) => {
+        const socket = tlsConnect({ host: '127.0.0.1', port: broker.port, ca: readFileSync(pki.caCertPath), cert: readFileSync(pki.device('rec-a').cert), key: readFileSync(pki.device('rec-a').key), ...extra });
+        socket.once('secureConnect', () => { resolve(`${socket.getProtocol()} ${socket.getCipher().name}`); socket.destroy(); });
+        socket.once('error', (error) => resolve(error.message));
+      });
+    expect(await handshake({})).toBe('TLSv1.3 TLS_AES_128_GCM_SHA256');
+    expect(await handshake({ maxVersion: 'TLSv1.2' })).toMatch(/^TLSv1\.2 ECDHE-(ECDSA|RSA)-AES128-GCM-SHA256$/);
+    expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:AES128-SHA' })).not.toMatch(/^TLSv1\.2 /);
+  });
+
+  it('delivers everything, in order, to a subscriber that stops reading and then catches up', async () => {
+    const device = await open('rec-a', pki.device('rec-a'));
+    const received: number[] = [];
+    device.on('message', (_topic, payload) => received.push(payload.readUInt32BE(0)));
+    await device.subscribeAsync('vigil/v1/cmd/rec-a', { qos: 1 });
+    const dashboard = await open('service:dashboard-burst', pki.service('dashboard'));
+    // The device stops reading: the broker's socket to it fills, its writes (batched per loop turn)
+    // report the full buffer, and delivery has to wait for 'drain'.
+    device.stream.pause();
+    const count = 300;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) => {
+        const payload = Buffer.alloc(16 * 1024);
+        payload.writeUInt32BE(i);
+        return dashboard.publishAsync('vigil/v1/cmd/rec-a', payload, { qos: 1 });
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.length).toBeLessThan(count);
+    device.stream.resume();
+    await waitFor('every message at the device', () => received.length === count, 10_000);
+    expect(received).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+
   it('refuses a recorder that is not in the registry and one whose certificate was reissued', async () => {
     const stranger = new FleetPki(join(dir, 'pki'));
     const old = { cert: readFileSync(pki.device('rec-b').cert), key: readFileSync(pki.device('rec-b').key) };

@@ -1,0 +1,62 @@
+import type { Writable } from 'node:stream';
+
+type WriteCallback = (error?: Error | null) => void;
+
+/**
+ * Makes everything written to `socket` within one turn of the event loop leave as one write: the
+ * chunks are collected and handed to the socket as one buffer from setImmediate.
+ *
+ * Why: aedes writes each packet on its own (mqtt-packet writes a PUBLISH as five or six small
+ * chunks, corked until the next tick), and it forwards each PUBLISH from its own setImmediate. On
+ * a TLS socket every such flush is a TLS record of its own, and every chunk a trip through the
+ * stream machinery: the subscriber of a busy fleet got one record per message. Collected, a
+ * turn's packets cost one stream write, one TLS write and one system call.
+ *
+ * Backpressure is kept: write() returns false once what is queued here plus what the socket
+ * holds reaches its high-water mark, and 'drain' follows when that has been flushed (emitted
+ * here if the socket itself had room by then). aedes waits for it. end() sends what is queued
+ * first; destroy() drops it, as it dropped corked data before.
+ */
+export function batchWritesPerTurn(socket: Writable): void {
+  const socketWrite = socket.write.bind(socket) as (chunk: Buffer, callback?: WriteCallback) => boolean;
+  let chunks: Buffer[] = [];
+  let bytes = 0;
+  let callbacks: WriteCallback[] = [];
+  /** write() reported a full buffer: whoever got that is waiting for 'drain'. */
+  let owesDrain = false;
+
+  const flush = () => {
+    if (chunks.length === 0) return; // already flushed by end()
+    const batch = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes);
+    const done = callbacks;
+    chunks = [];
+    bytes = 0;
+    callbacks = [];
+    const callback: WriteCallback | undefined = done.length === 0 ? undefined : (error) => { for (const cb of done) cb(error); };
+    const room = socketWrite(batch, callback);
+    if (owesDrain) {
+      owesDrain = false;
+      // Full now: the socket emits 'drain' itself once it has flushed. Otherwise emit it here.
+      if (room) process.nextTick(() => socket.emit('drain'));
+    }
+  };
+
+  // end(chunk) writes its chunk past write(): what is queued here has to go first.
+  const socketEnd = socket.end.bind(socket) as (...args: unknown[]) => Writable;
+  socket.end = function batchedEnd(...args: unknown[]): Writable {
+    flush();
+    return socketEnd(...args);
+  } as Writable['end'];
+
+  socket.write = function batchedWrite(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    if (typeof encoding === 'function') callback = encoding;
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : (chunk as Buffer);
+    if (chunks.length === 0) setImmediate(flush);
+    chunks.push(buffer);
+    bytes += buffer.length;
+    if (typeof callback === 'function') callbacks.push(callback as WriteCallback);
+    const room = socket.writableLength + bytes < socket.writableHighWaterMark;
+    if (!room) owesDrain = true;
+    return room;
+  } as Writable['write'];
+}
