@@ -133,10 +133,12 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   const db = new FleetDb(options.dbPath);
   const opener = new EnvelopeOpener({ recipientPrivateKeyPems: options.recipientPrivateKeyPems, signingKeyOf: options.signingKeyOf });
   const telemetry = options.telemetry ?? new SqliteTelemetryStore(join(dirname(options.dbPath), 'telemetry.db'));
-  const outbox = new TelemetryOutbox(db.db);
   const commitListeners: Array<(messages: number) => void> = [];
-  const acks = new AckTracker(db);
   const groupSettings = options.groupCommit ?? groupCommitFromEnv(process.env);
+  const dropProcessingError = (messages: number) => {
+    stats.dropped['processing-error'] = (stats.dropped['processing-error'] ?? 0) + messages;
+    metrics.dropped.inc({ reason: 'processing-error' }, messages);
+  };
   const group = new GroupCommit(db.db, {
     maxMessages: groupSettings.maxMessages,
     maxDelayMs: groupSettings.maxDelayMs,
@@ -146,17 +148,25 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       for (const listener of commitListeners) listener(messages);
     },
     onLost: (error, messages) => {
-      // Nothing of the group is stored. Its data batches were PUBACKed but not acknowledged end to
-      // end, so the agents still hold them and send them again; forget the cached spool positions so
-      // those re-sends are applied, not taken for duplicates.
+      // Nothing of the group is stored, and memory (fleet state, spool positions) was put back as
+      // fleet.db holds it. Its data batches were PUBACKed but not acknowledged end to end, so the
+      // agents still hold them and send them again.
       outbox.settle(false);
-      acks.forget();
-      stats.dropped['processing-error'] = (stats.dropped['processing-error'] ?? 0) + messages;
-      metrics.dropped.inc({ reason: 'processing-error' }, messages);
+      fleetTags.clear();
+      dropProcessingError(messages);
       log.error({ err: error.message, messages }, 'fleet.db rolled back a message group; the agents will send its data again');
+    },
+    // A message failed: the group was rolled back and is applied again without it. Tags read back
+    // from rows the group wrote may be gone with it.
+    onRolledBack: () => fleetTags.clear(),
+    onReapplyFailed: (error) => {
+      dropProcessingError(1);
+      log.error({ err: error.message }, 'a message failed when its group was applied again; its agent will send it again');
     },
     onActionError: (error) => log.error({ err: error.message }, 'unexpected error after a commit'),
   });
+  const outbox = new TelemetryOutbox(db.db, group.undo);
+  const acks = new AckTracker(db, group.undo);
   const drainSettings = {
     logger: log.child({ telemetry: telemetry.kind }),
     onWritten: (points: number, ms: number) => telemetryMetrics?.wrote(points, ms),
@@ -213,6 +223,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     client?.publish(topics.state(change.recorderId), Buffer.from(message), { qos: 1, retain: true });
   };
   const state = new FleetState(db, publishState, Date.now(), {
+    undo: group.undo,
     onSiteChange: (change) =>
       log.warn({ installation: change.installationSlc, site: change.siteId, unreachable: change.unreachable }, change.unreachable ? 'site unreachable: every recorder there missed its heartbeats' : 'site reachable again'),
   });
@@ -277,20 +288,25 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         const death = payload.death as vigil.v1.Death;
         const applied = state.death(id, death.bdSeq, death.reason === vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, now);
         if (!applied) {
-          stats.staleDeaths++;
-          log.info({ recorderId: id, bdSeq: death.bdSeq }, 'ignored a death from an older session');
+          group.later(() => {
+            stats.staleDeaths++;
+            log.info({ recorderId: id, bdSeq: death.bdSeq }, 'ignored a death from an older session');
+          });
         }
         break;
       }
       case 'data': {
         const batch = payload.data as vigil.v1.DataBatch;
         const epoch = batch.spoolEpoch;
+        // Counted once the group commits: a group that fails applies its messages again.
         if (acks.isDuplicate(id, epoch, opened.seq)) {
-          stats.duplicates++;
-          metrics.duplicates.inc();
+          group.later(() => {
+            stats.duplicates++;
+            metrics.duplicates.inc();
+          });
         } else {
           validateBatch(batch, now, (reason) => metrics.adjusted.inc({ reason }));
-          if (batch.historical) stats.historicalBatches++;
+          if (batch.historical) group.later(() => stats.historicalBatches++);
           applyBatch(id, batch, now);
           acks.stored(id, epoch, opened.seq);
         }
@@ -371,13 +387,11 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       return false;
     }
     const now = Date.now();
-    const mark = outbox.stagedPoints;
     try {
-      // Its own savepoint in the open group: if it throws, it alone is rolled back (and its acks,
-      // announcements and state publishes never happen).
+      // In the open group: if it throws, it alone is rolled back, in fleet.db and in memory (its
+      // acks, announcements and state publishes never happen); the group's other messages stay.
       group.apply(() => apply(parsed.kind, opened, now));
     } catch (error) {
-      outbox.unstage(mark);
       // Not acknowledged: the batch stays in the agent's spool, where nothing is lost.
       drop(error instanceof BatchRejected ? error.reason : 'processing-error', topic, (error as Error).message);
       return false;

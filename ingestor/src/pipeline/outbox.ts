@@ -4,6 +4,7 @@ import { RateLimitedWarning, vigil } from '@vigil/proto';
 import { InfluxRejectedError } from '../stores/influx/influx-telemetry-store.js';
 import type { FleetTags, TelemetryPoint, TelemetryStore } from '../stores/telemetry-store.js';
 import { batchPointCount, batchPoints } from './points.js';
+import type { UndoLog } from './undo-log.js';
 
 const SCHEMA = `
 -- Points of messages already acknowledged but not yet confirmed by the TelemetryStore (a durable
@@ -53,7 +54,11 @@ export class TelemetryOutbox {
   private pendingPoints: number;
   private staged = 0;
 
-  constructor(private readonly db: Database.Database) {
+  /** `undo`: the message group's, so points staged by a message that rolls back are not counted. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly undo?: UndoLog,
+  ) {
     db.exec(SCHEMA);
     this.statements = {
       append: db.prepare(`INSERT INTO telemetry_outbox (count, kind, body) VALUES (?, 'points', ?)`),
@@ -85,18 +90,17 @@ export class TelemetryOutbox {
   }
 
   private added(count: number): void {
-    if (this.db.inTransaction) this.staged += count;
-    else this.pendingPoints += count;
+    if (this.db.inTransaction) {
+      this.staged += count;
+      this.undo?.record(() => (this.staged -= count));
+    } else {
+      this.pendingPoints += count;
+    }
   }
 
-  /** Points appended in the open transaction so far (a mark for `unstage`). */
+  /** Points appended in the open transaction so far. */
   get stagedPoints(): number {
     return this.staged;
-  }
-
-  /** One message's savepoint rolled back: forget the points it appended since `mark`. */
-  unstage(mark: number): void {
-    this.staged = Math.min(this.staged, mark);
   }
 
   /** The transaction that appended ended: count its points if it committed. */
