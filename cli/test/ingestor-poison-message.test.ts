@@ -38,7 +38,7 @@ describe('a poison message in a message group', () => {
             data: {
               spoolEpoch: 'epoch-1',
               services: [{ name: service, running: true, at: Date.now() - 1_000 + seq }],
-              events: [{ code: vigil.v1.Code.CODE_RECORDING_GAP, subject: 'Camera 1', message: 'gap', firstSeen: Date.now() - 1_000 + seq, count: 1 }],
+              events: [{ code: vigil.v1.Code.CODE_DRIVE_FILLING, subject: 'Camera 1', message: 'gap', firstSeen: Date.now() - 1_000 + seq, count: 1 }],
             },
           },
           seq,
