@@ -36,9 +36,13 @@ export class WorkerOutboxDrain {
   /** Workers started after one died (tests, metrics). */
   restarts = 0;
   lastError: string | undefined;
+  private kickTimer: NodeJS.Timeout | undefined;
+  private kickAsked = false;
+  private readonly kickEveryMs: number;
 
   constructor(private readonly options: WorkerOutboxDrainOptions) {
     this.warning = new RateLimitedWarning(options.logger, 30_000);
+    this.kickEveryMs = Math.max(1, Math.floor((options.flushIntervalMs ?? 100) / 4));
   }
 
   start(): void {
@@ -47,9 +51,25 @@ export class WorkerOutboxDrain {
     this.spawn();
   }
 
-  /** Rows were committed: the worker sends them after its flush interval. */
+  /**
+   * Rows were committed: the worker sends them after its flush interval. A kick is a message to
+   * another thread, and groups commit hundreds of times a second, so at most one goes per
+   * `kickEveryMs`; kicks asked for in between are sent together at the end of it, so every commit
+   * is followed by a kick within that time.
+   */
   kick(): void {
+    if (this.kickTimer) {
+      this.kickAsked = true;
+      return;
+    }
     this.post({ type: 'kick' });
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = undefined;
+      if (this.kickAsked) {
+        this.kickAsked = false;
+        this.kick();
+      }
+    }, this.kickEveryMs);
   }
 
   /** Resolves when the outbox is empty (tests, benchmarks, a graceful shutdown). */
@@ -74,6 +94,8 @@ export class WorkerOutboxDrain {
     }
     this.running = false;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    clearTimeout(this.kickTimer);
+    this.kickTimer = undefined;
     this.post({ type: 'stop' });
     // A write to a store that hangs (a disk that stopped answering) may never return: end the
     // thread then. Its rows stay in the outbox and are sent after the next start.
