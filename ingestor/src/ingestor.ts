@@ -6,6 +6,7 @@ import {
   EnvelopeError,
   EnvelopeOpener,
   RateLimitedWarning,
+  soleDataBatchBytes,
   startMetricsServer,
   parseRecorderTopic,
   topics,
@@ -305,14 +306,18 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
             metrics.duplicates.inc();
           });
         } else {
-          validateBatch(batch, now, (reason) => metrics.adjusted.inc({ reason }));
+          const adjusted = validateBatch(batch, now, (reason) => metrics.adjusted.inc({ reason }));
           if (batch.historical) group.later(() => stats.historicalBatches++);
-          applyBatch(id, batch, now);
-          acks.stored(id, epoch, opened.seq);
+          // Unchanged by validation, the batch is kept in the outbox as the agent encoded it.
+          applyBatch(id, batch, now, adjusted ? undefined : soleDataBatchBytes(opened.plaintext));
+          acks.stored(id, epoch, opened.seq, false);
         }
-        sendAck(id, acks.acked(id));
+        const position = acks.acked(id);
+        sendAck(id, position);
         state.activity(id, now);
-        break;
+        // The spool position (new or not) with last seen: one UPDATE of the recorder's row.
+        db.touchWithSpoolPosition(id, now, opened.seq, position.epoch, position.seq);
+        return;
       }
       default:
         throw new Error(`unhandled payload kind for ${kind}`);
@@ -320,12 +325,16 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     db.touch(id, now, opened.seq);
   };
 
-  const applyBatch = (id: string, batch: vigil.v1.DataBatch, now: number) => {
-    outbox.appendBatch(tagsOf(id), batch, now);
-    for (const d of batch.disks as vigil.v1.DiskReading[]) {
-      db.recordDisk({ recorderId: id, path: drivePathTag(d.path), totalBytes: Number(d.totalBytes), freeBytes: Number(d.freeBytes), at: d.at || now });
-    }
-    for (const s of batch.services as vigil.v1.ServiceReading[]) db.recordService({ recorderId: id, name: s.name, running: s.running, at: s.at || now });
+  const applyBatch = (id: string, batch: vigil.v1.DataBatch, now: number, encoded: Buffer | undefined) => {
+    outbox.appendBatch(tagsOf(id), batch, now, encoded);
+    db.recordDisks(
+      id,
+      (batch.disks as vigil.v1.DiskReading[]).map((d) => ({ path: drivePathTag(d.path), totalBytes: Number(d.totalBytes), freeBytes: Number(d.freeBytes), at: d.at || now })),
+    );
+    db.recordServices(
+      id,
+      (batch.services as vigil.v1.ServiceReading[]).map((s) => ({ name: s.name, running: s.running, at: s.at || now })),
+    );
     for (const l of batch.licences as vigil.v1.LicenceReading[]) db.recordLicence(id, l.cameraCount, l.licensedCameras, l.at || now);
     let conditionsChanged = false;
     for (const c of batch.conditions as vigil.v1.Condition[]) {

@@ -43,8 +43,11 @@ export class AckTracker {
     return seq <= position.acked || position.pending.has(seq);
   }
 
-  /** Records a stored batch (call inside the same transaction); returns the new contiguous seq. */
-  stored(recorderId: string, epoch: string, seq: number): number {
+  /**
+   * Records a stored batch (call inside the same transaction); returns the new contiguous seq. With
+   * `save: false` the caller writes the position (`acked()`) to fleet.db itself, in that transaction.
+   */
+  stored(recorderId: string, epoch: string, seq: number, save = true): number {
     const position = this.changing(recorderId);
     if (position.epoch !== epoch) {
       // A spool we have not seen a birth for: the agent re-sends oldest first, so start here.
@@ -58,7 +61,7 @@ export class AckTracker {
     } else if (seq > position.acked) {
       position.pending.add(seq);
     }
-    this.db.setSpoolPosition(recorderId, position.epoch, position.acked);
+    if (save) this.db.setSpoolPosition(recorderId, position.epoch, position.acked);
     return position.acked;
   }
 

@@ -81,11 +81,14 @@ export class TelemetryOutbox {
     this.added(points.length);
   }
 
-  /** A data batch, as batchPoints() will turn it into points (with these tags, `received` for missing times). */
-  appendBatch(tags: FleetTags, batch: vigil.v1.DataBatch, received: number): void {
+  /**
+   * A data batch, as batchPoints() will turn it into points (with these tags, `received` for missing
+   * times). `encoded`: the batch's bytes as received, when they decode to `batch` (saves encoding it again).
+   */
+  appendBatch(tags: FleetTags, batch: vigil.v1.DataBatch, received: number, encoded?: Buffer): void {
     const count = batchPointCount(batch);
     if (count === 0) return;
-    this.statements.appendBatch.run(count, tags.recorder, tags.installation, tags.site, received, vigil.v1.DataBatch.encode(batch).finish());
+    this.statements.appendBatch.run(count, tags.recorder, tags.installation, tags.site, received, encoded ?? vigil.v1.DataBatch.encode(batch).finish());
     this.added(count);
   }
 

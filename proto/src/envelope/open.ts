@@ -29,6 +29,8 @@ export interface OpenedEnvelope {
   seq: number;
   sessionStart: number;
   payload: vigil.v1.Payload;
+  /** The Payload as it was encoded (the decrypted bytes `payload` was decoded from). */
+  plaintext: Buffer;
 }
 
 interface VerifiedDataKey {
@@ -113,7 +115,7 @@ export class EnvelopeOpener {
     } catch (error) {
       throw new MalformedEnvelopeError(`payload from "${sender}" is not a Payload: ${(error as Error).message}`);
     }
-    return { sender, seq: envelope.seq, sessionStart: envelope.sessionStart, payload };
+    return { sender, seq: envelope.seq, sessionStart: envelope.sessionStart, payload, plaintext };
   }
 
   private verifiedDataKey(envelope: vigil.v1.Envelope, recipient: NodeRSA): VerifiedDataKey {
