@@ -28,6 +28,8 @@ import { WorkerOutboxDrain } from './pipeline/worker-outbox-drain.js';
 import { drivePathTag, heartbeatPoint, statePoint } from './pipeline/points.js';
 import { TelemetryMetrics } from './pipeline/telemetry-metrics.js';
 import { SqliteTelemetryStore } from './stores/sqlite/sqlite-telemetry-store.js';
+import { InfluxTelemetryStore } from './stores/influx/influx-telemetry-store.js';
+import type { DrainStoreConfig } from './pipeline/drain-worker-protocol.js';
 import type { FleetTags, TelemetryPoint, TelemetryStore } from './stores/telemetry-store.js';
 
 export interface IngestorOptions {
@@ -61,9 +63,9 @@ export interface IngestorOptions {
     /** Longest wait between retries while the store is down. Default 30 s. */
     maxRetryDelayMs?: number;
     /**
-     * Write into a file-backed SQLite store from a worker thread, so the main thread only applies
-     * messages. Default: true, unless VIGIL_INGESTOR_DRAIN_WORKER=0. Other stores drain on the main
-     * thread (InfluxDB's writes are asynchronous I/O there).
+     * Write into the store (a file-backed SQLite store, or InfluxDB) from a worker thread, so the
+     * main thread only applies messages. Default: true, unless VIGIL_INGESTOR_DRAIN_WORKER=0. Other
+     * stores (in memory, or given by a caller) drain on the main thread.
      */
     worker?: boolean;
   };
@@ -178,10 +180,19 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     // The drain reads and deletes outbox rows outside any message group, and only committed ones.
     beforeDbWork: () => group.commit(),
   };
-  const drainInWorker = (options.outbox?.worker ?? process.env.VIGIL_INGESTOR_DRAIN_WORKER !== '0') && telemetry instanceof SqliteTelemetryStore && !telemetry.db.memory && !db.db.memory;
-  const drain: OutboxDrain | WorkerOutboxDrain = drainInWorker
-    ? new WorkerOutboxDrain({ ...drainSettings, outbox, fleetDbPath: db.db.name, telemetryDbPath: (telemetry as SqliteTelemetryStore).db.name })
-    : new OutboxDrain({ ...drainSettings, outbox, store: telemetry, onRejected: (points) => telemetryMetrics?.refused(points) });
+  // The worker opens its own store: a SQLite file, or InfluxDB with the same settings.
+  const workerStore: DrainStoreConfig | undefined =
+    telemetry instanceof SqliteTelemetryStore && !telemetry.db.memory
+      ? { kind: 'sqlite', path: telemetry.db.name }
+      : telemetry instanceof InfluxTelemetryStore
+        ? { kind: 'influxdb', options: telemetry.settings }
+        : undefined;
+  const drainInWorker = (options.outbox?.worker ?? process.env.VIGIL_INGESTOR_DRAIN_WORKER !== '0') && workerStore !== undefined && !db.db.memory;
+  const onRejected = (points: number) => telemetryMetrics?.refused(points);
+  const drain: OutboxDrain | WorkerOutboxDrain =
+    drainInWorker && workerStore
+      ? new WorkerOutboxDrain({ ...drainSettings, outbox, fleetDbPath: db.db.name, store: workerStore, onRejected })
+      : new OutboxDrain({ ...drainSettings, outbox, store: telemetry, onRejected });
   const outboxMaxPoints = options.outbox?.maxPoints ?? 5_000_000;
   let telemetryMetrics: TelemetryMetrics | undefined;
   /** Fleet tags per recorder, from its birth; refreshed when a birth changes them. */

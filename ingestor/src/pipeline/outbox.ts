@@ -65,6 +65,7 @@ export class TelemetryOutbox {
       appendBatch: db.prepare(`INSERT INTO telemetry_outbox (count, kind, recorder, installation, site, received, body) VALUES (?, 'batch', ?, ?, ?, ?, ?)`),
       oldest: db.prepare('SELECT id, count, kind, recorder, installation, site, received, body FROM telemetry_outbox ORDER BY id LIMIT ?'),
       remove: db.prepare('DELETE FROM telemetry_outbox WHERE id = ?'),
+      row: db.prepare('SELECT id, count, kind, recorder, installation, site, received, body FROM telemetry_outbox WHERE id = ?'),
       pointsThrough: db.prepare('SELECT COALESCE(SUM(count), 0) FROM telemetry_outbox WHERE id <= ?').pluck(),
       removeThrough: db.prepare('DELETE FROM telemetry_outbox WHERE id <= ?'),
       depth: db.prepare('SELECT COUNT(*) AS rows, COALESCE(SUM(count), 0) AS points FROM telemetry_outbox'),
@@ -161,6 +162,18 @@ export class TelemetryOutbox {
       this.statements.remove.run(row.id);
       this.pendingPoints -= row.points.length;
     })();
+  }
+
+  /**
+   * Moves the row with this id to telemetry_rejected (the drain worker reports the store refused
+   * it); returns its points, 0 when it is already gone.
+   */
+  rejectRow(id: number, error: string, now: number): number {
+    const row = this.statements.row.get(id) as OutboxRow | undefined;
+    if (!row) return 0;
+    const points = pointsOf(row);
+    this.reject({ id, points }, error, now);
+    return points.length;
   }
 
   rejectedPoints(): number {
