@@ -70,11 +70,6 @@ export class AckTracker {
     return { epoch: position.epoch, seq: position.acked };
   }
 
-  /** Drops what is cached, so positions are read again from fleet.db (after a transaction was rolled back). */
-  forget(): void {
-    this.positions.clear();
-  }
-
   private advance(position: Position): void {
     while (position.pending.delete(position.acked + 1)) position.acked++;
     for (const seq of position.pending) if (seq <= position.acked) position.pending.delete(seq);
