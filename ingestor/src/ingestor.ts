@@ -426,6 +426,9 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     protocolVersion: 4,
     clean: false, // the broker queues QoS 1 messages while we restart
     reconnectPeriod: 1_000,
+    // mqtt.js traces every packet it receives and sends through the debug module, formatting
+    // arguments even when nobody listens; without DEBUG set nobody could read them anyway.
+    log: process.env.DEBUG ? undefined : () => undefined,
     cert: readFileSync(options.tls.cert),
     key: readFileSync(options.tls.key),
     ca: readFileSync(options.tls.ca),
