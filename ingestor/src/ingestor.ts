@@ -338,14 +338,10 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
 
   const applyBatch = (id: string, batch: vigil.v1.DataBatch, now: number, encoded: Buffer | undefined) => {
     outbox.appendBatch(tagsOf(id), batch, now, encoded);
-    db.recordDisks(
-      id,
-      (batch.disks as vigil.v1.DiskReading[]).map((d) => ({ path: drivePathTag(d.path), totalBytes: Number(d.totalBytes), freeBytes: Number(d.freeBytes), at: d.at || now })),
-    );
-    db.recordServices(
-      id,
-      (batch.services as vigil.v1.ServiceReading[]).map((s) => ({ name: s.name, running: s.running, at: s.at || now })),
-    );
+    for (const d of batch.disks as vigil.v1.DiskReading[]) {
+      db.recordDisk({ recorderId: id, path: drivePathTag(d.path), totalBytes: Number(d.totalBytes), freeBytes: Number(d.freeBytes), at: d.at || now });
+    }
+    for (const s of batch.services as vigil.v1.ServiceReading[]) db.recordService({ recorderId: id, name: s.name, running: s.running, at: s.at || now });
     for (const l of batch.licences as vigil.v1.LicenceReading[]) db.recordLicence(id, l.cameraCount, l.licensedCameras, l.at || now);
     let conditionsChanged = false;
     for (const c of batch.conditions as vigil.v1.Condition[]) {

@@ -377,52 +377,6 @@ export class FleetDb {
     this.statements.putService.run({ ...reading, running: reading.running ? 1 : 0 });
   }
 
-  /**
-   * A batch's drive readings in one statement (a statement's fixed cost is most of a small upsert's);
-   * in order, so of two readings of one drive the later wins, as with `recordDisk` one by one.
-   */
-  recordDisks(recorderId: string, readings: readonly DiskRow[]): void {
-    this.manyRows(readings.length, 5, (rows) => this.upsertRows('latest_disks (recorder_id, path, total_bytes, free_bytes, at)', 5, rows, 'recorder_id, path', 'total_bytes = excluded.total_bytes, free_bytes = excluded.free_bytes, at = excluded.at WHERE excluded.at >= latest_disks.at'), (i) => {
-      const d = readings[i]!;
-      return [recorderId, d.path, d.totalBytes, d.freeBytes, d.at];
-    });
-  }
-
-  /** A batch's service readings in one statement, like `recordDisks`. */
-  recordServices(recorderId: string, readings: readonly ServiceRow[]): void {
-    this.manyRows(readings.length, 4, (rows) => this.upsertRows('latest_services (recorder_id, name, running, at)', 4, rows, 'recorder_id, name', 'running = excluded.running, at = excluded.at WHERE excluded.at >= latest_services.at'), (i) => {
-      const s = readings[i]!;
-      return [recorderId, s.name, s.running ? 1 : 0, s.at];
-    });
-  }
-
-  /** Multi-row upserts by table and row count, prepared once. */
-  private readonly multiRow = new Map<string, Database.Statement>();
-
-  private upsertRows(into: string, columns: number, rows: number, conflict: string, update: string): Database.Statement {
-    const key = `${into}/${rows}`;
-    let statement = this.multiRow.get(key);
-    if (!statement) {
-      const row = `(${new Array(columns).fill('?').join(', ')})`;
-      statement = this.db.prepare(`INSERT INTO ${into} VALUES ${new Array(rows).fill(row).join(', ')} ON CONFLICT (${conflict}) DO UPDATE SET ${update}`);
-      this.multiRow.set(key, statement);
-    }
-    return statement;
-  }
-
-  /** Runs rows through statements of at most 16 rows each, in order. */
-  private manyRows(count: number, columns: number, statementFor: (rows: number) => Database.Statement, row: (i: number) => unknown[]): void {
-    for (let start = 0; start < count; start += 16) {
-      const rows = Math.min(16, count - start);
-      const values: unknown[] = new Array(rows * columns);
-      for (let i = 0; i < rows; i++) {
-        const fields = row(start + i);
-        for (let c = 0; c < columns; c++) values[i * columns + c] = fields[c];
-      }
-      statementFor(rows).run(values);
-    }
-  }
-
   /** The camera and licence counts from a LicenceReading, unless a newer one is stored. */
   recordLicence(recorderId: string, cameraCount: number, licensedCameras: number, at: number): void {
     this.statements.putLicence.run(cameraCount, licensedCameras, at, recorderId, at);
