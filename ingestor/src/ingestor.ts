@@ -6,6 +6,7 @@ import {
   EnvelopeError,
   EnvelopeOpener,
   RateLimitedWarning,
+  soleDataBatchBytes,
   startMetricsServer,
   fillPacketLengthCache,
   parseRecorderTopic,
@@ -28,6 +29,8 @@ import { WorkerOutboxDrain } from './pipeline/worker-outbox-drain.js';
 import { drivePathTag, heartbeatPoint, statePoint } from './pipeline/points.js';
 import { TelemetryMetrics } from './pipeline/telemetry-metrics.js';
 import { SqliteTelemetryStore } from './stores/sqlite/sqlite-telemetry-store.js';
+import { InfluxTelemetryStore } from './stores/influx/influx-telemetry-store.js';
+import type { DrainStoreConfig } from './pipeline/drain-worker-protocol.js';
 import type { FleetTags, TelemetryPoint, TelemetryStore } from './stores/telemetry-store.js';
 
 export interface IngestorOptions {
@@ -61,9 +64,9 @@ export interface IngestorOptions {
     /** Longest wait between retries while the store is down. Default 30 s. */
     maxRetryDelayMs?: number;
     /**
-     * Write into a file-backed SQLite store from a worker thread, so the main thread only applies
-     * messages. Default: true, unless VIGIL_INGESTOR_DRAIN_WORKER=0. Other stores drain on the main
-     * thread (InfluxDB's writes are asynchronous I/O there).
+     * Write into the store (a file-backed SQLite store, or InfluxDB) from a worker thread, so the
+     * main thread only applies messages. Default: true, unless VIGIL_INGESTOR_DRAIN_WORKER=0. Other
+     * stores (in memory, or given by a caller) drain on the main thread.
      */
     worker?: boolean;
   };
@@ -135,10 +138,12 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   const db = new FleetDb(options.dbPath);
   const opener = new EnvelopeOpener({ recipientPrivateKeyPems: options.recipientPrivateKeyPems, signingKeyOf: options.signingKeyOf });
   const telemetry = options.telemetry ?? new SqliteTelemetryStore(join(dirname(options.dbPath), 'telemetry.db'));
-  const outbox = new TelemetryOutbox(db.db);
   const commitListeners: Array<(messages: number) => void> = [];
-  const acks = new AckTracker(db);
   const groupSettings = options.groupCommit ?? groupCommitFromEnv(process.env);
+  const dropProcessingError = (messages: number) => {
+    stats.dropped['processing-error'] = (stats.dropped['processing-error'] ?? 0) + messages;
+    metrics.dropped.inc({ reason: 'processing-error' }, messages);
+  };
   const group = new GroupCommit(db.db, {
     maxMessages: groupSettings.maxMessages,
     maxDelayMs: groupSettings.maxDelayMs,
@@ -148,17 +153,25 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       for (const listener of commitListeners) listener(messages);
     },
     onLost: (error, messages) => {
-      // Nothing of the group is stored. Its data batches were PUBACKed but not acknowledged end to
-      // end, so the agents still hold them and send them again; forget the cached spool positions so
-      // those re-sends are applied, not taken for duplicates.
+      // Nothing of the group is stored, and memory (fleet state, spool positions) was put back as
+      // fleet.db holds it. Its data batches were PUBACKed but not acknowledged end to end, so the
+      // agents still hold them and send them again.
       outbox.settle(false);
-      acks.forget();
-      stats.dropped['processing-error'] = (stats.dropped['processing-error'] ?? 0) + messages;
-      metrics.dropped.inc({ reason: 'processing-error' }, messages);
+      fleetTags.clear();
+      dropProcessingError(messages);
       log.error({ err: error.message, messages }, 'fleet.db rolled back a message group; the agents will send its data again');
+    },
+    // A message failed: the group was rolled back and is applied again without it. Tags read back
+    // from rows the group wrote may be gone with it.
+    onRolledBack: () => fleetTags.clear(),
+    onReapplyFailed: (error) => {
+      dropProcessingError(1);
+      log.error({ err: error.message }, 'a message failed when its group was applied again; its agent will send it again');
     },
     onActionError: (error) => log.error({ err: error.message }, 'unexpected error after a commit'),
   });
+  const outbox = new TelemetryOutbox(db.db, group.undo);
+  const acks = new AckTracker(db, group.undo);
   const drainSettings = {
     logger: log.child({ telemetry: telemetry.kind }),
     onWritten: (points: number, ms: number) => telemetryMetrics?.wrote(points, ms),
@@ -169,10 +182,19 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     // The drain reads and deletes outbox rows outside any message group, and only committed ones.
     beforeDbWork: () => group.commit(),
   };
-  const drainInWorker = (options.outbox?.worker ?? process.env.VIGIL_INGESTOR_DRAIN_WORKER !== '0') && telemetry instanceof SqliteTelemetryStore && !telemetry.db.memory && !db.db.memory;
-  const drain: OutboxDrain | WorkerOutboxDrain = drainInWorker
-    ? new WorkerOutboxDrain({ ...drainSettings, outbox, fleetDbPath: db.db.name, telemetryDbPath: (telemetry as SqliteTelemetryStore).db.name })
-    : new OutboxDrain({ ...drainSettings, outbox, store: telemetry, onRejected: (points) => telemetryMetrics?.refused(points) });
+  // The worker opens its own store: a SQLite file, or InfluxDB with the same settings.
+  const workerStore: DrainStoreConfig | undefined =
+    telemetry instanceof SqliteTelemetryStore && !telemetry.db.memory
+      ? { kind: 'sqlite', path: telemetry.db.name }
+      : telemetry instanceof InfluxTelemetryStore
+        ? { kind: 'influxdb', options: telemetry.settings }
+        : undefined;
+  const drainInWorker = (options.outbox?.worker ?? process.env.VIGIL_INGESTOR_DRAIN_WORKER !== '0') && workerStore !== undefined && !db.db.memory;
+  const onRejected = (points: number) => telemetryMetrics?.refused(points);
+  const drain: OutboxDrain | WorkerOutboxDrain =
+    drainInWorker && workerStore
+      ? new WorkerOutboxDrain({ ...drainSettings, outbox, fleetDbPath: db.db.name, store: workerStore, onRejected })
+      : new OutboxDrain({ ...drainSettings, outbox, store: telemetry, onRejected });
   const outboxMaxPoints = options.outbox?.maxPoints ?? 5_000_000;
   let telemetryMetrics: TelemetryMetrics | undefined;
   /** Fleet tags per recorder, from its birth; refreshed when a birth changes them. */
@@ -215,6 +237,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     client?.publish(topics.state(change.recorderId), Buffer.from(message), { qos: 1, retain: true });
   };
   const state = new FleetState(db, publishState, Date.now(), {
+    undo: group.undo,
     onSiteChange: (change) =>
       log.warn({ installation: change.installationSlc, site: change.siteId, unreachable: change.unreachable }, change.unreachable ? 'site unreachable: every recorder there missed its heartbeats' : 'site reachable again'),
   });
@@ -279,26 +302,35 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         const death = payload.death as vigil.v1.Death;
         const applied = state.death(id, death.bdSeq, death.reason === vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, now);
         if (!applied) {
-          stats.staleDeaths++;
-          log.info({ recorderId: id, bdSeq: death.bdSeq }, 'ignored a death from an older session');
+          group.later(() => {
+            stats.staleDeaths++;
+            log.info({ recorderId: id, bdSeq: death.bdSeq }, 'ignored a death from an older session');
+          });
         }
         break;
       }
       case 'data': {
         const batch = payload.data as vigil.v1.DataBatch;
         const epoch = batch.spoolEpoch;
+        // Counted once the group commits: a group that fails applies its messages again.
         if (acks.isDuplicate(id, epoch, opened.seq)) {
-          stats.duplicates++;
-          metrics.duplicates.inc();
+          group.later(() => {
+            stats.duplicates++;
+            metrics.duplicates.inc();
+          });
         } else {
-          validateBatch(batch, now, (reason) => metrics.adjusted.inc({ reason }));
-          if (batch.historical) stats.historicalBatches++;
-          applyBatch(id, batch, now);
-          acks.stored(id, epoch, opened.seq);
+          const adjusted = validateBatch(batch, now, (reason) => metrics.adjusted.inc({ reason }));
+          if (batch.historical) group.later(() => stats.historicalBatches++);
+          // Unchanged by validation, the batch is kept in the outbox as the agent encoded it.
+          applyBatch(id, batch, now, adjusted ? undefined : soleDataBatchBytes(opened.plaintext));
+          acks.stored(id, epoch, opened.seq, false);
         }
-        sendAck(id, acks.acked(id));
+        const position = acks.acked(id);
+        sendAck(id, position);
         state.activity(id, now);
-        break;
+        // The spool position (new or not) with last seen: one UPDATE of the recorder's row.
+        db.touchWithSpoolPosition(id, now, opened.seq, position.epoch, position.seq);
+        return;
       }
       default:
         throw new Error(`unhandled payload kind for ${kind}`);
@@ -306,8 +338,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     db.touch(id, now, opened.seq);
   };
 
-  const applyBatch = (id: string, batch: vigil.v1.DataBatch, now: number) => {
-    outbox.appendBatch(tagsOf(id), batch, now);
+  const applyBatch = (id: string, batch: vigil.v1.DataBatch, now: number, encoded: Buffer | undefined) => {
+    outbox.appendBatch(tagsOf(id), batch, now, encoded);
     for (const d of batch.disks as vigil.v1.DiskReading[]) {
       db.recordDisk({ recorderId: id, path: drivePathTag(d.path), totalBytes: Number(d.totalBytes), freeBytes: Number(d.freeBytes), at: d.at || now });
     }
@@ -373,13 +405,11 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       return false;
     }
     const now = Date.now();
-    const mark = outbox.stagedPoints;
     try {
-      // Its own savepoint in the open group: if it throws, it alone is rolled back (and its acks,
-      // announcements and state publishes never happen).
+      // In the open group: if it throws, it alone is rolled back, in fleet.db and in memory (its
+      // acks, announcements and state publishes never happen); the group's other messages stay.
       group.apply(() => apply(parsed.kind, opened, now));
     } catch (error) {
-      outbox.unstage(mark);
       // Not acknowledged: the batch stays in the agent's spool, where nothing is lost.
       drop(error instanceof BatchRejected ? error.reason : 'processing-error', topic, (error as Error).message);
       return false;
@@ -394,6 +424,9 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     protocolVersion: 4,
     clean: false, // the broker queues QoS 1 messages while we restart
     reconnectPeriod: 1_000,
+    // mqtt.js traces every packet it receives and sends through the debug module, formatting
+    // arguments even when nobody listens; without DEBUG set nobody could read them anyway.
+    log: process.env.DEBUG ? undefined : () => undefined,
     cert: readFileSync(options.tls.cert),
     key: readFileSync(options.tls.key),
     ca: readFileSync(options.tls.ca),

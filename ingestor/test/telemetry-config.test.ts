@@ -10,6 +10,7 @@ import { INFLUXD } from '../../testing/influxd.js';
 import { useInfluxd } from '../../testing/use-influxd.js';
 import { FleetDb, InfluxTelemetryStore, telemetryStoreFromEnv, type TelemetryPoint } from '../src/index.js';
 import { OutboxDrain, TelemetryOutbox } from '../src/pipeline/outbox.js';
+import { WorkerOutboxDrain } from '../src/pipeline/worker-outbox-drain.js';
 
 const quiet = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -90,6 +91,36 @@ describeWithSystem('the telemetry store and outbox against a real influxd', [INF
     expect(outbox.depth).toBe(0);
     expect(outbox.rejectedPoints()).toBe(1);
     const rows = await store.query({ measurement: 'licence', recorder: 'rec-refused', field: 'camera_count', from: at, to: at + 10 });
+    expect(rows.map((r) => [r.time - at, r.value])).toEqual([
+      [0, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    await store.close();
+    db.close();
+  });
+
+  it('the drain worker writes to InfluxDB itself, and a message it refuses is set aside while the others land', async () => {
+    const dir = tempDir();
+    const db = new FleetDb(join(dir, 'fleet.db'));
+    const outbox = new TelemetryOutbox(db.db);
+    const store = new InfluxTelemetryStore({ url: influxd().url, bucket: 'vigil', api: 'v1' });
+    const tags = { recorder: 'rec-refused-worker', installation: 'i', site: 's', reseller: '' };
+    const at = Date.UTC(2026, 1, 2);
+    const licence = (time: number, cameras: number | string): TelemetryPoint => ({ measurement: 'licence', tags, fields: { camera_count: cameras }, time });
+    outbox.append([licence(at, 4)]);
+    outbox.append([licence(at + 1, 'four')]); // a field type conflict: InfluxDB answers 400
+    outbox.append([licence(at + 2, 5), licence(at + 3, 6)]);
+    const refused: number[] = [];
+    const drain = new WorkerOutboxDrain({ outbox, fleetDbPath: join(dir, 'fleet.db'), store: { kind: 'influxdb', options: store.settings }, logger: quiet, flushIntervalMs: 10, onRejected: (points) => refused.push(points) });
+    drain.start();
+    await drain.idle();
+    await drain.stop(1_000);
+    expect(outbox.depth).toBe(0);
+    expect(db.db.prepare('SELECT COUNT(*) FROM telemetry_outbox').pluck().get()).toBe(0);
+    expect(outbox.rejectedPoints()).toBe(1);
+    expect(refused).toEqual([1]);
+    const rows = await store.query({ measurement: 'licence', recorder: 'rec-refused-worker', field: 'camera_count', from: at, to: at + 10 });
     expect(rows.map((r) => [r.time - at, r.value])).toEqual([
       [0, 4],
       [2, 5],

@@ -29,7 +29,7 @@ function setup() {
   const reader = new SqliteTelemetryStore(telemetryDbPath, { compactEveryMs: 0 });
   const errors: string[] = [];
   const logger = pino({ level: 'error' }, { write: (line: string) => void errors.push(line) });
-  const drain = new WorkerOutboxDrain({ outbox, fleetDbPath: join(dir, 'fleet.db'), telemetryDbPath, logger, flushIntervalMs: 10, minRetryDelayMs: 50, maxRetryDelayMs: 100, restartDelayMs: 50 });
+  const drain = new WorkerOutboxDrain({ outbox, fleetDbPath: join(dir, 'fleet.db'), store: { kind: 'sqlite', path: telemetryDbPath }, logger, flushIntervalMs: 10, minRetryDelayMs: 50, maxRetryDelayMs: 100, restartDelayMs: 50 });
   const stored = async () => (await reader.query({ measurement: 'licence', recorder: 'rec-worker', field: 'camera_count', from: at, to: at + 1_000_000 })).map((row) => [row.time - at, row.value]);
   const rowsLeft = () => db.db.prepare('SELECT COUNT(*) FROM telemetry_outbox').pluck().get() as number;
   const close = async () => {

@@ -1,4 +1,5 @@
 export { vigil } from './wire.js';
+export { soleDataBatchBytes } from './payload-bytes.js';
 export * from './envelope/index.js';
 export * from './topics.js';
 export { FleetPki, writeSecret, type DeviceBundle, type TlsIdentityFiles, type IdentityRole, type DeviceRegistryFile, type DeviceRegistryEntry } from './pki/index.js';

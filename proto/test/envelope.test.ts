@@ -11,6 +11,7 @@ import {
   TamperedEnvelopeError,
   UnknownRecipientKeyError,
   UnknownSenderError,
+  soleDataBatchBytes,
   vigil,
 } from '../src/index.js';
 
@@ -93,6 +94,35 @@ describe('envelope seal/open', () => {
     const envelope = vigil.v1.Envelope.decode(sealerFor('rec-a').seal(heartbeat(1), 1));
     envelope.sessionStart += 1;
     expect(() => newOpener().open('rec-a', vigil.v1.Envelope.encode(envelope).finish())).toThrow(BadSignatureError);
+  });
+
+  it('an opener that knows the session still checks every signed field of the next message', () => {
+    const sealer = sealerFor('rec-a');
+    const opener = newOpener();
+    opener.open('rec-a', sealer.seal(heartbeat(1), 1));
+    const next = () => vigil.v1.Envelope.decode(sealer.seal(heartbeat(1), 2));
+    const altered = (change: (envelope: vigil.v1.Envelope) => void) => {
+      const envelope = next();
+      change(envelope);
+      return vigil.v1.Envelope.encode(envelope).finish();
+    };
+    expect(() => opener.open('rec-a', altered((e) => (e.sessionStart += 1)))).toThrow(BadSignatureError);
+    expect(() => opener.open('rec-a', altered((e) => (e.signature = Buffer.from(e.signature).fill(1, 0, 1))))).toThrow(BadSignatureError);
+    expect(() => opener.open('rec-a', altered((e) => (e.wrappedKey = Buffer.from(e.wrappedKey).fill(1, 0, 1))))).toThrow(BadSignatureError);
+    // And after the refusals, the real session still opens.
+    expect(opener.open('rec-a', sealer.seal(heartbeat(3), 3)).payload.heartbeat?.bdSeq).toBe(3);
+  });
+
+  it('finds the encoded data batch in a payload that holds only that', () => {
+    const data = { spoolEpoch: 'e', services: [{ name: 'VMS', running: true, at: 5 }] };
+    const only = vigil.v1.Payload.encode({ data }).finish();
+    const bytes = soleDataBatchBytes(Buffer.from(only));
+    expect(bytes && vigil.v1.DataBatch.toObject(vigil.v1.DataBatch.decode(bytes))).toEqual(vigil.v1.DataBatch.toObject(vigil.v1.DataBatch.fromObject(data)));
+    // Two data fields merge when decoded: not one batch's bytes.
+    expect(soleDataBatchBytes(Buffer.concat([only, only]))).toBeUndefined();
+    expect(soleDataBatchBytes(Buffer.from(vigil.v1.Payload.encode(heartbeat(1)).finish()))).toBeUndefined();
+    expect(soleDataBatchBytes(Buffer.alloc(0))).toBeUndefined();
+    expect(soleDataBatchBytes(Buffer.from([0x22, 0x7f]))).toBeUndefined(); // truncated
   });
 
   it("rejects a sender that is not the topic's recorder", () => {

@@ -1,4 +1,5 @@
 import type { FleetDb } from '../registry/fleet-db.js';
+import type { UndoLog } from './undo-log.js';
 
 interface Position {
   epoch: string;
@@ -15,11 +16,15 @@ interface Position {
 export class AckTracker {
   private readonly positions = new Map<string, Position>();
 
-  constructor(private readonly db: FleetDb) {}
+  /** `undo`: where changes made inside a message group record how to undo them (the group's). */
+  constructor(
+    private readonly db: FleetDb,
+    private readonly undo?: UndoLog,
+  ) {}
 
   /** The agent says, in its birth, which spool it has and what it has already let go of. */
   birth(recorderId: string, epoch: string, ackedThrough: number): number {
-    const position = this.position(recorderId);
+    const position = this.changing(recorderId);
     if (position.epoch !== epoch) {
       position.epoch = epoch;
       position.acked = ackedThrough;
@@ -38,9 +43,12 @@ export class AckTracker {
     return seq <= position.acked || position.pending.has(seq);
   }
 
-  /** Records a stored batch (call inside the same transaction); returns the new contiguous seq. */
-  stored(recorderId: string, epoch: string, seq: number): number {
-    const position = this.position(recorderId);
+  /**
+   * Records a stored batch (call inside the same transaction); returns the new contiguous seq. With
+   * `save: false` the caller writes the position (`acked()`) to fleet.db itself, in that transaction.
+   */
+  stored(recorderId: string, epoch: string, seq: number, save = true): number {
+    const position = this.changing(recorderId);
     if (position.epoch !== epoch) {
       // A spool we have not seen a birth for: the agent re-sends oldest first, so start here.
       position.epoch = epoch;
@@ -53,7 +61,7 @@ export class AckTracker {
     } else if (seq > position.acked) {
       position.pending.add(seq);
     }
-    this.db.setSpoolPosition(recorderId, position.epoch, position.acked);
+    if (save) this.db.setSpoolPosition(recorderId, position.epoch, position.acked);
     return position.acked;
   }
 
@@ -62,14 +70,19 @@ export class AckTracker {
     return { epoch: position.epoch, seq: position.acked };
   }
 
-  /** Drops what is cached, so positions are read again from fleet.db (after a transaction was rolled back). */
-  forget(): void {
-    this.positions.clear();
-  }
-
   private advance(position: Position): void {
     while (position.pending.delete(position.acked + 1)) position.acked++;
     for (const seq of position.pending) if (seq <= position.acked) position.pending.delete(seq);
+  }
+
+  /** The position a message is about to change, with the way back recorded (its group may roll back). */
+  private changing(recorderId: string): Position {
+    const position = this.position(recorderId);
+    if (this.undo?.recording) {
+      const before: Position = { epoch: position.epoch, acked: position.acked, pending: new Set(position.pending) };
+      this.undo.record(() => this.positions.set(recorderId, before));
+    }
+    return position;
   }
 
   private position(recorderId: string): Position {

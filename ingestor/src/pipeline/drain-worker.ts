@@ -1,16 +1,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { InfluxRejectedError, InfluxTelemetryStore } from '../stores/influx/influx-telemetry-store.js';
 import { SqliteTelemetryStore } from '../stores/sqlite/sqlite-telemetry-store.js';
+import type { TelemetryStore } from '../stores/telemetry-store.js';
 import type { DrainWorkerData, FromDrainWorker, ToDrainWorker } from './drain-worker-protocol.js';
-import { OutboxReader, pointsOf } from './outbox.js';
+import { OutboxReader, pointsOf, type OutboxRow } from './outbox.js';
 
 /**
  * The drain's store work, on its own thread: reads committed outbox rows from fleet.db (its own
- * read-only connection), turns them into points and writes them into telemetry.db (its own
- * SqliteTelemetryStore). It never deletes: it tells the main thread how far the store's write has
- * durably gone, and the main thread, the only writer of fleet.db, removes those rows. A worker that
- * dies therefore loses nothing; its successor starts again from the oldest row still there (writes
- * of the same series and time replace each other, so a row sent twice is stored once).
+ * read-only connection), turns them into points and writes them with its own store (telemetry.db,
+ * or InfluxDB's WriteApi, whose `write()` resolves on writeSuccess). It never deletes: it tells the
+ * main thread how far the store's write has durably gone, and the main thread, the only writer of
+ * fleet.db, removes those rows. A worker that dies therefore loses nothing; its successor starts
+ * again from the oldest row still there (writes of the same series and time replace each other, so
+ * a row sent twice is stored once).
  */
 const data = workerData as DrainWorkerData;
 if (!parentPort) throw new Error('drain-worker.ts runs only as a worker thread');
@@ -20,7 +23,7 @@ const fleetDb = new Database(data.fleetDbPath, { readonly: true, fileMustExist: 
 fleetDb.pragma('busy_timeout = 5000');
 const reader = new OutboxReader(fleetDb);
 // Compaction stays with the main thread's store, which also serves the dashboard's queries.
-const store = new SqliteTelemetryStore(data.telemetryDbPath, { compactEveryMs: 0 });
+const store: TelemetryStore = data.store.kind === 'sqlite' ? new SqliteTelemetryStore(data.store.path, { compactEveryMs: 0 }) : new InfluxTelemetryStore(data.store.options);
 
 let running = true;
 let wake: (() => void) | undefined;
@@ -72,6 +75,10 @@ async function run(): Promise<void> {
       delay = data.minRetryDelayMs;
       send({ type: 'written', through, points: count, ms: performance.now() - started });
     } catch (error) {
+      if (error instanceof InfluxRejectedError) {
+        cursor = await isolate(rows, cursor);
+        continue;
+      }
       send({ type: 'failed', error: (error as Error).message, retryInMs: delay });
       if (!running) break;
       await sleep(delay);
@@ -81,6 +88,26 @@ async function run(): Promise<void> {
   await store.close();
   fleetDb.close();
   port.close();
+}
+
+/**
+ * InfluxDB refused a write as invalid: writes the rows one at a time, so the one it refuses is set
+ * aside (by the main thread) and the others land. Returns the cursor past what was settled; a store
+ * that went away stops it, and the main loop retries from there.
+ */
+async function isolate(rows: OutboxRow[], cursor: number): Promise<number> {
+  for (const row of rows) {
+    const started = performance.now();
+    try {
+      await store.write(pointsOf(row));
+      send({ type: 'written', through: row.id, points: row.count, ms: performance.now() - started });
+    } catch (error) {
+      if (!(error instanceof InfluxRejectedError)) return cursor;
+      send({ type: 'rejected', id: row.id, error: error.message });
+    }
+    cursor = row.id;
+  }
+  return cursor;
 }
 
 await run();

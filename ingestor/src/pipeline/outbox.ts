@@ -4,6 +4,7 @@ import { RateLimitedWarning, vigil } from '@vigil/proto';
 import { InfluxRejectedError } from '../stores/influx/influx-telemetry-store.js';
 import type { FleetTags, TelemetryPoint, TelemetryStore } from '../stores/telemetry-store.js';
 import { batchPointCount, batchPoints } from './points.js';
+import type { UndoLog } from './undo-log.js';
 
 const SCHEMA = `
 -- Points of messages already acknowledged but not yet confirmed by the TelemetryStore (a durable
@@ -53,13 +54,18 @@ export class TelemetryOutbox {
   private pendingPoints: number;
   private staged = 0;
 
-  constructor(private readonly db: Database.Database) {
+  /** `undo`: the message group's, so points staged by a message that rolls back are not counted. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly undo?: UndoLog,
+  ) {
     db.exec(SCHEMA);
     this.statements = {
       append: db.prepare(`INSERT INTO telemetry_outbox (count, kind, body) VALUES (?, 'points', ?)`),
       appendBatch: db.prepare(`INSERT INTO telemetry_outbox (count, kind, recorder, installation, site, received, body) VALUES (?, 'batch', ?, ?, ?, ?, ?)`),
       oldest: db.prepare('SELECT id, count, kind, recorder, installation, site, received, body FROM telemetry_outbox ORDER BY id LIMIT ?'),
       remove: db.prepare('DELETE FROM telemetry_outbox WHERE id = ?'),
+      row: db.prepare('SELECT id, count, kind, recorder, installation, site, received, body FROM telemetry_outbox WHERE id = ?'),
       pointsThrough: db.prepare('SELECT COALESCE(SUM(count), 0) FROM telemetry_outbox WHERE id <= ?').pluck(),
       removeThrough: db.prepare('DELETE FROM telemetry_outbox WHERE id <= ?'),
       depth: db.prepare('SELECT COUNT(*) AS rows, COALESCE(SUM(count), 0) AS points FROM telemetry_outbox'),
@@ -76,27 +82,29 @@ export class TelemetryOutbox {
     this.added(points.length);
   }
 
-  /** A data batch, as batchPoints() will turn it into points (with these tags, `received` for missing times). */
-  appendBatch(tags: FleetTags, batch: vigil.v1.DataBatch, received: number): void {
+  /**
+   * A data batch, as batchPoints() will turn it into points (with these tags, `received` for missing
+   * times). `encoded`: the batch's bytes as received, when they decode to `batch` (saves encoding it again).
+   */
+  appendBatch(tags: FleetTags, batch: vigil.v1.DataBatch, received: number, encoded?: Buffer): void {
     const count = batchPointCount(batch);
     if (count === 0) return;
-    this.statements.appendBatch.run(count, tags.recorder, tags.installation, tags.site, received, vigil.v1.DataBatch.encode(batch).finish());
+    this.statements.appendBatch.run(count, tags.recorder, tags.installation, tags.site, received, encoded ?? vigil.v1.DataBatch.encode(batch).finish());
     this.added(count);
   }
 
   private added(count: number): void {
-    if (this.db.inTransaction) this.staged += count;
-    else this.pendingPoints += count;
+    if (this.db.inTransaction) {
+      this.staged += count;
+      this.undo?.record(() => (this.staged -= count));
+    } else {
+      this.pendingPoints += count;
+    }
   }
 
-  /** Points appended in the open transaction so far (a mark for `unstage`). */
+  /** Points appended in the open transaction so far. */
   get stagedPoints(): number {
     return this.staged;
-  }
-
-  /** One message's savepoint rolled back: forget the points it appended since `mark`. */
-  unstage(mark: number): void {
-    this.staged = Math.min(this.staged, mark);
   }
 
   /** The transaction that appended ended: count its points if it committed. */
@@ -154,6 +162,18 @@ export class TelemetryOutbox {
       this.statements.remove.run(row.id);
       this.pendingPoints -= row.points.length;
     })();
+  }
+
+  /**
+   * Moves the row with this id to telemetry_rejected (the drain worker reports the store refused
+   * it); returns its points, 0 when it is already gone.
+   */
+  rejectRow(id: number, error: string, now: number): number {
+    const row = this.statements.row.get(id) as OutboxRow | undefined;
+    if (!row) return 0;
+    const points = pointsOf(row);
+    this.reject({ id, points }, error, now);
+    return points.length;
   }
 
   rejectedPoints(): number {

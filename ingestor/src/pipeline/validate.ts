@@ -20,21 +20,24 @@ export class BatchRejected extends Error {
  * The validate step between open and apply: a batch too large to be an agent's is refused whole;
  * times in the future are moved to when we received them (and counted); observations older than
  * any retention are left out (and counted). Unknown codes and severities from newer agents pass:
- * they are kept under their number (codes.ts).
+ * they are kept under their number (codes.ts). True when it changed the batch.
  */
-export function validateBatch(batch: vigil.v1.DataBatch, now: number, adjusted: (reason: AdjustReason) => void): void {
+export function validateBatch(batch: vigil.v1.DataBatch, now: number, adjusted: (reason: AdjustReason) => void): boolean {
   const size = batch.conditions.length + batch.events.length + batch.disks.length + batch.services.length + batch.licences.length;
   if (size > MAX_BATCH_OBSERVATIONS) {
     throw new BatchRejected('oversized-batch', `a batch of ${size} observations (at most ${MAX_BATCH_OBSERVATIONS})`);
   }
   const latest = now + MAX_FUTURE_SKEW_MS;
   const earliest = now - MAX_AGE_MS;
+  let changed = false;
   const fix = (time: number): number | undefined => {
     if (time > latest) {
+      changed = true;
       adjusted('future-timestamp');
       return now;
     }
     if (time !== 0 && time < earliest) {
+      changed = true;
       adjusted('past-timestamp');
       return undefined;
     }
@@ -57,4 +60,5 @@ export function validateBatch(batch: vigil.v1.DataBatch, now: number, adjusted: 
   batch.disks = keep(batch.disks as vigil.v1.DiskReading[], ['at']);
   batch.services = keep(batch.services as vigil.v1.ServiceReading[], ['at']);
   batch.licences = keep(batch.licences as vigil.v1.LicenceReading[], ['at']);
+  return changed;
 }

@@ -1,14 +1,17 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { RateLimitedWarning } from '@vigil/proto';
-import type { DrainWorkerData, FromDrainWorker, ToDrainWorker } from './drain-worker-protocol.js';
+import type { DrainStoreConfig, DrainWorkerData, FromDrainWorker, ToDrainWorker } from './drain-worker-protocol.js';
 import type { DrainPacing, TelemetryOutbox } from './outbox.js';
 
 export interface WorkerOutboxDrainOptions extends DrainPacing {
   outbox: TelemetryOutbox;
   fleetDbPath: string;
-  telemetryDbPath: string;
+  /** The store the worker writes to, opened by the worker itself. */
+  store: DrainStoreConfig;
   logger: Logger;
+  /** Points the store refused as invalid, set aside in telemetry_rejected. */
+  onRejected?: (points: number) => void;
   /** How long after a worker died the next one starts. Default 1 s. */
   restartDelayMs?: number;
   /** Called before confirmed rows are deleted: the ingestor commits its open group here, so the delete is never part of a message group. */
@@ -18,11 +21,12 @@ export interface WorkerOutboxDrainOptions extends DrainPacing {
 const WORKER_URL = new URL('./drain-worker.boot.mjs', import.meta.url);
 
 /**
- * The outbox drain for the SQLite telemetry store, with the store's work on a worker thread
- * (`drain-worker.ts`), so the main thread only applies messages. The main thread keeps what needs
- * fleet.db's single writer: it deletes rows once the worker reports the store's write returned,
- * which for SQLite means durable (synchronous = FULL). A worker that dies is logged and replaced; it
- * never deleted anything, so nothing is lost.
+ * The outbox drain with the store's work (decoding rows, encoding points, SQLite inserts or InfluxDB
+ * line protocol and HTTP) on a worker thread (`drain-worker.ts`), so the main thread only applies
+ * messages. The main thread keeps what needs fleet.db's single writer: it deletes rows once the
+ * worker reports the store's write returned, which means durable (SQLite: synchronous = FULL;
+ * InfluxDB: writeSuccess), and moves a row InfluxDB refused to telemetry_rejected. A worker that dies
+ * is logged and replaced; it never deleted anything, so nothing is lost.
  */
 export class WorkerOutboxDrain {
   private worker: Worker | undefined;
@@ -36,9 +40,13 @@ export class WorkerOutboxDrain {
   /** Workers started after one died (tests, metrics). */
   restarts = 0;
   lastError: string | undefined;
+  private kickTimer: NodeJS.Timeout | undefined;
+  private kickAsked = false;
+  private readonly kickEveryMs: number;
 
   constructor(private readonly options: WorkerOutboxDrainOptions) {
     this.warning = new RateLimitedWarning(options.logger, 30_000);
+    this.kickEveryMs = Math.max(1, Math.floor((options.flushIntervalMs ?? 100) / 4));
   }
 
   start(): void {
@@ -47,9 +55,25 @@ export class WorkerOutboxDrain {
     this.spawn();
   }
 
-  /** Rows were committed: the worker sends them after its flush interval. */
+  /**
+   * Rows were committed: the worker sends them after its flush interval. A kick is a message to
+   * another thread, and groups commit hundreds of times a second, so at most one goes per
+   * `kickEveryMs`; kicks asked for in between are sent together at the end of it, so every commit
+   * is followed by a kick within that time.
+   */
   kick(): void {
+    if (this.kickTimer) {
+      this.kickAsked = true;
+      return;
+    }
     this.post({ type: 'kick' });
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = undefined;
+      if (this.kickAsked) {
+        this.kickAsked = false;
+        this.kick();
+      }
+    }, this.kickEveryMs);
   }
 
   /** Resolves when the outbox is empty (tests, benchmarks, a graceful shutdown). */
@@ -74,6 +98,8 @@ export class WorkerOutboxDrain {
     }
     this.running = false;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    clearTimeout(this.kickTimer);
+    this.kickTimer = undefined;
     this.post({ type: 'stop' });
     // A write to a store that hangs (a disk that stopped answering) may never return: end the
     // thread then. Its rows stay in the outbox and are sent after the next start.
@@ -93,7 +119,7 @@ export class WorkerOutboxDrain {
   private spawn(): void {
     const data: DrainWorkerData = {
       fleetDbPath: this.options.fleetDbPath,
-      telemetryDbPath: this.options.telemetryDbPath,
+      store: this.options.store,
       maxBatchPoints: this.options.maxBatchPoints ?? 20_000,
       flushIntervalMs: this.options.flushIntervalMs ?? 100,
       minRetryDelayMs: this.options.minRetryDelayMs ?? 500,
@@ -127,15 +153,21 @@ export class WorkerOutboxDrain {
       this.options.beforeDbWork?.();
       outbox.confirmThrough(message.through);
       this.options.onWritten?.(message.points, message.ms);
-      if (this.failing) logger.info({ store: 'sqlite', pending: outbox.depth }, 'telemetry store writable again; sending what waited');
+      if (this.failing) logger.info({ store: this.options.store.kind, pending: outbox.depth }, 'telemetry store writable again; sending what waited');
       this.failing = false;
       this.lastError = undefined;
+      if (outbox.depth === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    } else if (message.type === 'rejected') {
+      this.options.beforeDbWork?.();
+      const points = outbox.rejectRow(message.id, message.error, Date.now());
+      this.options.onRejected?.(points);
+      logger.error({ store: this.options.store.kind, points, err: message.error }, 'the telemetry store refused these points; kept in telemetry_rejected in fleet.db');
       if (outbox.depth === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     } else {
       this.failing = true;
       this.lastError = message.error;
       this.options.onFailed?.(new Error(message.error));
-      this.warning.warn('store-write-failed', { store: 'sqlite', err: message.error, pending: outbox.depth, retryInMs: message.retryInMs }, 'telemetry store write failed; points wait in the outbox');
+      this.warning.warn('store-write-failed', { store: this.options.store.kind, err: message.error, pending: outbox.depth, retryInMs: message.retryInMs }, 'telemetry store write failed; points wait in the outbox');
     }
   }
 }

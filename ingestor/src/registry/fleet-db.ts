@@ -243,6 +243,7 @@ export class FleetDb {
       clearSiteUnreachable: db.prepare('DELETE FROM site_states WHERE installation_slc = ? AND site_id = ?'),
       setBdSeq: db.prepare(`UPDATE recorders SET bd_seq = ? WHERE id = ?`),
       touch: db.prepare(`UPDATE recorders SET last_seen = ?, last_seq = MAX(last_seq, ?) WHERE id = ?`),
+      touchWithSpool: db.prepare(`UPDATE recorders SET last_seen = ?, last_seq = MAX(last_seq, ?), spool_epoch = ?, acked_seq = ? WHERE id = ?`),
       all: db.prepare(`SELECT ${RECORDER_COLUMNS} FROM recorders ORDER BY id`),
       one: db.prepare(`SELECT ${RECORDER_COLUMNS} FROM recorders WHERE id = ?`),
       condition: db.prepare('SELECT active, changed_at AS changedAt FROM conditions WHERE recorder_id = ? AND code = ? AND subject = ?'),
@@ -320,6 +321,11 @@ export class FleetDb {
 
   touch(id: string, lastSeen: number, seq: number): void {
     this.statements.touch.run(lastSeen, seq, id);
+  }
+
+  /** `touch` and `setSpoolPosition` in one statement: a stored data batch does both, on the same row. */
+  touchWithSpoolPosition(id: string, lastSeen: number, seq: number, epoch: string, ackedSeq: number): void {
+    this.statements.touchWithSpool.run(lastSeen, seq, epoch, ackedSeq, id);
   }
 
   /** Applies a condition change unless a newer one is already stored; true when applied. */

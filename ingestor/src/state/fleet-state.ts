@@ -1,4 +1,5 @@
 import type { FleetDb, RecorderStateName } from '../registry/fleet-db.js';
+import type { UndoLog } from '../pipeline/undo-log.js';
 
 export interface StateChange {
   recorderId: string;
@@ -21,6 +22,8 @@ export interface FleetStateOptions {
   onSiteChange?: (change: SiteChange) => void;
   /** Recorders of one site that all went unavailable within this window make the site unreachable. */
   siteWindowMs?: number;
+  /** Where changes made inside a message group record how to undo them (the group's `undo`). */
+  undo?: UndoLog;
 }
 
 interface Runtime {
@@ -121,7 +124,7 @@ export class FleetState {
   }
 
   birth(recorderId: string, bdSeq: number, heartbeatSeconds: number, now: number): void {
-    const runtime = this.runtime(recorderId, now);
+    const runtime = this.changing(recorderId, now);
     if (bdSeq < runtime.bdSeq) return; // a stale birth from an older session arriving late
     if (runtime.pendingWill && runtime.pendingWill.bdSeq < bdSeq) delete runtime.pendingWill;
     runtime.bdSeq = bdSeq;
@@ -135,7 +138,7 @@ export class FleetState {
   }
 
   heartbeat(recorderId: string, bdSeq: number, now: number): void {
-    const runtime = this.runtime(recorderId, now);
+    const runtime = this.changing(recorderId, now);
     if (bdSeq < runtime.bdSeq) return;
     if (bdSeq > runtime.bdSeq) {
       // We missed the birth (e.g. it predates us); adopt the session we can see.
@@ -147,13 +150,13 @@ export class FleetState {
 
   /** Any other message (data) proves the recorder is alive too. */
   activity(recorderId: string, now: number): void {
-    const runtime = this.runtime(recorderId, now);
+    const runtime = this.changing(recorderId, now);
     if (runtime.state === 'offline' || runtime.state === 'stopped') return; // a birth must reopen it
     this.heard(recorderId, runtime, now);
   }
 
   death(recorderId: string, bdSeq: number, graceful: boolean, now: number): boolean {
-    const runtime = this.runtime(recorderId, now);
+    const runtime = this.changing(recorderId, now);
     if (bdSeq < runtime.bdSeq) return false;
     if (graceful) {
       delete runtime.pendingWill;
@@ -165,7 +168,7 @@ export class FleetState {
   }
 
   conditionsChanged(recorderId: string, activeConditions: number, now: number): void {
-    const runtime = this.runtime(recorderId, now);
+    const runtime = this.changing(recorderId, now);
     runtime.activeConditions = activeConditions;
     if (runtime.state === 'online' || runtime.state === 'degraded') {
       this.transition(recorderId, runtime, activeConditions > 0 ? 'degraded' : 'online', now);
@@ -200,10 +203,12 @@ export class FleetState {
     const [installationSlc = '', siteId = ''] = splitSiteKey(site);
     if (within && !this.unreachableSites.has(site)) {
       this.unreachableSites.add(site);
+      this.options.undo?.record(() => this.unreachableSites.delete(site));
       this.db.markSiteUnreachable(installationSlc, siteId, now);
       this.options.onSiteChange?.({ installationSlc, siteId, unreachable: true, at: now });
     } else if (!allLost && this.unreachableSites.has(site)) {
       this.unreachableSites.delete(site);
+      this.options.undo?.record(() => this.unreachableSites.add(site));
       this.db.clearSiteUnreachable(installationSlc, siteId);
       this.options.onSiteChange?.({ installationSlc, siteId, unreachable: false, at: now });
     }
@@ -235,6 +240,23 @@ export class FleetState {
       this.db.ensureRecorder(recorderId, now);
       runtime = { site: '', state: 'offline', since: now, bdSeq: 0, lastHeard: now, heartbeatSeconds: 30, activeConditions: 0 };
       this.recorders.set(recorderId, runtime);
+      this.options.undo?.record(() => this.recorders.delete(recorderId));
+    }
+    return runtime;
+  }
+
+  /** The runtime a message is about to change, with the way back recorded (a group may roll back). */
+  private changing(recorderId: string, now: number): Runtime {
+    const runtime = this.runtime(recorderId, now);
+    const undo = this.options.undo;
+    if (undo?.recording) {
+      const before = { ...runtime };
+      undo.record(() => {
+        const site = before.site;
+        delete runtime.pendingWill;
+        Object.assign(runtime, before, { site: runtime.site });
+        this.placeAt(runtime, site);
+      });
     }
     return runtime;
   }

@@ -24,20 +24,26 @@ export function keyIdOf(publicOrPrivatePem: string): Buffer {
 
 /** Length-prefixed concatenation, so that no two different field tuples encode alike. */
 export function framed(...parts: Array<Uint8Array | string | number>): Buffer {
-  const chunks: Buffer[] = [];
+  // One allocation: the ingestor frames the AAD of every message it opens.
+  let size = 0;
+  for (const part of parts) size += 4 + (typeof part === 'number' ? 8 : typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.length);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
   for (const part of parts) {
-    let bytes: Buffer;
     if (typeof part === 'number') {
-      bytes = Buffer.alloc(8);
-      bytes.writeBigUInt64BE(BigInt(part));
+      at = out.writeUInt32BE(8, at);
+      at = out.writeBigUInt64BE(BigInt(part), at);
+    } else if (typeof part === 'string') {
+      const length = out.write(part, at + 4, 'utf8');
+      out.writeUInt32BE(length, at);
+      at += 4 + length;
     } else {
-      bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part);
+      at = out.writeUInt32BE(part.length, at);
+      out.set(part, at);
+      at += part.length;
     }
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    chunks.push(length, bytes);
   }
-  return Buffer.concat(chunks);
+  return out;
 }
 
 export function signedPart(sender: string, keyId: Uint8Array, wrappedKey: Uint8Array, sessionStart: number): Buffer {

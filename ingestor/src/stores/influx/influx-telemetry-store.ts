@@ -116,6 +116,12 @@ export class InfluxTelemetryStore implements TelemetryStore {
     }
   }
 
+  /** Its settings without the logger, for a second instance on another thread (the outbox drain worker). */
+  get settings(): Omit<InfluxTelemetryStoreOptions, 'logger'> {
+    const { logger: _logger, ...settings } = this.options;
+    return settings;
+  }
+
   write(points: readonly TelemetryPoint[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the InfluxDB telemetry store is closed'));
     if (points.length === 0) return Promise.resolve();
