@@ -98,8 +98,7 @@ export class Tailer {
   private readonly byKey = new Map<string, TrackedFile>();
   private readonly byPath = new Map<string, TrackedFile>();
   private readonly watchers: Array<{ root: string; watcher: FSWatcher } | undefined> = [];
-  /** Paths to look at, with the stats the watcher took of them when it has some (poll mode). */
-  private readonly dirty = new Map<string, Stats | undefined>();
+  private readonly dirty = new Set<string>();
   private chain: Promise<void> = Promise.resolve();
   private rescanQueued = false;
   private timer: NodeJS.Timeout | undefined;
@@ -167,17 +166,17 @@ export class Tailer {
     return next;
   }
 
-  private markDirty(path: string, stats?: Stats): void {
+  private markDirty(path: string): void {
     if (this.stopped) return;
     const schedule = this.dirty.size === 0;
-    this.dirty.set(path, stats);
+    this.dirty.add(path);
     if (schedule) {
       this.dirtyTimer = setTimeout(() => {
         this.dirtyTimer = undefined;
         void this.run(async () => {
-          const entries = [...this.dirty];
+          const paths = [...this.dirty];
           this.dirty.clear();
-          for (const [dirtyPath, stats] of entries) await this.examine(dirtyPath, stats);
+          for (const dirtyPath of paths) await this.examine(dirtyPath);
         });
       }, this.options.coalesceMs ?? DEFAULT_COALESCE_MS);
     }
@@ -201,9 +200,9 @@ export class Tailer {
       ...(glob.depth === undefined ? {} : { depth: levelsToBase + glob.depth }),
       ignored: (path: string) => !glob.mayLeadToMatch(path),
     });
-    watcher.on('all', (event, path, stats) => {
+    watcher.on('all', (event, path) => {
       if (event === 'addDir' || event === 'unlinkDir') this.requestRescan();
-      else this.markDirty(toGlobPath(path), stats);
+      else this.markDirty(toGlobPath(path));
     });
     watcher.on('error', (error) => this.logger.warn({ err: error, root }, 'watching log directory failed'));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
@@ -225,21 +224,19 @@ export class Tailer {
   }
 
   /** Looks at one path: rotation or deletion of what we followed there, a new file, new lines. */
-  private async examine(path: string, watcherStats?: Stats): Promise<void> {
+  private async examine(path: string): Promise<void> {
     try {
-      await this.examineOrThrow(path, watcherStats);
+      await this.examineOrThrow(path);
     } catch (error) {
       // One unreadable file must not stop the others from being followed.
       this.logger.warn({ err: error, path }, 'cannot read log file');
     }
   }
 
-  private async examineOrThrow(path: string, watcherStats?: Stats): Promise<void> {
+  private async examineOrThrow(path: string): Promise<void> {
     let stats: Stats | BigIntStats | undefined;
     try {
-      // A poll has just stat'ed this path (at most coalesceMs ago): a second stat would only cost.
-      // Lines appended since are read too (reads go to the end of the file), or at the next poll.
-      stats = watcherStats && identityFits(watcherStats) ? watcherStats : await statForIdentity(path);
+      stats = await statForIdentity(path);
     } catch {
       stats = undefined;
     }
@@ -424,13 +421,8 @@ export class Tailer {
  */
 async function statForIdentity(path: string): Promise<Stats | BigIntStats> {
   const stats = await stat(path);
-  if (identityFits(stats)) return stats;
+  if (Number.isSafeInteger(stats.ino) && Number.isSafeInteger(stats.dev)) return stats;
   return stat(path, { bigint: true });
-}
-
-/** Device and inode survive a double (otherwise the key needs a bigint stat). */
-function identityFits(stats: Stats): boolean {
-  return Number.isSafeInteger(stats.ino) && Number.isSafeInteger(stats.dev);
 }
 
 async function readBytes(handle: FileHandle, position: number, length: number): Promise<Buffer> {

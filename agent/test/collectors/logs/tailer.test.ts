@@ -312,6 +312,25 @@ describe('Tailer', () => {
     expect(blocks.length).toBeLessThanOrEqual(2);
   });
 
+  it('in poll mode, a file that keeps growing is read once: no line twice, none lost', async () => {
+    const dir = await tempDir();
+    const path = `${dir}/growing.log`;
+    writeFileSync(path, '');
+    // The rescan reads ahead of what a poll saw a moment earlier: a size from that poll must not
+    // look like a truncation.
+    const { texts } = await startTailer(`${dir}/*.log`, { watch: 'poll', pollMs: 50, rescanMs: 70, coalesceMs: 40 });
+    const written: string[] = [];
+    for (let i = 1; i <= 150; i++) {
+      const line = `line ${i}`;
+      written.push(line);
+      appendFileSync(path, `${line}\n`);
+      await sleep(7);
+    }
+    await waitFor('every appended line', () => texts().length >= written.length, 10_000);
+    await sleep(400);
+    expect(texts()).toEqual(written);
+  });
+
   it('finds new lines by periodic rescan alone when no file-system events arrive', async () => {
     const dir = await tempDir();
     const { texts } = await startTailer(`${dir}/*.log`, { watch: 'off', rescanMs: 100 });
