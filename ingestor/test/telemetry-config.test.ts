@@ -13,6 +13,24 @@ import { OutboxDrain, TelemetryOutbox } from '../src/pipeline/outbox.js';
 import { WorkerOutboxDrain } from '../src/pipeline/worker-outbox-drain.js';
 
 const quiet = pino({ level: 'silent' });
+
+/**
+ * Three outbox messages for one recorder at `at`: 4 cameras, then "four" (a field type conflict,
+ * which InfluxDB refuses with 400), then 5 and 6.
+ */
+function appendOneRefusedAmongThree(outbox: TelemetryOutbox, recorder: string, at: number): void {
+  const tags = { recorder, installation: 'i', site: 's', reseller: '' };
+  const licence = (time: number, cameras: number | string): TelemetryPoint => ({ measurement: 'licence', tags, fields: { camera_count: cameras }, time });
+  outbox.append([licence(at, 4)]);
+  outbox.append([licence(at + 1, 'four')]);
+  outbox.append([licence(at + 2, 5), licence(at + 3, 6)]);
+}
+
+/** The recorder's licence points as [ms after `at`, cameras]. */
+async function licencePoints(store: InfluxTelemetryStore, recorder: string, at: number): Promise<Array<[number, unknown]>> {
+  const rows = await store.query({ measurement: 'licence', recorder, field: 'camera_count', from: at, to: at + 10 });
+  return rows.map((r) => [r.time - at, r.value]);
+}
 const dirs: string[] = [];
 const tempDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-telemetry-config-'));
@@ -77,12 +95,8 @@ describeWithSystem('the telemetry store and outbox against a real influxd', [INF
     const db = new FleetDb(join(tempDir(), 'fleet.db'));
     const outbox = new TelemetryOutbox(db.db);
     const store = new InfluxTelemetryStore({ url: influxd().url, bucket: 'vigil', api: 'v1' });
-    const tags = { recorder: 'rec-refused', installation: 'i', site: 's', reseller: '' };
     const at = Date.UTC(2026, 1, 1);
-    const licence = (time: number, cameras: number | string): TelemetryPoint => ({ measurement: 'licence', tags, fields: { camera_count: cameras }, time });
-    outbox.append([licence(at, 4)]);
-    outbox.append([licence(at + 1, 'four')]); // a field type conflict: InfluxDB answers 400
-    outbox.append([licence(at + 2, 5), licence(at + 3, 6)]);
+    appendOneRefusedAmongThree(outbox, 'rec-refused', at);
     expect(outbox.depth).toBe(4);
     const drain = new OutboxDrain({ outbox, store, logger: quiet, flushIntervalMs: 10 });
     drain.start();
@@ -90,8 +104,7 @@ describeWithSystem('the telemetry store and outbox against a real influxd', [INF
     await drain.stop();
     expect(outbox.depth).toBe(0);
     expect(outbox.rejectedPoints()).toBe(1);
-    const rows = await store.query({ measurement: 'licence', recorder: 'rec-refused', field: 'camera_count', from: at, to: at + 10 });
-    expect(rows.map((r) => [r.time - at, r.value])).toEqual([
+    expect(await licencePoints(store, 'rec-refused', at)).toEqual([
       [0, 4],
       [2, 5],
       [3, 6],
@@ -105,12 +118,8 @@ describeWithSystem('the telemetry store and outbox against a real influxd', [INF
     const db = new FleetDb(join(dir, 'fleet.db'));
     const outbox = new TelemetryOutbox(db.db);
     const store = new InfluxTelemetryStore({ url: influxd().url, bucket: 'vigil', api: 'v1' });
-    const tags = { recorder: 'rec-refused-worker', installation: 'i', site: 's', reseller: '' };
     const at = Date.UTC(2026, 1, 2);
-    const licence = (time: number, cameras: number | string): TelemetryPoint => ({ measurement: 'licence', tags, fields: { camera_count: cameras }, time });
-    outbox.append([licence(at, 4)]);
-    outbox.append([licence(at + 1, 'four')]); // a field type conflict: InfluxDB answers 400
-    outbox.append([licence(at + 2, 5), licence(at + 3, 6)]);
+    appendOneRefusedAmongThree(outbox, 'rec-refused-worker', at);
     const refused: number[] = [];
     const drain = new WorkerOutboxDrain({ outbox, fleetDbPath: join(dir, 'fleet.db'), store: { kind: 'influxdb', options: store.settings }, logger: quiet, flushIntervalMs: 10, onRejected: (points) => refused.push(points) });
     drain.start();
@@ -120,8 +129,7 @@ describeWithSystem('the telemetry store and outbox against a real influxd', [INF
     expect(db.db.prepare('SELECT COUNT(*) FROM telemetry_outbox').pluck().get()).toBe(0);
     expect(outbox.rejectedPoints()).toBe(1);
     expect(refused).toEqual([1]);
-    const rows = await store.query({ measurement: 'licence', recorder: 'rec-refused-worker', field: 'camera_count', from: at, to: at + 10 });
-    expect(rows.map((r) => [r.time - at, r.value])).toEqual([
+    expect(await licencePoints(store, 'rec-refused-worker', at)).toEqual([
       [0, 4],
       [2, 5],
       [3, 6],
