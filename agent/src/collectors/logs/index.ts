@@ -83,8 +83,8 @@ export class LogsCollector implements Collector {
       watch: this.config.watch,
       pollMs: this.config.pollSeconds * 1000,
       logger: this.logger,
-      onLines: (text) => {
-        matcher.scanBlock(text, this.clock(), emit);
+      onLines: (block) => {
+        matcher.scanLines(block, this.clock(), emit);
       },
     });
     this.tailer = tailer;

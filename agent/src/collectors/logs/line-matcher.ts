@@ -1,4 +1,8 @@
 import type { ConditionChange, EventOccurrence } from '../types.js';
+import { buildCandidateNfa } from './candidate-nfa.js';
+import { CandidateScanner } from './candidate-scanner.js';
+import { decodeText } from './encoding.js';
+import type { LineBlock } from './line-reader.js';
 import { captureLayout, toPrefilterSource } from './prefilter.js';
 import type { LineObservation, Rule } from './rules.js';
 import { compileTemplate } from './template.js';
@@ -59,6 +63,8 @@ export class LineMatcher {
   /** Without `shared`: a filter per u flag (u changes how a pattern parses), and whether some rule escapes them. */
   private readonly fallbackFilters: readonly RegExp[];
   private readonly unfilterable: boolean;
+  /** Made on first use; null when the rules cannot be filtered as bytes. */
+  private scanner: CandidateScanner | null | undefined;
 
   constructor(rules: readonly Rule[]) {
     this.ruleCount = rules.length;
@@ -132,6 +138,40 @@ export class LineMatcher {
     }
   }
 
+  /**
+   * Like scanBlock, for lines as read from a file. UTF-8 lines are first filtered as bytes by a DFA
+   * of all rules (see CandidateScanner), so only the rare lines that may match are decoded and
+   * matched; other text is decoded and scanned as a block.
+   */
+  scanLines(block: LineBlock, at: number, onMatch: ObservationHandler): number {
+    const scanner = block.encoding === 'utf8' ? this.candidateScanner() : undefined;
+    if (!scanner) return this.scanBlock(block.text(), at, onMatch);
+    const { bytes } = block;
+    let matched = 0;
+    let from = 0;
+    while (from < bytes.length) {
+      const hit = scanner.next(bytes, from, bytes.length);
+      if (hit === -1) break;
+      // The DFA starts afresh at each newline, so the candidate line starts after the last one before the hit.
+      const start = hit === 0 ? 0 : bytes.lastIndexOf(0x0a, hit - 1) + 1;
+      const newline = bytes.indexOf(0x0a, hit);
+      const end = newline === -1 ? bytes.length : newline;
+      const observation = this.match(decodeText(bytes, start, end, 'utf8'), at);
+      if (observation) {
+        matched++;
+        onMatch(observation);
+      }
+      from = end + 1;
+    }
+    return matched;
+  }
+
+  /** How many lines of the block some rule matches, without building observations when it can. */
+  countLines(block: LineBlock): number {
+    if (block.encoding === 'utf8' && this.candidateScanner()) return this.scanLines(block, 0, ignore);
+    return this.countBlock(block.text());
+  }
+
   /** How many lines of `text` some rule matches, without building observations. */
   countBlock(text: string): number {
     if (!this.shared?.exact) return this.scanBlock(text, 0, ignore);
@@ -149,6 +189,11 @@ export class LineMatcher {
       searchFrom = end + 1;
       block.lastIndex = searchFrom;
     }
+  }
+
+  private candidateScanner(): CandidateScanner | undefined {
+    if (this.scanner === undefined) this.scanner = makeScanner(this.rules.map((compiled) => compiled.rule));
+    return this.scanner ?? undefined;
   }
 
   private scanLineByLine(text: string, at: number, onMatch: ObservationHandler): number {
@@ -225,6 +270,15 @@ export class LineMatcher {
 }
 
 function ignore(): void {}
+
+function makeScanner(rules: readonly Rule[]): CandidateScanner | null {
+  // Without WebAssembly (node --jitless) the rules' regexes do all the work.
+  if (rules.length === 0 || typeof WebAssembly === 'undefined') return null;
+  const nfa = buildCandidateNfa(rules);
+  if (!nfa) return null;
+  const scanner = new CandidateScanner(nfa);
+  return scanner.acceptsEverything ? null : scanner;
+}
 
 /**
  * Start of the line containing `index`, knowing `searchFrom` starts a line at or before it.

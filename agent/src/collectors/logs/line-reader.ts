@@ -1,8 +1,24 @@
 import type { FileHandle } from 'node:fs/promises';
 import { decodeText, indexOfNewline, lastIndexOfNewline, NEWLINE_BYTES, type TextEncoding } from './encoding.js';
 
-/** Receives one or more complete lines, separated by '\n' (a \r before it is kept), no final newline. */
-export type LineBlockHandler = (text: string) => void;
+/**
+ * One or more complete lines as read from the file: '\n'-separated (a \r before it is kept), no
+ * final newline. Handed over as bytes, so a matcher that can filter bytes decodes only the lines it
+ * needs; `text()` decodes them all.
+ */
+export class LineBlock {
+  constructor(
+    readonly bytes: Buffer,
+    readonly encoding: TextEncoding,
+  ) {}
+
+  text(): string {
+    return decodeText(this.bytes, 0, this.bytes.length, this.encoding);
+  }
+}
+
+/** Receives a block of lines; the block's bytes are only valid during the call. */
+export type LineBlockHandler = (block: LineBlock) => void;
 
 export interface LineReaderOptions {
   encoding: TextEncoding;
@@ -107,7 +123,7 @@ export class LineReader {
     this.carry = undefined;
     if (!carry || this.skipping) return;
     const length = carry.length - (carry.length % this.newlineBytes);
-    if (length > 0) onBlock(decodeText(carry, 0, length, this.options.encoding));
+    if (length > 0) onBlock(new LineBlock(carry.subarray(0, length), this.options.encoding));
     this.committedOffset = this.readPosition;
   }
 
@@ -144,17 +160,17 @@ export class LineReader {
         position = reached + newline;
         continue;
       }
-      if (position > segmentStart) onBlock(decodeText(data, segmentStart, position - newline, encoding));
-      onBlock(decodeText(data, position, position + max, encoding));
+      if (position > segmentStart) onBlock(new LineBlock(data.subarray(segmentStart, position - newline), encoding));
+      onBlock(new LineBlock(data.subarray(position, position + max), encoding));
       position = indexOfNewline(data, position + max, encoding, base) + newline;
       segmentStart = position;
     }
-    if (completeEnd > segmentStart) onBlock(decodeText(data, segmentStart, completeEnd - newline, encoding));
+    if (completeEnd > segmentStart) onBlock(new LineBlock(data.subarray(segmentStart, completeEnd - newline), encoding));
     if (completeEnd > lineStart) this.commit(base + completeEnd);
 
     const tail = data.length - completeEnd;
     if (tail > max) {
-      onBlock(decodeText(data, completeEnd, completeEnd + max, encoding));
+      onBlock(new LineBlock(data.subarray(completeEnd, completeEnd + max), encoding));
       this.skipping = true;
       this.keepUndecidedByte(data, base);
     } else if (tail > 0) {

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { LogEncoding } from './config.js';
 import { detectEncoding, lastIndexOfNewline, NEWLINE_BYTES, type DetectedEncoding } from './encoding.js';
-import { LineReader, ReadBuffers } from './line-reader.js';
+import { LineReader, ReadBuffers, type LineBlock } from './line-reader.js';
 import type { LineMatcher, LineObservation } from './rules.js';
 
 export interface ScanOptions {
@@ -10,12 +10,18 @@ export interface ScanOptions {
   chunkBytes?: number;
   /** The time given to observations (ms since epoch); defaults to now. */
   at?: number;
-  /** Without it lines are only counted, and no observation objects are built. */
+  /** Without it matching lines are only counted, and no observation objects are built. */
   onObservation?: (observation: LineObservation) => void;
+  /**
+   * Count all lines too (the default). Matching does not need it, and counting is a pass over
+   * every line in JS, so a throughput measurement turns it off.
+   */
+  countLines?: boolean;
 }
 
 export interface ScanResult {
-  lines: number;
+  /** Lines read; undefined when countLines was off. */
+  lines: number | undefined;
   /** Lines that produced an observation. */
   matched: number;
   bytes: number;
@@ -57,15 +63,16 @@ async function scanFrom(handle: FileHandle, matcher: LineMatcher, detected: Dete
   const onObservation = options.onObservation;
   const reader = new LineReader({ encoding: detected.encoding, maxLineBytes }, { offset: start });
   const buffers = new ReadBuffers(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, maxLineBytes);
+  const counting = options.countLines ?? true;
   let lines = 0;
   let matched = 0;
-  const onBlock = (text: string) => {
-    lines += countLines(text);
-    matched += onObservation ? matcher.scanBlock(text, at, onObservation) : matcher.countBlock(text);
+  const onBlock = (block: LineBlock) => {
+    if (counting) lines += countLines(block);
+    matched += onObservation ? matcher.scanLines(block, at, onObservation) : matcher.countLines(block);
   };
   await reader.pump(handle, buffers, onBlock);
   reader.finish(onBlock);
-  return { lines, matched, bytes: reader.position - start };
+  return { lines: counting ? lines : undefined, matched, bytes: reader.position - start };
 }
 
 async function detectOrDefault(handle: FileHandle, configured: LogEncoding): Promise<DetectedEncoding> {
@@ -75,7 +82,10 @@ async function detectOrDefault(handle: FileHandle, configured: LogEncoding): Pro
   return detectEncoding(head.subarray(0, bytesRead), configured) ?? { encoding: configured === 'utf16le' ? 'utf16le' : 'utf8', bomBytes: 0 };
 }
 
-function countLines(text: string): number {
+function countLines(block: LineBlock): number {
+  // Latin-1 keeps every byte, newlines included, and is the cheapest decoding; String#indexOf does
+  // not cross into C++ for each newline as Buffer#indexOf would.
+  const text = block.encoding === 'utf8' ? block.bytes.toString('latin1') : block.text();
   let count = 1;
   for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) count++;
   return count;

@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 import type { LogEncoding, LogWatchMode } from './config.js';
 import { detectEncoding, NEWLINE_BYTES } from './encoding.js';
 import { LogGlob, toGlobPath } from './globs.js';
-import { LineReader, ReadBuffers } from './line-reader.js';
+import { LineReader, ReadBuffers, type LineBlock } from './line-reader.js';
 import { fileKeyOf, FIRST_START_KEY, type OffsetStore } from './offsets.js';
 
 export interface TailedFileSpec {
@@ -41,7 +41,7 @@ export interface TailerOptions {
    * (emit) before returning: the offset after these lines is saved right after. If it throws, the
    * lines are read again later.
    */
-  onLines: (text: string, file: TailedFile) => void;
+  onLines: (block: LineBlock, file: TailedFile) => void;
   logger?: Logger;
   chunkBytes?: number;
   /**
@@ -365,7 +365,7 @@ export class Tailer {
       if (!reader) return 0;
     }
     const current = reader;
-    const onBlock = (text: string) => this.options.onLines(text, file);
+    const onBlock = (block: LineBlock) => this.options.onLines(block, file);
     const onCommit = (committed: number) =>
       this.options.offsets.save(file.key, { path: file.path, offset: committed, size: current.position });
     let total = 0;
@@ -400,7 +400,7 @@ export class Tailer {
     const stats = await file.handle.stat({ bigint: true });
     try {
       // Nobody will complete its last line now.
-      file.reader?.finish((text) => this.options.onLines(text, file));
+      file.reader?.finish((block) => this.options.onLines(block, file));
     } catch (error) {
       this.logger.error({ err: error, path: file.path }, 'handing the last log line over failed');
     }

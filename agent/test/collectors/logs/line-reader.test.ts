@@ -1,7 +1,7 @@
 import { appendFile, open, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TextEncoding } from '../../../src/collectors/logs/encoding.js';
-import { LineReader, ReadBuffers } from '../../../src/collectors/logs/line-reader.js';
+import { LineReader, ReadBuffers, type LineBlock } from '../../../src/collectors/logs/line-reader.js';
 import { makeTempDir, removeDir } from './helpers.js';
 
 /** Small deterministic PRNG, so a failure can be reproduced. */
@@ -52,7 +52,7 @@ async function readAll(path: string, encoding: TextEncoding, maxLineBytes: numbe
     const reader = new LineReader({ encoding, maxLineBytes }, { offset: 0 });
     const buffers = new ReadBuffers(chunkBytes, maxLineBytes);
     const lines: string[] = [];
-    const onBlock = (text: string) => lines.push(...text.split('\n'));
+    const onBlock = (block: LineBlock) => lines.push(...block.text().split('\n'));
     for (const piece of pieces) {
       await appendFile(path, piece);
       await reader.pump(handle, buffers, onBlock);
@@ -106,7 +106,7 @@ describe('LineReader', () => {
       ).rejects.toThrow('sink refused');
       reader.rewind();
       const lines: string[] = [];
-      await reader.pump(handle, buffers, (text) => lines.push(...text.split('\n')));
+      await reader.pump(handle, buffers, (block) => lines.push(...block.text().split('\n')));
       expect(lines).toEqual(['three', 'four']);
       expect(reader.committed).toBe(19);
     } finally {

@@ -32,8 +32,8 @@ async function startTailer(glob: string, options: Partial<TailerOptions> = {}): 
     startAt: 'beginning',
     maxLineBytes: 4096,
     rescanMs: 150,
-    onLines: (text, file) => {
-      for (const line of text.split('\n')) lines.push({ path: file.path, line });
+    onLines: (block, file) => {
+      for (const line of block.text().split('\n')) lines.push({ path: file.path, line });
     },
     ...options,
   });
@@ -74,7 +74,7 @@ describe('Tailer', () => {
       watch: 'events',
       rescanMs: 60_000,
       coalesceMs: 300,
-      onLines: (text) => blocks.push(text),
+      onLines: (block) => blocks.push(block.text()),
     });
     cleanups.push(() => tailer.stop());
     await tailer.start();
@@ -152,13 +152,13 @@ describe('Tailer', () => {
     let savedBeforeDelivery: number | undefined;
     await startTailer(`${dir}/*.log`, {
       offsets,
-      onLines: (text) => {
+      onLines: (block) => {
         savedBeforeDelivery = offsets.load(keyOf(path))?.offset ?? 0;
         if (failNext) {
           failNext = false;
           throw new Error('spool full');
         }
-        delivered.push(...text.split('\n'));
+        delivered.push(...block.text().split('\n'));
       },
     });
     appendFileSync(path, 'x1\nx2\n');
@@ -248,7 +248,7 @@ describe('Tailer', () => {
         { glob: `${dir}/*.u16`, encoding: 'utf16le' },
       ],
       chunkBytes: 3,
-      onLines: (block, file) => block.split('\n').forEach((line) => lines.push({ path: file.path, line })),
+      onLines: (block, file) => block.text().split('\n').forEach((line) => lines.push({ path: file.path, line })),
     });
     expect(harness.lines).toEqual([]);
     expect(lines).toEqual([
@@ -301,7 +301,7 @@ describe('Tailer', () => {
     const path = `${dir}/busy.log`;
     writeFileSync(path, '');
     const blocks: string[] = [];
-    await startTailer(`${dir}/*.log`, { watch: 'poll', pollMs: 1_000, rescanMs: 60_000, onLines: (text) => blocks.push(text) });
+    await startTailer(`${dir}/*.log`, { watch: 'poll', pollMs: 1_000, rescanMs: 60_000, onLines: (block) => blocks.push(block.text()) });
     // 20 appends within well under one poll interval.
     for (let i = 1; i <= 20; i++) {
       appendFileSync(path, `line ${i}\n`);
