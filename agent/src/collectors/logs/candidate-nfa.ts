@@ -14,16 +14,23 @@ import { RegExpParser, type AST } from '@eslint-community/regexpp';
 export const WIDE = 128;
 export const SYMBOL_COUNT = 129;
 
-/** Membership per symbol (1 = in the set). */
-export type SymbolSet = Uint8Array;
-
+/**
+ * The automaton in compact form (it lives as long as the matcher). State s moves on the symbols of
+ * set moveSet[k] to moveTarget[k], for k from moveStart[s] to moveStart[s + 1]; likewise without
+ * reading to epsilonTarget[k] for k from epsilonStart[s] to epsilonStart[s + 1].
+ */
 export interface CandidateNfa {
-  /** Per state: the symbol sets it can move on and where to. */
-  readonly moves: ReadonlyArray<ReadonlyArray<readonly [SymbolSet, number]>>;
-  /** Per state: states reached without reading anything. */
-  readonly epsilons: ReadonlyArray<readonly number[]>;
+  readonly stateCount: number;
   readonly start: number;
   readonly accept: number;
+  readonly moveStart: Int32Array;
+  readonly moveSet: Int32Array;
+  readonly moveTarget: Int32Array;
+  readonly epsilonStart: Int32Array;
+  readonly epsilonTarget: Int32Array;
+  /** The distinct symbol sets, SYMBOL_COUNT entries each (1 = in the set). */
+  readonly sets: Uint8Array;
+  readonly setCount: number;
 }
 
 export interface CandidateRule {
@@ -56,7 +63,7 @@ export function buildCandidateNfa(rules: readonly CandidateRule[]): CandidateNfa
     if (error instanceof TooManyStates || error instanceof SyntaxError) return undefined;
     throw error;
   }
-  return { moves: builder.moves, epsilons: builder.epsilons, start, accept };
+  return builder.finish(start, accept);
 }
 
 class TooManyStates extends Error {}
@@ -78,19 +85,56 @@ interface CharClass {
 }
 
 class NfaBuilder {
-  readonly moves: Array<Array<[SymbolSet, number]>> = [];
-  readonly epsilons: number[][] = [];
-  private readonly wideOnly = symbolSet([WIDE]);
+  private stateCount = 0;
+  /** Moves as (from, set, to) triples and epsilons as (from, to) pairs, in the order made. */
+  private readonly moves: number[] = [];
+  private readonly epsilons: number[] = [];
+  private readonly setIndex = new Map<string, number>();
+  private readonly setList: Uint8Array[] = [];
+  private readonly wideOnly = this.internSet(symbolSetOf([WIDE]));
 
   state(): number {
-    if (this.moves.length >= MAX_STATES) throw new TooManyStates();
-    this.moves.push([]);
-    this.epsilons.push([]);
-    return this.moves.length - 1;
+    if (this.stateCount >= MAX_STATES) throw new TooManyStates();
+    return this.stateCount++;
+  }
+
+  finish(start: number, accept: number): CandidateNfa {
+    const moves = compress(this.stateCount, this.moves, 3);
+    const epsilons = compress(this.stateCount, this.epsilons, 2);
+    const sets = new Uint8Array(this.setList.length * SYMBOL_COUNT);
+    this.setList.forEach((set, index) => sets.set(set, index * SYMBOL_COUNT));
+    return {
+      stateCount: this.stateCount,
+      start,
+      accept,
+      moveStart: moves.start,
+      moveSet: moves.columns[0] as Int32Array,
+      moveTarget: moves.columns[1] as Int32Array,
+      epsilonStart: epsilons.start,
+      epsilonTarget: epsilons.columns[0] as Int32Array,
+      sets,
+      setCount: this.setList.length,
+    };
   }
 
   epsilon(from: number, to: number): void {
-    (this.epsilons[from] as number[]).push(to);
+    this.epsilons.push(from, to);
+  }
+
+  private move(from: number, set: number, to: number): void {
+    this.moves.push(from, set, to);
+  }
+
+  /** Sets repeat (every [Aa] of every rule): each is stored once. */
+  private internSet(set: Uint8Array): number {
+    const key = set.join('');
+    let index = this.setIndex.get(key);
+    if (index === undefined) {
+      index = this.setList.length;
+      this.setList.push(set);
+      this.setIndex.set(key, index);
+    }
+    return index;
   }
 
   alternatives(alternatives: readonly AST.Alternative[], mode: Mode): Fragment {
@@ -182,24 +226,44 @@ class NfaBuilder {
   private char({ ascii, wide }: CharClass): Fragment {
     const start = this.state();
     const end = this.state();
-    const symbols = new Uint8Array(SYMBOL_COUNT);
-    symbols.set(ascii);
-    if (symbols.includes(1)) (this.moves[start] as Array<[SymbolSet, number]>).push([symbols, end]);
+    if (ascii.includes(1)) {
+      const symbols = new Uint8Array(SYMBOL_COUNT);
+      symbols.set(ascii);
+      this.move(start, this.internSet(symbols), end);
+    }
     if (wide) {
       // One non-ASCII character is one or more bytes >= 0x80.
       const more = this.state();
-      (this.moves[start] as Array<[SymbolSet, number]>).push([this.wideOnly, more]);
-      (this.moves[more] as Array<[SymbolSet, number]>).push([this.wideOnly, more]);
+      this.move(start, this.wideOnly, more);
+      this.move(more, this.wideOnly, more);
       this.epsilon(more, end);
     }
     return { start, end };
   }
 }
 
-function symbolSet(symbols: Iterable<number>): SymbolSet {
+function symbolSetOf(symbols: Iterable<number>): Uint8Array {
   const set = new Uint8Array(SYMBOL_COUNT);
   for (const symbol of symbols) set[symbol] = 1;
   return set;
+}
+
+/** Groups (from, ...columns) tuples by `from` into per-state ranges (compressed sparse rows). */
+function compress(stateCount: number, tuples: readonly number[], width: number): { start: Int32Array; columns: Int32Array[] } {
+  const count = tuples.length / width;
+  const perState = new Int32Array(stateCount);
+  for (let i = 0; i < count; i++) perState[tuples[i * width] as number] = (perState[tuples[i * width] as number] as number) + 1;
+  const start = new Int32Array(stateCount + 1);
+  for (let state = 0; state < stateCount; state++) start[state + 1] = (start[state] as number) + (perState[state] as number);
+  const next = start.slice(0, stateCount);
+  const columns = Array.from({ length: width - 1 }, () => new Int32Array(count));
+  for (let i = 0; i < count; i++) {
+    const from = tuples[i * width] as number;
+    const at = next[from] as number;
+    next[from] = at + 1;
+    columns.forEach((column, index) => (column[at] = tuples[i * width + index + 1] as number));
+  }
+  return { start, columns };
 }
 
 function allAsciiBut(...excluded: number[]): Uint8Array {

@@ -1,4 +1,4 @@
-import { SYMBOL_COUNT, WIDE, type CandidateNfa, type SymbolSet } from './candidate-nfa.js';
+import { SYMBOL_COUNT, WIDE, type CandidateNfa } from './candidate-nfa.js';
 
 /**
  * Finds the lines of a UTF-8 block that some rule may match, reading each byte once: a DFA built
@@ -11,6 +11,8 @@ import { SYMBOL_COUNT, WIDE, type CandidateNfa, type SymbolSet } from './candida
  */
 export class CandidateScanner {
   private readonly memory: WebAssembly.Memory;
+  /** Where the input is copied to, after the table. */
+  private readonly inputBase: number;
   private readonly bytes: Uint8Array;
   private readonly words: Uint32Array;
   private readonly scan: (state: number, position: number, end: number) => number;
@@ -38,7 +40,7 @@ export class CandidateScanner {
     this.newlineClass = classCount;
     this.classCount = classCount + 1;
     this.classSymbol = classSymbol;
-    this.mark = new Int32Array(nfa.moves.length);
+    this.mark = new Int32Array(nfa.stateCount);
     this.startSet = this.closure([nfa.start]);
 
     const tableBytes = maxStates * this.classCount * 4;
@@ -51,8 +53,6 @@ export class CandidateScanner {
     for (let byte = 0; byte < 256; byte++) this.bytes[byte] = byte === 0x0a ? this.newlineClass : (classOfSymbol[byte < 128 ? byte : WIDE] as number);
     this.reset();
   }
-
-  private readonly inputBase: number;
 
   /** Whether the automaton accepts before reading anything: then every line is a candidate and the scanner is useless. */
   get acceptsEverything(): boolean {
@@ -94,10 +94,11 @@ export class CandidateScanner {
     const byteClass = byte === 0x0a ? this.newlineClass : (this.classOfSymbol[byte < 128 ? byte : WIDE] as number);
     const symbol = this.classSymbol[byteClass] as number;
     let from = this.sets[stateIndex] as Int32Array;
+    const { moveStart, moveSet, moveTarget, sets } = this.nfa;
     const targets: number[] = [];
     for (const nfaState of from) {
-      for (const [symbols, to] of this.nfa.moves[nfaState] as ReadonlyArray<readonly [SymbolSet, number]>) {
-        if (symbols[symbol]) targets.push(to);
+      for (let move = moveStart[nfaState] as number; move < (moveStart[nfaState + 1] as number); move++) {
+        if (sets[(moveSet[move] as number) * SYMBOL_COUNT + symbol]) targets.push(moveTarget[move] as number);
       }
     }
     // Unanchored: a match may start at any byte, so the start state is always among the next.
@@ -148,7 +149,8 @@ export class CandidateScanner {
       if (this.mark[state] === generation) continue;
       this.mark[state] = generation;
       found.push(state);
-      for (const reached of this.nfa.epsilons[state] as readonly number[]) stack.push(reached);
+      const { epsilonStart, epsilonTarget } = this.nfa;
+      for (let edge = epsilonStart[state] as number; edge < (epsilonStart[state + 1] as number); edge++) stack.push(epsilonTarget[edge] as number);
     }
     return Int32Array.from(found).sort();
   }
@@ -180,15 +182,12 @@ function align(value: number, to: number): number {
  * rest.
  */
 function byteClasses(nfa: CandidateNfa): { classOfSymbol: Uint8Array; classCount: number; classSymbol: Int32Array } {
-  const distinct = new Map<string, SymbolSet>();
-  for (const moves of nfa.moves) for (const [symbols] of moves) distinct.set(symbols.join(''), symbols);
-  const sets = [...distinct.values()];
   const classOfSymbol = new Uint8Array(SYMBOL_COUNT);
   const byKey = new Map<string, number>();
   const representatives: number[] = [];
   for (let symbol = 0; symbol < SYMBOL_COUNT; symbol++) {
     let key = '';
-    for (const set of sets) key += set[symbol] ? '1' : '0';
+    for (let set = 0; set < nfa.setCount; set++) key += nfa.sets[set * SYMBOL_COUNT + symbol] ? '1' : '0';
     let found = byKey.get(key);
     if (found === undefined) {
       found = byKey.size;

@@ -29,6 +29,14 @@ interface Found {
 /** Messages default to the matched text; a runaway match should not become a runaway message. */
 const MAX_DEFAULT_MESSAGE = 1024;
 
+/**
+ * Blocks smaller than this are matched as text. The byte filter runs in WebAssembly, and the first
+ * use of WebAssembly pages about 4 MB of Node's own compiler code into the agent's RSS for good
+ * (measured: docs/BENCHMARKS.md). That pays off where throughput matters, reading a backlog in 1 MiB
+ * chunks; a live log's appends are a few KiB, for which the regexes are fast enough.
+ */
+export const BYTE_FILTER_MIN_BYTES = 64 * 1024;
+
 /** Above this many rules the one-capture-per-rule regexes get unwieldy; rules are then tried one by one. */
 const MAX_INDEXED_RULES = 128;
 
@@ -66,7 +74,11 @@ export class LineMatcher {
   /** Made on first use; null when the rules cannot be filtered as bytes. */
   private scanner: CandidateScanner | null | undefined;
 
-  constructor(rules: readonly Rule[]) {
+  /** `byteFilterMinBytes`: see BYTE_FILTER_MIN_BYTES; tests set 0 to put every block through the byte filter. */
+  constructor(
+    rules: readonly Rule[],
+    private readonly byteFilterMinBytes = BYTE_FILTER_MIN_BYTES,
+  ) {
     this.ruleCount = rules.length;
     this.rules = rules.map(compileRule);
     const sources = rules.map((rule) => toPrefilterSource(rule.pattern));
@@ -139,12 +151,12 @@ export class LineMatcher {
   }
 
   /**
-   * Like scanBlock, for lines as read from a file. UTF-8 lines are first filtered as bytes by a DFA
-   * of all rules (see CandidateScanner), so only the rare lines that may match are decoded and
-   * matched; other text is decoded and scanned as a block.
+   * Like scanBlock, for lines as read from a file. Big UTF-8 blocks are first filtered as bytes by
+   * a DFA of all rules (see CandidateScanner), so only the rare lines that may match are decoded
+   * and matched; other blocks are decoded and scanned as text.
    */
   scanLines(block: LineBlock, at: number, onMatch: ObservationHandler): number {
-    const scanner = block.encoding === 'utf8' ? this.candidateScanner() : undefined;
+    const scanner = this.scannerFor(block);
     if (!scanner) return this.scanBlock(block.text(), at, onMatch);
     const { bytes } = block;
     let matched = 0;
@@ -168,8 +180,7 @@ export class LineMatcher {
 
   /** How many lines of the block some rule matches, without building observations when it can. */
   countLines(block: LineBlock): number {
-    if (block.encoding === 'utf8' && this.candidateScanner()) return this.scanLines(block, 0, ignore);
-    return this.countBlock(block.text());
+    return this.scannerFor(block) ? this.scanLines(block, 0, ignore) : this.countBlock(block.text());
   }
 
   /** How many lines of `text` some rule matches, without building observations. */
@@ -191,7 +202,8 @@ export class LineMatcher {
     }
   }
 
-  private candidateScanner(): CandidateScanner | undefined {
+  private scannerFor(block: LineBlock): CandidateScanner | undefined {
+    if (block.encoding !== 'utf8' || block.bytes.length < this.byteFilterMinBytes) return undefined;
     if (this.scanner === undefined) this.scanner = makeScanner(this.rules.map((compiled) => compiled.rule));
     return this.scanner ?? undefined;
   }

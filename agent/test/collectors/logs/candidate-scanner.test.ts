@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCandidateNfa, type CandidateNfa } from '../../../src/collectors/logs/candidate-nfa.js';
 import { CandidateScanner } from '../../../src/collectors/logs/candidate-scanner.js';
 import { LineBlock } from '../../../src/collectors/logs/line-reader.js';
+import { BYTE_FILTER_MIN_BYTES } from '../../../src/collectors/logs/line-matcher.js';
 import { LineMatcher, loadPreset, type LineObservation, type Rule } from '../../../src/collectors/logs/rules.js';
 
 const AT = Date.UTC(2024, 4, 1, 8, 0, 0);
@@ -100,7 +101,7 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
     const preset = loadPreset('milestone-xprotect');
     const scanner = new CandidateScanner(nfaOf(preset));
     const lines = readFileSync(FIXTURE, 'utf8').trimEnd().split('\n');
-    const matcher = new LineMatcher(preset);
+    const matcher = new LineMatcher(preset, 0);
     const matching = lines.flatMap((line, index) => (matcher.match(line, AT) ? [index] : []));
     expect(matching.length).toBeGreaterThan(10);
     for (const separator of ['\n', '\r\n']) {
@@ -118,12 +119,24 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
       const candidates = new Set(candidateLines(scanner, lines.join('\n')));
       const missed = lines.filter((line, index) => regexes.some((regex) => regex.test(line.replace(/\r$/, ''))) && !candidates.has(index));
       expect({ rules: rules.map((each) => each.id), missed }).toEqual({ rules: rules.map((each) => each.id), missed: [] });
-      const matcher = new LineMatcher(rules);
+      const matcher = new LineMatcher(rules, 0);
       expect(scanBytes(matcher, lines.join('\n'))).toEqual(oneByOne(matcher, lines));
     }
     // The lines do exercise the rules: each example matches its rule, and many random lines match some rule.
     expect(EXAMPLES.filter((line, index) => !new RegExp((TRICKY[index] as Rule).pattern, TRICKY[index]?.flags ?? '').test(line))).toEqual([]);
     expect(oneByOne(new LineMatcher(TRICKY), lines).length).toBeGreaterThan(1000);
+  });
+
+  it('finds the same observations whether a block is small (matched as text) or big (filtered as bytes first)', () => {
+    const matcher = new LineMatcher(loadPreset('milestone-xprotect'));
+    const lines = readFileSync(FIXTURE, 'utf8').trimEnd().split('\n');
+    const small = lines.join('\n');
+    const copies = Math.ceil((BYTE_FILTER_MIN_BYTES * 2) / small.length);
+    const big = Array.from({ length: copies }, () => small).join('\n');
+    expect(Buffer.byteLength(big)).toBeGreaterThan(BYTE_FILTER_MIN_BYTES);
+    const expected = oneByOne(matcher, lines);
+    expect(scanBytes(matcher, small)).toEqual(expected);
+    expect(scanBytes(matcher, big)).toEqual(Array.from({ length: copies }, () => expected).flat());
   });
 
   it('gives the same answers when its state cache is flushed all the time', () => {
@@ -136,7 +149,7 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
 
   it('finds a match that lies across the boundary of the 64 KiB pieces it copies, or at the end of a longer line', () => {
     const preset = loadPreset('milestone-xprotect');
-    const matcher = new LineMatcher(preset);
+    const matcher = new LineMatcher(preset, 0);
     const needle = "Fatal error processing archive 'D:\\A'";
     const across = `${'x'.repeat(65_536 - 10)}${needle}`;
     const late = `${'y'.repeat(100_000)} ${needle}`;
@@ -145,12 +158,12 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
   });
 
   it('still matches correctly when the rules make every line a candidate (a pattern that matches an empty string somewhere)', () => {
-    const matcher = new LineMatcher([rule('before-x', '(?=x)')]);
+    const matcher = new LineMatcher([rule('before-x', '(?=x)')], 0);
     expect(scanBytes(matcher, 'abc\nxyz\nnone\nax').map((observation) => observation.message)).toEqual(['before-x', 'before-x']);
   });
 
   it('reads UTF-16LE blocks as text, as before', () => {
-    const matcher = new LineMatcher(loadPreset('milestone-xprotect'));
+    const matcher = new LineMatcher(loadPreset('milestone-xprotect'), 0);
     const text = "noise\r\nCamera 'Gate 3' (10.0.0.13): Unable to connect to camera\r\nnoise";
     const found: LineObservation[] = [];
     matcher.scanLines(new LineBlock(Buffer.from(text, 'utf16le'), 'utf16le'), AT, (observation) => found.push(observation));
