@@ -1,4 +1,13 @@
-import { SYMBOL_COUNT, WIDE, type CandidateNfa } from './candidate-nfa.js';
+import { buildCandidateNfa, SYMBOL_COUNT, WIDE, type CandidateNfa, type CandidateRule } from './candidate-nfa.js';
+
+/** The scanner for these rules, or undefined when it cannot help: no rules, no WebAssembly (node --jitless), or an automaton that takes every line. */
+export function scannerForRules(rules: readonly CandidateRule[]): CandidateScanner | undefined {
+  if (rules.length === 0 || typeof WebAssembly === 'undefined') return undefined;
+  const nfa = buildCandidateNfa(rules);
+  if (!nfa) return undefined;
+  const scanner = new CandidateScanner(nfa);
+  return scanner.acceptsEverything ? undefined : scanner;
+}
 
 /**
  * Finds the lines of a UTF-8 block that some rule may match, reading each byte once: a DFA built

@@ -1,6 +1,5 @@
 import type { ConditionChange, EventOccurrence } from '../types.js';
-import { buildCandidateNfa } from './candidate-nfa.js';
-import { CandidateScanner } from './candidate-scanner.js';
+import type { CandidateScanner } from './candidate-scanner.js';
 import { decodeText } from './encoding.js';
 import type { LineBlock } from './line-reader.js';
 import { captureLayout, toPrefilterSource } from './prefilter.js';
@@ -71,8 +70,9 @@ export class LineMatcher {
   /** Without `shared`: a filter per u flag (u changes how a pattern parses), and whether some rule escapes them. */
   private readonly fallbackFilters: readonly RegExp[];
   private readonly unfilterable: boolean;
-  /** Made on first use; null when the rules cannot be filtered as bytes. */
+  /** Undefined until the first big block; null while it loads, or when the rules cannot be filtered as bytes. */
   private scanner: CandidateScanner | null | undefined;
+  private scannerLoad: Promise<boolean> | undefined;
 
   /** `byteFilterMinBytes`: see BYTE_FILTER_MIN_BYTES; tests set 0 to put every block through the byte filter. */
   constructor(
@@ -202,9 +202,26 @@ export class LineMatcher {
     }
   }
 
+  /**
+   * Loads and builds the byte filter now; resolves to whether the rules have one. Otherwise it is
+   * loaded when the first big block comes, and blocks are matched as text until it is ready, so its
+   * code (a regex parser, the automaton) stays out of an agent that only ever tails small appends.
+   */
+  prepareByteFilter(): Promise<boolean> {
+    this.scanner ??= null;
+    this.scannerLoad ??= import('./candidate-scanner.js').then(
+      ({ scannerForRules }) => {
+        this.scanner = scannerForRules(this.rules.map((compiled) => compiled.rule)) ?? null;
+        return this.scanner !== null;
+      },
+      () => false,
+    );
+    return this.scannerLoad;
+  }
+
   private scannerFor(block: LineBlock): CandidateScanner | undefined {
     if (block.encoding !== 'utf8' || block.bytes.length < this.byteFilterMinBytes) return undefined;
-    if (this.scanner === undefined) this.scanner = makeScanner(this.rules.map((compiled) => compiled.rule));
+    if (this.scanner === undefined) void this.prepareByteFilter();
     return this.scanner ?? undefined;
   }
 
@@ -282,15 +299,6 @@ export class LineMatcher {
 }
 
 function ignore(): void {}
-
-function makeScanner(rules: readonly Rule[]): CandidateScanner | null {
-  // Without WebAssembly (node --jitless) the rules' regexes do all the work.
-  if (rules.length === 0 || typeof WebAssembly === 'undefined') return null;
-  const nfa = buildCandidateNfa(rules);
-  if (!nfa) return null;
-  const scanner = new CandidateScanner(nfa);
-  return scanner.acceptsEverything ? null : scanner;
-}
 
 /**
  * Start of the line containing `index`, knowing `searchFrom` starts a line at or before it.

@@ -64,6 +64,13 @@ function randomLines(count: number, seed: number): string[] {
   return lines;
 }
 
+/** A matcher with its byte filter loaded, so every block of at least `minBytes` goes through it. */
+async function byteMatcher(rules: readonly Rule[], minBytes = 0, filterable = true): Promise<LineMatcher> {
+  const matcher = new LineMatcher(rules, minBytes);
+  expect(await matcher.prepareByteFilter()).toBe(filterable);
+  return matcher;
+}
+
 function scanBytes(matcher: LineMatcher, text: string): LineObservation[] {
   const found: LineObservation[] = [];
   matcher.scanLines(new LineBlock(Buffer.from(text, 'utf8'), 'utf8'), AT, (observation) => found.push(observation));
@@ -97,11 +104,11 @@ function nfaOf(rules: readonly Rule[]): CandidateNfa {
 }
 
 describe('candidate scanner (byte DFA in front of the rules)', () => {
-  it('reports exactly the lines of the XProtect sample that the preset matches, with LF and CRLF', () => {
+  it('reports exactly the lines of the XProtect sample that the preset matches, with LF and CRLF', async () => {
     const preset = loadPreset('milestone-xprotect');
     const scanner = new CandidateScanner(nfaOf(preset));
     const lines = readFileSync(FIXTURE, 'utf8').trimEnd().split('\n');
-    const matcher = new LineMatcher(preset, 0);
+    const matcher = await byteMatcher(preset);
     const matching = lines.flatMap((line, index) => (matcher.match(line, AT) ? [index] : []));
     expect(matching.length).toBeGreaterThan(10);
     for (const separator of ['\n', '\r\n']) {
@@ -111,7 +118,7 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
     }
   });
 
-  it('never misses a line that a rule matches, whatever the pattern uses (random lines, each rule alone and all together)', () => {
+  it('never misses a line that a rule matches, whatever the pattern uses (random lines, each rule alone and all together)', async () => {
     const lines = [...EXAMPLES, ...randomLines(4000, 20261123)];
     for (const rules of [...TRICKY.map((single) => [single]), TRICKY]) {
       const regexes = rules.map((each) => new RegExp(each.pattern, each.flags ?? ''));
@@ -119,7 +126,7 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
       const candidates = new Set(candidateLines(scanner, lines.join('\n')));
       const missed = lines.filter((line, index) => regexes.some((regex) => regex.test(line.replace(/\r$/, ''))) && !candidates.has(index));
       expect({ rules: rules.map((each) => each.id), missed }).toEqual({ rules: rules.map((each) => each.id), missed: [] });
-      const matcher = new LineMatcher(rules, 0);
+      const matcher = await byteMatcher(rules);
       expect(scanBytes(matcher, lines.join('\n'))).toEqual(oneByOne(matcher, lines));
     }
     // The lines do exercise the rules: each example matches its rule, and many random lines match some rule.
@@ -127,8 +134,8 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
     expect(oneByOne(new LineMatcher(TRICKY), lines).length).toBeGreaterThan(1000);
   });
 
-  it('finds the same observations whether a block is small (matched as text) or big (filtered as bytes first)', () => {
-    const matcher = new LineMatcher(loadPreset('milestone-xprotect'));
+  it('finds the same observations whether a block is small (matched as text) or big (filtered as bytes first)', async () => {
+    const matcher = await byteMatcher(loadPreset('milestone-xprotect'), BYTE_FILTER_MIN_BYTES);
     const lines = readFileSync(FIXTURE, 'utf8').trimEnd().split('\n');
     const small = lines.join('\n');
     const copies = Math.ceil((BYTE_FILTER_MIN_BYTES * 2) / small.length);
@@ -139,7 +146,7 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
     expect(scanBytes(matcher, big)).toEqual(Array.from({ length: copies }, () => expected).flat());
   });
 
-  it('gives the same answers when its state cache is flushed all the time', () => {
+  it('gives the same answers when its state cache is flushed all the time', async () => {
     const lines = randomLines(2000, 7);
     const text = lines.join('\n');
     const roomy = new CandidateScanner(nfaOf(TRICKY));
@@ -147,9 +154,9 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
     expect(candidateLines(cramped, text)).toEqual(candidateLines(roomy, text));
   });
 
-  it('finds a match that lies across the boundary of the 64 KiB pieces it copies, or at the end of a longer line', () => {
+  it('finds a match that lies across the boundary of the 64 KiB pieces it copies, or at the end of a longer line', async () => {
     const preset = loadPreset('milestone-xprotect');
-    const matcher = new LineMatcher(preset, 0);
+    const matcher = await byteMatcher(preset);
     const needle = "Fatal error processing archive 'D:\\A'";
     const across = `${'x'.repeat(65_536 - 10)}${needle}`;
     const late = `${'y'.repeat(100_000)} ${needle}`;
@@ -157,13 +164,13 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
     expect(scanBytes(matcher, text).map((observation) => observation.code)).toEqual(['archive-fatal-error', 'archive-fatal-error']);
   });
 
-  it('still matches correctly when the rules make every line a candidate (a pattern that matches an empty string somewhere)', () => {
-    const matcher = new LineMatcher([rule('before-x', '(?=x)')], 0);
+  it('still matches correctly when the rules make every line a candidate (a pattern that matches an empty string somewhere)', async () => {
+    const matcher = await byteMatcher([rule('before-x', '(?=x)')], 0, false);
     expect(scanBytes(matcher, 'abc\nxyz\nnone\nax').map((observation) => observation.message)).toEqual(['before-x', 'before-x']);
   });
 
-  it('reads UTF-16LE blocks as text, as before', () => {
-    const matcher = new LineMatcher(loadPreset('milestone-xprotect'), 0);
+  it('reads UTF-16LE blocks as text, as before', async () => {
+    const matcher = await byteMatcher(loadPreset('milestone-xprotect'));
     const text = "noise\r\nCamera 'Gate 3' (10.0.0.13): Unable to connect to camera\r\nnoise";
     const found: LineObservation[] = [];
     matcher.scanLines(new LineBlock(Buffer.from(text, 'utf16le'), 'utf16le'), AT, (observation) => found.push(observation));
