@@ -1,5 +1,6 @@
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CandidateScanner } from '../../../src/collectors/logs/candidate-scanner.js';
 import { logsConfigSchema, type LogsConfigInput } from '../../../src/collectors/logs/config.js';
 import { LineMatcher, LogsCollector, loadPreset, MemoryOffsetStore, scanFile } from '../../../src/collectors/logs/index.js';
 import type { ConditionChange, EventOccurrence } from '../../../src/collectors/types.js';
@@ -74,6 +75,31 @@ describe('LogsCollector', () => {
       ),
       expect.objectContaining({ kind: 'condition', subject: 'Gate 3', active: false, message: 'Camera Gate 3 is reachable again' }),
     ]);
+  });
+
+  it('matches big appends through the byte filter once it has loaded, and misses no event in them', async () => {
+    const dir = await tempDir();
+    mkdirSync(`${dir}/logs`);
+    const path = `${dir}/logs/RecordingServer.log`;
+    writeFileSync(path, '');
+    const filtered = vi.spyOn(CandidateScanner.prototype, 'next');
+    cleanups.push(async () => filtered.mockRestore());
+    const sink = new CollectingSink();
+    await collector(dir).start(sink);
+    const noise = line('09:00:00', "Camera 'Lobby' (10.0.0.9): Motion started").repeat(100);
+    let events = 0;
+    // 100 KiB appends: big enough for the filter, which loads on the first and is used from then on.
+    const append = () => {
+      let text = '';
+      for (let i = 0; i < 10; i++) text += noise + line('09:00:01', `Fatal error processing archive 'A${events++}'`);
+      appendFileSync(path, text);
+    };
+    for (let rounds = 0; rounds < 50 && filtered.mock.calls.length < 3; rounds++) {
+      append();
+      await waitFor('the events of the append', () => sink.observations.length === events);
+    }
+    expect(filtered.mock.calls.length).toBeGreaterThanOrEqual(3);
+    expect(sink.observations.map((observation) => ('subject' in observation ? observation.subject : observation.kind))).toEqual(Array.from({ length: events }, (_, i) => `A${i}`));
   });
 
   it('sends again what the sink refused, because offsets only move past emitted lines', async () => {
