@@ -4,6 +4,7 @@ import { Agent } from '../agent.js';
 import { checkAgent } from '../check.js';
 import { ConfigError, loadAgentConfig } from '../config.js';
 import { enroll } from '../enroll.js';
+import { startHeapTrim } from '../heap-trim.js';
 import { logLevel, onShutdown, UsageError } from './process.js';
 
 const configHelp = 'agent config (YAML); env VIGIL_RECORDER_ID, VIGIL_BROKER_URL, VIGIL_HEARTBEAT_SECONDS, VIGIL_AGENT_DATA_DIR override it';
@@ -38,7 +39,11 @@ export function registerAgentCommands(program: Command): void {
       const config = loadAgentConfig(path);
       const running = new Agent(config, { logger: pino({ name: 'vigil-agent', level: logLevel('info') }), configSource: path });
       await running.start();
-      onShutdown(() => running.stop());
+      const stopHeapTrim = startHeapTrim();
+      onShutdown(() => {
+        stopHeapTrim();
+        return running.stop();
+      });
     }));
 
   agent

@@ -209,13 +209,14 @@ export class LineMatcher {
    */
   prepareByteFilter(): Promise<boolean> {
     this.scanner ??= null;
-    this.scannerLoad ??= import('./candidate-scanner.js').then(
-      ({ scannerForRules }) => {
-        this.scanner = scannerForRules(this.rules.map((compiled) => compiled.rule)) ?? null;
-        return this.scanner !== null;
-      },
-      () => false,
-    );
+    this.scannerLoad ??= import('./candidate-scanner.js')
+      .then(({ scannerForRules }) => scannerForRules(this.rules.map((compiled) => compiled.rule)) ?? null)
+      // Matching as text is always right; a filter that cannot be built only costs speed.
+      .catch(() => null)
+      .then((scanner) => {
+        this.scanner = scanner;
+        return scanner !== null;
+      });
     return this.scannerLoad;
   }
 

@@ -169,6 +169,14 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
     expect(scanBytes(matcher, 'abc\nxyz\nnone\nax').map((observation) => observation.message)).toEqual(['before-x', 'before-x']);
   });
 
+  it('falls back to matching as text when the rules make too big an automaton', async () => {
+    const huge = Array.from({ length: 20 }, (_, index) => rule(`huge-${index}`, `(?:(?:ab){16}c){16}${index}`));
+    expect(buildCandidateNfa(huge)).toBeUndefined();
+    const matcher = await byteMatcher(huge, 0, false);
+    const line = `${`${'ab'.repeat(16)}c`.repeat(16)}7`;
+    expect(scanBytes(matcher, `noise\n${line}\nnoise`).map((observation) => observation.message)).toEqual(['huge-7']);
+  });
+
   it('reads UTF-16LE blocks as text, as before', async () => {
     const matcher = await byteMatcher(loadPreset('milestone-xprotect'));
     const text = "noise\r\nCamera 'Gate 3' (10.0.0.13): Unable to connect to camera\r\nnoise";
