@@ -1,18 +1,19 @@
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 export interface HeapTrimOptions {
   /** How often the heap is looked at. */
   intervalMs?: number;
-  /** Growth of the used heap since the last collection that triggers one. */
+  /** Growth of the old generation since the last collection that triggers one. */
   growthBytes?: number;
   /** The full collection; V8's gc() by default. */
   collect?: () => void;
 }
 
 /**
- * Keeps a long-running agent's heap near its live size: every `intervalMs`, if the used heap has
- * grown by `growthBytes` since the last full collection, it runs one.
+ * Keeps a long-running agent's heap near its live size: every `intervalMs`, if the old generation
+ * has grown by `growthBytes` since the last full collection, it runs one. The young generation is
+ * left out: it fills and empties every second under load, and its scavenges are cheap.
  *
  * V8 lets the old generation fill with a few MB of garbage between its own full collections, and
  * a process's RSS follows. On a recorder host that is memory held for nothing, so the agent
@@ -22,15 +23,24 @@ export interface HeapTrimOptions {
  */
 export function startHeapTrim(options: HeapTrimOptions = {}): () => void {
   const collect = options.collect ?? fullCollector();
-  const growthBytes = options.growthBytes ?? 1024 * 1024;
-  let baseline = getHeapStatistics().used_heap_size;
+  const growthBytes = options.growthBytes ?? 512 * 1024;
+  let baseline = oldGenerationUsed();
   const timer = setInterval(() => {
-    if (getHeapStatistics().used_heap_size - baseline < growthBytes) return;
+    if (oldGenerationUsed() - baseline < growthBytes) return;
     collect();
-    baseline = getHeapStatistics().used_heap_size;
+    baseline = oldGenerationUsed();
   }, options.intervalMs ?? 5_000);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** Bytes used by everything but the young generation. */
+function oldGenerationUsed(): number {
+  let used = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    if (!space.space_name.startsWith('new_')) used += space.space_used_size;
+  }
+  return used;
 }
 
 /**
