@@ -286,7 +286,7 @@ function charClassOf(node: AST.Character | AST.CharacterClass | AST.CharacterSet
       let wide = false;
       for (const element of node.elements) {
         const part = classElement(element, mode);
-        if (!part) return { ascii: new Uint8Array(128).fill(1), wide: true };
+        if (!part) return { ascii: allAsciiBut(), wide: true };
         for (let byte = 0; byte < 128; byte++) ascii[byte] ||= part.ascii[byte] as number;
         wide ||= part.wide;
       }
@@ -295,7 +295,7 @@ function charClassOf(node: AST.Character | AST.CharacterClass | AST.CharacterSet
     }
     case 'ExpressionCharacterClass':
       // Set operations (v flag): not allowed in rules, but any character is a safe answer.
-      return { ascii: new Uint8Array(128).fill(1), wide: true };
+      return { ascii: allAsciiBut(), wide: true };
   }
 }
 
@@ -331,7 +331,7 @@ function characterSet(node: AST.CharacterSet, mode: Mode): CharClass {
     case 'any':
       return { ascii: allAsciiBut(...LINE_TERMINATORS), wide: true };
     case 'property':
-      return { ascii: new Uint8Array(128).fill(1), wide: true };
+      return { ascii: allAsciiBut(), wide: true };
     case 'digit':
       ascii = symbolSetOfRanges([0x30, 0x39]);
       negate = node.negate;

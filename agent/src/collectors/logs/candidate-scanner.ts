@@ -25,8 +25,7 @@ export class CandidateScanner {
   private readonly bytes: Uint8Array;
   private readonly words: Uint32Array;
   private readonly scan: (state: number, position: number, end: number) => number;
-  /** Byte class per symbol, and how many classes there are (the '\n' class is the last). */
-  private readonly classOfSymbol: Uint8Array;
+  /** How many byte classes there are (the '\n' class is the last); a byte's class is in memory at its address. */
   private readonly classCount: number;
   /** One representative symbol per class, to compute a transition. */
   private readonly classSymbol: Int32Array;
@@ -45,7 +44,6 @@ export class CandidateScanner {
     private readonly maxStates = MAX_STATES,
   ) {
     const { classOfSymbol, classCount, classSymbol } = byteClasses(nfa);
-    this.classOfSymbol = classOfSymbol;
     this.newlineClass = classCount;
     this.classCount = classCount + 1;
     this.classSymbol = classSymbol;
@@ -69,40 +67,59 @@ export class CandidateScanner {
   }
 
   /**
-   * The index of a byte inside the first candidate line of `data[from, end)`, or -1 when there is
-   * none. `from` must be at the start of a line.
+   * Calls `onCandidate` with the index of a byte inside each candidate line of `data` (which starts
+   * at a line start), in order. It returns where to go on: the start of the next line, or
+   * data.length to stop. The input is copied into WebAssembly memory 64 KiB at a time, each piece
+   * once, however many candidates it holds.
    */
-  next(data: Uint8Array, from: number, end: number): number {
+  candidates(data: Uint8Array, onCandidate: (hit: number) => number): void {
     let state = 0;
-    let pieceStart = from;
-    while (pieceStart < end) {
-      const pieceEnd = Math.min(end, pieceStart + INPUT_BYTES);
-      this.bytes.set(data.subarray(pieceStart, pieceEnd), this.inputBase);
-      const limit = this.inputBase + (pieceEnd - pieceStart);
-      let position = this.inputBase;
-      for (;;) {
-        const stop = this.scan(state, position, limit);
-        if (stop === -1) {
-          state = this.words[STATE_SLOT >> 2] as number;
-          break;
-        }
-        let entry = this.words[ENTRY_SLOT >> 2] as number;
-        if (entry === UNKNOWN) entry = this.fill(this.words[STATE_SLOT >> 2] as number, this.bytes[stop] as number);
-        if (entry & ACCEPTING) return pieceStart + (stop - this.inputBase);
+    let pieceStart = 0;
+    let pieceEnd = this.copyPiece(data, pieceStart);
+    let position = this.inputBase;
+    for (;;) {
+      const stop = this.scan(state, position, this.inputBase + (pieceEnd - pieceStart));
+      if (stop === -1) {
+        if (pieceEnd >= data.length) return;
+        // A line may go on into the next piece: carry the state over.
+        state = this.words[STATE_SLOT >> 2] as number;
+        pieceStart = pieceEnd;
+        pieceEnd = this.copyPiece(data, pieceStart);
+        position = this.inputBase;
+        continue;
+      }
+      let entry = this.words[ENTRY_SLOT >> 2] as number;
+      if (entry === UNKNOWN) entry = this.fill(this.words[STATE_SLOT >> 2] as number, this.bytes[stop] as number);
+      if ((entry & ACCEPTING) === 0) {
         state = entry;
         position = stop + 1;
+        continue;
       }
-      pieceStart = pieceEnd;
+      const next = onCandidate(pieceStart + (stop - this.inputBase));
+      if (next >= data.length) return;
+      state = 0;
+      if (next >= pieceEnd) {
+        pieceStart = next;
+        pieceEnd = this.copyPiece(data, pieceStart);
+      }
+      position = this.inputBase + (next - pieceStart);
     }
-    return -1;
+  }
+
+  /** Copies data[start, start + INPUT_BYTES) into WebAssembly memory; returns where the piece ends in data. */
+  private copyPiece(data: Uint8Array, start: number): number {
+    const end = Math.min(data.length, start + INPUT_BYTES);
+    this.bytes.set(data.subarray(start, end), this.inputBase);
+    return end;
   }
 
   /** Computes, stores and returns the table entry for the state at `offset` reading `byte`. */
   private fill(offset: number, byte: number): number {
-    const stateIndex = offset / (this.classCount * 4);
-    const byteClass = byte === 0x0a ? this.newlineClass : (this.classOfSymbol[byte < 128 ? byte : WIDE] as number);
+    let fromIndex = offset / (this.classCount * 4);
+    // The class of each byte is the table at address 0 of the scanner's memory.
+    const byteClass = this.bytes[byte] as number;
     const symbol = this.classSymbol[byteClass] as number;
-    let from = this.sets[stateIndex] as Int32Array;
+    const from = this.sets[fromIndex] as Int32Array;
     const { moveStart, moveSet, moveTarget, sets } = this.nfa;
     const targets: number[] = [];
     for (const nfaState of from) {
@@ -113,14 +130,14 @@ export class CandidateScanner {
     // Unanchored: a match may start at any byte, so the start state is always among the next.
     targets.push(this.nfa.start);
     const next = this.closure(targets);
-    if (this.sets.length >= this.maxStates && !this.index.has(keyOf(next))) {
+    const key = keyOf(next);
+    if (this.sets.length >= this.maxStates && !this.index.has(key)) {
       this.reset();
-      from = this.sets[this.intern(from)] as Int32Array;
+      fromIndex = this.intern(from);
     }
-    const target = this.intern(next);
-    const entry = this.offsetOf(target) | (next.includes(this.nfa.accept) ? ACCEPTING : 0);
-    this.words[(TABLE_BASE >> 2) + this.intern(from) * this.classCount + byteClass] = entry >>> 0;
-    return entry >>> 0;
+    const entry = (this.offsetOf(this.intern(next, key)) | (next.includes(this.nfa.accept) ? ACCEPTING : 0)) >>> 0;
+    this.words[(TABLE_BASE >> 2) + fromIndex * this.classCount + byteClass] = entry;
+    return entry;
   }
 
   private reset(): void {
@@ -130,8 +147,7 @@ export class CandidateScanner {
   }
 
   /** The index of the DFA state for `set`, making it (with an all-unknown row) if new. */
-  private intern(set: Int32Array): number {
-    const key = keyOf(set);
+  private intern(set: Int32Array, key = keyOf(set)): number {
     const known = this.index.get(key);
     if (known !== undefined) return known;
     const index = this.sets.length;

@@ -160,10 +160,7 @@ export class LineMatcher {
     if (!scanner) return this.scanBlock(block.text(), at, onMatch);
     const { bytes } = block;
     let matched = 0;
-    let from = 0;
-    while (from < bytes.length) {
-      const hit = scanner.next(bytes, from, bytes.length);
-      if (hit === -1) break;
+    scanner.candidates(bytes, (hit) => {
       // The DFA starts afresh at each newline, so the candidate line starts after the last one before the hit.
       const start = hit === 0 ? 0 : bytes.lastIndexOf(0x0a, hit - 1) + 1;
       const newline = bytes.indexOf(0x0a, hit);
@@ -173,8 +170,8 @@ export class LineMatcher {
         matched++;
         onMatch(observation);
       }
-      from = end + 1;
-    }
+      return end + 1;
+    });
     return matched;
   }
 

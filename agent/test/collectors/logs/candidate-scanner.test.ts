@@ -81,19 +81,15 @@ function oneByOne(matcher: LineMatcher, lines: readonly string[]): LineObservati
   return lines.map((line) => matcher.match(line, AT)).filter((found): found is LineObservation => found !== undefined);
 }
 
-/** Every line (start, end) the scanner reports in `text`, as line indexes. */
+/** The line index of every candidate the scanner reports in `text`. */
 function candidateLines(scanner: CandidateScanner, text: string): number[] {
   const bytes = Buffer.from(text, 'utf8');
   const found: number[] = [];
-  let from = 0;
-  while (from < bytes.length) {
-    const hit = scanner.next(bytes, from, bytes.length);
-    if (hit === -1) break;
+  scanner.candidates(bytes, (hit) => {
     found.push(bytes.subarray(0, hit).filter((byte) => byte === 0x0a).length);
     const newline = bytes.indexOf(0x0a, hit);
-    if (newline === -1) break;
-    from = newline + 1;
-  }
+    return newline === -1 ? bytes.length : newline + 1;
+  });
   return found;
 }
 
@@ -154,14 +150,16 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
     expect(candidateLines(cramped, text)).toEqual(candidateLines(roomy, text));
   });
 
-  it('finds a match that lies across the boundary of the 64 KiB pieces it copies, or at the end of a longer line', async () => {
+  it('finds a match that lies across the boundary of the 64 KiB pieces it copies, or at the end of a longer line, and a line once', async () => {
     const preset = loadPreset('milestone-xprotect');
     const matcher = await byteMatcher(preset);
     const needle = "Fatal error processing archive 'D:\\A'";
     const across = `${'x'.repeat(65_536 - 10)}${needle}`;
     const late = `${'y'.repeat(100_000)} ${needle}`;
-    const text = ['quiet', across, 'quiet', late, 'quiet'].join('\n');
-    expect(scanBytes(matcher, text).map((observation) => observation.code)).toEqual(['archive-fatal-error', 'archive-fatal-error']);
+    // Matches before and after a piece boundary: still one line, one observation.
+    const twice = `${needle}${'z'.repeat(70_000)}${needle}`;
+    const text = ['quiet', across, 'quiet', late, 'quiet', twice, 'quiet'].join('\n');
+    expect(scanBytes(matcher, text).map((observation) => observation.code)).toEqual(['archive-fatal-error', 'archive-fatal-error', 'archive-fatal-error']);
   });
 
   it('still matches correctly when the rules make every line a candidate (a pattern that matches an empty string somewhere)', async () => {

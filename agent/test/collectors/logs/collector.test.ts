@@ -82,7 +82,7 @@ describe('LogsCollector', () => {
     mkdirSync(`${dir}/logs`);
     const path = `${dir}/logs/RecordingServer.log`;
     writeFileSync(path, '');
-    const filtered = vi.spyOn(CandidateScanner.prototype, 'next');
+    const filtered = vi.spyOn(CandidateScanner.prototype, 'candidates');
     cleanups.push(async () => filtered.mockRestore());
     const sink = new CollectingSink();
     await collector(dir).start(sink);
