@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { publishReadModel } from '../read-model/views.js';
 
 export type RecorderStateName = 'online' | 'degraded' | 'unavailable' | 'offline' | 'stopped';
 
@@ -422,5 +423,7 @@ export class FleetDb {
       const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
       if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
     }
+    // Last, once every table and column exists: the views other processes may read (read-model/views.ts).
+    publishReadModel(this.db);
   }
 }
