@@ -316,8 +316,8 @@ export class DashboardStore {
     const recorderColumns = `r.id, r.name, r.installation_slc AS installationSlc, r.installation_name AS installationName,
       r.site_id AS siteId, r.site_name AS siteName, r.latitude, r.longitude, r.failover_partner AS failoverPartner,
       r.agent_version AS agentVersion, r.state, r.state_since AS stateSince, r.last_seen AS lastSeen, r.covered_by AS coveredBy,
-      r.site_unreachable_since AS siteUnreachableSince`;
-    const withSite = `fleet.${V.recorders} r`;
+      s.unreachable_since AS siteUnreachableSince`;
+    const withSite = `fleet.${V.recorders} r LEFT JOIN fleet.${V.unreachableSites} s ON s.installation_slc = r.installation_slc AND s.site_id = r.site_id`;
     // The tenancy rule, the only place it is written down.
     const visible = `(@all = 1 OR r.installation_slc IN (SELECT slc FROM installations WHERE reseller_id = @userId))`;
     this.q = {
@@ -352,16 +352,16 @@ export class DashboardStore {
           'id', r.id, 'name', CASE WHEN r.name = '' THEN r.id ELSE r.name END,
           'installation', json_object('slc', r.installation_slc, 'name', r.installation_name),
           'site', json_object('id', r.site_id, 'name', r.site_name, 'latitude', r.latitude, 'longitude', r.longitude,
-            'unreachable', json(CASE WHEN r.site_unreachable_since IS NULL THEN 'false' ELSE 'true' END)),
+            'unreachable', json(CASE WHEN s.unreachable_since IS NULL THEN 'false' ELSE 'true' END)),
           'state', r.state, 'stateSince', r.state_since, 'lastSeen', r.last_seen, 'agentVersion', r.agent_version,
           'failoverPartner', r.failover_partner, 'coveredBy', r.covered_by,
           'problems', (SELECT json_group_array(json(p.j) ORDER BY p.o, p.k, p.code, p.subject) FROM (
             SELECT 0 AS o, 0 AS k, '' AS code, '' AS subject, json_object('kind', 'state',
-              'code', CASE WHEN r.site_unreachable_since IS NOT NULL THEN @siteCode WHEN r.state = 'unavailable' THEN @unavailableCode ELSE @offlineCode END,
-              'subject', CASE WHEN r.site_unreachable_since IS NOT NULL THEN r.site_id ELSE r.id END,
-              'severity', CASE WHEN r.site_unreachable_since IS NOT NULL THEN @siteSeverity WHEN r.state = 'unavailable' THEN @unavailableSeverity ELSE @offlineSeverity END,
-              'message', CASE WHEN r.site_unreachable_since IS NOT NULL THEN @siteMessage WHEN r.state = 'unavailable' THEN @unavailableMessage ELSE @offlineMessage END,
-              'since', COALESCE(r.site_unreachable_since, r.state_since)) AS j
+              'code', CASE WHEN s.unreachable_since IS NOT NULL THEN @siteCode WHEN r.state = 'unavailable' THEN @unavailableCode ELSE @offlineCode END,
+              'subject', CASE WHEN s.unreachable_since IS NOT NULL THEN r.site_id ELSE r.id END,
+              'severity', CASE WHEN s.unreachable_since IS NOT NULL THEN @siteSeverity WHEN r.state = 'unavailable' THEN @unavailableSeverity ELSE @offlineSeverity END,
+              'message', CASE WHEN s.unreachable_since IS NOT NULL THEN @siteMessage WHEN r.state = 'unavailable' THEN @unavailableMessage ELSE @offlineMessage END,
+              'since', COALESCE(s.unreachable_since, r.state_since)) AS j
             WHERE r.state IN ('unavailable', 'offline')
             UNION ALL
             SELECT 1, c.since, c.code, c.subject, json_object('kind', 'condition', 'code', c.code, 'subject', c.subject, 'severity', c.severity,
