@@ -199,8 +199,9 @@ const RECORDER_COLUMNS = `
 
 /**
  * The fleet registry: every recorder the ingestor has heard of, its inventory, derived state and
- * active conditions. Written by the ingestor only; the dashboard reads the same file (WAL mode
- * lets readers run beside the writer).
+ * active conditions. Written by the ingestor only; other processes (the dashboard) read only its
+ * read model (../read-model/), through a read-only connection (WAL mode lets readers run beside
+ * the writer).
  */
 export class FleetDb {
   readonly db: Database.Database;
