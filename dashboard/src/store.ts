@@ -260,7 +260,7 @@ export class DashboardStore {
   readonly db: Database.Database;
   /** Opened read-only (SQLITE_OPEN_READONLY): dashboard.db as `main` and fleet.db's read model as `fleet`. */
   readonly reader: Database.Database;
-  /** Bumped by our own writes that change what a caller sees (SQLite's data_version counts only other connections'). */
+  /** Bumped by our own writes that change what a caller sees, so a cached list never depends on when `reader` notices them. */
   private generation = 0;
   private readonly listCache = new Map<string, { version: string; fleetVersion: number; builtAt: number; json: Buffer }>();
   /** Until then, any fleet.db change rebuilds the list (see recordersJsonFor). */
