@@ -84,6 +84,7 @@ describe('the dashboard reads fleet.db only through the read model, read-only', 
     const source = readFileSync(join(import.meta.dirname, '..', 'src', 'store.ts'), 'utf8');
     const named = [...source.matchAll(/\bfleet\.([a-z_0-9]+)/g)].map((m) => m[1]!);
     for (const name of named) expect(tables, `store.ts names table fleet.${name}`).not.toContain(name);
+    expect(source).toContain('fleet.${V.recorders}'); // the views, by their published names
   });
 });
 
