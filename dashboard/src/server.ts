@@ -33,6 +33,8 @@ export interface DashboardOptions {
   map?: MapConfig;
   /** Failed logins per IP and minute before 429 (default 10). */
   loginFailuresPerMinute?: number;
+  /** Stops waiting for the ingestor to create fleet.db. */
+  signal?: AbortSignal;
 }
 
 export interface RouteInfo {
@@ -82,10 +84,12 @@ function contentSecurityPolicy(map: MapConfig, secure: boolean) {
 }
 
 export async function buildDashboard(options: DashboardOptions): Promise<Dashboard> {
-  const store = new DashboardStore(options.dashboardDbPath, options.fleetDbPath, { telemetry: options.telemetry });
+  const logger = options.logger ?? pino({ name: 'dashboard' });
+  // Waits for the ingestor to publish fleet.db's read model; the dashboard never creates it.
+  const store = await DashboardStore.open(options.dashboardDbPath, options.fleetDbPath, { telemetry: options.telemetry, log: logger, signal: options.signal });
   const secure = options.secureCookies ?? false;
   const map = options.map ?? mapConfigFrom(process.env);
-  const app = Fastify({ loggerInstance: options.logger ?? pino({ name: 'dashboard' }), bodyLimit: 64 * 1024 });
+  const app = Fastify({ loggerInstance: logger, bodyLimit: 64 * 1024 });
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { FleetDb, type RecorderStateName, type TelemetryStore, type RecorderRow } from '@vigil/ingestor';
+import { openReadModel, READ_MODEL_VIEWS, ReadModelUnavailable, type DiskRow, type RecorderRow, type RecorderStateName, type ServiceRow, type StateChangeRow, type TelemetryStore } from '@vigil/ingestor';
 import { bucketWidth, daysToFull, TREND_WINDOW_MS, usedPercent } from './disk-trend.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import { severityRank, worstState, type Severity } from './severity.js';
@@ -167,7 +167,7 @@ const UNKNOWN_USER_HASH = hashPassword(randomBytes(16).toString('hex'));
 const SESSION_TTL_MS = 12 * 3_600_000;
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64');
 
-/** A recorder row as the dashboard's scoped queries return it (fleet.recorders plus the site's reachability). */
+/** A recorder row as the dashboard's scoped queries return it (the read model's recorder, with its site's reachability). */
 type ScopedRecorderRow = Pick<
   RecorderRow,
   'id' | 'name' | 'installationSlc' | 'installationName' | 'siteId' | 'siteName' | 'latitude' | 'longitude' | 'failoverPartner' | 'agentVersion' | 'state' | 'stateSince' | 'lastSeen' | 'coveredBy'
@@ -224,21 +224,43 @@ export const LIST_MAX_AGE_MS = 1_000;
  */
 const STRICT_AFTER_STATE_CHANGE_MS = 500;
 
+/** How often a dashboard started before the ingestor looks for fleet.db again, and how often it says it still waits. */
+const READ_MODEL_RETRY_MS = 500;
+const WAITING_LOG_EVERY_MS = 30_000;
+
+export interface StoreOptions {
+  telemetry?: TelemetryStore;
+}
+
+export interface OpenStoreOptions extends StoreOptions {
+  log: { warn(details: object, message: string): void; info(details: object, message: string): void };
+  /** Gives up waiting for fleet.db (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
+  retryMs?: number;
+}
+
 const emptyCounts = (): Record<RecorderStateName, number> => ({ online: 0, degraded: 0, unavailable: 0, offline: 0, stopped: 0 });
 
 /**
  * The dashboard's own data (users, sessions, SLC registrations, alert rules) in dashboard.db,
- * with the ingestor's fleet.db attached so that tenancy is one SQL condition. Every route reads
- * and changes data only through this class, which takes the calling user and applies the
- * tenancy rule (DESIGN.md "Tenancy") and the role rules here, in one place:
+ * and the fleet as the ingestor publishes it. Two connections: `db` writes dashboard.db only;
+ * `reader` is opened read-only (SQLITE_OPEN_READONLY) on dashboard.db with the ingestor's
+ * fleet.db attached as `fleet`, so that tenancy is one SQL condition and nothing here can write
+ * fleet.db. Of fleet.db it reads only the read model's views (READ_MODEL_VIEWS): the ingestor
+ * owns the tables. The constructor throws ReadModelUnavailable while fleet.db is missing or
+ * unpublished (DashboardStore.open waits for it); it never creates or migrates fleet tables.
+ * Every route reads and changes data only through this class, which takes the calling user and
+ * applies the tenancy rule (docs/DESIGN.md "Tenancy") and the role rules here, in one place:
  * - NOC and admin see every installation; a reseller only those whose SLC it registered;
  * - out of scope answers exactly like nonexistent (NotFound);
  * - users are managed by admins, rules by NOC and admins, registrations by resellers (Forbidden).
  */
 export class DashboardStore {
+  /** dashboard.db, writable: the dashboard's own tables. */
   readonly db: Database.Database;
-  private readonly fleet: FleetDb;
-  /** Bumped by our own writes that change what a caller sees (SQLite's data_version counts only other connections'). */
+  /** Opened read-only (SQLITE_OPEN_READONLY): dashboard.db as `main` and fleet.db's read model as `fleet`. */
+  readonly reader: Database.Database;
+  /** Bumped by our own writes that change what a caller sees, so a cached list never depends on when `reader` notices them. */
   private generation = 0;
   private readonly listCache = new Map<string, { version: string; fleetVersion: number; builtAt: number; json: Buffer }>();
   /** Until then, any fleet.db change rebuilds the list (see recordersJsonFor). */
@@ -246,23 +268,56 @@ export class DashboardStore {
   private readonly telemetry: TelemetryStore | undefined;
   private readonly q;
 
-  constructor(dashboardDbPath: string, fleetDbPath: string, options: { telemetry?: TelemetryStore } = {}) {
-    new FleetDb(fleetDbPath).close(); // make sure the fleet schema exists (and is migrated) before attaching it
-    this.fleet = new FleetDb(fleetDbPath, { readonly: true });
+  /**
+   * The store, once the ingestor has published the read model in fleet.db. A dashboard started
+   * before the ingestor (or beside an older one) waits here, saying so in the log, and never
+   * creates fleet.db itself.
+   */
+  static async open(dashboardDbPath: string, fleetDbPath: string, options: OpenStoreOptions): Promise<DashboardStore> {
+    const retryMs = options.retryMs ?? READ_MODEL_RETRY_MS;
+    let waitingSince: number | undefined;
+    let loggedAt = 0;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      try {
+        const store = new DashboardStore(dashboardDbPath, fleetDbPath, options);
+        if (waitingSince !== undefined) options.log.info({ fleetDbPath, waitedMs: Date.now() - waitingSince }, 'fleet.db is ready: serving');
+        return store;
+      } catch (error) {
+        if (!(error instanceof ReadModelUnavailable)) throw error;
+        const now = Date.now();
+        waitingSince ??= now;
+        if (now - loggedAt >= WAITING_LOG_EVERY_MS) {
+          loggedAt = now;
+          options.log.warn({ fleetDbPath, reason: error.reason, detail: error.message }, 'waiting for the ingestor to create fleet.db (start "vigil ingestor" with the same --data-dir)');
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, retryMs));
+    }
+  }
+
+  /** Throws ReadModelUnavailable while fleet.db is missing or does not publish the read model (see open). */
+  constructor(dashboardDbPath: string, fleetDbPath: string, options: StoreOptions = {}) {
     this.telemetry = options.telemetry;
     mkdirSync(dirname(dashboardDbPath), { recursive: true });
     this.db = new Database(dashboardDbPath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA);
-    this.db.prepare('ATTACH DATABASE ? AS fleet').run(fleetDbPath);
-    const db = this.db;
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('foreign_keys = ON');
+      this.db.exec(SCHEMA);
+      this.reader = openReadModel(fleetDbPath, dashboardDbPath);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    const { db, reader } = this;
+    const V = READ_MODEL_VIEWS;
     const recorderColumns = `r.id, r.name, r.installation_slc AS installationSlc, r.installation_name AS installationName,
       r.site_id AS siteId, r.site_name AS siteName, r.latitude, r.longitude, r.failover_partner AS failoverPartner,
       r.agent_version AS agentVersion, r.state, r.state_since AS stateSince, r.last_seen AS lastSeen, r.covered_by AS coveredBy,
       s.unreachable_since AS siteUnreachableSince`;
-    const withSite = `fleet.recorders r LEFT JOIN fleet.site_states s ON s.installation_slc = r.installation_slc AND s.site_id = r.site_id`;
+    const withSite = `fleet.${V.recorders} r LEFT JOIN fleet.${V.unreachableSites} s ON s.installation_slc = r.installation_slc AND s.site_id = r.site_id`;
     // The tenancy rule, the only place it is written down.
     const visible = `(@all = 1 OR r.installation_slc IN (SELECT slc FROM installations WHERE reseller_id = @userId))`;
     this.q = {
@@ -279,20 +334,20 @@ export class DashboardStore {
       registration: db.prepare('SELECT reseller_id AS resellerId FROM installations WHERE slc = ?'),
       register: db.prepare('INSERT INTO installations (slc, reseller_id, registered_at) VALUES (?, ?, ?)'),
       unregister: db.prepare('DELETE FROM installations WHERE slc = ? AND reseller_id = ?'),
-      ownInstallations: db.prepare(`SELECT i.slc, COALESCE(MAX(r.installation_name), '') AS name, i.registered_at AS registeredAt, COUNT(r.id) AS recorders
-        FROM installations i LEFT JOIN fleet.recorders r ON r.installation_slc = i.slc WHERE i.reseller_id = ? GROUP BY i.slc ORDER BY name, i.slc`),
-      allInstallations: db.prepare(`SELECT slc, MAX(name) AS name, NULL AS registeredAt, SUM(n) AS recorders FROM (
-          SELECT installation_slc AS slc, MAX(installation_name) AS name, COUNT(*) AS n FROM fleet.recorders WHERE installation_slc <> '' GROUP BY installation_slc
+      ownInstallations: reader.prepare(`SELECT i.slc, COALESCE(MAX(r.installation_name), '') AS name, i.registered_at AS registeredAt, COUNT(r.id) AS recorders
+        FROM installations i LEFT JOIN fleet.${V.recorders} r ON r.installation_slc = i.slc WHERE i.reseller_id = ? GROUP BY i.slc ORDER BY name, i.slc`),
+      allInstallations: reader.prepare(`SELECT slc, MAX(name) AS name, NULL AS registeredAt, SUM(n) AS recorders FROM (
+          SELECT installation_slc AS slc, MAX(installation_name) AS name, COUNT(*) AS n FROM fleet.${V.recorders} WHERE installation_slc <> '' GROUP BY installation_slc
           UNION ALL SELECT slc, '' AS name, 0 AS n FROM installations
         ) GROUP BY slc ORDER BY name, slc`),
-      recorders: db.prepare(`SELECT ${recorderColumns} FROM ${withSite} WHERE ${visible} ORDER BY r.installation_name, r.site_name, r.name, r.id`),
+      recorders: reader.prepare(`SELECT ${recorderColumns} FROM ${withSite} WHERE ${visible} ORDER BY r.installation_name, r.site_name, r.name, r.id`),
       // The same list as recordersFor() maps in JS, built as JSON text by SQLite itself: for 10,000
       // recorders this is several times faster than making JS objects and stringifying them.
       // api.test.ts checks that both give the same answer.
       // (group_concat rather than json_group_array for the outer list: it does not parse each row's JSON again.)
       // In no particular order: sorting 4 MB of JSON rows costs SQLite as much as building them,
       // and the page sorts (worst first) anyway.
-      recordersJson: db.prepare(`SELECT '[' || COALESCE(group_concat(j, ','), '') || ']' FROM (
+      recordersJson: reader.prepare(`SELECT '[' || COALESCE(group_concat(j, ','), '') || ']' FROM (
         SELECT json_object(
           'id', r.id, 'name', CASE WHEN r.name = '' THEN r.id ELSE r.name END,
           'installation', json_object('slc', r.installation_slc, 'name', r.installation_name),
@@ -311,28 +366,28 @@ export class DashboardStore {
             UNION ALL
             SELECT 1, c.since, c.code, c.subject, json_object('kind', 'condition', 'code', c.code, 'subject', c.subject, 'severity', c.severity,
               'message', c.message, 'since', c.since)
-            FROM fleet.conditions c WHERE c.recorder_id = r.id AND c.active = 1
+            FROM fleet.${V.conditions} c WHERE c.recorder_id = r.id
             UNION ALL
             SELECT 2, -e.last_seen, e.code, e.subject, json_object('kind', 'event', 'code', e.code, 'subject', e.subject, 'severity', e.severity,
               'message', e.message, 'since', e.first_seen, 'count', e.count, 'lastSeen', e.last_seen)
-            FROM fleet.events e WHERE e.recorder_id = r.id AND e.last_seen >= @recentSince
+            FROM fleet.${V.events} e WHERE e.recorder_id = r.id AND e.last_seen >= @recentSince
           ) p)
         ) AS j FROM ${withSite} WHERE ${visible})`).pluck(),
-      stateCounts: db.prepare(`SELECT r.state, COUNT(*) AS n FROM fleet.recorders r WHERE ${visible} GROUP BY r.state`),
-      fleetVersion: db.prepare('PRAGMA fleet.data_version').pluck(),
-      ownVersion: db.prepare('PRAGMA main.data_version').pluck(),
-      recorder: db.prepare(`SELECT ${recorderColumns}, r.vms_product AS vmsProduct, r.vms_version AS vmsVersion, r.hostname,
+      stateCounts: reader.prepare(`SELECT r.state, COUNT(*) AS n FROM fleet.${V.recorders} r WHERE ${visible} GROUP BY r.state`),
+      fleetVersion: reader.prepare('PRAGMA fleet.data_version').pluck(),
+      ownVersion: reader.prepare('PRAGMA main.data_version').pluck(),
+      recorder: reader.prepare(`SELECT ${recorderColumns}, r.vms_product AS vmsProduct, r.vms_version AS vmsVersion, r.hostname,
         r.camera_count AS cameraCount, r.licensed_cameras AS licensedCameras FROM ${withSite} WHERE r.id = @id AND ${visible}`),
-      visibleState: db.prepare(`SELECT r.state FROM fleet.recorders r WHERE r.id = @id AND ${visible}`),
-      conditions: db.prepare(`SELECT c.recorder_id AS recorderId, 'condition' AS kind, c.code, c.subject, c.severity, c.message, c.since
-        FROM fleet.conditions c JOIN fleet.recorders r ON r.id = c.recorder_id WHERE c.active = 1 AND ${visible} ORDER BY c.since, c.code, c.subject`),
-      conditionsOf: db.prepare(`SELECT 'condition' AS kind, code, subject, severity, message, since
-        FROM fleet.conditions WHERE recorder_id = ? AND active = 1 ORDER BY since, code, subject`),
-      events: db.prepare(`SELECT e.recorder_id AS recorderId, 'event' AS kind, e.code, e.subject, e.severity, e.message, e.first_seen AS since,
+      visibleState: reader.prepare(`SELECT r.state FROM fleet.${V.recorders} r WHERE r.id = @id AND ${visible}`),
+      conditions: reader.prepare(`SELECT c.recorder_id AS recorderId, 'condition' AS kind, c.code, c.subject, c.severity, c.message, c.since
+        FROM fleet.${V.conditions} c JOIN fleet.${V.recorders} r ON r.id = c.recorder_id WHERE ${visible} ORDER BY c.since, c.code, c.subject`),
+      conditionsOf: reader.prepare(`SELECT 'condition' AS kind, code, subject, severity, message, since
+        FROM fleet.${V.conditions} WHERE recorder_id = ? ORDER BY since, code, subject`),
+      events: reader.prepare(`SELECT e.recorder_id AS recorderId, 'event' AS kind, e.code, e.subject, e.severity, e.message, e.first_seen AS since,
         e.count, e.last_seen AS lastSeen
-        FROM fleet.events e JOIN fleet.recorders r ON r.id = e.recorder_id WHERE e.last_seen >= @recentSince AND ${visible} ORDER BY e.last_seen DESC, e.code, e.subject`),
-      eventsOf: db.prepare(`SELECT 'event' AS kind, code, subject, severity, message, first_seen AS since, count, last_seen AS lastSeen
-        FROM fleet.events WHERE recorder_id = ? AND last_seen >= ? ORDER BY last_seen DESC, code, subject`),
+        FROM fleet.${V.events} e JOIN fleet.${V.recorders} r ON r.id = e.recorder_id WHERE e.last_seen >= @recentSince AND ${visible} ORDER BY e.last_seen DESC, e.code, e.subject`),
+      eventsOf: reader.prepare(`SELECT 'event' AS kind, code, subject, severity, message, first_seen AS since, count, last_seen AS lastSeen
+        FROM fleet.${V.events} WHERE recorder_id = ? AND last_seen >= ? ORDER BY last_seen DESC, code, subject`),
       allRules: db.prepare(`SELECT id, name, code, min_severity AS minSeverity, installation_slc AS installationSlc, enabled FROM rules ORDER BY id`),
       // A reseller sees the rules that apply to its installations: global ones and those for its own SLCs.
       resellerRules: db.prepare(`SELECT id, name, code, min_severity AS minSeverity, installation_slc AS installationSlc, enabled FROM rules
@@ -343,6 +398,13 @@ export class DashboardStore {
       updateRule: db.prepare(`UPDATE rules SET name = @name, code = @code, min_severity = @minSeverity, installation_slc = @installationSlc,
         enabled = @enabled WHERE id = @id`),
       deleteRule: db.prepare('DELETE FROM rules WHERE id = ?'),
+      disksOf: reader.prepare(`SELECT path, total_bytes AS totalBytes, free_bytes AS freeBytes, at FROM fleet.${V.disks} WHERE recorder_id = ? ORDER BY path`),
+      servicesOf: reader.prepare(`SELECT name, running, at FROM fleet.${V.services} WHERE recorder_id = ? ORDER BY name`),
+      stateChangesOf: reader.prepare(`
+        SELECT state, since FROM fleet.${V.stateChanges} WHERE recorder_id = @id AND since BETWEEN @from AND @to
+        UNION ALL
+        SELECT * FROM (SELECT state, since FROM fleet.${V.stateChanges} WHERE recorder_id = @id AND since < @from ORDER BY since DESC LIMIT 1)
+        ORDER BY since`),
     };
   }
 
@@ -471,7 +533,7 @@ export class DashboardStore {
       const recentEnough = now - cached.builtAt < LIST_MAX_AGE_MS && now >= this.strictUntil;
       if (fleetUnchanged || recentEnough) return cached.json;
     }
-    const json = this.db.transaction(() => {
+    const json = this.reader.transaction(() => {
       const recorders = this.q.recordersJson.get({ ...scope, ...STATE_PROBLEM_PARAMS, recentSince: now - RECENT_EVENT_MS }) as string;
       const counts = emptyCounts();
       for (const row of this.q.stateCounts.all(scope) as Array<{ state: RecorderStateName; n: number }>) counts[row.state] = row.n;
@@ -499,7 +561,7 @@ export class DashboardStore {
   async recorderDetailFor(user: User, id: string): Promise<RecorderDetail> {
     const row = this.q.recorder.get({ ...this.scope(user), id }) as DetailRow | undefined;
     if (!row) throw new NotFound(`no recorder "${id}"`);
-    const latestDisks = this.fleet.disksOf(id);
+    const latestDisks = this.q.disksOf.all(id) as DiskRow[];
     const trends = await this.diskTrends(id, latestDisks);
     const partnerState = row.failoverPartner
       ? ((this.q.visibleState.get({ ...this.scope(user), id: row.failoverPartner }) as { state: RecorderStateName } | undefined)?.state ?? null)
@@ -507,7 +569,7 @@ export class DashboardStore {
     return {
       ...this.view(row, this.problemsOf(id)),
       disks: latestDisks.map((d) => ({ ...d, usedPercent: usedPercent(d.totalBytes, d.freeBytes), daysToFull: trends.get(d.path) ?? null })),
-      services: this.fleet.servicesOf(id),
+      services: (this.q.servicesOf.all(id) as Array<Omit<ServiceRow, 'running'> & { running: number }>).map((row) => ({ ...row, running: row.running === 1 })),
       cameras: { count: row.cameraCount, licensed: row.licensedCameras },
       failover: { partner: row.failoverPartner || null, partnerState, covered: row.coveredBy !== null },
       vmsProduct: row.vmsProduct,
@@ -535,7 +597,7 @@ export class DashboardStore {
   /** State changes in [from, to], preceded by the state in force at `from`, oldest first. */
   timelineFor(user: User, id: string, from: number, to: number): Array<{ state: RecorderStateName; since: number }> {
     this.requireVisible(user, id);
-    return this.fleet.stateChangesOf(id, from, to);
+    return this.q.stateChangesOf.all({ id, from, to }) as StateChangeRow[];
   }
 
   sitesFor(user: User): SiteView[] {
@@ -617,8 +679,8 @@ export class DashboardStore {
   }
 
   close(): void {
+    this.reader.close();
     this.db.close();
-    this.fleet.close();
   }
 
   // ---- the rules themselves ------------------------------------------------------------------

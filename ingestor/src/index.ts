@@ -8,3 +8,4 @@ export { InfluxTelemetryStore, InfluxRejectedError, type InfluxTelemetryStoreOpt
 export { telemetryStoreFromEnv, TelemetryConfigError } from './stores/from-env.js';
 export { drivePathTag } from './pipeline/points.js';
 export type { DiskRow, ServiceRow } from './registry/fleet-db.js';
+export { READ_MODEL_VERSION, READ_MODEL_VIEWS, READ_MODEL_SCHEMA, attachReadModel, openReadModel, ReadModelUnavailable } from './read-model/index.js';

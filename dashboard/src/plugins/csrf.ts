@@ -28,6 +28,11 @@ function matches(given: string, expected: string): boolean {
  * carry the session's token from GET /api/csrf, else 403. Runs after the session check, so a
  * request without a session still gets its 401 first. (SameSite=Strict already stops most
  * cross-site requests; this also covers same-site subdomains and older browsers.)
+ * Hand-written rather than @fastify/csrf-protection: that library salts every token anew (GET
+ * /api/csrf would answer a different token each time, where API clients rely on one per session)
+ * and keeps its secret in a cookie or session store of its own, which we would have to fake with
+ * our session cookie to bind tokens to the session. An HMAC of the session token does both in a
+ * few lines.
  */
 export const csrfPlugin = fp(async function csrf(app: FastifyInstance) {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

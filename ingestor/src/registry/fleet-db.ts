@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { publishReadModel } from '../read-model/views.js';
 
 export type RecorderStateName = 'online' | 'degraded' | 'unavailable' | 'offline' | 'stopped';
 
@@ -198,8 +199,9 @@ const RECORDER_COLUMNS = `
 
 /**
  * The fleet registry: every recorder the ingestor has heard of, its inventory, derived state and
- * active conditions. Written by the ingestor only; the dashboard reads the same file (WAL mode
- * lets readers run beside the writer).
+ * active conditions. Written by the ingestor only; other processes (the dashboard) read only its
+ * read model (../read-model/), through a read-only connection (WAL mode lets readers run beside
+ * the writer).
  */
 export class FleetDb {
   readonly db: Database.Database;
@@ -422,5 +424,7 @@ export class FleetDb {
       const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
       if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
     }
+    // Last, once every table and column exists: the views other processes may read (read-model/views.ts).
+    publishReadModel(this.db);
   }
 }

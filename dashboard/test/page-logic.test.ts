@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 // The page is plain browser JavaScript with no build step; its ordering and timeline logic is pure
 // and runs under Node as well, so it is checked here without a browser.
-const views = resolve(import.meta.dirname, '..', '..', 'dashboard', 'public', 'js', 'views');
+const views = resolve(import.meta.dirname, '..', 'public', 'js', 'views');
 
 interface Recorder {
   id: string;
