@@ -1,5 +1,5 @@
 import type { ConditionChange, EventOccurrence } from '../types.js';
-import type { CandidateScanner } from './candidate-scanner.js';
+import type { CandidateScanner } from './byte-filter/candidate-scanner.js';
 import { decodeText } from './encoding.js';
 import type { LineBlock } from './line-reader.js';
 import { captureLayout, toPrefilterSource } from './prefilter.js';
@@ -206,7 +206,7 @@ export class LineMatcher {
    */
   prepareByteFilter(): Promise<boolean> {
     this.scanner ??= null;
-    this.scannerLoad ??= import('./candidate-scanner.js')
+    this.scannerLoad ??= import('./byte-filter/candidate-scanner.js')
       .then(({ scannerForRules }) => scannerForRules(this.rules.map((compiled) => compiled.rule)) ?? null)
       // Matching as text is always right; a filter that cannot be built only costs speed.
       .catch(() => null)
