@@ -83,7 +83,7 @@ export class LineMatcher {
   ) {
     this.ruleCount = rules.length;
     this.rules = rules.map(compileRule);
-    const sources = rules.map((rule) => toPrefilterSource(rule.pattern));
+    const sources = rules.map((rule) => toPrefilterSource(rule.pattern, rule.flags));
     const unicode = rules.map((rule) => rule.flags?.includes('u') ?? false);
     const ignoreCase = rules.map((rule) => rule.flags?.includes('i') ?? false);
     // Case-insensitive matching accepts a superset, so one i rule may widen a shared filter.
@@ -314,7 +314,7 @@ function firstGroup(hit: RegExpExecArray): number {
 }
 
 function compileRule(rule: Rule): CompiledRule {
-  const layout = captureLayout(rule.pattern);
+  const layout = captureLayout(rule.pattern, rule.flags);
   const groupOf = new Map(layout.names);
   return {
     rule,

@@ -63,7 +63,7 @@ const ruleSchema = z
       ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
       return;
     }
-    const captures = namedGroups(rule.pattern);
+    const captures = namedGroups(rule.pattern, rule.flags);
     for (const field of ['subject', 'message'] as const) {
       const template = rule[field];
       if (template === undefined) continue;

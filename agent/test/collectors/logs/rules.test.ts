@@ -11,7 +11,7 @@ import {
   type RulesFile,
 } from '../../../src/collectors/logs/rules.js';
 import { LineBlock } from '../../../src/collectors/logs/line-reader.js';
-import { namedGroups, toPrefilterSource } from '../../../src/collectors/logs/prefilter.js';
+import { captureLayout, namedGroups, toPrefilterSource } from '../../../src/collectors/logs/prefilter.js';
 import type { ConditionChange, EventOccurrence } from '../../../src/collectors/types.js';
 import { makeTempDir, removeDir } from './helpers.js';
 
@@ -106,6 +106,46 @@ describe('prefilter source', () => {
     expect(toPrefilterSource('(a)\\1')).toBeUndefined();
     expect(toPrefilterSource('(?<q>[\'"]).*\\k<q>')).toBeUndefined();
     expect(toPrefilterSource('[\\1]')).toBe('[\\1]');
+  });
+
+  it('gives up on a decimal escape that is a character here but would be a backreference in the alternation', () => {
+    // No group 1 or 8 in these patterns: \1 is an octal escape and \8 a plain "8" without u.
+    expect(toPrefilterSource('a\\1b')).toBeUndefined();
+    expect(toPrefilterSource('x\\8')).toBeUndefined();
+    expect(new RegExp('a\\1b').test('a\u0001b')).toBe(true);
+    // \0 stays the NUL character in any alternation.
+    expect(toPrefilterSource('(a)\\0')).toBe('(?:a)\\0');
+  });
+
+  it('leaves escaped parentheses, escaped brackets and parentheses inside classes alone', () => {
+    expect(toPrefilterSource('\\((a)\\)')).toBe('\\((?:a)\\)');
+    expect(toPrefilterSource('\\[(b)\\]')).toBe('\\[(?:b)\\]');
+    expect(toPrefilterSource('[\\](](c)')).toBe('[\\](](?:c)');
+    expect(toPrefilterSource('[^)(]+(d)')).toBe('[^)(]+(?:d)');
+    expect(toPrefilterSource('\\\\(e)')).toBe('\\\\(?:e)');
+    expect(toPrefilterSource('\\x28(f)\\u0029')).toBe('\\x28(?:f)\\u0029');
+  });
+
+  it('rewrites nested, quantified and empty groups, and keeps lookarounds and non-capturing groups', () => {
+    expect(toPrefilterSource('((a)(?<n>b(c))+)?()')).toBe('(?:(?:a)(?:b(?:c))+)?(?:)');
+    expect(toPrefilterSource('(?=(a))(?!(b))(?<=(c))(?<!(d))(?:e)')).toBe('(?=(?:a))(?!(?:b))(?<=(?:c))(?<!(?:d))(?:e)');
+    const layout = captureLayout('((a)(?<n>b(c))+)?(?<m>)');
+    expect(layout.names).toEqual([['n', 3], ['m', 5]]);
+    expect(layout.source).toBe('((a)(b(c))+)?()');
+  });
+
+  it('keeps group names when a named backreference needs them', () => {
+    expect(captureLayout('(?<q>["\'])x\\k<q>')).toEqual({ source: '(?<q>["\'])x\\k<q>', names: [['q', 1]] });
+  });
+
+  it('reads a pattern as its flags do', () => {
+    // With u, \p{Lu} is a property escape and a group name may be written with a \u escape.
+    expect(toPrefilterSource('(\\p{Lu}+) (x)', 'u')).toBe('(?:\\p{Lu}+) (?:x)');
+    expect(namedGroups('(?<\\u{61}b>x)', 'u')).toEqual(['ab']);
+    expect(toPrefilterSource('(?<\\u{61}b>x)', 'u')).toBe('(?:x)');
+    expect(toPrefilterSource('(A)', 'i')).toBe('(?:A)');
+    // Without u, a stray "{" is a literal (Annex B), as the engine reads it.
+    expect(toPrefilterSource('a{(b)')).toBe('a{(?:b)');
   });
 });
 
@@ -241,6 +281,11 @@ describe('LineMatcher', () => {
 
     const mixedUnicode = new LineMatcher([rule('letters', '\\p{Lu}{3} down', { flags: 'u' }), rule('plain', 'broken')]);
     expect(mixedUnicode.scanBlock('ÅÄÖ down\nbroken\nabc down', AT, () => undefined)).toBe(2);
+  });
+
+  it('matches a rule whose decimal escape is a character, next to rules with groups', () => {
+    const matcher = new LineMatcher([rule('grouped', '(disk) full'), rule('octal', 'code\\1x')]);
+    expect(matchedIds(matcher, 'disk full\ncode\u0001x\ncode1x\ncodex')).toEqual(['disk full', 'code\u0001x']);
   });
 
   it('renders missing optional captures as empty and leaves them out of attributes', () => {
