@@ -72,6 +72,17 @@ describe('rules file validation', () => {
     expect(error.problems).toHaveLength(8);
   });
 
+  it('names the nearest valid key of a misspelt one, in a rule and at the top of the file', () => {
+    const error = rulesError({ rule: [], rules: [{ ...cameraDown, severty: 'error', mesage: 'x' }] });
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        '(top level): Unrecognized key: "rule"; did you mean "rules"?',
+        'rules[0] (id "camera-down"): Unrecognized key: "severty"; did you mean "severity"?',
+        'rules[0] (id "camera-down"): Unrecognized key: "mesage"; did you mean "message"?',
+      ]),
+    );
+  });
+
   it('reports a regex that only the rule flags make invalid', () => {
     const error = rulesError({ rules: [{ ...cameraDown, pattern: "Camera '(?<camera>[^']+)' \\-", flags: 'u' }] });
     expect(error.problems).toEqual([expect.stringMatching(/^rules\[0\] \(id "camera-down"\)\.pattern: Invalid regular expression: \/.*\/u: Invalid escape/)]);
