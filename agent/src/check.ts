@@ -9,15 +9,15 @@ export interface AgentCheck {
   text: string;
 }
 
-/**
- * What an installer runs before starting the agent: the config and credentials are valid, and
- * each collector shows what it sees right now. Nothing connects and nothing is saved.
- */
 export interface CheckOptions {
   /** PATH, where `manager: auto` looks for systemctl (the CLI reads it from the environment). */
   searchPath?: string;
 }
 
+/**
+ * What an installer runs before starting the agent: the config and credentials are valid, and
+ * each collector shows what it sees right now. Nothing connects and nothing is saved.
+ */
 export async function checkAgent(config: AgentConfig, source: string, options: CheckOptions = {}): Promise<AgentCheck> {
   const lines: string[] = [`${source}: valid config for recorder "${config.recorderId}", broker ${config.broker.url}`];
   let ok = true;

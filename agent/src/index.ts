@@ -3,7 +3,7 @@ export { loadAgentConfig, parseAgentConfig, ConfigError, agentConfigSchema, type
 export { Spool, type SpoolOptions, type SpooledBatch, type SpoolStats } from './spool/spool.js';
 export { Shipper } from './spool/shipper.js';
 export type { Collector, CollectorSink, Observation, ConditionChange, EventOccurrence, DiskReading, ServiceReading, LicenceReading, ProblemCode, Severity, CheckReport, InventoryFacts, Clock } from './collectors/types.js';
-export { checkAgent, type AgentCheck } from './check.js';
+export { checkAgent, type AgentCheck, type CheckOptions } from './check.js';
 export { buildCollectors, type CollectorDeps } from './collectors/index.js';
 export { loadCredentials, type AgentCredentials } from './credentials.js';
 export type { StatfsFunction, StatfsResult } from './collectors/disks/index.js';
