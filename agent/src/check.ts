@@ -9,11 +9,16 @@ export interface AgentCheck {
   text: string;
 }
 
+export interface CheckOptions {
+  /** PATH, where `manager: auto` looks for systemctl (the CLI reads it from the environment). */
+  searchPath?: string;
+}
+
 /**
  * What an installer runs before starting the agent: the config and credentials are valid, and
  * each collector shows what it sees right now. Nothing connects and nothing is saved.
  */
-export async function checkAgent(config: AgentConfig, source: string): Promise<AgentCheck> {
+export async function checkAgent(config: AgentConfig, source: string, options: CheckOptions = {}): Promise<AgentCheck> {
   const lines: string[] = [`${source}: valid config for recorder "${config.recorderId}", broker ${config.broker.url}`];
   let ok = true;
   try {
@@ -23,7 +28,12 @@ export async function checkAgent(config: AgentConfig, source: string): Promise<A
     ok = false;
     lines.push(`credentials: PROBLEM\n${(error as Error).message}`);
   }
-  const collectors = buildCollectors(config, { offsets: new MemoryOffsetStore(), baseDir: config.configDir, logger: pino({ level: 'silent' }) });
+  const collectors = buildCollectors(config, {
+    offsets: new MemoryOffsetStore(),
+    baseDir: config.configDir,
+    logger: pino({ level: 'silent' }),
+    ...(options.searchPath === undefined ? {} : { searchPath: options.searchPath }),
+  });
   if (collectors.length === 0) lines.push('collectors: none configured (add a logs, disks, services or licences section)');
   for (const collector of collectors) {
     try {

@@ -7,27 +7,28 @@ import { disksConfigSchema } from './collectors/disks/config.js';
 import { licencesConfigSchema } from './collectors/licences/config.js';
 import { logsConfigSchema } from './collectors/logs/config.js';
 import { servicesConfigSchema } from './collectors/services/config.js';
+import { configProblems } from './config-problems.js';
 
 const nonEmpty = z.string().min(1);
 
-export const agentConfigSchema = z.object({
+export const agentConfigSchema = z.strictObject({
   recorderId: z.string().regex(RECORDER_ID_PATTERN, '1-64 letters, digits, ".", "_" or "-", starting with a letter or digit'),
-  broker: z.object({
+  broker: z.strictObject({
     url: z.string().regex(/^mqtts:\/\/[^/]+$/, 'an mqtts://host:port URL (TLS is required)'),
   }),
   /** The bundle written by `vigil pki issue`; the individual paths below default to files in it. */
   bundleDir: nonEmpty.optional(),
   tls: z
-    .object({ cert: nonEmpty.optional(), key: nonEmpty.optional(), ca: nonEmpty.optional() })
+    .strictObject({ cert: nonEmpty.optional(), key: nonEmpty.optional(), ca: nonEmpty.optional() })
     .default({}),
   envelope: z
-    .object({ signingKey: nonEmpty.optional(), recipientPublicKey: nonEmpty.optional() })
+    .strictObject({ signingKey: nonEmpty.optional(), recipientPublicKey: nonEmpty.optional() })
     .default({}),
   heartbeatSeconds: z.number().int().min(1).max(3600).default(30),
   /** Where the agent keeps its spool (observations not yet acknowledged, log offsets, sequence numbers). */
   dataDir: nonEmpty.default('./vigil-agent-data'),
   spool: z
-    .object({
+    .strictObject({
       maxMegabytes: z.number().min(1).max(10_240).default(64),
       foldWindowSeconds: z.number().int().min(0).max(3600).default(60),
       window: z.number().int().min(1).max(128).default(8),
@@ -42,10 +43,10 @@ export const agentConfigSchema = z.object({
   services: servicesConfigSchema.optional(),
   licences: licencesConfigSchema.optional(),
   inventory: z
-    .object({
+    .strictObject({
       recorderName: z.string().default(''),
-      installation: z.object({ slc: nonEmpty, name: z.string().default('') }),
-      site: z.object({
+      installation: z.strictObject({ slc: nonEmpty, name: z.string().default('') }),
+      site: z.strictObject({
         id: nonEmpty,
         name: z.string().default(''),
         latitude: z.number().min(-90).max(90).default(0),
@@ -75,26 +76,31 @@ export class ConfigError extends Error {
   }
 }
 
-/** Environment overrides, applied over the file before validation. */
-const ENV_OVERRIDES: Array<[string, (config: Record<string, unknown>, value: string) => void]> = [
-  ['VIGIL_RECORDER_ID', (c, v) => { c.recorderId = v; }],
-  ['VIGIL_BROKER_URL', (c, v) => { c.broker = { ...(c.broker as object), url: v }; }],
-  ['VIGIL_HEARTBEAT_SECONDS', (c, v) => { c.heartbeatSeconds = Number(v); }],
-  ['VIGIL_AGENT_DATA_DIR', (c, v) => { c.dataDir = v; }],
-];
+/**
+ * Values that take precedence over the file. The library reads no environment: the agent's CLI
+ * reads VIGIL_RECORDER_ID, VIGIL_BROKER_URL, VIGIL_HEARTBEAT_SECONDS and VIGIL_AGENT_DATA_DIR and
+ * hands them down here.
+ */
+export interface AgentConfigOverrides {
+  recorderId?: string | undefined;
+  brokerUrl?: string | undefined;
+  heartbeatSeconds?: number | undefined;
+  dataDir?: string | undefined;
+}
 
 /** Validates a config object; `source` names it in errors; relative paths resolve against `baseDir`. */
-export function parseAgentConfig(raw: unknown, source: string, baseDir: string, env: NodeJS.ProcessEnv = {}): AgentConfig {
+export function parseAgentConfig(raw: unknown, source: string, baseDir: string, overrides: AgentConfigOverrides = {}): AgentConfig {
   const merged: Record<string, unknown> = raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
-  for (const [name, apply] of ENV_OVERRIDES) {
-    const value = env[name];
-    if (value !== undefined && value !== '') apply(merged, value);
-  }
+  // Applied before validation, so an override is checked like the value it replaces.
+  if (overrides.recorderId !== undefined) merged.recorderId = overrides.recorderId;
+  if (overrides.brokerUrl !== undefined) merged.broker = { ...(merged.broker as object), url: overrides.brokerUrl };
+  if (overrides.heartbeatSeconds !== undefined) merged.heartbeatSeconds = overrides.heartbeatSeconds;
+  if (overrides.dataDir !== undefined) merged.dataDir = overrides.dataDir;
   const result = agentConfigSchema.safeParse(merged);
   if (!result.success) {
     throw new ConfigError(
       source,
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`),
+      configProblems(result.error.issues, agentConfigSchema).map((problem) => `${problem.path.map(String).join('.') || '(top level)'}: ${problem.message}`),
     );
   }
   const config = result.data;
@@ -121,7 +127,7 @@ export function parseAgentConfig(raw: unknown, source: string, baseDir: string, 
   };
 }
 
-export function loadAgentConfig(path: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
+export function loadAgentConfig(path: string, overrides: AgentConfigOverrides = {}): AgentConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -134,5 +140,5 @@ export function loadAgentConfig(path: string, env: NodeJS.ProcessEnv = process.e
   } catch (error) {
     throw new ConfigError(path, [`not valid YAML: ${(error as Error).message.split('\n')[0]}`]);
   }
-  return parseAgentConfig(raw, path, dirname(resolve(path)), env);
+  return parseAgentConfig(raw, path, dirname(resolve(path)), overrides);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadAgentConfig } from '../src/index.js';
+import { ConfigError, loadAgentConfig, readAgentEnvironment } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-agent-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +31,9 @@ describe('agent config', () => {
   });
 
   it('lets environment variables override the file', () => {
-    const config = loadAgentConfig(write('env.yaml', VALID), { VIGIL_HEARTBEAT_SECONDS: '10', VIGIL_RECORDER_ID: 'rec-02' });
+    // The CLI reads the environment once and hands the values down.
+    const { configOverrides } = readAgentEnvironment({ VIGIL_HEARTBEAT_SECONDS: '10', VIGIL_RECORDER_ID: 'rec-02' });
+    const config = loadAgentConfig(write('env.yaml', VALID), configOverrides);
     expect(config.heartbeatSeconds).toBe(10);
     expect(config.recorderId).toBe('rec-02');
   });
@@ -59,6 +61,67 @@ describe('agent config', () => {
   it('explains an unreadable file and invalid YAML', () => {
     expect(() => loadAgentConfig(join(dir, 'nope.yaml'), {})).toThrow(/cannot read the file \(ENOENT\)/);
     expect(() => loadAgentConfig(write('broken.yaml', 'recorderId: [unclosed'), {})).toThrow(/not valid YAML/);
+  });
+});
+
+describe('unknown keys', () => {
+  const problemsOf = (text: string): { message: string; problems: string[] } => {
+    const path = write('unknown.yaml', text);
+    try {
+      loadAgentConfig(path, {});
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return { message: (error as ConfigError).message, problems: (error as ConfigError).problems };
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('reports a misspelt top-level key with the file and the nearest valid key', () => {
+    const { message, problems } = problemsOf(`${VALID}heartbeatSecnds: 10\n`);
+    expect(message).toContain(join(dir, 'unknown.yaml'));
+    expect(problems).toEqual(['(top level): Unrecognized key: "heartbeatSecnds"; did you mean "heartbeatSeconds"?']);
+  });
+
+  it('reports misspelt keys inside collector sections, their list entries and nested objects', () => {
+    const { problems } = problemsOf(`${VALID.replace('latitude: 55.6', 'lattitude: 55.6')}
+logs:
+  files: [{ glob: /var/log/xprotect/*.log, encodng: utf8 }]
+  startat: beginning
+disks:
+  paths: [{ path: /, role: archive }]
+  filling: { horizonHour: 12 }
+services:
+  manager: systemd
+  watch: [{ name: Recording Server, unit: milestone.service, comand: "true" }]
+licences:
+  source: { file: ./licence.json }
+  timeout: 5
+spool: { maxMegabyte: 10 }
+`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'logs.files.0: Unrecognized key: "encodng"; did you mean "encoding"?',
+        'logs: Unrecognized key: "startat"; did you mean "startAt"?',
+        'disks.filling: Unrecognized key: "horizonHour"; did you mean "horizonHours"?',
+        'services.watch.0: Unrecognized key: "comand"; did you mean "command"?',
+        'licences: Unrecognized key: "timeout"; did you mean "timeoutSeconds"?',
+        'spool: Unrecognized key: "maxMegabyte"; did you mean "maxMegabytes"?',
+        'inventory.site: Unrecognized key: "lattitude"; did you mean "latitude"?',
+      ]),
+    );
+    expect(problems).toHaveLength(7);
+  });
+
+  it('lists the valid keys when nothing is close, and reports every unknown key of an object', () => {
+    const { problems } = problemsOf(`${VALID}broker2: {}\ntls: { certificate: a.crt, zzz: 1 }\n`);
+    expect(problems).toContain('(top level): Unrecognized key: "broker2"; did you mean "broker"?');
+    expect(problems).toContain('tls: Unrecognized key: "certificate"; the keys here are cert, key, ca');
+    expect(problems).toContain('tls: Unrecognized key: "zzz"; the keys here are cert, key, ca');
+  });
+
+  it('names the path and the expected type of a value of the wrong type', () => {
+    const { problems } = problemsOf(`${VALID}heartbeatSeconds: "30s"\n`);
+    expect(problems).toEqual(['heartbeatSeconds: Invalid input: expected number, received string']);
   });
 });
 

@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { Agent } from '../agent.js';
 import { checkAgent } from '../check.js';
+import { buildCollectors } from '../collectors/index.js';
 import { ConfigError, loadAgentConfig } from '../config.js';
 import { enroll } from '../enroll.js';
 import { startHeapTrim } from '../heap-trim.js';
+import { readAgentEnvironment, type AgentEnvironment } from './environment.js';
 import { logLevel, onShutdown, UsageError } from './process.js';
 
 const configHelp = 'agent config (YAML); env VIGIL_RECORDER_ID, VIGIL_BROKER_URL, VIGIL_HEARTBEAT_SECONDS, VIGIL_AGENT_DATA_DIR override it';
@@ -26,8 +28,12 @@ function reportingUsageErrors<A extends unknown[]>(action: (...args: A) => Promi
   };
 }
 
-/** `vigil agent`, `vigil agent check` and `vigil agent enroll`, on any commander program. */
-export function registerAgentCommands(program: Command): void {
+/**
+ * `vigil agent`, `vigil agent check` and `vigil agent enroll`, on any commander program. The
+ * environment is read here, once, and only handed down from here on.
+ */
+export function registerAgentCommands(program: Command, environment: AgentEnvironment = readAgentEnvironment(process.env)): void {
+  const { configOverrides, searchPath } = environment;
   const agent = program
     .command('agent')
     .description('run the edge agent on a recorder host (see "vigil agent check" to try a config first)')
@@ -36,8 +42,12 @@ export function registerAgentCommands(program: Command): void {
     .option('--config <file>', configHelp)
     .action(reportingUsageErrors(async (flags: { config?: string }) => {
       const path = flags.config ?? agent.error("error: required option '--config <file>' not specified", { exitCode: 2 });
-      const config = loadAgentConfig(path);
-      const running = new Agent(config, { logger: pino({ name: 'vigil-agent', level: logLevel('info') }), configSource: path });
+      const config = loadAgentConfig(path, configOverrides);
+      const running = new Agent(config, {
+        logger: pino({ name: 'vigil-agent', level: logLevel('info', environment.logLevel) }),
+        configSource: path,
+        collectors: (deps) => buildCollectors(config, { ...deps, searchPath }),
+      });
       await running.start();
       const stopHeapTrim = startHeapTrim();
       onShutdown(() => {
@@ -51,8 +61,8 @@ export function registerAgentCommands(program: Command): void {
     .description('validate the config and credentials and print what each collector sees now, without connecting')
     .requiredOption('--config <file>', configHelp)
     .action(reportingUsageErrors(async (flags: { config: string }) => {
-      const config = loadAgentConfig(flags.config);
-      const result = await checkAgent(config, flags.config);
+      const config = loadAgentConfig(flags.config, configOverrides);
+      const result = await checkAgent(config, flags.config, { searchPath });
       console.log(result.text);
       process.exitCode = result.ok ? 0 : 1;
     }));

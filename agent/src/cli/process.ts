@@ -3,8 +3,9 @@ export class UsageError extends Error {}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export function logLevel(fallback: string, env: NodeJS.ProcessEnv = process.env): string {
-  const level = env.VIGIL_LOG_LEVEL || fallback;
+/** The level to log at: `configured` (VIGIL_LOG_LEVEL, see readAgentEnvironment) or else `fallback`. */
+export function logLevel(fallback: string, configured: string | undefined): string {
+  const level = configured || fallback;
   if (!LOG_LEVELS.includes(level)) throw new UsageError(`VIGIL_LOG_LEVEL is "${level}": use one of ${LOG_LEVELS.join(', ')}`);
   return level;
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgentCommands } from './commands.js';
+import { readAgentEnvironment } from './environment.js';
 
 /** The `vigil` command's name, version and parsing rules, shared by the full CLI and the agent bundle. */
 export function vigilProgram(): Command {
@@ -14,9 +15,14 @@ export function vigilProgram(): Command {
 /**
  * Parses and runs, and turns every failure into one readable line: usage errors exit with
  * commander's code, a mistake the user can fix (what `explain` recognises and phrases) with 2,
- * anything else with 1, the stack only when asked for with VIGIL_LOG_LEVEL=debug.
+ * anything else with 1, the stack only when asked for with VIGIL_LOG_LEVEL=debug (`logLevel`).
  */
-export async function runVigilProgram(program: Command, argv: string[], explain: (error: Error) => string | undefined = () => undefined): Promise<void> {
+export async function runVigilProgram(
+  program: Command,
+  argv: string[],
+  explain: (error: Error) => string | undefined = () => undefined,
+  logLevel: string | undefined = process.env.VIGIL_LOG_LEVEL,
+): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -27,7 +33,7 @@ export async function runVigilProgram(program: Command, argv: string[], explain:
       process.exit(2);
     }
     console.error(`vigil: ${(error as Error).message}`);
-    if (process.env.VIGIL_LOG_LEVEL === 'debug' || process.env.VIGIL_LOG_LEVEL === 'trace') console.error((error as Error).stack);
+    if (logLevel === 'debug' || logLevel === 'trace') console.error((error as Error).stack);
     process.exit(1);
   }
 }
@@ -38,7 +44,8 @@ export async function runVigilProgram(program: Command, argv: string[], explain:
  * is what the agent bundle (agent/dist/vigil-agent.mjs) runs.
  */
 export async function runAgentProgram(argv: string[] = process.argv): Promise<void> {
+  const environment = readAgentEnvironment(process.env);
   const program = vigilProgram();
-  registerAgentCommands(program);
-  await runVigilProgram(program, argv);
+  registerAgentCommands(program, environment);
+  await runVigilProgram(program, argv, undefined, environment.logLevel);
 }

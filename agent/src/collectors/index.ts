@@ -13,6 +13,8 @@ export interface CollectorDeps {
   baseDir: string;
   logger: Logger;
   clock?: Clock;
+  /** PATH, where the services collector's `manager: auto` looks for systemctl; see ServicesCollectorOptions. */
+  searchPath?: string;
   /** Only for tests and the demo's stand-in drives. */
   statfs?: StatfsFunction;
 }
@@ -24,7 +26,9 @@ export function buildCollectors(config: AgentConfig, deps: CollectorDeps): Colle
   const collectors: Collector[] = [];
   if (config.logs) collectors.push(new LogsCollector(config.logs, { ...common, offsets: deps.offsets, logger: logger('logs') }));
   if (config.disks) collectors.push(new DisksCollector(config.disks, { ...common, logger: logger('disks'), ...(deps.statfs ? { statfs: deps.statfs } : {}) }));
-  if (config.services) collectors.push(new ServicesCollector(config.services, { ...common, logger: logger('services') }));
+  if (config.services) {
+    collectors.push(new ServicesCollector(config.services, { ...common, logger: logger('services'), ...(deps.searchPath === undefined ? {} : { searchPath: deps.searchPath }) }));
+  }
   if (config.licences) collectors.push(new LicencesCollector(config.licences, { ...common, logger: logger('licences') }));
   return collectors;
 }

@@ -6,21 +6,21 @@ const percent = z.number().gt(0).max(100);
 export const diskRoleSchema = z.enum(['recording', 'archive']);
 export type DiskRole = z.output<typeof diskRoleSchema>;
 
-export const diskPathSchema = z.object({
+export const diskPathSchema = z.strictObject({
   /** Absolute, or relative to the agent config's folder. */
   path: z.string().min(1),
   role: diskRoleSchema.default('recording'),
 });
 
 export const disksConfigSchema = z
-  .object({
+  .strictObject({
     intervalSeconds: z.number().positive().max(86_400).default(60),
     /** Raise drive-full at or above this used percent. */
     fullPercent: percent.default(95),
     /** Clear drive-full only below this, so a drive hovering at the threshold does not flap. */
     clearPercent: percent.default(90),
     filling: z
-      .object({
+      .strictObject({
         horizonHours: z.number().positive().max(24 * 366).default(24),
         windowMinutes: z.number().positive().max(7 * 24 * 60).default(60),
       })

@@ -1,5 +1,5 @@
 import type { ConditionChange, EventOccurrence } from '../types.js';
-import type { CandidateScanner } from './candidate-scanner.js';
+import type { CandidateScanner } from './byte-filter/candidate-scanner.js';
 import { decodeText } from './encoding.js';
 import type { LineBlock } from './line-reader.js';
 import { captureLayout, toPrefilterSource } from './prefilter.js';
@@ -48,6 +48,10 @@ const MAX_INDEXED_RULES = 128;
  * the text natively and only candidate lines are cut out. The group that matched names the rule,
  * so a candidate line costs a check that no earlier rule matches further along the line, plus the
  * rule's own regex for its named captures, not a pass through every rule.
+ *
+ * The agent's one entry is `scanLines`, for blocks as read from a file: a big UTF-8 block goes
+ * through the byte filter (byte-filter/README.md) and only its candidate lines through `match`;
+ * any other block is decoded and goes through `scanBlock`. Both end in the same `findRule`.
  */
 export class LineMatcher {
   readonly ruleCount: number;
@@ -57,8 +61,6 @@ export class LineMatcher {
     | {
         readonly sources: readonly string[];
         readonly flags: string;
-        /** Every rule has the same i flag, so the alternation matches exactly the lines some rule matches. */
-        readonly exact: boolean;
         /** The alternation with one capture per rule, global and multi-line, for blocks. */
         readonly block: RegExp;
         /** The same for single lines. */
@@ -81,7 +83,7 @@ export class LineMatcher {
   ) {
     this.ruleCount = rules.length;
     this.rules = rules.map(compileRule);
-    const sources = rules.map((rule) => toPrefilterSource(rule.pattern));
+    const sources = rules.map((rule) => toPrefilterSource(rule.pattern, rule.flags));
     const unicode = rules.map((rule) => rule.flags?.includes('u') ?? false);
     const ignoreCase = rules.map((rule) => rule.flags?.includes('i') ?? false);
     // Case-insensitive matching accepts a superset, so one i rule may widen a shared filter.
@@ -97,9 +99,6 @@ export class LineMatcher {
       this.shared = {
         sources,
         flags,
-        // A lookbehind at a line's start sees the previous line's '\n' in a block but nothing on the
-        // line alone, so with one the block hit alone does not settle whether the line matches.
-        exact: new Set(ignoreCase).size === 1 && !sources.some((source) => source.includes('(?<=') || source.includes('(?<!')),
         block: new RegExp(indexed, `gm${flags}`),
         line: new RegExp(indexed, flags),
         prefixes: [],
@@ -175,30 +174,6 @@ export class LineMatcher {
     return matched;
   }
 
-  /** How many lines of the block some rule matches, without building observations when it can. */
-  countLines(block: LineBlock): number {
-    return this.scannerFor(block) ? this.scanLines(block, 0, ignore) : this.countBlock(block.text());
-  }
-
-  /** How many lines of `text` some rule matches, without building observations. */
-  countBlock(text: string): number {
-    if (!this.shared?.exact) return this.scanBlock(text, 0, ignore);
-    const { block, line } = this.shared;
-    let matched = 0;
-    let searchFrom = 0;
-    block.lastIndex = 0;
-    for (;;) {
-      const hit = block.exec(text);
-      if (hit === null) return matched;
-      const end = lineEnd(text, hit.index);
-      // The alternation is exactly "some rule matches", so a hit that stays on its line settles it.
-      if (hitStaysOnLine(hit, end) || line.test(lineText(text, lineStart(text, hit.index, searchFrom), end))) matched++;
-      if (end >= text.length) return matched;
-      searchFrom = end + 1;
-      block.lastIndex = searchFrom;
-    }
-  }
-
   /**
    * Loads and builds the byte filter now; resolves to whether the rules have one. Otherwise it is
    * loaded when the first big block comes, and blocks are matched as text until it is ready, so its
@@ -206,7 +181,7 @@ export class LineMatcher {
    */
   prepareByteFilter(): Promise<boolean> {
     this.scanner ??= null;
-    this.scannerLoad ??= import('./candidate-scanner.js')
+    this.scannerLoad ??= import('./byte-filter/candidate-scanner.js')
       .then(({ scannerForRules }) => scannerForRules(this.rules.map((compiled) => compiled.rule)) ?? null)
       // Matching as text is always right; a filter that cannot be built only costs speed.
       .catch(() => null)
@@ -296,8 +271,6 @@ export class LineMatcher {
   }
 }
 
-function ignore(): void {}
-
 /**
  * Start of the line containing `index`, knowing `searchFrom` starts a line at or before it.
  * A hit may begin with the '\n' ending a line (\s matches it); that line counts.
@@ -341,7 +314,7 @@ function firstGroup(hit: RegExpExecArray): number {
 }
 
 function compileRule(rule: Rule): CompiledRule {
-  const layout = captureLayout(rule.pattern);
+  const layout = captureLayout(rule.pattern, rule.flags);
   const groupOf = new Map(layout.names);
   return {
     rule,

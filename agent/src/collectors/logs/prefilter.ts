@@ -1,17 +1,23 @@
+import { RegExpParser, visitRegExpAST, type AST } from '@eslint-community/regexpp';
+
 /**
- * Helpers that read a rule's regex source without a full parser: they only need to know which
- * parentheses open groups, which is decided by escapes and character classes.
+ * Helpers that rewrite a rule's regex source. They parse it with regexpp (the parser the byte
+ * filter uses too) and copy the source, changing only the openings of capturing groups, so
+ * escapes, classes, lookarounds and flags-dependent syntax stay exactly as written.
  */
 
 /**
  * The pattern rewritten so it can sit in one alternation with every other rule: all groups become
  * non-capturing (named groups would clash between rules, and the alternation's own groups must be
  * the only numbered ones). Undefined when the pattern uses backreferences, which would point at
- * the wrong group, or at none, once groups are renumbered.
+ * the wrong group, or at none, once groups are renumbered; also for a decimal escape such as `\1`
+ * that is an octal character here (no such group) but would become a backreference to one of the
+ * alternation's groups; and for a pattern regexpp cannot read.
  */
-export function toPrefilterSource(pattern: string): string | undefined {
-  if (hasBackreference(pattern)) return undefined;
-  return rewriteGroups(pattern, () => '(?:');
+export function toPrefilterSource(pattern: string, flags = ''): string | undefined {
+  const groups = readGroups(pattern, flags);
+  if (!groups || groups.refersToGroups) return undefined;
+  return rewriteOpenings(pattern, groups.capturing, () => '(?:');
 }
 
 export interface CaptureLayout {
@@ -24,80 +30,67 @@ export interface CaptureLayout {
 /**
  * Where each named capture lands in the match array. Reading captures by number avoids the
  * `groups` object the engine would otherwise build for every match; the names are dropped from
- * the source unless a named backreference needs them.
+ * the source unless a named backreference needs them. A pattern regexpp cannot read (none that
+ * the rules' own validation accepts is known) is kept as it is, without named captures.
  */
-export function captureLayout(pattern: string): CaptureLayout {
+export function captureLayout(pattern: string, flags = ''): CaptureLayout {
+  const groups = readGroups(pattern, flags);
+  if (!groups) return { source: pattern, names: [] };
   const names: Array<[string, number]> = [];
-  let group = 0;
-  const numbered = rewriteGroups(pattern, (name) => {
-    group++;
-    if (name !== undefined) names.push([name, group]);
-    return '(';
+  groups.capturing.forEach((group, index) => {
+    if (group.name !== null) names.push([group.name, index + 1]);
   });
-  return { source: pattern.includes('\\k<') ? pattern : numbered, names };
+  return { source: groups.namedReference ? pattern : rewriteOpenings(pattern, groups.capturing, () => '('), names };
 }
 
 /** The names of the pattern's named capture groups, in order. */
-export function namedGroups(pattern: string): string[] {
-  return captureLayout(pattern).names.map(([name]) => name);
+export function namedGroups(pattern: string, flags = ''): string[] {
+  return captureLayout(pattern, flags).names.map(([name]) => name);
 }
 
-function hasBackreference(pattern: string): boolean {
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === '\\') {
-      const next = pattern[i + 1] ?? '';
-      if (!inClass && ((next === 'k' && pattern[i + 2] === '<') || (next >= '1' && next <= '9'))) return true;
-      i++;
-    } else if (inClass) inClass = char !== ']';
-    else if (char === '[') inClass = true;
+const parser = new RegExpParser({ ecmaVersion: 2025 });
+
+interface PatternGroups {
+  /** In source order, which is also their numbering. */
+  capturing: AST.CapturingGroup[];
+  /** A backreference, or a decimal escape (`\1`-`\9`) read as an octal or identity escape. */
+  refersToGroups: boolean;
+  /** A `\k<name>` backreference, which needs the group names kept. */
+  namedReference: boolean;
+}
+
+function readGroups(pattern: string, flags: string): PatternGroups | undefined {
+  let ast: AST.Pattern;
+  try {
+    ast = parser.parsePattern(pattern, 0, pattern.length, { unicode: flags.includes('u'), unicodeSets: flags.includes('v') });
+  } catch {
+    return undefined;
   }
-  return false;
+  const found: PatternGroups = { capturing: [], refersToGroups: false, namedReference: false };
+  visitRegExpAST(ast, {
+    onCapturingGroupEnter: (group) => found.capturing.push(group),
+    onBackreferenceEnter: (reference) => {
+      found.refersToGroups = true;
+      if (typeof reference.ref === 'string') found.namedReference = true;
+    },
+    onCharacterEnter: (character) => {
+      // Inside a class a decimal escape stays a character whatever surrounds it.
+      const inClass = character.parent.type === 'CharacterClass' || character.parent.type === 'CharacterClassRange';
+      if (!inClass && /^\\[1-9]/.test(character.raw)) found.refersToGroups = true;
+    },
+  });
+  return found;
 }
 
-/**
- * Copies the pattern, replacing the opening of every capturing group (plain `(` or `(?<name>`)
- * with what `replace` returns for it; the name is undefined for a plain group.
- */
-function rewriteGroups(pattern: string, replace: (name: string | undefined) => string): string {
+/** Copies the pattern, replacing the opening of each group (`(` or `(?<name>`) with what `replace` returns. */
+function rewriteOpenings(pattern: string, groups: readonly AST.CapturingGroup[], replace: (group: AST.CapturingGroup) => string): string {
   let out = '';
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === '\\') {
-      out += char + (pattern[i + 1] ?? '');
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (char === ']') inClass = false;
-    } else if (char === '[') {
-      inClass = true;
-    } else if (char === '(') {
-      if (pattern[i + 1] !== '?') {
-        out += replace(undefined);
-        continue;
-      }
-      if (isNamedGroupAt(pattern, i)) {
-        const end = pattern.indexOf('>', i);
-        out += replace(pattern.slice(i + 3, end));
-        i = end;
-        continue;
-      }
-    }
-    out += char;
+  let copied = 0;
+  for (const group of groups) {
+    // The group's first alternative starts right after its opening, however the name is spelt.
+    const openingEnd = (group.alternatives[0] as AST.Alternative).start;
+    out += pattern.slice(copied, group.start) + replace(group);
+    copied = openingEnd;
   }
-  return out;
-}
-
-/** `(?<name>` but not the lookbehinds `(?<=` and `(?<!`. */
-function isNamedGroupAt(pattern: string, index: number): boolean {
-  return (
-    pattern[index + 1] === '?' &&
-    pattern[index + 2] === '<' &&
-    pattern[index + 3] !== '=' &&
-    pattern[index + 3] !== '!' &&
-    pattern.indexOf('>', index) !== -1
-  );
+  return out + pattern.slice(copied);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
+import { configProblems } from '../../config-problems.js';
 import type { ConditionChange, EventOccurrence, ProblemCode, Severity } from '../types.js';
 import { namedGroups } from './prefilter.js';
 import { presetPath, type PresetName } from './presets.js';
@@ -63,7 +64,7 @@ const ruleSchema = z
       ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
       return;
     }
-    const captures = namedGroups(rule.pattern);
+    const captures = namedGroups(rule.pattern, rule.flags);
     for (const field of ['subject', 'message'] as const) {
       const template = rule[field];
       if (template === undefined) continue;
@@ -104,7 +105,7 @@ export class RulesError extends Error {
 /** Validates a parsed rules document; `source` names it in errors. */
 export function parseRules(raw: unknown, source: string): Rule[] {
   const result = rulesFileSchema.safeParse(raw);
-  const problems = result.success ? [] : result.error.issues.map((issue) => `${describePath(issue.path, raw)}: ${issue.message}`);
+  const problems = result.success ? [] : configProblems(result.error.issues, rulesFileSchema).map((problem) => `${describePath(problem.path, raw)}: ${problem.message}`);
   // Checked on the raw rules so a duplicate is reported even when other rules have problems too.
   problems.push(...duplicateIds(raw).map(([index, first]) => `${describePath(['rules', index, 'id'], raw)}: duplicate id, already used by rules[${first}]`));
   if (problems.length > 0 || !result.success) throw new RulesError(source, problems);

@@ -10,18 +10,13 @@ export interface ScanOptions {
   chunkBytes?: number;
   /** The time given to observations (ms since epoch); defaults to now. */
   at?: number;
-  /** Without it matching lines are only counted, and no observation objects are built. */
+  /** Receives each observation; without it they are built (as the agent does) and dropped. */
   onObservation?: (observation: LineObservation) => void;
-  /**
-   * Count all lines too (the default). Matching does not need it, and counting is a pass over
-   * every line in JS, so a throughput measurement turns it off.
-   */
-  countLines?: boolean;
 }
 
 export interface ScanResult {
-  /** Lines read; undefined when countLines was off. */
-  lines: number | undefined;
+  /** Lines read. */
+  lines: number;
   /** Lines that produced an observation. */
   matched: number;
   bytes: number;
@@ -32,8 +27,7 @@ const DEFAULT_MAX_LINE_BYTES = 65_536;
 
 /**
  * Matches a whole file once, start to end, the same way the tailer does (chunked reads, the same
- * line cutting and block matching), without watching or saving anything. Used to measure
- * matching throughput and by `check`.
+ * line cutting, `LineMatcher.scanLines`), without watching or saving anything.
  */
 export async function scanFile(path: string, matcher: LineMatcher, options: ScanOptions = {}): Promise<ScanResult> {
   const handle = await open(path, 'r');
@@ -60,20 +54,21 @@ export async function scanRecentLines(path: string, matcher: LineMatcher, lineCo
 async function scanFrom(handle: FileHandle, matcher: LineMatcher, detected: DetectedEncoding, start: number, options: ScanOptions): Promise<ScanResult> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const at = options.at ?? Date.now();
-  const onObservation = options.onObservation;
+  const onObservation = options.onObservation ?? dropObservation;
   const reader = new LineReader({ encoding: detected.encoding, maxLineBytes }, { offset: start });
   const buffers = new ReadBuffers(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, maxLineBytes);
-  const counting = options.countLines ?? true;
   let lines = 0;
   let matched = 0;
   const onBlock = (block: LineBlock) => {
-    if (counting) lines += countLines(block);
-    matched += onObservation ? matcher.scanLines(block, at, onObservation) : matcher.countLines(block);
+    lines += countLines(block);
+    matched += matcher.scanLines(block, at, onObservation);
   };
   await reader.pump(handle, buffers, onBlock);
   reader.finish(onBlock);
-  return { lines: counting ? lines : undefined, matched, bytes: reader.position - start };
+  return { lines, matched, bytes: reader.position - start };
 }
+
+function dropObservation(): void {}
 
 async function detectOrDefault(handle: FileHandle, configured: LogEncoding): Promise<DetectedEncoding> {
   const head = Buffer.alloc(3);

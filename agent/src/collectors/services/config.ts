@@ -11,7 +11,7 @@ export type ServiceManager = Exclude<ServiceManagerSetting, 'auto'>;
 export const MANAGER_KEY = { systemd: 'unit', windows: 'windowsName', command: 'command' } as const satisfies Record<ServiceManager, string>;
 
 export const watchedServiceSchema = z
-  .object({
+  .strictObject({
     /** What the dashboard shows and the condition's subject, e.g. "Recording Server". */
     name: nonEmpty,
     /** systemd unit, checked with `systemctl is-active`. */
@@ -27,7 +27,7 @@ export const watchedServiceSchema = z
 export type WatchedServiceConfig = z.output<typeof watchedServiceSchema>;
 
 export const servicesConfigSchema = z
-  .object({
+  .strictObject({
     intervalSeconds: z.number().positive().max(86_400).default(30),
     /** Each check (systemctl, sc, or the command) is killed after this and counted as failed. */
     timeoutSeconds: z.number().positive().max(300).default(10),

@@ -1,7 +1,7 @@
 import { pino, type Logger } from 'pino';
 import type { CheckReport, Clock, Collector, CollectorSink, InventoryFacts } from '../types.js';
 import { MANAGER_KEY, type ServiceManager, type ServicesConfig } from './config.js';
-import { isOnPath, probeFor, resolveManager, type HostFacts, type Probe, type ProbeResult } from './probes.js';
+import { isOnPath, probeFor, STANDARD_SEARCH_PATH, resolveManager, type HostFacts, type Probe, type ProbeResult } from './probes.js';
 
 export { servicesConfigSchema, type ServicesConfig, type ServicesConfigInput, type ServiceManager, type ServiceManagerSetting } from './config.js';
 export { parseScQuery, type ScQueryResult, type WindowsServiceState } from './sc-query.js';
@@ -12,8 +12,10 @@ export interface ServicesCollectorOptions {
   baseDir: string;
   clock?: Clock;
   logger?: Logger;
-  /** What `manager: auto` looks at; defaults to this host. */
+  /** What `manager: auto` looks at; defaults to this host, with systemctl looked for on `searchPath`. */
   host?: HostFacts;
+  /** PATH as the agent was started with (its CLI reads it); defaults to the standard system folders. */
+  searchPath?: string;
 }
 
 /** A service whose check keeps failing is logged at once, then at most this often. */
@@ -51,7 +53,7 @@ export class ServicesCollector implements Collector {
   ) {
     this.clock = options.clock ?? Date.now;
     this.log = (options.logger ?? pino({ name: 'vigil-agent' })).child({ collector: this.name });
-    const host = options.host ?? { platform: process.platform, systemctlOnPath: isOnPath('systemctl') };
+    const host = options.host ?? { platform: process.platform, systemctlOnPath: isOnPath('systemctl', options.searchPath ?? STANDARD_SEARCH_PATH) };
     this.manager = resolveManager(config.manager, host);
     const context = { timeoutMs: config.timeoutSeconds * 1000, cwd: options.baseDir };
     this.services = config.watch.map((entry) => ({

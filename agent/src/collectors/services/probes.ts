@@ -36,7 +36,11 @@ export function resolveManager(setting: ServiceManagerSetting, host: HostFacts):
   return host.systemctlOnPath ? 'systemd' : 'command';
 }
 
-export function isOnPath(executable: string, pathVariable = process.env.PATH ?? ''): boolean {
+/** Where systemd itself looks for programs: a PATH for library users that do not hand theirs down. */
+export const STANDARD_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(delimiter);
+
+/** Whether `executable` is in one of the folders of `pathVariable` (a PATH value) and may be run. */
+export function isOnPath(executable: string, pathVariable: string): boolean {
   return pathVariable.split(delimiter).some((dir) => {
     if (!dir) return false;
     try {

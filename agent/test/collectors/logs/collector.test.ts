@@ -1,6 +1,6 @@
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CandidateScanner } from '../../../src/collectors/logs/candidate-scanner.js';
+import { CandidateScanner } from '../../../src/collectors/logs/byte-filter/candidate-scanner.js';
 import { logsConfigSchema, type LogsConfigInput } from '../../../src/collectors/logs/config.js';
 import { LineMatcher, LogsCollector, loadPreset, MemoryOffsetStore, scanFile } from '../../../src/collectors/logs/index.js';
 import type { ConditionChange, EventOccurrence } from '../../../src/collectors/types.js';

@@ -10,12 +10,16 @@ import {
   type Rule,
   type RulesFile,
 } from '../../../src/collectors/logs/rules.js';
-import { namedGroups, toPrefilterSource } from '../../../src/collectors/logs/prefilter.js';
+import { LineBlock } from '../../../src/collectors/logs/line-reader.js';
+import { captureLayout, namedGroups, toPrefilterSource } from '../../../src/collectors/logs/prefilter.js';
 import type { ConditionChange, EventOccurrence } from '../../../src/collectors/types.js';
 import { makeTempDir, removeDir } from './helpers.js';
 
 const FIXTURE = new URL('./fixtures/xprotect-sample.log', import.meta.url);
 const AT = Date.UTC(2024, 4, 1, 8, 0, 0);
+
+/** How many lines of `text` match, through the agent's entry point (blocks of lines as bytes). */
+const matchedLines = (matcher: LineMatcher, text: string) => matcher.scanLines(new LineBlock(Buffer.from(text), 'utf8'), AT, () => undefined);
 
 function rulesError(raw: unknown): RulesError {
   try {
@@ -68,6 +72,17 @@ describe('rules file validation', () => {
     expect(error.problems).toHaveLength(8);
   });
 
+  it('names the nearest valid key of a misspelt one, in a rule and at the top of the file', () => {
+    const error = rulesError({ rule: [], rules: [{ ...cameraDown, severty: 'error', mesage: 'x' }] });
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        '(top level): Unrecognized key: "rule"; did you mean "rules"?',
+        'rules[0] (id "camera-down"): Unrecognized key: "severty"; did you mean "severity"?',
+        'rules[0] (id "camera-down"): Unrecognized key: "mesage"; did you mean "message"?',
+      ]),
+    );
+  });
+
   it('reports a regex that only the rule flags make invalid', () => {
     const error = rulesError({ rules: [{ ...cameraDown, pattern: "Camera '(?<camera>[^']+)' \\-", flags: 'u' }] });
     expect(error.problems).toEqual([expect.stringMatching(/^rules\[0\] \(id "camera-down"\)\.pattern: Invalid regular expression: \/.*\/u: Invalid escape/)]);
@@ -102,6 +117,46 @@ describe('prefilter source', () => {
     expect(toPrefilterSource('(a)\\1')).toBeUndefined();
     expect(toPrefilterSource('(?<q>[\'"]).*\\k<q>')).toBeUndefined();
     expect(toPrefilterSource('[\\1]')).toBe('[\\1]');
+  });
+
+  it('gives up on a decimal escape that is a character here but would be a backreference in the alternation', () => {
+    // No group 1 or 8 in these patterns: \1 is an octal escape and \8 a plain "8" without u.
+    expect(toPrefilterSource('a\\1b')).toBeUndefined();
+    expect(toPrefilterSource('x\\8')).toBeUndefined();
+    expect(new RegExp('a\\1b').test('a\u0001b')).toBe(true);
+    // \0 stays the NUL character in any alternation.
+    expect(toPrefilterSource('(a)\\0')).toBe('(?:a)\\0');
+  });
+
+  it('leaves escaped parentheses, escaped brackets and parentheses inside classes alone', () => {
+    expect(toPrefilterSource('\\((a)\\)')).toBe('\\((?:a)\\)');
+    expect(toPrefilterSource('\\[(b)\\]')).toBe('\\[(?:b)\\]');
+    expect(toPrefilterSource('[\\](](c)')).toBe('[\\](](?:c)');
+    expect(toPrefilterSource('[^)(]+(d)')).toBe('[^)(]+(?:d)');
+    expect(toPrefilterSource('\\\\(e)')).toBe('\\\\(?:e)');
+    expect(toPrefilterSource('\\x28(f)\\u0029')).toBe('\\x28(?:f)\\u0029');
+  });
+
+  it('rewrites nested, quantified and empty groups, and keeps lookarounds and non-capturing groups', () => {
+    expect(toPrefilterSource('((a)(?<n>b(c))+)?()')).toBe('(?:(?:a)(?:b(?:c))+)?(?:)');
+    expect(toPrefilterSource('(?=(a))(?!(b))(?<=(c))(?<!(d))(?:e)')).toBe('(?=(?:a))(?!(?:b))(?<=(?:c))(?<!(?:d))(?:e)');
+    const layout = captureLayout('((a)(?<n>b(c))+)?(?<m>)');
+    expect(layout.names).toEqual([['n', 3], ['m', 5]]);
+    expect(layout.source).toBe('((a)(b(c))+)?()');
+  });
+
+  it('keeps group names when a named backreference needs them', () => {
+    expect(captureLayout('(?<q>["\'])x\\k<q>')).toEqual({ source: '(?<q>["\'])x\\k<q>', names: [['q', 1]] });
+  });
+
+  it('reads a pattern as its flags do', () => {
+    // With u, \p{Lu} is a property escape and a group name may be written with a \u escape.
+    expect(toPrefilterSource('(\\p{Lu}+) (x)', 'u')).toBe('(?:\\p{Lu}+) (?:x)');
+    expect(namedGroups('(?<\\u{61}b>x)', 'u')).toEqual(['ab']);
+    expect(toPrefilterSource('(?<\\u{61}b>x)', 'u')).toBe('(?:x)');
+    expect(toPrefilterSource('(A)', 'i')).toBe('(?:A)');
+    // Without u, a stray "{" is a literal (Annex B), as the engine reads it.
+    expect(toPrefilterSource('a{(b)')).toBe('a{(?:b)');
   });
 });
 
@@ -181,7 +236,7 @@ describe('milestone-xprotect preset', () => {
       const matched = matcher.scanBlock(lines.join(separator), AT, (observation) => found.push(observation));
       expect(found).toEqual(oneByOne);
       expect(matched).toBe(expected.length);
-      expect(matcher.countBlock(lines.join(separator))).toBe(expected.length);
+      expect(matchedLines(matcher, lines.join(separator))).toBe(expected.length);
     }
   });
 });
@@ -214,7 +269,7 @@ describe('LineMatcher', () => {
   it('does not let a prefilter hit that runs over a line end count for either line', () => {
     const matcher = new LineMatcher([rule('spaced', 'alpha\\s+beta')]);
     expect(matchedIds(matcher, 'alpha\nbeta\nalpha beta')).toEqual(['alpha beta']);
-    expect(matcher.countBlock('alpha\nbeta\nalpha beta')).toBe(1);
+    expect(matchedLines(matcher, 'alpha\nbeta\nalpha beta')).toBe(1);
   });
 
   it('keeps case-sensitive rules exact next to a case-insensitive one', () => {
@@ -223,7 +278,7 @@ describe('LineMatcher', () => {
       rule('loose', 'warning', { flags: 'i', message: 'loose' }),
     ]);
     expect(matchedIds(matcher, 'FATAL\nfatal\nFatal\nWARNING')).toEqual(['exact', 'loose']);
-    expect(matcher.countBlock('FATAL\nfatal\nFatal\nWARNING')).toBe(2);
+    expect(matchedLines(matcher, 'FATAL\nfatal\nFatal\nWARNING')).toBe(2);
   });
 
   it('handles rules the shared prefilter cannot hold: backreferences and mixed u flags', () => {
@@ -237,6 +292,11 @@ describe('LineMatcher', () => {
 
     const mixedUnicode = new LineMatcher([rule('letters', '\\p{Lu}{3} down', { flags: 'u' }), rule('plain', 'broken')]);
     expect(mixedUnicode.scanBlock('ÅÄÖ down\nbroken\nabc down', AT, () => undefined)).toBe(2);
+  });
+
+  it('matches a rule whose decimal escape is a character, next to rules with groups', () => {
+    const matcher = new LineMatcher([rule('grouped', '(disk) full'), rule('octal', 'code\\1x')]);
+    expect(matchedIds(matcher, 'disk full\ncode\u0001x\ncode1x\ncodex')).toEqual(['disk full', 'code\u0001x']);
   });
 
   it('renders missing optional captures as empty and leaves them out of attributes', () => {

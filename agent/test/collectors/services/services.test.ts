@@ -193,6 +193,15 @@ describe('services collector with systemd and Windows, through stand-in tools on
     );
   });
 
+  it.skipIf(process.platform === 'win32')('auto: looks for systemctl on the PATH it is handed, not on its own environment', () => {
+    const input = servicesConfigSchema.parse({ watch: [{ name: 'Recording Server', unit: 'milestone-recording.service', command: 'true' }] });
+    const onHandedPath = new ServicesCollector(input, { baseDir: dir, logger: silent, searchPath: bin });
+    expect(onHandedPath.manager).toBe('systemd');
+    // process.env.PATH holds the stand-in systemctl here; a collector handed another PATH does not see it.
+    const elsewhere = new ServicesCollector(input, { baseDir: dir, logger: silent, searchPath: join(dir, 'no-such-folder') });
+    expect(elsewhere.manager).toBe('command');
+  });
+
   it('windows: reads sc query; a service that is not installed counts as stopped', async () => {
     const running = 'SERVICE_NAME: MilestoneEventServerService\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        STATE              : 4  RUNNING\r\n';
     writeFileSync(join(bin, 'sc.exe.MilestoneEventServerService'), running);

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildCandidateNfa, type CandidateNfa } from '../../../src/collectors/logs/candidate-nfa.js';
-import { CandidateScanner } from '../../../src/collectors/logs/candidate-scanner.js';
-import { LineBlock } from '../../../src/collectors/logs/line-reader.js';
-import { BYTE_FILTER_MIN_BYTES } from '../../../src/collectors/logs/line-matcher.js';
-import { LineMatcher, loadPreset, type LineObservation, type Rule } from '../../../src/collectors/logs/rules.js';
+import { buildCandidateNfa, type CandidateNfa } from '../../../../src/collectors/logs/byte-filter/candidate-nfa.js';
+import { CandidateScanner } from '../../../../src/collectors/logs/byte-filter/candidate-scanner.js';
+import { LineBlock } from '../../../../src/collectors/logs/line-reader.js';
+import { BYTE_FILTER_MIN_BYTES } from '../../../../src/collectors/logs/line-matcher.js';
+import { LineMatcher, loadPreset, type LineObservation, type Rule } from '../../../../src/collectors/logs/rules.js';
 
 const AT = Date.UTC(2024, 4, 1, 8, 0, 0);
-const FIXTURE = new URL('./fixtures/xprotect-sample.log', import.meta.url);
+const FIXTURE = new URL('../fixtures/xprotect-sample.log', import.meta.url);
 
 function rule(id: string, pattern: string, flags?: string): Rule {
   return { id, pattern, ...(flags ? { flags } : {}), code: 'archive-operation-failed', type: 'event', severity: 'error', message: id };
