@@ -20,7 +20,8 @@ export function registerParts(program: Command, env: Environment): void {
   fleetOptions(program.command('broker').description('run the MQTT broker (TLS, client certificates, topic ACL)'), ['dataDir', 'mqttPort', 'wssPort', 'metricsPort', 'enrollPort', 'host']).action(
     async (flags: Flags) => {
       const settings = brokerSettings.parse(flags, env);
-      const broker = await startBrokerPart(initialisedPki(settings.dataDir), settings, fleetLogger(settings.logLevel, env));
+      const logger = fleetLogger(settings.logLevel, env);
+      const broker = await startBrokerPart(initialisedPki(settings.dataDir), settings, logger);
       onShutdown(() => broker.close());
     },
   );
@@ -29,7 +30,8 @@ export function registerParts(program: Command, env: Environment): void {
     .option(brokerUrlOption, brokerUrlHelp)
     .action(async (flags: Flags) => {
       const settings = ingestorSettings.parse(flags, env);
-      const ingestor = await startIngestorPart(initialisedPki(settings.dataDir), settings, settings.brokerUrl, fleetLogger(settings.logLevel, env), settings.metrics);
+      const logger = fleetLogger(settings.logLevel, env);
+      const ingestor = await startIngestorPart(initialisedPki(settings.dataDir), settings, settings.brokerUrl, logger, settings.metrics);
       onShutdown(() => ingestor.close());
     });
 

@@ -81,7 +81,8 @@ export class ProcessSettings<S extends SettingShape, Out> {
       const source = this.settings[key]?.source;
       return source ? describe(source, origins[key] ?? 'default', texts[key] ?? '', issue.message) : issue.message;
     });
-    throw new SettingsError(problems.join('\n'));
+    // One line per bad value, each read as its own "vigil: ..." line.
+    throw new SettingsError(problems.join('\nvigil: '));
   }
 }
 
