@@ -1,10 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { brokerSettings, dashboardSettings, ingestorSettings, misspeltVariables, pkiSettings, SettingsError, upSettings } from '../src/index.js';
 import { FLEET_VARIABLES } from '../src/settings/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
+const VIGIL = resolve(ROOT, 'cli', 'bin', 'vigil.js');
+
+/** Runs the vigil command as a user would, with only the given variables (and PATH) set. */
+function vigil(args: string[], env: Record<string, string>) {
+  const run = spawnSync(process.execPath, [VIGIL, ...args], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 30_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
 
 /** The message of the SettingsError that parsing throws. */
 function failure(parse: () => unknown): string {
@@ -92,31 +101,31 @@ describe('settings: flags win over environment variables, which win over default
 describe('settings: a bad value stops the start with its flag, its variable, what is expected and an example', () => {
   it('from the environment', () => {
     expect(failure(() => upSettings.parse({}, { VIGIL_HTTP_PORT: 'abc' }))).toBe(
-      'VIGIL_HTTP_PORT is "abc": expected a TCP port number from 1 to 65535, or 0 for any free port, e.g. 8080 (flag --http-port, environment VIGIL_HTTP_PORT)',
+      'VIGIL_HTTP_PORT (or --http-port) is "abc": expected a TCP port number from 1 to 65535, or 0 for any free port, e.g. 8080',
     );
   });
 
   it('from a flag', () => {
     const message = failure(() => brokerSettings.parse({ mqttPort: '70000' }, {}));
-    expect(message).toMatch(/^--mqtt-port is "70000": expected a TCP port number/);
-    expect(message).toContain('e.g. 8883 (flag --mqtt-port, environment VIGIL_MQTT_PORT)');
+    expect(message).toMatch(/^--mqtt-port \(or VIGIL_MQTT_PORT\) is "70000": expected a TCP port number/);
+    expect(message).toMatch(/e\.g\. 8883$/);
   });
 
   it('settings without a flag name their variable', () => {
     expect(failure(() => upSettings.parse({}, { VIGIL_LOG_LEVEL: 'loud' }))).toBe(
-      'VIGIL_LOG_LEVEL is "loud": expected one of fatal, error, warn, info, debug, trace, silent, e.g. debug (environment VIGIL_LOG_LEVEL)',
+      'VIGIL_LOG_LEVEL is "loud": expected one of fatal, error, warn, info, debug, trace, silent, e.g. debug',
     );
-    expect(failure(() => ingestorSettings.parse({}, { VIGIL_INGESTOR_GROUP_MS: '0' }))).toBe('VIGIL_INGESTOR_GROUP_MS is "0": expected a whole number of at least 1, e.g. 5 (environment VIGIL_INGESTOR_GROUP_MS)');
+    expect(failure(() => ingestorSettings.parse({}, { VIGIL_INGESTOR_GROUP_MS: '0' }))).toBe('VIGIL_INGESTOR_GROUP_MS is "0": expected a whole number of at least 1, e.g. 5');
     expect(failure(() => ingestorSettings.parse({}, { VIGIL_INGESTOR_DRAIN_WORKER: 'no' }))).toContain('VIGIL_INGESTOR_DRAIN_WORKER is "no": expected 0 (off) or 1 (on)');
     expect(failure(() => dashboardSettings.parse({}, { VIGIL_MAP_TILES_URL: 'tiles/{z}/{x}/{y}.png' }))).toContain('VIGIL_MAP_TILES_URL is "tiles/{z}/{x}/{y}.png": expected an http:// or https:// tile URL');
-    expect(failure(() => dashboardSettings.parse({ brokerUrl: 'http://broker' }, {}))).toContain('--broker-url is "http://broker": expected an MQTT URL');
+    expect(failure(() => dashboardSettings.parse({ brokerUrl: 'http://broker' }, {}))).toContain('--broker-url (or VIGIL_BROKER_URL) is "http://broker": expected an MQTT URL');
   });
 
   it('names every bad value at once, one per line', () => {
     const message = failure(() => upSettings.parse({ wssPort: 'x' }, { VIGIL_HTTP_PORT: 'y' }));
     expect(message.split('\nvigil: ')).toHaveLength(2);
-    expect(message).toContain('--wss-port is "x"');
-    expect(message).toContain('VIGIL_HTTP_PORT is "y"');
+    expect(message).toContain('--wss-port (or VIGIL_WSS_PORT) is "x"');
+    expect(message).toContain('VIGIL_HTTP_PORT (or --http-port) is "y"');
   });
 });
 
@@ -138,5 +147,25 @@ describe('settings: documentation', () => {
     const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
     const missing = FLEET_VARIABLES.filter((name) => !readme.includes(`\`${name}\``));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('settings: the vigil command', () => {
+  it('exits with code 2 and one line naming the flag and the variable, before anything starts', () => {
+    const run = vigil(['broker'], { VIGIL_MQTT_PORT: 'abc' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('vigil: VIGIL_MQTT_PORT (or --mqtt-port) is "abc": expected a TCP port number from 1 to 65535, or 0 for any free port, e.g. 8883\n');
+  });
+
+  it('warns about a misspelt variable in its log', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-settings-'));
+    try {
+      const run = vigil(['broker', '--data-dir', dir], { VIGIL_MQTT_PROT: '1883' });
+      expect(run.stdout).toContain('VIGIL_MQTT_PROT is set but nothing reads it: did you mean VIGIL_MQTT_PORT?');
+      expect(run.stderr).toContain('no fleet PKI in');
+      expect(run.status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -86,11 +86,14 @@ export class ProcessSettings<S extends SettingShape, Out> {
   }
 }
 
-/** E.g. `VIGIL_HTTP_PORT is "abc": expected a TCP port number ..., e.g. 8080 (flag --http-port, environment VIGIL_HTTP_PORT)`. */
+/**
+ * E.g. `--http-port (or VIGIL_HTTP_PORT) is "eighty": expected a TCP port number ..., e.g. 8080`:
+ * the name the value came from first, the other way to set it in brackets.
+ */
 function describe(source: SettingSource, origin: Origin, text: string, expected: string): string {
-  const given = origin === 'flag' ? source.flag : origin === 'env' ? source.env : `the default of ${source.env}`;
+  const given = origin === 'flag' && source.flag ? source.flag : source.env;
+  const other = origin === 'flag' ? source.env : source.flag;
   const shown = source.secret ? 'set' : `"${text}"`;
   const example = source.example ?? source.default;
-  const names = [source.flag && `flag ${source.flag}`, `environment ${source.env}`].filter(Boolean).join(', ');
-  return `${given} is ${shown}: expected ${expected}${example === undefined ? '' : `, e.g. ${example}`} (${names})`;
+  return `${given}${other ? ` (or ${other})` : ''} is ${shown}: expected ${expected}${example === undefined ? '' : `, e.g. ${example}`}`;
 }
