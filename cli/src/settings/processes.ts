@@ -1,7 +1,7 @@
-import type { MapConfig } from '@vigil/dashboard';
-import { mapConfig } from '@vigil/dashboard';
+import { mapConfig, type MapConfig } from '@vigil/dashboard';
 import { ProcessSettings, setting, type Environment, type Flags } from './setting.js';
 import {
+  addressValue,
   directoryValue,
   logLevelValue,
   mqttUrlValue,
@@ -11,7 +11,6 @@ import {
   presenceValue,
   textValue,
   tileUrlValue,
-  trimmedTextValue,
   type LogLevel,
 } from './values.js';
 
@@ -23,7 +22,7 @@ const mqttPort = setting(portValue, { flag: '--mqtt-port', env: 'VIGIL_MQTT_PORT
 const wssPort = setting(portValue, { flag: '--wss-port', env: 'VIGIL_WSS_PORT', default: '8884' });
 const metricsPort = setting(portValue, { flag: '--metrics-port', env: 'VIGIL_METRICS_PORT', default: '9883' });
 const enrollPort = setting(portValue, { flag: '--enroll-port', env: 'VIGIL_ENROLL_PORT', default: '8885' });
-const host = setting(trimmedTextValue, { flag: '--host', env: 'VIGIL_HOST', default: '127.0.0.1', example: '0.0.0.0' });
+const host = setting(addressValue, { flag: '--host', env: 'VIGIL_HOST', default: '127.0.0.1', example: '0.0.0.0' });
 const logLevel = (fallback: LogLevel) => setting(logLevelValue, { env: 'VIGIL_LOG_LEVEL', default: fallback, example: 'debug' });
 const brokerUrl = setting(mqttUrlValue, { flag: '--broker-url', env: 'VIGIL_BROKER_URL', example: 'mqtts://fleet.example.com:8883' });
 const adminPassword = setting(textValue, { env: 'VIGIL_ADMIN_PASSWORD', secret: true });

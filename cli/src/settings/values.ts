@@ -38,7 +38,8 @@ export const directoryValue: Value<string> = parsedText('a directory path', (tex
 /** Kept as given, spaces included (passwords, tokens, attributions). */
 export const textValue: Value<string> = z.string();
 
-export const trimmedTextValue: Value<string> = parsedText('some text', (text) => text || undefined);
+/** Where to listen: a name or an IP address (checked by the system when it binds). */
+export const addressValue: Value<string> = parsedText('a host name or IP address', (text) => text || undefined);
 
 const MQTT_PROTOCOLS = ['mqtts:', 'mqtt:', 'wss:', 'ws:', 'tls:', 'tcp:'];
 
