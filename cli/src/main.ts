@@ -6,7 +6,7 @@ import { registerPki } from './commands/pki.js';
 import { registerUp } from './commands/up.js';
 import { SettingsError } from './settings/index.js';
 
-// The one place the fleet side reads its environment; the commands parse it with their settings.
+// The one place the fleet side reads settings from its environment: each command parses it with its own schema.
 const environment = process.env;
 const program = vigilProgram();
 registerUp(program, environment);

@@ -7,9 +7,9 @@ import { stringify } from 'yaml';
 import { Agent, buildCollectors, parseAgentConfig, type AgentConfigInput } from '@vigil/agent';
 import { generatePassword, type DashboardStore } from '@vigil/dashboard';
 import { writeSecret, type FleetPki } from '@vigil/proto';
+import type { LogLevel } from '../settings/index.js';
 import { DEMO_INSTALLATIONS, DEMO_NOC, DEMO_RESELLERS, demoRecorders } from './plan.js';
 import { Scenario, demoSteps } from './scenario.js';
-import type { LogLevel } from '../settings/index.js';
 import { DemoHost } from './stand-ins.js';
 
 export interface DemoLogins {
@@ -66,7 +66,8 @@ class AgentProcess {
     if (this.running) return;
     this.paused = false;
     this.child = spawn(process.execPath, [VIGIL, 'agent', '--config', this.configPath], {
-      // The child inherits this process's environment as any child does; only its log level is decided here.
+      // The child inherits this process's environment as any child does (PATH for its service
+      // checks, VIGIL_AGENT_FROM_SOURCES); only its log level is a setting, decided by the caller.
       env: { ...process.env, VIGIL_LOG_LEVEL: this.logLevel },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
