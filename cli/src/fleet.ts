@@ -5,7 +5,7 @@ import { startBroker, type RunningBroker } from '@vigil/broker';
 import { buildDashboard, type Dashboard } from '@vigil/dashboard';
 import { startIngestor, telemetryStoreFromEnv, type RunningIngestor, type TelemetryStore } from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto';
-import { fleetPaths, type FleetSettings } from './settings.js';
+import { fleetPaths, type FleetSettings, type IngestSettings, type UpSettings } from './settings/index.js';
 
 export interface RunningFleet {
   pki: FleetPki;
@@ -25,7 +25,7 @@ export async function ensurePki(dataDir: string, brokerHosts: string[] = []): Pr
   return { pki, created };
 }
 
-export function startBrokerPart(pki: FleetPki, settings: FleetSettings, logger: Logger): Promise<RunningBroker> {
+export function startBrokerPart(pki: FleetPki, settings: Pick<FleetSettings, 'mqttPort' | 'wssPort' | 'metricsPort' | 'enrollPort' | 'host'>, logger: Logger): Promise<RunningBroker> {
   return startBroker({
     port: settings.mqttPort,
     wssPort: settings.wssPort,
@@ -38,9 +38,16 @@ export function startBrokerPart(pki: FleetPki, settings: FleetSettings, logger: 
   });
 }
 
-export async function startIngestorPart(pki: FleetPki, dataDir: string, brokerUrl: string, logger: Logger, metrics?: { port: number; host: string }): Promise<RunningIngestor> {
+export async function startIngestorPart(
+  pki: FleetPki,
+  settings: { dataDir: string; ingest: IngestSettings },
+  brokerUrl: string,
+  logger: Logger,
+  metrics?: { port: number; host: string },
+): Promise<RunningIngestor> {
+  const { dataDir, ingest } = settings;
   // InfluxDB when VIGIL_INFLUX_URL is set, else SQLite in <dataDir>/telemetry.db.
-  const telemetry = await telemetryStoreFromEnv(process.env, dataDir, logger.child({ part: 'ingestor' }));
+  const telemetry = await telemetryStoreFromEnv(ingest.telemetry, dataDir, logger.child({ part: 'ingestor' }));
   return startIngestor({
     telemetry,
     brokerUrl,
@@ -50,15 +57,17 @@ export async function startIngestorPart(pki: FleetPki, dataDir: string, brokerUr
     dbPath: fleetPaths(dataDir).fleetDb,
     logger: logger.child({ part: 'ingestor' }),
     metrics,
+    groupCommit: ingest.groupCommit,
+    outbox: { worker: ingest.drainInWorker },
+    // TODO(merge): traceMqtt: ingest.traceMqtt, once startIngestor takes it (the pipeline branch).
   });
 }
 
 export async function startDashboardPart(
   pki: FleetPki,
-  settings: FleetSettings,
+  settings: Pick<UpSettings, 'dataDir' | 'httpPort' | 'host' | 'adminPassword' | 'map'>,
   brokerUrl: string,
   logger: Logger,
-  adminPassword: string | undefined,
   telemetry?: TelemetryStore,
 ): Promise<{ dashboard: Dashboard; url: string; generatedAdminPassword: string | undefined }> {
   const paths = fleetPaths(settings.dataDir);
@@ -69,8 +78,9 @@ export async function startDashboardPart(
     tls: pki.service('dashboard'),
     logger: logger.child({ part: 'dashboard' }),
     telemetry,
+    map: settings.map,
   });
-  const admin = await dashboard.store.ensureAdmin(adminPassword);
+  const admin = await dashboard.store.ensureAdmin(settings.adminPassword);
   await dashboard.app.listen({ port: settings.httpPort, host: settings.host });
   const { port } = dashboard.app.server.address() as AddressInfo;
   const shownHost = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
@@ -78,14 +88,14 @@ export async function startDashboardPart(
 }
 
 /** Broker, ingestor and dashboard in one process: the embedded single-machine default. */
-export async function startFleet(settings: FleetSettings, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningFleet> {
+export async function startFleet(settings: UpSettings, logger: Logger): Promise<RunningFleet> {
   const { pki } = await ensurePki(settings.dataDir);
   const broker = await startBrokerPart(pki, settings, logger);
   const brokerUrl = `mqtts://127.0.0.1:${broker.port}`;
-  const ingestor = await startIngestorPart(pki, settings.dataDir, brokerUrl, logger);
+  const ingestor = await startIngestorPart(pki, settings, brokerUrl, logger);
   await ingestor.ready;
   broker.serveMetricsOf(ingestor.metrics.registry);
-  const { dashboard, url, generatedAdminPassword } = await startDashboardPart(pki, settings, brokerUrl, logger, env.VIGIL_ADMIN_PASSWORD || undefined, ingestor.telemetry);
+  const { dashboard, url, generatedAdminPassword } = await startDashboardPart(pki, settings, brokerUrl, logger, ingestor.telemetry);
   return {
     pki,
     broker,

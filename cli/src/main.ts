@@ -4,13 +4,15 @@ import { registerAgent } from './commands/agent.js';
 import { registerParts } from './commands/parts.js';
 import { registerPki } from './commands/pki.js';
 import { registerUp } from './commands/up.js';
-import { SettingsError } from './settings.js';
+import { SettingsError } from './settings/index.js';
 
+// The one place the fleet side reads settings from its environment: each command parses it with its own schema.
+const environment = process.env;
 const program = vigilProgram();
-registerUp(program);
-registerParts(program);
+registerUp(program, environment);
+registerParts(program, environment);
 registerAgent(program);
-registerPki(program);
+registerPki(program, environment);
 
 await runVigilProgram(program, process.argv, (error) => {
   if (error instanceof SettingsError || error instanceof ConfigError || error instanceof TelemetryConfigError) return error.message;

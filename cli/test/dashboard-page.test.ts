@@ -23,9 +23,9 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-page-'));
-    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, {});
+    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, { VIGIL_ADMIN_PASSWORD: 'page-test-admin' });
     const logger = pino({ level: 'silent' });
-    fleet = await startFleet(settings, logger, { VIGIL_ADMIN_PASSWORD: 'page-test-admin' });
+    fleet = await startFleet(settings, logger);
     logins = await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo);
     demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger, { scenario: false });
     browser = await chromium.launch({

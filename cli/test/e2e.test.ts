@@ -59,8 +59,8 @@ describe('walking skeleton: agent -> broker -> ingestor -> dashboard', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0', host: '127.0.0.1' }, {});
-    fleet = await startFleet(settings, pino({ level: 'silent' }), { VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0', host: '127.0.0.1' }, { VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    fleet = await startFleet(settings, pino({ level: 'silent' }));
     const login = await fetch(`${fleet.dashboardUrl}/api/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

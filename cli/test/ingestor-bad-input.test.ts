@@ -36,8 +36,8 @@ describe('ingestor bad input', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-bad-input-'));
-    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, {});
-    fleet = await startFleet(settings, pino({ level: 'silent' }), { VIGIL_ADMIN_PASSWORD: 'bad-input-admin' });
+    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, { VIGIL_ADMIN_PASSWORD: 'bad-input-admin' });
+    fleet = await startFleet(settings, pino({ level: 'silent' }));
     const bundle = await fleet.pki.issueDevice('rec-bad');
     await fleet.pki.issueDevice('rec-other');
     signingKeyPem = readFileSync(bundle.signingKey, 'utf8');

@@ -20,7 +20,6 @@ describe('a poison message in a message group', () => {
   let sealer: EnvelopeSealer;
   const acks: number[] = [];
   const groups: number[] = [];
-  const savedGroupMs = process.env.VIGIL_INGESTOR_GROUP_MS;
 
   const until = async (what: string, check: () => boolean, ms = 5_000) => {
     const deadline = Date.now() + ms;
@@ -51,9 +50,11 @@ describe('a poison message in a message group', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-poison-'));
     // A long group window, so the batches below share one group.
-    process.env.VIGIL_INGESTOR_GROUP_MS = '400';
-    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, {});
-    fleet = await startFleet(settings, pino({ level: 'silent' }), { VIGIL_ADMIN_PASSWORD: 'poison-admin' });
+    const settings = resolveSettings(
+      { dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' },
+      { VIGIL_ADMIN_PASSWORD: 'poison-admin', VIGIL_INGESTOR_GROUP_MS: '400' },
+    );
+    fleet = await startFleet(settings, pino({ level: 'silent' }));
     fleet.ingestor.onCommit((messages) => groups.push(messages));
     const bundle = await fleet.pki.issueDevice('rec-poison');
     sealer = new EnvelopeSealer({ sender: 'rec-poison', signingKeyPem: readFileSync(bundle.signingKey, 'utf8'), recipientPublicKeyPem: readFileSync(bundle.recipientPublicKey, 'utf8') });
@@ -69,8 +70,6 @@ describe('a poison message in a message group', () => {
   });
 
   afterAll(async () => {
-    if (savedGroupMs === undefined) delete process.env.VIGIL_INGESTOR_GROUP_MS;
-    else process.env.VIGIL_INGESTOR_GROUP_MS = savedGroupMs;
     await client?.endAsync();
     await fleet?.close();
     rmSync(dir, { recursive: true, force: true });

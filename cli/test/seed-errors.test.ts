@@ -40,7 +40,7 @@ describe('every seed error written into a watched log reaches the recorder page'
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-seed-'));
-    fleet = await startFleet(resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, {}), pino({ level: 'silent' }), { VIGIL_ADMIN_PASSWORD: 'seed-admin' });
+    fleet = await startFleet(resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, { VIGIL_ADMIN_PASSWORD: 'seed-admin' }), pino({ level: 'silent' }));
     const login = await fetch(`${fleet.dashboardUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'seed-admin' }) });
     cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 

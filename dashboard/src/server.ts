@@ -11,7 +11,7 @@ import { authPlugin, SESSION_COOKIE } from './plugins/auth.js';
 import { CSRF_HEADER, csrfPlugin } from './plugins/csrf.js';
 import { installationsPlugin } from './plugins/installations.js';
 import { livePlugin } from './plugins/live.js';
-import { mapConfigFrom, mapConfigPlugin, tileSource, type MapConfig } from './plugins/map-config.js';
+import { mapConfig, mapConfigPlugin, tileSource, type MapConfig } from './plugins/map-config.js';
 import { pagePlugin } from './plugins/page.js';
 import { recordersPlugin } from './plugins/recorders.js';
 import { rulesPlugin } from './plugins/rules.js';
@@ -29,7 +29,7 @@ export interface DashboardOptions {
   secureCookies?: boolean;
   /** The ingestor's time series (disk history, time to full). Without it those stay empty. */
   telemetry?: TelemetryStore;
-  /** Base map settings; default from VIGIL_MAP_TILES_URL / VIGIL_MAP_ATTRIBUTION. */
+  /** Base map settings (the CLI parses them from VIGIL_MAP_TILES_URL / VIGIL_MAP_ATTRIBUTION); default: the offline map. */
   map?: MapConfig;
   /** Failed logins per IP and minute before 429 (default 10). */
   loginFailuresPerMinute?: number;
@@ -88,7 +88,7 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
   // Waits for the ingestor to publish fleet.db's read model; the dashboard never creates it.
   const store = await DashboardStore.open(options.dashboardDbPath, options.fleetDbPath, { telemetry: options.telemetry, log: logger, signal: options.signal });
   const secure = options.secureCookies ?? false;
-  const map = options.map ?? mapConfigFrom(process.env);
+  const map = options.map ?? mapConfig();
   const app = Fastify({ loggerInstance: logger, bodyLimit: 64 * 1024 });
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route) => {

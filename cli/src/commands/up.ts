@@ -1,21 +1,21 @@
 import type { Command } from 'commander';
-import { pino } from 'pino';
 import { ensureDemoUsers, startDemoFleet, type DemoFleet } from '../demo/demo-fleet.js';
 import { demoRecorders } from '../demo/plan.js';
 import { startFleet } from '../fleet.js';
-import { fleetPaths, logLevel, resolveSettings } from '../settings.js';
+import { fleetPaths, upSettings, type Environment } from '../settings/index.js';
 import { onShutdown } from '../shutdown.js';
+import { fleetLogger } from './logger.js';
 import { fleetOptions, type FleetFlags } from './options.js';
 
-export function registerUp(program: Command): void {
+export function registerUp(program: Command, env: Environment): void {
   fleetOptions(
     program
       .command('up')
       .description('run broker, ingestor and dashboard on this machine (the embedded default)')
       .option('--demo', 'also run a demo fleet of simulated recorders (real agents) with demo logins'),
   ).action(async (flags: FleetFlags & { demo?: boolean }) => {
-    const settings = resolveSettings(flags);
-    const logger = pino({ name: 'vigil', level: logLevel('warn') });
+    const settings = upSettings.parse(flags, env);
+    const logger = fleetLogger(settings.logLevel, env);
     const started = Date.now();
     const fleet = await startFleet(settings, logger);
     let demo: DemoFleet | undefined;
@@ -32,11 +32,11 @@ export function registerUp(program: Command): void {
     if (fleet.generatedAdminPassword) {
       lines.push(`  Log in as admin / ${fleet.generatedAdminPassword}`, '  (generated now and shown only this once; set VIGIL_ADMIN_PASSWORD to choose or reset it)');
     } else {
-      lines.push(process.env.VIGIL_ADMIN_PASSWORD ? '  Log in as admin with VIGIL_ADMIN_PASSWORD.' : '  Log in as admin with the password printed at first start (set VIGIL_ADMIN_PASSWORD to reset it).');
+      lines.push(settings.adminPassword !== undefined ? '  Log in as admin with VIGIL_ADMIN_PASSWORD.' : '  Log in as admin with the password printed at first start (set VIGIL_ADMIN_PASSWORD to reset it).');
     }
     if (flags.demo) {
       const logins = await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo);
-      demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger);
+      demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger, { agentLogLevel: settings.demoAgentLogLevel });
       lines.push(
         `  Demo fleet: ${demoRecorders().length} recorders of 2 resellers, real agents watching stand-in hosts;`,
         '  within five minutes a camera drops and recovers, a drive fills, a service stops, licences run',

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { Agent, buildCollectors, parseAgentConfig, type AgentConfigInput } from '@vigil/agent';
 import { generatePassword, type DashboardStore } from '@vigil/dashboard';
 import { writeSecret, type FleetPki } from '@vigil/proto';
+import type { LogLevel } from '../settings/index.js';
 import { DEMO_INSTALLATIONS, DEMO_NOC, DEMO_RESELLERS, demoRecorders } from './plan.js';
 import { Scenario, demoSteps } from './scenario.js';
 import { DemoHost } from './stand-ins.js';
@@ -52,7 +53,10 @@ class AgentProcess {
   private child: ChildProcess | undefined;
   private paused = false;
 
-  constructor(private readonly configPath: string) {}
+  constructor(
+    private readonly configPath: string,
+    private readonly logLevel: string,
+  ) {}
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
@@ -62,7 +66,9 @@ class AgentProcess {
     if (this.running) return;
     this.paused = false;
     this.child = spawn(process.execPath, [VIGIL, 'agent', '--config', this.configPath], {
-      env: { ...process.env, VIGIL_LOG_LEVEL: process.env.VIGIL_LOG_LEVEL ?? 'warn' },
+      // The child inherits this process's environment as any child does (PATH for its service
+      // checks, VIGIL_AGENT_FROM_SOURCES); only its log level is a setting, decided by the caller.
+      env: { ...process.env, VIGIL_LOG_LEVEL: this.logLevel },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
   }
@@ -126,8 +132,15 @@ function demoConfig(pki: FleetPki, brokerUrl: string, demoDir: string, host: Dem
  * recorder, watching stand-in hosts that a scenario troubles: cameras drop and come back, a drive
  * fills, a service stops, licences run short, a recorder loses power.
  */
-export async function startDemoFleet(pki: FleetPki, brokerUrl: string, demoDir: string, logger: Logger, options: { heartbeatSeconds?: number; scenario?: boolean } = {}): Promise<DemoFleet> {
+export async function startDemoFleet(
+  pki: FleetPki,
+  brokerUrl: string,
+  demoDir: string,
+  logger: Logger,
+  options: { heartbeatSeconds?: number; scenario?: boolean; /** Of the agents in child processes; default warn. */ agentLogLevel?: LogLevel } = {},
+): Promise<DemoFleet> {
   const heartbeatSeconds = options.heartbeatSeconds ?? 10;
+  const agentLogLevel = options.agentLogLevel ?? 'warn';
   const agents: Agent[] = [];
   const hosts = new Map<string, DemoHost>();
   const processes = new Map<string, AgentProcess>();
@@ -143,7 +156,7 @@ export async function startDemoFleet(pki: FleetPki, brokerUrl: string, demoDir: 
     if (recorder.id === CRASHING_RECORDER || entry.site.id === UPLINK_SITE) {
       const configPath = join(demoDir, `${recorder.id}.yaml`);
       writeFileSync(configPath, stringify(input));
-      const agentProcess = new AgentProcess(configPath);
+      const agentProcess = new AgentProcess(configPath, agentLogLevel);
       processes.set(recorder.id, agentProcess);
       if (entry.site.id === UPLINK_SITE) uplinkSite.push(agentProcess);
       agentProcess.start();

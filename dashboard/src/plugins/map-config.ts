@@ -9,10 +9,13 @@ export interface MapConfig {
 
 export const OFFLINE_ATTRIBUTION = 'Country shapes: Natural Earth (world-atlas)';
 
-/** Online tiles only when configured (VIGIL_MAP_TILES_URL): surveillance networks are often closed. */
-export function mapConfigFrom(env: NodeJS.ProcessEnv): MapConfig {
-  const tilesUrl = env.VIGIL_MAP_TILES_URL?.trim() || null;
-  const attribution = env.VIGIL_MAP_ATTRIBUTION?.trim() || (tilesUrl ? '© OpenStreetMap contributors' : OFFLINE_ATTRIBUTION);
+/**
+ * Online tiles only when configured (the CLI reads VIGIL_MAP_TILES_URL and VIGIL_MAP_ATTRIBUTION):
+ * surveillance networks are often closed. Blank values count as unset.
+ */
+export function mapConfig(settings: { tilesUrl?: string; attribution?: string } = {}): MapConfig {
+  const tilesUrl = settings.tilesUrl?.trim() || null;
+  const attribution = settings.attribution?.trim() || (tilesUrl ? '© OpenStreetMap contributors' : OFFLINE_ATTRIBUTION);
   return { tilesUrl, attribution };
 }
 

@@ -1,0 +1,197 @@
+import { mapConfig, type MapConfig } from '@vigil/dashboard';
+import { ProcessSettings, setting, type Environment, type Flags } from './setting.js';
+import {
+  addressValue,
+  directoryValue,
+  logLevelValue,
+  mqttUrlValue,
+  onOffValue,
+  portValue,
+  positiveIntegerValue,
+  presenceValue,
+  textValue,
+  tileUrlValue,
+  type LogLevel,
+} from './values.js';
+
+// Every fleet-side setting once; each process below picks the ones it uses. The README's
+// "Settings" table lists the same names.
+const dataDir = setting(directoryValue, { flag: '--data-dir', env: 'VIGIL_DATA_DIR', default: './data' });
+const httpPort = setting(portValue, { flag: '--http-port', env: 'VIGIL_HTTP_PORT', default: '8080' });
+const mqttPort = setting(portValue, { flag: '--mqtt-port', env: 'VIGIL_MQTT_PORT', default: '8883' });
+const wssPort = setting(portValue, { flag: '--wss-port', env: 'VIGIL_WSS_PORT', default: '8884' });
+const metricsPort = setting(portValue, { flag: '--metrics-port', env: 'VIGIL_METRICS_PORT', default: '9883' });
+const enrollPort = setting(portValue, { flag: '--enroll-port', env: 'VIGIL_ENROLL_PORT', default: '8885' });
+const host = setting(addressValue, { flag: '--host', env: 'VIGIL_HOST', default: '127.0.0.1', example: '0.0.0.0' });
+const logLevel = (fallback: LogLevel) => setting(logLevelValue, { env: 'VIGIL_LOG_LEVEL', default: fallback, example: 'debug' });
+const brokerUrl = setting(mqttUrlValue, { flag: '--broker-url', env: 'VIGIL_BROKER_URL', example: 'mqtts://fleet.example.com:8883' });
+const adminPassword = setting(textValue, { env: 'VIGIL_ADMIN_PASSWORD', secret: true });
+const mapTilesUrl = setting(tileUrlValue, { env: 'VIGIL_MAP_TILES_URL', example: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' });
+const mapAttribution = setting(textValue, { env: 'VIGIL_MAP_ATTRIBUTION', example: '© OpenStreetMap contributors' });
+// Checked, with messages about how they combine, where the store is made (telemetryStoreFromEnv).
+const influxUrl = setting(textValue, { env: 'VIGIL_INFLUX_URL' });
+const influxToken = setting(textValue, { env: 'VIGIL_INFLUX_TOKEN', secret: true });
+const influxBucket = setting(textValue, { env: 'VIGIL_INFLUX_BUCKET' });
+const influxApi = setting(textValue, { env: 'VIGIL_INFLUX_API' });
+const groupMessages = setting(positiveIntegerValue, { env: 'VIGIL_INGESTOR_GROUP_MESSAGES', example: '256' });
+const groupMs = setting(positiveIntegerValue, { env: 'VIGIL_INGESTOR_GROUP_MS', example: '5' });
+const drainWorker = setting(onOffValue, { env: 'VIGIL_INGESTOR_DRAIN_WORKER', default: '1', example: '0' });
+const debug = setting(presenceValue, { env: 'DEBUG', example: 'mqttjs*' });
+
+const telemetrySettings = { influxUrl, influxToken, influxBucket, influxApi };
+const ingestSettings = { ...telemetrySettings, groupMessages, groupMs, drainWorker, debug };
+
+/** The InfluxDB variables as telemetryStoreFromEnv reads them; all unset means the embedded store. */
+export type TelemetrySettings = {
+  VIGIL_INFLUX_URL?: string;
+  VIGIL_INFLUX_TOKEN?: string;
+  VIGIL_INFLUX_BUCKET?: string;
+  VIGIL_INFLUX_API?: string;
+};
+
+/** How the ingestor runs its pipeline (defaults suit production; the variables are for measurements). */
+export interface IngestSettings {
+  telemetry: TelemetrySettings;
+  groupCommit: { maxMessages?: number; maxDelayMs?: number };
+  /** Write to the time-series store from a worker thread (VIGIL_INGESTOR_DRAIN_WORKER=0 turns it off). */
+  drainInWorker: boolean;
+  /** Let mqtt.js trace its packets (DEBUG set), for the debug module to print. */
+  traceMqtt: boolean;
+}
+
+function telemetryOf(values: { influxUrl?: string; influxToken?: string; influxBucket?: string; influxApi?: string }): TelemetrySettings {
+  return { VIGIL_INFLUX_URL: values.influxUrl, VIGIL_INFLUX_TOKEN: values.influxToken, VIGIL_INFLUX_BUCKET: values.influxBucket, VIGIL_INFLUX_API: values.influxApi };
+}
+
+function ingestOf(values: { influxUrl?: string; influxToken?: string; influxBucket?: string; influxApi?: string; groupMessages?: number; groupMs?: number; drainWorker: boolean; debug?: boolean }): IngestSettings {
+  return {
+    telemetry: telemetryOf(values),
+    groupCommit: { maxMessages: values.groupMessages, maxDelayMs: values.groupMs },
+    drainInWorker: values.drainWorker,
+    traceMqtt: values.debug === true,
+  };
+}
+
+function mapOf(values: { mapTilesUrl?: string; mapAttribution?: string }): MapConfig {
+  return mapConfig({ tilesUrl: values.mapTilesUrl, attribution: values.mapAttribution });
+}
+
+/** The broker, ingestor and dashboard listen where these say. */
+export interface FleetSettings {
+  dataDir: string;
+  httpPort: number;
+  mqttPort: number;
+  /** MQTT over secure WebSocket. */
+  wssPort: number;
+  /** Broker /healthz and /metrics. */
+  metricsPort: number;
+  /** HTTPS enrollment with one-time tokens. */
+  enrollPort: number;
+  /** Address the broker and dashboard listen on. */
+  host: string;
+}
+
+/** `vigil up`: broker, ingestor and dashboard in one process, and the demo fleet with --demo. */
+export interface UpSettings extends FleetSettings {
+  logLevel: LogLevel;
+  /** Set: the admin gets this password at every start. Unset: one is generated at the first. */
+  adminPassword: string | undefined;
+  map: MapConfig;
+  ingest: IngestSettings;
+  /** The demo's agents run in child processes at this level (the fleet's own). */
+  demoAgentLogLevel: LogLevel;
+}
+
+export const upSettings = new ProcessSettings(
+  { dataDir, httpPort, mqttPort, wssPort, metricsPort, enrollPort, host, logLevel: logLevel('warn'), adminPassword, mapTilesUrl, mapAttribution, ...ingestSettings },
+  (values): UpSettings => ({
+    dataDir: values.dataDir,
+    httpPort: values.httpPort,
+    mqttPort: values.mqttPort,
+    wssPort: values.wssPort,
+    metricsPort: values.metricsPort,
+    enrollPort: values.enrollPort,
+    host: values.host,
+    logLevel: values.logLevel,
+    adminPassword: values.adminPassword,
+    map: mapOf(values),
+    ingest: ingestOf(values),
+    demoAgentLogLevel: values.logLevel,
+  }),
+);
+
+export interface BrokerSettings {
+  dataDir: string;
+  mqttPort: number;
+  wssPort: number;
+  metricsPort: number;
+  enrollPort: number;
+  host: string;
+  logLevel: LogLevel;
+}
+
+export const brokerSettings = new ProcessSettings(
+  { dataDir, mqttPort, wssPort, metricsPort, enrollPort, host, logLevel: logLevel('info') },
+  (values): BrokerSettings => values,
+);
+
+export interface IngestorSettings {
+  dataDir: string;
+  /** Where its own /healthz and /metrics listen. */
+  metrics: { port: number; host: string };
+  brokerUrl: string;
+  logLevel: LogLevel;
+  ingest: IngestSettings;
+}
+
+/** Without --broker-url, the broker on this machine at the MQTT port. */
+const localBroker = (port: number) => `mqtts://127.0.0.1:${port}`;
+
+export const ingestorSettings = new ProcessSettings(
+  { dataDir, mqttPort, metricsPort, host, brokerUrl, logLevel: logLevel('info'), ...ingestSettings },
+  (values): IngestorSettings => ({
+    dataDir: values.dataDir,
+    metrics: { port: values.metricsPort, host: values.host },
+    brokerUrl: values.brokerUrl ?? localBroker(values.mqttPort),
+    logLevel: values.logLevel,
+    ingest: ingestOf(values),
+  }),
+);
+
+export interface DashboardSettings {
+  dataDir: string;
+  httpPort: number;
+  host: string;
+  brokerUrl: string;
+  logLevel: LogLevel;
+  adminPassword: string | undefined;
+  map: MapConfig;
+  /** The time series it reads, as the ingestor writes them. */
+  telemetry: TelemetrySettings;
+}
+
+export const dashboardSettings = new ProcessSettings(
+  // The broker's ports are accepted too, as they always were, so one set of flags fits every part.
+  { dataDir, httpPort, mqttPort, wssPort, metricsPort, enrollPort, host, brokerUrl, logLevel: logLevel('info'), adminPassword, mapTilesUrl, mapAttribution, ...telemetrySettings },
+  (values): DashboardSettings => ({
+    dataDir: values.dataDir,
+    httpPort: values.httpPort,
+    host: values.host,
+    brokerUrl: values.brokerUrl ?? localBroker(values.mqttPort),
+    logLevel: values.logLevel,
+    adminPassword: values.adminPassword,
+    map: mapOf(values),
+    telemetry: telemetryOf(values),
+  }),
+);
+
+/** `vigil pki ...` works on files only. */
+export const pkiSettings = new ProcessSettings({ dataDir }, (values): { dataDir: string } => values);
+
+/** Every variable some fleet-side process reads. */
+export const FLEET_VARIABLES: readonly string[] = [...new Set([upSettings, brokerSettings, ingestorSettings, dashboardSettings, pkiSettings].flatMap((one) => one.variables))];
+
+/** `vigil up`'s settings (kept under its old name for tests and embedders). */
+export function resolveSettings(flags: Flags, env: Environment): UpSettings {
+  return upSettings.parse(flags, env);
+}
