@@ -50,7 +50,26 @@ export async function startIngestorPart(pki: FleetPki, dataDir: string, brokerUr
     dbPath: fleetPaths(dataDir).fleetDb,
     logger: logger.child({ part: 'ingestor' }),
     metrics,
+    groupCommit: groupCommitFromEnv(process.env),
+    outbox: { worker: process.env.VIGIL_INGESTOR_DRAIN_WORKER !== '0' },
+    traceMqtt: Boolean(process.env.DEBUG),
   });
+}
+
+/**
+ * Group commit settings from the environment (`vigil ingestor`, tests that run it as a child):
+ * VIGIL_INGESTOR_GROUP_MS and VIGIL_INGESTOR_GROUP_MESSAGES, each a positive integer when set.
+ * (Moved from @vigil/ingestor, which reads no environment; the CLI's settings own it.)
+ */
+export function groupCommitFromEnv(env: Readonly<Record<string, string | undefined>>): { maxMessages?: number; maxDelayMs?: number } {
+  const read = (name: string): number | undefined => {
+    const text = env[name]?.trim();
+    if (!text) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${text}"`);
+    return value;
+  };
+  return { maxDelayMs: read('VIGIL_INGESTOR_GROUP_MS'), maxMessages: read('VIGIL_INGESTOR_GROUP_MESSAGES') };
 }
 
 export async function startDashboardPart(

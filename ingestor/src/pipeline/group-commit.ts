@@ -26,21 +26,6 @@ export interface GroupCommitOptions {
 }
 
 /**
- * Group commit settings from the environment (`vigil ingestor`, tests that run it as a child):
- * VIGIL_INGESTOR_GROUP_MS and VIGIL_INGESTOR_GROUP_MESSAGES, each a positive integer when set.
- */
-export function groupCommitFromEnv(env: NodeJS.ProcessEnv): Pick<GroupCommitOptions, 'maxMessages' | 'maxDelayMs'> {
-  const read = (name: string): number | undefined => {
-    const text = env[name]?.trim();
-    if (!text) return undefined;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${text}"`);
-    return value;
-  };
-  return { maxDelayMs: read('VIGIL_INGESTOR_GROUP_MS'), maxMessages: read('VIGIL_INGESTOR_GROUP_MESSAGES') };
-}
-
-/**
  * Group commit on fleet.db: one SQLite transaction stays open across several messages and commits
  * when it holds `maxMessages`, `maxDelayMs` after it opened, or when `commit()` is called (a birth
  * or death, the outbox drain, the sweeper, close). A COMMIT costs as much as the rest of a small
