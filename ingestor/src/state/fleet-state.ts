@@ -18,6 +18,13 @@ export interface SiteChange {
   at: number;
 }
 
+export interface FleetStateSnapshot {
+  recorders: Record<string, { state: RecorderStateName; since: number; bdSeq: number; heartbeatSeconds: number; activeProblems: number; site: string }>;
+  /** Recorder ids by `installationSlc/siteId`. */
+  sites: Record<string, string[]>;
+  unreachableSites: string[];
+}
+
 export interface FleetStateOptions {
   onSiteChange?: (change: SiteChange) => void;
   /** Recorders of one site that all went unavailable within this window make the site unreachable. */
@@ -125,6 +132,20 @@ export class FleetState {
     const runtime = this.recorders.get(recorderId);
     if (!runtime) return undefined;
     return { recorderId, state: runtime.state, previous: runtime.state, since: runtime.since, lastSeen: runtime.lastHeard, activeProblems: runtime.activeConditions };
+  }
+
+  /**
+   * What this state holds that fleet.db holds too, in a plain shape: a rollback must leave it equal
+   * to a FleetState freshly loaded from the database (tests compare the two).
+   */
+  snapshot(): FleetStateSnapshot {
+    const recorders: FleetStateSnapshot['recorders'] = {};
+    for (const [id, runtime] of this.recorders) {
+      recorders[id] = { state: runtime.state, since: runtime.since, bdSeq: runtime.bdSeq, heartbeatSeconds: runtime.heartbeatSeconds, activeProblems: runtime.activeConditions, site: runtime.site };
+    }
+    const sites: FleetStateSnapshot['sites'] = {};
+    for (const [site, members] of this.sites) sites[site] = [...members].sort();
+    return { recorders, sites, unreachableSites: [...this.unreachableSites].sort() };
   }
 
   stateOf(recorderId: string): RecorderStateName | undefined {
