@@ -6,5 +6,7 @@ export type { TelemetryStore, TelemetryPoint, SeriesQuery, SeriesRow, Measuremen
 export { SqliteTelemetryStore, type SqliteTelemetryStoreOptions, type CompactionResult } from './stores/sqlite/sqlite-telemetry-store.js';
 export { InfluxTelemetryStore, InfluxRejectedError, type InfluxTelemetryStoreOptions, type InfluxApi } from './stores/influx/influx-telemetry-store.js';
 export { telemetryStoreFromEnv, TelemetryConfigError } from './stores/from-env.js';
+export { openTelemetryStore } from './stores/open-store.js';
+export type { TelemetryStoreConfig, PortableStoreConfig } from './stores/store-config.js';
 export { drivePathTag } from './pipeline/points.js';
 export type { DiskRow, ServiceRow } from './registry/fleet-db.js';

@@ -64,6 +64,8 @@ export interface Pipeline {
   readonly tags: FleetTagsCache;
 }
 
+const NO_CHANGES: readonly StateChange[] = Object.freeze([]);
+
 /** Compile-time check that every stage takes what the one before it gives: the chain's output, or an error text. */
 type Chained<In, S extends readonly unknown[]> = S extends readonly [infer First, ...infer Rest]
   ? First extends Stage<infer A, infer B>
@@ -111,10 +113,12 @@ export function buildPipeline(deps: PipelineDeps): Pipeline {
   });
   const outbox = new TelemetryOutbox(db.db, group.undo);
   const effects = new PostCommitEffects(group, deps.outlets);
+  // FleetState reports changes as they happen; the stage that caused them takes them after.
   let stateChanges: StateChange[] = [];
-  const takeStateChanges = () => {
+  const takeStateChanges = (): readonly StateChange[] => {
+    if (stateChanges.length === 0) return NO_CHANGES;
     const taken = stateChanges;
-    if (taken.length > 0) stateChanges = [];
+    stateChanges = [];
     return taken;
   };
   const state = new FleetState(db, (change) => stateChanges.push(change), clock(), {

@@ -34,8 +34,9 @@ export interface GroupCommitOptions {
  * Messages are applied optimistically, without a savepoint each (a SAVEPOINT and its RELEASE cost
  * a fifth of a message's work). When one throws, the whole group is rolled back, in SQLite and in
  * memory (`undo`), and its earlier messages are applied again, now each in its own savepoint, so
- * the one that failed is the only one lost; the rest of that group keeps using savepoints. Code
- * that changes in-memory state while applying a message records the way back in `undo`.
+ * the one that failed is the only one lost; the rest of that group keeps using savepoints. The
+ * in-memory state a message changes lives in UndoableMap/UndoableSet on `undo`, which record the
+ * way back by themselves.
  *
  * Whatever tells the outside world a message is stored (end-to-end acks, state publishes,
  * announcements) goes through `later()`, and runs only after the COMMIT of the group that holds the

@@ -15,7 +15,7 @@ export interface ApplyDeps {
   effects: PostCommitEffects;
   undo: UndoLog;
   /** The state changes FleetState reported while this stage ran (pipeline/build.ts collects them). */
-  takeStateChanges(): StateChange[];
+  takeStateChanges(): readonly StateChange[];
 }
 
 /**
