@@ -122,3 +122,48 @@ export class UndoableSet<T> {
     return this.members[Symbol.iterator]();
   }
 }
+
+/** Members by key (recorders by site), every change inside a message group recorded. */
+export class UndoableIndex<K, V> {
+  private readonly groups = new Map<K, Set<V>>();
+
+  constructor(private readonly undo: UndoLog) {}
+
+  members(key: K): ReadonlySet<V> | undefined {
+    return this.groups.get(key);
+  }
+
+  add(key: K, value: V): void {
+    if (!this.insert(key, value)) return;
+    this.undo.record(() => this.remove(key, value));
+  }
+
+  delete(key: K, value: V): void {
+    if (!this.take(key, value)) return;
+    this.undo.record(() => this.insert(key, value));
+  }
+
+  [Symbol.iterator](): IterableIterator<[K, ReadonlySet<V>]> {
+    return this.groups[Symbol.iterator]();
+  }
+
+  private insert(key: K, value: V): boolean {
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = new Set()));
+    if (group.has(value)) return false;
+    group.add(value);
+    return true;
+  }
+
+  /** Without recording: undoing must not record. */
+  private remove(key: K, value: V): void {
+    this.take(key, value);
+  }
+
+  private take(key: K, value: V): boolean {
+    const group = this.groups.get(key);
+    if (!group?.delete(value)) return false;
+    if (group.size === 0) this.groups.delete(key);
+    return true;
+  }
+}

@@ -1,5 +1,5 @@
 import type { FleetDb, RecorderStateName } from '../registry/fleet-db.js';
-import { UndoableMap, UndoableSet, UndoLog } from '../pipeline/undo-log.js';
+import { UndoableIndex, UndoableMap, UndoableSet, UndoLog } from '../pipeline/undo-log.js';
 
 export interface StateChange {
   recorderId: string;
@@ -80,7 +80,7 @@ export class FleetState {
   /** Sites currently unreachable as a whole, by site key. */
   private readonly unreachableSites: UndoableSet<string>;
   /** Recorder ids by site key, so correlation looks at one site, not the fleet. */
-  private readonly sites: UndoableMap<string, ReadonlySet<string>>;
+  private readonly sites: UndoableIndex<string, string>;
   private readonly siteWindowMs: number;
 
   constructor(
@@ -93,7 +93,7 @@ export class FleetState {
     const undo = options.undo ?? new UndoLog();
     this.recorders = new UndoableMap(undo);
     this.unreachableSites = new UndoableSet(undo);
-    this.sites = new UndoableMap(undo);
+    this.sites = new UndoableIndex(undo);
     for (const site of db.unreachableSites()) this.unreachableSites.add(siteKey(site));
     const conditionCounts = new Map<string, number>();
     for (const c of db.allConditions()) conditionCounts.set(c.recorderId, (conditionCounts.get(c.recorderId) ?? 0) + 1);
@@ -231,7 +231,7 @@ export class FleetState {
    */
   private correlateSite(site: string, now: number): void {
     const members: Array<Readonly<Runtime>> = [];
-    for (const id of this.sites.get(site) ?? []) {
+    for (const id of this.sites.members(site) ?? []) {
       const member = this.recorders.get(id);
       if (member) members.push(member);
     }
@@ -254,17 +254,11 @@ export class FleetState {
   /** `runtime`: the recorder's entry being changed (from `changing()`, or new). */
   private placeAt(recorderId: string, runtime: Runtime, site: string): void {
     if (runtime.site === site) return;
-    const left = this.sites.get(runtime.site);
-    if (left) {
-      const rest = new Set(left);
-      rest.delete(recorderId);
-      if (rest.size > 0) this.sites.set(runtime.site, rest);
-      else this.sites.delete(runtime.site);
-    }
+    if (runtime.site) this.sites.delete(runtime.site, recorderId);
     runtime.site = site;
-    if (!site) return;
-    this.sites.set(site, new Set(this.sites.get(site)).add(recorderId));
+    if (site) this.sites.add(site, recorderId);
   }
+
 
   isSiteUnreachable(installationSlc: string, siteId: string): boolean {
     return this.unreachableSites.has(siteKey({ installationSlc, siteId }));
