@@ -204,6 +204,60 @@ describe('the ingestor pipeline, driven without MQTT', () => {
     expect(f.pipeline.state.snapshot()).toEqual(f.reload().state.snapshot());
   });
 
+  it('after a COMMIT that fails, the whole group is gone from memory as from fleet.db, and none of its effects happen', () => {
+    const f = fixture();
+    f.birth('rec-a', siteOne);
+    f.birth('rec-b', siteOne);
+    f.pipeline.commit();
+    f.advance(120_000);
+    f.pipeline.sweep(f.now);
+    expect(f.pipeline.state.isSiteUnreachable('INST-1', 'north')).toBe(true);
+    const before = { state: f.pipeline.state.snapshot(), depth: f.pipeline.outbox.depth, effects: f.effects.length };
+    // A deferred foreign key that rec-b's new spool breaks: SQLite refuses the COMMIT, not the statement.
+    f.db.db.exec(`
+      CREATE TABLE doomed_parent (id TEXT PRIMARY KEY);
+      CREATE TABLE doomed_child (parent TEXT REFERENCES doomed_parent (id) DEFERRABLE INITIALLY DEFERRED);
+      CREATE TRIGGER doomed AFTER UPDATE OF spool_epoch ON recorders WHEN NEW.spool_epoch = 'epoch-doomed' BEGIN INSERT INTO doomed_child VALUES ('missing'); END;
+      PRAGMA foreign_keys = ON;
+    `);
+    f.advance(1_000);
+    expect(f.send('rec-a', 'hb', { heartbeat: { bdSeq: 1 } })).toBe('applied');
+    const batch: vigil.v1.IPayload = {
+      data: {
+        spoolEpoch: 'epoch-doomed',
+        droppedEvents: 3,
+        conditions: [{ code: vigil.v1.Code.CODE_SERVICE_STOPPED, subject: 'VMS', active: true, at: f.now, severity: vigil.v1.Severity.SEVERITY_CRITICAL, message: 'stopped' }],
+      },
+    };
+    expect(f.send('rec-b', 'data', batch, 1)).toBe('applied');
+    f.pipeline.commit();
+    expect(f.lost).toBe(2);
+    expect(f.db.db.inTransaction).toBe(false);
+    const fresh = f.reload();
+    expect(f.pipeline.state.snapshot()).toEqual(fresh.state.snapshot());
+    expect(f.pipeline.state.snapshot()).toEqual(before.state);
+    for (const { recorderId, epoch, seq } of f.pipeline.acks.cached()) {
+      expect({ recorderId, ...f.db.spoolPosition(recorderId) }).toEqual({ recorderId, epoch, ackedSeq: seq });
+    }
+    expect(f.pipeline.outbox.stagedPoints).toBe(0);
+    expect(f.pipeline.outbox.depth).toBe(before.depth);
+    expect(f.pipeline.outbox.depth).toBe(outboxPoints(f));
+    expect(f.effects.length).toBe(before.effects);
+
+    // The agents send it all again; once fleet.db takes it, it is stored and told of once.
+    f.db.db.exec('PRAGMA foreign_keys = OFF; DROP TRIGGER doomed;');
+    f.send('rec-a', 'hb', { heartbeat: { bdSeq: 1 } });
+    f.send('rec-b', 'data', batch, 1);
+    f.pipeline.commit();
+    expect(f.pipeline.state.isSiteUnreachable('INST-1', 'north')).toBe(false);
+    expect(f.effects.slice(before.effects).filter((e) => e.kind === 'spool-overflow' || e.kind === 'site')).toEqual([
+      { kind: 'site', siteId: 'north', unreachable: false },
+      { kind: 'spool-overflow', recorderId: 'rec-b', dropped: 3 },
+    ]);
+    expect(f.db.spoolPosition('rec-b')).toEqual({ epoch: 'epoch-doomed', ackedSeq: 1 });
+    expect(f.pipeline.state.snapshot()).toEqual(f.reload().state.snapshot());
+  });
+
   it('ignores a late death of an older session, and says so after the COMMIT', () => {
     const f = fixture();
     f.birth('rec-a', siteOne, { bdSeq: 3 });
