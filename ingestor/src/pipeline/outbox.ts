@@ -120,7 +120,7 @@ export class TelemetryOutbox {
   }
 
   /**
-   * Removes every row up to `id`, which the store confirmed (the drain worker sends rows in id
+   * Removes every row up to `id`, which the store confirmed (the drain loop sends rows in id
    * order). The points are counted from the table, so a row confirmed twice (a worker restarted
    * while its last confirmation was on its way) is never subtracted twice.
    */
@@ -134,7 +134,7 @@ export class TelemetryOutbox {
   }
 
   /**
-   * Moves the row with this id to telemetry_rejected (the drain worker reports the store refused
+   * Moves the row with this id to telemetry_rejected (the drain loop reports the store refused
    * it); returns its points, 0 when it is already gone.
    */
   rejectRow(id: number, error: string, now: number): number {
