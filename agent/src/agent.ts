@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import { pino, type Logger } from 'pino';
 import { EnvelopeSealer, topics, vigil, type RecorderTopicKind } from '@vigil/proto';
+import { backoffDelay } from '@vigil/proto/backoff';
 import { buildCollectors, type CollectorDeps } from './collectors/index.js';
 import type { Collector, CollectorSink, InventoryFacts } from './collectors/types.js';
 import type { AgentConfig } from './config.js';
@@ -242,8 +243,7 @@ export class Agent {
  * that lost its broker at the same moment comes back spread out instead of in one storm.
  */
 export function reconnectDelay(failures: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(Math.max(failures - 1, 0), 30));
-  return Math.round(minMs / 2 + random() * (ceiling - minMs / 2));
+  return backoffDelay(failures, { minMs, maxMs, floorMs: minMs / 2 }, random);
 }
 
 /** Turns TLS failures into something an installer can act on. */

@@ -59,7 +59,7 @@ export async function startIngestorPart(
     metrics,
     groupCommit: ingest.groupCommit,
     outbox: { worker: ingest.drainInWorker },
-    // TODO(merge): traceMqtt: ingest.traceMqtt, once startIngestor takes it (the pipeline branch).
+    traceMqtt: ingest.traceMqtt,
   });
 }
 

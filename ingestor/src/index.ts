@@ -6,6 +6,8 @@ export type { TelemetryStore, TelemetryPoint, SeriesQuery, SeriesRow, Measuremen
 export { SqliteTelemetryStore, type SqliteTelemetryStoreOptions, type CompactionResult } from './stores/sqlite/sqlite-telemetry-store.js';
 export { InfluxTelemetryStore, InfluxRejectedError, type InfluxTelemetryStoreOptions, type InfluxApi } from './stores/influx/influx-telemetry-store.js';
 export { telemetryStoreFromEnv, TelemetryConfigError } from './stores/from-env.js';
+export { openTelemetryStore } from './stores/open-store.js';
+export type { TelemetryStoreConfig, PortableStoreConfig } from './stores/store-config.js';
 export { drivePathTag } from './pipeline/points.js';
 export type { DiskRow, ServiceRow } from './registry/fleet-db.js';
 export { READ_MODEL_VERSION, READ_MODEL_VIEWS, READ_MODEL_SCHEMA, attachReadModel, openReadModel, ReadModelUnavailable } from './read-model/index.js';

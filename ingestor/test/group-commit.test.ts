@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GroupCommit, groupCommitFromEnv } from '../src/pipeline/group-commit.js';
+import { GroupCommit } from '../src/pipeline/group-commit.js';
 
 describe('group commit on a real SQLite file', () => {
   const dirs: string[] = [];
@@ -120,11 +120,5 @@ describe('group commit on a real SQLite file', () => {
     expect(writer.inTransaction).toBe(false);
     group.later(() => ran.push('now'));
     expect(ran.at(-1)).toBe('now');
-  });
-
-  it('reads its settings from the environment and refuses nonsense', () => {
-    expect(groupCommitFromEnv({ VIGIL_INGESTOR_GROUP_MS: '10', VIGIL_INGESTOR_GROUP_MESSAGES: '500' })).toEqual({ maxDelayMs: 10, maxMessages: 500 });
-    expect(groupCommitFromEnv({})).toEqual({ maxDelayMs: undefined, maxMessages: undefined });
-    expect(() => groupCommitFromEnv({ VIGIL_INGESTOR_GROUP_MS: '0' })).toThrow('VIGIL_INGESTOR_GROUP_MS must be a positive integer');
   });
 });

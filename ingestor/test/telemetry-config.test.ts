@@ -9,8 +9,8 @@ import { describeWithSystem } from '../../testing/system.js';
 import { INFLUXD } from '../../testing/influxd.js';
 import { useInfluxd } from '../../testing/use-influxd.js';
 import { FleetDb, InfluxTelemetryStore, telemetryStoreFromEnv, type TelemetryPoint } from '../src/index.js';
-import { OutboxDrain, TelemetryOutbox } from '../src/pipeline/outbox.js';
-import { WorkerOutboxDrain } from '../src/pipeline/worker-outbox-drain.js';
+import { TelemetryOutbox } from '../src/pipeline/outbox.js';
+import { OutboxDrain } from '../src/pipeline/outbox-drain.js';
 
 const quiet = pino({ level: 'silent' });
 
@@ -98,7 +98,7 @@ describeWithSystem('the telemetry store and outbox against a real influxd', [INF
     const at = Date.UTC(2026, 1, 1);
     appendOneRefusedAmongThree(outbox, 'rec-refused', at);
     expect(outbox.depth).toBe(4);
-    const drain = new OutboxDrain({ outbox, store, logger: quiet, flushIntervalMs: 10 });
+    const drain = new OutboxDrain({ outbox, runOn: { thread: 'main', store }, logger: quiet, flushIntervalMs: 10 });
     drain.start();
     await drain.idle();
     await drain.stop();
@@ -121,7 +121,7 @@ describeWithSystem('the telemetry store and outbox against a real influxd', [INF
     const at = Date.UTC(2026, 1, 2);
     appendOneRefusedAmongThree(outbox, 'rec-refused-worker', at);
     const refused: number[] = [];
-    const drain = new WorkerOutboxDrain({ outbox, fleetDbPath: join(dir, 'fleet.db'), store: { kind: 'influxdb', options: store.settings }, logger: quiet, flushIntervalMs: 10, onRejected: (points) => refused.push(points) });
+    const drain = new OutboxDrain({ outbox, runOn: { thread: 'worker', fleetDbPath: join(dir, 'fleet.db'), store: store.portableConfig() }, logger: quiet, flushIntervalMs: 10, onRejected: (points) => refused.push(points) });
     drain.start();
     await drain.idle();
     await drain.stop(1_000);

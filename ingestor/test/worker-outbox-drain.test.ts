@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FleetDb, type TelemetryPoint } from '../src/index.js';
 import { TelemetryOutbox } from '../src/pipeline/outbox.js';
-import { WorkerOutboxDrain } from '../src/pipeline/worker-outbox-drain.js';
+import { OutboxDrain } from '../src/pipeline/outbox-drain.js';
 import { SqliteTelemetryStore } from '../src/stores/sqlite/sqlite-telemetry-store.js';
 
 const quiet = pino({ level: 'silent' });
@@ -29,7 +29,7 @@ function setup() {
   const reader = new SqliteTelemetryStore(telemetryDbPath, { compactEveryMs: 0 });
   const errors: string[] = [];
   const logger = pino({ level: 'error' }, { write: (line: string) => void errors.push(line) });
-  const drain = new WorkerOutboxDrain({ outbox, fleetDbPath: join(dir, 'fleet.db'), store: { kind: 'sqlite', path: telemetryDbPath }, logger, flushIntervalMs: 10, minRetryDelayMs: 50, maxRetryDelayMs: 100, restartDelayMs: 50 });
+  const drain = new OutboxDrain({ outbox, runOn: { thread: 'worker', fleetDbPath: join(dir, 'fleet.db'), store: { kind: 'sqlite', path: telemetryDbPath }, restartDelayMs: 50 }, logger, flushIntervalMs: 10, minRetryDelayMs: 50, maxRetryDelayMs: 100 });
   const stored = async () => (await reader.query({ measurement: 'licence', recorder: 'rec-worker', field: 'camera_count', from: at, to: at + 1_000_000 })).map((row) => [row.time - at, row.value]);
   const rowsLeft = () => db.db.prepare('SELECT COUNT(*) FROM telemetry_outbox').pluck().get() as number;
   const close = async () => {
@@ -40,7 +40,7 @@ function setup() {
   return { dir, db, outbox, reader, drain, errors, stored, rowsLeft, telemetryDbPath, close };
 }
 
-describe('WorkerOutboxDrain (the SQLite store written from a worker thread)', () => {
+describe('OutboxDrain on a worker thread (the SQLite store written from there)', () => {
   it('loads its TypeScript worker, writes the committed rows into telemetry.db and only then deletes them', async () => {
     const t = setup();
     t.outbox.append([licence(0, 4)]);

@@ -1,5 +1,5 @@
 import type { FleetDb } from '../registry/fleet-db.js';
-import type { UndoLog } from './undo-log.js';
+import { UndoableMap, UndoLog } from './undo-log.js';
 
 interface Position {
   epoch: string;
@@ -8,19 +8,25 @@ interface Position {
   pending: Set<number>;
 }
 
+/** A position as the map holds it: replaced whole, never changed in place. */
+type StoredPosition = { readonly [K in keyof Position]: K extends 'pending' ? ReadonlySet<number> : Position[K] };
+
 /**
  * End-to-end acknowledgement (DESIGN.md): per recorder, the highest contiguous data-batch seq
  * durably stored, in the agent's current spool epoch. A batch at or below it, or already stored
  * above a gap, is a duplicate (a re-send after a reconnect or crash) and is not applied again.
  */
 export class AckTracker {
-  private readonly positions = new Map<string, Position>();
+  /** Replaced, never changed in place: `changing()` hands out the copy a message may change. */
+  private readonly positions: UndoableMap<string, StoredPosition>;
 
   /** `undo`: where changes made inside a message group record how to undo them (the group's). */
   constructor(
     private readonly db: FleetDb,
-    private readonly undo?: UndoLog,
-  ) {}
+    undo: UndoLog = new UndoLog(),
+  ) {
+    this.positions = new UndoableMap(undo);
+  }
 
   /** The agent says, in its birth, which spool it has and what it has already let go of. */
   birth(recorderId: string, epoch: string, ackedThrough: number): number {
@@ -75,17 +81,18 @@ export class AckTracker {
     for (const seq of position.pending) if (seq <= position.acked) position.pending.delete(seq);
   }
 
-  /** The position a message is about to change, with the way back recorded (its group may roll back). */
+  /**
+   * The position a message is about to change: a copy that replaces the stored one, so the map
+   * records the way back (its group may roll back).
+   */
   private changing(recorderId: string): Position {
-    const position = this.position(recorderId);
-    if (this.undo?.recording) {
-      const before: Position = { epoch: position.epoch, acked: position.acked, pending: new Set(position.pending) };
-      this.undo.record(() => this.positions.set(recorderId, before));
-    }
+    const current = this.position(recorderId);
+    const position: Position = { epoch: current.epoch, acked: current.acked, pending: new Set(current.pending) };
+    this.positions.set(recorderId, position);
     return position;
   }
 
-  private position(recorderId: string): Position {
+  private position(recorderId: string): StoredPosition {
     let position = this.positions.get(recorderId);
     if (!position) {
       const saved = this.db.spoolPosition(recorderId);
@@ -93,5 +100,10 @@ export class AckTracker {
       this.positions.set(recorderId, position);
     }
     return position;
+  }
+
+  /** Every cached position (tests compare memory with fleet.db). */
+  cached(): Array<{ recorderId: string; epoch: string; seq: number }> {
+    return [...this.positions].map(([recorderId, position]) => ({ recorderId, epoch: position.epoch, seq: position.acked }));
   }
 }

@@ -1,33 +1,27 @@
-import type { InfluxTelemetryStoreOptions } from '../stores/influx/influx-telemetry-store.js';
-
-/** Which telemetry store the drain worker opens for itself (a store object cannot cross threads). */
-export type DrainStoreConfig =
-  /** The embedded store's file. */
-  | { kind: 'sqlite'; path: string }
-  /** InfluxDB: the same settings as the main thread's store (the token stays in memory, never logged). */
-  | { kind: 'influxdb'; options: Omit<InfluxTelemetryStoreOptions, 'logger'> };
+import type { PortableStoreConfig } from '../stores/store-config.js';
+import type { BackoffPolicy } from '@vigil/proto/backoff';
 
 /** What the main thread tells the drain worker when it starts it. */
 export interface DrainWorkerData {
   fleetDbPath: string;
-  store: DrainStoreConfig;
+  /** The worker opens its own store from this (a store object cannot cross threads). */
+  store: PortableStoreConfig;
   maxBatchPoints: number;
   flushIntervalMs: number;
-  minRetryDelayMs: number;
-  maxRetryDelayMs: number;
+  retry: BackoffPolicy;
 }
 
 /** Main thread -> worker. */
 export type ToDrainWorker =
   /** Rows were committed: send them after the flush interval. */
   | { type: 'kick' }
+  /** Send what there is now (a graceful stop flushes first). */
+  | { type: 'flush' }
   /** Finish the write in flight, close both databases and exit. */
   | { type: 'stop' };
 
-/** Worker -> main thread. */
+/** Worker -> main thread: DrainLoop's reports (pipeline/drain-loop.ts DrainReport), as messages. */
 export type FromDrainWorker =
-  /** The store's write of every row up to `through` returned, durably: the main thread deletes them. */
   | { type: 'written'; through: number; points: number; ms: number }
-  /** The store refused this row's points as invalid (InfluxDB 4xx): set it aside, never retry it. Sent before any `written` past it. */
   | { type: 'rejected'; id: number; error: string }
   | { type: 'failed'; error: string; retryInMs: number };

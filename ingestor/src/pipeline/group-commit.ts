@@ -26,21 +26,6 @@ export interface GroupCommitOptions {
 }
 
 /**
- * Group commit settings from the environment (`vigil ingestor`, tests that run it as a child):
- * VIGIL_INGESTOR_GROUP_MS and VIGIL_INGESTOR_GROUP_MESSAGES, each a positive integer when set.
- */
-export function groupCommitFromEnv(env: NodeJS.ProcessEnv): Pick<GroupCommitOptions, 'maxMessages' | 'maxDelayMs'> {
-  const read = (name: string): number | undefined => {
-    const text = env[name]?.trim();
-    if (!text) return undefined;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${text}"`);
-    return value;
-  };
-  return { maxDelayMs: read('VIGIL_INGESTOR_GROUP_MS'), maxMessages: read('VIGIL_INGESTOR_GROUP_MESSAGES') };
-}
-
-/**
  * Group commit on fleet.db: one SQLite transaction stays open across several messages and commits
  * when it holds `maxMessages`, `maxDelayMs` after it opened, or when `commit()` is called (a birth
  * or death, the outbox drain, the sweeper, close). A COMMIT costs as much as the rest of a small
@@ -49,8 +34,9 @@ export function groupCommitFromEnv(env: NodeJS.ProcessEnv): Pick<GroupCommitOpti
  * Messages are applied optimistically, without a savepoint each (a SAVEPOINT and its RELEASE cost
  * a fifth of a message's work). When one throws, the whole group is rolled back, in SQLite and in
  * memory (`undo`), and its earlier messages are applied again, now each in its own savepoint, so
- * the one that failed is the only one lost; the rest of that group keeps using savepoints. Code
- * that changes in-memory state while applying a message records the way back in `undo`.
+ * the one that failed is the only one lost; the rest of that group keeps using savepoints. The
+ * in-memory state a message changes lives in UndoableMap/UndoableSet on `undo`, which record the
+ * way back by themselves.
  *
  * Whatever tells the outside world a message is stored (end-to-end acks, state publishes,
  * announcements) goes through `later()`, and runs only after the COMMIT of the group that holds the

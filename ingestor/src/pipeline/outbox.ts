@@ -1,8 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Logger } from 'pino';
-import { RateLimitedWarning, vigil } from '@vigil/proto';
-import { InfluxRejectedError } from '../stores/influx/influx-telemetry-store.js';
-import type { FleetTags, TelemetryPoint, TelemetryStore } from '../stores/telemetry-store.js';
+import { vigil } from '@vigil/proto';
+import type { FleetTags, TelemetryPoint } from '../stores/telemetry-store.js';
 import { batchPointCount, batchPoints } from './points.js';
 import type { UndoLog } from './undo-log.js';
 
@@ -63,7 +61,6 @@ export class TelemetryOutbox {
     this.statements = {
       append: db.prepare(`INSERT INTO telemetry_outbox (count, kind, body) VALUES (?, 'points', ?)`),
       appendBatch: db.prepare(`INSERT INTO telemetry_outbox (count, kind, recorder, installation, site, received, body) VALUES (?, 'batch', ?, ?, ?, ?, ?)`),
-      oldest: db.prepare('SELECT id, count, kind, recorder, installation, site, received, body FROM telemetry_outbox ORDER BY id LIMIT ?'),
       remove: db.prepare('DELETE FROM telemetry_outbox WHERE id = ?'),
       row: db.prepare('SELECT id, count, kind, recorder, installation, site, received, body FROM telemetry_outbox WHERE id = ?'),
       pointsThrough: db.prepare('SELECT COALESCE(SUM(count), 0) FROM telemetry_outbox WHERE id <= ?').pluck(),
@@ -73,7 +70,11 @@ export class TelemetryOutbox {
       rejected: db.prepare('SELECT COALESCE(SUM(json_array_length(points)), 0) FROM telemetry_rejected').pluck(),
     };
     this.pendingPoints = (this.statements.depth.get() as { points: number }).points;
+    this.reader = new OutboxReader(db);
   }
+
+  /** Rows after a cursor on this connection: the drain on the main thread reads here, between groups. */
+  readonly reader: OutboxReader;
 
   /** Appends inside the caller's transaction when there is one; then call settle() after it ends. */
   append(points: readonly TelemetryPoint[]): void {
@@ -118,31 +119,8 @@ export class TelemetryOutbox {
     return this.pendingPoints;
   }
 
-  /** The oldest rows, up to about `maxPoints` points (always at least one row when there is one). */
-  take(maxPoints: number, maxRows = 10_000): Array<{ id: number; points: TelemetryPoint[] }> {
-    const rows = this.statements.oldest.all(maxRows) as OutboxRow[];
-    const taken: Array<{ id: number; points: TelemetryPoint[] }> = [];
-    let total = 0;
-    for (const row of rows) {
-      if (taken.length > 0 && total + row.count > maxPoints) break;
-      taken.push({ id: row.id, points: pointsOf(row) });
-      total += row.count;
-    }
-    return taken;
-  }
-
-  /** Removes rows the store confirmed. */
-  confirm(rows: ReadonlyArray<{ id: number; points: readonly TelemetryPoint[] }>): void {
-    this.db.transaction(() => {
-      for (const row of rows) {
-        this.statements.remove.run(row.id);
-        this.pendingPoints -= row.points.length;
-      }
-    })();
-  }
-
   /**
-   * Removes every row up to `id`, which the store confirmed (the drain worker sends rows in id
+   * Removes every row up to `id`, which the store confirmed (the drain loop sends rows in id
    * order). The points are counted from the table, so a row confirmed twice (a worker restarted
    * while its last confirmation was on its way) is never subtracted twice.
    */
@@ -155,24 +133,19 @@ export class TelemetryOutbox {
     })();
   }
 
-  /** Moves a row the store refused to telemetry_rejected. */
-  reject(row: { id: number; points: readonly TelemetryPoint[] }, error: string, now: number): void {
-    this.db.transaction(() => {
-      this.statements.reject.run(now, error, JSON.stringify(row.points));
-      this.statements.remove.run(row.id);
-      this.pendingPoints -= row.points.length;
-    })();
-  }
-
   /**
-   * Moves the row with this id to telemetry_rejected (the drain worker reports the store refused
+   * Moves the row with this id to telemetry_rejected (the drain loop reports the store refused
    * it); returns its points, 0 when it is already gone.
    */
   rejectRow(id: number, error: string, now: number): number {
     const row = this.statements.row.get(id) as OutboxRow | undefined;
     if (!row) return 0;
     const points = pointsOf(row);
-    this.reject({ id, points }, error, now);
+    this.db.transaction(() => {
+      this.statements.reject.run(now, error, JSON.stringify(points));
+      this.statements.remove.run(id);
+      this.pendingPoints -= points.length;
+    })();
     return points.length;
   }
 
@@ -182,8 +155,9 @@ export class TelemetryOutbox {
 }
 
 /**
- * Reads committed outbox rows from its own connection to fleet.db (the drain worker's), oldest
- * first, after a cursor: the rows it already sent stay until the main thread deletes them.
+ * Reads outbox rows oldest first, after a cursor (the rows the drain already sent stay until the
+ * main thread deletes them): on the drain worker's own connection to fleet.db, or on the main
+ * thread's between groups, so only committed rows.
  */
 export class OutboxReader {
   private readonly after;
@@ -203,171 +177,5 @@ export class OutboxReader {
       points += row.count;
     }
     return { rows, points };
-  }
-}
-
-/** How a drain paces its writes, on the main thread or a worker alike. */
-export interface DrainPacing {
-  /** Most points per store write. Default 20,000. */
-  maxBatchPoints?: number;
-  /** When quiet, how long new points may wait to be sent with others. Default 100 ms. */
-  flushIntervalMs?: number;
-  /** Backoff after a failed write: starts here, doubles up to maxRetryDelayMs. Defaults 500 ms, 30 s. */
-  minRetryDelayMs?: number;
-  maxRetryDelayMs?: number;
-  /** Each confirmed write, for metrics and benchmarks. */
-  onWritten?: (points: number, ms: number) => void;
-  onFailed?: (error: Error) => void;
-}
-
-export interface OutboxDrainOptions extends DrainPacing {
-  outbox: TelemetryOutbox;
-  store: TelemetryStore;
-  logger: Logger;
-  onRejected?: (points: number) => void;
-  /**
-   * Called before the drain reads or deletes outbox rows: the ingestor commits its open group here,
-   * so the drain sends only committed rows and its deletes are never part of a message group.
-   */
-  beforeDbWork?: () => void;
-}
-
-/**
- * Moves outbox rows to the TelemetryStore. The batch is whatever has accumulated since the last
- * write (up to maxBatchPoints): small and frequent when the fleet is quiet, large when it is busy
- * or when the store comes back after an outage. Rows are removed only after write() resolved;
- * a write that fails is retried with backoff, and one the store refuses as invalid is isolated
- * row by row so one bad message cannot hold back the rest.
- */
-export class OutboxDrain {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly idleWaiters: Array<() => void> = [];
-  private readonly warning: RateLimitedWarning;
-  private failing = false;
-  private abandoned = false;
-  lastError: string | undefined;
-
-  constructor(private readonly options: OutboxDrainOptions) {
-    this.warning = new RateLimitedWarning(options.logger, 30_000);
-  }
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  /** New rows were appended: send them soon (after the flush interval, so a few messages go together). */
-  kick(): void {
-    // While failing, the backoff decides when to try again.
-    if (this.timer || !this.wake || this.failing) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.wake?.();
-    }, this.options.flushIntervalMs ?? 100);
-  }
-
-  /** Resolves when the outbox is empty (tests, benchmarks, a graceful shutdown). */
-  idle(): Promise<void> {
-    if (this.options.outbox.depth === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  /**
-   * Stops after the write in flight; with `flushWithinMs`, first keeps draining that long. What
-   * remains stays in the outbox and is sent after the next start.
-   */
-  async stop(flushWithinMs = 0): Promise<void> {
-    if (flushWithinMs > 0 && this.options.outbox.depth > 0 && !this.failing) {
-      this.wake?.();
-      await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, flushWithinMs))]);
-    }
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.wake?.();
-    // A write in flight to a store that hangs may take its full retry time: do not wait for it.
-    // Its rows stay in the outbox and are sent again after the next start (writes are idempotent).
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([this.loop?.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 2_000)))]);
-    clearTimeout(timer);
-    if (!finished) this.abandoned = true;
-  }
-
-  private sleep(ms: number | undefined): Promise<void> {
-    return new Promise((resolve) => {
-      const timeout = ms === undefined ? undefined : setTimeout(() => finish(), ms);
-      const finish = () => {
-        if (timeout) clearTimeout(timeout);
-        this.wake = undefined;
-        resolve();
-      };
-      this.wake = finish;
-    });
-  }
-
-  private async run(): Promise<void> {
-    const { outbox, store, logger } = this.options;
-    const maxPoints = this.options.maxBatchPoints ?? 20_000;
-    const minDelay = this.options.minRetryDelayMs ?? 500;
-    const maxDelay = this.options.maxRetryDelayMs ?? 30_000;
-    let delay = minDelay;
-    while (this.running) {
-      this.options.beforeDbWork?.();
-      const rows = outbox.take(maxPoints);
-      if (rows.length === 0) {
-        for (const resolve of this.idleWaiters.splice(0)) resolve();
-        // Woken by kick(); the timeout is a safety net in case a kick is ever missed.
-        await this.sleep(5_000);
-        continue;
-      }
-      const points = rows.flatMap((row) => row.points);
-      const started = performance.now();
-      try {
-        await store.write(points);
-        if (this.abandoned) return; // stop() gave up on this write; the database may be closed
-        this.options.beforeDbWork?.();
-        outbox.confirm(rows);
-        this.options.onWritten?.(points.length, performance.now() - started);
-        if (this.failing) logger.info({ store: store.kind, pending: outbox.depth }, 'telemetry store writable again; sending what waited');
-        this.failing = false;
-        this.lastError = undefined;
-        delay = minDelay;
-      } catch (error) {
-        if (error instanceof InfluxRejectedError) {
-          await this.isolate(rows);
-          continue;
-        }
-        this.failing = true;
-        this.lastError = (error as Error).message;
-        this.options.onFailed?.(error as Error);
-        this.warning.warn('store-write-failed', { store: store.kind, err: (error as Error).message, pending: outbox.depth, retryInMs: delay }, 'telemetry store write failed; points wait in the outbox');
-        if (!this.running) break;
-        await this.sleep(delay);
-        delay = Math.min(maxDelay, delay * 2);
-      }
-    }
-  }
-
-  /** Writes rows one at a time so the one the store refuses is set aside and the others land. */
-  private async isolate(rows: Array<{ id: number; points: TelemetryPoint[] }>): Promise<void> {
-    const { outbox, store, logger } = this.options;
-    for (const row of rows) {
-      try {
-        await store.write(row.points);
-        if (this.abandoned) return;
-        this.options.beforeDbWork?.();
-        outbox.confirm([row]);
-      } catch (error) {
-        if (!(error instanceof InfluxRejectedError) || this.abandoned) return; // the store went away: the main loop retries
-        this.options.beforeDbWork?.();
-        outbox.reject(row, error.message, Date.now());
-        this.options.onRejected?.(row.points.length);
-        logger.error({ store: store.kind, points: row.points.length, err: error.message }, 'the telemetry store refused these points; kept in telemetry_rejected in fleet.db');
-      }
-    }
   }
 }

@@ -1,5 +1,5 @@
 import type { FleetDb, RecorderStateName } from '../registry/fleet-db.js';
-import type { UndoLog } from '../pipeline/undo-log.js';
+import { UndoableIndex, UndoableMap, UndoableSet, UndoLog } from '../pipeline/undo-log.js';
 
 export interface StateChange {
   recorderId: string;
@@ -18,11 +18,21 @@ export interface SiteChange {
   at: number;
 }
 
+export interface FleetStateSnapshot {
+  recorders: Record<string, { state: RecorderStateName; since: number; bdSeq: number; heartbeatSeconds: number; activeProblems: number; site: string }>;
+  /** Recorder ids by `installationSlc/siteId`. */
+  sites: Record<string, string[]>;
+  unreachableSites: string[];
+}
+
 export interface FleetStateOptions {
   onSiteChange?: (change: SiteChange) => void;
   /** Recorders of one site that all went unavailable within this window make the site unreachable. */
   siteWindowMs?: number;
-  /** Where changes made inside a message group record how to undo them (the group's `undo`). */
+  /**
+   * Where changes made inside a message group record how to undo them (the group's `undo`). Every
+   * cache here is an UndoableMap/UndoableSet on it, so no change escapes the log.
+   */
   undo?: UndoLog;
 }
 
@@ -65,11 +75,12 @@ const siteKey = (row: { installationSlc: string; siteId: string }) => (row.siteI
  * birth is ignored, so a late will from an old connection never marks a new session offline.
  */
 export class FleetState {
-  private readonly recorders = new Map<string, Runtime>();
+  /** Replaced, never changed in place: `changing()` hands out the copy a message may change. */
+  private readonly recorders: UndoableMap<string, Runtime>;
   /** Sites currently unreachable as a whole, by site key. */
-  private readonly unreachableSites = new Set<string>();
-  /** Recorders by site key, so correlation looks at one site, not the fleet. */
-  private readonly sites = new Map<string, Set<Runtime>>();
+  private readonly unreachableSites: UndoableSet<string>;
+  /** Recorder ids by site key, so correlation looks at one site, not the fleet. */
+  private readonly sites: UndoableIndex<string, string>;
   private readonly siteWindowMs: number;
 
   constructor(
@@ -79,6 +90,10 @@ export class FleetState {
     private readonly options: FleetStateOptions = {},
   ) {
     this.siteWindowMs = options.siteWindowMs ?? SITE_WINDOW_MS;
+    const undo = options.undo ?? new UndoLog();
+    this.recorders = new UndoableMap(undo);
+    this.unreachableSites = new UndoableSet(undo);
+    this.sites = new UndoableIndex(undo);
     for (const site of db.unreachableSites()) this.unreachableSites.add(siteKey(site));
     const conditionCounts = new Map<string, number>();
     for (const c of db.allConditions()) conditionCounts.set(c.recorderId, (conditionCounts.get(c.recorderId) ?? 0) + 1);
@@ -94,7 +109,7 @@ export class FleetState {
         activeConditions: conditionCounts.get(row.id) ?? 0,
       };
       this.recorders.set(row.id, runtime);
-      this.placeAt(runtime, siteKey(row));
+      this.placeAt(row.id, runtime, siteKey(row));
     }
   }
 
@@ -119,6 +134,20 @@ export class FleetState {
     return { recorderId, state: runtime.state, previous: runtime.state, since: runtime.since, lastSeen: runtime.lastHeard, activeProblems: runtime.activeConditions };
   }
 
+  /**
+   * What this state holds that fleet.db holds too, in a plain shape: a rollback must leave it equal
+   * to a FleetState freshly loaded from the database (tests compare the two).
+   */
+  snapshot(): FleetStateSnapshot {
+    const recorders: FleetStateSnapshot['recorders'] = {};
+    for (const [id, runtime] of this.recorders) {
+      recorders[id] = { state: runtime.state, since: runtime.since, bdSeq: runtime.bdSeq, heartbeatSeconds: runtime.heartbeatSeconds, activeProblems: runtime.activeConditions, site: runtime.site };
+    }
+    const sites: FleetStateSnapshot['sites'] = {};
+    for (const [site, members] of this.sites) sites[site] = [...members].sort();
+    return { recorders, sites, unreachableSites: [...this.unreachableSites].sort() };
+  }
+
   stateOf(recorderId: string): RecorderStateName | undefined {
     return this.recorders.get(recorderId)?.state;
   }
@@ -132,7 +161,7 @@ export class FleetState {
     this.db.setBdSeq(recorderId, bdSeq);
     // The birth may have moved it to another site or given it another failover partner.
     const row = this.db.recorder(recorderId);
-    if (row) this.placeAt(runtime, siteKey(row));
+    if (row) this.placeAt(recorderId, runtime, siteKey(row));
     this.db.refreshCover(recorderId);
     this.heard(recorderId, runtime, now);
   }
@@ -177,15 +206,21 @@ export class FleetState {
 
   /** Marks recorders unavailable whose heartbeats stopped; call about once a second. */
   sweep(now: number): void {
+    const due: Array<[string, RecorderStateName]> = [];
     for (const [id, runtime] of this.recorders) {
       if (runtime.pendingWill && now - runtime.pendingWill.at >= WILL_GRACE_MS) {
-        delete runtime.pendingWill;
-        this.transition(id, runtime, 'offline', now);
+        due.push([id, 'offline']);
         continue;
       }
       if (runtime.state !== 'online' && runtime.state !== 'degraded') continue;
       const deadline = runtime.lastHeard + MISSED_HEARTBEATS_FOR_UNAVAILABLE * runtime.heartbeatSeconds * 1000 + GRACE_MS;
-      if (now > deadline) this.transition(id, runtime, 'unavailable', now);
+      if (now > deadline) due.push([id, 'unavailable']);
+    }
+    // Changed after the walk: a change replaces the recorder's entry in the map being walked.
+    for (const [id, state] of due) {
+      const runtime = this.changing(id, now);
+      if (state === 'offline') delete runtime.pendingWill;
+      this.transition(id, runtime, state, now);
     }
   }
 
@@ -195,7 +230,11 @@ export class FleetState {
    * recovers when any of them is heard again.
    */
   private correlateSite(site: string, now: number): void {
-    const members = [...(this.sites.get(site) ?? [])];
+    const members: Array<Readonly<Runtime>> = [];
+    for (const id of this.sites.members(site) ?? []) {
+      const member = this.recorders.get(id);
+      if (member) members.push(member);
+    }
     // A cut network reaches the broker as keepalive timeouts, which fire the wills (offline) before
     // three heartbeats are missed (unavailable); from here the two look alike, so both count.
     const allLost = members.length >= 2 && members.every((r) => r.state === 'unavailable' || r.state === 'offline');
@@ -203,26 +242,23 @@ export class FleetState {
     const [installationSlc = '', siteId = ''] = splitSiteKey(site);
     if (within && !this.unreachableSites.has(site)) {
       this.unreachableSites.add(site);
-      this.options.undo?.record(() => this.unreachableSites.delete(site));
       this.db.markSiteUnreachable(installationSlc, siteId, now);
       this.options.onSiteChange?.({ installationSlc, siteId, unreachable: true, at: now });
     } else if (!allLost && this.unreachableSites.has(site)) {
       this.unreachableSites.delete(site);
-      this.options.undo?.record(() => this.unreachableSites.add(site));
       this.db.clearSiteUnreachable(installationSlc, siteId);
       this.options.onSiteChange?.({ installationSlc, siteId, unreachable: false, at: now });
     }
   }
 
-  private placeAt(runtime: Runtime, site: string): void {
+  /** `runtime`: the recorder's entry being changed (from `changing()`, or new). */
+  private placeAt(recorderId: string, runtime: Runtime, site: string): void {
     if (runtime.site === site) return;
-    this.sites.get(runtime.site)?.delete(runtime);
+    if (runtime.site) this.sites.delete(runtime.site, recorderId);
     runtime.site = site;
-    if (!site) return;
-    let members = this.sites.get(site);
-    if (!members) this.sites.set(site, (members = new Set()));
-    members.add(runtime);
+    if (site) this.sites.add(site, recorderId);
   }
+
 
   isSiteUnreachable(installationSlc: string, siteId: string): boolean {
     return this.unreachableSites.has(siteKey({ installationSlc, siteId }));
@@ -234,30 +270,17 @@ export class FleetState {
     this.transition(recorderId, runtime, runtime.activeConditions > 0 ? 'degraded' : 'online', now);
   }
 
-  private runtime(recorderId: string, now: number): Runtime {
-    let runtime = this.recorders.get(recorderId);
-    if (!runtime) {
-      this.db.ensureRecorder(recorderId, now);
-      runtime = { site: '', state: 'offline', since: now, bdSeq: 0, lastHeard: now, heartbeatSeconds: 30, activeConditions: 0 };
-      this.recorders.set(recorderId, runtime);
-      this.options.undo?.record(() => this.recorders.delete(recorderId));
-    }
-    return runtime;
-  }
-
-  /** The runtime a message is about to change, with the way back recorded (a group may roll back). */
+  /**
+   * The recorder's entry a message is about to change: a copy that replaces the stored one, so the
+   * map records the way back (a group may roll back). The only way to a changeable Runtime.
+   */
   private changing(recorderId: string, now: number): Runtime {
-    const runtime = this.runtime(recorderId, now);
-    const undo = this.options.undo;
-    if (undo?.recording) {
-      const before = { ...runtime };
-      undo.record(() => {
-        const site = before.site;
-        delete runtime.pendingWill;
-        Object.assign(runtime, before, { site: runtime.site });
-        this.placeAt(runtime, site);
-      });
-    }
+    const current = this.recorders.get(recorderId);
+    if (!current) this.db.ensureRecorder(recorderId, now);
+    const runtime: Runtime = current
+      ? { ...current }
+      : { site: '', state: 'offline', since: now, bdSeq: 0, lastHeard: now, heartbeatSeconds: 30, activeConditions: 0 };
+    this.recorders.set(recorderId, runtime);
     return runtime;
   }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { InfluxTelemetryStore, type InfluxApi } from './influx/influx-telemetry-store.js';
-import { SqliteTelemetryStore } from './sqlite/sqlite-telemetry-store.js';
+import type { InfluxApi } from './influx/influx-telemetry-store.js';
+import { openTelemetryStore } from './open-store.js';
 import type { TelemetryStore } from './telemetry-store.js';
 
 /** A telemetry setting that cannot work; the message names the variable and the fix. */
@@ -19,7 +19,7 @@ const INFLUX_VARIABLES = ['VIGIL_INFLUX_URL', 'VIGIL_INFLUX_TOKEN', 'VIGIL_INFLU
  * embedded SQLite store in <dataDir>/telemetry.db. A setting that cannot work stops the start with
  * a TelemetryConfigError; an InfluxDB that is merely down does not (points wait in the outbox).
  */
-export async function telemetryStoreFromEnv(env: NodeJS.ProcessEnv, dataDir: string, logger: Logger, use: { readerOnly?: boolean } = {}): Promise<TelemetryStore> {
+export async function telemetryStoreFromEnv(env: Readonly<Record<string, string | undefined>>, dataDir: string, logger: Logger, use: { readerOnly?: boolean } = {}): Promise<TelemetryStore> {
   const url = env.VIGIL_INFLUX_URL?.trim();
   if (!url) {
     const stray = INFLUX_VARIABLES.filter((name) => env[name]);
@@ -29,7 +29,7 @@ export async function telemetryStoreFromEnv(env: NodeJS.ProcessEnv, dataDir: str
     const path = join(dataDir, 'telemetry.db');
     logger.info({ path }, 'time series in the embedded SQLite store (set VIGIL_INFLUX_URL to use InfluxDB)');
     // A reader beside the ingestor (vigil dashboard) leaves compaction to the ingestor, its one writer.
-    return new SqliteTelemetryStore(path, use.readerOnly ? { compactEveryMs: 0 } : {});
+    return openTelemetryStore(use.readerOnly ? { kind: 'sqlite', path, compactEveryMs: 0 } : { kind: 'sqlite', path });
   }
   let parsed: URL;
   try {
@@ -51,7 +51,7 @@ export async function telemetryStoreFromEnv(env: NodeJS.ProcessEnv, dataDir: str
   if (api !== 'v2' && api !== 'v1') {
     throw new TelemetryConfigError(`VIGIL_INFLUX_API is "${env.VIGIL_INFLUX_API}": use v2 (InfluxDB 1.8+, 2.x, 3.x) or v1 (InfluxDB before 1.8)`);
   }
-  const store = new InfluxTelemetryStore({ url, token: env.VIGIL_INFLUX_TOKEN || undefined, bucket, api, logger });
+  const store = openTelemetryStore({ kind: 'influxdb', url, token: env.VIGIL_INFLUX_TOKEN || undefined, bucket, api, logger });
   try {
     await store.check();
   } catch (error) {

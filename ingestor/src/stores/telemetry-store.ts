@@ -3,6 +3,7 @@
  * at the time it was observed. Two adapters implement it, InfluxDB and embedded SQLite, and one
  * contract test suite runs against both. Registry, state and users live in SQLite elsewhere.
  */
+import type { PortableStoreConfig } from './store-config.js';
 
 /** Measurements, each documented in docs/DATA.md. */
 export type Measurement = 'heartbeat' | 'disk' | 'service' | 'camera' | 'licence' | 'event' | 'state';
@@ -70,4 +71,10 @@ export interface TelemetryStore {
   /** Rows ordered by time, then by series tags. */
   query(query: SeriesQuery): Promise<SeriesRow[]>;
   close(): Promise<void>;
+  /**
+   * The settings another thread opens this same store from (the outbox drain worker), or undefined
+   * when no other thread can reach it (a store in memory, a caller's own implementation): then the
+   * drain writes to this instance on the main thread.
+   */
+  portableConfig?(): PortableStoreConfig | undefined;
 }

@@ -1,6 +1,7 @@
 import { HttpError, InfluxDB, Point, setLogger, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from 'pino';
 import type { SeriesQuery, SeriesRow, TelemetryPoint, TelemetryStore, FieldValue } from '../telemetry-store.js';
+import type { PortableStoreConfig } from '../store-config.js';
 import { FLEET_TAG_KEYS, sortRows } from '../series.js';
 
 export type InfluxApi = 'v2' | 'v1';
@@ -120,6 +121,10 @@ export class InfluxTelemetryStore implements TelemetryStore {
   get settings(): Omit<InfluxTelemetryStoreOptions, 'logger'> {
     const { logger: _logger, ...settings } = this.options;
     return settings;
+  }
+
+  portableConfig(): PortableStoreConfig {
+    return { kind: 'influxdb', ...this.settings };
   }
 
   write(points: readonly TelemetryPoint[]): Promise<void> {

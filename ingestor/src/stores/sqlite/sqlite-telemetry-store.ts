@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FieldValue, SeriesQuery, SeriesRow, TelemetryPoint, TelemetryStore } from '../telemetry-store.js';
+import type { PortableStoreConfig } from '../store-config.js';
 import { bucketOf, isGreater, seriesKey, seriesTags, sortRows, tagsMatch } from '../series.js';
 
 export const HOUR_MS = 3_600_000;
@@ -121,6 +122,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
       this.timer = setInterval(() => void this.compact().catch(() => undefined), every);
       this.timer.unref();
     }
+  }
+
+  portableConfig(): PortableStoreConfig | undefined {
+    return this.db.memory ? undefined : { kind: 'sqlite', path: this.db.name };
   }
 
   async write(points: readonly TelemetryPoint[]): Promise<void> {

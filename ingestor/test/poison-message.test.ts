@@ -1,33 +1,22 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
-import { pino } from 'pino';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvelopeSealer, topics, vigil } from '@vigil/proto';
-import { resolveSettings, startFleet, type RunningFleet } from '../src/index.js';
+import { topics, vigil, type EnvelopeSealer } from '@vigil/proto';
+import { startLiveIngestor, until } from './support/live-ingestor.js';
 
 /**
  * Messages share one transaction on fleet.db without a savepoint each (group commit). A message
  * that fails in SQLite must not take its group down: the others are stored and acknowledged end to
  * end, the failed one is not, and nothing in memory (spool positions, counts) remembers it. Real
  * broker and ingestor over TLS; the failure is a trigger on the ingestor's own fleet.db.
+ * (Moved from cli/test/ingestor-poison-message.test.ts: it needs no CLI, only a broker.)
  */
 describe('a poison message in a message group', () => {
-  let dir: string;
-  let fleet: RunningFleet;
+  let fleet: Awaited<ReturnType<typeof startLiveIngestor>>;
   let client: MqttClient;
   let sealer: EnvelopeSealer;
   const acks: number[] = [];
   const groups: number[] = [];
 
-  const until = async (what: string, check: () => boolean, ms = 5_000) => {
-    const deadline = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
   const send = (seq: number, service: string) =>
     client.publishAsync(
       topics.recorder('rec-poison', 'data'),
@@ -48,17 +37,10 @@ describe('a poison message in a message group', () => {
   const processingErrors = () => fleet.ingestor.stats.dropped['processing-error'] ?? 0;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vigil-poison-'));
     // A long group window, so the batches below share one group.
-    const settings = resolveSettings(
-      { dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' },
-      { VIGIL_ADMIN_PASSWORD: 'poison-admin', VIGIL_INGESTOR_GROUP_MS: '400' },
-    );
-    fleet = await startFleet(settings, pino({ level: 'silent' }));
+    fleet = await startLiveIngestor({ groupCommit: { maxDelayMs: 400 } });
     fleet.ingestor.onCommit((messages) => groups.push(messages));
-    const bundle = await fleet.pki.issueDevice('rec-poison');
-    sealer = new EnvelopeSealer({ sender: 'rec-poison', signingKeyPem: readFileSync(bundle.signingKey, 'utf8'), recipientPublicKeyPem: readFileSync(bundle.recipientPublicKey, 'utf8') });
-    client = await connectAsync(fleet.brokerUrl, { clientId: 'rec-poison', cert: readFileSync(bundle.cert), key: readFileSync(bundle.key), ca: readFileSync(bundle.ca), reconnectPeriod: 0 });
+    ({ client, sealer } = await fleet.device('rec-poison'));
     client.on('message', (_topic, payload) => acks.push(vigil.v1.Ack.decode(payload).seq));
     await client.subscribeAsync(topics.ack('rec-poison'), { qos: 1 });
     await client.publishAsync(
@@ -70,9 +52,7 @@ describe('a poison message in a message group', () => {
   });
 
   afterAll(async () => {
-    await client?.endAsync();
     await fleet?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('stores and acknowledges the rest of the group; the failed batch is not acknowledged, and is stored once it can be', async () => {

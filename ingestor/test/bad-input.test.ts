@@ -1,55 +1,34 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
-import { pino } from 'pino';
+import { readFileSync } from 'node:fs';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeSealer, topics, vigil } from '@vigil/proto';
-import { resolveSettings, startFleet, type RunningFleet } from '../src/index.js';
+import { startLiveIngestor, until } from './support/live-ingestor.js';
 
 /**
- * What a sender can get wrong, sent to a real fleet (broker + ingestor over TLS) by a real device
+ * What a sender can get wrong, sent to a real broker and the ingestor over TLS by a real device
  * client: each is counted by reason on /metrics, and the ingestor keeps working.
+ * (Moved from cli/test/ingestor-bad-input.test.ts; that the broker's endpoint serves these metrics
+ * under vigil up is checked in cli/test/metrics-endpoint.test.ts.)
  */
 describe('ingestor bad input', () => {
   const DAY = 24 * 3_600_000;
-  let dir: string;
-  let fleet: RunningFleet;
+  let fleet: Awaited<ReturnType<typeof startLiveIngestor>>;
   let client: MqttClient;
   let sealer: EnvelopeSealer;
   let signingKeyPem: string;
   let recipientPublicKeyPem: string;
   const acks: number[] = [];
 
-  const until = async (what: string, check: () => boolean, ms = 5_000) => {
-    const deadline = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
   const dropped = (reason: string) => (fleet.ingestor.stats.dropped as Record<string, number | undefined>)[reason] ?? 0;
   const send = (kind: 'birth' | 'hb' | 'data' | 'death', bytes: Uint8Array) => client.publishAsync(topics.recorder('rec-bad', kind), Buffer.from(bytes), { qos: 1 });
   const batch = (seq: number, data: vigil.v1.IDataBatch) => send('data', sealer.seal({ data: { spoolEpoch: 'epoch-1', ...data } }, seq));
-  const metricsText = async () => (await fetch(`http://127.0.0.1:${fleet.broker.metricsPort}/metrics`)).text();
+  const metricsText = () => fleet.ingestor.metrics.registry.metrics();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vigil-bad-input-'));
-    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, { VIGIL_ADMIN_PASSWORD: 'bad-input-admin' });
-    fleet = await startFleet(settings, pino({ level: 'silent' }));
-    const bundle = await fleet.pki.issueDevice('rec-bad');
+    fleet = await startLiveIngestor();
+    ({ client, sealer, signingKeyPem, recipientPublicKeyPem } = await fleet.device('rec-bad'));
     await fleet.pki.issueDevice('rec-other');
-    signingKeyPem = readFileSync(bundle.signingKey, 'utf8');
-    recipientPublicKeyPem = readFileSync(bundle.recipientPublicKey, 'utf8');
-    sealer = new EnvelopeSealer({ sender: 'rec-bad', signingKeyPem, recipientPublicKeyPem });
-    client = await connectAsync(fleet.brokerUrl, {
-      clientId: 'rec-bad',
-      cert: readFileSync(bundle.cert),
-      key: readFileSync(bundle.key),
-      ca: readFileSync(bundle.ca),
-      reconnectPeriod: 0,
-    });
     client.on('message', (_topic, payload) => acks.push(vigil.v1.Ack.decode(payload).seq));
     await client.subscribeAsync(topics.ack('rec-bad'), { qos: 1 });
     await send('birth', sealer.seal({ birth: { bdSeq: 1, heartbeatSeconds: 30, spoolEpoch: 'epoch-1', inventory: { recorderName: 'Bad input' } } }, 0));
@@ -57,9 +36,7 @@ describe('ingestor bad input', () => {
   });
 
   afterAll(async () => {
-    await client?.endAsync();
     await fleet?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('counts and drops what it cannot open or that is on the wrong topic', async () => {
@@ -111,8 +88,7 @@ describe('ingestor bad input', () => {
   });
 
   it('announces a new problem on the state topic even when the state stays degraded', async () => {
-    const tls = fleet.pki.service('dashboard');
-    const watcher = await connectAsync(fleet.brokerUrl, { clientId: 'service:dashboard:test', cert: readFileSync(tls.cert), key: readFileSync(tls.key), ca: readFileSync(tls.ca), reconnectPeriod: 0 });
+    const watcher = await fleet.service('dashboard', 'service:dashboard:test');
     const seen: vigil.v1.RecorderState[] = [];
     watcher.on('message', (_topic, payload, packet) => {
       if (!packet.retain) seen.push(vigil.v1.RecorderState.decode(payload));
@@ -133,7 +109,6 @@ describe('ingestor bad input', () => {
     expect(text).toContain('vigil_ingestor_observations_adjusted_total{reason="future-timestamp"} 1');
     expect(text).toContain('vigil_ingestor_observations_adjusted_total{reason="past-timestamp"} 1');
     expect(text).toMatch(/vigil_ingestor_recorders\{state="degraded"\} 1/);
-    expect(text).toMatch(/vigil_broker_connections \d/); // one endpoint serves the broker and the ingestor under vigil up
     expect(fleet.ingestor.state.stateOf('rec-bad')).toBe('degraded');
   });
 });

@@ -1,0 +1,79 @@
+import type { SiteChange, StateChange } from '../state/fleet-state.js';
+import type { GroupCommit } from './group-commit.js';
+import type { AdjustReason } from './validate.js';
+
+/** A recorder's spool position we hold durably: what the end-to-end ack tells its agent. */
+export interface SpoolPosition {
+  epoch: string;
+  seq: number;
+}
+
+/**
+ * Everything outside fleet.db a message may affect: the broker (acks, retained state messages),
+ * listeners, log lines about stored facts, counters. The ingestor builds it around its MQTT client;
+ * stages never see it, only PostCommitEffects, which calls it after the COMMIT.
+ */
+export interface Outlets {
+  /** The end-to-end ack (through the AckGate: one fsync, then publish). */
+  ack(recorderId: string, position: SpoolPosition): void;
+  /** A state change is stored: listeners, the log, the retained state message. */
+  stateChanged(change: StateChange): void;
+  /** The recorder's retained state message as it stands now (its problems changed, its state did not). */
+  announceCurrent(recorderId: string): void;
+  siteChanged(change: SiteChange): void;
+  /** The agent's spool filled and discarded observations (more than it had told us of before). */
+  spoolOverflowed(recorderId: string, droppedReadings: number, droppedEvents: number): void;
+  duplicateBatch(): void;
+  historicalBatch(): void;
+  /** Validation moved or left out times of a stored batch. */
+  adjusted(reasons: readonly AdjustReason[]): void;
+  staleDeath(recorderId: string, bdSeq: number): void;
+}
+
+/**
+ * The post-commit queue stages receive: each call is held until the COMMIT of the group holding the
+ * message (at once outside a group: the sweeper), in order, and dropped with a message that rolls
+ * back. It is the only way from a stage to the Outlets, so no effect can precede its COMMIT.
+ */
+export class PostCommitEffects {
+  constructor(
+    private readonly group: GroupCommit,
+    private readonly outlets: Outlets,
+  ) {}
+
+  ack(recorderId: string, position: SpoolPosition): void {
+    this.group.later(() => this.outlets.ack(recorderId, position));
+  }
+
+  stateChanged(change: StateChange): void {
+    this.group.later(() => this.outlets.stateChanged(change));
+  }
+
+  announceCurrent(recorderId: string): void {
+    this.group.later(() => this.outlets.announceCurrent(recorderId));
+  }
+
+  siteChanged(change: SiteChange): void {
+    this.group.later(() => this.outlets.siteChanged(change));
+  }
+
+  spoolOverflowed(recorderId: string, droppedReadings: number, droppedEvents: number): void {
+    this.group.later(() => this.outlets.spoolOverflowed(recorderId, droppedReadings, droppedEvents));
+  }
+
+  duplicateBatch(): void {
+    this.group.later(() => this.outlets.duplicateBatch());
+  }
+
+  historicalBatch(): void {
+    this.group.later(() => this.outlets.historicalBatch());
+  }
+
+  adjusted(reasons: readonly AdjustReason[]): void {
+    this.group.later(() => this.outlets.adjusted(reasons));
+  }
+
+  staleDeath(recorderId: string, bdSeq: number): void {
+    this.group.later(() => this.outlets.staleDeath(recorderId, bdSeq));
+  }
+}
