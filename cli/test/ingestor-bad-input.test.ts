@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvelopeSealer, topics, vigil } from '@vigil/proto';
+import { EnvelopeSealer } from '@vigil/proto/envelope';
+import { topics, vigil } from '@vigil/proto/wire';
 import { resolveSettings, startFleet, type RunningFleet } from '../src/index.js';
 
 /**

@@ -2,20 +2,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { pino, type Logger } from 'pino';
-import {
-  EnvelopeError,
-  EnvelopeOpener,
-  RateLimitedWarning,
-  soleDataBatchBytes,
-  startMetricsServer,
-  fillPacketLengthCache,
-  parseRecorderTopic,
-  topics,
-  vigil,
-  type OpenedEnvelope,
-  type RecorderTopicKind,
-  type TlsIdentityFiles,
-} from '@vigil/proto';
+import { EnvelopeError, EnvelopeOpener, type OpenedEnvelope } from '@vigil/proto/envelope';
+import { RateLimitedWarning } from '@vigil/proto/rate-limited-warning';
+import { soleDataBatchBytes, parseRecorderTopic, topics, vigil, type RecorderTopicKind } from '@vigil/proto/wire';
+import { startMetricsServer } from '@vigil/proto/metrics-server';
+import { fillPacketLengthCache } from '@vigil/proto/upstream-patches/mqtt-packet-lengths';
+import type { TlsIdentityFiles } from '@vigil/proto/pki';
 import { FleetDb, type RecorderStateName } from './registry/fleet-db.js';
 import { FleetState, type StateChange } from './state/fleet-state.js';
 import { codeName, severityName } from './codes.js';

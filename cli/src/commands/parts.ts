@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { telemetryStoreFromEnv } from '@vigil/ingestor';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 import { startBrokerPart, startDashboardPart, startIngestorPart } from '../fleet.js';
 import { fleetPaths, logLevel, resolveSettings, SettingsError } from '../settings.js';
 import { onShutdown } from '../shutdown.js';

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { RateLimitedWarning, vigil } from '@vigil/proto';
+import { RateLimitedWarning } from '@vigil/proto/rate-limited-warning';
+import { vigil } from '@vigil/proto/wire';
 import { InfluxRejectedError } from '../stores/influx/influx-telemetry-store.js';
 import type { FleetTags, TelemetryPoint, TelemetryStore } from '../stores/telemetry-store.js';
 import { batchPointCount, batchPoints } from './points.js';

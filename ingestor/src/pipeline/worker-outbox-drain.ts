@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { RateLimitedWarning } from '@vigil/proto';
+import { RateLimitedWarning } from '@vigil/proto/rate-limited-warning';
 import type { DrainStoreConfig, DrainWorkerData, FromDrainWorker, ToDrainWorker } from './drain-worker-protocol.js';
 import type { DrainPacing, TelemetryOutbox } from './outbox.js';
 

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchWritesPerTurn } from '../src/write-batching.js';
+import { batchWritesPerTurn } from '../../src/upstream-patches/write-batching.js';
 
 /** A real TCP connection on 127.0.0.1: the batched writer's socket and the peer reading it. */
 async function socketPair(): Promise<{ writer: Socket; reader: Socket; server: Server }> {
