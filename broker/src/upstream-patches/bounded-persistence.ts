@@ -13,8 +13,8 @@
  * everything); the linear search: none filed.
  * Checked against: aedes 1.2.0, aedes-persistence 11.0.0 (aedes-packet 4.0.1).
  * Still needed / still applies while: broker/test/upstream-patches/bounded-persistence.test.ts
- * passes (the plain memory store keeps an unbounded backlog; the methods replaced here are still
- * the ones aedes calls; aedes-persistence's own conformance suite passes against this store).
+ * passes (aedes with the plain memory store keeps an unbounded backlog; the store's outgoing
+ * methods are still these five; aedes-persistence's own conformance suite passes against this store).
  */
 import { Readable } from 'node:stream';
 import aedesPersistence from 'aedes-persistence';
