@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Builds the standalone agent: agent/dist/vigil-agent.mjs, one ES module with the agent and its
 // dependencies, for plain `node` (no TypeScript loader, no fleet-side code), plus a launcher.
+// What goes in is what agent/src/main.ts imports: the agent imports only the parts of
+// @vigil/proto it uses (wire, envelope, trend), so the fleet PKI stays out by itself.
 // Run by `npm install` (root "prepare") and by `npm test`; `--if-stale` builds only when a source
 // changed since the last build.
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLE, DIST, MANIFEST, NODE_FLAGS, REPO, bundleStatus } from './bundle.mjs';
+import { REPLACED_TRANSPORTS, mqttTlsOnly } from '../src/upstream-patches/mqtt-tls-only.mjs';
 
 if (process.argv.includes('--if-stale') && bundleStatus().current) process.exit(0);
 
@@ -18,44 +21,6 @@ try {
   console.warn('agent build: esbuild is not installed; vigil agent will run from the TypeScript sources');
   process.exit(0);
 }
-
-/**
- * The agent uses the wire code, envelopes and topics of @vigil/proto, not its PKI (which issues
- * certificates on the fleet side and brings @peculiar/x509, asn1js and reflect-metadata, whose
- * module-level setup would cost memory in every agent). The package's index re-exports both, so
- * the agent's imports of it are pointed at the parts without the PKI. An import the agent adds
- * later that lives only in the PKI fails the build rather than pulling it in unnoticed.
- */
-const protoWithoutPki = {
-  name: 'vigil-proto-without-pki',
-  setup(build) {
-    build.onResolve({ filter: /^@vigil\/proto$/ }, () => ({ path: 'vigil-proto-agent', namespace: 'vigil-proto' }));
-    build.onLoad({ filter: /.*/, namespace: 'vigil-proto' }, () => ({
-      resolveDir: join(REPO, 'proto', 'src'),
-      loader: 'ts',
-      contents: ["export { vigil } from './wire.ts';", "export * from './envelope/index.ts';", "export * from './topics.ts';", "export * from './trend.ts';", "export * from './mqtt-packet-lengths.ts';"].join('\n'),
-    }));
-  },
-};
-
-/**
- * mqtt.js loads its WebSocket and SOCKS transports (the ws, socks and ip-address packages, zlib,
- * dns) on the first connect, whatever the URL. The agent's config accepts only mqtts:// URLs and
- * sets no proxy, so in the bundle those two transports are replaced by modules that say so.
- */
-const mqttTlsOnly = {
-  name: 'vigil-mqtt-tls-only',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/(ws|socks)$/ }, (args) =>
-      /[\\/]mqtt[\\/]build[\\/]lib[\\/]connect$/.test(args.resolveDir) ? { path: args.path, namespace: 'vigil-mqtt-unused' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'vigil-mqtt-unused' }, (args) => ({
-      loader: 'js',
-      contents: `const unsupported = () => { throw new Error('the Vigil agent connects with mqtts:// only (no ${args.path.slice(2)} transport in the agent bundle)'); };
-module.exports = { default: unsupported, streamBuilder: unsupported, browserStreamBuilder: unsupported };`,
-    }));
-  },
-};
 
 /**
  * Copies a file or folder, skipping files that are already there unchanged. A changed file is
@@ -91,6 +56,7 @@ function writeReplacing(path, content, mode = 0o644) {
 }
 
 const started = performance.now();
+const mqttTransports = mqttTlsOnly();
 mkdirSync(DIST, { recursive: true });
 // Written beside the target and renamed, so an agent starting during a build never loads half a file.
 const temporary = `${BUNDLE}.${process.pid}.tmp`;
@@ -109,10 +75,14 @@ const result = await esbuild.build({
   minify: true,
   legalComments: 'none',
   metafile: true,
-  plugins: [protoWithoutPki, mqttTlsOnly],
+  plugins: [mqttTransports.plugin],
   logLevel: 'warning',
 });
 renameSync(temporary, BUNDLE);
+const notReplaced = REPLACED_TRANSPORTS.filter((transport) => !mqttTransports.replaced().includes(transport));
+if (notReplaced.length > 0) {
+  console.warn(`agent build: the mqtt.js transport patch no longer applies (${notReplaced.join(', ')} not required from mqtt/build/lib/connect): see agent/src/upstream-patches/mqtt-tls-only.mjs`);
+}
 // The rule presets are data read at run time from ./presets next to the module.
 copyChanged(join(REPO, 'agent', 'src', 'collectors', 'logs', 'presets'), join(DIST, 'presets'));
 // The native SQLite binding and the two small packages that locate it, copied beside the bundle so
@@ -144,12 +114,13 @@ if "%VIGIL_NODE%"=="" (set "VIGIL_NODE=node")\r
 "%VIGIL_NODE%" ${flags} "%~dp0vigil-agent.mjs" agent %*\r
 `);
 
-// Real files only (not the virtual proto entry), plus the presets and this script: a change to any
-// of them makes the bundle stale (bundle.mjs).
+// Real files only (not the stubbed mqtt.js transports), plus the presets, this script and its
+// plugin: a change to any of them makes the bundle stale (bundle.mjs).
 const presets = readdirSync(join(DIST, 'presets')).map((name) => `agent/src/collectors/logs/presets/${name}`);
 const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes(':'));
 const native = ['better-sqlite3/package.json', 'better-sqlite3/build/Release/better_sqlite3.node'].map((file) => `node_modules/${file}`);
-const inputs = [...sources, ...presets, ...native, relative(REPO, fileURLToPath(import.meta.url))];
+const buildScripts = [import.meta.url, new URL('../src/upstream-patches/mqtt-tls-only.mjs', import.meta.url).href].map((url) => relative(REPO, fileURLToPath(url)));
+const inputs = [...sources, ...presets, ...native, ...buildScripts];
 writeReplacing(MANIFEST, `${JSON.stringify({ inputs }, null, 1)}\n`);
 const bytes = result.metafile.outputs[relative(REPO, temporary)]?.bytes ?? 0;
 console.log(`agent build: ${relative(REPO, BUNDLE)} (${(bytes / 1024).toFixed(0)} KiB, ${inputs.length} inputs) in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { RECORDER_ID_PATTERN } from '@vigil/proto';
+import { RECORDER_ID_PATTERN } from '@vigil/proto/wire';
 import { disksConfigSchema } from './collectors/disks/config.js';
 import { licencesConfigSchema } from './collectors/licences/config.js';
 import { logsConfigSchema } from './collectors/logs/config.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 import { BUNDLE, MANIFEST, bundleStatus } from '../scripts/bundle.mjs';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
@@ -61,6 +61,17 @@ describe('the agent bundle', () => {
     expect(inputs).toContain('agent/src/main.ts');
     const foreign = inputs.filter((input) => /^(broker|ingestor|dashboard|cli)\/|node_modules\/(tsx|esbuild|@peculiar|asn1js|reflect-metadata|aedes|fastify)\//.test(input));
     expect(foreign).toEqual([]);
+  });
+
+  it('leaves the fleet PKI out because the agent never imports it (no build plugin excludes it)', () => {
+    const inputs = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { inputs: string[] }).inputs;
+    expect(inputs.filter((input) => input.startsWith('proto/src/pki/'))).toEqual([]);
+    expect(inputs).toContain('proto/src/envelope/seal.ts');
+    // Names that survive minification in @peculiar/x509, asn1js and their helpers (the PKI bundled
+    // alone contains each of them). node:crypto's X509Certificate, which the agent uses, is not one.
+    const bundle = readFileSync(BUNDLE, 'utf8');
+    const pkiMarkers = ['@peculiar', 'asn1js', 'X509CertificateGenerator', 'AsnConvert', 'BasicConstraints', 'defineMetadata', 'tsyringe', 'pvtsutils'];
+    expect(pkiMarkers.filter((marker) => bundle.includes(marker))).toEqual([]);
   });
 
   it('answers --help, check, and config mistakes exactly as the sources do', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 import { ConfigError, parseAgentConfig } from '../src/index.js';
 import { loadCredentials } from '../src/credentials.js';
 

@@ -14,7 +14,7 @@ import { spawnBroker } from '../support/broker-process.js';
 import { startMosquitto } from '../support/mosquitto.js';
 import { ageMs, spawnPublishers } from '../support/publishers.js';
 import { CpuMeter, median, percentile, sleep } from '../support/proc.js';
-import type { FleetPki } from '@vigil/proto';
+import type { FleetPki } from '@vigil/proto/pki';
 
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 1_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { buildDashboard } from '@vigil/dashboard';
 import { FleetDb, type RecorderStateName } from '@vigil/ingestor';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 
 const RECORDERS = Number(process.env.BENCH_RECORDERS ?? 10_000);
 const INSTALLATIONS = 400;

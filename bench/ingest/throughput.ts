@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
-import { vigil } from '@vigil/proto';
+import { vigil } from '@vigil/proto/wire';
 import { InfluxTelemetryStore, SqliteTelemetryStore, startIngestor, type TelemetryPoint, type TelemetryStore } from '@vigil/ingestor';
 import { batchPoints } from '../../ingestor/src/pipeline/points.js';
 import { INFLUXD, startInfluxd, type Influxd } from '../../testing/influxd.js';

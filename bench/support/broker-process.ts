@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { startBroker, type BrokerLimits } from '@vigil/broker';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 
 interface BrokerProcessOptions {
   pkiDir: string;

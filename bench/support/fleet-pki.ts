@@ -8,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FleetPki, writeSecret } from '@vigil/proto';
+import { FleetPki, writeSecret } from '@vigil/proto/pki';
 
 export interface BenchFleet {
   pki: FleetPki;

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FleetPki } from '@vigil/proto';
+import type { FleetPki } from '@vigil/proto/pki';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 

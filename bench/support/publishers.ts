@@ -12,7 +12,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { EnvelopeSealer, FleetPki, topics, vigil } from '@vigil/proto';
+import { EnvelopeSealer } from '@vigil/proto/envelope';
+import { FleetPki } from '@vigil/proto/pki';
+import { topics, vigil } from '@vigil/proto/wire';
 import { percentile } from './proc.js';
 
 export interface PublishersOptions {

@@ -1,4 +1,4 @@
-import { TOPIC_ROOT } from '@vigil/proto';
+import { TOPIC_ROOT } from '@vigil/proto/wire';
 
 /** Who is on the other end of a connection, taken from its client certificate. */
 export type Identity =

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { DeviceRegistryFile } from '@vigil/proto';
+import type { DeviceRegistryFile } from '@vigil/proto/pki';
 
 const normalSerial = (serial: string) => serial.toLowerCase().replace(/^0+/, '');
 

@@ -5,15 +5,18 @@ import { createServer, type SecureContextOptions, type Server, type TLSSocket } 
 import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { RateLimitedWarning, parseRecorderTopic, type FleetPki, type TlsIdentityFiles } from '@vigil/proto';
+import { RateLimitedWarning } from '@vigil/proto/rate-limited-warning';
+import { parseRecorderTopic } from '@vigil/proto/wire';
+import type { FleetPki, TlsIdentityFiles } from '@vigil/proto/pki';
 import { startEnrollmentServer } from './enrollment.js';
 import { SERVICE_CLIENT_PREFIX, canPublish, canSubscribe, isKnownService, type Identity } from './acl.js';
 import { DeviceAdmission } from './admission.js';
-import { boundedMemoryPersistence } from './bounded-persistence.js';
+import { boundedMemoryPersistence } from './upstream-patches/bounded-persistence.js';
 import { PacketSizeGuard, TokenBucket } from './limits.js';
-import { fillPacketLengthCache, startMetricsServer, type MetricsSource } from '@vigil/proto';
+import { fillPacketLengthCache } from '@vigil/proto/upstream-patches/mqtt-packet-lengths';
+import { startMetricsServer, type MetricsSource } from '@vigil/proto/metrics-server';
 import { BrokerMetrics } from './metrics.js';
-import { batchWritesPerTurn } from './write-batching.js';
+import { batchWritesPerTurn } from './upstream-patches/write-batching.js';
 
 export interface BrokerLimits {
   /** Largest MQTT packet accepted; a bigger one closes the connection. Default 256 KiB. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { FleetPki } from '@vigil/proto';
+import type { FleetPki } from '@vigil/proto/pki';
 import { TokenBucket } from './limits.js';
 
 export interface EnrollmentRequest {

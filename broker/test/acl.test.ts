@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetPki, type TlsIdentityFiles } from '@vigil/proto';
+import { FleetPki, type TlsIdentityFiles } from '@vigil/proto/pki';
 import { canPublish, canSubscribe, filterCovers, startBroker, type RunningBroker } from '../src/index.js';
 
 describe('topic ACL rules', () => {

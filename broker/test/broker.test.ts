@@ -5,7 +5,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetPki, type TlsIdentityFiles } from '@vigil/proto';
+import { FleetPki, type TlsIdentityFiles } from '@vigil/proto/pki';
 import { startBroker, type RunningBroker } from '../src/index.js';
 
 /**

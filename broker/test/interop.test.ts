@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 import { describeWithSystem } from '../../testing/system.js';
 import { startBroker, type RunningBroker } from '../src/index.js';
 

@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { OutgoingQueue, type QueuedPacket } from '../src/outgoing-queue.js';
 
@@ -67,12 +65,5 @@ describe('OutgoingQueue', () => {
       }
       expect(indexed.all()).toEqual(reference.packets);
     }
-  });
-
-  it('passes aedes-persistence\'s own conformance suite when it backs our persistence', () => {
-    const suite = fileURLToPath(new URL('./persistence-conformance.node.ts', import.meta.url));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', suite], { encoding: 'utf8' });
-    expect(run.stdout).toMatch(/^# fail 0$/m);
-    expect(run.status).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { startBroker, type RunningBroker } from '@vigil/broker';
 import { buildDashboard, type Dashboard } from '@vigil/dashboard';
 import { startIngestor, telemetryStoreFromEnv, type RunningIngestor, type TelemetryStore } from '@vigil/ingestor';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 import { fleetPaths, type FleetSettings, type IngestSettings, type UpSettings } from './settings/index.js';
 
 export interface RunningFleet {

@@ -8,7 +8,7 @@ import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '@vigil/broker';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 
 const run = promisify(execFile);
 const VIGIL = resolve(import.meta.dirname, '..', 'bin', 'vigil.js');

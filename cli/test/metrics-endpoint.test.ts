@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topics } from '@vigil/proto';
+import { topics } from '@vigil/proto/wire';
 import { resolveSettings, startFleet, type RunningFleet } from '../src/index.js';
 
 /**

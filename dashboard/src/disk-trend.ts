@@ -1,4 +1,4 @@
-import { fillRate } from '@vigil/proto';
+import { fillRate } from '@vigil/proto/trend';
 
 /** How far back the time-to-full trend looks. */
 export const TREND_WINDOW_MS = 24 * 3_600_000;

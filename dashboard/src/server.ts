@@ -6,7 +6,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { TelemetryStore } from '@vigil/ingestor';
-import type { TlsIdentityFiles } from '@vigil/proto';
+import type { TlsIdentityFiles } from '@vigil/proto/pki';
 import { authPlugin, SESSION_COOKIE } from './plugins/auth.js';
 import { CSRF_HEADER, csrfPlugin } from './plugins/csrf.js';
 import { installationsPlugin } from './plugins/installations.js';

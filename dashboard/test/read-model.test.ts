@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FleetDb, READ_MODEL_VIEWS } from '@vigil/ingestor';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 import { buildDashboard, type Dashboard } from '../src/index.js';
 import { as, logIn, PASSWORD, seedFleet, startFixture, type Fixture } from './support/fixture.js';
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topics, vigil } from '@vigil/proto';
+import { topics, vigil } from '@vigil/proto/wire';
 import type { Dashboard } from '../src/index.js';
 import { ALPHA, as, BRAVO, logIn, startFixture, type Fixture, type Session } from './support/fixture.js';
 

@@ -1,4 +1,4 @@
-import { vigil } from '@vigil/proto';
+import { vigil } from '@vigil/proto/wire';
 
 /**
  * Codes travel as protobuf enum numbers and are stored and served as kebab-case names

@@ -2,7 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvelopeSealer, topics, vigil } from '@vigil/proto';
+import { EnvelopeSealer } from '@vigil/proto/envelope';
+import { topics, vigil } from '@vigil/proto/wire';
 import { startLiveIngestor, until } from './support/live-ingestor.js';
 
 /**

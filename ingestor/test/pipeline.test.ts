@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { vigil } from '@vigil/proto';
+import { vigil } from '@vigil/proto/wire';
 import { MAX_BATCH_OBSERVATIONS } from '../src/pipeline/validate.js';
 import { pipelineFixture } from './support/pipeline-fixture.js';
 

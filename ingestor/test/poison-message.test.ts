@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topics, vigil, type EnvelopeSealer } from '@vigil/proto';
+import { topics, vigil } from '@vigil/proto/wire';
+import type { EnvelopeSealer } from '@vigil/proto/envelope';
 import { startLiveIngestor, until } from './support/live-ingestor.js';
 
 /**

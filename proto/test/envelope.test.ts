@@ -11,9 +11,8 @@ import {
   TamperedEnvelopeError,
   UnknownRecipientKeyError,
   UnknownSenderError,
-  soleDataBatchBytes,
-  vigil,
-} from '../src/index.js';
+} from '@vigil/proto/envelope';
+import { soleDataBatchBytes, vigil } from '@vigil/proto/wire';
 
 const rsa = () =>
   generateKeyPairSync('rsa', {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { vigil } from '@vigil/proto';
+import type { vigil } from '@vigil/proto/wire';
 import type { Spool, SpooledBatch } from './spool.js';
 import { toDataBatch } from './to-data-batch.js';
 

@@ -1,4 +1,4 @@
-import { vigil } from '@vigil/proto';
+import { vigil } from '@vigil/proto/wire';
 import type { Observation, ProblemCode, Severity } from '../collectors/types.js';
 
 const enumValue = <T extends Record<string, number | string>>(table: T, prefix: string, name: string): number => {

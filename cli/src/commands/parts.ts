@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { telemetryStoreFromEnv } from '@vigil/ingestor';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 import { startBrokerPart, startDashboardPart, startIngestorPart } from '../fleet.js';
 import { brokerSettings, dashboardSettings, fleetPaths, ingestorSettings, SettingsError, type Environment, type Flags } from '../settings/index.js';
 import { onShutdown } from '../shutdown.js';

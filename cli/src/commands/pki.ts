@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 import { fleetPaths, pkiSettings, SettingsError, type Environment } from '../settings/index.js';
 import { fleetOptions, type FleetFlags } from './options.js';
 

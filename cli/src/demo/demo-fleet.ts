@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { stringify } from 'yaml';
 import { Agent, buildCollectors, parseAgentConfig, type AgentConfigInput } from '@vigil/agent';
 import { generatePassword, type DashboardStore } from '@vigil/dashboard';
-import { writeSecret, type FleetPki } from '@vigil/proto';
+import { writeSecret, type FleetPki } from '@vigil/proto/pki';
 import type { LogLevel } from '../settings/index.js';
 import { DEMO_INSTALLATIONS, DEMO_NOC, DEMO_RESELLERS, demoRecorders } from './plan.js';
 import { Scenario, demoSteps } from './scenario.js';

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { Agent, parseAgentConfig, type AgentConfigInput } from '@vigil/agent';
 import { startBroker, type RunningBroker } from '@vigil/broker';
 import { startIngestor, type IngestorOptions, type RunningIngestor } from '@vigil/ingestor';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 
 /** A broker and an ingestor on loopback with a fresh PKI in a temp dir, and helpers to make agents. */
 export interface Harness {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { startBroker, type RunningBroker } from '@vigil/broker';
 import { FleetDb, type BirthFacts, type RecorderStateName } from '@vigil/ingestor';
-import { FleetPki } from '@vigil/proto';
+import { FleetPki } from '@vigil/proto/pki';
 import { buildDashboard, type Dashboard, type DashboardOptions } from '../../src/index.js';
 
 const quiet = pino({ level: process.env.VIGIL_TEST_LOG_LEVEL ?? 'silent' });

@@ -1,4 +1,4 @@
-import type { EnvelopeOpener } from '@vigil/proto';
+import type { EnvelopeOpener } from '@vigil/proto/envelope';
 import type { Logger } from 'pino';
 import type { FleetDb } from '../registry/fleet-db.js';
 import { FleetState, type StateChange } from '../state/fleet-state.js';

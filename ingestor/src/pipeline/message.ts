@@ -1,4 +1,5 @@
-import type { EnvelopeError, OpenedEnvelope, RecorderTopicKind } from '@vigil/proto';
+import type { EnvelopeError, OpenedEnvelope } from '@vigil/proto/envelope';
+import type { RecorderTopicKind } from '@vigil/proto/wire';
 import type { StateChange } from '../state/fleet-state.js';
 import type { AdjustReason } from './validate.js';
 

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { RateLimitedWarning } from '@vigil/proto';
+import { RateLimitedWarning } from '@vigil/proto/rate-limited-warning';
 import type { BackoffPolicy } from '@vigil/proto/backoff';
 import type { PortableStoreConfig } from '../stores/store-config.js';
 import type { TelemetryStore } from '../stores/telemetry-store.js';

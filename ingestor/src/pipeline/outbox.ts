@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { vigil } from '@vigil/proto';
+import { vigil } from '@vigil/proto/wire';
 import type { FleetTags, TelemetryPoint } from '../stores/telemetry-store.js';
 import { batchPointCount, batchPoints } from './points.js';
 import type { UndoLog } from './undo-log.js';

@@ -1,4 +1,4 @@
-import type { vigil } from '@vigil/proto';
+import type { vigil } from '@vigil/proto/wire';
 
 /** An agent batches at most a few hundred observations; anything far above is not one of ours. */
 export const MAX_BATCH_OBSERVATIONS = 10_000;

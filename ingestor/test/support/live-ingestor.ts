@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { startBroker, type RunningBroker } from '@vigil/broker';
-import { EnvelopeSealer, FleetPki } from '@vigil/proto';
+import { EnvelopeSealer } from '@vigil/proto/envelope';
+import { FleetPki } from '@vigil/proto/pki';
 import { startIngestor, type IngestorOptions, type RunningIngestor } from '../../src/index.js';
 
 const quiet = pino({ level: 'silent' });

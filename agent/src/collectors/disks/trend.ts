@@ -1,4 +1,4 @@
-import { fillRate, type UsageSample } from '@vigil/proto';
+import { fillRate, type UsageSample } from '@vigil/proto/trend';
 
 export type { UsageSample };
 

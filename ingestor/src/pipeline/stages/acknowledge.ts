@@ -1,4 +1,4 @@
-import type { vigil } from '@vigil/proto';
+import type { vigil } from '@vigil/proto/wire';
 import type { FleetDb } from '../../registry/fleet-db.js';
 import type { AckTracker } from '../acks.js';
 import type { PostCommitEffects } from '../effects.js';

@@ -1,4 +1,4 @@
-import { vigil } from '@vigil/proto';
+import { vigil } from '@vigil/proto/wire';
 import { codeName, severityName } from '../../codes.js';
 import type { FleetDb } from '../../registry/fleet-db.js';
 import type { FleetState, StateChange } from '../../state/fleet-state.js';

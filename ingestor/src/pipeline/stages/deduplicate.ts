@@ -1,4 +1,4 @@
-import type { vigil } from '@vigil/proto';
+import type { vigil } from '@vigil/proto/wire';
 import type { AckTracker } from '../acks.js';
 import type { PostCommitEffects } from '../effects.js';
 import type { Deduplicated, GroupStage, Validated } from '../message.js';

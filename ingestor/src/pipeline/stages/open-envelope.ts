@@ -1,4 +1,5 @@
-import { EnvelopeError, parseRecorderTopic, vigil, type EnvelopeOpener, type RecorderTopicKind } from '@vigil/proto';
+import { EnvelopeError, type EnvelopeOpener } from '@vigil/proto/envelope';
+import { parseRecorderTopic, vigil, type RecorderTopicKind } from '@vigil/proto/wire';
 import { dropped, type CheckStage, type Opened, type Received } from '../message.js';
 
 const PAYLOAD_FOR_TOPIC: Record<RecorderTopicKind, vigil.v1.Payload['body']> = {

@@ -1,4 +1,4 @@
-import type { vigil } from '@vigil/proto';
+import type { vigil } from '@vigil/proto/wire';
 import type { FleetTagsCache } from '../fleet-tags.js';
 import type { Applied, GroupStage } from '../message.js';
 import type { TelemetryOutbox } from '../outbox.js';

@@ -1,4 +1,4 @@
-import { soleDataBatchBytes, type vigil } from '@vigil/proto';
+import { soleDataBatchBytes, type vigil } from '@vigil/proto/wire';
 import { dropped, type CheckStage, type Opened, type Validated } from '../message.js';
 import { BatchRejected, validateBatch, type AdjustReason } from '../validate.js';
 

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Aedes, type AedesPublishPacket } from 'aedes';
+import { connectAsync } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchWritesPerTurn } from '../src/write-batching.js';
+import { batchWritesPerTurn } from '../../src/upstream-patches/write-batching.js';
 
 /** A real TCP connection on 127.0.0.1: the batched writer's socket and the peer reading it. */
 async function socketPair(): Promise<{ writer: Socket; reader: Socket; server: Server }> {
@@ -78,5 +80,54 @@ describe('batchWritesPerTurn', () => {
     writer.end();
     await once(reader, 'end');
     expect(read).toBe(512 * chunk.length + 10);
+  });
+});
+
+/**
+ * aedes forwarding `messages` QoS 0 PUBLISHes, all published in one turn, to one subscriber over
+ * plain TCP; returns how many writes reached the subscriber's socket below the stream (its
+ * _write/_writev: each one a system call, and on TLS a record of its own).
+ */
+async function socketWritesForForwarded(messages: number, batched: boolean): Promise<number> {
+  const aedes = await Aedes.createBroker();
+  let socketWrites = 0;
+  const server = createServer((socket) => {
+    const writev = socket._writev?.bind(socket);
+    const write = socket._write.bind(socket);
+    socket._writev = writev && ((...args: Parameters<typeof writev>) => (socketWrites++, writev(...args)));
+    socket._write = (...args: Parameters<typeof write>) => (socketWrites++, write(...args));
+    if (batched) batchWritesPerTurn(socket);
+    aedes.handle(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = await connectAsync(`mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`, { reconnectPeriod: 0 });
+  try {
+    await client.subscribeAsync('vigil/v1/rec/r1/data', { qos: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let received = 0;
+    const all = new Promise<void>((resolve) => client.on('message', () => ++received === messages && resolve()));
+    socketWrites = 0;
+    for (let i = 0; i < messages; i++) {
+      const packet = { cmd: 'publish', topic: 'vigil/v1/rec/r1/data', payload: Buffer.from(`m${i}`), qos: 0, retain: false, dup: false } as AedesPublishPacket;
+      aedes.publish(packet, () => undefined);
+    }
+    await all;
+    return socketWrites;
+  } finally {
+    await client.endAsync();
+    server.close();
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+  }
+}
+
+describe('batchWritesPerTurn under aedes', () => {
+  it('sends what aedes forwards in one turn in a few socket writes', async () => {
+    expect(await socketWritesForForwarded(100, true)).toBeLessThanOrEqual(10);
+  });
+
+  it('is still needed: without it, aedes hands the socket a write of its own for every packet it forwards', async () => {
+    // When this fails, aedes (or mqtt-packet) batches its writes itself and this patch can go.
+    expect(await socketWritesForForwarded(100, false)).toBeGreaterThan(50); // 100 with aedes 1.2.0
   });
 });

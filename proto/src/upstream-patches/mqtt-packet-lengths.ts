@@ -1,13 +1,22 @@
-import { writeToStream, type Packet } from 'mqtt-packet';
-
 /**
- * mqtt-packet (used by mqtt.js and aedes) caches the encoded remaining length of every packet
+ * Upstream patch: mqtt-packet's cache of encoded remaining lengths.
+ *
+ * What: fills mqtt-packet's `varByteIntCache` (writeToStream.js) with every length it will ever
+ * cache, once, at start.
+ * Why: mqtt-packet (under mqtt.js and aedes) caches the encoded remaining length of every packet
  * shorter than 16 KiB it writes, each in a 4-byte slice of Node's shared Buffer pool, and a slice
  * keeps its whole pool block alive (8 KiB; 64 KiB on Node 24). Met one at a time over hours of
  * traffic, each new length pins a block of its own: up to 128 MiB (1 GiB on Node 24) for 64 KiB
- * of cache. Writing one packet of every length once, at start, packs the whole cache into a few
- * adjacent blocks instead (about 256 KiB). Upstream: mqttjs/mqtt-packet#163.
+ * of cache. Written one after the other at start, the whole cache packs into a few adjacent blocks
+ * (about 256 KiB). The agent shrinks the pool instead (agent/src/upstream-patches/small-buffer-pool.ts).
+ * Upstream: mqttjs/mqtt-packet#163 (open); a fix for the number cache beside it is proposed in
+ * mqttjs/mqtt-packet#164.
+ * Checked against: mqtt-packet 9.0.2 (under mqtt 5.16.0, aedes 1.2.0), Node 20.20.
+ * Still needed while: proto/test/upstream-patches/mqtt-packet-lengths.test.ts "is still needed"
+ * passes; when it fails, mqtt-packet no longer pins pool blocks and this file can go.
  */
+import { writeToStream, type Packet } from 'mqtt-packet';
+
 export const CACHED_LENGTH_LIMIT = 16_384;
 
 const TOPIC = 'a';
@@ -15,18 +24,6 @@ const TOPIC = 'a';
 const PUBLISH_OVERHEAD = 2 + TOPIC.length;
 
 let filled = false;
-
-/**
- * For a small process (the agent): pool blocks of 256 bytes instead of 8 KiB, so a cached length
- * pins at most 256 bytes, and only lengths actually written are cached (filling all 16,384 costs
- * ~1.5 MB of heap for their Buffer objects). Larger allocations then get their own memory, which
- * costs a little CPU per allocation; the agent allocates few.
- */
-export function useSmallBufferPool(): void {
-  Buffer.poolSize = SMALL_POOL_BYTES;
-}
-
-const SMALL_POOL_BYTES = 256;
 
 /** For servers (broker, ingestor). Idempotent; 30-70 ms once. Call before the process opens its first MQTT connection. */
 export function fillPacketLengthCache(): void {

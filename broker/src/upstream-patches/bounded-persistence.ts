@@ -1,22 +1,41 @@
-import { createRequire } from 'node:module';
+/**
+ * Upstream patch: aedes-persistence's memory store, with a bounded and indexed outgoing queue.
+ *
+ * What: replaces the five outgoing-queue methods (outgoingEnqueue, outgoingEnqueueCombi,
+ * outgoingUpdate, outgoingClearMessageId, outgoingStream) on an instance of the memory store.
+ * Why: the memory store keeps every QoS 1 message for an offline persistent session (the
+ * ingestor while it restarts) without bound, and finds a packet by scanning the session's array
+ * from the start for every delivery and every PUBACK (a sixth of the broker's CPU with thousands
+ * of messages in flight to the ingestor). aedes' own `queueLimit` bounds only packets sent before
+ * CONNECT completes.
+ * Upstream: moscajs/aedes#1087 (offline queue grows beyond queueLimit; closed, and aedes 1.2.0
+ * still enqueues without bound), moscajs/aedes-persistence#27 (the memory store retains
+ * everything); the linear search: none filed.
+ * Checked against: aedes 1.2.0, aedes-persistence 11.0.0 (aedes-packet 4.0.1).
+ * Still needed / still applies while: broker/test/upstream-patches/bounded-persistence.test.ts
+ * passes (aedes with the plain memory store keeps an unbounded backlog; the store's outgoing
+ * methods are still these five; aedes-persistence's own conformance suite passes against this store).
+ */
 import { Readable } from 'node:stream';
 import aedesPersistence from 'aedes-persistence';
-import { OutgoingQueue, type QueuedPacket } from './outgoing-queue.js';
+import { OutgoingQueue, type QueuedPacket } from '../outgoing-queue.js';
 
 type Sub = { clientId: string };
 /** The part of aedes' persistence this wrapper replaces (aedes 1.x calls these without callbacks, expecting promises). */
-interface Persistence {
+export interface OutgoingPersistence {
   outgoingEnqueue(sub: Sub, packet: QueuedPacket): Promise<void>;
   outgoingEnqueueCombi(subs: Sub[], packet: QueuedPacket): Promise<void>;
   outgoingUpdate(client: { id: string }, packet: QueuedPacket): Promise<void>;
   outgoingClearMessageId(client: { id: string }, packet: QueuedPacket): Promise<QueuedPacket | undefined>;
   outgoingStream(client: { id: string }): Readable;
 }
-// The package is CommonJS whose module.exports is the factory; its typings describe it as a default export.
-const memory = aedesPersistence as unknown as () => Persistence;
-/** The packet copy the memory store keeps: aedes-persistence's own dependency, so the same class. */
-const fromPersistence = createRequire(createRequire(import.meta.url).resolve('aedes-persistence'));
-const AedesPacket = fromPersistence('aedes-packet') as new (packet: QueuedPacket) => QueuedPacket;
+/**
+ * The package is CommonJS whose module.exports is the factory, with the packet class the memory
+ * store copies packets into as its `Packet` property (its typings declare a default export and
+ * Packet as a type only).
+ */
+const memory = aedesPersistence as unknown as (() => OutgoingPersistence) & { Packet: new (packet: QueuedPacket) => QueuedPacket };
+const AedesPacket = memory.Packet;
 
 /**
  * aedes' in-memory persistence with two changes to the QoS 1 queue of each persistent session
@@ -29,7 +48,7 @@ const AedesPacket = fromPersistence('aedes-packet') as new (packet: QueuedPacket
  *   array from the start for every delivery and every PUBACK (see outgoing-queue.ts).
  * Everything else (subscriptions, retained messages, wills, QoS 2 incoming) is the memory store's.
  */
-export function boundedMemoryPersistence(limit: number, onDrop: (clientId: string) => void): { persistence: Persistence; depth: () => number } {
+export function boundedMemoryPersistence(limit: number, onDrop: (clientId: string) => void): { persistence: OutgoingPersistence; depth: () => number } {
   const persistence = memory();
   const queues = new Map<string, OutgoingQueue>();
   const queueOf = (clientId: string) => {

@@ -1,3 +1,17 @@
+/**
+ * Upstream patch: how aedes (through mqtt-packet) writes to a TLS socket.
+ *
+ * What: replaces `write` and `end` of each TLS socket aedes handles (broker.ts), so everything
+ * written within one event-loop turn leaves as one write.
+ * Why: aedes writes each packet on its own, mqtt-packet writes a PUBLISH as several small chunks,
+ * and aedes forwards each PUBLISH from its own setImmediate: on TLS every flush is a record of its
+ * own (details below). Not applied to WebSocket clients.
+ * Upstream: none filed (mqttjs/MQTT.js#514 is the same cause seen from a client: one packet
+ * written as several chunks).
+ * Checked against: aedes 1.2.0, mqtt-packet 9.0.2, Node 20.20.
+ * Still needed while: broker/test/upstream-patches/write-batching.test.ts "is still needed" passes
+ * (without it, aedes hands a subscriber's socket one write per chunk of every packet it forwards).
+ */
 import type { Writable } from 'node:stream';
 
 type WriteCallback = (error?: Error | null) => void;
