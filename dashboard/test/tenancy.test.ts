@@ -7,7 +7,7 @@ import type { Dashboard } from '../src/index.js';
 import { ALPHA, as, BRAVO, logIn, startFixture, type Fixture, type Session } from './support/fixture.js';
 
 /**
- * DESIGN.md "Tenancy", proven route by route. Alice (reseller of Alpha) probes Bob's (Bravo)
+ * docs/DESIGN.md "Tenancy", proven route by route. Alice (reseller of Alpha) probes Bob's (Bravo)
  * installations, recorders, history, alerts and rules through every route the dashboard has.
  * The routes come from fastify's onRoute hook, so a route added later without a line in
  * DECISIONS (its tenancy decision and the probe that proves it) fails this test.

@@ -4,6 +4,7 @@ export { FleetState, MISSED_HEARTBEATS_FOR_UNAVAILABLE, SITE_WINDOW_MS, WILL_GRA
 export { codeName, severityName } from './codes.js';
 export type { TelemetryStore, TelemetryPoint, SeriesQuery, SeriesRow, Measurement, FleetTags, FieldValue } from './stores/telemetry-store.js';
 export { SqliteTelemetryStore, type SqliteTelemetryStoreOptions, type CompactionResult } from './stores/sqlite/sqlite-telemetry-store.js';
+export { SqliteTelemetryReader } from './stores/sqlite/sqlite-telemetry-reader.js';
 export { InfluxTelemetryStore, InfluxRejectedError, type InfluxTelemetryStoreOptions, type InfluxApi } from './stores/influx/influx-telemetry-store.js';
 export { telemetryStoreFromEnv, TelemetryConfigError } from './stores/from-env.js';
 export { openTelemetryStore } from './stores/open-store.js';

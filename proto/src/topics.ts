@@ -1,4 +1,4 @@
-/** MQTT topic layout (DESIGN.md "Topics"). Everything that builds or parses a topic goes through here. */
+/** MQTT topic layout (docs/DESIGN.md "Topics"). Everything that builds or parses a topic goes through here. */
 export const TOPIC_ROOT = 'vigil/v1';
 
 export type RecorderTopicKind = 'birth' | 'data' | 'hb' | 'death';

@@ -47,7 +47,7 @@ const READING_KINDS = `('disk', 'service', 'licence')`;
 /**
  * The agent's durable, bounded queue (SQLite in WAL mode). Every observation is committed here
  * before anything is sent; an entry leaves only when the ingestor acknowledges the batch that
- * carried it (DESIGN.md "end-to-end acknowledgement"). A kill -9 at any moment loses nothing
+ * carried it (docs/DESIGN.md "Message semantics"). A kill -9 at any moment loses nothing
  * committed, and after a restart the unacknowledged batches are re-sent with the same seq and
  * content, which the ingestor deduplicates.
  */

@@ -5,7 +5,7 @@ import { currentUser } from './auth.js';
 
 const registrationSchema = { type: 'object', required: ['slc', 'status'], properties: { slc: { type: 'string' }, status: { type: 'string', enum: ['registered', 'already-yours'] } } } as const;
 
-/** SLC registrations: how a reseller claims its customers' installations (DESIGN.md "Tenancy"). */
+/** SLC registrations: how a reseller claims its customers' installations (docs/DESIGN.md "Tenancy"). */
 export async function installationsPlugin(app: FastifyInstance, options: { store: DashboardStore }) {
   const { store } = options;
 

@@ -12,7 +12,7 @@ interface Position {
 type StoredPosition = { readonly [K in keyof Position]: K extends 'pending' ? ReadonlySet<number> : Position[K] };
 
 /**
- * End-to-end acknowledgement (DESIGN.md): per recorder, the highest contiguous data-batch seq
+ * End-to-end acknowledgement (docs/DESIGN.md "Message semantics"): per recorder, the highest contiguous data-batch seq
  * durably stored, in the agent's current spool epoch. A batch at or below it, or already stored
  * above a gap, is a duplicate (a re-send after a reconnect or crash) and is not applied again.
  */

@@ -69,7 +69,7 @@ export const SITE_WINDOW_MS = 180_000;
 const siteKey = (row: { installationSlc: string; siteId: string }) => (row.siteId ? `${row.installationSlc}/${row.siteId}` : '');
 
 /**
- * The live state of every recorder (DESIGN.md "Fleet state"):
+ * The live state of every recorder (docs/DESIGN.md "Fleet state"):
  * online / degraded while it talks to us, unavailable after 3 missed heartbeats, offline on its
  * last will, stopped on a graceful death. A death whose bdSeq is older than the current session's
  * birth is ignored, so a late will from an old connection never marks a new session offline.
@@ -225,7 +225,7 @@ export class FleetState {
   }
 
   /**
-   * Site correlation (DESIGN.md): when every recorder of a site (two or more) was lost (unavailable,
+   * Site correlation (docs/DESIGN.md "Fleet state"): when every recorder of a site (two or more) was lost (unavailable,
    * or offline by its will) within one window, the site is unreachable, probably its network; it
    * recovers when any of them is heard again.
    */

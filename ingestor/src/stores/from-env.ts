@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { InfluxApi } from './influx/influx-telemetry-store.js';
+import { SqliteTelemetryReader } from './sqlite/sqlite-telemetry-reader.js';
 import { openTelemetryStore } from './open-store.js';
 import type { TelemetryStore } from './telemetry-store.js';
 
@@ -28,8 +29,8 @@ export async function telemetryStoreFromEnv(env: Readonly<Record<string, string 
     }
     const path = join(dataDir, 'telemetry.db');
     logger.info({ path }, 'time series in the embedded SQLite store (set VIGIL_INFLUX_URL to use InfluxDB)');
-    // A reader beside the ingestor (vigil dashboard) leaves compaction to the ingestor, its one writer.
-    return openTelemetryStore(use.readerOnly ? { kind: 'sqlite', path, compactEveryMs: 0 } : { kind: 'sqlite', path });
+    // A reader beside the ingestor (vigil dashboard) only reads: the ingestor is telemetry.db's one writer.
+    return use.readerOnly ? new SqliteTelemetryReader(path) : openTelemetryStore({ kind: 'sqlite', path });
   }
   let parsed: URL;
   try {

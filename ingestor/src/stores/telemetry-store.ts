@@ -1,5 +1,5 @@
 /**
- * The time-series side of the fleet (DESIGN.md "Stores"): every reading, event and state change,
+ * The time-series side of the fleet (docs/DESIGN.md "Stores and their owners"): every reading, event and state change,
  * at the time it was observed. Two adapters implement it, InfluxDB and embedded SQLite, and one
  * contract test suite runs against both. Registry, state and users live in SQLite elsewhere.
  */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FleetTags, TelemetryPoint, TelemetryStore } from '../../src/index.js';
 
 /**
- * The one contract every TelemetryStore adapter passes (DESIGN.md "Stores"). `open` returns a new
+ * The one contract every TelemetryStore adapter passes (docs/DESIGN.md "Stores and their owners"). `open` returns a new
  * store over the same backing data each time it is called, so the suite can check that what
  * `write` resolved is there for a store opened afterwards.
  */

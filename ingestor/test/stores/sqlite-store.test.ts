@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteTelemetryStore, type TelemetryPoint } from '../../src/index.js';
+import { SqliteTelemetryReader, SqliteTelemetryStore, type TelemetryPoint } from '../../src/index.js';
 import { DAY_MS, HOUR_MS } from '../../src/stores/sqlite/sqlite-telemetry-store.js';
 import { telemetryStoreContract } from './contract.js';
 
@@ -146,4 +146,35 @@ describe('SqliteTelemetryStore: size of a year of a 100-recorder fleet (docs/DAT
     );
     expect(yearOf100).toBeLessThan(1e9);
   }, 120_000);
+});
+
+describe('the embedded store as vigil dashboard reads it (one writer per file)', () => {
+  const point: TelemetryPoint = { measurement: 'disk', tags: { recorder: 'r1', installation: 'SLC-1', site: 's1', reseller: '', path: 'D:\\' }, fields: { free_bytes: 42 }, time: Date.UTC(2026, 2, 1) };
+  const query = { measurement: 'disk' as const, recorder: 'r1', field: 'free_bytes', from: 0, to: Date.UTC(2027, 0, 1) };
+
+  it('answers with no history before the ingestor created telemetry.db, creates nothing, then reads what the ingestor writes', async () => {
+    const path = join(tempDir(), 'telemetry.db');
+    const reader = new SqliteTelemetryReader(path);
+    expect(await reader.query(query)).toEqual([]);
+    expect(existsSync(path)).toBe(false);
+    const writer = new SqliteTelemetryStore(path, { compactEveryMs: 0 });
+    await writer.write([point]);
+    expect((await reader.query(query)).map((row) => row.value)).toEqual([42]);
+    await reader.close();
+    await writer.close();
+  });
+
+  it('cannot write telemetry.db: write() rejects and SQL writes through its connection fail with SQLITE_READONLY', async () => {
+    const path = join(tempDir(), 'telemetry.db');
+    const writer = new SqliteTelemetryStore(path, { compactEveryMs: 0 });
+    await writer.write([point]);
+    const reader = new SqliteTelemetryStore(path, { readOnly: true });
+    await expect(reader.write([{ ...point, time: point.time + 1 }])).rejects.toThrow(/read-only/);
+    expect(() => reader.db.prepare('DELETE FROM points').run()).toThrow(expect.objectContaining({ code: 'SQLITE_READONLY' }));
+    expect(() => reader.db.exec('CREATE TABLE stray (x)')).toThrow(expect.objectContaining({ code: 'SQLITE_READONLY' }));
+    expect(reader.portableConfig()).toBeUndefined();
+    expect((await reader.query(query)).map((row) => row.value)).toEqual([42]);
+    await reader.close();
+    await writer.close();
+  });
 });

@@ -67,7 +67,7 @@ async function exportPrivate(key: CryptoKey): Promise<string> {
  *   ca.crt ca.key                          fleet CA
  *   broker.crt broker.key                  broker TLS server identity
  *   services/{name}.crt .key               ingestor, dashboard client identities (OU=service)
- *   envelope.key envelope.pub.pem          ingestor's RSA envelope key (DESIGN.md "Envelope")
+ *   envelope.key envelope.pub.pem          ingestor's RSA envelope key (docs/DESIGN.md "Envelope")
  *   signers/{recorderId}.pem               registered signing public keys, read by the ingestor
  *   devices/{recorderId}/                  the bundle an installer copies to the recorder host
  */

@@ -5,7 +5,7 @@ import type { PostCommitEffects } from '../effects.js';
 import type { Acknowledged, Applied, GroupStage } from '../message.js';
 
 /**
- * The spool position (docs/DESIGN.md "end-to-end acknowledgement") into fleet.db, and what the outside
+ * The spool position (docs/DESIGN.md "Message semantics") into fleet.db, and what the outside
  * learns once the group commits: the ack to the agent, its state changes, its problems.
  */
 export function acknowledge(db: FleetDb, acks: AckTracker, effects: PostCommitEffects): GroupStage<Applied, Acknowledged> {

@@ -17,6 +17,12 @@ export interface SqliteTelemetryStoreOptions {
   compactEveryMs?: number;
   /** The clock compaction measures retention against (tests move it). */
   now?: () => number;
+  /**
+   * A reader beside the ingestor (`vigil dashboard`): the connection is opened read-only
+   * (SQLITE_OPEN_READONLY), so the ingestor stays telemetry.db's one writer. No schema, no
+   * compaction, and `write()` rejects. The file must exist: the ingestor creates it.
+   */
+  readOnly?: boolean;
 }
 
 /** What compaction did, for logs and tests. */
@@ -91,17 +97,22 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private closed = false;
 
   constructor(path: string, options: SqliteTelemetryStoreOptions = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.rawRetentionMs = options.rawRetentionMs ?? 2 * DAY_MS;
     this.rollupRetentionMs = options.rollupRetentionMs ?? 400 * DAY_MS;
     this.now = options.now ?? Date.now;
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // FULL: write() promises durability, and the outbox row it replaces is deleted right after, so
-    // each commit must survive a power cut. Writes come in batches of thousands: one fsync each.
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    if (options.readOnly) {
+      this.db = new Database(path, { readonly: true, fileMustExist: true });
+      this.db.pragma('busy_timeout = 5000');
+    } else {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      // FULL: write() promises durability, and the outbox row it replaces is deleted right after, so
+      // each commit must survive a power cut. Writes come in batches of thousands: one fsync each.
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA);
+    }
     const db = this.db;
     this.statements = {
       seriesId: db.prepare('SELECT id FROM series WHERE key = ?').pluck(),
@@ -117,7 +128,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       putRollup: db.prepare('INSERT OR REPLACE INTO rollups (series_id, hour, last_time, fields) VALUES (?, ?, ?, ?)'),
       expireRollups: db.prepare('DELETE FROM rollups WHERE hour < ?'),
     };
-    const every = options.compactEveryMs ?? 10 * 60_000;
+    const every = options.readOnly ? 0 : (options.compactEveryMs ?? 10 * 60_000);
     if (every > 0) {
       this.timer = setInterval(() => void this.compact().catch(() => undefined), every);
       this.timer.unref();
@@ -125,11 +136,12 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   portableConfig(): PortableStoreConfig | undefined {
-    return this.db.memory ? undefined : { kind: 'sqlite', path: this.db.name };
+    return this.db.memory || this.db.readonly ? undefined : { kind: 'sqlite', path: this.db.name };
   }
 
   async write(points: readonly TelemetryPoint[]): Promise<void> {
     if (this.closed) throw new Error('the SQLite telemetry store is closed');
+    if (this.db.readonly) throw new Error('this SQLite telemetry store is a read-only reader: the ingestor writes telemetry.db');
     this.db.transaction(() => {
       for (const point of points) {
         if (!Number.isFinite(point.time)) throw new Error(`a ${point.measurement} point has no valid time (${point.time})`);
