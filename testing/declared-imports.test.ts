@@ -2,7 +2,7 @@
 // import work in this checkout (another package brought it), and then fail in an install of the
 // package alone or after an unrelated dependency change. Type-only imports are left out: they
 // vanish when the code runs.
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -24,7 +24,7 @@ interface PackageJson {
 }
 
 function codeFiles(dir: string): string[] {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
@@ -61,7 +61,8 @@ export function runtimeImports(fileName: string, text: string): string[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, kind);
   const requireFunctions = new Set(['require']);
   const collectRequireFunctions = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && isCreateRequireCall(node.initializer)) requireFunctions.add(node.name.text);
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && isCreateRequireCall(node.initializer))
+      requireFunctions.add(node.name.text);
     ts.forEachChild(node, collectRequireFunctions);
   };
   collectRequireFunctions(source);
@@ -73,7 +74,11 @@ export function runtimeImports(fileName: string, text: string): string[] {
       if (!node.importClause?.isTypeOnly) found.push(node.moduleSpecifier.text);
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       if (!node.isTypeOnly) found.push(node.moduleSpecifier.text);
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       if (!node.isTypeOnly) found.push(node.moduleReference.expression.text);
     } else if (ts.isCallExpression(node)) {
       const callee = node.expression;

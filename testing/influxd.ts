@@ -144,4 +144,3 @@ export async function startInfluxd(options: { logOutput?: boolean } = {}): Promi
     },
   };
 }
-

@@ -81,7 +81,9 @@ const result = await esbuild.build({
 renameSync(temporary, BUNDLE);
 const notReplaced = REPLACED_TRANSPORTS.filter((transport) => !mqttTransports.replaced().includes(transport));
 if (notReplaced.length > 0) {
-  console.warn(`agent build: the mqtt.js transport patch no longer applies (${notReplaced.join(', ')} not required from mqtt/build/lib/connect): see agent/src/upstream-patches/mqtt-tls-only.mjs`);
+  console.warn(
+    `agent build: the mqtt.js transport patch no longer applies (${notReplaced.join(', ')} not required from mqtt/build/lib/connect): see agent/src/upstream-patches/mqtt-tls-only.mjs`,
+  );
 }
 // The rule presets are data read at run time from ./presets next to the module.
 copyChanged(join(REPO, 'agent', 'src', 'collectors', 'logs', 'presets'), join(DIST, 'presets'));
@@ -102,25 +104,36 @@ for (const file of NATIVE_FILES) copyChanged(join(REPO, 'node_modules', file), j
 // with the daemon's V8 flags. `exec` keeps one process, so a service manager's signals (and a
 // SIGKILL) reach the agent itself. VIGIL_NODE picks another node binary.
 const flags = NODE_FLAGS.join(' ');
-writeReplacing(join(DIST, 'vigil-agent'), `#!/bin/sh
+writeReplacing(
+  join(DIST, 'vigil-agent'),
+  `#!/bin/sh
 # Vigil edge agent (standalone bundle). Usage: vigil-agent [check|enroll] --config agent.yaml
 # Follows a symlink (e.g. from /usr/local/bin) back to the folder the bundle is in.
 here=$(dirname "$(readlink -f "$0" 2>/dev/null || echo "$0")")
 exec "\${VIGIL_NODE:-node}" ${flags} "$here/vigil-agent.mjs" agent "$@"
-`, 0o755);
-writeReplacing(join(DIST, 'vigil-agent.cmd'), `@echo off\r
+`,
+  0o755,
+);
+writeReplacing(
+  join(DIST, 'vigil-agent.cmd'),
+  `@echo off\r
 rem Vigil edge agent (standalone bundle). Usage: vigil-agent [check^|enroll] --config agent.yaml\r
 if "%VIGIL_NODE%"=="" (set "VIGIL_NODE=node")\r
 "%VIGIL_NODE%" ${flags} "%~dp0vigil-agent.mjs" agent %*\r
-`);
+`,
+);
 
 // Real files only (not the stubbed mqtt.js transports), plus the presets, this script and its
 // plugin: a change to any of them makes the bundle stale (bundle.mjs).
 const presets = readdirSync(join(DIST, 'presets')).map((name) => `agent/src/collectors/logs/presets/${name}`);
 const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes(':'));
 const native = ['better-sqlite3/package.json', 'better-sqlite3/build/Release/better_sqlite3.node'].map((file) => `node_modules/${file}`);
-const buildScripts = [import.meta.url, new URL('../src/upstream-patches/mqtt-tls-only.mjs', import.meta.url).href].map((url) => relative(REPO, fileURLToPath(url)));
+const buildScripts = [import.meta.url, new URL('../src/upstream-patches/mqtt-tls-only.mjs', import.meta.url).href].map((url) =>
+  relative(REPO, fileURLToPath(url)),
+);
 const inputs = [...sources, ...presets, ...native, ...buildScripts];
 writeReplacing(MANIFEST, `${JSON.stringify({ inputs }, null, 1)}\n`);
 const bytes = result.metafile.outputs[relative(REPO, temporary)]?.bytes ?? 0;
-console.log(`agent build: ${relative(REPO, BUNDLE)} (${(bytes / 1024).toFixed(0)} KiB, ${inputs.length} inputs) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `agent build: ${relative(REPO, BUNDLE)} (${(bytes / 1024).toFixed(0)} KiB, ${inputs.length} inputs) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);

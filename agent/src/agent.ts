@@ -47,7 +47,10 @@ export class Agent {
   private stopped = false;
   private readonly minReconnectMs: number;
   private readonly maxReconnectMs: number;
-  constructor(readonly config: AgentConfig, options: AgentOptions = {}) {
+  constructor(
+    readonly config: AgentConfig,
+    options: AgentOptions = {},
+  ) {
     this.log = (options.logger ?? pino({ name: 'agent' })).child({ recorderId: config.recorderId });
     this.spool = new Spool(join(config.dataDir, 'spool.db'), {
       maxBytes: config.spool.maxMegabytes * 1024 * 1024,
@@ -208,7 +211,10 @@ export class Agent {
       sentAt: Date.now(),
       agentVersion: AGENT_VERSION,
       heartbeatSeconds: this.config.heartbeatSeconds,
-      configDigest: createHash('sha256').update(JSON.stringify({ ...this.config, tls: undefined, envelope: undefined })).digest('hex').slice(0, 16),
+      configDigest: createHash('sha256')
+        .update(JSON.stringify({ ...this.config, tls: undefined, envelope: undefined }))
+        .digest('hex')
+        .slice(0, 16),
       inventory: {
         recorderName: inv.recorderName || this.config.recorderId,
         installation: inv.installation,

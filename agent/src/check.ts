@@ -23,7 +23,9 @@ export async function checkAgent(config: AgentConfig, source: string, options: C
   let ok = true;
   try {
     const credentials = loadCredentials(config, source);
-    lines.push(`credentials: device certificate for ${config.recorderId}, signed by the fleet CA, valid until ${credentials.certificateExpires.toISOString().slice(0, 10)}; envelope keys readable`);
+    lines.push(
+      `credentials: device certificate for ${config.recorderId}, signed by the fleet CA, valid until ${credentials.certificateExpires.toISOString().slice(0, 10)}; envelope keys readable`,
+    );
   } catch (error) {
     ok = false;
     lines.push(`credentials: PROBLEM\n${(error as Error).message}`);

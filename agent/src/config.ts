@@ -18,12 +18,8 @@ export const agentConfigSchema = z.strictObject({
   }),
   /** The bundle written by `vigil pki issue`; the individual paths below default to files in it. */
   bundleDir: nonEmpty.optional(),
-  tls: z
-    .strictObject({ cert: nonEmpty.optional(), key: nonEmpty.optional(), ca: nonEmpty.optional() })
-    .default({}),
-  envelope: z
-    .strictObject({ signingKey: nonEmpty.optional(), recipientPublicKey: nonEmpty.optional() })
-    .default({}),
+  tls: z.strictObject({ cert: nonEmpty.optional(), key: nonEmpty.optional(), ca: nonEmpty.optional() }).default({}),
+  envelope: z.strictObject({ signingKey: nonEmpty.optional(), recipientPublicKey: nonEmpty.optional() }).default({}),
   heartbeatSeconds: z.number().int().min(1).max(3600).default(30),
   /** Where the agent keeps its spool (observations not yet acknowledged, log offsets, sequence numbers). */
   dataDir: nonEmpty.default('./vigil-agent-data'),
@@ -42,22 +38,21 @@ export const agentConfigSchema = z.strictObject({
   disks: disksConfigSchema.optional(),
   services: servicesConfigSchema.optional(),
   licences: licencesConfigSchema.optional(),
-  inventory: z
-    .strictObject({
-      recorderName: z.string().default(''),
-      installation: z.strictObject({ slc: nonEmpty, name: z.string().default('') }),
-      site: z.strictObject({
-        id: nonEmpty,
-        name: z.string().default(''),
-        latitude: z.number().min(-90).max(90).default(0),
-        longitude: z.number().min(-180).max(180).default(0),
-      }),
-      vmsProduct: z.string().default('Milestone XProtect'),
-      vmsVersion: z.string().default(''),
-      failoverPartner: z.string().default(''),
-      cameraCount: z.number().int().min(0).default(0),
-      licensedCameras: z.number().int().min(0).default(0),
+  inventory: z.strictObject({
+    recorderName: z.string().default(''),
+    installation: z.strictObject({ slc: nonEmpty, name: z.string().default('') }),
+    site: z.strictObject({
+      id: nonEmpty,
+      name: z.string().default(''),
+      latitude: z.number().min(-90).max(90).default(0),
+      longitude: z.number().min(-180).max(180).default(0),
     }),
+    vmsProduct: z.string().default('Milestone XProtect'),
+    vmsVersion: z.string().default(''),
+    failoverPartner: z.string().default(''),
+    cameraCount: z.number().int().min(0).default(0),
+    licensedCameras: z.number().int().min(0).default(0),
+  }),
 });
 
 export type AgentConfigInput = z.input<typeof agentConfigSchema>;
@@ -71,7 +66,10 @@ export type AgentConfig = Omit<z.output<typeof agentConfigSchema>, 'tls' | 'enve
 };
 
 export class ConfigError extends Error {
-  constructor(readonly source: string, readonly problems: string[]) {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
     super(`${source} is not a valid agent config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }

@@ -38,7 +38,8 @@ export function loadCredentials(config: AgentConfig, source: string, now = Date.
       certificateExpires = new Date(x509.validTo);
       const cn = /CN=([^,\n]+)/.exec(x509.subject)?.[1];
       if (cn !== config.recorderId) problems.push(`tls.cert: issued to "${cn}", not to recorderId "${config.recorderId}"; use this recorder's own bundle`);
-      if (certificateExpires.getTime() < now) problems.push(`tls.cert: expired on ${x509.validTo}; issue a new one with "vigil pki issue ${config.recorderId}"`);
+      if (certificateExpires.getTime() < now)
+        problems.push(`tls.cert: expired on ${x509.validTo}; issue a new one with "vigil pki issue ${config.recorderId}"`);
       if (ca && !x509.verify(new X509Certificate(ca).publicKey)) problems.push('tls.cert: not signed by the CA in tls.ca; both must come from the same fleet');
     } catch (error) {
       problems.push(`tls.cert: not a PEM certificate (${(error as Error).message})`);

@@ -10,7 +10,6 @@ import { BUNDLE, MANIFEST, bundleStatus } from '../scripts/bundle.mjs';
 const REPO = resolve(import.meta.dirname, '..', '..');
 const VIGIL = join(REPO, 'cli', 'bin', 'vigil.js');
 
-
 interface Run {
   status: number | null;
   stdout: string;
@@ -39,15 +38,18 @@ describe('the agent bundle', () => {
     await pki.issueDevice('rec-bundle');
     writeFileSync(join(dir, 'ok.log'), 'nothing to see\n');
     goodConfig = join(dir, 'agent.yaml');
-    writeFileSync(goodConfig, stringify({
-      recorderId: 'rec-bundle',
-      broker: { url: 'mqtts://127.0.0.1:1' },
-      bundleDir: pki.device('rec-bundle').dir,
-      dataDir: join(dir, 'data'),
-      logs: { files: [{ glob: `${dir.replaceAll('\\', '/')}/*.log` }], presets: ['milestone-xprotect'] },
-      disks: { paths: [{ path: dir }] },
-      inventory: { installation: { slc: 'SLC-1' }, site: { id: 'site-1' } },
-    }));
+    writeFileSync(
+      goodConfig,
+      stringify({
+        recorderId: 'rec-bundle',
+        broker: { url: 'mqtts://127.0.0.1:1' },
+        bundleDir: pki.device('rec-bundle').dir,
+        dataDir: join(dir, 'data'),
+        logs: { files: [{ glob: `${dir.replaceAll('\\', '/')}/*.log` }], presets: ['milestone-xprotect'] },
+        disks: { paths: [{ path: dir }] },
+        inventory: { installation: { slc: 'SLC-1' }, site: { id: 'site-1' } },
+      }),
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -59,7 +61,9 @@ describe('the agent bundle', () => {
   it('holds no fleet-side code, no TypeScript loader and no PKI library', () => {
     const inputs = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { inputs: string[] }).inputs;
     expect(inputs).toContain('agent/src/main.ts');
-    const foreign = inputs.filter((input) => /^(broker|ingestor|dashboard|cli)\/|node_modules\/(tsx|esbuild|@peculiar|asn1js|reflect-metadata|aedes|fastify)\//.test(input));
+    const foreign = inputs.filter((input) =>
+      /^(broker|ingestor|dashboard|cli)\/|node_modules\/(tsx|esbuild|@peculiar|asn1js|reflect-metadata|aedes|fastify)\//.test(input),
+    );
     expect(foreign).toEqual([]);
   });
 

@@ -21,7 +21,15 @@ inventory:
 function vigil(args: string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [VIGIL, 'agent', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, VIGIL_AGENT_FROM_SOURCES: '1', VIGIL_RECORDER_ID: '', VIGIL_BROKER_URL: '', VIGIL_HEARTBEAT_SECONDS: '', VIGIL_AGENT_DATA_DIR: '', ...env },
+    env: {
+      ...process.env,
+      VIGIL_AGENT_FROM_SOURCES: '1',
+      VIGIL_RECORDER_ID: '',
+      VIGIL_BROKER_URL: '',
+      VIGIL_HEARTBEAT_SECONDS: '',
+      VIGIL_AGENT_DATA_DIR: '',
+      ...env,
+    },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -25,7 +25,13 @@ describe('device credentials are checked before connecting', () => {
 
   const config = (overrides: Record<string, unknown> = {}) =>
     parseAgentConfig(
-      { recorderId: 'rec-a', broker: { url: 'mqtts://127.0.0.1:8883' }, bundleDir: pki.device('rec-a').dir, inventory: { installation: { slc: 'X-1' }, site: { id: 's' } }, ...overrides },
+      {
+        recorderId: 'rec-a',
+        broker: { url: 'mqtts://127.0.0.1:8883' },
+        bundleDir: pki.device('rec-a').dir,
+        inventory: { installation: { slc: 'X-1' }, site: { id: 's' } },
+        ...overrides,
+      },
       'agent.yaml',
       dir,
     );
@@ -48,7 +54,9 @@ describe('device credentials are checked before connecting', () => {
   });
 
   it("refuses another recorder's certificate", () => {
-    expect(problem({ tls: { cert: pki.device('rec-b').cert, key: pki.device('rec-b').key } })).toContain('tls.cert: issued to "rec-b", not to recorderId "rec-a"');
+    expect(problem({ tls: { cert: pki.device('rec-b').cert, key: pki.device('rec-b').key } })).toContain(
+      'tls.cert: issued to "rec-b", not to recorderId "rec-a"',
+    );
   });
 
   it('refuses a key that does not belong to the certificate', () => {
@@ -56,7 +64,9 @@ describe('device credentials are checked before connecting', () => {
   });
 
   it('refuses a certificate from another fleet', () => {
-    expect(problem({ tls: { cert: otherFleet.device('rec-a').cert, key: otherFleet.device('rec-a').key } })).toContain('tls.cert: not signed by the CA in tls.ca');
+    expect(problem({ tls: { cert: otherFleet.device('rec-a').cert, key: otherFleet.device('rec-a').key } })).toContain(
+      'tls.cert: not signed by the CA in tls.ca',
+    );
   });
 
   it('refuses a certificate where a signing key should be', () => {

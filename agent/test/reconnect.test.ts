@@ -14,7 +14,7 @@ describe('reconnect backoff', () => {
 
   it('spreads a fleet that lost its broker at the same moment', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const delays = Array.from({ length: 10_000 }, () => reconnectDelay(7, 1_000, 60_000, random));
     const perSecond = new Map<number, number>();
     for (const d of delays) perSecond.set(Math.floor(d / 1000), (perSecond.get(Math.floor(d / 1000)) ?? 0) + 1);

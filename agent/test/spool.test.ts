@@ -6,10 +6,23 @@ import type { ConditionChange, DiskReading, EventOccurrence } from '../src/colle
 import { Spool } from '../src/spool/spool.js';
 
 const event = (subject: string, at: number, message = 'archive failed'): EventOccurrence => ({
-  kind: 'event', code: 'archive-operation-failed', subject, firstSeen: at, lastSeen: at, count: 1, severity: 'error', message,
+  kind: 'event',
+  code: 'archive-operation-failed',
+  subject,
+  firstSeen: at,
+  lastSeen: at,
+  count: 1,
+  severity: 'error',
+  message,
 });
 const condition = (subject: string, active: boolean, at: number): ConditionChange => ({
-  kind: 'condition', code: 'camera-unreachable', subject, active, at, severity: 'error', message: `camera ${subject}`,
+  kind: 'condition',
+  code: 'camera-unreachable',
+  subject,
+  active,
+  at,
+  severity: 'error',
+  message: `camera ${subject}`,
 });
 const disk = (at: number): DiskReading => ({ kind: 'disk', path: '/media', at, totalBytes: 1000, freeBytes: 10 });
 
@@ -61,7 +74,11 @@ describe('spool', () => {
     spool.add(event('cam', 31_000, 'other message'), false);
     const batch = spool.nextBatch(100, 1_000_000)!;
     const events = batch.observations as EventOccurrence[];
-    expect(events.map((e) => [e.count, e.firstSeen, e.lastSeen])).toEqual([[3, 10_000, 30_000], [1, 90_000, 90_000], [1, 31_000, 31_000]]);
+    expect(events.map((e) => [e.count, e.firstSeen, e.lastSeen])).toEqual([
+      [3, 10_000, 30_000],
+      [1, 90_000, 90_000],
+      [1, 31_000, 31_000],
+    ]);
     spool.close();
   });
 

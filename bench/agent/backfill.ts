@@ -16,15 +16,33 @@ async function drain(label: string, backfillBatchesPerSecond: number, batchMaxEn
     const t0 = Date.now() - 86_400_000;
     const chunk = 10_000;
     for (let i = 0; i < N; i += chunk) {
-      spool.addMany(Array.from({ length: Math.min(chunk, N - i) }, (_, j): EventOccurrence => ({
-        kind: 'event', code: 'archive-move-failed', subject: `file-${i + j}`, firstSeen: t0 + i + j, lastSeen: t0 + i + j, count: 1, severity: 'error', message: 'move failed',
-      })), true);
+      spool.addMany(
+        Array.from(
+          { length: Math.min(chunk, N - i) },
+          (_, j): EventOccurrence => ({
+            kind: 'event',
+            code: 'archive-move-failed',
+            subject: `file-${i + j}`,
+            firstSeen: t0 + i + j,
+            lastSeen: t0 + i + j,
+            count: 1,
+            severity: 'error',
+            message: 'move failed',
+          }),
+        ),
+        true,
+      );
     }
     spool.close();
     const agent = await harness.inProcessAgent(id, { spool: { backfillBatchesPerSecond, batchMaxEntries, window: 16, maxMegabytes: 512 } });
     const started = performance.now();
     await agent.start();
-    await waitFor('spool drained', () => agent.spool.stats().entries, (n) => n === 0, 600_000);
+    await waitFor(
+      'spool drained',
+      () => agent.spool.stats().entries,
+      (n) => n === 0,
+      600_000,
+    );
     const seconds = (performance.now() - started) / 1000;
     const stored = harness.ingestor.db.eventsOf(id, 0).length;
     if (stored !== N) throw new Error(`stored ${stored} of ${N}`);

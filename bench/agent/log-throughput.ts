@@ -31,7 +31,8 @@ const SEED = 20261122;
 /** Bumped whenever the generator changes, so an old file is not reused for new content. */
 const GENERATOR_VERSION = 1;
 
-if (!Number.isSafeInteger(BYTES) || BYTES < 1024) throw new Error(`BENCH_LOG_BYTES must be a whole number of bytes >= 1024, not "${process.env.BENCH_LOG_BYTES}"`);
+if (!Number.isSafeInteger(BYTES) || BYTES < 1024)
+  throw new Error(`BENCH_LOG_BYTES must be a whole number of bytes >= 1024, not "${process.env.BENCH_LOG_BYTES}"`);
 
 // ---------------------------------------------------------------------------------------------
 // The log file
@@ -174,7 +175,8 @@ function toBracket(pattern: string, start: number): { ere: string; end: number }
     else if (next === 'w') body += '[:alnum:]_';
     else if (next === 't') body += '\t';
     else if (next === 'r') body += '\r';
-    else if (next === 'n') continue; // grep lines hold no newline, so leaving it out changes nothing
+    else if (next === 'n')
+      continue; // grep lines hold no newline, so leaving it out changes nothing
     else if (next === ']') rightBracket = true;
     else if (next === '-') dash = true;
     else if (next === '^') caret = true;
@@ -297,7 +299,12 @@ try {
   const cEnv = { ...process.env, LC_ALL: 'C' };
   const grepArgs = ['-cE', '-f', patterns, file.path];
 
-  const names = ['ours (tailer + matcher, observations built)', 'ours, read + cut lines, no rules', 'grep -cE, LC_ALL=C', `grep -cE, default locale (${defaultLocale})`] as const;
+  const names = [
+    'ours (tailer + matcher, observations built)',
+    'ours, read + cut lines, no rules',
+    'grep -cE, LC_ALL=C',
+    `grep -cE, default locale (${defaultLocale})`,
+  ] as const;
   const runs: Run[][] = names.map(() => []);
   const lines = file.facts.lines;
   let byCode = new Map<string, number>();
@@ -324,10 +331,14 @@ try {
   const ratios = (s: number) => `  ours/grep: ${(grepCS / s).toFixed(2)} (C), ${(grepDefaultS / s).toFixed(2)} (default locale)`;
 
   console.log(`log matching throughput, preset milestone-xprotect (${rules.length} rules), median of ${RUNS} runs (min-max), MB = 10^6 bytes:`);
-  console.log(`  file: ${file.path}, ${(BYTES / 1024 ** 3).toFixed(2)} GiB, ${lines.toLocaleString('en')} lines, ${file.reused ? 'reused' : `generated in ${file.seconds.toFixed(0)} s (kept for the next run)`}`);
+  console.log(
+    `  file: ${file.path}, ${(BYTES / 1024 ** 3).toFixed(2)} GiB, ${lines.toLocaleString('en')} lines, ${file.reused ? 'reused' : `generated in ${file.seconds.toFixed(0)} s (kept for the next run)`}`,
+  );
   console.log(`  page cache primed by one plain read: ${(mb / primeSeconds).toFixed(0)} MB/s`);
   const unexpressed = converted.filter(({ conversion }) => 'problem' in conversion);
-  console.log(`  grep patterns: ${expressed.length} of ${rules.length} rules as POSIX ERE${unexpressed.map(({ rule, conversion }) => `; ${rule.id} not expressible: ${'problem' in conversion ? conversion.problem : ''}`).join('')}`);
+  console.log(
+    `  grep patterns: ${expressed.length} of ${rules.length} rules as POSIX ERE${unexpressed.map(({ rule, conversion }) => `; ${rule.id} not expressible: ${'problem' in conversion ? conversion.problem : ''}`).join('')}`,
+  );
   console.log(row(0, fullS, ratios(fullS)));
   console.log(row(1, bareS));
   console.log(row(2, grepCS));
@@ -336,11 +347,14 @@ try {
   const counts = matched.map((list) => [...new Set(list)]);
   const single = counts.every((list) => list.length === 1);
   const [oursFull, , grepC, grepDefault] = counts.map((list) => list[0] as number) as [number, number, number, number];
-  console.log(`  matching lines: ours ${oursFull.toLocaleString('en')}, grep C ${grepC.toLocaleString('en')}, grep default locale ${grepDefault.toLocaleString('en')}, generator wrote ${file.facts.generatedMatches.toLocaleString('en')} (${((100 * file.facts.generatedMatches) / file.facts.lines).toFixed(2)} % of lines)`);
+  console.log(
+    `  matching lines: ours ${oursFull.toLocaleString('en')}, grep C ${grepC.toLocaleString('en')}, grep default locale ${grepDefault.toLocaleString('en')}, generator wrote ${file.facts.generatedMatches.toLocaleString('en')} (${((100 * file.facts.generatedMatches) / file.facts.lines).toFixed(2)} % of lines)`,
+  );
   if (!single) console.log(`  WARNING: counts differ between runs of the same contender: ${JSON.stringify(matched)}`);
   const agree = oursFull === grepC && grepC === grepDefault;
   console.log(`  counts agree: ${agree ? 'yes' : `NO: ours - grep (C) = ${oursFull - grepC}, grep default - grep C = ${grepDefault - grepC}`}`);
-  if (oursFull !== file.facts.generatedMatches) console.log(`  note: the generator meant ${file.facts.generatedMatches} lines to match, the rules matched ${oursFull}`);
+  if (oursFull !== file.facts.generatedMatches)
+    console.log(`  note: the generator meant ${file.facts.generatedMatches} lines to match, the rules matched ${oursFull}`);
   console.log(`  observations by code: ${[...byCode].map(([code, n]) => `${code} ${n.toLocaleString('en')}`).join(', ')}`);
   const ratio = grepCS / fullS;
   console.log(`  target ours (full) >= 0.5 x grep (LC_ALL=C): ${ratio >= 0.5 ? 'met' : 'MISSED'} (${ratio.toFixed(2)})`);

@@ -60,7 +60,10 @@ interface Sample {
 function statFields(path: string): (n: number) => number {
   const stat = readFileSync(path, 'utf8');
   // Fields after the command name, which may itself hold spaces and parentheses; [0] is field 3.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
   return (n) => fields[n - 3] ?? NaN;
 }
 
@@ -134,7 +137,10 @@ class Appender {
   events = 0;
   conditions = 0;
 
-  constructor(private readonly files: readonly string[], private readonly perSecond: number) {}
+  constructor(
+    private readonly files: readonly string[],
+    private readonly perSecond: number,
+  ) {}
 
   tick(): void {
     const due = Math.floor(((performance.now() - this.started) / 1000) * this.perSecond) - this.written;
@@ -165,7 +171,11 @@ function agentCommand(configPath: string): { command: string; args: string[]; en
       ? { command: join(REPO, 'agent', 'dist', 'vigil-agent'), args: ['--config', configPath], env: {} }
       : { command: process.execPath, args: [...NODE_FLAGS, ...nodeArgs, BUNDLE, 'agent', '--config', configPath], env: {} };
   }
-  return { command: process.execPath, args: [...nodeArgs, vigil, 'agent', '--config', configPath], env: { VIGIL_AGENT_FROM_SOURCES: RUN === 'sources' ? '1' : '' } };
+  return {
+    command: process.execPath,
+    args: [...nodeArgs, vigil, 'agent', '--config', configPath],
+    env: { VIGIL_AGENT_FROM_SOURCES: RUN === 'sources' ? '1' : '' },
+  };
 }
 
 function startAgent(configPath: string): { child: ChildProcess; output: () => string } {
@@ -258,7 +268,12 @@ try {
   agent = started.child;
   const pid = agent.pid as number;
   const exitedEarly = new Promise<never>((_, reject) => agent?.once('exit', (code) => reject(new Error(`agent exited (${code}):\n${started.output()}`))));
-  const connected = waitFor('the agent to come online', () => harness?.ingestor.state.stateOf(id), (s) => s === 'online' || s === 'degraded', 60_000);
+  const connected = waitFor(
+    'the agent to come online',
+    () => harness?.ingestor.state.stateOf(id),
+    (s) => s === 'online' || s === 'degraded',
+    60_000,
+  );
   await Promise.race([connected, exitedEarly]);
   const onlineAfter = (performance.now() - spawned) / 1000;
   const startupRss = sample(pid).rssKb;
@@ -280,7 +295,12 @@ try {
   const expectedEvents = eventsBefore + appender.events;
   let stored = storedEvents(harness, id);
   try {
-    stored = await waitFor('every event at the ingestor', () => storedEvents(harness as Harness, id), (n) => n >= expectedEvents, 30_000);
+    stored = await waitFor(
+      'every event at the ingestor',
+      () => storedEvents(harness as Harness, id),
+      (n) => n >= expectedEvents,
+      30_000,
+    );
   } catch {
     // Reported below as a shortfall rather than thrown: the footprint numbers still stand.
     stored = storedEvents(harness, id);
@@ -292,7 +312,12 @@ try {
   const state = harness.ingestor.state.stateOf(id);
   const exit = await stopAgent(agent);
   // A graceful stop publishes a death marked graceful: the ingestor should say stopped, not offline.
-  const afterStop = await waitFor('the graceful death', () => harness?.ingestor.state.stateOf(id), (s) => s === 'stopped', 5_000).catch(() => harness?.ingestor.state.stateOf(id));
+  const afterStop = await waitFor(
+    'the graceful death',
+    () => harness?.ingestor.state.stateOf(id),
+    (s) => s === 'stopped',
+    5_000,
+  ).catch(() => harness?.ingestor.state.stateOf(id));
   const warnings = started.output().trim();
 
   const rssOk = idle.maxRss.rssKb < 60 * 1024;
@@ -301,20 +326,55 @@ try {
   const cpu = (w: Window, digits: number) =>
     `CPU ${w.cpuPercent.toFixed(digits)} % (system ${w.sysPercent.toFixed(digits)}; main thread ${w.mainPercent.toFixed(digits)}, other threads ${(w.cpuPercent - w.mainPercent).toFixed(digits)}; busiest second ${w.peakCpuPercent.toFixed(0)} %)`;
   /** RSS every 10 s, to tell growth from a one-off step. */
-  const trajectory = (w: Window) => w.samples.filter((_, i) => i % 10 === 0).map((x) => (x.rssKb / 1024).toFixed(0)).join(' ');
-  console.log(`agent footprint (node ${process.version}, ${LOG_FILES} log files, ${drives.length} drives, ${SERVICES.length} services, licence file; RSS = /proc VmRSS, CPU = utime+stime in % of one core):`);
+  const trajectory = (w: Window) =>
+    w.samples
+      .filter((_, i) => i % 10 === 0)
+      .map((x) => (x.rssKb / 1024).toFixed(0))
+      .join(' ');
+  console.log(
+    `agent footprint (node ${process.version}, ${LOG_FILES} log files, ${drives.length} drives, ${SERVICES.length} services, licence file; RSS = /proc VmRSS, CPU = utime+stime in % of one core):`,
+  );
   const how = agentCommand(configPath);
-  console.log(`  started as (BENCH_AGENT_RUN=${RUN}): ${[how.command, ...how.args.slice(0, -1)].map((part) => (part === process.execPath ? 'node' : part.startsWith(REPO) ? relative(REPO, part) : part)).join(' ')} <config>${how.env.VIGIL_AGENT_FROM_SOURCES ? ' with VIGIL_AGENT_FROM_SOURCES=1' : ''}${RUN === 'launcher' ? ` (flags ${NODE_FLAGS.join(' ')})` : ''}`);
-  console.log(`  online ${onlineAfter.toFixed(1)} s after spawn, RSS then ${mb(startupRss)}; for comparison, idle: bare node ${mb(bareNode)}, node with tsx registered ${mb(nodeWithTsx)}`);
-  console.log(`  idle ${IDLE_S} s (after ${WARMUP_S} s warm-up): max RSS ${mb(idle.maxRss.rssKb)} (anon ${mb(idle.maxRss.anonKb)}, file ${mb(idle.maxRss.fileKb)}, ${idle.maxRss.threads} threads); RSS every 10 s: ${trajectory(idle)} MB`);
+  console.log(
+    `  started as (BENCH_AGENT_RUN=${RUN}): ${[how.command, ...how.args.slice(0, -1)].map((part) => (part === process.execPath ? 'node' : part.startsWith(REPO) ? relative(REPO, part) : part)).join(' ')} <config>${how.env.VIGIL_AGENT_FROM_SOURCES ? ' with VIGIL_AGENT_FROM_SOURCES=1' : ''}${RUN === 'launcher' ? ` (flags ${NODE_FLAGS.join(' ')})` : ''}`,
+  );
+  console.log(
+    `  online ${onlineAfter.toFixed(1)} s after spawn, RSS then ${mb(startupRss)}; for comparison, idle: bare node ${mb(bareNode)}, node with tsx registered ${mb(nodeWithTsx)}`,
+  );
+  console.log(
+    `  idle ${IDLE_S} s (after ${WARMUP_S} s warm-up): max RSS ${mb(idle.maxRss.rssKb)} (anon ${mb(idle.maxRss.anonKb)}, file ${mb(idle.maxRss.fileKb)}, ${idle.maxRss.threads} threads); RSS every 10 s: ${trajectory(idle)} MB`,
+  );
   console.log(`    ${cpu(idle, 2)}; service-check children ${idle.childCpuPercent.toFixed(2)} % more`);
-  console.log(`  load ${LOAD_S} s: ${appender.written.toLocaleString('en')} lines (${(appender.written / LOAD_S).toFixed(0)}/s) in ${appender.appends.toLocaleString('en')} appends (${(appender.appends / LOAD_S).toFixed(0)}/s) over ${LOG_FILES} files; ${appender.events} event lines, ${appender.conditions} camera condition lines`);
-  console.log(`    max RSS ${mb(load.maxRss.rssKb)} (anon ${mb(load.maxRss.anonKb)}); RSS every 10 s: ${trajectory(load)} MB; ${mb(afterLoad.rssKb)} after the drain`);
-  console.log(`    ${cpu(load, 1)}; ${((load.cpuPercent / 100) * 1e6 / (appender.written / LOAD_S)).toFixed(0)} us of CPU per line, ${((load.cpuPercent / 100) * 1e6 / (appender.appends / LOAD_S)).toFixed(0)} us per append`);
-  const arrived = stored >= expectedEvents ? `all arrived ${drainSeconds.toFixed(1)} s after the load stopped` : `SHORT by ${expectedEvents - stored} after waiting ${drainSeconds.toFixed(0)} s`;
-  console.log(`  ingestor: ${stored.toLocaleString('en')} of ${expectedEvents.toLocaleString('en')} event observations stored (sum of counts), ${arrived}; ${harness.ingestor.stats.processed.toLocaleString('en')} messages processed; state ${state}; active conditions: ${[...conditions].map(([code, subjects]) => `${code} ${subjects.length > 3 ? subjects.length : subjects.join(', ')}`).join('; ') || 'none'}`);
-  console.log(`  SIGTERM: agent exited with ${exit}, ingestor state then ${afterStop}${warnings ? `; it logged:\n${warnings.split('\n').slice(0, 10).map((l) => `    ${l}`).join('\n')}` : ', no warnings logged'}`);
-  console.log(`  target idle RSS < 60 MB: ${rssOk ? 'met' : `MISSED by ${mb(idle.maxRss.rssKb - 60 * 1024)}`}; RSS under load < 60 MB: ${loadRssOk ? 'met' : `MISSED by ${mb(load.maxRss.rssKb - 60 * 1024)}`}; idle CPU < 0.5 %: ${cpuOk ? 'met' : `MISSED (${idle.cpuPercent.toFixed(2)} %)`}`);
+  console.log(
+    `  load ${LOAD_S} s: ${appender.written.toLocaleString('en')} lines (${(appender.written / LOAD_S).toFixed(0)}/s) in ${appender.appends.toLocaleString('en')} appends (${(appender.appends / LOAD_S).toFixed(0)}/s) over ${LOG_FILES} files; ${appender.events} event lines, ${appender.conditions} camera condition lines`,
+  );
+  console.log(
+    `    max RSS ${mb(load.maxRss.rssKb)} (anon ${mb(load.maxRss.anonKb)}); RSS every 10 s: ${trajectory(load)} MB; ${mb(afterLoad.rssKb)} after the drain`,
+  );
+  console.log(
+    `    ${cpu(load, 1)}; ${(((load.cpuPercent / 100) * 1e6) / (appender.written / LOAD_S)).toFixed(0)} us of CPU per line, ${(((load.cpuPercent / 100) * 1e6) / (appender.appends / LOAD_S)).toFixed(0)} us per append`,
+  );
+  const arrived =
+    stored >= expectedEvents
+      ? `all arrived ${drainSeconds.toFixed(1)} s after the load stopped`
+      : `SHORT by ${expectedEvents - stored} after waiting ${drainSeconds.toFixed(0)} s`;
+  console.log(
+    `  ingestor: ${stored.toLocaleString('en')} of ${expectedEvents.toLocaleString('en')} event observations stored (sum of counts), ${arrived}; ${harness.ingestor.stats.processed.toLocaleString('en')} messages processed; state ${state}; active conditions: ${[...conditions].map(([code, subjects]) => `${code} ${subjects.length > 3 ? subjects.length : subjects.join(', ')}`).join('; ') || 'none'}`,
+  );
+  console.log(
+    `  SIGTERM: agent exited with ${exit}, ingestor state then ${afterStop}${
+      warnings
+        ? `; it logged:\n${warnings
+            .split('\n')
+            .slice(0, 10)
+            .map((l) => `    ${l}`)
+            .join('\n')}`
+        : ', no warnings logged'
+    }`,
+  );
+  console.log(
+    `  target idle RSS < 60 MB: ${rssOk ? 'met' : `MISSED by ${mb(idle.maxRss.rssKb - 60 * 1024)}`}; RSS under load < 60 MB: ${loadRssOk ? 'met' : `MISSED by ${mb(load.maxRss.rssKb - 60 * 1024)}`}; idle CPU < 0.5 %: ${cpuOk ? 'met' : `MISSED (${idle.cpuPercent.toFixed(2)} %)`}`,
+  );
   console.log(`  total ${((performance.now() - began) / 1000).toFixed(0)} s`);
 } finally {
   if (agent) await stopAgent(agent);

@@ -35,15 +35,26 @@ try {
   await broker.gc();
   steps.push({ connections: 0, rss: rssBytes(pid), rssAfterGc: rssBytes(pid), seconds: 0 });
   for (let from = 0; from < CONNECTIONS; from += PER_CHILD) {
-    const publishers = spawnPublishers({ url, pkiDir: pki.dir, ids: ids.slice(from, from + PER_CHILD), connectsPerSecond: CONNECTS_PER_SECOND, keepaliveSeconds: KEEPALIVE_S });
+    const publishers = spawnPublishers({
+      url,
+      pkiDir: pki.dir,
+      ids: ids.slice(from, from + PER_CHILD),
+      connectsPerSecond: CONNECTS_PER_SECOND,
+      keepaliveSeconds: KEEPALIVE_S,
+    });
     children.push(publishers);
     const result = await publishers.connect();
-    if (result.failed > 0) throw new Error(`${result.failed} of ${result.connected + result.failed} clients failed to connect; first error: ${result.firstError}; broker: ${JSON.stringify(await broker.stats())}`);
+    if (result.failed > 0)
+      throw new Error(
+        `${result.failed} of ${result.connected + result.failed} clients failed to connect; first error: ${result.firstError}; broker: ${JSON.stringify(await broker.stats())}`,
+      );
     const { connections } = await broker.stats();
     const rss = rssBytes(pid);
     await broker.gc();
     steps.push({ connections, rss, rssAfterGc: rssBytes(pid), seconds: result.seconds });
-    console.log(`  ${fmt(connections).padStart(6)} connections: RSS ${mib(rss)}, after GC ${mib(rssBytes(pid))} (${fmt(result.connected)} connected in ${result.seconds.toFixed(1)} s)`);
+    console.log(
+      `  ${fmt(connections).padStart(6)} connections: RSS ${mib(rss)}, after GC ${mib(rssBytes(pid))} (${fmt(result.connected)} connected in ${result.seconds.toFixed(1)} s)`,
+    );
   }
   load.push(loadavg()[0]!);
 
@@ -71,14 +82,20 @@ try {
   const perConnectionNoGc = (full.rss - steps[0]!.rss) / full.connections;
   const fitsIn2GiB = Math.floor((BUDGET_BYTES - base) / Math.max(perConnection, perConnectionNoGc));
   const clientRss = children.reduce((n, c) => n + rssBytes(c.child.pid!), 0);
-  console.log(`broker connections: ${fmt(CONNECTIONS)} TLS clients (mqtt.js, device certificates, keepalive ${KEEPALIVE_S} s) in ${children.length} child processes, connects paced at ${CONNECTS_PER_SECOND}/s; broker limits at their defaults; broker fd limit ${fdLimit}; load average ${load.map((l) => l.toFixed(1)).join(' -> ')}:`);
+  console.log(
+    `broker connections: ${fmt(CONNECTIONS)} TLS clients (mqtt.js, device certificates, keepalive ${KEEPALIVE_S} s) in ${children.length} child processes, connects paced at ${CONNECTS_PER_SECOND}/s; broker limits at their defaults; broker fd limit ${fdLimit}; load average ${load.map((l) => l.toFixed(1)).join(' -> ')}:`,
+  );
   console.log(`  broker RSS idle ${mib(base)} (after GC); with ${fmt(full.connections)} connections ${mib(full.rss)}, ${mib(full.rssAfterGc)} after GC`);
   console.log(`  memory per connection: ${(perConnection / 1024).toFixed(1)} KiB after GC (${(perConnectionNoGc / 1024).toFixed(1)} KiB without)`);
-  console.log(`  held ${HOLD_S} s: ${fmt(stats.connections)} connections at the broker, ${fmt(open)} open at the clients, ${lost} lost${lost ? ` (${lostReasons.join('; ')})` : ''}; broker CPU ${holdCpu.toFixed(1)} % of a core; RSS during hold ${holdRss.map((r) => (r / MB).toFixed(0)).join(' ')} MiB, ${mib(finalRss)} after GC; refused ${JSON.stringify(stats.refused)}, client errors at the broker ${JSON.stringify(stats.clientErrors)}`);
+  console.log(
+    `  held ${HOLD_S} s: ${fmt(stats.connections)} connections at the broker, ${fmt(open)} open at the clients, ${lost} lost${lost ? ` (${lostReasons.join('; ')})` : ''}; broker CPU ${holdCpu.toFixed(1)} % of a core; RSS during hold ${holdRss.map((r) => (r / MB).toFixed(0)).join(' ')} MiB, ${mib(finalRss)} after GC; refused ${JSON.stringify(stats.refused)}, client errors at the broker ${JSON.stringify(stats.clientErrors)}`,
+  );
   console.log(`  clients' own RSS (${children.length} processes): ${mib(clientRss)}`);
   console.log(`  connections within 2 GiB at this rate (extrapolated): ~${fmt(fitsIn2GiB)}; the broker's max connections limit is 20,000`);
   const met = stats.connections >= 10_000 && lost === 0 && full.rss < BUDGET_BYTES;
-  console.log(`  target >= 10,000 held within 2 GiB: ${met ? 'met' : 'MISSED'} (${fmt(stats.connections)} held, RSS ${mib(Math.max(full.rss, ...holdRss))} at most)`);
+  console.log(
+    `  target >= 10,000 held within 2 GiB: ${met ? 'met' : 'MISSED'} (${fmt(stats.connections)} held, RSS ${mib(Math.max(full.rss, ...holdRss))} at most)`,
+  );
 } finally {
   await Promise.all(children.map((c) => c.close()));
   await broker.stop();

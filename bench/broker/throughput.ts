@@ -36,7 +36,12 @@ const ONLY = process.env.BENCH_ONLY;
 const PERSISTENT_SUBSCRIBER = process.env.BENCH_PERSISTENT_SUBSCRIBER === '1';
 let sessions = 0;
 const BROKER_NODE_ARGS = (process.env.BENCH_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const MOSQUITTO_EXTRA = Object.fromEntries((process.env.BENCH_MOSQUITTO_EXTRA ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+const MOSQUITTO_EXTRA = Object.fromEntries(
+  (process.env.BENCH_MOSQUITTO_EXTRA ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => kv.split('=') as [string, string]),
+);
 
 interface Round {
   broker: string;
@@ -80,7 +85,8 @@ async function round(name: string, url: string, brokerPid: number, pki: FleetPki
   const publishers = spawnPublishers({ url, pkiDir: pki.dir, ids, connectsPerSecond: CONNECTS_PER_SECOND, payloadBytes: PAYLOAD_BYTES });
   try {
     const connected = await publishers.connect();
-    if (connected.connected !== ids.length) throw new Error(`${name}: ${connected.connected} of ${ids.length} publishers connected; first error: ${connected.firstError}`);
+    if (connected.connected !== ids.length)
+      throw new Error(`${name}: ${connected.connected} of ${ids.length} publishers connected; first error: ${connected.firstError}`);
     const meter = new CpuMeter({ broker: brokerPid, publishers: publishers.child.pid!, subscriber: process.pid });
     await publishers.start(WINDOW);
     await sleep(WARMUP_S * 1000);
@@ -94,13 +100,23 @@ async function round(name: string, url: string, brokerPid: number, pki: FleetPki
     const cpu = meter.stop();
     measuring = false;
     const run = await publishers.stop();
-    if (run.acked !== run.published || run.lost > 0) throw new Error(`${name}: ${run.acked} of ${run.published} acknowledged, ${run.lost} publishers lost; ${run.firstError}`);
+    if (run.acked !== run.published || run.lost > 0)
+      throw new Error(`${name}: ${run.acked} of ${run.published} acknowledged, ${run.lost} publishers lost; ${run.firstError}`);
     // Everything acknowledged must reach the subscriber: nothing dropped.
     const deadline = Date.now() + 30_000;
     while (received < run.published && Date.now() < deadline) await sleep(20);
     if (received !== run.published) throw new Error(`${name}: subscriber received ${received} of ${run.published} acknowledged messages`);
     latencies.sort((a, b) => a - b);
-    return { broker: name, perSecond: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, cpu, published: run.published, received };
+    return {
+      broker: name,
+      perSecond: count / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? NaN,
+      cpu,
+      published: run.published,
+      received,
+    };
   } finally {
     await publishers.close();
     if (PERSISTENT_SUBSCRIBER) await subscriber.unsubscribeAsync('vigil/v1/rec/+/+');
@@ -122,7 +138,13 @@ try {
       if (ONLY && ONLY !== name) continue;
       const r = await round(name, url, pid, pki, ids);
       rounds.push(r);
-      console.log(`  round ${i + 1} ${name.padEnd(9)} ${Math.round(r.perSecond).toLocaleString('en').padStart(7)} msg/s  broker CPU ${cpuPerMessage(r).toFixed(0)} us/msg  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(0)} ms  CPU % of a core: ${Object.entries(r.cpu).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}  (${r.received.toLocaleString('en')} of ${r.published.toLocaleString('en')} delivered)`);
+      console.log(
+        `  round ${i + 1} ${name.padEnd(9)} ${Math.round(r.perSecond).toLocaleString('en').padStart(7)} msg/s  broker CPU ${cpuPerMessage(r).toFixed(0)} us/msg  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(0)} ms  CPU % of a core: ${Object.entries(
+          r.cpu,
+        )
+          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+          .join(', ')}  (${r.received.toLocaleString('en')} of ${r.published.toLocaleString('en')} delivered)`,
+      );
     }
   }
   load.push(loadavg()[0]!);
@@ -140,11 +162,24 @@ try {
   };
   // BENCH_ONLY (profiling) runs one broker: there is no ratio to print.
   const brokers = (['ours', 'mosquitto'] as const).filter((name) => rounds.some((r) => r.broker === name));
-  console.log(`broker throughput, QoS 1, ${PAYLOAD_BYTES}-byte payloads, ${PUBLISHERS.toLocaleString('en')} TLS publishers (window ${WINDOW} each) -> 1 subscriber${PERSISTENT_SUBSCRIBER ? ' (persistent session)' : ''}, median of ${ROUNDS} interleaved rounds of ${MEASURE_S} s after ${WARMUP_S} s warm-up; load average ${load.map((l) => l.toFixed(1)).join(' -> ')} (2 cores shared with other work):`);
-  console.log(`  mosquitto ${mosquitto.child.spawnfile} settings: ${readFileSync(mosquitto.config, 'utf8').split('\n').filter((l) => l && !/file|listener/.test(l)).join('; ')}`);
+  console.log(
+    `broker throughput, QoS 1, ${PAYLOAD_BYTES}-byte payloads, ${PUBLISHERS.toLocaleString('en')} TLS publishers (window ${WINDOW} each) -> 1 subscriber${PERSISTENT_SUBSCRIBER ? ' (persistent session)' : ''}, median of ${ROUNDS} interleaved rounds of ${MEASURE_S} s after ${WARMUP_S} s warm-up; load average ${load.map((l) => l.toFixed(1)).join(' -> ')} (2 cores shared with other work):`,
+  );
+  console.log(
+    `  mosquitto ${mosquitto.child.spawnfile} settings: ${readFileSync(mosquitto.config, 'utf8')
+      .split('\n')
+      .filter((l) => l && !/file|listener/.test(l))
+      .join('; ')}`,
+  );
   for (const name of brokers) {
     const s = summary(name);
-    console.log(`  ${name.padEnd(9)} ${Math.round(s.perSecond).toLocaleString('en').padStart(7)} msg/s (${s.range})  broker CPU ${s.usPerMessage.toFixed(0)} us/msg  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  CPU % of a core: ${Object.entries(s.cpu).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
+    console.log(
+      `  ${name.padEnd(9)} ${Math.round(s.perSecond).toLocaleString('en').padStart(7)} msg/s (${s.range})  broker CPU ${s.usPerMessage.toFixed(0)} us/msg  p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  CPU % of a core: ${Object.entries(
+        s.cpu,
+      )
+        .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+        .join(', ')}`,
+    );
   }
   console.log(`  our broker's counters: drops ${JSON.stringify(stats.drops)}, refused ${JSON.stringify(stats.refused)}`);
   if (brokers.length === 2) {

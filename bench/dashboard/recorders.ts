@@ -82,15 +82,40 @@ function seed(path: string, now: number): { resellerSlcs: string[] } {
       // active problems on the degraded ones, cleared ones (history) here and there
       if (state === 'degraded') {
         const c = CONDITIONS[Math.floor(random() * CONDITIONS.length)]!;
-        fleet.applyCondition({ recorderId: id, code: c.code, subject: c.subject(n), active: true, at: now - Math.floor(random() * 7 * 86_400_000), severity: c.severity, message: c.message });
+        fleet.applyCondition({
+          recorderId: id,
+          code: c.code,
+          subject: c.subject(n),
+          active: true,
+          at: now - Math.floor(random() * 7 * 86_400_000),
+          severity: c.severity,
+          message: c.message,
+        });
       }
       if (random() < 0.1) {
         const c = CONDITIONS[0]!;
-        fleet.applyCondition({ recorderId: id, code: c.code, subject: `cam-old-${n % 7}`, active: false, at: now - 3 * 86_400_000, severity: c.severity, message: c.message });
+        fleet.applyCondition({
+          recorderId: id,
+          code: c.code,
+          subject: `cam-old-${n % 7}`,
+          active: false,
+          at: now - 3 * 86_400_000,
+          severity: c.severity,
+          message: c.message,
+        });
       }
       if (random() < 0.15) {
         const lastSeen = now - Math.floor(random() * 2 * 86_400_000); // about half within the last 24 h
-        fleet.recordEvent({ recorderId: id, code: EVENTS[n % EVENTS.length]!, subject: `archive-${n % 13}`, severity: 'error', message: 'archive operation failed: access denied', firstSeen: lastSeen - 3_600_000, lastSeen, count: 1 + Math.floor(random() * 20) });
+        fleet.recordEvent({
+          recorderId: id,
+          code: EVENTS[n % EVENTS.length]!,
+          subject: `archive-${n % 13}`,
+          severity: 'error',
+          message: 'archive operation failed: access denied',
+          firstSeen: lastSeen - 3_600_000,
+          lastSeen,
+          count: 1 + Math.floor(random() * 20),
+        });
       }
     }
     for (const r of fleet.recorders()) fleet.refreshCover(r.id);
@@ -162,13 +187,21 @@ try {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const login = async (username: string) => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+    const res = await fetch(`http://127.0.0.1:${port}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
     return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
   };
   const rows: Array<[string, string, Awaited<ReturnType<typeof measure>>]> = [];
   const cookies = { noc: await login('noc'), reseller: await login('reseller') };
   for (const who of ['noc', 'reseller'] as const) rows.push(['quiet', who, await measure(port, cookies[who])]);
-  const writer = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'heartbeat-writer.ts'), fleetDbPath, String(RECORDERS), String(HEARTBEATS_PER_SECOND)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const writer = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'support', 'heartbeat-writer.ts'), fleetDbPath, String(RECORDERS), String(HEARTBEATS_PER_SECOND)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let writerOut = '';
   writer.stdout.on('data', (chunk: Buffer) => (writerOut += chunk.toString()));
   await new Promise((r) => setTimeout(r, 2_000));
@@ -176,7 +209,12 @@ try {
   for (const who of ['noc', 'reseller'] as const) rows.push([`${Math.round(HEARTBEATS_PER_SECOND)} heartbeats/s`, who, await measure(port, cookies[who])]);
   // Worst case, for the record: as if a state change had just been published before every
   // request, so every answer is rebuilt from fleet.db (what one rebuild costs).
-  for (const who of ['noc', 'reseller'] as const) rows.push([`${Math.round(HEARTBEATS_PER_SECOND)} heartbeats/s, every answer rebuilt`, who, await measure(port, cookies[who], () => store.noteStateChange())]);
+  for (const who of ['noc', 'reseller'] as const)
+    rows.push([
+      `${Math.round(HEARTBEATS_PER_SECOND)} heartbeats/s, every answer rebuilt`,
+      who,
+      await measure(port, cookies[who], () => store.noteStateChange()),
+    ]);
   const busySeconds = (Date.now() - started) / 1000 + 2;
   const exited = new Promise((r) => writer.once('exit', r));
   writer.kill('SIGTERM');
@@ -190,7 +228,9 @@ try {
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const [phase, who, r] of rows) {
     const verdict = phase.includes('rebuilt') ? `(${r.p95 < 50 ? 'yes' : 'no'}, not the target case)` : r.p95 < 50 ? 'yes' : 'NO';
-    console.log(`| ${phase} | ${who} | ${r.recorders.toLocaleString('en')} | ${(r.bytes / 1e6).toFixed(2)} MB | ${r.p50.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.max.toFixed(1)} ms | ${verdict} |`);
+    console.log(
+      `| ${phase} | ${who} | ${r.recorders.toLocaleString('en')} | ${(r.bytes / 1e6).toFixed(2)} MB | ${r.p50.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.max.toFixed(1)} ms | ${verdict} |`,
+    );
   }
 } finally {
   http.destroy();

@@ -72,7 +72,16 @@ try {
   // All children connect at once, each at its share of the pace; each recorder heartbeats from
   // the moment its process is connected, so none goes unavailable while the rest connect.
   for (let from = 0; from < RECORDERS; from += PER_CHILD) {
-    children.push(spawnPublishers({ url, pkiDir: fleet.pki.dir, ids: fleet.ids.slice(from, from + PER_CHILD), connectsPerSecond: CONNECTS_PER_SECOND / Math.ceil(RECORDERS / PER_CHILD), mode: 'agent', keepaliveSeconds: 30 }));
+    children.push(
+      spawnPublishers({
+        url,
+        pkiDir: fleet.pki.dir,
+        ids: fleet.ids.slice(from, from + PER_CHILD),
+        connectsPerSecond: CONNECTS_PER_SECOND / Math.ceil(RECORDERS / PER_CHILD),
+        mode: 'agent',
+        keepaliveSeconds: 30,
+      }),
+    );
   }
   const connects = await Promise.all(
     children.map(async (c) => {
@@ -90,9 +99,15 @@ try {
   const birthsSeconds = (performance.now() - birthsStarted) / 1000;
   await sleep(SETTLE_MS);
   const online = ingestor.state.countsByState();
-  console.log(`  ${fmt(RECORDERS)} recorders connected in ${connectSeconds.toFixed(0)} s; all online ${birthsSeconds.toFixed(0)} s later; after ${SETTLE_MS / 1000} s more, at the start of the measurement: ${JSON.stringify(online)}`);
+  console.log(
+    `  ${fmt(RECORDERS)} recorders connected in ${connectSeconds.toFixed(0)} s; all online ${birthsSeconds.toFixed(0)} s later; after ${SETTLE_MS / 1000} s more, at the start of the measurement: ${JSON.stringify(online)}`,
+  );
 
-  const meter = new CpuMeter({ broker: broker.child.pid!, ingestor: process.pid, ...Object.fromEntries(children.map((c, i) => [`clients${i + 1}`, c.child.pid!])) });
+  const meter = new CpuMeter({
+    broker: broker.child.pid!,
+    ingestor: process.pid,
+    ...Object.fromEntries(children.map((c, i) => [`clients${i + 1}`, c.child.pid!])),
+  });
   const processedBefore = ingestor.stats.processed;
   const windowStart = performance.timeOrigin + performance.now();
   meter.start();
@@ -125,12 +140,26 @@ try {
   const p99 = percentile(delays, 99);
   const stats = await broker.stats();
   const states = ingestor.state.countsByState();
-  console.log(`fleet scale: ${fmt(RECORDERS)} recorders (mqtt.js TLS clients, ${children.length} processes of ${fmt(PER_CHILD)}), sealed heartbeats every ${HEARTBEAT_MS / 1000} s spread evenly, ${MEASURE_MS / 1000} s measured; one broker (child process), one ingestor (this process, SQLite); load average ${load.map((l) => l.toFixed(1)).join(' -> ')}:`);
-  console.log(`  heartbeats published ${fmt(sent)} (${fmt(sent / (MEASURE_MS / 1000))}/s), committed ${fmt(delays.length)}, missing ${missing}; ingestor processed ${fmt(processed)} messages in the window, dropped ${JSON.stringify(ingestor.stats.dropped)}`);
-  console.log(`  publish -> state committed in fleet.db: p50 ${percentile(delays, 50).toFixed(1)} ms, p90 ${percentile(delays, 90).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(delays.at(-1) ?? NaN).toFixed(1)} ms`);
-  console.log(`  CPU % of a core: ${Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
-  console.log(`  RSS: broker ${(rssBytes(broker.child.pid!) / MB).toFixed(0)} MiB, ingestor process ${(rssBytes(process.pid) / MB).toFixed(0)} MiB; broker connections ${fmt(stats.connections)}, refused ${JSON.stringify(stats.refused)}; states after ${JSON.stringify(states)}`);
-  console.log(`  target p99 < 1 s: ${p99 < 1000 && missing === 0 ? 'met' : 'MISSED'} (${p99.toFixed(0)} ms${missing ? `, ${missing} heartbeats not committed` : ''})`);
+  console.log(
+    `fleet scale: ${fmt(RECORDERS)} recorders (mqtt.js TLS clients, ${children.length} processes of ${fmt(PER_CHILD)}), sealed heartbeats every ${HEARTBEAT_MS / 1000} s spread evenly, ${MEASURE_MS / 1000} s measured; one broker (child process), one ingestor (this process, SQLite); load average ${load.map((l) => l.toFixed(1)).join(' -> ')}:`,
+  );
+  console.log(
+    `  heartbeats published ${fmt(sent)} (${fmt(sent / (MEASURE_MS / 1000))}/s), committed ${fmt(delays.length)}, missing ${missing}; ingestor processed ${fmt(processed)} messages in the window, dropped ${JSON.stringify(ingestor.stats.dropped)}`,
+  );
+  console.log(
+    `  publish -> state committed in fleet.db: p50 ${percentile(delays, 50).toFixed(1)} ms, p90 ${percentile(delays, 90).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(delays.at(-1) ?? NaN).toFixed(1)} ms`,
+  );
+  console.log(
+    `  CPU % of a core: ${Object.entries(cpu)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `  RSS: broker ${(rssBytes(broker.child.pid!) / MB).toFixed(0)} MiB, ingestor process ${(rssBytes(process.pid) / MB).toFixed(0)} MiB; broker connections ${fmt(stats.connections)}, refused ${JSON.stringify(stats.refused)}; states after ${JSON.stringify(states)}`,
+  );
+  console.log(
+    `  target p99 < 1 s: ${p99 < 1000 && missing === 0 ? 'met' : 'MISSED'} (${p99.toFixed(0)} ms${missing ? `, ${missing} heartbeats not committed` : ''})`,
+  );
 } finally {
   await Promise.all(children.map((c) => c.close()));
   await ingestor.close();

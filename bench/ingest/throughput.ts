@@ -38,9 +38,16 @@ const RAW_BATCH = 5_000;
 const REPO = join(import.meta.dirname, '..', '..');
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
-const cpuText = (cpu: Record<string, number>) => Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+const cpuText = (cpu: Record<string, number>) =>
+  Object.entries(cpu)
+    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .join(', ');
 const log = pino({ name: 'bench', level: process.env.BENCH_LOG_LEVEL ?? 'warn' }, pino.destination(2));
-const POINTS_PER_BATCH = batchPoints({ recorder: 'x', installation: '', site: '', reseller: '' }, vigil.v1.DataBatch.fromObject(agentDataBatch(Date.now())), Date.now()).length;
+const POINTS_PER_BATCH = batchPoints(
+  { recorder: 'x', installation: '', site: '', reseller: '' },
+  vigil.v1.DataBatch.fromObject(agentDataBatch(Date.now())),
+  Date.now(),
+).length;
 
 interface Phase {
   what: string;
@@ -64,7 +71,15 @@ async function brokerOnly(): Promise<Phase> {
   return withBroker(async (broker, url) => {
     let received = 0;
     const identity = fleet.pki.service('ingestor');
-    const subscriber = mqtt.connect(url, { clientId: 'service:ingestor-bench', cert: readFileSync(identity.cert), key: readFileSync(identity.key), ca: readFileSync(identity.ca), protocolVersion: 4, reconnectPeriod: 0, clean: true });
+    const subscriber = mqtt.connect(url, {
+      clientId: 'service:ingestor-bench',
+      cert: readFileSync(identity.cert),
+      key: readFileSync(identity.key),
+      ca: readFileSync(identity.ca),
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      clean: true,
+    });
     subscriber.on('message', () => received++);
     await new Promise<void>((ok, fail) => (subscriber.once('connect', () => ok()), subscriber.once('error', fail)));
     await subscriber.subscribeAsync('vigil/v1/rec/+/+', { qos: 1 });
@@ -84,7 +99,8 @@ async function brokerOnly(): Promise<Phase> {
       const deadline = Date.now() + 30_000;
       // The births count too: one per agent.
       while (received < run.published + AGENTS && Date.now() < deadline) await sleep(20);
-      if (run.acked !== run.published || received !== run.published + AGENTS) throw new Error(`broker only: ${run.acked} of ${run.published} acknowledged, ${received - AGENTS} delivered`);
+      if (run.acked !== run.published || received !== run.published + AGENTS)
+        throw new Error(`broker only: ${run.acked} of ${run.published} acknowledged, ${received - AGENTS} delivered`);
       return { what: 'broker only (subscriber does nothing)', perSecond, cpu, run, notes: [] };
     } finally {
       await agents.close();
@@ -98,7 +114,11 @@ async function connectAll(agents: ReturnType<typeof spawnPublishers>): Promise<v
   if (connected.connected !== AGENTS) throw new Error(`${connected.connected} of ${AGENTS} agents connected; first error: ${connected.firstError}`);
 }
 
-async function endToEnd(storeName: string, makeStore: (dir: string) => TelemetryStore | undefined, countStored: (store: TelemetryStore) => Promise<number>): Promise<Phase> {
+async function endToEnd(
+  storeName: string,
+  makeStore: (dir: string) => TelemetryStore | undefined,
+  countStored: (store: TelemetryStore) => Promise<number>,
+): Promise<Phase> {
   return withBroker(async (broker, url) => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-ingest-'));
     const telemetry = makeStore(dir);
@@ -112,7 +132,14 @@ async function endToEnd(storeName: string, makeStore: (dir: string) => Telemetry
       telemetry,
     });
     await ingestor.ready;
-    const agents = spawnPublishers({ url, pkiDir: fleet.pki.dir, ids: fleet.ids, connectsPerSecond: CONNECTS_PER_SECOND, mode: 'agent', e2eWindow: E2E_WINDOW });
+    const agents = spawnPublishers({
+      url,
+      pkiDir: fleet.pki.dir,
+      ids: fleet.ids,
+      connectsPerSecond: CONNECTS_PER_SECOND,
+      mode: 'agent',
+      e2eWindow: E2E_WINDOW,
+    });
     try {
       await connectAll(agents);
       const births = Date.now() + 60_000;
@@ -137,7 +164,8 @@ async function endToEnd(storeName: string, makeStore: (dir: string) => Telemetry
         `${fmt(run.published)} batches sent, ${fmt(run.acked)} acknowledged end to end; ingestor processed ${fmt(ingestor.stats.processed)} (births included), duplicates ${ingestor.stats.duplicates}, dropped ${JSON.stringify(ingestor.stats.dropped)}`,
         `outbox drained ${drainSeconds.toFixed(1)} s after the agents stopped; ${fmt(stored)} of ${fmt(expectedPoints)} batch points in the ${storeName} store`,
       ];
-      if (run.acked !== run.published || stored !== expectedPoints || Object.keys(ingestor.stats.dropped).length > 0) notes.push('LOSS OR DROPS: see the counts above');
+      if (run.acked !== run.published || stored !== expectedPoints || Object.keys(ingestor.stats.dropped).length > 0)
+        notes.push('LOSS OR DROPS: see the counts above');
       return { what: `end to end into ${storeName}`, perSecond, cpu, run, notes };
     } finally {
       await agents.close();
@@ -183,7 +211,9 @@ async function rawInflux(influxd: Influxd): Promise<number> {
       const i = b * RAW_BATCH + j;
       const id = fleet.ids[i % fleet.ids.length]!;
       const at = t0ms + Math.floor(i / fleet.ids.length);
-      lines.push(`disk,installation=SLC-${i % 100},path=E:,recorder=${id},site=site-${i % 100} free_bytes=${410_000_000_000 + (i % 1000)},total_bytes=8000000000000,used_percent=94.87 ${at}`);
+      lines.push(
+        `disk,installation=SLC-${i % 100},path=E:,recorder=${id},site=site-${i % 100} free_bytes=${410_000_000_000 + (i % 1000)},total_bytes=8000000000000,used_percent=94.87 ${at}`,
+      );
     }
     bodies.push(lines.join('\n'));
   }
@@ -204,7 +234,11 @@ async function rawInflux(influxd: Influxd): Promise<number> {
 
 async function countInflux(influxd: Influxd, db: string): Promise<number> {
   let total = 0;
-  for (const [measurement, field] of [['disk', 'free_bytes'], ['service', 'running'], ['event', 'count']] as const) {
+  for (const [measurement, field] of [
+    ['disk', 'free_bytes'],
+    ['service', 'running'],
+    ['event', 'count'],
+  ] as const) {
     const answer = await influxd.query(db, `SELECT count("${field}") FROM "${measurement}"`);
     total += Number(answer.results[0]?.series?.[0]?.values?.[0]?.[1] ?? 0);
   }
@@ -222,14 +256,19 @@ const phases: Phase[] = [];
 const report = (p: Phase) => {
   phases.push(p);
   const latency = p.run.ackLatency ? `  publish -> end-to-end ack p50 ${p.run.ackLatency.p50.toFixed(0)} ms, p99 ${p.run.ackLatency.p99.toFixed(0)} ms` : '';
-  console.log(`  ${p.what.padEnd(38)} ${fmt(p.perSecond).padStart(7)} msg/s (${fmt(p.perSecond * POINTS_PER_BATCH)} points/s)${latency}  CPU % of a core: ${cpuText(p.cpu)}`);
+  console.log(
+    `  ${p.what.padEnd(38)} ${fmt(p.perSecond).padStart(7)} msg/s (${fmt(p.perSecond * POINTS_PER_BATCH)} points/s)${latency}  CPU % of a core: ${cpuText(p.cpu)}`,
+  );
   for (const note of p.notes) console.log(`      ${note}`);
 };
 
 /** Batch points (disk, service, event) in the SQLite store, counted in its own tables. */
 const sqliteCount = async (store: TelemetryStore) => {
   const { db } = store as SqliteTelemetryStore;
-  return db.prepare("SELECT count(*) FROM points JOIN series ON series.id = points.series_id WHERE series.measurement IN ('disk', 'service', 'event')").pluck().get() as number;
+  return db
+    .prepare("SELECT count(*) FROM points JOIN series ON series.id = points.series_id WHERE series.measurement IN ('disk', 'service', 'event')")
+    .pluck()
+    .get() as number;
 };
 
 /** For profiling one phase: BENCH_ONLY=sqlite node --cpu-prof --import tsx bench/run.js ingest/throughput */
@@ -242,7 +281,13 @@ try {
     influxd = await startInfluxd();
     await influxd.createDatabase('vigil');
     const url = influxd.url;
-    report(await endToEnd('InfluxDB', () => new InfluxTelemetryStore({ url, bucket: 'vigil', api: 'v1', logger: log }), () => countInflux(influxd!, 'vigil')));
+    report(
+      await endToEnd(
+        'InfluxDB',
+        () => new InfluxTelemetryStore({ url, bucket: 'vigil', api: 'v1', logger: log }),
+        () => countInflux(influxd!, 'vigil'),
+      ),
+    );
   }
   if (ONLY) process.exit(0);
   const sqliteRaw = await rawSqlite();
@@ -251,15 +296,24 @@ try {
 
   const envelopeBytes = phases[0]!.run.messageBytes ?? NaN;
   const brokerRate = phases[0]!.perSecond;
-  console.log(`ingest throughput, ${fmt(AGENTS)} simulated agents (TLS, sealed batches of ${POINTS_PER_BATCH} observations, ${envelopeBytes}-byte envelopes), ${MEASURE_S} s after ${WARMUP_S} s warm-up, ${gitFacts}; load average ${load.map((l) => l.toFixed(1)).join(' -> ')}:`);
+  console.log(
+    `ingest throughput, ${fmt(AGENTS)} simulated agents (TLS, sealed batches of ${POINTS_PER_BATCH} observations, ${envelopeBytes}-byte envelopes), ${MEASURE_S} s after ${WARMUP_S} s warm-up, ${gitFacts}; load average ${load.map((l) => l.toFixed(1)).join(' -> ')}:`,
+  );
   for (const p of phases) {
     console.log(`  ${p.what.padEnd(38)} ${fmt(p.perSecond).padStart(7)} msg/s  ${(p.perSecond / brokerRate).toFixed(2)} of broker only`);
   }
-  console.log(`  store raw: SQLite (SqliteTelemetryStore.write, ${fmt(RAW_BATCH)} points a batch) ${fmt(sqliteRaw)} points/s = ${fmt(sqliteRaw / POINTS_PER_BATCH)} batches/s`);
-  if (influxRaw !== undefined) console.log(`  store raw: influxd line protocol (/write, ${fmt(RAW_BATCH)} lines a POST, 4 at once) ${fmt(influxRaw)} points/s = ${fmt(influxRaw / POINTS_PER_BATCH)} batches/s`);
+  console.log(
+    `  store raw: SQLite (SqliteTelemetryStore.write, ${fmt(RAW_BATCH)} points a batch) ${fmt(sqliteRaw)} points/s = ${fmt(sqliteRaw / POINTS_PER_BATCH)} batches/s`,
+  );
+  if (influxRaw !== undefined)
+    console.log(
+      `  store raw: influxd line protocol (/write, ${fmt(RAW_BATCH)} lines a POST, 4 at once) ${fmt(influxRaw)} points/s = ${fmt(influxRaw / POINTS_PER_BATCH)} batches/s`,
+    );
   for (const p of phases.slice(1)) {
     const met = p.perSecond >= 10_000 && p.perSecond >= 0.6 * brokerRate;
-    console.log(`  target ${p.what}: >= 10,000 msg/s and >= 0.6 of broker only: ${met ? 'met' : 'MISSED'} (${fmt(p.perSecond)} msg/s, ${(p.perSecond / brokerRate).toFixed(2)})`);
+    console.log(
+      `  target ${p.what}: >= 10,000 msg/s and >= 0.6 of broker only: ${met ? 'met' : 'MISSED'} (${fmt(p.perSecond)} msg/s, ${(p.perSecond / brokerRate).toFixed(2)})`,
+    );
   }
 } finally {
   await influxd?.destroy();

@@ -15,7 +15,13 @@ export interface BrokerProcess {
   child: ChildProcess;
   port: number;
   /** Broker stats as the child reports them. */
-  stats(): Promise<{ connections: number; messagesIn: number; drops: Record<string, number>; refused: Record<string, number>; clientErrors: Record<string, number> }>;
+  stats(): Promise<{
+    connections: number;
+    messagesIn: number;
+    drops: Record<string, number>;
+    refused: Record<string, number>;
+    clientErrors: Record<string, number>;
+  }>;
   /** A full GC in the broker (needs --expose-gc among its node args). */
   gc(): Promise<void>;
   stop(): Promise<void>;
@@ -94,7 +100,9 @@ if (process.env.BENCH_BROKER_PROCESS && process.send) {
       const mq = (broker.aedes as unknown as { mq: { _messageQueue: unknown[]; current: number } }).mq;
       const clients = (broker.aedes as unknown as { clients: Record<string, { conn: { writableLength: number } }> }).clients;
       const sub = Object.entries(clients).find(([id]) => id.startsWith('service:'));
-      console.error(`mq queue ${mq._messageQueue.length} current ${mq.current} sub writable ${sub?.[1].conn.writableLength} clients ${Object.keys(clients).length}`);
+      console.error(
+        `mq queue ${mq._messageQueue.length} current ${mq.current} sub writable ${sub?.[1].conn.writableLength} clients ${Object.keys(clients).length}`,
+      );
     }, 1000).unref();
   }
   process.send({ port: broker.port });

@@ -29,8 +29,16 @@ export async function benchFleet(count: number, log: (line: string) => void = ()
   const signingKeyPath = join(shared, 'signing.key');
   const signingPubPath = join(shared, 'signing.pub.pem');
   if (!existsSync(signingPubPath)) {
-    const tls = generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-    const signing = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const tls = generateKeyPairSync('ec', {
+      namedCurve: 'prime256v1',
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const signing = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     writeSecret(tlsKeyPath, tls.privateKey);
     writeFileSync(tlsPubPath, tls.publicKey);
     writeSecret(signingKeyPath, signing.privateKey);

@@ -32,7 +32,19 @@ export async function startMosquitto(pki: FleetPki, extra: Record<string, string
   const broker = pki.broker();
   const acl = join(dir, 'acl');
   // use_identity_as_username makes the certificate CN the user name: %u is the recorder id.
-  writeFileSync(acl, ['pattern write vigil/v1/rec/%u/+', 'pattern read vigil/v1/ack/%u', 'pattern read vigil/v1/cmd/%u', 'user ingestor', 'topic read vigil/v1/rec/+/+', 'topic write vigil/v1/ack/+', 'topic write vigil/v1/state/+', ''].join('\n'));
+  writeFileSync(
+    acl,
+    [
+      'pattern write vigil/v1/rec/%u/+',
+      'pattern read vigil/v1/ack/%u',
+      'pattern read vigil/v1/cmd/%u',
+      'user ingestor',
+      'topic read vigil/v1/rec/+/+',
+      'topic write vigil/v1/ack/+',
+      'topic write vigil/v1/state/+',
+      '',
+    ].join('\n'),
+  );
   const settings: Record<string, string> = {
     persistence: 'false',
     // mosquitto drops QoS 1 messages for a client beyond this queue (default 1000).
@@ -46,17 +58,20 @@ export async function startMosquitto(pki: FleetPki, extra: Record<string, string
     ...extra,
   };
   const config = join(dir, 'mosquitto.conf');
-  writeFileSync(config, [
-    ...Object.entries(settings).map(([k, v]) => `${k} ${v}`),
-    `listener ${port} 127.0.0.1`,
-    `cafile ${broker.ca}`,
-    `certfile ${broker.cert}`,
-    `keyfile ${broker.key}`,
-    'require_certificate true',
-    'use_identity_as_username true',
-    `acl_file ${acl}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      ...Object.entries(settings).map(([k, v]) => `${k} ${v}`),
+      `listener ${port} 127.0.0.1`,
+      `cafile ${broker.ca}`,
+      `certfile ${broker.cert}`,
+      `keyfile ${broker.key}`,
+      'require_certificate true',
+      'use_identity_as_username true',
+      `acl_file ${acl}`,
+      '',
+    ].join('\n'),
+  );
   const child = spawn(MOSQUITTO, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -54,7 +54,14 @@ export interface RunResult {
   firstError?: string;
 }
 
-type Command = { cmd: 'connect' } | { cmd: 'status' } | { cmd: 'heartbeats'; intervalMs: number; fleetSize: number } | { cmd: 'start'; window: number } | { cmd: 'measure' } | { cmd: 'stop' } | { cmd: 'close' };
+type Command =
+  | { cmd: 'connect' }
+  | { cmd: 'status' }
+  | { cmd: 'heartbeats'; intervalMs: number; fleetSize: number }
+  | { cmd: 'start'; window: number }
+  | { cmd: 'measure' }
+  | { cmd: 'stop' }
+  | { cmd: 'close' };
 
 export interface Publishers {
   child: ChildProcess;
@@ -146,7 +153,17 @@ export function agentDataBatch(now: number): vigil.v1.IDataBatch {
       { name: 'Milestone XProtect Event Server', at: now, running: true },
       { name: 'Milestone XProtect Mobile Server', at: now, running: true },
     ],
-    events: [{ code: vigil.v1.Code.CODE_ARCHIVE_MOVE_FAILED, subject: `D:\\Archives\\cam-${now % 7}`, firstSeen: now, lastSeen: now, count: 1, severity: vigil.v1.Severity.SEVERITY_ERROR, message: 'Archive file move error' }],
+    events: [
+      {
+        code: vigil.v1.Code.CODE_ARCHIVE_MOVE_FAILED,
+        subject: `D:\\Archives\\cam-${now % 7}`,
+        firstSeen: now,
+        lastSeen: now,
+        count: 1,
+        severity: vigil.v1.Severity.SEVERITY_ERROR,
+        message: 'Archive file move error',
+      },
+    ],
   };
 }
 
@@ -156,7 +173,14 @@ export function agentBirth(id: string, n: number, now: number): vigil.v1.IBirth 
     sentAt: now,
     agentVersion: 'bench',
     heartbeatSeconds: 30,
-    inventory: { recorderName: id, installation: { slc: `SLC-${Math.floor(n / 10)}` }, site: { id: `site-${Math.floor(n / 10)}` }, vmsProduct: 'XProtect', cameraCount: 16, licensedCameras: 16 },
+    inventory: {
+      recorderName: id,
+      installation: { slc: `SLC-${Math.floor(n / 10)}` },
+      site: { id: `site-${Math.floor(n / 10)}` },
+      vmsProduct: 'XProtect',
+      cameraCount: 16,
+      licensedCameras: 16,
+    },
     spoolEpoch: BENCH_SPOOL_EPOCH,
     ackedThrough: 0,
   };
@@ -257,7 +281,11 @@ async function serve(options: PublishersOptions): Promise<void> {
       });
       const state: ClientState = { client, id, topic: topics.recorder(id, 'data'), inflight: 0, nextSeq: 1, ackedSeq: 0, lastAt: 0, sentAt: new Map() };
       if (agentMode) {
-        state.sealer = new EnvelopeSealer({ sender: id, signingKeyPem: readFileSync(bundle.signingKey, 'utf8'), recipientPublicKeyPem: readFileSync(bundle.recipientPublicKey, 'utf8') });
+        state.sealer = new EnvelopeSealer({
+          sender: id,
+          signingKeyPem: readFileSync(bundle.signingKey, 'utf8'),
+          recipientPublicKeyPem: readFileSync(bundle.recipientPublicKey, 'utf8'),
+        });
       }
       client.once('connect', async () => {
         const connectedAt = performance.now();
@@ -306,7 +334,12 @@ async function serve(options: PublishersOptions): Promise<void> {
       }
       const results = await Promise.all(pending);
       for (const r of results) if (typeof r !== 'string') states.push(r);
-      const reply: ConnectResult = { connected: states.length, failed: results.length - states.length, seconds: (performance.now() - started) / 1000, firstError };
+      const reply: ConnectResult = {
+        connected: states.length,
+        failed: results.length - states.length,
+        seconds: (performance.now() - started) / 1000,
+        firstError,
+      };
       process.send?.(reply);
     } else if (command.cmd === 'start') {
       running = true;
@@ -347,10 +380,13 @@ async function serve(options: PublishersOptions): Promise<void> {
           times.push(at);
         };
         heartbeatTimers.push(
-          setTimeout(() => {
-            send();
-            heartbeatTimers.push(setInterval(send, command.intervalMs));
-          }, ((n % command.fleetSize) / command.fleetSize) * command.intervalMs),
+          setTimeout(
+            () => {
+              send();
+              heartbeatTimers.push(setInterval(send, command.intervalMs));
+            },
+            ((n % command.fleetSize) / command.fleetSize) * command.intervalMs,
+          ),
         );
       }
       process.send?.(null);

@@ -1,9 +1,7 @@
 import { TOPIC_ROOT } from '@vigil/proto/wire';
 
 /** Who is on the other end of a connection, taken from its client certificate. */
-export type Identity =
-  | { role: 'recorder'; id: string }
-  | { role: 'service'; id: string };
+export type Identity = { role: 'recorder'; id: string } | { role: 'service'; id: string };
 
 const RECORDER_KINDS = ['birth', 'data', 'hb', 'death'];
 const RECORDER_ROOT = `${TOPIC_ROOT}/rec/`;

@@ -24,7 +24,8 @@ export class DeviceAdmission {
     const entry = this.registry.recorders[recorderId];
     if (!entry) return `recorder "${recorderId}" is not in the fleet registry (issue it with "vigil pki issue")`;
     if (entry.revokedAt) return `recorder "${recorderId}" was revoked at ${entry.revokedAt}`;
-    if (normalSerial(entry.serial) !== normalSerial(certSerial)) return `certificate serial ${certSerial} is not the current one of "${recorderId}" (it was reissued)`;
+    if (normalSerial(entry.serial) !== normalSerial(certSerial))
+      return `certificate serial ${certSerial} is not the current one of "${recorderId}" (it was reissued)`;
     return undefined;
   }
 

@@ -129,7 +129,7 @@ function tlsSocketOf(client: Client): TLSSocket {
 /** The identity in a verified client certificate: CN is the id, OU the role. */
 export function identityFromCertificate(socket: TLSSocket): Identity | string {
   const cert = socket.getPeerCertificate();
-  if (!cert || !cert.subject) return 'no client certificate';
+  if (!cert?.subject) return 'no client certificate';
   const subject = cert.subject as unknown as Record<string, string | string[] | undefined>;
   const cn = subject.CN;
   const ou = subject.OU;
@@ -155,9 +155,19 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const backlog = boundedMemoryPersistence(limits.offlineQueue, (clientId) => {
     stats.drops['queue-full']++;
     metrics.drops.inc({ reason: 'queue-full' });
-    warning.warn(`queue-full:${clientId}`, { clientId, limit: limits.offlineQueue }, 'offline queue of a persistent session is full; message dropped (agents re-send unacknowledged data)');
+    warning.warn(
+      `queue-full:${clientId}`,
+      { clientId, limit: limits.offlineQueue },
+      'offline queue of a persistent session is full; message dropped (agents re-send unacknowledged data)',
+    );
   });
-  const stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, drops: { 'publish-denied': 0, 'subscribe-denied': 0, 'queue-full': 0 }, refused: {} };
+  const stats: BrokerStats = {
+    connections: 0,
+    messagesIn: 0,
+    messagesOut: 0,
+    drops: { 'publish-denied': 0, 'subscribe-denied': 0, 'queue-full': 0 },
+    refused: {},
+  };
   const metrics = new BrokerMetrics({ queueDepth: backlog.depth, messagesIn: () => stats.messagesIn, messagesOut: () => stats.messagesOut });
   const admission = options.registryPath ? new DeviceAdmission(options.registryPath) : undefined;
   const connects = new TokenBucket(limits.connectsPerSecond, limits.connectsPerSecond);
@@ -350,8 +360,13 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   if (options.metricsPort !== undefined) {
     metricsServer = await startMetricsServer(served, options.metricsPort, host, () => ({ connections: stats.connections }));
   }
-  const enrollServer = options.enrollment ? await startEnrollmentServer(options.enrollment.pki, { port: options.enrollment.port, host, logger: log }) : undefined;
-  log.info({ port, enrollPort: enrollServer?.port, wssPort: wss ? (wss.https.address() as AddressInfo).port : undefined, metricsPort: metricsServer?.port, host }, 'broker listening (MQTT over TLS, client certificates required)');
+  const enrollServer = options.enrollment
+    ? await startEnrollmentServer(options.enrollment.pki, { port: options.enrollment.port, host, logger: log })
+    : undefined;
+  log.info(
+    { port, enrollPort: enrollServer?.port, wssPort: wss ? (wss.https.address() as AddressInfo).port : undefined, metricsPort: metricsServer?.port, host },
+    'broker listening (MQTT over TLS, client certificates required)',
+  );
 
   return {
     port,
@@ -379,7 +394,15 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   };
 }
 
-function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; once: (e: 'error', cb: (err: Error) => void) => unknown; off: (e: 'error', cb: (err: Error) => void) => unknown }, port: number, host: string): Promise<void> {
+function listen(
+  server: {
+    listen: (port: number, host: string, cb: () => void) => unknown;
+    once: (e: 'error', cb: (err: Error) => void) => unknown;
+    off: (e: 'error', cb: (err: Error) => void) => unknown;
+  },
+  port: number,
+  host: string,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

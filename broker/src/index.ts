@@ -1,4 +1,13 @@
-export { startBroker, identityFromCertificate, DEFAULT_LIMITS, type BrokerOptions, type BrokerLimits, type BrokerStats, type RunningBroker, type DropReason } from './broker.js';
+export {
+  startBroker,
+  identityFromCertificate,
+  DEFAULT_LIMITS,
+  type BrokerOptions,
+  type BrokerLimits,
+  type BrokerStats,
+  type RunningBroker,
+  type DropReason,
+} from './broker.js';
 export { canPublish, canSubscribe, filterCovers, SERVICE_CLIENT_PREFIX, type Identity } from './acl.js';
 export { DeviceAdmission } from './admission.js';
 export { BrokerMetrics } from './metrics.js';

@@ -32,8 +32,18 @@ export class BrokerMetrics {
   readonly connections = new Gauge({ name: 'vigil_broker_connections', help: 'Connected MQTT clients', registers: [this.registry] });
   readonly messagesIn: Counter;
   readonly messagesOut: Counter;
-  readonly drops = new Counter({ name: 'vigil_broker_drops_total', help: 'Packets acknowledged and dropped, by reason', labelNames: ['reason'], registers: [this.registry] });
-  readonly refused = new Counter({ name: 'vigil_broker_connections_refused_total', help: 'Connections refused or closed by the broker, by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly drops = new Counter({
+    name: 'vigil_broker_drops_total',
+    help: 'Packets acknowledged and dropped, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly refused = new Counter({
+    name: 'vigil_broker_connections_refused_total',
+    help: 'Connections refused or closed by the broker, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
   readonly queued: Gauge;
 
   constructor(counts: BrokerCounts = { queueDepth: () => 0, messagesIn: () => 0, messagesOut: () => 0 }) {

@@ -91,7 +91,9 @@ describe('broker with real TLS clients', () => {
 
     const deviceA = await connect('rec-a', pki.device('rec-a'));
     let closed = false;
-    deviceA.on('close', () => { closed = true; });
+    deviceA.on('close', () => {
+      closed = true;
+    });
 
     // QoS 1: resolves only when the broker PUBACKs
     await deviceA.publishAsync('vigil/v1/rec/rec-b/hb', 'forged', { qos: 1 });

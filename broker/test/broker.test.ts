@@ -16,8 +16,14 @@ const attempt = (url: string, opts: IClientOptions) =>
   new Promise<MqttClient>((resolve, reject) => {
     const client = connect(url, opts);
     client.once('connect', () => resolve(client));
-    client.once('error', (error) => { client.end(true); reject(error); });
-    client.once('close', () => { client.end(true); reject(new Error('connection closed before CONNACK')); });
+    client.once('error', (error) => {
+      client.end(true);
+      reject(error);
+    });
+    client.once('close', () => {
+      client.end(true);
+      reject(new Error('connection closed before CONNACK'));
+    });
   });
 
 const waitFor = async (what: string, probe: () => boolean, timeoutMs = 5_000) => {
@@ -86,8 +92,19 @@ describe('broker: identity, limits, sessions, observability', () => {
 
   it('refuses TLS older than 1.2', async () => {
     const outcome = await new Promise<string>((resolve) => {
-      const socket = tlsConnect({ host: '127.0.0.1', port: broker.port, maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ca: readFileSync(pki.caCertPath), cert: readFileSync(pki.device('rec-a').cert), key: readFileSync(pki.device('rec-a').key) });
-      socket.once('secureConnect', () => { socket.destroy(); resolve('connected'); });
+      const socket = tlsConnect({
+        host: '127.0.0.1',
+        port: broker.port,
+        maxVersion: 'TLSv1.1',
+        minVersion: 'TLSv1',
+        ca: readFileSync(pki.caCertPath),
+        cert: readFileSync(pki.device('rec-a').cert),
+        key: readFileSync(pki.device('rec-a').key),
+      });
+      socket.once('secureConnect', () => {
+        socket.destroy();
+        resolve('connected');
+      });
       socket.once('error', (error) => resolve(error.message));
     });
     expect(outcome).not.toBe('connected');
@@ -96,8 +113,18 @@ describe('broker: identity, limits, sessions, observability', () => {
   it('negotiates AES-128-GCM on TLS 1.3, forward-secret AEAD suites only on TLS 1.2', async () => {
     const handshake = (extra: { maxVersion?: 'TLSv1.2'; ciphers?: string }) =>
       new Promise<string>((resolve) => {
-        const socket = tlsConnect({ host: '127.0.0.1', port: broker.port, ca: readFileSync(pki.caCertPath), cert: readFileSync(pki.device('rec-a').cert), key: readFileSync(pki.device('rec-a').key), ...extra });
-        socket.once('secureConnect', () => { resolve(`${socket.getProtocol()} ${socket.getCipher().name}`); socket.destroy(); });
+        const socket = tlsConnect({
+          host: '127.0.0.1',
+          port: broker.port,
+          ca: readFileSync(pki.caCertPath),
+          cert: readFileSync(pki.device('rec-a').cert),
+          key: readFileSync(pki.device('rec-a').key),
+          ...extra,
+        });
+        socket.once('secureConnect', () => {
+          resolve(`${socket.getProtocol()} ${socket.getCipher().name}`);
+          socket.destroy();
+        });
         socket.once('error', (error) => resolve(error.message));
       });
     expect(await handshake({})).toBe('TLSv1.3 TLS_AES_128_GCM_SHA256');
@@ -133,7 +160,9 @@ describe('broker: identity, limits, sessions, observability', () => {
     const stranger = new FleetPki(join(dir, 'pki'));
     const old = { cert: readFileSync(pki.device('rec-b').cert), key: readFileSync(pki.device('rec-b').key) };
     await stranger.issueDevice('rec-b'); // reissued: the old certificate is no longer the current one
-    await expect(attempt(`mqtts://127.0.0.1:${broker.port}`, { clientId: 'rec-b', ...old, ca: readFileSync(pki.caCertPath), reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/);
+    await expect(
+      attempt(`mqtts://127.0.0.1:${broker.port}`, { clientId: 'rec-b', ...old, ca: readFileSync(pki.caCertPath), reconnectPeriod: 0 }),
+    ).rejects.toThrow(/Not authorized/);
     await open('rec-b', pki.device('rec-b'));
     expect(broker.stats.refused['not-admitted']).toBeGreaterThanOrEqual(1);
   });
@@ -193,7 +222,10 @@ describe('broker: identity, limits, sessions, observability', () => {
     const device = await open('rec-a', pki.device('rec-a'));
     for (let i = 0; i < 20; i++) await device.publishAsync('vigil/v1/rec/rec-a/data', `queued-${i}`, { qos: 1 });
     const received: string[] = [];
-    const back = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, { ...options('service:ingestor', pki.service('ingestor'), ingestorOptions), manualConnect: false });
+    const back = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, {
+      ...options('service:ingestor', pki.service('ingestor'), ingestorOptions),
+      manualConnect: false,
+    });
     clients.push(back);
     back.on('message', (_topic, payload) => received.push(payload.toString()));
     await waitFor('queued messages', () => received.length >= 20);
@@ -201,7 +233,12 @@ describe('broker: identity, limits, sessions, observability', () => {
   });
 
   it('speaks MQTT over secure WebSocket with the same identity rules', async () => {
-    const ws = await open('rec-ws', pki.device('rec-ws'), { wsOptions: { ca: readFileSync(pki.caCertPath), cert: readFileSync(pki.device('rec-ws').cert), key: readFileSync(pki.device('rec-ws').key) } }, `wss://127.0.0.1:${broker.wssPort}/mqtt`);
+    const ws = await open(
+      'rec-ws',
+      pki.device('rec-ws'),
+      { wsOptions: { ca: readFileSync(pki.caCertPath), cert: readFileSync(pki.device('rec-ws').cert), key: readFileSync(pki.device('rec-ws').key) } },
+      `wss://127.0.0.1:${broker.wssPort}/mqtt`,
+    );
     await ws.publishAsync('vigil/v1/rec/rec-ws/hb', 'over websocket', { qos: 1 });
     await expect(open('rec-a', pki.device('rec-ws'), {}, `wss://127.0.0.1:${broker.wssPort}/mqtt`)).rejects.toThrow(/Identifier rejected/);
   });
@@ -253,13 +290,27 @@ describe('certificate reload', () => {
 });
 
 describe('bounded offline queue', () => {
-  it("drops past the limit while the ingestor is away, keeps the rest, and reports the depth", async () => {
+  it('drops past the limit while the ingestor is away, keeps the rest, and reports the depth', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-queue-'));
     const pki = new FleetPki(join(dir, 'pki'));
     await pki.init();
     await pki.issueDevice('rec-q');
-    const broker = await startBroker({ port: 0, metricsPort: 0, tls: pki.broker(), registryPath: pki.registryPath, logger: pino({ level: 'silent' }), limits: { offlineQueue: 10 } });
-    const opts = (id: string, files: TlsIdentityFiles, clean = true): IClientOptions => ({ clientId: id, clean, cert: readFileSync(files.cert), key: readFileSync(files.key), ca: readFileSync(pki.caCertPath), reconnectPeriod: 0 });
+    const broker = await startBroker({
+      port: 0,
+      metricsPort: 0,
+      tls: pki.broker(),
+      registryPath: pki.registryPath,
+      logger: pino({ level: 'silent' }),
+      limits: { offlineQueue: 10 },
+    });
+    const opts = (id: string, files: TlsIdentityFiles, clean = true): IClientOptions => ({
+      clientId: id,
+      clean,
+      cert: readFileSync(files.cert),
+      key: readFileSync(files.key),
+      ca: readFileSync(pki.caCertPath),
+      reconnectPeriod: 0,
+    });
     try {
       const ingestor = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, opts('service:ingestor', pki.service('ingestor'), false));
       await ingestor.subscribeAsync('vigil/v1/rec/+/+', { qos: 1 });
@@ -300,18 +351,36 @@ describe('in-flight window', () => {
     const pki = new FleetPki(join(dir, 'pki'));
     await pki.init();
     await pki.issueDevice('rec-w');
-    const broker = await startBroker({ port: 0, tls: pki.broker(), registryPath: pki.registryPath, logger: pino({ level: 'silent' }), limits: { inflightWindow: 5 } });
+    const broker = await startBroker({
+      port: 0,
+      tls: pki.broker(),
+      registryPath: pki.registryPath,
+      logger: pino({ level: 'silent' }),
+      limits: { inflightWindow: 5 },
+    });
     try {
       const device = pki.device('rec-w');
       const closed = await new Promise<boolean>((resolve) => {
         // A raw client: QoS 2 PUBLISHes whose PUBREC it never answers with PUBREL.
-        const socket = tlsConnect({ host: '127.0.0.1', port: broker.port, ca: readFileSync(pki.caCertPath), cert: readFileSync(device.cert), key: readFileSync(device.key), servername: 'localhost' }, () => {
-          socket.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'rec-w', keepalive: 30 }));
-        });
+        const socket = tlsConnect(
+          {
+            host: '127.0.0.1',
+            port: broker.port,
+            ca: readFileSync(pki.caCertPath),
+            cert: readFileSync(device.cert),
+            key: readFileSync(device.key),
+            servername: 'localhost',
+          },
+          () => {
+            socket.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'rec-w', keepalive: 30 }));
+          },
+        );
         socket.once('data', () => {
           // CONNACK received: now ten QoS 2 publishes, never released
           for (let id = 1; id <= 10; id++) {
-            socket.write(generate({ cmd: 'publish', topic: 'vigil/v1/rec/rec-w/data', payload: Buffer.from('x'), qos: 2, messageId: id, retain: false, dup: false }));
+            socket.write(
+              generate({ cmd: 'publish', topic: 'vigil/v1/rec/rec-w/data', payload: Buffer.from('x'), qos: 2, messageId: id, retain: false, dup: false }),
+            );
           }
         });
         socket.on('error', () => undefined);

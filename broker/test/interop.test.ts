@@ -21,7 +21,20 @@ describeWithSystem('interop with clients nobody here wrote (Debian mosquitto-cli
   let listener: MqttClient;
   const received: Array<[string, string]> = [];
 
-  const tlsArgs = (cert: string, key: string) => ['-h', '127.0.0.1', '-p', String(broker.port), '--cafile', pki.caCertPath, '--cert', cert, '--key', key, '-V', 'mqttv311'];
+  const tlsArgs = (cert: string, key: string) => [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(broker.port),
+    '--cafile',
+    pki.caCertPath,
+    '--cert',
+    cert,
+    '--key',
+    key,
+    '-V',
+    'mqttv311',
+  ];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-interop-'));
@@ -30,7 +43,13 @@ describeWithSystem('interop with clients nobody here wrote (Debian mosquitto-cli
     await pki.issueDevice('rec-mosq');
     broker = await startBroker({ port: 0, tls: pki.broker(), registryPath: pki.registryPath, logger: pino({ level: 'silent' }) });
     const ingestor = pki.service('ingestor');
-    listener = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, { clientId: 'service:ingestor', cert: readFileSync(ingestor.cert), key: readFileSync(ingestor.key), ca: readFileSync(ingestor.ca), reconnectPeriod: 0 });
+    listener = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, {
+      clientId: 'service:ingestor',
+      cert: readFileSync(ingestor.cert),
+      key: readFileSync(ingestor.key),
+      ca: readFileSync(ingestor.ca),
+      reconnectPeriod: 0,
+    });
     listener.on('message', (topic, payload) => received.push([topic, payload.toString()]));
     await listener.subscribeAsync('vigil/v1/rec/+/+', { qos: 1 });
   });
@@ -54,7 +73,20 @@ describeWithSystem('interop with clients nobody here wrote (Debian mosquitto-cli
 
   it('mosquitto_sub with the ingestor certificate receives what a device publishes', async () => {
     const service = pki.service('ingestor');
-    const sub = run(SUB, [...tlsArgs(service.cert, service.key), '-i', 'service:ingestor-mosq', '-q', '1', '-t', 'vigil/v1/rec/+/+', '-C', '1', '-W', '10', '-v']);
+    const sub = run(SUB, [
+      ...tlsArgs(service.cert, service.key),
+      '-i',
+      'service:ingestor-mosq',
+      '-q',
+      '1',
+      '-t',
+      'vigil/v1/rec/+/+',
+      '-C',
+      '1',
+      '-W',
+      '10',
+      '-v',
+    ]);
     await new Promise((r) => setTimeout(r, 500));
     const device = pki.device('rec-mosq');
     await run(PUB, [...tlsArgs(device.cert, device.key), '-i', 'rec-mosq', '-q', '1', '-t', 'vigil/v1/rec/rec-mosq/data', '-m', 'hello sub']);
@@ -63,6 +95,8 @@ describeWithSystem('interop with clients nobody here wrote (Debian mosquitto-cli
   });
 
   it('mosquitto_pub without a client certificate is refused', async () => {
-    await expect(run(PUB, ['-h', '127.0.0.1', '-p', String(broker.port), '--cafile', pki.caCertPath, '-i', 'rec-mosq', '-t', 'vigil/v1/rec/rec-mosq/hb', '-m', 'x'])).rejects.toThrow();
+    await expect(
+      run(PUB, ['-h', '127.0.0.1', '-p', String(broker.port), '--cafile', pki.caCertPath, '-i', 'rec-mosq', '-t', 'vigil/v1/rec/rec-mosq/hb', '-m', 'x']),
+    ).rejects.toThrow();
   });
 });

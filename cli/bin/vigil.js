@@ -20,7 +20,8 @@ async function currentAgentBundle() {
   const { bundleStatus, applyRuntimeFlags } = await import('../../agent/scripts/bundle.mjs');
   const status = bundleStatus();
   if (!status.current) {
-    if (process.env.VIGIL_LOG_LEVEL === 'debug' || process.env.VIGIL_LOG_LEVEL === 'trace') console.error(`vigil: agent bundle ${status.reason}; running the sources`);
+    if (process.env.VIGIL_LOG_LEVEL === 'debug' || process.env.VIGIL_LOG_LEVEL === 'trace')
+      console.error(`vigil: agent bundle ${status.reason}; running the sources`);
     return undefined;
   }
   applyRuntimeFlags();

@@ -25,7 +25,11 @@ export async function ensurePki(dataDir: string, brokerHosts: string[] = []): Pr
   return { pki, created };
 }
 
-export function startBrokerPart(pki: FleetPki, settings: Pick<FleetSettings, 'mqttPort' | 'wssPort' | 'metricsPort' | 'enrollPort' | 'host'>, logger: Logger): Promise<RunningBroker> {
+export function startBrokerPart(
+  pki: FleetPki,
+  settings: Pick<FleetSettings, 'mqttPort' | 'wssPort' | 'metricsPort' | 'enrollPort' | 'host'>,
+  logger: Logger,
+): Promise<RunningBroker> {
   return startBroker({
     port: settings.mqttPort,
     wssPort: settings.wssPort,

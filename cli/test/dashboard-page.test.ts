@@ -23,7 +23,10 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-page-'));
-    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, { VIGIL_ADMIN_PASSWORD: 'page-test-admin' });
+    const settings = resolveSettings(
+      { dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' },
+      { VIGIL_ADMIN_PASSWORD: 'page-test-admin' },
+    );
     const logger = pino({ level: 'silent' });
     fleet = await startFleet(settings, logger);
     logins = await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo);
@@ -31,7 +34,15 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
@@ -50,8 +61,10 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     });
     page.on('response', (res) => {
       const path = new URL(res.url()).pathname;
-      const expected = (res.status() === 401 && path === '/api/me') || (res.status() === 409 && path === '/api/installations')
-        || (res.status() === 404 && path.startsWith('/api/recorders/nt-osl-01')); // another reseller's, opened on purpose
+      const expected =
+        (res.status() === 401 && path === '/api/me') ||
+        (res.status() === 409 && path === '/api/installations') ||
+        (res.status() === 404 && path.startsWith('/api/recorders/nt-osl-01')); // another reseller's, opened on purpose
       if (res.status() >= 400 && !expected) pageErrors.push(`${username}: ${res.status()} ${res.request().method()} ${path}`);
     });
     await page.goto(fleet.dashboardUrl);
@@ -90,8 +103,10 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     const ids = await page.locator('#recorders tr[data-recorder-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-recorder-id')));
     expect(ids.every((id) => /^(hl|cm)-/.test(id ?? ''))).toBe(true);
     // grouped by installation: only this reseller's two customers
-    expect((await page.locator('#recorders tr.group-installation').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-slc')))).sort())
-      .toEqual(['M01-NW-CITYMALL-0002', 'M01-NW-HARBOUR-0001']);
+    expect((await page.locator('#recorders tr.group-installation').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-slc')))).sort()).toEqual([
+      'M01-NW-CITYMALL-0002',
+      'M01-NW-HARBOUR-0001',
+    ]);
     await expect.poll(() => page.locator('#live').textContent(), { timeout: 5_000 }).toBe('live');
 
     // a recorder of this reseller shuts down: the page must show it within 2 s, without reload
@@ -119,7 +134,8 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
   it('lets a reseller register an installation, refusing one another reseller holds without naming it', async () => {
     const page = await logIn('northwind');
     await go(page, '#/installations');
-    await expect.poll(() => page.locator('#installations tr[data-slc]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-slc')).sort()), { timeout: 5_000 })
+    await expect
+      .poll(() => page.locator('#installations tr[data-slc]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-slc')).sort()), { timeout: 5_000 })
       .toEqual(['M01-NW-CITYMALL-0002', 'M01-NW-HARBOUR-0001']);
     await page.fill('#register-slc input[name=slc]', 'M01-AC-TRANSIT-0003');
     await page.click('#register-slc button[type=submit]');
@@ -195,7 +211,9 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
 
     // a failover pair: the partner and whether it covers
     await go(page, '#/recorder/hl-aar-01');
-    await expect.poll(() => page.locator('#recorder .card-failover').textContent(), { timeout: 5_000 }).toMatch(/hl-aar-02.*yes: the partner records in its place/);
+    await expect
+      .poll(() => page.locator('#recorder .card-failover').textContent(), { timeout: 5_000 })
+      .toMatch(/hl-aar-02.*yes: the partner records in its place/);
     await shot(page, 'recorder-failover');
     await page.close();
   });

@@ -41,14 +41,17 @@ describe('walking skeleton: agent -> broker -> ingestor -> dashboard', () => {
   const startAgent = async (id: string) => {
     await fleet.pki.issueDevice(id);
     const config = join(dir, `${id}.yaml`);
-    writeFileSync(config, stringify({
-      recorderId: id,
-      broker: { url: fleet.brokerUrl },
-      bundleDir: fleet.pki.device(id).dir,
-      heartbeatSeconds: 5,
-      dataDir: join(dir, 'agents', id),
-      inventory: { installation: { slc: `SLC-${id}`, name: `Installation ${id}` }, site: { id: `site-${id}`, name: 'Test site' } },
-    }));
+    writeFileSync(
+      config,
+      stringify({
+        recorderId: id,
+        broker: { url: fleet.brokerUrl },
+        bundleDir: fleet.pki.device(id).dir,
+        heartbeatSeconds: 5,
+        dataDir: join(dir, 'agents', id),
+        inventory: { installation: { slc: `SLC-${id}`, name: `Installation ${id}` }, site: { id: `site-${id}`, name: 'Test site' } },
+      }),
+    );
     const child = spawn(process.execPath, [VIGIL, 'agent', '--config', config], {
       env: { ...process.env, VIGIL_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -59,7 +62,10 @@ describe('walking skeleton: agent -> broker -> ingestor -> dashboard', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0', host: '127.0.0.1' }, { VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    const settings = resolveSettings(
+      { dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0', host: '127.0.0.1' },
+      { VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    );
     fleet = await startFleet(settings, pino({ level: 'silent' }));
     const login = await fetch(`${fleet.dashboardUrl}/api/login`, {
       method: 'POST',

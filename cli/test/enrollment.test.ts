@@ -30,7 +30,21 @@ describe('enrollment with a one-time token (no CA access on the recorder host)',
   });
 
   const enroll = (token: string, recorderId: string, out: string) =>
-    run(process.execPath, [VIGIL, 'agent', 'enroll', '--url', `https://127.0.0.1:${broker.enrollPort}`, '--token', token, '--recorder-id', recorderId, '--ca', pki.caCertPath, '--out', out]);
+    run(process.execPath, [
+      VIGIL,
+      'agent',
+      'enroll',
+      '--url',
+      `https://127.0.0.1:${broker.enrollPort}`,
+      '--token',
+      token,
+      '--recorder-id',
+      recorderId,
+      '--ca',
+      pki.caCertPath,
+      '--out',
+      out,
+    ]);
 
   it('vigil pki token + vigil agent enroll give a working bundle whose keys never left the host; the token is then spent', async () => {
     const { stdout } = await run(process.execPath, [VIGIL, 'pki', 'token', 'rec-new', '--data-dir', join(dir, 'data')]);
@@ -46,7 +60,11 @@ describe('enrollment with a one-time token (no CA access on the recorder host)',
     expect(pki.signingKeyOf('rec-new')).toContain('BEGIN PUBLIC KEY');
 
     const client = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, {
-      clientId: 'rec-new', cert: readFileSync(join(out, 'device.crt')), key: readFileSync(join(out, 'device.key')), ca: readFileSync(join(out, 'ca.crt')), reconnectPeriod: 0,
+      clientId: 'rec-new',
+      cert: readFileSync(join(out, 'device.crt')),
+      key: readFileSync(join(out, 'device.key')),
+      ca: readFileSync(join(out, 'ca.crt')),
+      reconnectPeriod: 0,
     });
     await client.publishAsync('vigil/v1/rec/rec-new/hb', 'enrolled', { qos: 1 });
     await client.endAsync();

@@ -19,10 +19,19 @@ describe('the metrics endpoint of vigil up', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-metrics-endpoint-'));
-    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, { VIGIL_ADMIN_PASSWORD: 'metrics-admin' });
+    const settings = resolveSettings(
+      { dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' },
+      { VIGIL_ADMIN_PASSWORD: 'metrics-admin' },
+    );
     fleet = await startFleet(settings, pino({ level: 'silent' }));
     const bundle = await fleet.pki.issueDevice('rec-metrics');
-    client = await connectAsync(fleet.brokerUrl, { clientId: 'rec-metrics', cert: readFileSync(bundle.cert), key: readFileSync(bundle.key), ca: readFileSync(bundle.ca), reconnectPeriod: 0 });
+    client = await connectAsync(fleet.brokerUrl, {
+      clientId: 'rec-metrics',
+      cert: readFileSync(bundle.cert),
+      key: readFileSync(bundle.key),
+      ca: readFileSync(bundle.ca),
+      reconnectPeriod: 0,
+    });
   });
 
   afterAll(async () => {

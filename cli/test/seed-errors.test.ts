@@ -9,8 +9,17 @@ import { resolveSettings, startFleet, type RunningFleet } from '../src/index.js'
 
 const VIGIL = resolve(import.meta.dirname, '..', 'bin', 'vigil.js');
 
-interface Problem { kind: string; code: string; subject: string; count?: number }
-interface Recorder { id: string; state: string; problems: Problem[] }
+interface Problem {
+  kind: string;
+  code: string;
+  subject: string;
+  count?: number;
+}
+interface Recorder {
+  id: string;
+  state: string;
+  problems: Problem[];
+}
 
 /** One line per seed error, in the Recording Server's log format (CRLF, as on Windows). */
 const SEED_LINES = [
@@ -40,8 +49,18 @@ describe('every seed error written into a watched log reaches the recorder page'
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-seed-'));
-    fleet = await startFleet(resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, { VIGIL_ADMIN_PASSWORD: 'seed-admin' }), pino({ level: 'silent' }));
-    const login = await fetch(`${fleet.dashboardUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'seed-admin' }) });
+    fleet = await startFleet(
+      resolveSettings(
+        { dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' },
+        { VIGIL_ADMIN_PASSWORD: 'seed-admin' },
+      ),
+      pino({ level: 'silent' }),
+    );
+    const login = await fetch(`${fleet.dashboardUrl}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'seed-admin' }),
+    });
     cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 
     await fleet.pki.issueDevice('rec-seed');
@@ -53,19 +72,29 @@ describe('every seed error written into a watched log reaches the recorder page'
     writeFileSync(join(host, 'event-server.running'), '');
     writeFileSync(join(host, 'licence.json'), JSON.stringify({ cameras: 52, licensed: 50 }));
     configPath = join(host, 'agent.yaml');
-    writeFileSync(configPath, stringify({
-      recorderId: 'rec-seed',
-      broker: { url: fleet.brokerUrl },
-      bundleDir: fleet.pki.device('rec-seed').dir,
-      dataDir: join(host, 'agent-data'),
-      heartbeatSeconds: 5,
-      spool: { foldWindowSeconds: 5 },
-      logs: { files: [{ glob: `${join(host, 'Logs').replaceAll('\\', '/')}/*.log` }], rescanSeconds: 1 },
-      disks: { intervalSeconds: 2, paths: [{ path: './media' }], filling: { windowMinutes: 1 } },
-      services: { intervalSeconds: 1, manager: 'command', watch: [{ name: 'Event Server', command: 'test -f event-server.running' }, { name: 'Mobile Server', command: 'test -f mobile-server.running' }] },
-      licences: { intervalSeconds: 1, source: { file: './licence.json' } },
-      inventory: { installation: { slc: 'SLC-SEED' }, site: { id: 'seed-site' } },
-    }));
+    writeFileSync(
+      configPath,
+      stringify({
+        recorderId: 'rec-seed',
+        broker: { url: fleet.brokerUrl },
+        bundleDir: fleet.pki.device('rec-seed').dir,
+        dataDir: join(host, 'agent-data'),
+        heartbeatSeconds: 5,
+        spool: { foldWindowSeconds: 5 },
+        logs: { files: [{ glob: `${join(host, 'Logs').replaceAll('\\', '/')}/*.log` }], rescanSeconds: 1 },
+        disks: { intervalSeconds: 2, paths: [{ path: './media' }], filling: { windowMinutes: 1 } },
+        services: {
+          intervalSeconds: 1,
+          manager: 'command',
+          watch: [
+            { name: 'Event Server', command: 'test -f event-server.running' },
+            { name: 'Mobile Server', command: 'test -f mobile-server.running' },
+          ],
+        },
+        licences: { intervalSeconds: 1, source: { file: './licence.json' } },
+        inventory: { installation: { slc: 'SLC-SEED' }, site: { id: 'seed-site' } },
+      }),
+    );
   });
 
   afterAll(async () => {

@@ -29,7 +29,17 @@ function failure(parse: () => unknown): string {
 describe('settings: flags win over environment variables, which win over defaults', () => {
   it('vigil up', () => {
     const defaults = upSettings.parse({}, {});
-    expect(defaults).toMatchObject({ dataDir: resolve('./data'), httpPort: 8080, mqttPort: 8883, wssPort: 8884, metricsPort: 9883, enrollPort: 8885, host: '127.0.0.1', logLevel: 'warn', adminPassword: undefined });
+    expect(defaults).toMatchObject({
+      dataDir: resolve('./data'),
+      httpPort: 8080,
+      mqttPort: 8883,
+      wssPort: 8884,
+      metricsPort: 9883,
+      enrollPort: 8885,
+      host: '127.0.0.1',
+      logLevel: 'warn',
+      adminPassword: undefined,
+    });
     expect(defaults.map).toEqual({ tilesUrl: null, attribution: 'Country shapes: Natural Earth (world-atlas)' });
     expect(defaults.ingest).toEqual({ telemetry: {}, groupCommit: {}, drainInWorker: true, traceMqtt: false });
     expect(defaults.demoAgentLogLevel).toBe('warn');
@@ -37,16 +47,31 @@ describe('settings: flags win over environment variables, which win over default
     const fromEnv = upSettings.parse({}, { VIGIL_HTTP_PORT: '9090', VIGIL_HOST: '0.0.0.0', VIGIL_DATA_DIR: '/srv/vigil', VIGIL_LOG_LEVEL: 'info' });
     expect(fromEnv).toMatchObject({ httpPort: 9090, host: '0.0.0.0', dataDir: '/srv/vigil', logLevel: 'info', demoAgentLogLevel: 'info' });
 
-    const fromFlags = upSettings.parse({ httpPort: '7070', host: '10.0.0.1', dataDir: '/var/lib/vigil' }, { VIGIL_HTTP_PORT: '9090', VIGIL_HOST: '0.0.0.0', VIGIL_DATA_DIR: '/srv/vigil' });
+    const fromFlags = upSettings.parse(
+      { httpPort: '7070', host: '10.0.0.1', dataDir: '/var/lib/vigil' },
+      { VIGIL_HTTP_PORT: '9090', VIGIL_HOST: '0.0.0.0', VIGIL_DATA_DIR: '/srv/vigil' },
+    );
     expect(fromFlags).toMatchObject({ httpPort: 7070, host: '10.0.0.1', dataDir: '/var/lib/vigil' });
   });
 
   it('an empty variable counts as unset', () => {
-    expect(upSettings.parse({}, { VIGIL_HTTP_PORT: '', VIGIL_ADMIN_PASSWORD: '', VIGIL_LOG_LEVEL: '' })).toMatchObject({ httpPort: 8080, adminPassword: undefined, logLevel: 'warn' });
+    expect(upSettings.parse({}, { VIGIL_HTTP_PORT: '', VIGIL_ADMIN_PASSWORD: '', VIGIL_LOG_LEVEL: '' })).toMatchObject({
+      httpPort: 8080,
+      adminPassword: undefined,
+      logLevel: 'warn',
+    });
   });
 
   it('vigil broker', () => {
-    expect(brokerSettings.parse({}, {})).toEqual({ dataDir: resolve('./data'), mqttPort: 8883, wssPort: 8884, metricsPort: 9883, enrollPort: 8885, host: '127.0.0.1', logLevel: 'info' });
+    expect(brokerSettings.parse({}, {})).toEqual({
+      dataDir: resolve('./data'),
+      mqttPort: 8883,
+      wssPort: 8884,
+      metricsPort: 9883,
+      enrollPort: 8885,
+      host: '127.0.0.1',
+      logLevel: 'info',
+    });
     expect(brokerSettings.parse({}, { VIGIL_MQTT_PORT: '1883', VIGIL_ENROLL_PORT: '0' })).toMatchObject({ mqttPort: 1883, enrollPort: 0 });
     expect(brokerSettings.parse({ mqttPort: '2883' }, { VIGIL_MQTT_PORT: '1883' })).toMatchObject({ mqttPort: 2883 });
   });
@@ -76,7 +101,9 @@ describe('settings: flags win over environment variables, which win over default
       traceMqtt: true,
     });
     expect(ingestorSettings.parse({}, { ...env, VIGIL_BROKER_URL: 'mqtts://broker.example:8883' }).brokerUrl).toBe('mqtts://broker.example:8883');
-    expect(ingestorSettings.parse({ brokerUrl: 'mqtts://flag.example:8883' }, { ...env, VIGIL_BROKER_URL: 'mqtts://broker.example:8883' }).brokerUrl).toBe('mqtts://flag.example:8883');
+    expect(ingestorSettings.parse({ brokerUrl: 'mqtts://flag.example:8883' }, { ...env, VIGIL_BROKER_URL: 'mqtts://broker.example:8883' }).brokerUrl).toBe(
+      'mqtts://flag.example:8883',
+    );
     expect(ingestorSettings.parse({}, { VIGIL_INGESTOR_DRAIN_WORKER: '1' }).ingest.drainInWorker).toBe(true);
   });
 
@@ -88,8 +115,14 @@ describe('settings: flags win over environment variables, which win over default
     const tiles = 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png';
     const fromEnv = dashboardSettings.parse({}, { VIGIL_MAP_TILES_URL: ` ${tiles} `, VIGIL_ADMIN_PASSWORD: ' two words ', VIGIL_HTTP_PORT: '8181' });
     expect(fromEnv).toMatchObject({ httpPort: 8181, adminPassword: ' two words ', map: { tilesUrl: tiles, attribution: '© OpenStreetMap contributors' } });
-    expect(dashboardSettings.parse({}, { VIGIL_MAP_TILES_URL: tiles, VIGIL_MAP_ATTRIBUTION: 'Our tiles' }).map).toEqual({ tilesUrl: tiles, attribution: 'Our tiles' });
-    expect(dashboardSettings.parse({ httpPort: '8282', brokerUrl: 'wss://fleet.example/mqtt' }, { VIGIL_HTTP_PORT: '8181' })).toMatchObject({ httpPort: 8282, brokerUrl: 'wss://fleet.example/mqtt' });
+    expect(dashboardSettings.parse({}, { VIGIL_MAP_TILES_URL: tiles, VIGIL_MAP_ATTRIBUTION: 'Our tiles' }).map).toEqual({
+      tilesUrl: tiles,
+      attribution: 'Our tiles',
+    });
+    expect(dashboardSettings.parse({ httpPort: '8282', brokerUrl: 'wss://fleet.example/mqtt' }, { VIGIL_HTTP_PORT: '8181' })).toMatchObject({
+      httpPort: 8282,
+      brokerUrl: 'wss://fleet.example/mqtt',
+    });
   });
 
   it('vigil pki reads only the data directory', () => {
@@ -115,10 +148,18 @@ describe('settings: a bad value stops the start with its flag, its variable, wha
     expect(failure(() => upSettings.parse({}, { VIGIL_LOG_LEVEL: 'loud' }))).toBe(
       'VIGIL_LOG_LEVEL is "loud": expected one of fatal, error, warn, info, debug, trace, silent, e.g. debug',
     );
-    expect(failure(() => ingestorSettings.parse({}, { VIGIL_INGESTOR_GROUP_MS: '0' }))).toBe('VIGIL_INGESTOR_GROUP_MS is "0": expected a whole number of at least 1, e.g. 5');
-    expect(failure(() => ingestorSettings.parse({}, { VIGIL_INGESTOR_DRAIN_WORKER: 'no' }))).toContain('VIGIL_INGESTOR_DRAIN_WORKER is "no": expected 0 (off) or 1 (on)');
-    expect(failure(() => dashboardSettings.parse({}, { VIGIL_MAP_TILES_URL: 'tiles/{z}/{x}/{y}.png' }))).toContain('VIGIL_MAP_TILES_URL is "tiles/{z}/{x}/{y}.png": expected an http:// or https:// tile URL');
-    expect(failure(() => dashboardSettings.parse({ brokerUrl: 'http://broker' }, {}))).toContain('--broker-url (or VIGIL_BROKER_URL) is "http://broker": expected an MQTT URL');
+    expect(failure(() => ingestorSettings.parse({}, { VIGIL_INGESTOR_GROUP_MS: '0' }))).toBe(
+      'VIGIL_INGESTOR_GROUP_MS is "0": expected a whole number of at least 1, e.g. 5',
+    );
+    expect(failure(() => ingestorSettings.parse({}, { VIGIL_INGESTOR_DRAIN_WORKER: 'no' }))).toContain(
+      'VIGIL_INGESTOR_DRAIN_WORKER is "no": expected 0 (off) or 1 (on)',
+    );
+    expect(failure(() => dashboardSettings.parse({}, { VIGIL_MAP_TILES_URL: 'tiles/{z}/{x}/{y}.png' }))).toContain(
+      'VIGIL_MAP_TILES_URL is "tiles/{z}/{x}/{y}.png": expected an http:// or https:// tile URL',
+    );
+    expect(failure(() => dashboardSettings.parse({ brokerUrl: 'http://broker' }, {}))).toContain(
+      '--broker-url (or VIGIL_BROKER_URL) is "http://broker": expected an MQTT URL',
+    );
   });
 
   it('names every bad value at once, one per line', () => {
@@ -131,14 +172,18 @@ describe('settings: a bad value stops the start with its flag, its variable, wha
 
 describe('settings: a misspelt variable', () => {
   it('is named with the variable probably meant', () => {
-    expect(misspeltVariables({ VIGIL_HTTP_PROT: '1', VIGIL_INFLUX_BUCKETS: 'x', VIGIL_HTTP_PORT: '2', VIGIL_SOMETHING_ELSE: '3', HOME: '/root' }, FLEET_VARIABLES)).toEqual([
+    expect(
+      misspeltVariables({ VIGIL_HTTP_PROT: '1', VIGIL_INFLUX_BUCKETS: 'x', VIGIL_HTTP_PORT: '2', VIGIL_SOMETHING_ELSE: '3', HOME: '/root' }, FLEET_VARIABLES),
+    ).toEqual([
       { variable: 'VIGIL_HTTP_PROT', meant: 'VIGIL_HTTP_PORT' },
       { variable: 'VIGIL_INFLUX_BUCKETS', meant: 'VIGIL_INFLUX_BUCKET' },
     ]);
   });
 
   it('leaves alone the variables the agent, the launcher and the tests read', () => {
-    expect(misspeltVariables({ VIGIL_RECORDER_ID: 'r', VIGIL_AGENT_FROM_SOURCES: '1', VIGIL_TEST_LOG_LEVEL: 'info', VIGIL_STRICT: '1' }, FLEET_VARIABLES)).toEqual([]);
+    expect(
+      misspeltVariables({ VIGIL_RECORDER_ID: 'r', VIGIL_AGENT_FROM_SOURCES: '1', VIGIL_TEST_LOG_LEVEL: 'info', VIGIL_STRICT: '1' }, FLEET_VARIABLES),
+    ).toEqual([]);
   });
 });
 
@@ -154,7 +199,9 @@ describe('settings: the vigil command', () => {
   it('exits with code 2 and one line naming the flag and the variable, before anything starts', () => {
     const run = vigil(['broker'], { VIGIL_MQTT_PORT: 'abc' });
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe('vigil: VIGIL_MQTT_PORT (or --mqtt-port) is "abc": expected a TCP port number from 1 to 65535, or 0 for any free port, e.g. 8883\n');
+    expect(run.stderr).toBe(
+      'vigil: VIGIL_MQTT_PORT (or --mqtt-port) is "abc": expected a TCP port number from 1 to 65535, or 0 for any free port, e.g. 8883\n',
+    );
   });
 
   it('warns about a misspelt variable in its log', () => {

@@ -28,7 +28,10 @@ describe('a site loses its uplink', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-uplink-'));
-    const settings = resolveSettings({ dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' }, { VIGIL_ADMIN_PASSWORD: 'uplink-admin' });
+    const settings = resolveSettings(
+      { dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' },
+      { VIGIL_ADMIN_PASSWORD: 'uplink-admin' },
+    );
     const logger = pino({ level: 'silent' });
     fleet = await startFleet(settings, logger);
     demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger, { scenario: false });

@@ -62,7 +62,17 @@ describeWithSystem('ingestor killed with SIGKILL mid-batch, writing to a real In
     const observations: Observation[] = [];
     for (let i = 0; i < N; i++) {
       observations.push({ kind: 'disk', path: 'D:\\', at: t0 + i * 1000, totalBytes: 8e12, freeBytes: 4e12 - i });
-      if (i % 4 === 0) observations.push({ kind: 'event', code: 'file-delete-failed', subject: `file-${i}`, firstSeen: t0 + i * 1000, lastSeen: t0 + i * 1000, count: 1, severity: 'warning', message: 'locked' });
+      if (i % 4 === 0)
+        observations.push({
+          kind: 'event',
+          code: 'file-delete-failed',
+          subject: `file-${i}`,
+          firstSeen: t0 + i * 1000,
+          lastSeen: t0 + i * 1000,
+          count: 1,
+          severity: 'warning',
+          message: 'locked',
+        });
     }
     spool.addMany(observations, true);
     spool.close();
@@ -73,7 +83,12 @@ describeWithSystem('ingestor killed with SIGKILL mid-batch, writing to a real In
 
     // Kill it while batches are flowing: some readings in InfluxDB, some acknowledged to the agent
     // but only in the outbox (InfluxDB is paused for that), others in flight over MQTT.
-    await waitFor('backfill under way', () => count('disk', 'free_bytes', id), (n) => n >= 800, 40_000);
+    await waitFor(
+      'backfill under way',
+      () => count('disk', 'free_bytes', id),
+      (n) => n >= 800,
+      40_000,
+    );
     await influxd.stop();
     await waitFor('acknowledged batches waiting in the outbox', outboxRows, (n) => n >= 5, 30_000);
     const first = ingestor;
@@ -88,8 +103,18 @@ describeWithSystem('ingestor killed with SIGKILL mid-batch, writing to a real In
     expect(atKill.spool).toBeLessThan(N + E - atKill.influx * 1.25);
 
     ingestor = startIngestor();
-    await waitFor('every reading in InfluxDB', () => count('disk', 'free_bytes', id), (n) => n >= N, 90_000);
-    await waitFor('agent spool drained by acks', () => agent.spool.stats().entries, (n) => n === 0, 30_000);
+    await waitFor(
+      'every reading in InfluxDB',
+      () => count('disk', 'free_bytes', id),
+      (n) => n >= N,
+      90_000,
+    );
+    await waitFor(
+      'agent spool drained by acks',
+      () => agent.spool.stats().entries,
+      (n) => n === 0,
+      30_000,
+    );
     await waitFor('outbox empty', outboxRows, (n) => n === 0, 30_000);
     expect(await count('disk', 'free_bytes', id)).toBe(N);
     expect(await count('event', 'count', id)).toBe(E);
@@ -101,6 +126,8 @@ describeWithSystem('ingestor killed with SIGKILL mid-batch, writing to a real In
     // And the counts InfluxDB keeps per event are 1, not 2.
     const sum = await influxd.query('vigil', `SELECT SUM("count") FROM "event" WHERE "recorder" = '${id}'`);
     expect(sum.results[0]?.series?.[0]?.values[0]?.[1]).toBe(E);
-    console.log(`ingestor SIGKILL mid-batch: at the kill InfluxDB had ${atKill.influx} of ${N} readings, ${atKill.outboxRows} messages waited in the outbox, ${atKill.spool} entries unacknowledged in the agent's spool; after restart exactly ${N} readings and ${E} events`);
+    console.log(
+      `ingestor SIGKILL mid-batch: at the kill InfluxDB had ${atKill.influx} of ${N} readings, ${atKill.outboxRows} messages waited in the outbox, ${atKill.spool} entries unacknowledged in the agent's spool; after restart exactly ${N} readings and ${E} events`,
+    );
   }, 180_000);
 });

@@ -13,13 +13,21 @@ interface Started {
 
 /** Starts `vigil up --demo` as a user would and waits for its banner. */
 async function up(dataDir: string): Promise<Started> {
-  const child = spawn(process.execPath, [VIGIL, 'up', '--demo', '--http-port', '0', '--mqtt-port', '0', '--wss-port', '0', '--metrics-port', '0', '--enroll-port', '0'], {
-    env: { ...process.env, VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_PASSWORD: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [VIGIL, 'up', '--demo', '--http-port', '0', '--mqtt-port', '0', '--wss-port', '0', '--metrics-port', '0', '--enroll-port', '0'],
+    {
+      env: { ...process.env, VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_PASSWORD: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
-  child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const deadline = Date.now() + 30_000;
   while (!out.includes('Press Ctrl-C to stop') && Date.now() < deadline) {
@@ -42,7 +50,11 @@ const field = (out: string, pattern: RegExp): string => {
 };
 
 async function login(url: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   expect(res.status).toBe(200);
   return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 }

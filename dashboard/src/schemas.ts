@@ -77,7 +77,19 @@ const recorderProperties = {
   problems: { type: 'array', items: problemSchema },
 } as const;
 
-const recorderRequired = ['id', 'name', 'installation', 'site', 'state', 'stateSince', 'lastSeen', 'agentVersion', 'failoverPartner', 'coveredBy', 'problems'] as const;
+const recorderRequired = [
+  'id',
+  'name',
+  'installation',
+  'site',
+  'state',
+  'stateSince',
+  'lastSeen',
+  'agentVersion',
+  'failoverPartner',
+  'coveredBy',
+  'problems',
+] as const;
 
 export const recorderSchema = { type: 'object', required: recorderRequired, properties: recorderProperties } as const;
 
@@ -103,7 +115,11 @@ export const recorderDetailSchema = {
     },
     services: {
       type: 'array',
-      items: { type: 'object', required: ['name', 'running', 'at'], properties: { name: { type: 'string' }, running: { type: 'boolean' }, at: { type: 'integer' } } },
+      items: {
+        type: 'object',
+        required: ['name', 'running', 'at'],
+        properties: { name: { type: 'string' }, running: { type: 'boolean' }, at: { type: 'integer' } },
+      },
     },
     cameras: { type: 'object', required: ['count', 'licensed'], properties: { count: { type: 'integer' }, licensed: { type: 'integer' } } },
     failover: {

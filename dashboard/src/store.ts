@@ -2,7 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { openReadModel, READ_MODEL_VIEWS, ReadModelUnavailable, type DiskRow, type RecorderRow, type RecorderStateName, type ServiceRow, type StateChangeRow, type TelemetryStore } from '@vigil/ingestor';
+import {
+  openReadModel,
+  READ_MODEL_VIEWS,
+  ReadModelUnavailable,
+  type DiskRow,
+  type RecorderRow,
+  type RecorderStateName,
+  type ServiceRow,
+  type StateChangeRow,
+  type TelemetryStore,
+} from '@vigil/ingestor';
 import { bucketWidth, daysToFull, TREND_WINDOW_MS, usedPercent } from './disk-trend.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import { severityRank, worstState, type Severity } from './severity.js';
@@ -170,7 +180,20 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 /** A recorder row as the dashboard's scoped queries return it (the read model's recorder, with its site's reachability). */
 type ScopedRecorderRow = Pick<
   RecorderRow,
-  'id' | 'name' | 'installationSlc' | 'installationName' | 'siteId' | 'siteName' | 'latitude' | 'longitude' | 'failoverPartner' | 'agentVersion' | 'state' | 'stateSince' | 'lastSeen' | 'coveredBy'
+  | 'id'
+  | 'name'
+  | 'installationSlc'
+  | 'installationName'
+  | 'siteId'
+  | 'siteName'
+  | 'latitude'
+  | 'longitude'
+  | 'failoverPartner'
+  | 'agentVersion'
+  | 'state'
+  | 'stateSince'
+  | 'lastSeen'
+  | 'coveredBy'
 > & {
   /** When its site became unreachable as a whole, else null. */
   siteUnreachableSince: number | null;
@@ -189,7 +212,11 @@ interface Scope {
  */
 const STATE_PROBLEMS = {
   // One site-level problem instead of one per recorder: the network, not the recorders, is likely at fault.
-  siteUnreachable: { code: 'site-unreachable', severity: 'error', message: 'site unreachable: all its recorders stopped answering at once (site network or power)' },
+  siteUnreachable: {
+    code: 'site-unreachable',
+    severity: 'error',
+    message: 'site unreachable: all its recorders stopped answering at once (site network or power)',
+  },
   unavailable: { code: 'recorder-unavailable', severity: 'error', message: 'missed 3 heartbeats: the recorder or its network is down' },
   offline: { code: 'recorder-unavailable', severity: 'critical', message: 'connection lost (last will): the agent process or host went away' },
 } as const;
@@ -289,7 +316,10 @@ export class DashboardStore {
         waitingSince ??= now;
         if (now - loggedAt >= WAITING_LOG_EVERY_MS) {
           loggedAt = now;
-          options.log.warn({ fleetDbPath, reason: error.reason, detail: error.message }, 'waiting for the ingestor to create fleet.db (start "vigil ingestor" with the same --data-dir)');
+          options.log.warn(
+            { fleetDbPath, reason: error.reason, detail: error.message },
+            'waiting for the ingestor to create fleet.db (start "vigil ingestor" with the same --data-dir)',
+          );
         }
       }
       await new Promise((resolve) => setTimeout(resolve, retryMs));
@@ -347,7 +377,8 @@ export class DashboardStore {
       // (group_concat rather than json_group_array for the outer list: it does not parse each row's JSON again.)
       // In no particular order: sorting 4 MB of JSON rows costs SQLite as much as building them,
       // and the page sorts (worst first) anyway.
-      recordersJson: reader.prepare(`SELECT '[' || COALESCE(group_concat(j, ','), '') || ']' FROM (
+      recordersJson: reader
+        .prepare(`SELECT '[' || COALESCE(group_concat(j, ','), '') || ']' FROM (
         SELECT json_object(
           'id', r.id, 'name', CASE WHEN r.name = '' THEN r.id ELSE r.name END,
           'installation', json_object('slc', r.installation_slc, 'name', r.installation_name),
@@ -372,7 +403,8 @@ export class DashboardStore {
               'message', e.message, 'since', e.first_seen, 'count', e.count, 'lastSeen', e.last_seen)
             FROM fleet.${V.events} e WHERE e.recorder_id = r.id AND e.last_seen >= @recentSince
           ) p)
-        ) AS j FROM ${withSite} WHERE ${visible})`).pluck(),
+        ) AS j FROM ${withSite} WHERE ${visible})`)
+        .pluck(),
       stateCounts: reader.prepare(`SELECT r.state, COUNT(*) AS n FROM fleet.${V.recorders} r WHERE ${visible} GROUP BY r.state`),
       fleetVersion: reader.prepare('PRAGMA fleet.data_version').pluck(),
       ownVersion: reader.prepare('PRAGMA main.data_version').pluck(),
@@ -583,7 +615,15 @@ export class DashboardStore {
     this.requireVisible(user, id);
     if (!this.telemetry) return [];
     // The fullest moment of each bucket, so a short spike to 100 % is not averaged away.
-    const rows = await this.telemetry.query({ measurement: 'disk', recorder: id, field: 'used_percent', from, to, every: bucketWidth(from, to), aggregate: 'max' });
+    const rows = await this.telemetry.query({
+      measurement: 'disk',
+      recorder: id,
+      field: 'used_percent',
+      from,
+      to,
+      every: bucketWidth(from, to),
+      aggregate: 'max',
+    });
     const series = new Map<string, Array<[number, number]>>();
     for (const row of rows) {
       const path = row.tags.path ?? '';
@@ -671,7 +711,16 @@ export class DashboardStore {
             if (siteAlerts.has(key)) continue;
             siteAlerts.add(key);
           }
-          alerts.push({ ruleId: rule.id, ruleName: rule.name, recorderId: recorder.id, code: problem.code, subject: problem.subject, severity: problem.severity, message: problem.message, since: problem.since });
+          alerts.push({
+            ruleId: rule.id,
+            ruleName: rule.name,
+            recorderId: recorder.id,
+            code: problem.code,
+            subject: problem.subject,
+            severity: problem.severity,
+            message: problem.message,
+            since: problem.since,
+          });
         }
       }
     }
@@ -714,10 +763,7 @@ export class DashboardStore {
 
   /** One recorder's problems; call only after its visibility was checked. */
   private problemsOf(recorderId: string): Problem[] {
-    return [
-      ...(this.q.conditionsOf.all(recorderId) as Problem[]),
-      ...(this.q.eventsOf.all(recorderId, Date.now() - RECENT_EVENT_MS) as Problem[]),
-    ];
+    return [...(this.q.conditionsOf.all(recorderId) as Problem[]), ...(this.q.eventsOf.all(recorderId, Date.now() - RECENT_EVENT_MS) as Problem[])];
   }
 
   /** Days to full per drive, from the trend of the last 24 h of readings in the time-series store. */

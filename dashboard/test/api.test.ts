@@ -33,7 +33,12 @@ describe('dashboard API: what each view gets', () => {
     for (let minutes = 0; minutes <= 48 * 60; minutes += 5) {
       const time = now - 48 * HOUR + minutes * 60_000;
       const eFree = 200 * GB + ((now - time) / HOUR) * 10 * GB;
-      points.push({ measurement: 'disk', tags: { ...tags, path: 'E:' }, fields: { total_bytes: 1000 * GB, free_bytes: eFree, used_percent: 100 - eFree / (10 * GB) }, time });
+      points.push({
+        measurement: 'disk',
+        tags: { ...tags, path: 'E:' },
+        fields: { total_bytes: 1000 * GB, free_bytes: eFree, used_percent: 100 - eFree / (10 * GB) },
+        time,
+      });
       points.push({ measurement: 'disk', tags: { ...tags, path: 'C:' }, fields: { total_bytes: 100 * GB, free_bytes: 60 * GB, used_percent: 40 }, time });
     }
     await telemetry.write(points);
@@ -48,7 +53,10 @@ describe('dashboard API: what each view gets', () => {
 
   it('lists recorders with cover and site reachability; an unreachable site is one problem, not one per recorder', async () => {
     const res = await as(fx.dashboard, noc, 'GET', '/api/recorders?all=1');
-    const { recorders, counts } = res.json<{ recorders: Array<{ id: string; coveredBy: string | null; site: { unreachable: boolean }; problems: Array<{ code: string; subject: string }> }>; counts: Record<string, number> }>();
+    const { recorders, counts } = res.json<{
+      recorders: Array<{ id: string; coveredBy: string | null; site: { unreachable: boolean }; problems: Array<{ code: string; subject: string }> }>;
+      counts: Record<string, number>;
+    }>();
     expect(counts).toEqual({ online: 1, degraded: 2, unavailable: 2, offline: 2, stopped: 0 });
     const byId = new Map(recorders.map((r) => [r.id, r]));
     expect(byId.get('a-rec-1')?.coveredBy).toBe('a-rec-2'); // its partner still records
@@ -58,7 +66,12 @@ describe('dashboard API: what each view gets', () => {
       expect(byId.get(id)?.problems.map((p) => `${p.code} ${p.subject}`)).toEqual(['site-unreachable alpha-depot']);
     }
     expect(byId.get('b-rec-2')?.problems.map((p) => p.code)).toEqual(['recorder-unavailable']);
-    expect(byId.get('b-rec-1')?.problems.map((p) => p.code).sort()).toEqual(['archive-fatal-error', 'drive-full']);
+    expect(
+      byId
+        .get('b-rec-1')
+        ?.problems.map((p) => p.code)
+        .sort(),
+    ).toEqual(['archive-fatal-error', 'drive-full']);
   });
 
   it('shows one recorder with disks and time to full, services, cameras, failover and versions', async () => {
@@ -101,13 +114,24 @@ describe('dashboard API: what each view gets', () => {
   });
 
   it('gives the state timeline oldest first, starting with the state in force at `from`', async () => {
-    const { changes } = (await as(fx.dashboard, alice, 'GET', `/api/recorders/a-rec-3/timeline?from=${now - HOUR}&to=${now}`)).json<{ changes: Array<{ state: string; since: number }> }>();
+    const { changes } = (await as(fx.dashboard, alice, 'GET', `/api/recorders/a-rec-3/timeline?from=${now - HOUR}&to=${now}`)).json<{
+      changes: Array<{ state: string; since: number }>;
+    }>();
     expect(changes.map((c) => c.state)).toEqual(['online', 'unavailable']);
     expect(changes[1]!.since).toBe(now - 300_000);
   });
 
   it('groups sites for the map with their worst state and counts', async () => {
-    const { sites } = (await as(fx.dashboard, noc, 'GET', '/api/sites')).json<{ sites: Array<{ id: string; worstState: string; unreachable: boolean; counts: Record<string, number>; recorders: unknown[]; installation: { slc: string } }> }>();
+    const { sites } = (await as(fx.dashboard, noc, 'GET', '/api/sites')).json<{
+      sites: Array<{
+        id: string;
+        worstState: string;
+        unreachable: boolean;
+        counts: Record<string, number>;
+        recorders: unknown[];
+        installation: { slc: string };
+      }>;
+    }>();
     const byId = new Map(sites.map((s) => [s.id, s]));
     expect([...byId.keys()].sort()).toEqual(['alpha-depot', 'alpha-hq', 'bravo-mall', 'charlie-site']);
     expect(byId.get('alpha-hq')).toMatchObject({ worstState: 'offline', unreachable: false, counts: { offline: 1, degraded: 1, online: 0 } });
@@ -116,26 +140,43 @@ describe('dashboard API: what each view gets', () => {
   });
 
   it('raises alerts for problems that enabled rules match, one for an unreachable site, and follows rule changes', async () => {
-    const alerts = async (session: Session) => (await as(fx.dashboard, session, 'GET', '/api/alerts')).json<{ alerts: Array<{ ruleName: string; recorderId: string; code: string; severity: string }> }>().alerts;
+    const alerts = async (session: Session) =>
+      (await as(fx.dashboard, session, 'GET', '/api/alerts')).json<{
+        alerts: Array<{ ruleName: string; recorderId: string; code: string; severity: string }>;
+      }>().alerts;
     const all = await alerts(noc);
     const summary = all.map((a) => `${a.ruleName}: ${a.code} ${a.recorderId}`);
-    expect(summary).toEqual(expect.arrayContaining([
-      'Everything from error up: drive-full b-rec-1',
-      'Bravo drives: drive-full b-rec-1',
-      'Everything from error up: site-unreachable a-rec-3',
-      'Alpha cameras: camera-unreachable a-rec-2',
-    ]));
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        'Everything from error up: drive-full b-rec-1',
+        'Bravo drives: drive-full b-rec-1',
+        'Everything from error up: site-unreachable a-rec-3',
+        'Alpha cameras: camera-unreachable a-rec-2',
+      ]),
+    );
     expect(summary.filter((s) => s.includes('site-unreachable'))).toHaveLength(1);
     expect(all[0]!.severity).toBe('critical'); // worst first
     expect(summary.some((s) => s.startsWith('Everything from error up: camera-unreachable'))).toBe(false); // a warning is below "error"
 
     const rules = (await as(fx.dashboard, noc, 'GET', '/api/rules')).json<{ rules: Array<{ id: number; name: string }> }>().rules;
     const everything = rules.find((r) => r.name === 'Everything from error up')!;
-    const put = await as(fx.dashboard, noc, 'PUT', `/api/rules/${everything.id}`, { name: 'Everything from error up', code: null, minSeverity: 'error', installationSlc: null, enabled: false });
+    const put = await as(fx.dashboard, noc, 'PUT', `/api/rules/${everything.id}`, {
+      name: 'Everything from error up',
+      code: null,
+      minSeverity: 'error',
+      installationSlc: null,
+      enabled: false,
+    });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ id: everything.id, enabled: false });
     expect((await alerts(noc)).some((a) => a.ruleName === 'Everything from error up')).toBe(false);
-    const added = await as(fx.dashboard, admin, 'POST', '/api/rules', { name: 'Offline recorders', code: 'recorder-unavailable', minSeverity: 'critical', installationSlc: BRAVO.slc, enabled: true });
+    const added = await as(fx.dashboard, admin, 'POST', '/api/rules', {
+      name: 'Offline recorders',
+      code: 'recorder-unavailable',
+      minSeverity: 'critical',
+      installationSlc: BRAVO.slc,
+      enabled: true,
+    });
     expect(added.statusCode).toBe(201);
     expect((await alerts(noc)).filter((a) => a.ruleName === 'Offline recorders').map((a) => a.recorderId)).toEqual(['b-rec-2']);
     expect((await as(fx.dashboard, noc, 'DELETE', `/api/rules/${added.json<{ id: number }>().id}`)).statusCode).toBe(204);
@@ -146,12 +187,16 @@ describe('dashboard API: what each view gets', () => {
   });
 
   it('lists installations (a reseller its own, NOC all, registered or not) and lets a reseller give one up', async () => {
-    const nocView = (await as(fx.dashboard, noc, 'GET', '/api/installations')).json<{ installations: Array<{ slc: string; recorders: number; registeredAt: number | null }> }>().installations;
+    const nocView = (await as(fx.dashboard, noc, 'GET', '/api/installations')).json<{
+      installations: Array<{ slc: string; recorders: number; registeredAt: number | null }>;
+    }>().installations;
     expect(nocView.map((i) => `${i.slc} ${i.recorders}`)).toEqual([`${ALPHA.slc} 4`, `${BRAVO.slc} 2`, 'SLC-CHARLIE-0003 1']);
     expect(nocView.find((i) => i.slc === 'SLC-CHARLIE-0003')?.registeredAt).toBeNull();
     const carol = await logIn(fx.dashboard, 'carol');
     expect((await as(fx.dashboard, carol, 'POST', '/api/installations', { slc: 'SLC-CHARLIE-0003' })).statusCode).toBe(201);
-    const mine = (await as(fx.dashboard, carol, 'GET', '/api/installations')).json<{ installations: Array<{ slc: string; name: string; recorders: number; registeredAt: number }> }>().installations;
+    const mine = (await as(fx.dashboard, carol, 'GET', '/api/installations')).json<{
+      installations: Array<{ slc: string; name: string; recorders: number; registeredAt: number }>;
+    }>().installations;
     expect(mine).toEqual([{ slc: 'SLC-CHARLIE-0003', name: 'Charlie Unregistered', recorders: 1, registeredAt: expect.any(Number) }]);
     expect((await as(fx.dashboard, carol, 'GET', '/api/recorders/c-rec-1')).statusCode).toBe(200);
     expect((await as(fx.dashboard, carol, 'DELETE', '/api/installations/SLC-CHARLIE-0003')).statusCode).toBe(204);
@@ -184,8 +229,18 @@ describe('time to full', () => {
   it('is the linear trend of used bytes, null when flat, shrinking or too short', () => {
     const filling = [0, 1, 2, 3].map((h) => ({ time: h * HOUR, usedBytes: 100 * GB + h * GB }));
     expect(daysToFull(filling, 24 * GB)).toBeCloseTo(1, 6);
-    expect(daysToFull(filling.map((p) => ({ ...p, usedBytes: 100 * GB })), 24 * GB)).toBeNull();
-    expect(daysToFull(filling.map((p) => ({ ...p, usedBytes: 200 * GB - p.usedBytes })), 24 * GB)).toBeNull();
+    expect(
+      daysToFull(
+        filling.map((p) => ({ ...p, usedBytes: 100 * GB })),
+        24 * GB,
+      ),
+    ).toBeNull();
+    expect(
+      daysToFull(
+        filling.map((p) => ({ ...p, usedBytes: 200 * GB - p.usedBytes })),
+        24 * GB,
+      ),
+    ).toBeNull();
     expect(daysToFull(filling.slice(0, 1), 24 * GB)).toBeNull();
     expect(daysToFull(filling, 0)).toBe(0);
   });
@@ -223,11 +278,22 @@ describe('the fleet list built by SQLite', () => {
     // A change by the ingestor (another connection) shows within LIST_MAX_AGE_MS...
     const alice = await logIn(fx.dashboard, 'alice');
     const subjectsOfARec2 = async () =>
-      (await as(fx.dashboard, alice, 'GET', '/api/recorders')).json<{ recorders: Array<{ id: string; problems: Array<{ subject: string }> }> }>().recorders.find((r) => r.id === 'a-rec-2')!.problems.map((p) => p.subject);
+      (await as(fx.dashboard, alice, 'GET', '/api/recorders'))
+        .json<{ recorders: Array<{ id: string; problems: Array<{ subject: string }> }> }>()
+        .recorders.find((r) => r.id === 'a-rec-2')!
+        .problems.map((p) => p.subject);
     expect(await subjectsOfARec2()).not.toContain('F:');
     const changed = Date.now();
     const fleet = new FleetDb(join(fx.dir, 'fleet.db'));
-    fleet.applyCondition({ recorderId: 'a-rec-2', code: 'drive-full', subject: 'F:', active: true, at: Date.now(), severity: 'critical', message: 'drive F: full' });
+    fleet.applyCondition({
+      recorderId: 'a-rec-2',
+      code: 'drive-full',
+      subject: 'F:',
+      active: true,
+      at: Date.now(),
+      severity: 'critical',
+      message: 'drive F: full',
+    });
     for (;;) {
       const asked = Date.now();
       if ((await subjectsOfARec2()).includes('F:')) break;
@@ -237,7 +303,15 @@ describe('the fleet list built by SQLite', () => {
     expect(await check('alice')).toBe(4);
     // ...and at once after a state change was published (the live relay calls noteStateChange)
     store.noteStateChange();
-    fleet.applyCondition({ recorderId: 'a-rec-2', code: 'drive-full', subject: 'G:', active: true, at: Date.now(), severity: 'critical', message: 'drive G: full' });
+    fleet.applyCondition({
+      recorderId: 'a-rec-2',
+      code: 'drive-full',
+      subject: 'G:',
+      active: true,
+      at: Date.now(),
+      severity: 'critical',
+      message: 'drive G: full',
+    });
     fleet.close();
     expect(await subjectsOfARec2()).toContain('G:');
     // so does a registration made through the dashboard itself

@@ -14,8 +14,16 @@ interface Recorder {
   site: { id: string; name: string; unreachable?: boolean };
   problems: Array<{ kind: string; code: string }>;
 }
-interface FleetGroup { name: string; worst: string; sites: Array<{ name: string; worst: string; recorders: Recorder[] }> }
-interface Segment { state: string | null; from: number; to: number }
+interface FleetGroup {
+  name: string;
+  worst: string;
+  sites: Array<{ name: string; worst: string; recorders: Recorder[] }>;
+}
+interface Segment {
+  state: string | null;
+  from: number;
+  to: number;
+}
 
 const fleet = (await import(pathToFileURL(resolve(views, 'fleet.js')).href)) as {
   groupFleet(recorders: Recorder[]): FleetGroup[];
@@ -26,7 +34,13 @@ const recorder = (await import(pathToFileURL(resolve(views, 'recorder.js')).href
 };
 
 const rec = (id: string, state: string, slc: string, site: string, extra: Partial<Recorder> = {}): Recorder => ({
-  id, name: id, state, installation: { slc, name: slc }, site: { id: site, name: site }, problems: [], ...extra,
+  id,
+  name: id,
+  state,
+  installation: { slc, name: slc },
+  site: { id: site, name: site },
+  problems: [],
+  ...extra,
 });
 
 describe('fleet page ordering', () => {
@@ -38,7 +52,11 @@ describe('fleet page ordering', () => {
       rec('b3', 'online', 'Bravo', 'b-south'),
       rec('c1', 'degraded', 'Charlie', 'c-site'),
     ]);
-    expect(groups.map((g) => [g.name, g.worst])).toEqual([['Bravo', 'offline'], ['Charlie', 'degraded'], ['Alpha', 'online']]);
+    expect(groups.map((g) => [g.name, g.worst])).toEqual([
+      ['Bravo', 'offline'],
+      ['Charlie', 'degraded'],
+      ['Alpha', 'online'],
+    ]);
     expect(groups[0]!.sites.map((s) => s.name)).toEqual(['b-south', 'b-north']);
     expect(groups[0]!.sites[0]!.recorders.map((r) => r.id)).toEqual(['b2', 'b3']);
   });
@@ -60,7 +78,17 @@ describe('fleet page ordering', () => {
 
 describe('recorder state timeline', () => {
   it('carries the state from before the window in, clips to the window, and marks the unknown start', () => {
-    expect(recorder.timelineSegments([{ state: 'online', since: 50 }, { state: 'degraded', since: 120 }, { state: 'online', since: 150 }], 100, 200)).toEqual([
+    expect(
+      recorder.timelineSegments(
+        [
+          { state: 'online', since: 50 },
+          { state: 'degraded', since: 120 },
+          { state: 'online', since: 150 },
+        ],
+        100,
+        200,
+      ),
+    ).toEqual([
       { state: 'online', from: 100, to: 120 },
       { state: 'degraded', from: 120, to: 150 },
       { state: 'online', from: 150, to: 200 },

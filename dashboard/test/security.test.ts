@@ -4,7 +4,12 @@ import { ALPHA, as, BRAVO, logIn, PASSWORD, startFixture, type Fixture, type Ses
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** A concrete URL for a route pattern (any value will do: the checks under test come before the handler). */
-const concrete = (url: string) => url.replace(/:id\b/, '1').replace(/:slc\b/, ALPHA.slc).replace(/:username\b/, 'carol').replace(/\*$/, 'x');
+const concrete = (url: string) =>
+  url
+    .replace(/:id\b/, '1')
+    .replace(/:slc\b/, ALPHA.slc)
+    .replace(/:username\b/, 'carol')
+    .replace(/\*$/, 'x');
 
 describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI', () => {
   let fx: Fixture;
@@ -44,8 +49,14 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
   it('answers 403 on every state-changing route without the CSRF token, with a wrong one, or with another session’s', async () => {
     const stateChanging = apiRoutes().filter((r) => STATE_CHANGING.has(r.method) && r.url !== '/api/login');
     expect(stateChanging.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
-      'DELETE /api/installations/:slc', 'DELETE /api/rules/:id', 'DELETE /api/users/:username',
-      'POST /api/installations', 'POST /api/logout', 'POST /api/rules', 'POST /api/users', 'PUT /api/rules/:id',
+      'DELETE /api/installations/:slc',
+      'DELETE /api/rules/:id',
+      'DELETE /api/users/:username',
+      'POST /api/installations',
+      'POST /api/logout',
+      'POST /api/rules',
+      'POST /api/users',
+      'PUT /api/rules/:id',
     ]);
     for (const route of stateChanging) {
       const url = concrete(route.url);
@@ -58,7 +69,12 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
       }
     }
     for (const url of ['/api/%72ules', '/api/rules/']) {
-      const res = await fx.dashboard.app.inject({ method: 'POST', url, headers: { cookie: noc.cookie }, payload: { name: 'sneaky', code: null, minSeverity: 'info', installationSlc: null, enabled: true } });
+      const res = await fx.dashboard.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: noc.cookie },
+        payload: { name: 'sneaky', code: null, minSeverity: 'info', installationSlc: null, enabled: true },
+      });
       expect([403, 404], url).toContain(res.statusCode);
     }
     // nothing happened: the rules and the session are all still there
@@ -69,7 +85,13 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
   it('gives each session its own CSRF token, and accepts it', async () => {
     const again = await logIn(fx.dashboard, 'noc');
     expect(again.csrf).not.toBe(noc.csrf);
-    const created = await as(fx.dashboard, again, 'POST', '/api/rules', { name: 'csrf check', code: null, minSeverity: 'critical', installationSlc: null, enabled: false });
+    const created = await as(fx.dashboard, again, 'POST', '/api/rules', {
+      name: 'csrf check',
+      code: null,
+      minSeverity: 'critical',
+      installationSlc: null,
+      enabled: false,
+    });
     expect(created.statusCode).toBe(201);
     expect((await as(fx.dashboard, again, 'DELETE', `/api/rules/${created.json<{ id: number }>().id}`)).statusCode).toBe(204);
     const out = await as(fx.dashboard, again, 'POST', '/api/logout', {});
@@ -138,8 +160,11 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
       for (const [method, op] of Object.entries(ops)) {
         expect(op.tags?.length, `${method} ${path} tags`).toBeGreaterThan(0);
         expect(op.summary, `${method} ${path} summary`).toBeTruthy();
-        expect(Object.keys(op.responses ?? {}), `${method} ${path} responses`).toContain(method === 'delete' || path === '/api/logout' ? '204' : method === 'post' && path !== '/api/login' ? '201' : '200');
-        if (method === 'post' || method === 'put') expect(op.requestBody ?? (path === '/api/logout' ? 'none' : undefined), `${method} ${path} body`).toBeDefined();
+        expect(Object.keys(op.responses ?? {}), `${method} ${path} responses`).toContain(
+          method === 'delete' || path === '/api/logout' ? '204' : method === 'post' && path !== '/api/login' ? '201' : '200',
+        );
+        if (method === 'post' || method === 'put')
+          expect(op.requestBody ?? (path === '/api/logout' ? 'none' : undefined), `${method} ${path} body`).toBeDefined();
       }
     }
   });
@@ -156,7 +181,12 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(blocked.json<{ error: string }>().error).toMatch(/too many failed logins/);
     // another address is not blocked
-    const elsewhere = await fx.dashboard.app.inject({ method: 'POST', url: '/api/login', payload: { username: 'alice', password: PASSWORD }, remoteAddress: '127.0.0.2' });
+    const elsewhere = await fx.dashboard.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'alice', password: PASSWORD },
+      remoteAddress: '127.0.0.2',
+    });
     expect(elsewhere.statusCode).toBe(200);
     // existing sessions keep working
     expect((await as(fx.dashboard, noc, 'GET', '/api/me')).statusCode).toBe(200);
@@ -166,7 +196,9 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
 describe('dashboard over HTTPS with online map tiles', () => {
   let fx: Fixture;
   beforeAll(async () => {
-    fx = await startFixture({ dashboard: { secureCookies: true, map: { tilesUrl: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', attribution: '© OpenStreetMap contributors' } } });
+    fx = await startFixture({
+      dashboard: { secureCookies: true, map: { tilesUrl: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', attribution: '© OpenStreetMap contributors' } },
+    });
   });
   afterAll(async () => fx?.close());
 
@@ -178,7 +210,10 @@ describe('dashboard over HTTPS with online map tiles', () => {
     expect(csp).toContain("img-src 'self' data: https://*.tile.openstreetmap.org;");
     expect(csp).toContain('upgrade-insecure-requests');
     const session = await logIn(fx.dashboard, 'noc');
-    expect((await as(fx.dashboard, session, 'GET', '/api/map-config')).json()).toEqual({ tilesUrl: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', attribution: '© OpenStreetMap contributors' });
+    expect((await as(fx.dashboard, session, 'GET', '/api/map-config')).json()).toEqual({
+      tilesUrl: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png',
+      attribution: '© OpenStreetMap contributors',
+    });
   });
 
   it('turns tile URL templates into CSP sources', () => {

@@ -74,105 +74,184 @@ const publicRoute: Expectation = {
 };
 
 const DECISIONS: Record<string, Expectation> = {
-  'POST /api/login': { decision: 'public: serves no fleet data', probe: async (ctx) => {
-    const res = await ctx.d.app.inject({ method: 'POST', url: '/api/login', payload: { username: 'alice', password: 'correct horse battery staple' } });
-    expect(res.json()).toEqual({ user: { username: 'alice', role: 'reseller' } });
-  } },
-  'POST /api/logout': { decision: 'own session only', probe: async (ctx) => {
-    const spare = await logIn(ctx.d, 'alice');
-    expect((await as(ctx.d, spare, 'POST', '/api/logout', {})).statusCode).toBe(204);
-    expect((await as(ctx.d, spare, 'GET', '/api/me')).statusCode).toBe(401);
-    expect((await as(ctx.d, ctx.bob, 'GET', '/api/me')).statusCode).toBe(200);
-    expect((await as(ctx.d, ctx.alice, 'GET', '/api/me')).statusCode).toBe(200);
-  } },
-  'GET /api/me': { decision: 'own session only', probe: async (ctx) => {
-    expect(await aliceReads(ctx, '/api/me')).toEqual({ user: { username: 'alice', role: 'reseller' } });
-  } },
-  'GET /api/csrf': { decision: 'own session only', probe: async (ctx) => {
-    const { token } = await aliceReads<{ token: string }>(ctx, '/api/csrf');
-    expect(token).toBe(ctx.alice.csrf);
-    expect(token).not.toBe(ctx.bob.csrf);
-    // Alice's token does not work with Bob's session
-    const res = await ctx.d.app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: ctx.bob.cookie, 'x-csrf-token': token } });
-    expect(res.statusCode).toBe(403);
-  } },
-  'GET /api/recorders': { decision: 'scoped to the caller’s installations', probe: async (ctx) => {
-    const { recorders, counts } = await aliceReads<{ recorders: Array<{ id: string }>; counts: Record<string, number> }>(ctx, '/api/recorders?all=1');
-    expect(recorders.map((r) => r.id).sort()).toEqual(ALICE_RECORDERS);
-    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(4);
-    await aliceReads(ctx, '/api/recorders');
-  } },
+  'POST /api/login': {
+    decision: 'public: serves no fleet data',
+    probe: async (ctx) => {
+      const res = await ctx.d.app.inject({ method: 'POST', url: '/api/login', payload: { username: 'alice', password: 'correct horse battery staple' } });
+      expect(res.json()).toEqual({ user: { username: 'alice', role: 'reseller' } });
+    },
+  },
+  'POST /api/logout': {
+    decision: 'own session only',
+    probe: async (ctx) => {
+      const spare = await logIn(ctx.d, 'alice');
+      expect((await as(ctx.d, spare, 'POST', '/api/logout', {})).statusCode).toBe(204);
+      expect((await as(ctx.d, spare, 'GET', '/api/me')).statusCode).toBe(401);
+      expect((await as(ctx.d, ctx.bob, 'GET', '/api/me')).statusCode).toBe(200);
+      expect((await as(ctx.d, ctx.alice, 'GET', '/api/me')).statusCode).toBe(200);
+    },
+  },
+  'GET /api/me': {
+    decision: 'own session only',
+    probe: async (ctx) => {
+      expect(await aliceReads(ctx, '/api/me')).toEqual({ user: { username: 'alice', role: 'reseller' } });
+    },
+  },
+  'GET /api/csrf': {
+    decision: 'own session only',
+    probe: async (ctx) => {
+      const { token } = await aliceReads<{ token: string }>(ctx, '/api/csrf');
+      expect(token).toBe(ctx.alice.csrf);
+      expect(token).not.toBe(ctx.bob.csrf);
+      // Alice's token does not work with Bob's session
+      const res = await ctx.d.app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: ctx.bob.cookie, 'x-csrf-token': token } });
+      expect(res.statusCode).toBe(403);
+    },
+  },
+  'GET /api/recorders': {
+    decision: 'scoped to the caller’s installations',
+    probe: async (ctx) => {
+      const { recorders, counts } = await aliceReads<{ recorders: Array<{ id: string }>; counts: Record<string, number> }>(ctx, '/api/recorders?all=1');
+      expect(recorders.map((r) => r.id).sort()).toEqual(ALICE_RECORDERS);
+      expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(4);
+      await aliceReads(ctx, '/api/recorders');
+    },
+  },
   'GET /api/recorders/:id': { decision: 'scoped: out of scope answers like nonexistent (404)', probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id') },
-  'GET /api/recorders/:id/disks/history': { decision: 'scoped: out of scope answers like nonexistent (404)', probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id/disks/history') },
-  'GET /api/recorders/:id/timeline': { decision: 'scoped: out of scope answers like nonexistent (404)', probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id/timeline') },
-  'GET /api/sites': { decision: 'scoped to the caller’s installations', probe: async (ctx) => {
-    const { sites } = await aliceReads<{ sites: Array<{ id: string; installation: { slc: string } }> }>(ctx, '/api/sites');
-    expect(sites.map((s) => s.id).sort()).toEqual(['alpha-depot', 'alpha-hq']);
-  } },
-  'GET /api/installations': { decision: 'scoped to the caller’s installations', probe: async (ctx) => {
-    const { installations } = await aliceReads<{ installations: Array<{ slc: string }> }>(ctx, '/api/installations');
-    expect(installations.map((i) => i.slc)).toEqual([ALPHA.slc]);
-  } },
-  'POST /api/installations': { decision: 'reseller-only, own registrations only', probe: async (ctx) => {
-    const res = await as(ctx.d, ctx.alice, 'POST', '/api/installations', { slc: BRAVO.slc });
-    expect(res.statusCode).toBe(409);
-    noBobIn(res.body, 'POST /api/installations');
-    expect((await as(ctx.d, ctx.noc, 'POST', '/api/installations', { slc: 'SLC-NOC-0001' })).statusCode).toBe(403);
-    // still Bob's, and Alice still cannot see it
-    expect((await as(ctx.d, ctx.bob, 'GET', '/api/installations')).json<{ installations: Array<{ slc: string }> }>().installations.map((i) => i.slc)).toEqual([BRAVO.slc]);
-    expect((await as(ctx.d, ctx.alice, 'GET', '/api/recorders/b-rec-1')).statusCode).toBe(404);
-  } },
-  'DELETE /api/installations/:slc': { decision: 'reseller-only, own registrations only', probe: async (ctx) => {
-    const bobs = await as(ctx.d, ctx.alice, 'DELETE', `/api/installations/${BRAVO.slc}`);
-    const none = await as(ctx.d, ctx.alice, 'DELETE', '/api/installations/SLC-NONE-0000');
-    expect(bobs.statusCode).toBe(404);
-    expect(bobs.body.replace(BRAVO.slc, 'X')).toBe(none.body.replace('SLC-NONE-0000', 'X'));
-    expect((await as(ctx.d, ctx.noc, 'DELETE', `/api/installations/${BRAVO.slc}`)).statusCode).toBe(403);
-    expect((await as(ctx.d, ctx.bob, 'GET', '/api/recorders')).json<{ recorders: unknown[] }>().recorders).toHaveLength(2);
-  } },
-  'GET /api/users': { decision: 'admin only (403)', probe: async (ctx) => {
-    expect((await as(ctx.d, ctx.alice, 'GET', '/api/users')).statusCode).toBe(403);
-    expect((await as(ctx.d, ctx.noc, 'GET', '/api/users')).statusCode).toBe(403);
-  } },
-  'POST /api/users': { decision: 'admin only (403)', probe: async (ctx) => {
-    expect((await as(ctx.d, ctx.alice, 'POST', '/api/users', { username: 'mallory', role: 'admin', password: 'long enough password' })).statusCode).toBe(403);
-    expect(ctx.d.store.userExists('mallory')).toBe(false);
-  } },
-  'DELETE /api/users/:username': { decision: 'admin only (403)', probe: async (ctx) => {
-    expect((await as(ctx.d, ctx.alice, 'DELETE', '/api/users/bob')).statusCode).toBe(403);
-    expect(ctx.d.store.userExists('bob')).toBe(true);
-  } },
-  'GET /api/rules': { decision: 'NOC/admin only (403); reseller reads rules that apply to it', probe: async (ctx) => {
-    const { rules } = await aliceReads<{ rules: Array<{ name: string }> }>(ctx, '/api/rules');
-    expect(rules.map((r) => r.name)).toEqual(['Everything from error up', 'Alpha cameras']);
-  } },
-  'POST /api/rules': { decision: 'NOC/admin only (403); reseller reads rules that apply to it', probe: async (ctx) => {
-    const res = await as(ctx.d, ctx.alice, 'POST', '/api/rules', { name: 'mute bravo', code: null, minSeverity: 'info', installationSlc: BRAVO.slc, enabled: true });
-    expect(res.statusCode).toBe(403);
-    expect(ctx.d.store.rulesFor(ctx.d.store.userByName('noc')!)).toHaveLength(3);
-  } },
-  'PUT /api/rules/:id': { decision: 'NOC/admin only (403); reseller reads rules that apply to it', probe: async (ctx) => {
-    const res = await as(ctx.d, ctx.alice, 'PUT', `/api/rules/${ctx.bobRuleId}`, { name: 'disabled', code: null, minSeverity: 'critical', installationSlc: BRAVO.slc, enabled: false });
-    expect(res.statusCode).toBe(403);
-    expect(ctx.d.store.rulesFor(ctx.d.store.userByName('bob')!).find((r) => r.id === ctx.bobRuleId)).toMatchObject({ name: 'Bravo drives', enabled: true });
-  } },
-  'DELETE /api/rules/:id': { decision: 'NOC/admin only (403); reseller reads rules that apply to it', probe: async (ctx) => {
-    expect((await as(ctx.d, ctx.alice, 'DELETE', `/api/rules/${ctx.bobRuleId}`)).statusCode).toBe(403);
-    expect(ctx.d.store.rulesFor(ctx.d.store.userByName('bob')!).some((r) => r.id === ctx.bobRuleId)).toBe(true);
-  } },
-  'GET /api/alerts': { decision: 'scoped to the caller’s installations', probe: async (ctx) => {
-    const { alerts } = await aliceReads<{ alerts: Array<{ recorderId: string }> }>(ctx, '/api/alerts');
-    expect(alerts.length).toBeGreaterThan(0);
-    for (const alert of alerts) expect(ALICE_RECORDERS).toContain(alert.recorderId);
-    // Bob's do exist
-    expect((await as(ctx.d, ctx.bob, 'GET', '/api/alerts')).json<{ alerts: Array<{ recorderId: string }> }>().alerts.some((a) => a.recorderId === 'b-rec-1')).toBe(true);
-  } },
-  'GET /api/map-config': { decision: 'same for every user: no tenant data', probe: async (ctx) => {
-    expect(await aliceReads(ctx, '/api/map-config')).toEqual((await as(ctx.d, ctx.noc, 'GET', '/api/map-config')).json());
-  } },
-  'GET /api/events': { decision: 'scoped to the caller’s installations', probe: async (ctx) => {
-    await liveEventsAreScoped(ctx);
-  } },
+  'GET /api/recorders/:id/disks/history': {
+    decision: 'scoped: out of scope answers like nonexistent (404)',
+    probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id/disks/history'),
+  },
+  'GET /api/recorders/:id/timeline': {
+    decision: 'scoped: out of scope answers like nonexistent (404)',
+    probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id/timeline'),
+  },
+  'GET /api/sites': {
+    decision: 'scoped to the caller’s installations',
+    probe: async (ctx) => {
+      const { sites } = await aliceReads<{ sites: Array<{ id: string; installation: { slc: string } }> }>(ctx, '/api/sites');
+      expect(sites.map((s) => s.id).sort()).toEqual(['alpha-depot', 'alpha-hq']);
+    },
+  },
+  'GET /api/installations': {
+    decision: 'scoped to the caller’s installations',
+    probe: async (ctx) => {
+      const { installations } = await aliceReads<{ installations: Array<{ slc: string }> }>(ctx, '/api/installations');
+      expect(installations.map((i) => i.slc)).toEqual([ALPHA.slc]);
+    },
+  },
+  'POST /api/installations': {
+    decision: 'reseller-only, own registrations only',
+    probe: async (ctx) => {
+      const res = await as(ctx.d, ctx.alice, 'POST', '/api/installations', { slc: BRAVO.slc });
+      expect(res.statusCode).toBe(409);
+      noBobIn(res.body, 'POST /api/installations');
+      expect((await as(ctx.d, ctx.noc, 'POST', '/api/installations', { slc: 'SLC-NOC-0001' })).statusCode).toBe(403);
+      // still Bob's, and Alice still cannot see it
+      expect((await as(ctx.d, ctx.bob, 'GET', '/api/installations')).json<{ installations: Array<{ slc: string }> }>().installations.map((i) => i.slc)).toEqual(
+        [BRAVO.slc],
+      );
+      expect((await as(ctx.d, ctx.alice, 'GET', '/api/recorders/b-rec-1')).statusCode).toBe(404);
+    },
+  },
+  'DELETE /api/installations/:slc': {
+    decision: 'reseller-only, own registrations only',
+    probe: async (ctx) => {
+      const bobs = await as(ctx.d, ctx.alice, 'DELETE', `/api/installations/${BRAVO.slc}`);
+      const none = await as(ctx.d, ctx.alice, 'DELETE', '/api/installations/SLC-NONE-0000');
+      expect(bobs.statusCode).toBe(404);
+      expect(bobs.body.replace(BRAVO.slc, 'X')).toBe(none.body.replace('SLC-NONE-0000', 'X'));
+      expect((await as(ctx.d, ctx.noc, 'DELETE', `/api/installations/${BRAVO.slc}`)).statusCode).toBe(403);
+      expect((await as(ctx.d, ctx.bob, 'GET', '/api/recorders')).json<{ recorders: unknown[] }>().recorders).toHaveLength(2);
+    },
+  },
+  'GET /api/users': {
+    decision: 'admin only (403)',
+    probe: async (ctx) => {
+      expect((await as(ctx.d, ctx.alice, 'GET', '/api/users')).statusCode).toBe(403);
+      expect((await as(ctx.d, ctx.noc, 'GET', '/api/users')).statusCode).toBe(403);
+    },
+  },
+  'POST /api/users': {
+    decision: 'admin only (403)',
+    probe: async (ctx) => {
+      expect((await as(ctx.d, ctx.alice, 'POST', '/api/users', { username: 'mallory', role: 'admin', password: 'long enough password' })).statusCode).toBe(403);
+      expect(ctx.d.store.userExists('mallory')).toBe(false);
+    },
+  },
+  'DELETE /api/users/:username': {
+    decision: 'admin only (403)',
+    probe: async (ctx) => {
+      expect((await as(ctx.d, ctx.alice, 'DELETE', '/api/users/bob')).statusCode).toBe(403);
+      expect(ctx.d.store.userExists('bob')).toBe(true);
+    },
+  },
+  'GET /api/rules': {
+    decision: 'NOC/admin only (403); reseller reads rules that apply to it',
+    probe: async (ctx) => {
+      const { rules } = await aliceReads<{ rules: Array<{ name: string }> }>(ctx, '/api/rules');
+      expect(rules.map((r) => r.name)).toEqual(['Everything from error up', 'Alpha cameras']);
+    },
+  },
+  'POST /api/rules': {
+    decision: 'NOC/admin only (403); reseller reads rules that apply to it',
+    probe: async (ctx) => {
+      const res = await as(ctx.d, ctx.alice, 'POST', '/api/rules', {
+        name: 'mute bravo',
+        code: null,
+        minSeverity: 'info',
+        installationSlc: BRAVO.slc,
+        enabled: true,
+      });
+      expect(res.statusCode).toBe(403);
+      expect(ctx.d.store.rulesFor(ctx.d.store.userByName('noc')!)).toHaveLength(3);
+    },
+  },
+  'PUT /api/rules/:id': {
+    decision: 'NOC/admin only (403); reseller reads rules that apply to it',
+    probe: async (ctx) => {
+      const res = await as(ctx.d, ctx.alice, 'PUT', `/api/rules/${ctx.bobRuleId}`, {
+        name: 'disabled',
+        code: null,
+        minSeverity: 'critical',
+        installationSlc: BRAVO.slc,
+        enabled: false,
+      });
+      expect(res.statusCode).toBe(403);
+      expect(ctx.d.store.rulesFor(ctx.d.store.userByName('bob')!).find((r) => r.id === ctx.bobRuleId)).toMatchObject({ name: 'Bravo drives', enabled: true });
+    },
+  },
+  'DELETE /api/rules/:id': {
+    decision: 'NOC/admin only (403); reseller reads rules that apply to it',
+    probe: async (ctx) => {
+      expect((await as(ctx.d, ctx.alice, 'DELETE', `/api/rules/${ctx.bobRuleId}`)).statusCode).toBe(403);
+      expect(ctx.d.store.rulesFor(ctx.d.store.userByName('bob')!).some((r) => r.id === ctx.bobRuleId)).toBe(true);
+    },
+  },
+  'GET /api/alerts': {
+    decision: 'scoped to the caller’s installations',
+    probe: async (ctx) => {
+      const { alerts } = await aliceReads<{ alerts: Array<{ recorderId: string }> }>(ctx, '/api/alerts');
+      expect(alerts.length).toBeGreaterThan(0);
+      for (const alert of alerts) expect(ALICE_RECORDERS).toContain(alert.recorderId);
+      // Bob's do exist
+      expect(
+        (await as(ctx.d, ctx.bob, 'GET', '/api/alerts')).json<{ alerts: Array<{ recorderId: string }> }>().alerts.some((a) => a.recorderId === 'b-rec-1'),
+      ).toBe(true);
+    },
+  },
+  'GET /api/map-config': {
+    decision: 'same for every user: no tenant data',
+    probe: async (ctx) => {
+      expect(await aliceReads(ctx, '/api/map-config')).toEqual((await as(ctx.d, ctx.noc, 'GET', '/api/map-config')).json());
+    },
+  },
+  'GET /api/events': {
+    decision: 'scoped to the caller’s installations',
+    probe: async (ctx) => {
+      await liveEventsAreScoped(ctx);
+    },
+  },
   // The OpenAPI description and the page's static files: the same bytes for everyone, no fleet data.
   'GET /docs': publicRoute,
   'GET /docs/': publicRoute,
@@ -191,9 +270,7 @@ const DECISIONS: Record<string, Expectation> = {
 
 /** Routes in the app that have no line in DECISIONS (a HEAD counts as its GET). */
 export function undecidedRoutes(routes: ReadonlyArray<{ method: string; url: string }>): string[] {
-  return routes
-    .map((r) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`)
-    .filter((key, i, all) => all.indexOf(key) === i && !(key in DECISIONS));
+  return routes.map((r) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`).filter((key, i, all) => all.indexOf(key) === i && !(key in DECISIONS));
 }
 
 /** A state change of Bob's recorder reaches Bob's open page but never Alice's; Alice's own reaches her. */
@@ -217,7 +294,13 @@ async function liveEventsAreScoped(ctx: Ctx): Promise<void> {
         // aborted
       }
     })();
-    return { text: () => text, close: async () => { controller.abort(); await pump; } };
+    return {
+      text: () => text,
+      close: async () => {
+        controller.abort();
+        await pump;
+      },
+    };
   };
   const aliceStream = await open(ctx.alice);
   const bobStream = await open(ctx.bob);
@@ -234,7 +317,11 @@ async function liveEventsAreScoped(ctx: Ctx): Promise<void> {
     const deadline = Date.now() + 15_000;
     while (!bobStream.text().includes('"b-rec-2"') && Date.now() < deadline) {
       for (const id of ['b-rec-2', 'a-rec-2']) {
-        const state = vigil.v1.RecorderState.encode({ status: vigil.v1.RecorderStatus.RECORDER_STATUS_DEGRADED, since: Date.now(), lastSeen: Date.now() }).finish();
+        const state = vigil.v1.RecorderState.encode({
+          status: vigil.v1.RecorderStatus.RECORDER_STATUS_DEGRADED,
+          since: Date.now(),
+          lastSeen: Date.now(),
+        }).finish();
         await client.publishAsync(topics.state(id), Buffer.from(state), { qos: 1 });
       }
       await new Promise((r) => setTimeout(r, 200));
@@ -258,7 +345,9 @@ describe('tenancy: a reseller cannot reach another reseller’s fleet through an
     const fx = await startFixture({ broker: true });
     const d = fx.dashboard;
     const bob = await logIn(d, 'bob');
-    const bobRuleId = (await as(d, bob, 'GET', '/api/rules')).json<{ rules: Array<{ id: number; name: string }> }>().rules.find((r) => r.name === 'Bravo drives')!.id;
+    const bobRuleId = (await as(d, bob, 'GET', '/api/rules'))
+      .json<{ rules: Array<{ id: number; name: string }> }>()
+      .rules.find((r) => r.name === 'Bravo drives')!.id;
     ctx = { d, fx, alice: await logIn(d, 'alice'), bob, noc: await logIn(d, 'noc'), bobRuleId };
   });
   afterAll(async () => ctx?.fx.close());
@@ -266,7 +355,10 @@ describe('tenancy: a reseller cannot reach another reseller’s fleet through an
   it('has a tenancy decision for every registered route, and no decision for a route that is gone', () => {
     expect(undecidedRoutes(ctx.d.routes), 'routes without a line in DECISIONS').toEqual([]);
     const registered = new Set(ctx.d.routes.map((r) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`));
-    expect(Object.keys(DECISIONS).filter((key) => !registered.has(key)), 'DECISIONS for routes that do not exist').toEqual([]);
+    expect(
+      Object.keys(DECISIONS).filter((key) => !registered.has(key)),
+      'DECISIONS for routes that do not exist',
+    ).toEqual([]);
   });
 
   it('would catch a route added without a decision', async () => {
@@ -290,7 +382,8 @@ describe('tenancy: a reseller cannot reach another reseller’s fleet through an
     let requests = 0;
     for (const route of gets) {
       const params = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
-      const urls = params.length === 0 ? [route.url.replace(/\*$/, 'index.html')] : (values[params[0]!] ?? ['x']).map((v) => route.url.replace(`:${params[0]}`, v));
+      const urls =
+        params.length === 0 ? [route.url.replace(/\*$/, 'index.html')] : (values[params[0]!] ?? ['x']).map((v) => route.url.replace(`:${params[0]}`, v));
       for (const url of urls) {
         if (url === '/api/events') continue; // a stream: covered by its own probe
         const asked = url.split('/').filter((part) => BOB_MARKERS.some((m) => part.toLowerCase().includes(m.toLowerCase())));
@@ -308,7 +401,12 @@ describe('tenancy: a reseller cannot reach another reseller’s fleet through an
 
   it('shows a reseller with no registrations nothing, and NOC and admin everything', async () => {
     const carol = await logIn(ctx.d, 'carol');
-    for (const [url, key] of [['/api/recorders', 'recorders'], ['/api/sites', 'sites'], ['/api/installations', 'installations'], ['/api/alerts', 'alerts']] as const) {
+    for (const [url, key] of [
+      ['/api/recorders', 'recorders'],
+      ['/api/sites', 'sites'],
+      ['/api/installations', 'installations'],
+      ['/api/alerts', 'alerts'],
+    ] as const) {
       expect((await as(ctx.d, carol, 'GET', url)).json<Record<string, unknown[]>>()[key], url).toEqual([]);
     }
     for (const session of [ctx.noc, await logIn(ctx.d, 'admin')]) {

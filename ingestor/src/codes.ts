@@ -9,12 +9,8 @@ function kebab(enumName: string, prefix: string): string {
   return enumName.slice(prefix.length).toLowerCase().replaceAll('_', '-');
 }
 
-const CODE_NAMES = new Map<number, string>(
-  Object.entries(vigil.v1.Code).map(([name, value]) => [value as number, kebab(name, 'CODE_')]),
-);
-const SEVERITY_NAMES = new Map<number, string>(
-  Object.entries(vigil.v1.Severity).map(([name, value]) => [value as number, kebab(name, 'SEVERITY_')]),
-);
+const CODE_NAMES = new Map<number, string>(Object.entries(vigil.v1.Code).map(([name, value]) => [value as number, kebab(name, 'CODE_')]));
+const SEVERITY_NAMES = new Map<number, string>(Object.entries(vigil.v1.Severity).map(([name, value]) => [value as number, kebab(name, 'SEVERITY_')]));
 
 export function codeName(code: number): string {
   return CODE_NAMES.get(code) ?? `code-${code}`;

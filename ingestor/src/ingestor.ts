@@ -156,7 +156,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   };
   const ackGate = new AckGate(
     () => db.syncToDisk(),
-    (recorderId, ack) => client?.publish(topics.ack(recorderId), Buffer.from(vigil.v1.Ack.encode({ seq: ack.seq, spoolEpoch: ack.epoch }).finish()), { qos: 1 }),
+    (recorderId, ack) =>
+      client?.publish(topics.ack(recorderId), Buffer.from(vigil.v1.Ack.encode({ seq: ack.seq, spoolEpoch: ack.epoch }).finish()), { qos: 1 }),
   );
   // Reached only through the pipeline's post-commit effects: never ahead of the COMMIT.
   const outlets: Outlets = {
@@ -171,7 +172,10 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       if (current) announce(current);
     },
     siteChanged: (change) =>
-      log.warn({ installation: change.installationSlc, site: change.siteId, unreachable: change.unreachable }, change.unreachable ? 'site unreachable: every recorder there missed its heartbeats' : 'site reachable again'),
+      log.warn(
+        { installation: change.installationSlc, site: change.siteId, unreachable: change.unreachable },
+        change.unreachable ? 'site unreachable: every recorder there missed its heartbeats' : 'site reachable again',
+      ),
     spoolOverflowed: (recorderId, droppedReadings, droppedEvents) =>
       warning.warn(`spool-full:${recorderId}`, { recorderId, droppedReadings, droppedEvents }, "the agent's spool filled up and discarded old observations"),
     duplicateBatch: () => {
@@ -208,7 +212,9 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   // with the same settings. A store without one (in memory, a caller's) is written on this thread.
   const portable = telemetry.portableConfig?.();
   const placement: DrainPlacement =
-    (options.outbox?.worker ?? true) && portable && !db.db.memory ? { thread: 'worker', store: portable, fleetDbPath: db.db.name } : { thread: 'main', store: telemetry };
+    (options.outbox?.worker ?? true) && portable && !db.db.memory
+      ? { thread: 'worker', store: portable, fleetDbPath: db.db.name }
+      : { thread: 'main', store: telemetry };
   const drain = new OutboxDrain({
     outbox,
     runOn: placement,
@@ -257,7 +263,11 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     if (outbox.depth + outbox.stagedPoints > outboxMaxPoints) {
       // Backpressure: this message is stored, but the next waits (the broker and the agents' spools hold it) until the store catches up.
       pipeline.commit();
-      warning.warn('outbox-full', { pending: outbox.depth, max: outboxMaxPoints, store: telemetry.kind, err: drain.lastError }, 'telemetry outbox full: holding new messages until the store accepts writes again');
+      warning.warn(
+        'outbox-full',
+        { pending: outbox.depth, max: outboxMaxPoints, store: telemetry.kind, err: drain.lastError },
+        'telemetry outbox full: holding new messages until the store accepts writes again',
+      );
       void waitForOutboxBelow(outboxMaxPoints * 0.9).then(() => done());
       return;
     }
@@ -284,7 +294,10 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   let closing = false;
   drain.start();
   const metricsServer = options.metrics
-    ? await startMetricsServer(metrics.registry, options.metrics.port, options.metrics.host, () => ({ connected: client?.connected ?? false, recorders: state.size }))
+    ? await startMetricsServer(metrics.registry, options.metrics.port, options.metrics.host, () => ({
+        connected: client?.connected ?? false,
+        recorders: state.size,
+      }))
     : undefined;
 
   return {

@@ -17,7 +17,11 @@ export class IngestorMetrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
-  readonly duplicates = new Counter({ name: 'vigil_ingestor_duplicate_batches_total', help: 'Data batches received again and not applied twice', registers: [this.registry] });
+  readonly duplicates = new Counter({
+    name: 'vigil_ingestor_duplicate_batches_total',
+    help: 'Data batches received again and not applied twice',
+    registers: [this.registry],
+  });
   readonly adjusted = new Counter({
     name: 'vigil_ingestor_observations_adjusted_total',
     help: 'Observations kept but corrected or left out of a batch, by reason (future-timestamp, past-timestamp)',

@@ -22,7 +22,8 @@ describe('ingestor bad input', () => {
   const acks: number[] = [];
 
   const dropped = (reason: string) => (fleet.ingestor.stats.dropped as Record<string, number | undefined>)[reason] ?? 0;
-  const send = (kind: 'birth' | 'hb' | 'data' | 'death', bytes: Uint8Array) => client.publishAsync(topics.recorder('rec-bad', kind), Buffer.from(bytes), { qos: 1 });
+  const send = (kind: 'birth' | 'hb' | 'data' | 'death', bytes: Uint8Array) =>
+    client.publishAsync(topics.recorder('rec-bad', kind), Buffer.from(bytes), { qos: 1 });
   const batch = (seq: number, data: vigil.v1.IDataBatch) => send('data', sealer.seal({ data: { spoolEpoch: 'epoch-1', ...data } }, seq));
   const metricsText = () => fleet.ingestor.metrics.registry.metrics();
 
@@ -58,21 +59,50 @@ describe('ingestor bad input', () => {
   });
 
   it('keeps codes and severities from newer agents under their numbers', async () => {
-    await batch(1, { conditions: [{ code: 999 as vigil.v1.Code, subject: 'flux capacitor', active: true, at: Date.now(), severity: 77 as vigil.v1.Severity, message: 'from a newer agent' }] });
+    await batch(1, {
+      conditions: [
+        {
+          code: 999 as vigil.v1.Code,
+          subject: 'flux capacitor',
+          active: true,
+          at: Date.now(),
+          severity: 77 as vigil.v1.Severity,
+          message: 'from a newer agent',
+        },
+      ],
+    });
     await until('ack 1', () => acks.includes(1));
-    expect(fleet.ingestor.db.conditionsOf('rec-bad')).toEqual([expect.objectContaining({ code: 'code-999', subject: 'flux capacitor', severity: 'severity-77' })]);
+    expect(fleet.ingestor.db.conditionsOf('rec-bad')).toEqual([
+      expect.objectContaining({ code: 'code-999', subject: 'flux capacitor', severity: 'severity-77' }),
+    ]);
   });
 
   it('moves times in the future to when it received them, and leaves out observations older than any retention', async () => {
     const before = Date.now();
-    await batch(2, { conditions: [{ code: vigil.v1.Code.CODE_CAMERA_UNREACHABLE, subject: 'Gate 3', active: true, at: before + 365 * DAY, severity: 3, message: 'clock ahead' }] });
+    await batch(2, {
+      conditions: [
+        { code: vigil.v1.Code.CODE_CAMERA_UNREACHABLE, subject: 'Gate 3', active: true, at: before + 365 * DAY, severity: 3, message: 'clock ahead' },
+      ],
+    });
     await until('ack 2', () => acks.includes(2));
     const gate = fleet.ingestor.db.conditionsOf('rec-bad').find((c) => c.subject === 'Gate 3');
     expect(gate?.since).toBeGreaterThanOrEqual(before);
     expect(gate?.since).toBeLessThanOrEqual(Date.now());
 
     const ancient = before - 500 * DAY;
-    await batch(3, { events: [{ code: vigil.v1.Code.CODE_ARCHIVE_FATAL_ERROR, subject: 'old archive', firstSeen: ancient, lastSeen: ancient, count: 1, severity: 4, message: 'long ago' }] });
+    await batch(3, {
+      events: [
+        {
+          code: vigil.v1.Code.CODE_ARCHIVE_FATAL_ERROR,
+          subject: 'old archive',
+          firstSeen: ancient,
+          lastSeen: ancient,
+          count: 1,
+          severity: 4,
+          message: 'long ago',
+        },
+      ],
+    });
     await until('ack 3', () => acks.includes(3)); // the rest of the batch is stored and acknowledged
     expect(fleet.ingestor.db.eventsOf('rec-bad', 0).filter((e) => e.subject === 'old archive')).toEqual([]);
   });
@@ -96,7 +126,11 @@ describe('ingestor bad input', () => {
     });
     await watcher.subscribeAsync(topics.state('rec-bad'), { qos: 1 });
     expect(fleet.ingestor.state.stateOf('rec-bad')).toBe('degraded');
-    await batch(5, { conditions: [{ code: vigil.v1.Code.CODE_CAMERA_UNREACHABLE, subject: 'Lobby', active: true, at: Date.now(), severity: 3, message: 'Camera Lobby is unreachable' }] });
+    await batch(5, {
+      conditions: [
+        { code: vigil.v1.Code.CODE_CAMERA_UNREACHABLE, subject: 'Lobby', active: true, at: Date.now(), severity: 3, message: 'Camera Lobby is unreachable' },
+      ],
+    });
     await until('a state message', () => seen.length > 0);
     expect(seen[0]).toMatchObject({ recorderId: 'rec-bad', status: vigil.v1.RecorderStatus.RECORDER_STATUS_DEGRADED, activeProblems: 3 });
     await watcher.endAsync();

@@ -107,9 +107,23 @@ describe('fleet state', () => {
 
   describe('site correlation and failover cover', () => {
     const facts = (id: string, siteId: string, failoverPartner = '', installationSlc = 'SLC-A'): BirthFacts => ({
-      id, name: id, installationSlc, installationName: 'Acme', siteId, siteName: siteId, latitude: 55.7, longitude: 12.5,
-      failoverPartner, agentVersion: '0.1.0', vmsProduct: 'XProtect', vmsVersion: '2024 R1', hostname: id,
-      cameraCount: 8, licensedCameras: 8, heartbeatSeconds: 30, bdSeq: 1,
+      id,
+      name: id,
+      installationSlc,
+      installationName: 'Acme',
+      siteId,
+      siteName: siteId,
+      latitude: 55.7,
+      longitude: 12.5,
+      failoverPartner,
+      agentVersion: '0.1.0',
+      vmsProduct: 'XProtect',
+      vmsVersion: '2024 R1',
+      hostname: id,
+      cameraCount: 8,
+      licensedCameras: 8,
+      heartbeatSeconds: 30,
+      bdSeq: 1,
     });
     let sites: SiteChange[];
     const born = (f: BirthFacts, at: number) => {

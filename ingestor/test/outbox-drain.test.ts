@@ -58,7 +58,16 @@ describe('the outbox drain on the main thread (a store no other thread can reach
     const store = new ScriptedStore(2);
     const failures: string[] = [];
     const refused: number[] = [];
-    const drain = new OutboxDrain({ outbox, runOn: { thread: 'main', store }, logger: quiet, flushIntervalMs: 5, minRetryDelayMs: 20, maxRetryDelayMs: 40, onFailed: (e) => failures.push(e.message), onRejected: (p) => refused.push(p) });
+    const drain = new OutboxDrain({
+      outbox,
+      runOn: { thread: 'main', store },
+      logger: quiet,
+      flushIntervalMs: 5,
+      minRetryDelayMs: 20,
+      maxRetryDelayMs: 40,
+      onFailed: (e) => failures.push(e.message),
+      onRejected: (p) => refused.push(p),
+    });
     expect(drain.currentWorker).toBeUndefined();
     drain.start();
     await drain.idle();

@@ -156,7 +156,9 @@ describe('the ingestor pipeline, driven without MQTT', () => {
     expect(settled.state).toEqual(f.reload().state.snapshot());
 
     // The poison: rec-b's batch fails at its last statement, after it changed every cache.
-    f.db.db.exec("CREATE TRIGGER poison_position BEFORE UPDATE OF spool_epoch ON recorders WHEN NEW.spool_epoch = 'epoch-poison' BEGIN SELECT RAISE(ABORT, 'poison position'); END");
+    f.db.db.exec(
+      "CREATE TRIGGER poison_position BEFORE UPDATE OF spool_epoch ON recorders WHEN NEW.spool_epoch = 'epoch-poison' BEGIN SELECT RAISE(ABORT, 'poison position'); END",
+    );
     f.advance(1_000);
     // A group where each message changes caches: rec-a heard again (state, site reachable again) ...
     f.send('rec-a', 'hb', { heartbeat: { bdSeq: 1 } });
@@ -168,7 +170,16 @@ describe('the ingestor pipeline, driven without MQTT', () => {
         spoolEpoch: 'epoch-poison',
         droppedReadings: 7,
         services: [{ name: 'VMS', running: false, at: f.now }],
-        conditions: [{ code: vigil.v1.Code.CODE_SERVICE_STOPPED, subject: 'VMS', active: true, at: f.now, severity: vigil.v1.Severity.SEVERITY_CRITICAL, message: 'stopped' }],
+        conditions: [
+          {
+            code: vigil.v1.Code.CODE_SERVICE_STOPPED,
+            subject: 'VMS',
+            active: true,
+            at: f.now,
+            severity: vigil.v1.Severity.SEVERITY_CRITICAL,
+            message: 'stopped',
+          },
+        ],
       },
     };
     expect(f.send('rec-b', 'data', poison, 5)).toBe('dropped');
@@ -226,7 +237,16 @@ describe('the ingestor pipeline, driven without MQTT', () => {
       data: {
         spoolEpoch: 'epoch-doomed',
         droppedEvents: 3,
-        conditions: [{ code: vigil.v1.Code.CODE_SERVICE_STOPPED, subject: 'VMS', active: true, at: f.now, severity: vigil.v1.Severity.SEVERITY_CRITICAL, message: 'stopped' }],
+        conditions: [
+          {
+            code: vigil.v1.Code.CODE_SERVICE_STOPPED,
+            subject: 'VMS',
+            active: true,
+            at: f.now,
+            severity: vigil.v1.Severity.SEVERITY_CRITICAL,
+            message: 'stopped',
+          },
+        ],
       },
     };
     expect(f.send('rec-b', 'data', batch, 1)).toBe('applied');

@@ -53,7 +53,9 @@ describe('fleet.db read model', () => {
     const reader = openReadModel(fleetDbPath, otherDbPath);
     const S = READ_MODEL_SCHEMA;
     expect(reader.prepare(`SELECT code FROM ${S}.${READ_MODEL_VIEWS.conditions}`).pluck().all()).toEqual(['drive-full']);
-    expect(reader.prepare(`SELECT id, state, state_since FROM ${S}.${READ_MODEL_VIEWS.recorders}`).all()).toEqual([{ id: 'r1', state: 'degraded', state_since: 2_000 }]);
+    expect(reader.prepare(`SELECT id, state, state_since FROM ${S}.${READ_MODEL_VIEWS.recorders}`).all()).toEqual([
+      { id: 'r1', state: 'degraded', state_since: 2_000 },
+    ]);
     expect(reader.prepare(`SELECT state, since FROM ${S}.${READ_MODEL_VIEWS.stateChanges}`).all()).toEqual([{ state: 'degraded', since: 2_000 }]);
     reader.close();
     fleet.close();
@@ -65,7 +67,12 @@ describe('fleet.db read model', () => {
     expect(() => attachReadModel(writable, fleetDbPath)).toThrow(/read-only connection/);
     writable.close();
     const reader = openReadModel(fleetDbPath, otherDbPath);
-    for (const sql of [`INSERT INTO fleet.recorders (id) VALUES ('x')`, 'DELETE FROM fleet.read_model', 'CREATE TABLE fleet.t (x)', 'CREATE TABLE main.t (x)']) {
+    for (const sql of [
+      `INSERT INTO fleet.recorders (id) VALUES ('x')`,
+      'DELETE FROM fleet.read_model',
+      'CREATE TABLE fleet.t (x)',
+      'CREATE TABLE main.t (x)',
+    ]) {
       expect(() => reader.exec(sql), sql).toThrow(expect.objectContaining({ code: expect.stringMatching(/^SQLITE_READONLY/) }));
     }
     reader.close();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { describeWithSystem } from '../../testing/system.js';
 import { INFLUXD } from '../../testing/influxd.js';
 import { useInfluxd } from '../../testing/use-influxd.js';
@@ -76,7 +76,9 @@ describeWithSystem('the telemetry store and outbox against a real influxd', [INF
     const store = await telemetryStoreFromEnv({ ...env, VIGIL_INFLUX_BUCKET: 'vigil' }, tempDir(), quiet);
     expect(store.kind).toBe('influxdb');
     await store.close();
-    await expect(telemetryStoreFromEnv({ ...env, VIGIL_INFLUX_BUCKET: 'missing' }, tempDir(), quiet)).rejects.toThrow(/no database\/bucket "missing" \(VIGIL_INFLUX_BUCKET\): create it .*CREATE DATABASE/);
+    await expect(telemetryStoreFromEnv({ ...env, VIGIL_INFLUX_BUCKET: 'missing' }, tempDir(), quiet)).rejects.toThrow(
+      /no database\/bucket "missing" \(VIGIL_INFLUX_BUCKET\): create it .*CREATE DATABASE/,
+    );
   });
 
   it('starts with an InfluxDB that does not answer yet (points wait in the outbox)', async () => {
@@ -86,7 +88,11 @@ describeWithSystem('the telemetry store and outbox against a real influxd', [INF
         server.close(() => resolve(port));
       });
     });
-    const store = await telemetryStoreFromEnv({ VIGIL_INFLUX_URL: `http://127.0.0.1:${port}`, VIGIL_INFLUX_BUCKET: 'vigil', VIGIL_INFLUX_API: 'v1' }, tempDir(), quiet);
+    const store = await telemetryStoreFromEnv(
+      { VIGIL_INFLUX_URL: `http://127.0.0.1:${port}`, VIGIL_INFLUX_BUCKET: 'vigil', VIGIL_INFLUX_API: 'v1' },
+      tempDir(),
+      quiet,
+    );
     expect(store.kind).toBe('influxdb');
     await store.close();
   });
@@ -121,7 +127,13 @@ describeWithSystem('the telemetry store and outbox against a real influxd', [INF
     const at = Date.UTC(2026, 1, 2);
     appendOneRefusedAmongThree(outbox, 'rec-refused-worker', at);
     const refused: number[] = [];
-    const drain = new OutboxDrain({ outbox, runOn: { thread: 'worker', fleetDbPath: join(dir, 'fleet.db'), store: store.portableConfig() }, logger: quiet, flushIntervalMs: 10, onRejected: (points) => refused.push(points) });
+    const drain = new OutboxDrain({
+      outbox,
+      runOn: { thread: 'worker', fleetDbPath: join(dir, 'fleet.db'), store: store.portableConfig() },
+      logger: quiet,
+      flushIntervalMs: 10,
+      onRejected: (points) => refused.push(points),
+    });
     drain.start();
     await drain.idle();
     await drain.stop(1_000);

@@ -9,7 +9,6 @@ import { TelemetryOutbox } from '../src/pipeline/outbox.js';
 import { OutboxDrain } from '../src/pipeline/outbox-drain.js';
 import { SqliteTelemetryStore } from '../src/stores/sqlite/sqlite-telemetry-store.js';
 
-const quiet = pino({ level: 'silent' });
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -29,8 +28,19 @@ function setup() {
   const reader = new SqliteTelemetryStore(telemetryDbPath, { compactEveryMs: 0 });
   const errors: string[] = [];
   const logger = pino({ level: 'error' }, { write: (line: string) => void errors.push(line) });
-  const drain = new OutboxDrain({ outbox, runOn: { thread: 'worker', fleetDbPath: join(dir, 'fleet.db'), store: { kind: 'sqlite', path: telemetryDbPath }, restartDelayMs: 50 }, logger, flushIntervalMs: 10, minRetryDelayMs: 50, maxRetryDelayMs: 100 });
-  const stored = async () => (await reader.query({ measurement: 'licence', recorder: 'rec-worker', field: 'camera_count', from: at, to: at + 1_000_000 })).map((row) => [row.time - at, row.value]);
+  const drain = new OutboxDrain({
+    outbox,
+    runOn: { thread: 'worker', fleetDbPath: join(dir, 'fleet.db'), store: { kind: 'sqlite', path: telemetryDbPath }, restartDelayMs: 50 },
+    logger,
+    flushIntervalMs: 10,
+    minRetryDelayMs: 50,
+    maxRetryDelayMs: 100,
+  });
+  const stored = async () =>
+    (await reader.query({ measurement: 'licence', recorder: 'rec-worker', field: 'camera_count', from: at, to: at + 1_000_000 })).map((row) => [
+      row.time - at,
+      row.value,
+    ]);
   const rowsLeft = () => db.db.prepare('SELECT COUNT(*) FROM telemetry_outbox').pluck().get() as number;
   const close = async () => {
     await drain.stop(1_000);

@@ -26,8 +26,11 @@ try {
   const files = ['vigil.js', 'vigil.d.ts'];
   if (check) {
     const stale = files.filter((f) => {
-      try { return readFileSync(join(genDir, f), 'utf8') !== readFileSync(join(out, f), 'utf8'); }
-      catch { return true; }
+      try {
+        return readFileSync(join(genDir, f), 'utf8') !== readFileSync(join(out, f), 'utf8');
+      } catch {
+        return true;
+      }
     });
     if (stale.length > 0) {
       console.error(`proto/src/gen is out of date (${stale.join(', ')}): run "npm run proto:gen" and commit the result.`);

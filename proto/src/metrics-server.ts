@@ -8,7 +8,12 @@ export interface MetricsSource {
 }
 
 /** /healthz and /metrics on their own port, loopback by default: operators scrape it, devices never see it. */
-export async function startMetricsServer(source: MetricsSource, port: number, host: string, health: () => Record<string, unknown>): Promise<{ port: number; server: Server }> {
+export async function startMetricsServer(
+  source: MetricsSource,
+  port: number,
+  host: string,
+  health: () => Record<string, unknown>,
+): Promise<{ port: number; server: Server }> {
   const server = createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -7,7 +7,10 @@ import type { Logger } from 'pino';
 export class RateLimitedWarning {
   private readonly last = new Map<string, { at: number; suppressed: number }>();
 
-  constructor(private readonly log: Logger, private readonly intervalMs: number) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly intervalMs: number,
+  ) {}
 
   warn(key: string, fields: Record<string, unknown>, message: string): void {
     const now = Date.now();

@@ -24,7 +24,7 @@ describe('backoffDelay', () => {
 
   it('spreads delays uniformly between floor and ceiling', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const delays = Array.from({ length: 10_000 }, () => backoffDelay(4, policy, random));
     const mean = delays.reduce((sum, d) => sum + d, 0) / delays.length;
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(0);

@@ -105,9 +105,24 @@ describe('envelope seal/open', () => {
       change(envelope);
       return vigil.v1.Envelope.encode(envelope).finish();
     };
-    expect(() => opener.open('rec-a', altered((e) => (e.sessionStart += 1)))).toThrow(BadSignatureError);
-    expect(() => opener.open('rec-a', altered((e) => (e.signature = Buffer.from(e.signature).fill(1, 0, 1))))).toThrow(BadSignatureError);
-    expect(() => opener.open('rec-a', altered((e) => (e.wrappedKey = Buffer.from(e.wrappedKey).fill(1, 0, 1))))).toThrow(BadSignatureError);
+    expect(() =>
+      opener.open(
+        'rec-a',
+        altered((e) => (e.sessionStart += 1)),
+      ),
+    ).toThrow(BadSignatureError);
+    expect(() =>
+      opener.open(
+        'rec-a',
+        altered((e) => (e.signature = Buffer.from(e.signature).fill(1, 0, 1))),
+      ),
+    ).toThrow(BadSignatureError);
+    expect(() =>
+      opener.open(
+        'rec-a',
+        altered((e) => (e.wrappedKey = Buffer.from(e.wrappedKey).fill(1, 0, 1))),
+      ),
+    ).toThrow(BadSignatureError);
     // And after the refusals, the real session still opens.
     expect(opener.open('rec-a', sealer.seal(heartbeat(3), 3)).payload.heartbeat?.bdSeq).toBe(3);
   });
@@ -136,7 +151,10 @@ describe('envelope seal/open', () => {
 
   it('rejects a sender with no registered signing key', () => {
     const stranger = rsa();
-    const sealed = new EnvelopeSealer({ sender: 'rec-x', signingKeyPem: stranger.privateKey, recipientPublicKeyPem: ingestorKey.publicKey }).seal(heartbeat(1), 1);
+    const sealed = new EnvelopeSealer({ sender: 'rec-x', signingKeyPem: stranger.privateKey, recipientPublicKeyPem: ingestorKey.publicKey }).seal(
+      heartbeat(1),
+      1,
+    );
     expect(() => newOpener().open('rec-x', sealed)).toThrow(UnknownSenderError);
   });
 

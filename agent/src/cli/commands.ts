@@ -40,32 +40,36 @@ export function registerAgentCommands(program: Command, environment: AgentEnviro
     .enablePositionalOptions()
     // not requiredOption: commander would then demand it of "vigil agent check" as well
     .option('--config <file>', configHelp)
-    .action(reportingUsageErrors(async (flags: { config?: string }) => {
-      const path = flags.config ?? agent.error("error: required option '--config <file>' not specified", { exitCode: 2 });
-      const config = loadAgentConfig(path, configOverrides);
-      const running = new Agent(config, {
-        logger: pino({ name: 'vigil-agent', level: logLevel('info', environment.logLevel) }),
-        configSource: path,
-        collectors: (deps) => buildCollectors(config, { ...deps, searchPath }),
-      });
-      await running.start();
-      const stopHeapTrim = startHeapTrim();
-      onShutdown(() => {
-        stopHeapTrim();
-        return running.stop();
-      });
-    }));
+    .action(
+      reportingUsageErrors(async (flags: { config?: string }) => {
+        const path = flags.config ?? agent.error("error: required option '--config <file>' not specified", { exitCode: 2 });
+        const config = loadAgentConfig(path, configOverrides);
+        const running = new Agent(config, {
+          logger: pino({ name: 'vigil-agent', level: logLevel('info', environment.logLevel) }),
+          configSource: path,
+          collectors: (deps) => buildCollectors(config, { ...deps, searchPath }),
+        });
+        await running.start();
+        const stopHeapTrim = startHeapTrim();
+        onShutdown(() => {
+          stopHeapTrim();
+          return running.stop();
+        });
+      }),
+    );
 
   agent
     .command('check')
     .description('validate the config and credentials and print what each collector sees now, without connecting')
     .requiredOption('--config <file>', configHelp)
-    .action(reportingUsageErrors(async (flags: { config: string }) => {
-      const config = loadAgentConfig(flags.config, configOverrides);
-      const result = await checkAgent(config, flags.config, { searchPath });
-      console.log(result.text);
-      process.exitCode = result.ok ? 0 : 1;
-    }));
+    .action(
+      reportingUsageErrors(async (flags: { config: string }) => {
+        const config = loadAgentConfig(flags.config, configOverrides);
+        const result = await checkAgent(config, flags.config, { searchPath });
+        console.log(result.text);
+        process.exitCode = result.ok ? 0 : 1;
+      }),
+    );
 
   agent
     .command('enroll')
@@ -75,8 +79,10 @@ export function registerAgentCommands(program: Command, environment: AgentEnviro
     .requiredOption('--recorder-id <id>', 'this recorder id (the token is for it)')
     .requiredOption('--ca <file>', 'the fleet CA certificate (ca.crt), to trust the endpoint')
     .option('--out <dir>', 'where to write the bundle (set bundleDir to it)', './vigil-bundle')
-    .action(reportingUsageErrors(async (flags: { url: string; token: string; recorderId: string; ca: string; out: string }) => {
-      const dir = await enroll({ url: flags.url, token: flags.token, recorderId: flags.recorderId, caFile: flags.ca, outDir: flags.out });
-      console.log(`enrolled ${flags.recorderId}; bundle written to ${dir} (keys made here, 0600). Set bundleDir: ${dir} in agent.yaml.`);
-    }));
+    .action(
+      reportingUsageErrors(async (flags: { url: string; token: string; recorderId: string; ca: string; out: string }) => {
+        const dir = await enroll({ url: flags.url, token: flags.token, recorderId: flags.recorderId, caFile: flags.ca, outDir: flags.out });
+        console.log(`enrolled ${flags.recorderId}; bundle written to ${dir} (keys made here, 0600). Set bundleDir: ${dir} in agent.yaml.`);
+      }),
+    );
 }

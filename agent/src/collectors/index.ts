@@ -27,7 +27,13 @@ export function buildCollectors(config: AgentConfig, deps: CollectorDeps): Colle
   if (config.logs) collectors.push(new LogsCollector(config.logs, { ...common, offsets: deps.offsets, logger: logger('logs') }));
   if (config.disks) collectors.push(new DisksCollector(config.disks, { ...common, logger: logger('disks'), ...(deps.statfs ? { statfs: deps.statfs } : {}) }));
   if (config.services) {
-    collectors.push(new ServicesCollector(config.services, { ...common, logger: logger('services'), ...(deps.searchPath === undefined ? {} : { searchPath: deps.searchPath }) }));
+    collectors.push(
+      new ServicesCollector(config.services, {
+        ...common,
+        logger: logger('services'),
+        ...(deps.searchPath === undefined ? {} : { searchPath: deps.searchPath }),
+      }),
+    );
   }
   if (config.licences) collectors.push(new LicencesCollector(config.licences, { ...common, logger: logger('licences') }));
   return collectors;

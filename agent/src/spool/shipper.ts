@@ -38,7 +38,10 @@ export class Shipper {
   private wakeTimer: NodeJS.Timeout | undefined;
   sentBatches = 0;
 
-  constructor(private readonly spool: Spool, options: ShipperOptions) {
+  constructor(
+    private readonly spool: Spool,
+    options: ShipperOptions,
+  ) {
     this.window = options.window ?? 8;
     this.batchMaxEntries = options.batchMaxEntries ?? 500;
     this.batchMaxBytes = options.batchMaxBytes ?? 128 * 1024;
@@ -106,7 +109,9 @@ export class Shipper {
         const wire = toDataBatch(batch.observations, batch.historical, this.spool.stats());
         this.inflight.set(batch.seq, Date.now());
         this.sentBatches++;
-        this.publish(batch.seq, wire).catch((error: Error) => this.log.debug({ seq: batch.seq, err: error.message }, 'batch publish failed; it will be re-sent'));
+        this.publish(batch.seq, wire).catch((error: Error) =>
+          this.log.debug({ seq: batch.seq, err: error.message }, 'batch publish failed; it will be re-sent'),
+        );
       }
     } finally {
       this.pumping = false;

@@ -216,7 +216,10 @@ export class Spool {
 
   /** Drops the oldest unsent readings, then events; never condition changes. */
   private makeRoom(): void {
-    for (const [query, counter] of [[this.q.oldestDroppable, 'droppedReadings'], [this.q.oldestEvents, 'droppedEvents']] as const) {
+    for (const [query, counter] of [
+      [this.q.oldestDroppable, 'droppedReadings'],
+      [this.q.oldestEvents, 'droppedEvents'],
+    ] as const) {
       let dropped = 0;
       while (this.bytes > this.maxBytes) {
         const rows = query.all() as Array<{ id: number; bytes: number }>;

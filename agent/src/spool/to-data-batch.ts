@@ -10,7 +10,11 @@ export const codeNumber = (code: ProblemCode): number => enumValue(vigil.v1.Code
 export const severityNumber = (severity: Severity): number => enumValue(vigil.v1.Severity, 'SEVERITY_', severity);
 
 /** Builds the wire batch from spooled observations; the same entries always give the same batch. */
-export function toDataBatch(observations: Observation[], historical: boolean, spool: { epoch: string; droppedReadings: number; droppedEvents: number }): vigil.v1.IDataBatch {
+export function toDataBatch(
+  observations: Observation[],
+  historical: boolean,
+  spool: { epoch: string; droppedReadings: number; droppedEvents: number },
+): vigil.v1.IDataBatch {
   const batch = {
     historical,
     conditions: [] as vigil.v1.ICondition[],
@@ -25,10 +29,27 @@ export function toDataBatch(observations: Observation[], historical: boolean, sp
   for (const o of observations) {
     switch (o.kind) {
       case 'condition':
-        batch.conditions.push({ code: codeNumber(o.code), subject: o.subject, active: o.active, at: o.at, severity: severityNumber(o.severity), message: o.message, attributes: o.attributes ?? {} });
+        batch.conditions.push({
+          code: codeNumber(o.code),
+          subject: o.subject,
+          active: o.active,
+          at: o.at,
+          severity: severityNumber(o.severity),
+          message: o.message,
+          attributes: o.attributes ?? {},
+        });
         break;
       case 'event':
-        batch.events.push({ code: codeNumber(o.code), subject: o.subject, firstSeen: o.firstSeen, lastSeen: o.lastSeen, count: o.count, severity: severityNumber(o.severity), message: o.message, attributes: o.attributes ?? {} });
+        batch.events.push({
+          code: codeNumber(o.code),
+          subject: o.subject,
+          firstSeen: o.firstSeen,
+          lastSeen: o.lastSeen,
+          count: o.count,
+          severity: severityNumber(o.severity),
+          message: o.message,
+          attributes: o.attributes ?? {},
+        });
         break;
       case 'disk':
         batch.disks.push({ path: o.path, at: o.at, totalBytes: o.totalBytes, freeBytes: o.freeBytes });

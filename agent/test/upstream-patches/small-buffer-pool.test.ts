@@ -15,7 +15,7 @@ describe('useSmallBufferPool', () => {
     expect(pinnedBytes).toBeLessThanOrEqual(2_000 * 512);
   });
 
-  it('is still needed: with Node\'s own pool, every new length pins a pool block of its own (mqttjs/mqtt-packet#163)', () => {
+  it("is still needed: with Node's own pool, every new length pins a pool block of its own (mqttjs/mqtt-packet#163)", () => {
     // When this fails, mqtt-packet no longer caches lengths in pool slices and the agent can keep Node's pool.
     const { blocks } = run('plain');
     expect(blocks).toBeGreaterThan(500);

@@ -46,7 +46,12 @@ export function batchWritesPerTurn(socket: Writable): void {
     chunks = [];
     bytes = 0;
     callbacks = [];
-    const callback: WriteCallback | undefined = done.length === 0 ? undefined : (error) => { for (const cb of done) cb(error); };
+    const callback: WriteCallback | undefined =
+      done.length === 0
+        ? undefined
+        : (error) => {
+            for (const cb of done) cb(error);
+          };
     const room = socketWrite(batch, callback);
     if (owesDrain) {
       owesDrain = false;

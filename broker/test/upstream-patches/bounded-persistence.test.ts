@@ -35,7 +35,7 @@ async function offlineBacklog(persistence: TestedPersistence, messages: number):
 }
 
 describe('boundedMemoryPersistence', () => {
-  it('passes aedes-persistence\'s own conformance suite when it backs our persistence', () => {
+  it("passes aedes-persistence's own conformance suite when it backs our persistence", () => {
     const suite = fileURLToPath(new URL('./persistence-conformance.node.ts', import.meta.url));
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', suite], { encoding: 'utf8' });
     expect(run.stdout).toMatch(/^# fail 0$/m);
@@ -56,7 +56,7 @@ describe('boundedMemoryPersistence', () => {
     expect(await offlineBacklog(memoryStore(), 100)).toBe(100);
   });
 
-  it('still applies: the memory store\'s outgoing queue is the five methods replaced here, holding aedes-persistence\'s exported Packet', async () => {
+  it("still applies: the memory store's outgoing queue is the five methods replaced here, holding aedes-persistence's exported Packet", async () => {
     // When this fails, aedes-persistence changed the surface this patch replaces: read it again.
     const store = memoryStore();
     const outgoing = Object.getOwnPropertyNames(Object.getPrototypeOf(store)).filter((name) => name.startsWith('outgoing'));

@@ -12,24 +12,34 @@ export function registerPki(program: Command, env: Environment): void {
       const { dataDir } = pkiSettings.parse(flags, env);
       const fleetPki = new FleetPki(fleetPaths(dataDir).pki);
       const created = await fleetPki.init({ brokerHosts: flags.brokerHost ?? [] });
-      console.log(created.length > 0 ? `created in ${fleetPki.dir}:\n${created.map((c) => `  - ${c}`).join('\n')}` : `fleet PKI already complete in ${fleetPki.dir}; nothing changed`);
+      console.log(
+        created.length > 0
+          ? `created in ${fleetPki.dir}:\n${created.map((c) => `  - ${c}`).join('\n')}`
+          : `fleet PKI already complete in ${fleetPki.dir}; nothing changed`,
+      );
     });
 
-  fleetOptions(pki.command('issue').description("issue a recorder's device certificate (CN = recorder id) and signing key").argument('<recorderId>'), ['dataDir'])
-    .action(async (recorderId: string, flags: FleetFlags) => {
-      const { dataDir } = pkiSettings.parse(flags, env);
-      const bundle = await new FleetPki(fleetPaths(dataDir).pki).issueDevice(recorderId);
-      console.log(`issued ${recorderId}; copy this folder to the recorder host and set bundleDir to it in agent.yaml:\n  ${bundle.dir}`);
-    });
+  fleetOptions(pki.command('issue').description("issue a recorder's device certificate (CN = recorder id) and signing key").argument('<recorderId>'), [
+    'dataDir',
+  ]).action(async (recorderId: string, flags: FleetFlags) => {
+    const { dataDir } = pkiSettings.parse(flags, env);
+    const bundle = await new FleetPki(fleetPaths(dataDir).pki).issueDevice(recorderId);
+    console.log(`issued ${recorderId}; copy this folder to the recorder host and set bundleDir to it in agent.yaml:\n  ${bundle.dir}`);
+  });
 
-  fleetOptions(pki.command('revoke').description('revoke a recorder: the broker refuses it and drops its live connection within seconds').argument('<recorderId>'), ['dataDir'])
-    .action((recorderId: string, flags: FleetFlags) => {
-      const { dataDir } = pkiSettings.parse(flags, env);
-      new FleetPki(fleetPaths(dataDir).pki).revoke(recorderId);
-      console.log(`revoked ${recorderId}; a running broker drops it within seconds. Reissue with "vigil pki issue ${recorderId}" to let it back in.`);
-    });
+  fleetOptions(
+    pki.command('revoke').description('revoke a recorder: the broker refuses it and drops its live connection within seconds').argument('<recorderId>'),
+    ['dataDir'],
+  ).action((recorderId: string, flags: FleetFlags) => {
+    const { dataDir } = pkiSettings.parse(flags, env);
+    new FleetPki(fleetPaths(dataDir).pki).revoke(recorderId);
+    console.log(`revoked ${recorderId}; a running broker drops it within seconds. Reissue with "vigil pki issue ${recorderId}" to let it back in.`);
+  });
 
-  fleetOptions(pki.command('token').description('create a one-time enrollment token for a recorder ("vigil agent enroll" redeems it)').argument('<recorderId>'), ['dataDir'])
+  fleetOptions(
+    pki.command('token').description('create a one-time enrollment token for a recorder ("vigil agent enroll" redeems it)').argument('<recorderId>'),
+    ['dataDir'],
+  )
     .option('--ttl-hours <hours>', 'how long the token is valid', '168')
     .action((recorderId: string, flags: FleetFlags & { ttlHours: string }) => {
       const { dataDir } = pkiSettings.parse(flags, env);
@@ -37,6 +47,8 @@ export function registerPki(program: Command, env: Environment): void {
       if (!(hours > 0)) throw new SettingsError(`--ttl-hours is "${flags.ttlHours}": use a positive number of hours`);
       const fleetPki = new FleetPki(fleetPaths(dataDir).pki);
       const token = fleetPki.createEnrollmentToken(recorderId, hours * 3_600_000);
-      console.log(`one-time enrollment token for ${recorderId}, valid ${hours} h:\n  ${token}\nOn the recorder host, with the fleet CA certificate (${fleetPki.caCertPath}) copied beside it:\n  vigil agent enroll --url https://<fleet host>:8885 --token ${token} --recorder-id ${recorderId} --ca ca.crt --out ./${recorderId}`);
+      console.log(
+        `one-time enrollment token for ${recorderId}, valid ${hours} h:\n  ${token}\nOn the recorder host, with the fleet CA certificate (${fleetPki.caCertPath}) copied beside it:\n  vigil agent enroll --url https://<fleet host>:8885 --token ${token} --recorder-id ${recorderId} --ca ca.crt --out ./${recorderId}`,
+      );
     });
 }

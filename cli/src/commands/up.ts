@@ -30,9 +30,16 @@ export function registerUp(program: Command, env: Environment): void {
       '',
     ];
     if (fleet.generatedAdminPassword) {
-      lines.push(`  Log in as admin / ${fleet.generatedAdminPassword}`, '  (generated now and shown only this once; set VIGIL_ADMIN_PASSWORD to choose or reset it)');
+      lines.push(
+        `  Log in as admin / ${fleet.generatedAdminPassword}`,
+        '  (generated now and shown only this once; set VIGIL_ADMIN_PASSWORD to choose or reset it)',
+      );
     } else {
-      lines.push(settings.adminPassword !== undefined ? '  Log in as admin with VIGIL_ADMIN_PASSWORD.' : '  Log in as admin with the password printed at first start (set VIGIL_ADMIN_PASSWORD to reset it).');
+      lines.push(
+        settings.adminPassword !== undefined
+          ? '  Log in as admin with VIGIL_ADMIN_PASSWORD.'
+          : '  Log in as admin with the password printed at first start (set VIGIL_ADMIN_PASSWORD to reset it).',
+      );
     }
     if (flags.demo) {
       const logins = await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo);
@@ -41,7 +48,10 @@ export function registerUp(program: Command, env: Environment): void {
         `  Demo fleet: ${demoRecorders().length} recorders of 2 resellers, real agents watching stand-in hosts;`,
         '  within five minutes a camera drops and recovers, a drive fills, a service stops, licences run',
         '  short, a recorder loses power and a site loses its uplink. Demo logins:',
-        ...Object.entries(logins).map(([user, password]) => `    ${user.padEnd(10)} ${password}   (${user === 'noc' ? 'NOC: sees every installation' : 'reseller: sees only its own customers'})`),
+        ...Object.entries(logins).map(
+          ([user, password]) =>
+            `    ${user.padEnd(10)} ${password}   (${user === 'noc' ? 'NOC: sees every installation' : 'reseller: sees only its own customers'})`,
+        ),
       );
     }
     lines.push('', `  Started in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.`, '');

@@ -102,7 +102,14 @@ export interface DemoFleet {
   stop(): Promise<void>;
 }
 
-function demoConfig(pki: FleetPki, brokerUrl: string, demoDir: string, host: DemoHost, entry: ReturnType<typeof demoRecorders>[number], heartbeatSeconds: number): AgentConfigInput {
+function demoConfig(
+  pki: FleetPki,
+  brokerUrl: string,
+  demoDir: string,
+  host: DemoHost,
+  entry: ReturnType<typeof demoRecorders>[number],
+  heartbeatSeconds: number,
+): AgentConfigInput {
   const { installation, site, recorder } = entry;
   return {
     recorderId: recorder.id,
@@ -137,7 +144,7 @@ export async function startDemoFleet(
   brokerUrl: string,
   demoDir: string,
   logger: Logger,
-  options: { heartbeatSeconds?: number; scenario?: boolean; /** Of the agents in child processes; default warn. */ agentLogLevel?: LogLevel } = {},
+  options: { heartbeatSeconds?: number; scenario?: boolean /** Of the agents in child processes; default warn. */; agentLogLevel?: LogLevel } = {},
 ): Promise<DemoFleet> {
   const heartbeatSeconds = options.heartbeatSeconds ?? 10;
   const agentLogLevel = options.agentLogLevel ?? 'warn';
@@ -171,22 +178,22 @@ export async function startDemoFleet(
     agents.push(agent);
   }
 
-
   const uplink = (up: boolean) => {
     for (const agentProcess of uplinkSite) agentProcess.pause(!up);
   };
-  const scenario = options.scenario === false
-    ? undefined
-    : new Scenario(
-        demoSteps({
-          host: (id) => hosts.get(id) as DemoHost,
-          crash: () => processes.get(CRASHING_RECORDER)?.kill(),
-          restart: () => processes.get(CRASHING_RECORDER)?.start(),
-          uplink,
-        }),
-        300,
-        (step) => logger.info({ part: 'demo' }, `demo: ${step.what}`),
-      );
+  const scenario =
+    options.scenario === false
+      ? undefined
+      : new Scenario(
+          demoSteps({
+            host: (id) => hosts.get(id) as DemoHost,
+            crash: () => processes.get(CRASHING_RECORDER)?.kill(),
+            restart: () => processes.get(CRASHING_RECORDER)?.start(),
+            uplink,
+          }),
+          300,
+          (step) => logger.info({ part: 'demo' }, `demo: ${step.what}`),
+        );
   scenario?.start();
 
   return {

@@ -16,7 +16,11 @@ export class DemoHost {
   static readonly DRIVE_BYTES = 4 * 1024 ** 4;
   static readonly SERVICES = ['Recording Server', 'Event Server', 'Mobile Server'] as const;
 
-  constructor(readonly recorderId: string, readonly dir: string, private readonly cameras: { count: number; licensed: number }) {
+  constructor(
+    readonly recorderId: string,
+    readonly dir: string,
+    private readonly cameras: { count: number; licensed: number },
+  ) {
     this.logFile = join(dir, 'logs', 'RecordingServer.log');
     this.driveDir = join(dir, 'drives', 'media');
     this.servicesDir = join(dir, 'services');

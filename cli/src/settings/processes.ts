@@ -60,10 +60,24 @@ export interface IngestSettings {
 }
 
 function telemetryOf(values: { influxUrl?: string; influxToken?: string; influxBucket?: string; influxApi?: string }): TelemetrySettings {
-  return { VIGIL_INFLUX_URL: values.influxUrl, VIGIL_INFLUX_TOKEN: values.influxToken, VIGIL_INFLUX_BUCKET: values.influxBucket, VIGIL_INFLUX_API: values.influxApi };
+  return {
+    VIGIL_INFLUX_URL: values.influxUrl,
+    VIGIL_INFLUX_TOKEN: values.influxToken,
+    VIGIL_INFLUX_BUCKET: values.influxBucket,
+    VIGIL_INFLUX_API: values.influxApi,
+  };
 }
 
-function ingestOf(values: { influxUrl?: string; influxToken?: string; influxBucket?: string; influxApi?: string; groupMessages?: number; groupMs?: number; drainWorker: boolean; debug?: boolean }): IngestSettings {
+function ingestOf(values: {
+  influxUrl?: string;
+  influxToken?: string;
+  influxBucket?: string;
+  influxApi?: string;
+  groupMessages?: number;
+  groupMs?: number;
+  drainWorker: boolean;
+  debug?: boolean;
+}): IngestSettings {
   return {
     telemetry: telemetryOf(values),
     groupCommit: { maxMessages: values.groupMessages, maxDelayMs: values.groupMs },
@@ -103,7 +117,20 @@ export interface UpSettings extends FleetSettings {
 }
 
 export const upSettings = new ProcessSettings(
-  { dataDir, httpPort, mqttPort, wssPort, metricsPort, enrollPort, host, logLevel: logLevel('warn'), adminPassword, mapTilesUrl, mapAttribution, ...ingestSettings },
+  {
+    dataDir,
+    httpPort,
+    mqttPort,
+    wssPort,
+    metricsPort,
+    enrollPort,
+    host,
+    logLevel: logLevel('warn'),
+    adminPassword,
+    mapTilesUrl,
+    mapAttribution,
+    ...ingestSettings,
+  },
   (values): UpSettings => ({
     dataDir: values.dataDir,
     httpPort: values.httpPort,
@@ -172,7 +199,21 @@ export interface DashboardSettings {
 
 export const dashboardSettings = new ProcessSettings(
   // The broker's ports are accepted too, as they always were, so one set of flags fits every part.
-  { dataDir, httpPort, mqttPort, wssPort, metricsPort, enrollPort, host, brokerUrl, logLevel: logLevel('info'), adminPassword, mapTilesUrl, mapAttribution, ...telemetrySettings },
+  {
+    dataDir,
+    httpPort,
+    mqttPort,
+    wssPort,
+    metricsPort,
+    enrollPort,
+    host,
+    brokerUrl,
+    logLevel: logLevel('info'),
+    adminPassword,
+    mapTilesUrl,
+    mapAttribution,
+    ...telemetrySettings,
+  },
   (values): DashboardSettings => ({
     dataDir: values.dataDir,
     httpPort: values.httpPort,
@@ -189,7 +230,9 @@ export const dashboardSettings = new ProcessSettings(
 export const pkiSettings = new ProcessSettings({ dataDir }, (values): { dataDir: string } => values);
 
 /** Every variable some fleet-side process reads. */
-export const FLEET_VARIABLES: readonly string[] = [...new Set([upSettings, brokerSettings, ingestorSettings, dashboardSettings, pkiSettings].flatMap((one) => one.variables))];
+export const FLEET_VARIABLES: readonly string[] = [
+  ...new Set([upSettings, brokerSettings, ingestorSettings, dashboardSettings, pkiSettings].flatMap((one) => one.variables)),
+];
 
 /** `vigil up`'s settings (kept under its old name for tests and embedders). */
 export function resolveSettings(flags: Flags, env: Environment): UpSettings {

@@ -22,7 +22,10 @@ export function forgetCsrfToken() {
 async function token() {
   if (!csrfToken) {
     const res = await fetch('/api/csrf', { credentials: 'same-origin' });
-    if (res.status === 401) { onUnauthorized(); throw new ApiError(401, 'not logged in'); }
+    if (res.status === 401) {
+      onUnauthorized();
+      throw new ApiError(401, 'not logged in');
+    }
     if (!res.ok) throw new ApiError(res.status, 'could not get a CSRF token');
     csrfToken = (await res.json()).token;
   }
@@ -34,11 +37,17 @@ async function request(method, path, body, retried = false) {
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && path !== '/api/login') headers['x-csrf-token'] = await token();
   const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 401 && path !== '/api/login') { onUnauthorized(); throw new ApiError(401, 'not logged in'); }
+  if (res.status === 401 && path !== '/api/login') {
+    onUnauthorized();
+    throw new ApiError(401, 'not logged in');
+  }
   // A token from before a new login is refused once; fetch a fresh one and try again.
   if (res.status === 403 && method !== 'GET' && !retried) {
     const text = await res.clone().text();
-    if (/csrf/i.test(text)) { csrfToken = undefined; return request(method, path, body, true); }
+    if (/csrf/i.test(text)) {
+      csrfToken = undefined;
+      return request(method, path, body, true);
+    }
   }
   if (res.status === 204) return null;
   const data = await res.json().catch(() => null);

@@ -57,11 +57,18 @@ function unmountCurrent() {
 
 async function route() {
   if (!user) return;
-  if (!location.hash || location.hash === '#' || location.hash === '#/') { location.replace('#/fleet'); return; }
+  if (!location.hash || location.hash === '#' || location.hash === '#/') {
+    location.replace('#/fleet');
+    return;
+  }
   const match = ROUTES.map((r) => ({ r, m: location.hash.match(r.pattern) })).find((x) => x.m);
   unmountCurrent();
   for (const a of $('nav').querySelectorAll('a')) a.classList.toggle('active', match?.r.nav === a.dataset.view);
-  if (!match) { $('not-found').hidden = false; current = { section: $('not-found') }; return; }
+  if (!match) {
+    $('not-found').hidden = false;
+    current = { section: $('not-found') };
+    return;
+  }
   const { view } = match.r;
   const section = $(view.section);
   section.hidden = false;
@@ -106,7 +113,11 @@ function listen() {
   events.addEventListener('error', () => setLive('retry', 'reconnecting…'));
   const relay = (event) => {
     let data = {};
-    try { data = JSON.parse(event.data); } catch { /* keep-alive or malformed: refresh anyway */ }
+    try {
+      data = JSON.parse(event.data);
+    } catch {
+      /* keep-alive or malformed: refresh anyway */
+    }
     current?.instance?.onEvent?.(data);
   };
   for (const type of ['state', 'problems', 'alert']) events.addEventListener(type, relay);
@@ -123,8 +134,14 @@ $('login').addEventListener('submit', async (event) => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: form.get('username'), password: form.get('password') }),
     });
-    if (res.status === 429) { $('login-error').textContent = 'Too many attempts. Wait a minute and try again.'; return; }
-    if (!res.ok) { $('login-error').textContent = 'Wrong username or password.'; return; }
+    if (res.status === 429) {
+      $('login-error').textContent = 'Too many attempts. Wait a minute and try again.';
+      return;
+    }
+    if (!res.ok) {
+      $('login-error').textContent = 'Wrong username or password.';
+      return;
+    }
     $('login-error').textContent = '';
     event.target.reset();
     forgetCsrfToken();
@@ -135,14 +152,20 @@ $('login').addEventListener('submit', async (event) => {
 });
 
 $('logout').addEventListener('click', async () => {
-  try { await api.post('/api/logout'); } catch { /* the session is gone either way */ }
+  try {
+    await api.post('/api/logout');
+  } catch {
+    /* the session is gone either way */
+  }
   forgetCsrfToken();
   showLogin();
 });
 
 window.addEventListener('hashchange', route);
 // Views refetch now and then even without events: "last seen" must not go stale on a quiet fleet.
-setInterval(() => { if (user && document.visibilityState === 'visible') current?.instance?.refresh?.()?.catch?.(() => undefined); }, 30_000);
+setInterval(() => {
+  if (user && document.visibilityState === 'visible') current?.instance?.refresh?.()?.catch?.(() => undefined);
+}, 30_000);
 setInterval(() => tickRelativeTimes(), 10_000);
 
 fetch('/api/me', { credentials: 'same-origin' })

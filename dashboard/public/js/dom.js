@@ -76,7 +76,8 @@ export function ago(ms) {
 }
 
 /** An element whose "x ago" text the app keeps current (see tickRelativeTimes). */
-export const relTime = (ms) => h('time.rel', { datetime: ms ? new Date(ms).toISOString() : undefined, title: ms ? dateTime(ms) : undefined, dataset: { ms: ms ?? '' } }, ago(ms));
+export const relTime = (ms) =>
+  h('time.rel', { datetime: ms ? new Date(ms).toISOString() : undefined, title: ms ? dateTime(ms) : undefined, dataset: { ms: ms ?? '' } }, ago(ms));
 
 export function tickRelativeTimes(root = document) {
   for (const el of root.querySelectorAll('time.rel')) el.textContent = ago(Number(el.dataset.ms) || 0);
@@ -92,7 +93,10 @@ export function bytes(n) {
   const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
   let i = 0;
   let v = n;
-  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
   return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 
@@ -112,9 +116,13 @@ export const SEVERITIES = ['info', 'warning', 'error', 'critical'];
 /** A problem as a short chip: code and subject, coloured by severity. */
 export function problemChip(problem, recorderId) {
   const subject = problem.subject && problem.subject !== recorderId ? problem.subject : '';
-  return h(`span.problem.sev-${problem.severity}`, { title: problem.message, dataset: { code: problem.code } },
-    codeLabel(problem.code), subject ? h('span.subject', {}, subject) : null,
-    problem.count > 1 ? h('span.times', {}, `×${problem.count}`) : null);
+  return h(
+    `span.problem.sev-${problem.severity}`,
+    { title: problem.message, dataset: { code: problem.code } },
+    codeLabel(problem.code),
+    subject ? h('span.subject', {}, subject) : null,
+    problem.count > 1 ? h('span.times', {}, `×${problem.count}`) : null,
+  );
 }
 
 export const link = (href, ...children) => h('a', { href }, ...children);
@@ -129,10 +137,16 @@ export function coalesce(fn) {
   let running = null;
   let again = false;
   const run = async () => {
-    if (running) { again = true; return running; }
+    if (running) {
+      again = true;
+      return running;
+    }
     running = (async () => {
       try {
-        do { again = false; await fn(); } while (again);
+        do {
+          again = false;
+          await fn();
+        } while (again);
       } finally {
         running = null;
       }

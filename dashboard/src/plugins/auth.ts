@@ -111,7 +111,13 @@ export const authPlugin = fp(async function auth(app: FastifyInstance, options: 
 
   app.get(
     '/api/me',
-    { schema: { tags: ['session'], summary: 'The logged-in user', response: { 200: { type: 'object', required: ['user'], properties: { user: userSchema } }, 401: errorSchema } } },
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'The logged-in user',
+        response: { 200: { type: 'object', required: ['user'], properties: { user: userSchema } }, 401: errorSchema },
+      },
+    },
     async (request) => {
       const user = currentUser(request);
       return { user: { username: user.username, role: user.role } };

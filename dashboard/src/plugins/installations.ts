@@ -3,7 +3,11 @@ import { errors, errorSchema, slcSchema } from '../schemas.js';
 import type { DashboardStore } from '../store.js';
 import { currentUser } from './auth.js';
 
-const registrationSchema = { type: 'object', required: ['slc', 'status'], properties: { slc: { type: 'string' }, status: { type: 'string', enum: ['registered', 'already-yours'] } } } as const;
+const registrationSchema = {
+  type: 'object',
+  required: ['slc', 'status'],
+  properties: { slc: { type: 'string' }, status: { type: 'string', enum: ['registered', 'already-yours'] } },
+} as const;
 
 /** SLC registrations: how a reseller claims its customers' installations (docs/DESIGN.md "Tenancy"). */
 export async function installationsPlugin(app: FastifyInstance, options: { store: DashboardStore }) {

@@ -68,7 +68,8 @@ export async function livePlugin(app: FastifyInstance, options: LiveOptions) {
       schema: {
         tags: ['live'],
         summary: 'Server-sent events: state changes of the recorders the caller may see',
-        description: 'A text/event-stream. Each change is `event: state` with data {id, state, since, lastSeen}; a comment line every 15 s keeps proxies from closing it.',
+        description:
+          'A text/event-stream. Each change is `event: state` with data {id, state, since, lastSeen}; a comment line every 15 s keeps proxies from closing it.',
         response: { 200: { type: 'string', description: 'text/event-stream' }, 401: errorSchema },
       },
     },

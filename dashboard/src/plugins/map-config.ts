@@ -36,7 +36,11 @@ export async function mapConfigPlugin(app: FastifyInstance, options: { map: MapC
         tags: ['map'],
         summary: 'Base map settings: online tiles only when VIGIL_MAP_TILES_URL is set',
         response: {
-          200: { type: 'object', required: ['tilesUrl', 'attribution'], properties: { tilesUrl: { type: ['string', 'null'] }, attribution: { type: 'string' } } },
+          200: {
+            type: 'object',
+            required: ['tilesUrl', 'attribution'],
+            properties: { tilesUrl: { type: ['string', 'null'] }, attribution: { type: 'string' } },
+          },
           401: errors[401],
         },
       },

@@ -73,7 +73,11 @@ export async function recordersPlugin(app: FastifyInstance, options: { store: Da
                   required: ['path', 'points'],
                   properties: {
                     path: { type: 'string' },
-                    points: { type: 'array', description: '[time (ms), used percent] pairs', items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } },
+                    points: {
+                      type: 'array',
+                      description: '[time (ms), used percent] pairs',
+                      items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+                    },
                   },
                 },
               },
@@ -102,7 +106,12 @@ export async function recordersPlugin(app: FastifyInstance, options: { store: Da
           200: {
             type: 'object',
             required: ['changes'],
-            properties: { changes: { type: 'array', items: { type: 'object', required: ['state', 'since'], properties: { state: stateSchema, since: { type: 'integer' } } } } },
+            properties: {
+              changes: {
+                type: 'array',
+                items: { type: 'object', required: ['state', 'since'], properties: { state: stateSchema, since: { type: 'integer' } } },
+              },
+            },
           },
           ...errors,
         },

@@ -47,7 +47,13 @@ export async function rulesPlugin(app: FastifyInstance, options: { store: Dashbo
   app.put<{ Params: { id: number }; Body: RuleInput }>(
     '/api/rules/:id',
     {
-      schema: { tags: ['rules'], summary: 'Replace an alert rule (NOC and admin)', params: ruleIdParams, body: ruleInputSchema, response: { 200: ruleSchema, ...errors } },
+      schema: {
+        tags: ['rules'],
+        summary: 'Replace an alert rule (NOC and admin)',
+        params: ruleIdParams,
+        body: ruleInputSchema,
+        response: { 200: ruleSchema, ...errors },
+      },
     },
     async (request) => store.updateRule(currentUser(request), request.params.id, request.body),
   );

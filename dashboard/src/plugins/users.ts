@@ -20,7 +20,11 @@ export async function usersPlugin(app: FastifyInstance, options: { store: Dashbo
       schema: {
         tags: ['users'],
         summary: 'Every user (admin only)',
-        response: { 200: { type: 'object', required: ['users'], properties: { users: { type: 'array', items: userViewSchema } } }, 401: errors[401], 403: errors[403] },
+        response: {
+          200: { type: 'object', required: ['users'], properties: { users: { type: 'array', items: userViewSchema } } },
+          401: errors[401],
+          403: errors[403],
+        },
       },
     },
     async (request) => ({ users: store.usersFor(currentUser(request)) }),

@@ -15,7 +15,12 @@ export const BRAVO = { slc: 'SLC-BRAVO-0002', name: 'Bravo Retail' };
 export const CHARLIE = { slc: 'SLC-CHARLIE-0003', name: 'Charlie Unregistered' };
 export const PASSWORD = 'correct horse battery staple';
 
-export function birth(id: string, installation: { slc: string; name: string }, site: { id: string; name: string }, extra: Partial<BirthFacts> = {}): BirthFacts {
+export function birth(
+  id: string,
+  installation: { slc: string; name: string },
+  site: { id: string; name: string },
+  extra: Partial<BirthFacts> = {},
+): BirthFacts {
   return {
     id,
     name: `Recorder ${id}`,
@@ -66,9 +71,34 @@ export function seedFleet(path: string, now = Date.now()): void {
     put(birth('b-rec-1', BRAVO, mall, { latitude: 48.1, longitude: 11.5 }), 'degraded', now - 120_000);
     put(birth('b-rec-2', BRAVO, mall, { latitude: 48.1, longitude: 11.5 }), 'offline', now - 60_000);
     put(birth('c-rec-1', CHARLIE, { id: 'charlie-site', name: 'Charlie Site' }), 'online', now - 60_000);
-    fleet.applyCondition({ recorderId: 'b-rec-1', code: 'drive-full', subject: 'E:\\bravo-archive', active: true, at: now - 120_000, severity: 'critical', message: 'drive E:\\bravo-archive is 99% full' });
-    fleet.recordEvent({ recorderId: 'b-rec-1', code: 'archive-fatal-error', subject: 'bravo-archive-7', severity: 'error', message: 'fatal error processing bravo archive 7', firstSeen: now - 100_000, lastSeen: now - 50_000, count: 3 });
-    fleet.applyCondition({ recorderId: 'a-rec-2', code: 'camera-unreachable', subject: 'alpha-cam-3', active: true, at: now - 30_000, severity: 'warning', message: 'camera alpha-cam-3 unreachable' });
+    fleet.applyCondition({
+      recorderId: 'b-rec-1',
+      code: 'drive-full',
+      subject: 'E:\\bravo-archive',
+      active: true,
+      at: now - 120_000,
+      severity: 'critical',
+      message: 'drive E:\\bravo-archive is 99% full',
+    });
+    fleet.recordEvent({
+      recorderId: 'b-rec-1',
+      code: 'archive-fatal-error',
+      subject: 'bravo-archive-7',
+      severity: 'error',
+      message: 'fatal error processing bravo archive 7',
+      firstSeen: now - 100_000,
+      lastSeen: now - 50_000,
+      count: 3,
+    });
+    fleet.applyCondition({
+      recorderId: 'a-rec-2',
+      code: 'camera-unreachable',
+      subject: 'alpha-cam-3',
+      active: true,
+      at: now - 30_000,
+      severity: 'warning',
+      message: 'camera alpha-cam-3 unreachable',
+    });
   });
   fleet.close();
 }

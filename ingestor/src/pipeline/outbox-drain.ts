@@ -73,7 +73,13 @@ export class OutboxDrain {
     const placement = options.runOn;
     this.storeKind = placement.store.kind;
     if (placement.thread === 'worker') {
-      this.worker = new WorkerRunner({ fleetDbPath: placement.fleetDbPath, store: placement.store, ...settings }, placement.restartDelayMs ?? 1_000, report, options.logger, () => options.outbox.depth);
+      this.worker = new WorkerRunner(
+        { fleetDbPath: placement.fleetDbPath, store: placement.store, ...settings },
+        placement.restartDelayMs ?? 1_000,
+        report,
+        options.logger,
+        () => options.outbox.depth,
+      );
       this.runner = this.worker;
     } else {
       const reader = options.outbox.reader;
@@ -148,7 +154,10 @@ export class OutboxDrain {
     this.options.beforeDbWork?.();
     const points = this.options.outbox.rejectRow(id, error, Date.now());
     this.options.onRejected?.(points);
-    this.options.logger.error({ store: this.storeKind, points, err: error }, 'the telemetry store refused these points; kept in telemetry_rejected in fleet.db');
+    this.options.logger.error(
+      { store: this.storeKind, points, err: error },
+      'the telemetry store refused these points; kept in telemetry_rejected in fleet.db',
+    );
     this.settleIdle();
   }
 
@@ -157,7 +166,11 @@ export class OutboxDrain {
     this.failing = true;
     this.lastError = error;
     this.options.onFailed?.(new Error(error));
-    this.warning.warn('store-write-failed', { store: this.storeKind, err: error, pending: this.options.outbox.depth, retryInMs }, 'telemetry store write failed; points wait in the outbox');
+    this.warning.warn(
+      'store-write-failed',
+      { store: this.storeKind, err: error, pending: this.options.outbox.depth, retryInMs },
+      'telemetry store write failed; points wait in the outbox',
+    );
   }
 
   private settleIdle(): void {

@@ -10,11 +10,13 @@ export const MAX_AGE_MS = 400 * 24 * 3_600_000;
 export type AdjustReason = 'future-timestamp' | 'past-timestamp';
 
 export class BatchRejected extends Error {
-  constructor(readonly reason: 'oversized-batch', message: string) {
+  constructor(
+    readonly reason: 'oversized-batch',
+    message: string,
+  ) {
     super(message);
   }
 }
-
 
 /**
  * The validate step between open and apply: a batch too large to be an agent's is refused whole;

@@ -238,9 +238,15 @@ export class FleetDb {
         SELECT * FROM (SELECT state, since FROM state_changes WHERE recorder_id = @id AND since < @from ORDER BY since DESC LIMIT 1)
         ORDER BY since`),
       // A recorder is covered while its failover partner still talks to us (online or degraded).
-      coverByPartner: db.prepare(`UPDATE recorders SET covered_by = CASE WHEN @state IN ('online', 'degraded') THEN @id ELSE NULL END WHERE failover_partner = @id AND failover_partner <> ''`),
-      coverFromPartner: db.prepare(`UPDATE recorders SET covered_by = (SELECT p.id FROM recorders p WHERE p.id = recorders.failover_partner AND p.state IN ('online', 'degraded')) WHERE id = ?`),
-      unreachableSites: db.prepare('SELECT installation_slc AS installationSlc, site_id AS siteId, unreachable_since AS since FROM site_states ORDER BY unreachable_since'),
+      coverByPartner: db.prepare(
+        `UPDATE recorders SET covered_by = CASE WHEN @state IN ('online', 'degraded') THEN @id ELSE NULL END WHERE failover_partner = @id AND failover_partner <> ''`,
+      ),
+      coverFromPartner: db.prepare(
+        `UPDATE recorders SET covered_by = (SELECT p.id FROM recorders p WHERE p.id = recorders.failover_partner AND p.state IN ('online', 'degraded')) WHERE id = ?`,
+      ),
+      unreachableSites: db.prepare(
+        'SELECT installation_slc AS installationSlc, site_id AS siteId, unreachable_since AS since FROM site_states ORDER BY unreachable_since',
+      ),
       markSiteUnreachable: db.prepare('INSERT INTO site_states (installation_slc, site_id, unreachable_since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       clearSiteUnreachable: db.prepare('DELETE FROM site_states WHERE installation_slc = ? AND site_id = ?'),
       setBdSeq: db.prepare(`UPDATE recorders SET bd_seq = ? WHERE id = ?`),
@@ -254,7 +260,9 @@ export class FleetDb {
         ON CONFLICT (recorder_id, code, subject) DO UPDATE SET severity = excluded.severity, message = excluded.message,
           since = CASE WHEN conditions.active = excluded.active THEN conditions.since ELSE excluded.since END,
           active = excluded.active, changed_at = excluded.changed_at`),
-      conditionsOf: db.prepare(`SELECT recorder_id AS recorderId, code, subject, severity, message, since FROM conditions WHERE recorder_id = ? AND active = 1 ORDER BY since`),
+      conditionsOf: db.prepare(
+        `SELECT recorder_id AS recorderId, code, subject, severity, message, since FROM conditions WHERE recorder_id = ? AND active = 1 ORDER BY since`,
+      ),
       allConditions: db.prepare(`SELECT recorder_id AS recorderId, code, subject, severity, message, since FROM conditions WHERE active = 1 ORDER BY since`),
       putEvent: db.prepare(`
         INSERT INTO events (recorder_id, code, subject, severity, message, first_seen, last_seen, count)
@@ -262,7 +270,9 @@ export class FleetDb {
         ON CONFLICT (recorder_id, code, subject) DO UPDATE SET severity = excluded.severity, message = excluded.message,
           first_seen = MIN(events.first_seen, excluded.first_seen), last_seen = MAX(events.last_seen, excluded.last_seen),
           count = events.count + excluded.count`),
-      eventsOf: db.prepare(`SELECT code, subject, severity, message, first_seen AS firstSeen, last_seen AS lastSeen, count FROM events WHERE recorder_id = ? AND last_seen >= ? ORDER BY last_seen DESC`),
+      eventsOf: db.prepare(
+        `SELECT code, subject, severity, message, first_seen AS firstSeen, last_seen AS lastSeen, count FROM events WHERE recorder_id = ? AND last_seen >= ? ORDER BY last_seen DESC`,
+      ),
       spoolPosition: db.prepare('SELECT spool_epoch AS epoch, acked_seq AS ackedSeq FROM recorders WHERE id = ?'),
       setSpoolPosition: db.prepare('UPDATE recorders SET spool_epoch = ?, acked_seq = ? WHERE id = ?'),
       // Latest readings: a late (backfilled or re-sent) reading never replaces a newer one.
@@ -391,7 +401,10 @@ export class FleetDb {
 
   /** The latest reading of each of the recorder's watched services, by name. */
   servicesOf(recorderId: string): ServiceRow[] {
-    return (this.statements.servicesOf.all(recorderId) as Array<{ name: string; running: number; at: number }>).map((row) => ({ ...row, running: row.running === 1 }));
+    return (this.statements.servicesOf.all(recorderId) as Array<{ name: string; running: number; at: number }>).map((row) => ({
+      ...row,
+      running: row.running === 1,
+    }));
   }
 
   /** Makes every commit so far survive a power cut (they survive a crash of this process already). */

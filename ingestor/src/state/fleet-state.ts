@@ -131,7 +131,14 @@ export class FleetState {
   current(recorderId: string): StateChange | undefined {
     const runtime = this.recorders.get(recorderId);
     if (!runtime) return undefined;
-    return { recorderId, state: runtime.state, previous: runtime.state, since: runtime.since, lastSeen: runtime.lastHeard, activeProblems: runtime.activeConditions };
+    return {
+      recorderId,
+      state: runtime.state,
+      previous: runtime.state,
+      since: runtime.since,
+      lastSeen: runtime.lastHeard,
+      activeProblems: runtime.activeConditions,
+    };
   }
 
   /**
@@ -141,7 +148,14 @@ export class FleetState {
   snapshot(): FleetStateSnapshot {
     const recorders: FleetStateSnapshot['recorders'] = {};
     for (const [id, runtime] of this.recorders) {
-      recorders[id] = { state: runtime.state, since: runtime.since, bdSeq: runtime.bdSeq, heartbeatSeconds: runtime.heartbeatSeconds, activeProblems: runtime.activeConditions, site: runtime.site };
+      recorders[id] = {
+        state: runtime.state,
+        since: runtime.since,
+        bdSeq: runtime.bdSeq,
+        heartbeatSeconds: runtime.heartbeatSeconds,
+        activeProblems: runtime.activeConditions,
+        site: runtime.site,
+      };
     }
     const sites: FleetStateSnapshot['sites'] = {};
     for (const [site, members] of this.sites) sites[site] = [...members].sort();
@@ -258,7 +272,6 @@ export class FleetState {
     runtime.site = site;
     if (site) this.sites.add(site, recorderId);
   }
-
 
   isSiteUnreachable(installationSlc: string, siteId: string): boolean {
     return this.unreachableSites.has(siteKey({ installationSlc, siteId }));

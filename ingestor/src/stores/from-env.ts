@@ -20,12 +20,19 @@ const INFLUX_VARIABLES = ['VIGIL_INFLUX_URL', 'VIGIL_INFLUX_TOKEN', 'VIGIL_INFLU
  * embedded SQLite store in <dataDir>/telemetry.db. A setting that cannot work stops the start with
  * a TelemetryConfigError; an InfluxDB that is merely down does not (points wait in the outbox).
  */
-export async function telemetryStoreFromEnv(env: Readonly<Record<string, string | undefined>>, dataDir: string, logger: Logger, use: { readerOnly?: boolean } = {}): Promise<TelemetryStore> {
+export async function telemetryStoreFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  dataDir: string,
+  logger: Logger,
+  use: { readerOnly?: boolean } = {},
+): Promise<TelemetryStore> {
   const url = env.VIGIL_INFLUX_URL?.trim();
   if (!url) {
     const stray = INFLUX_VARIABLES.filter((name) => env[name]);
     if (stray.length > 0) {
-      throw new TelemetryConfigError(`${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set but VIGIL_INFLUX_URL is not: set VIGIL_INFLUX_URL (e.g. http://127.0.0.1:8086) to use InfluxDB, or unset ${stray.join(', ')} to use the embedded store`);
+      throw new TelemetryConfigError(
+        `${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set but VIGIL_INFLUX_URL is not: set VIGIL_INFLUX_URL (e.g. http://127.0.0.1:8086) to use InfluxDB, or unset ${stray.join(', ')} to use the embedded store`,
+      );
     }
     const path = join(dataDir, 'telemetry.db');
     logger.info({ path }, 'time series in the embedded SQLite store (set VIGIL_INFLUX_URL to use InfluxDB)');
@@ -46,7 +53,9 @@ export async function telemetryStoreFromEnv(env: Readonly<Record<string, string 
   }
   const bucket = env.VIGIL_INFLUX_BUCKET?.trim();
   if (!bucket) {
-    throw new TelemetryConfigError('VIGIL_INFLUX_BUCKET is not set: name the bucket (InfluxDB 2.x/3.x) or database (1.x) to write to, e.g. VIGIL_INFLUX_BUCKET=vigil');
+    throw new TelemetryConfigError(
+      'VIGIL_INFLUX_BUCKET is not set: name the bucket (InfluxDB 2.x/3.x) or database (1.x) to write to, e.g. VIGIL_INFLUX_BUCKET=vigil',
+    );
   }
   const api = (env.VIGIL_INFLUX_API?.trim() || 'v2') as InfluxApi;
   if (api !== 'v2' && api !== 'v1') {

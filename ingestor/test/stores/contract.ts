@@ -19,7 +19,12 @@ function fleet(recorder: string): FleetTags & Record<string, string> {
 }
 
 function disk(recorder: string, path: string, time: number, free: number, total = 1_000_000_000_000): TelemetryPoint {
-  return { measurement: 'disk', tags: { ...fleet(recorder), path }, fields: { free_bytes: free, total_bytes: total, used_percent: (100 * (total - free)) / total }, time };
+  return {
+    measurement: 'disk',
+    tags: { ...fleet(recorder), path },
+    fields: { free_bytes: free, total_bytes: total, used_percent: (100 * (total - free)) / total },
+    time,
+  };
 }
 
 export function telemetryStoreContract(setup: () => Promise<StoreUnderTest>): void {
@@ -121,9 +126,27 @@ export function telemetryStoreContract(setup: () => Promise<StoreUnderTest>): vo
       { time: T0 + every, value: 471, tags: { path: 'D:\\Recordings' } },
       { time: T0 + every, value: 920, tags: { path: 'E:' } },
     ]);
-    const min = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + 30 * MIN - 1, every, aggregate: 'min', where: { path: 'D:\\Recordings' } });
+    const min = await store.query({
+      measurement: 'disk',
+      recorder: r,
+      field: 'free_bytes',
+      from: T0,
+      to: T0 + 30 * MIN - 1,
+      every,
+      aggregate: 'min',
+      where: { path: 'D:\\Recordings' },
+    });
     expect(min.map((row) => row.value)).toEqual([486, 471]);
-    const max = await store.query({ measurement: 'disk', recorder: r, field: 'free_bytes', from: T0, to: T0 + 30 * MIN - 1, every, aggregate: 'max', where: { path: 'D:\\Recordings' } });
+    const max = await store.query({
+      measurement: 'disk',
+      recorder: r,
+      field: 'free_bytes',
+      from: T0,
+      to: T0 + 30 * MIN - 1,
+      every,
+      aggregate: 'max',
+      where: { path: 'D:\\Recordings' },
+    });
     expect(max.map((row) => row.value)).toEqual([500, 485]);
   });
 

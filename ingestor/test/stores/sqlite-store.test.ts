@@ -29,7 +29,12 @@ describe('SqliteTelemetryStore: retention and downsampling', () => {
   let store: SqliteTelemetryStore;
   let path: string;
   const fleet = { recorder: 'r1', installation: 'SLC-1', site: 's1', reseller: '' };
-  const diskAt = (time: number, free: number): TelemetryPoint => ({ measurement: 'disk', tags: { ...fleet, path: 'D:\\' }, fields: { free_bytes: free }, time });
+  const diskAt = (time: number, free: number): TelemetryPoint => ({
+    measurement: 'disk',
+    tags: { ...fleet, path: 'D:\\' },
+    fields: { free_bytes: free },
+    time,
+  });
   const rawCount = () => store.db.prepare('SELECT COUNT(*) FROM points').pluck().get() as number;
 
   beforeEach(() => {
@@ -60,9 +65,25 @@ describe('SqliteTelemetryStore: retention and downsampling', () => {
     const after = await store.query({ measurement: 'disk', recorder: 'r1', field: 'free_bytes', from: START, to: START + 3 * DAY_MS, every: HOUR_MS });
     expect(after).toEqual(before);
     expect(after).toHaveLength(72);
-    const min = await store.query({ measurement: 'disk', recorder: 'r1', field: 'free_bytes', from: START, to: START + DAY_MS - 1, every: HOUR_MS, aggregate: 'min' });
+    const min = await store.query({
+      measurement: 'disk',
+      recorder: 'r1',
+      field: 'free_bytes',
+      from: START,
+      to: START + DAY_MS - 1,
+      every: HOUR_MS,
+      aggregate: 'min',
+    });
     expect(min.map((row) => row.value)).toEqual(Array.from({ length: 24 }, () => 5));
-    const max = await store.query({ measurement: 'disk', recorder: 'r1', field: 'free_bytes', from: START, to: START + DAY_MS - 1, every: HOUR_MS, aggregate: 'max' });
+    const max = await store.query({
+      measurement: 'disk',
+      recorder: 'r1',
+      field: 'free_bytes',
+      from: START,
+      to: START + DAY_MS - 1,
+      every: HOUR_MS,
+      aggregate: 'max',
+    });
     expect(max.map((row) => row.value)).toEqual(Array.from({ length: 24 }, (_, h) => 100_000 - h * 60));
     // Daily buckets over compacted and raw days alike.
     const daily = await store.query({ measurement: 'disk', recorder: 'r1', field: 'free_bytes', from: START, to: START + 3 * DAY_MS, every: DAY_MS });
@@ -116,9 +137,17 @@ describe('SqliteTelemetryStore: size of a year of a 100-recorder fleet (docs/DAT
           points.push({ measurement: 'service', tags: { ...fleet, service }, fields: { running: true }, time });
         }
         if (s % 60 === 0) {
-          for (const [path, total] of [['D:\\', 8e12], ['E:\\', 16e12]] as const) {
+          for (const [path, total] of [
+            ['D:\\', 8e12],
+            ['E:\\', 16e12],
+          ] as const) {
             const free = Math.round(total * (0.3 + 0.1 * Math.sin((d * 86_400 + s) / 50_000)));
-            points.push({ measurement: 'disk', tags: { ...fleet, path }, fields: { total_bytes: total, free_bytes: free, used_percent: Math.round((10_000 * (total - free)) / total) / 100 }, time });
+            points.push({
+              measurement: 'disk',
+              tags: { ...fleet, path },
+              fields: { total_bytes: total, free_bytes: free, used_percent: Math.round((10_000 * (total - free)) / total) / 100 },
+              time,
+            });
           }
         }
         if (s % 300 === 0) points.push({ measurement: 'licence', tags: fleet, fields: { camera_count: 48, licensed_cameras: 50 }, time });
@@ -149,7 +178,12 @@ describe('SqliteTelemetryStore: size of a year of a 100-recorder fleet (docs/DAT
 });
 
 describe('the embedded store as vigil dashboard reads it (one writer per file)', () => {
-  const point: TelemetryPoint = { measurement: 'disk', tags: { recorder: 'r1', installation: 'SLC-1', site: 's1', reseller: '', path: 'D:\\' }, fields: { free_bytes: 42 }, time: Date.UTC(2026, 2, 1) };
+  const point: TelemetryPoint = {
+    measurement: 'disk',
+    tags: { recorder: 'r1', installation: 'SLC-1', site: 's1', reseller: '', path: 'D:\\' },
+    fields: { free_bytes: 42 },
+    time: Date.UTC(2026, 2, 1),
+  };
   const query = { measurement: 'disk' as const, recorder: 'r1', field: 'free_bytes', from: 0, to: Date.UTC(2027, 0, 1) };
 
   it('answers with no history before the ingestor created telemetry.db, creates nothing, then reads what the ingestor writes', async () => {

@@ -41,7 +41,13 @@ export async function startLiveIngestor(options: Partial<IngestorOptions> = {}) 
     /** Issues the device's bundle and connects as it; `sealer` seals as it. */
     async device(recorderId: string) {
       const bundle = await pki.issueDevice(recorderId);
-      const client = await connectAsync(brokerUrl, { clientId: recorderId, cert: readFileSync(bundle.cert), key: readFileSync(bundle.key), ca: readFileSync(bundle.ca), reconnectPeriod: 0 });
+      const client = await connectAsync(brokerUrl, {
+        clientId: recorderId,
+        cert: readFileSync(bundle.cert),
+        key: readFileSync(bundle.key),
+        ca: readFileSync(bundle.ca),
+        reconnectPeriod: 0,
+      });
       clients.push(client);
       const signingKeyPem = readFileSync(bundle.signingKey, 'utf8');
       const recipientPublicKeyPem = readFileSync(bundle.recipientPublicKey, 'utf8');
@@ -50,7 +56,13 @@ export async function startLiveIngestor(options: Partial<IngestorOptions> = {}) 
     /** Connects as a service (e.g. the dashboard). */
     async service(name: string, clientId: string) {
       const tls = pki.service(name);
-      const client = await connectAsync(brokerUrl, { clientId, cert: readFileSync(tls.cert), key: readFileSync(tls.key), ca: readFileSync(tls.ca), reconnectPeriod: 0 });
+      const client = await connectAsync(brokerUrl, {
+        clientId,
+        cert: readFileSync(tls.cert),
+        key: readFileSync(tls.key),
+        ca: readFileSync(tls.ca),
+        reconnectPeriod: 0,
+      });
       clients.push(client);
       return client;
     },

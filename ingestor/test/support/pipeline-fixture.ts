@@ -90,7 +90,8 @@ export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit
   const sealers = new Map<string, EnvelopeSealer>();
   const sealerOf = (id: string) => {
     let sealer = sealers.get(id);
-    if (!sealer) sealers.set(id, (sealer = new EnvelopeSealer({ sender: id, signingKeyPem: signingKeyOf(id).privateKey, recipientPublicKeyPem: ingestorKey.publicKey })));
+    if (!sealer)
+      sealers.set(id, (sealer = new EnvelopeSealer({ sender: id, signingKeyPem: signingKeyOf(id).privateKey, recipientPublicKeyPem: ingestorKey.publicKey })));
     return sealer;
   };
   const seal = (id: string, payload: vigil.v1.IPayload, seq = 0) => Buffer.from(sealerOf(id).seal(payload, seq));
@@ -119,7 +120,13 @@ export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit
     },
     birth(id: string, site: { installation: string; site: string }, extra: Partial<vigil.v1.IBirth> = {}) {
       return this.send(id, 'birth', {
-        birth: { bdSeq: 1, heartbeatSeconds: 30, spoolEpoch: `epoch-${id}`, inventory: { recorderName: id, installation: { slc: site.installation, name: site.installation }, site: { id: site.site, name: site.site } }, ...extra },
+        birth: {
+          bdSeq: 1,
+          heartbeatSeconds: 30,
+          spoolEpoch: `epoch-${id}`,
+          inventory: { recorderName: id, installation: { slc: site.installation, name: site.installation }, site: { id: site.site, name: site.site } },
+          ...extra,
+        },
       });
     },
     /** A new pipeline over the same fleet.db, as after a restart: what memory would hold if loaded from the database. */

@@ -18,7 +18,10 @@ export abstract class EnvelopeError extends Error {
 
 export class OversizedEnvelopeError extends EnvelopeError {
   readonly reason = 'oversized';
-  constructor(readonly size: number, readonly limit: number) {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
     super(`envelope of ${size} bytes exceeds the ${limit}-byte limit`);
   }
 }
@@ -30,7 +33,10 @@ export class MalformedEnvelopeError extends EnvelopeError {
 
 export class SenderMismatchError extends EnvelopeError {
   readonly reason = 'sender-mismatch';
-  constructor(readonly sender: string, readonly topicRecorderId: string) {
+  constructor(
+    readonly sender: string,
+    readonly topicRecorderId: string,
+  ) {
     super(`envelope sender "${sender}" is not the topic's recorder "${topicRecorderId}"`);
   }
 }

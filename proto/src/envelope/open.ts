@@ -162,10 +162,7 @@ export class EnvelopeOpener {
     if (!signingKeyPem) throw new UnknownSenderError(sender);
     let verified = false;
     try {
-      verified = rsaKey(signingKeyPem).verify(
-        signedPart(sender, envelope.keyId, envelope.wrappedKey, envelope.sessionStart),
-        envelope.signature,
-      );
+      verified = rsaKey(signingKeyPem).verify(signedPart(sender, envelope.keyId, envelope.wrappedKey, envelope.sessionStart), envelope.signature);
     } catch {
       verified = false;
     }

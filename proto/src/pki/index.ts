@@ -41,7 +41,10 @@ export function writeSecret(path: string, content: string): void {
 }
 
 function pem(label: string, der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -74,9 +77,15 @@ async function exportPrivate(key: CryptoKey): Promise<string> {
 export class FleetPki {
   constructor(readonly dir: string) {}
 
-  get caCertPath(): string { return join(this.dir, 'ca.crt'); }
-  get envelopeKeyPath(): string { return join(this.dir, 'envelope.key'); }
-  get envelopePublicKeyPath(): string { return join(this.dir, 'envelope.pub.pem'); }
+  get caCertPath(): string {
+    return join(this.dir, 'ca.crt');
+  }
+  get envelopeKeyPath(): string {
+    return join(this.dir, 'envelope.key');
+  }
+  get envelopePublicKeyPath(): string {
+    return join(this.dir, 'envelope.pub.pem');
+  }
 
   isInitialised(): boolean {
     return existsSync(this.caCertPath) && existsSync(join(this.dir, 'ca.key')) && existsSync(this.envelopeKeyPath);
@@ -206,7 +215,13 @@ export class FleetPki {
     return { key, cert: new x509.X509Certificate(readFileSync(this.caCertPath, 'utf8')) };
   }
 
-  private async issueTls(commonName: string, role: IdentityRole, basePath: string, serverHosts?: string[], validity: { notBefore?: Date; notAfter?: Date } = {}): Promise<string> {
+  private async issueTls(
+    commonName: string,
+    role: IdentityRole,
+    basePath: string,
+    serverHosts?: string[],
+    validity: { notBefore?: Date; notAfter?: Date } = {},
+  ): Promise<string> {
     const keys = await newEcKeys();
     const { pem, serial } = await this.issueCertificate(commonName, role, keys.publicKey, serverHosts, validity);
     writeSecret(`${basePath}.key`, await exportPrivate(keys.privateKey));
@@ -214,7 +229,13 @@ export class FleetPki {
     return serial;
   }
 
-  private async issueCertificate(commonName: string, role: IdentityRole, publicKey: CryptoKey, serverHosts?: string[], validity: { notBefore?: Date; notAfter?: Date } = {}): Promise<{ pem: string; serial: string }> {
+  private async issueCertificate(
+    commonName: string,
+    role: IdentityRole,
+    publicKey: CryptoKey,
+    serverHosts?: string[],
+    validity: { notBefore?: Date; notAfter?: Date } = {},
+  ): Promise<{ pem: string; serial: string }> {
     const ca = await this.caSigningKey();
     const keys = { publicKey };
     const now = Date.now();
@@ -248,7 +269,11 @@ export class FleetPki {
    * Issues a device certificate for keys the device made itself (enrollment: the private keys
    * never leave the recorder host). Registers the signing key and the serial like issueDevice.
    */
-  async issueDeviceForKeys(recorderId: string, tlsPublicKeyPem: string, signingPublicKeyPem: string): Promise<{ certificate: string; ca: string; recipientPublicKey: string }> {
+  async issueDeviceForKeys(
+    recorderId: string,
+    tlsPublicKeyPem: string,
+    signingPublicKeyPem: string,
+  ): Promise<{ certificate: string; ca: string; recipientPublicKey: string }> {
     if (!isRecorderId(recorderId)) throw new Error(`recorder id "${recorderId}" is not valid`);
     let publicKey: CryptoKey;
     try {
@@ -273,7 +298,8 @@ export class FleetPki {
 
   /** A one-time token an installer gives a new recorder, so it can enroll without access to the CA. */
   createEnrollmentToken(recorderId: string, ttlMs = 7 * 86_400_000, now = Date.now()): string {
-    if (!isRecorderId(recorderId)) throw new Error(`recorder id "${recorderId}" is not valid: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+    if (!isRecorderId(recorderId))
+      throw new Error(`recorder id "${recorderId}" is not valid: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
     const token = `vgl_${randomBytes(24).toString('base64url')}`;
     const file = this.enrollmentTokens();
     file.tokens[tokenDigest(token)] = { recorderId, expiresAt: new Date(now + ttlMs).toISOString() };

@@ -38,7 +38,10 @@ export function fillPacketLengthCache(): void {
   try {
     writeToStream({ cmd: 'puback', messageId: 1 } as Packet, sink);
     for (let length = PUBLISH_OVERHEAD; length < CACHED_LENGTH_LIMIT; length++) {
-      writeToStream({ cmd: 'publish', topic: TOPIC, payload: payload.subarray(0, length - PUBLISH_OVERHEAD), qos: 0, dup: false, retain: false } as Packet, sink);
+      writeToStream(
+        { cmd: 'publish', topic: TOPIC, payload: payload.subarray(0, length - PUBLISH_OVERHEAD), qos: 0, dup: false, retain: false } as Packet,
+        sink,
+      );
     }
   } finally {
     writeToStream.cacheNumbers = cachedNumbers;

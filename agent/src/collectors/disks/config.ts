@@ -21,8 +21,16 @@ export const disksConfigSchema = z
     clearPercent: percent.default(90),
     filling: z
       .strictObject({
-        horizonHours: z.number().positive().max(24 * 366).default(24),
-        windowMinutes: z.number().positive().max(7 * 24 * 60).default(60),
+        horizonHours: z
+          .number()
+          .positive()
+          .max(24 * 366)
+          .default(24),
+        windowMinutes: z
+          .number()
+          .positive()
+          .max(7 * 24 * 60)
+          .default(60),
       })
       .prefault({}),
     paths: z.array(diskPathSchema).min(1, 'list at least one drive path to watch'),

@@ -163,7 +163,9 @@ export class DisksCollector implements Collector {
     const attributes = { usedPercent: percent.toFixed(1), role: drive.role };
     if (!drive.fullActive && percent >= this.config.fullPercent) {
       drive.fullActive = true;
-      sink.emit(this.condition('drive-full', drive, true, at, `${drive.path} is ${percent.toFixed(1)}% full (${formatBytes(usage.freeBytes)} free)`, attributes));
+      sink.emit(
+        this.condition('drive-full', drive, true, at, `${drive.path} is ${percent.toFixed(1)}% full (${formatBytes(usage.freeBytes)} free)`, attributes),
+      );
     } else if (drive.fullActive && percent < this.config.clearPercent) {
       drive.fullActive = false;
       sink.emit(this.condition('drive-full', drive, false, at, `${drive.path} is back to ${percent.toFixed(1)}% used`, attributes));
@@ -180,10 +182,17 @@ export class DisksCollector implements Collector {
       drive.fillingActive = true;
       const hours = (msToFull / HOUR_MS).toFixed(1);
       sink.emit(
-        this.condition('drive-filling', drive, true, at, `${drive.path} will be full in about ${formatDuration(msToFull)} at the rate of the last ${this.config.filling.windowMinutes} min (${usedPercent(usage).toFixed(1)}% used now)`, {
-          hoursToFull: hours,
-          role: drive.role,
-        }),
+        this.condition(
+          'drive-filling',
+          drive,
+          true,
+          at,
+          `${drive.path} will be full in about ${formatDuration(msToFull)} at the rate of the last ${this.config.filling.windowMinutes} min (${usedPercent(usage).toFixed(1)}% used now)`,
+          {
+            hoursToFull: hours,
+            role: drive.role,
+          },
+        ),
       );
     } else if (drive.fillingActive && (msToFull === null || msToFull > horizonMs * FILLING_CLEAR_FACTOR)) {
       drive.fillingActive = false;
@@ -192,7 +201,14 @@ export class DisksCollector implements Collector {
     }
   }
 
-  private condition(code: 'drive-full' | 'drive-filling', drive: Drive, active: boolean, at: number, message: string, attributes: Record<string, string>): ConditionChange {
+  private condition(
+    code: 'drive-full' | 'drive-filling',
+    drive: Drive,
+    active: boolean,
+    at: number,
+    message: string,
+    attributes: Record<string, string>,
+  ): ConditionChange {
     // A full recording drive means the VMS starts losing video; a full archive drive only delays archiving.
     const severity = code === 'drive-filling' ? 'warning' : drive.role === 'recording' ? 'critical' : 'error';
     return { kind: 'condition', code, subject: drive.path, active, at, severity, message, attributes };

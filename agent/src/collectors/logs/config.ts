@@ -29,7 +29,12 @@ export const logsConfigSchema = z
     /** Only for files present at the very first start; files that appear later are always read from the beginning. */
     startAt: z.enum(['end', 'beginning']).default('end'),
     /** Longer lines are cut to this many bytes and the rest of the line is skipped. */
-    maxLineBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(65_536),
+    maxLineBytes: z
+      .number()
+      .int()
+      .min(256)
+      .max(16 * 1024 * 1024)
+      .default(65_536),
     /** Safety net for missed file-system events: how often tracked files are stat'ed and globs re-listed. */
     rescanSeconds: z.number().min(0.05).max(3600).default(5),
     /** poll: stat files every pollSeconds (cost bounded by the number of files); events: fs.watch; off: the rescan alone. */

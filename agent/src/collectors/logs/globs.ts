@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, posix, sep } from 'node:path';
 import picomatch from 'picomatch';
@@ -76,7 +77,7 @@ export class LogGlob {
   }
 
   private async walk(directory: string, level: number, found: MatchedFile[]): Promise<void> {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(directory, { withFileTypes: true });
     } catch {

@@ -123,7 +123,8 @@ export class LogsCollector implements Collector {
       const files = await new LogGlob(spec.glob).list();
       fileCount += files.length;
       lines.push(`${spec.glob}: ${files.length === 0 ? 'no files match (yet)' : `${files.length} file(s)`}`);
-      for (const file of files) lines.push(`  ${file.path}: ${formatBytes(file.size)}${matcher ? await this.recentMatches(file.path, matcher, spec.encoding) : ''}`);
+      for (const file of files)
+        lines.push(`  ${file.path}: ${formatBytes(file.size)}${matcher ? await this.recentMatches(file.path, matcher, spec.encoding) : ''}`);
     }
     if (fileCount === 0) ok = false;
     return { collector: this.name, ok, lines };

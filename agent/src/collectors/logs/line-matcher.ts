@@ -87,8 +87,7 @@ export class LineMatcher {
     const unicode = rules.map((rule) => rule.flags?.includes('u') ?? false);
     const ignoreCase = rules.map((rule) => rule.flags?.includes('i') ?? false);
     // Case-insensitive matching accepts a superset, so one i rule may widen a shared filter.
-    const flagsFor = (indexes: number[]) =>
-      `${indexes.some((index) => ignoreCase[index]) ? 'i' : ''}${unicode[indexes[0] ?? 0] ? 'u' : ''}`;
+    const flagsFor = (indexes: number[]) => `${indexes.some((index) => ignoreCase[index]) ? 'i' : ''}${unicode[indexes[0] ?? 0] ? 'u' : ''}`;
     const all = rules.map((_, index) => index);
     const filterable = (list: (string | undefined)[]): list is string[] => list.every((source) => source !== undefined);
 
@@ -264,7 +263,13 @@ export class LineMatcher {
     const shared = this.shared as NonNullable<LineMatcher['shared']>;
     let regex = shared.prefixes[count];
     if (!regex) {
-      regex = new RegExp(shared.sources.slice(0, count).map((source) => `(${source})`).join('|'), `g${shared.flags}`);
+      regex = new RegExp(
+        shared.sources
+          .slice(0, count)
+          .map((source) => `(${source})`)
+          .join('|'),
+        `g${shared.flags}`,
+      );
       shared.prefixes[count] = regex;
     }
     return regex;

@@ -36,10 +36,13 @@ const FLAGS = /^(?!.*(.).*\1)[iu]*$/;
 const ruleSchema = z
   .strictObject({
     id: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, ".", "_" or "-", starting with a letter or digit'),
-    pattern: z.string().min(1).superRefine((pattern, ctx) => {
-      const problem = regexProblem(pattern, '');
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    pattern: z
+      .string()
+      .min(1)
+      .superRefine((pattern, ctx) => {
+        const problem = regexProblem(pattern, '');
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     flags: z.string().regex(FLAGS, 'only "i" and "u" are allowed (each at most once)').optional(),
     code: z.enum(PROBLEM_CODES),
     type: z.enum(['condition', 'event']),
@@ -105,7 +108,9 @@ export class RulesError extends Error {
 /** Validates a parsed rules document; `source` names it in errors. */
 export function parseRules(raw: unknown, source: string): Rule[] {
   const result = rulesFileSchema.safeParse(raw);
-  const problems = result.success ? [] : configProblems(result.error.issues, rulesFileSchema).map((problem) => `${describePath(problem.path, raw)}: ${problem.message}`);
+  const problems = result.success
+    ? []
+    : configProblems(result.error.issues, rulesFileSchema).map((problem) => `${describePath(problem.path, raw)}: ${problem.message}`);
   // Checked on the raw rules so a duplicate is reported even when other rules have problems too.
   problems.push(...duplicateIds(raw).map(([index, first]) => `${describePath(['rules', index, 'id'], raw)}: duplicate id, already used by rules[${first}]`));
   if (problems.length > 0 || !result.success) throw new RulesError(source, problems);

@@ -366,8 +366,7 @@ export class Tailer {
     }
     const current = reader;
     const onBlock = (block: LineBlock) => this.options.onLines(block, file);
-    const onCommit = (committed: number) =>
-      this.options.offsets.save(file.key, { path: file.path, offset: committed, size: current.position });
+    const onCommit = (committed: number) => this.options.offsets.save(file.key, { path: file.path, offset: committed, size: current.position });
     let total = 0;
     try {
       for (;;) {

@@ -114,7 +114,8 @@ function commandProbe(commandLine: string, context: ProbeContext): Probe {
     async run(signal) {
       const result = await runShell(commandLine, { timeoutMs: context.timeoutMs, cwd: context.cwd, signal });
       if (result.aborted) return { state: 'unknown', detail: `${commandLine}: stopped` };
-      if (result.spawnError) return { state: 'unknown', detail: `${commandLine}: cannot start a shell (${result.spawnError.code ?? result.spawnError.message})` };
+      if (result.spawnError)
+        return { state: 'unknown', detail: `${commandLine}: cannot start a shell (${result.spawnError.code ?? result.spawnError.message})` };
       if (result.timedOut) return { state: 'stopped', detail: `${commandLine}: no answer within ${formatSeconds(context.timeoutMs)}, killed` };
       if (result.exitCode === 0) return { state: 'running', detail: `${commandLine}: exit code 0` };
       const said = firstLine(result.stderr);

@@ -21,7 +21,6 @@ const silent = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'vigil-disks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 function recorder() {
   const observations: Observation[] = [];
   return {
@@ -66,7 +65,10 @@ describe('disks collector: drive-full', () => {
   it('raises at fullPercent, holds until below clearPercent, and emits each change once', async () => {
     const percents = [90, 95, 96, 92, 91, 89.9, 89, 96];
     // Two hours between samples with a 60 min window: never enough samples for a trend.
-    const drive = scriptedDrive(120, percents.map((p) => p * 10_000));
+    const drive = scriptedDrive(
+      120,
+      percents.map((p) => p * 10_000),
+    );
     const seen = await play(drive, percents.length);
 
     const full = seen.conditions('drive-full');
@@ -83,13 +85,15 @@ describe('disks collector: drive-full', () => {
   it('emits a reading per interval carrying the time it was taken', async () => {
     const drive = scriptedDrive(1, [100_000, 200_000, 300_000]);
     const seen = await play(drive, 3);
-    expect(seen.readings()).toEqual([0, 1, 2].map((i) => ({
-      kind: 'disk',
-      path: '/media',
-      at: drive.timeOfStep(i),
-      totalBytes: TOTAL_BLOCKS * BLOCK,
-      freeBytes: (TOTAL_BLOCKS - (i + 1) * 100_000) * BLOCK,
-    })));
+    expect(seen.readings()).toEqual(
+      [0, 1, 2].map((i) => ({
+        kind: 'disk',
+        path: '/media',
+        at: drive.timeOfStep(i),
+        totalBytes: TOTAL_BLOCKS * BLOCK,
+        freeBytes: (TOTAL_BLOCKS - (i + 1) * 100_000) * BLOCK,
+      })),
+    );
   });
 });
 
@@ -134,12 +138,25 @@ describe('disks collector: real statfs', () => {
     const missing = join(dir, 'missing');
     mkdirSync(present);
     const logLines: Array<{ level: number; msg: string }> = [];
-    const logger = pino({ level: 'info' }, new Writable({ write(chunk, _encoding, done) { logLines.push(JSON.parse(String(chunk))); done(); } }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _encoding, done) {
+          logLines.push(JSON.parse(String(chunk)));
+          done();
+        },
+      }),
+    );
     const now = T0 + 42;
     const seen = recorder();
     // fullPercent 100: whatever the test machine's disk holds, it must not trip drive-full here.
     const collector = new DisksCollector(
-      disksConfigSchema.parse({ intervalSeconds: 0.01, fullPercent: 100, clearPercent: 99, paths: [{ path: './present' }, { path: missing, role: 'archive' }] }),
+      disksConfigSchema.parse({
+        intervalSeconds: 0.01,
+        fullPercent: 100,
+        clearPercent: 99,
+        paths: [{ path: './present' }, { path: missing, role: 'archive' }],
+      }),
       { baseDir: dir, clock: () => now, logger },
     );
     expect(collector.inventory()).toEqual({ drives: [present, missing] });
@@ -204,7 +221,9 @@ describe('disks config', () => {
     expect(issues({ paths: [{ path: '/x', role: 'backup' }] })[0]).toMatch(/^paths\.0\.role: /);
     expect(issues({ paths: [] })).toEqual(['paths: list at least one drive path to watch']);
     expect(issues({ fullPercent: 80, clearPercent: 85, paths: [{ path: '/x' }] })[0]).toMatch(/^clearPercent: must not be above fullPercent \(80\)/);
-    expect(issues({ intervalSeconds: 60, filling: { windowMinutes: 2 }, paths: [{ path: '/x' }] })[0]).toMatch(/^filling\.windowMinutes: must span at least 3 samples/);
+    expect(issues({ intervalSeconds: 60, filling: { windowMinutes: 2 }, paths: [{ path: '/x' }] })[0]).toMatch(
+      /^filling\.windowMinutes: must span at least 3 samples/,
+    );
     expect(issues({ paths: [{ path: '/x' }, { path: '/x' }] })).toEqual(['paths.1.path: "/x" is listed twice']);
   });
 

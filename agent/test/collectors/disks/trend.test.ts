@@ -37,7 +37,15 @@ describe('projectTimeToFull', () => {
   it('says null when the samples cannot show a trend', () => {
     expect(projectTimeToFull([], 100e9)).toBeNull();
     expect(projectTimeToFull([{ at: T0, usedBytes: 1 }], 100e9)).toBeNull();
-    expect(projectTimeToFull([{ at: T0, usedBytes: 1 }, { at: T0, usedBytes: 5 }], 100e9)).toBeNull();
+    expect(
+      projectTimeToFull(
+        [
+          { at: T0, usedBytes: 1 },
+          { at: T0, usedBytes: 5 },
+        ],
+        100e9,
+      ),
+    ).toBeNull();
   });
 
   it('says 0 for a drive that is already full and still growing', () => {

@@ -14,7 +14,6 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-licences-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const T0 = Date.UTC(2025, 0, 1);
 
-
 function recorder() {
   const observations: Observation[] = [];
   return {
@@ -33,13 +32,25 @@ function writeAtomically(path: string, text: string): void {
 
 function capturingLogger() {
   const lines: Array<{ level: number; msg: string }> = [];
-  const logger = pino({ level: 'info' }, new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done(); } }));
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    }),
+  );
   return { logger, lines };
 }
 
 function collector(input: LicencesConfigInput, options: { baseDir?: string; logger?: pino.Logger } = {}) {
   let now = T0;
-  const instance = new LicencesCollector(licencesConfigSchema.parse(input), { baseDir: options.baseDir ?? dir, clock: () => now, logger: options.logger ?? silent });
+  const instance = new LicencesCollector(licencesConfigSchema.parse(input), {
+    baseDir: options.baseDir ?? dir,
+    clock: () => now,
+    logger: options.logger ?? silent,
+  });
   return { instance, advance: (ms: number) => (now += ms) };
 }
 

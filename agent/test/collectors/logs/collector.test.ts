@@ -99,7 +99,9 @@ describe('LogsCollector', () => {
       await waitFor('the events of the append', () => sink.observations.length === events);
     }
     expect(filtered.mock.calls.length).toBeGreaterThanOrEqual(3);
-    expect(sink.observations.map((observation) => ('subject' in observation ? observation.subject : observation.kind))).toEqual(Array.from({ length: events }, (_, i) => `A${i}`));
+    expect(sink.observations.map((observation) => ('subject' in observation ? observation.subject : observation.kind))).toEqual(
+      Array.from({ length: events }, (_, i) => `A${i}`),
+    );
   });
 
   it('sends again what the sink refused, because offsets only move past emitted lines', async () => {

@@ -248,7 +248,11 @@ describe('Tailer', () => {
         { glob: `${dir}/*.u16`, encoding: 'utf16le' },
       ],
       chunkBytes: 3,
-      onLines: (block, file) => block.text().split('\n').forEach((line) => lines.push({ path: file.path, line })),
+      onLines: (block, file) =>
+        block
+          .text()
+          .split('\n')
+          .forEach((line) => lines.push({ path: file.path, line })),
     });
     expect(harness.lines).toEqual([]);
     expect(lines).toEqual([

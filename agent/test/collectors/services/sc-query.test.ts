@@ -20,8 +20,10 @@ const STOPPED = RUNNING.replace('STATE              : 4  RUNNING ', 'STATE      
   .replace('(STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)', '(NOT_STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN)')
   .replace('WIN32_EXIT_CODE    : 0  (0x0)', 'WIN32_EXIT_CODE    : 1077  (0x435)');
 
-const START_PENDING = RUNNING.replace('STATE              : 4  RUNNING ', 'STATE              : 2  START_PENDING ')
-  .replace('WAIT_HINT          : 0x0', 'WAIT_HINT          : 0x7d0');
+const START_PENDING = RUNNING.replace('STATE              : 4  RUNNING ', 'STATE              : 2  START_PENDING ').replace(
+  'WAIT_HINT          : 0x0',
+  'WAIT_HINT          : 0x7d0',
+);
 
 const GERMAN_RUNNING = [
   '',

@@ -52,7 +52,11 @@ describe('services collector with the command manager', () => {
     const flag = join(home, 'running');
     writeFileSync(flag, '');
     // The relative path also proves commands run in baseDir.
-    const { instance, advance } = collector({ intervalSeconds: 0.02, manager: 'command', watch: [{ name: 'Recording Server', command: 'test -f running' }] }, LINUX_WITHOUT_SYSTEMD, home);
+    const { instance, advance } = collector(
+      { intervalSeconds: 0.02, manager: 'command', watch: [{ name: 'Recording Server', command: 'test -f running' }] },
+      LINUX_WITHOUT_SYSTEMD,
+      home,
+    );
     const seen = recorder();
     await instance.start(seen.sink);
 
@@ -96,7 +100,11 @@ describe('services collector with the command manager', () => {
     const home = mkdtempSync(join(dir, 'hang-'));
     // The shell records itself and its background sleep, so the test can see both were killed.
     const command = `echo $$ >> shells; sleep 30 & echo $! >> sleeps; wait`;
-    const { instance } = collector({ intervalSeconds: 0.02, timeoutSeconds: 0.3, manager: 'command', watch: [{ name: 'Image Server', command }] }, LINUX_WITHOUT_SYSTEMD, home);
+    const { instance } = collector(
+      { intervalSeconds: 0.02, timeoutSeconds: 0.3, manager: 'command', watch: [{ name: 'Image Server', command }] },
+      LINUX_WITHOUT_SYSTEMD,
+      home,
+    );
     const seen = recorder();
     const startedAt = Date.now();
     await instance.start(seen.sink);
@@ -117,7 +125,11 @@ describe('services collector with the command manager', () => {
 
   it('kills the check in flight on stop() and emits nothing after', async () => {
     const home = mkdtempSync(join(dir, 'stop-'));
-    const { instance } = collector({ intervalSeconds: 0.02, timeoutSeconds: 20, manager: 'command', watch: [{ name: 'Log Check', command: 'echo $$ > shell; exec sleep 30' }] }, LINUX_WITHOUT_SYSTEMD, home);
+    const { instance } = collector(
+      { intervalSeconds: 0.02, timeoutSeconds: 20, manager: 'command', watch: [{ name: 'Log Check', command: 'echo $$ > shell; exec sleep 30' }] },
+      LINUX_WITHOUT_SYSTEMD,
+      home,
+    );
     const seen = recorder();
     await instance.start(seen.sink);
     await until(() => existsSync(join(home, 'shell')) && readFileSync(join(home, 'shell'), 'utf8').trim() !== '', 'the check to start');
@@ -140,7 +152,11 @@ describe('services collector with the command manager', () => {
     expect(report).toEqual({
       collector: 'services',
       ok: false,
-      lines: ['manager: command', 'Recording Server: running (true: exit code 0)', 'Image Import: stopped (echo "no such process" >&2; exit 3: exit code 3 (no such process))'],
+      lines: [
+        'manager: command',
+        'Recording Server: running (true: exit code 0)',
+        'Image Import: stopped (echo "no such process" >&2; exit 3: exit code 3 (no such process))',
+      ],
     });
   });
 });
@@ -155,7 +171,10 @@ describe('services collector with systemd and Windows, through stand-in tools on
   };
   const originalPath = process.env.PATH;
   beforeAll(() => {
-    script('systemctl', '[ "$1" = is-active ] || exit 64\nif [ -f "$0.down" ]; then echo "Failed to connect to bus: Host is down" >&2; exit 1; fi\ncat "$0.$2" 2>/dev/null || echo inactive; exit 0');
+    script(
+      'systemctl',
+      '[ "$1" = is-active ] || exit 64\nif [ -f "$0.down" ]; then echo "Failed to connect to bus: Host is down" >&2; exit 1; fi\ncat "$0.$2" 2>/dev/null || echo inactive; exit 0',
+    );
     script('sc.exe', '[ "$1" = query ] || exit 64\ncat "$0.$2"');
     process.env.PATH = `${bin}${delimiter}${originalPath ?? ''}`;
   });
@@ -166,7 +185,13 @@ describe('services collector with systemd and Windows, through stand-in tools on
   it('systemd: active is running, inactive raises, a systemctl that cannot answer changes nothing', async () => {
     writeFileSync(join(bin, 'systemctl.milestone-recording.service'), 'active\n');
     const { instance } = collector(
-      { intervalSeconds: 0.02, watch: [{ name: 'Recording Server', unit: 'milestone-recording.service' }, { name: 'Mobile Server', command: 'false' }] },
+      {
+        intervalSeconds: 0.02,
+        watch: [
+          { name: 'Recording Server', unit: 'milestone-recording.service' },
+          { name: 'Mobile Server', command: 'false' },
+        ],
+      },
       { platform: 'linux', systemctlOnPath: true },
     );
     expect(instance.manager).toBe('systemd');
@@ -182,7 +207,9 @@ describe('services collector with systemd and Windows, through stand-in tools on
     await until(() => seen.readings('Mobile Server').length >= before + 5, 'more rounds');
     expect(seen.readings('Recording Server').length).toBeLessThanOrEqual(before + 1);
     expect(seen.conditions()).toHaveLength(1);
-    expect((await instance.check()).lines).toContain('Recording Server: cannot tell (systemctl is-active milestone-recording.service: Failed to connect to bus: Host is down)');
+    expect((await instance.check()).lines).toContain(
+      'Recording Server: cannot tell (systemctl is-active milestone-recording.service: Failed to connect to bus: Host is down)',
+    );
 
     rmSync(join(bin, 'systemctl.down'));
     writeFileSync(join(bin, 'systemctl.milestone-recording.service'), 'failed\n');
@@ -203,11 +230,21 @@ describe('services collector with systemd and Windows, through stand-in tools on
   });
 
   it('windows: reads sc query; a service that is not installed counts as stopped', async () => {
-    const running = 'SERVICE_NAME: MilestoneEventServerService\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        STATE              : 4  RUNNING\r\n';
+    const running =
+      'SERVICE_NAME: MilestoneEventServerService\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        STATE              : 4  RUNNING\r\n';
     writeFileSync(join(bin, 'sc.exe.MilestoneEventServerService'), running);
-    writeFileSync(join(bin, 'sc.exe.MilestoneMobileServerService'), '[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n');
+    writeFileSync(
+      join(bin, 'sc.exe.MilestoneMobileServerService'),
+      '[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n',
+    );
     const { instance } = collector(
-      { watch: [{ name: 'Event Server', windowsName: 'MilestoneEventServerService' }, { name: 'Mobile Server', windowsName: 'MilestoneMobileServerService' }, { name: 'Image Server', unit: 'image.service' }] },
+      {
+        watch: [
+          { name: 'Event Server', windowsName: 'MilestoneEventServerService' },
+          { name: 'Mobile Server', windowsName: 'MilestoneMobileServerService' },
+          { name: 'Image Server', unit: 'image.service' },
+        ],
+      },
       { platform: 'win32', systemctlOnPath: false },
     );
     expect(instance.manager).toBe('windows');
@@ -239,11 +276,24 @@ describe('services config', () => {
 
   it('names the field that is wrong', () => {
     expect(issues({ watch: [{ name: 'A' }] })).toEqual(['watch.0: set unit (systemd), windowsName (Windows service) or command']);
-    expect(issues({ manager: 'systemd', watch: [{ name: 'A', unit: 'a' }, { name: 'B', windowsName: 'b' }] })).toEqual([
-      'watch.1.unit: required when manager is systemd (or give this entry a command)',
-    ]);
+    expect(
+      issues({
+        manager: 'systemd',
+        watch: [
+          { name: 'A', unit: 'a' },
+          { name: 'B', windowsName: 'b' },
+        ],
+      }),
+    ).toEqual(['watch.1.unit: required when manager is systemd (or give this entry a command)']);
     expect(issues({ manager: 'launchd', watch: [{ name: 'A', command: 'true' }] })[0]).toMatch(/^manager: /);
-    expect(issues({ watch: [{ name: 'A', command: 'x' }, { name: 'A', command: 'y' }] })).toEqual(['watch.1.name: "A" is listed twice']);
+    expect(
+      issues({
+        watch: [
+          { name: 'A', command: 'x' },
+          { name: 'A', command: 'y' },
+        ],
+      }),
+    ).toEqual(['watch.1.name: "A" is listed twice']);
     expect(issues({ watch: [] })).toEqual(['watch: list at least one service to watch']);
   });
 

@@ -20,23 +20,33 @@ export function groupFleet(recorders) {
     sites.get(r.site.id).recorders.push(r);
   }
   const byWorstThenName = (a, b) => byState(a.worst, b.worst) || a.name.localeCompare(b.name);
-  return [...installations.values()].map(({ installation, sites }) => {
-    const siteList = [...sites.values()].map(({ site, recorders: list }) => ({
-      site,
-      name: site.name || site.id,
-      worst: site.unreachable ? 'unavailable' : worstOf(list.map((r) => r.state)),
-      recorders: list.sort((a, b) => byState(a.state, b.state) || a.name.localeCompare(b.name)),
-    })).sort(byWorstThenName);
-    return { installation, name: installation.name || installation.slc, worst: worstOf(siteList.map((s) => s.worst)), sites: siteList };
-  }).sort(byWorstThenName);
+  return [...installations.values()]
+    .map(({ installation, sites }) => {
+      const siteList = [...sites.values()]
+        .map(({ site, recorders: list }) => ({
+          site,
+          name: site.name || site.id,
+          worst: site.unreachable ? 'unavailable' : worstOf(list.map((r) => r.state)),
+          recorders: list.sort((a, b) => byState(a.state, b.state) || a.name.localeCompare(b.name)),
+        }))
+        .sort(byWorstThenName);
+      return { installation, name: installation.name || installation.slc, worst: worstOf(siteList.map((s) => s.worst)), sites: siteList };
+    })
+    .sort(byWorstThenName);
 }
 
 function countChips(counts) {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return [
     h('span.count.total', {}, h('b.n', {}, total), ' recorders'),
-    ...STATES.map((state) => h(`span.count.count-${state}`, { dataset: { state }, class: counts[state] ? 'nonzero' : 'zero' },
-      h('b.n', {}, counts[state] ?? 0), ` ${STATE_LABEL[state].toLowerCase()}`)),
+    ...STATES.map((state) =>
+      h(
+        `span.count.count-${state}`,
+        { dataset: { state }, class: counts[state] ? 'nonzero' : 'zero' },
+        h('b.n', {}, counts[state] ?? 0),
+        ` ${STATE_LABEL[state].toLowerCase()}`,
+      ),
+    ),
   ];
 }
 
@@ -50,25 +60,42 @@ function problemsCell(r) {
 }
 
 function recorderRow(r) {
-  return h('tr.recorder', { dataset: { recorderId: r.id, state: r.state } },
+  return h(
+    'tr.recorder',
+    { dataset: { recorderId: r.id, state: r.state } },
     h('td', {}, stateBadge(r.state)),
-    h('td.name', {},
+    h(
+      'td.name',
+      {},
       link(recorderHref(r.id), r.name),
       h('span.id', {}, r.id),
-      isCovered(r) ? h('span.covered', { title: 'its failover partner is healthy and records in its place' }, `covered by ${r.coveredBy}`) : null),
+      isCovered(r) ? h('span.covered', { title: 'its failover partner is healthy and records in its place' }, `covered by ${r.coveredBy}`) : null,
+    ),
     problemsCell(r),
-    h('td.seen', {}, relTime(r.lastSeen)));
+    h('td.seen', {}, relTime(r.lastSeen)),
+  );
 }
 
 /** A site where nothing answers is most likely a network fault: one line, not one per recorder. */
 function unreachableSiteRow(site) {
   const lastSeen = Math.max(0, ...site.recorders.map((r) => r.lastSeen ?? 0));
-  return h('tr.site-unreachable', { dataset: { siteId: site.site.id, state: 'unavailable' } },
+  return h(
+    'tr.site-unreachable',
+    { dataset: { siteId: site.site.id, state: 'unavailable' } },
     h('td', {}, stateBadge('unavailable', 'Unreachable')),
     h('td.name', {}, link(siteHref(site.site.id), `Whole site (${site.recorders.length} recorder${site.recorders.length === 1 ? '' : 's'})`)),
-    h('td.problems', {}, h('span.state-note', {}, 'No recorder at this site answers: check the site\'s network or power.'),
-      h('span.site-members', {}, site.recorders.map((r, i) => [i ? ', ' : '', link(recorderHref(r.id), r.name)]))),
-    h('td.seen', {}, relTime(lastSeen || null)));
+    h(
+      'td.problems',
+      {},
+      h('span.state-note', {}, "No recorder at this site answers: check the site's network or power."),
+      h(
+        'span.site-members',
+        {},
+        site.recorders.map((r, i) => [i ? ', ' : '', link(recorderHref(r.id), r.name)]),
+      ),
+    ),
+    h('td.seen', {}, relTime(lastSeen || null)),
+  );
 }
 
 /**
@@ -84,12 +111,16 @@ function render(section, { recorders, counts }, limit, onMore) {
   let listed = 0;
   outer: for (const group of groupFleet(shown)) {
     if (listed >= limit) break;
-    rows.push(h('tr.group-installation', { dataset: { slc: group.installation.slc } },
-      h('th', { colspan: 4 }, h('span.group-name', {}, group.name), h('span.slc', {}, group.installation.slc))));
+    rows.push(
+      h(
+        'tr.group-installation',
+        { dataset: { slc: group.installation.slc } },
+        h('th', { colspan: 4 }, h('span.group-name', {}, group.name), h('span.slc', {}, group.installation.slc)),
+      ),
+    );
     for (const site of group.sites) {
       if (listed >= limit) break outer;
-      rows.push(h('tr.group-site', { dataset: { siteId: site.site.id } },
-        h('th', { colspan: 4 }, link(siteHref(site.site.id), site.name))));
+      rows.push(h('tr.group-site', { dataset: { siteId: site.site.id } }, h('th', { colspan: 4 }, link(siteHref(site.site.id), site.name))));
       if (site.site.unreachable) {
         rows.push(unreachableSiteRow(site));
         listed += site.recorders.length;
@@ -102,16 +133,22 @@ function render(section, { recorders, counts }, limit, onMore) {
   }
   if (listed < shown.length) {
     const more = Math.min(PAGE_ROWS, shown.length - listed);
-    rows.push(h('tr.more-rows', {}, h('td', { colspan: 4 },
-      `${listed} of ${shown.length} recorders listed. `,
-      h('button.ghost', { type: 'button', onclick: onMore }, `Show ${more} more`))));
+    rows.push(
+      h(
+        'tr.more-rows',
+        {},
+        h('td', { colspan: 4 }, `${listed} of ${shown.length} recorders listed. `, h('button.ghost', { type: 'button', onclick: onMore }, `Show ${more} more`)),
+      ),
+    );
   }
   $('recorders').replaceChildren(...rows);
   section.querySelector('table').hidden = shown.length === 0;
   $('empty').hidden = shown.length > 0;
-  $('empty').replaceChildren(recorders.length === 0
-    ? 'No recorders yet: they appear here when their agents first connect.'
-    : h('span', {}, h('b', {}, `All ${recorders.length} recorders are healthy.`), ' Tick "Show all recorders" to list them.'));
+  $('empty').replaceChildren(
+    recorders.length === 0
+      ? 'No recorders yet: they appear here when their agents first connect.'
+      : h('span', {}, h('b', {}, `All ${recorders.length} recorders are healthy.`), ' Tick "Show all recorders" to list them.'),
+  );
 }
 
 export const fleetView = {
@@ -120,14 +157,22 @@ export const fleetView = {
   mount(section) {
     let last;
     let limit = PAGE_ROWS;
-    const draw = () => render(section, last, limit, () => { limit += PAGE_ROWS; draw(); });
+    const draw = () =>
+      render(section, last, limit, () => {
+        limit += PAGE_ROWS;
+        draw();
+      });
     const refresh = coalesce(async () => {
       last = await api.get('/api/recorders');
       draw();
     });
     const toggle = $('show-all');
     toggle.checked = showAll;
-    const onToggle = () => { showAll = toggle.checked; limit = PAGE_ROWS; if (last) draw(); };
+    const onToggle = () => {
+      showAll = toggle.checked;
+      limit = PAGE_ROWS;
+      if (last) draw();
+    };
     toggle.addEventListener('change', onToggle);
     return {
       refresh,

@@ -11,17 +11,23 @@ let baseMap; // the parsed country shapes, fetched once per page load
 export async function countries() {
   if (!baseMap) {
     baseMap = fetch('/vendor/world-atlas/countries-50m.json')
-      .then((res) => { if (!res.ok) throw new Error(`base map: ${res.status}`); return res.json(); })
+      .then((res) => {
+        if (!res.ok) throw new Error(`base map: ${res.status}`);
+        return res.json();
+      })
       .then((topo) => topojson.feature(topo, topo.objects.countries));
-    baseMap.catch(() => { baseMap = undefined; });
+    baseMap.catch(() => {
+      baseMap = undefined;
+    });
   }
   return baseMap;
 }
 
-export const countryLayer = (shapes) => L.geoJSON(shapes, {
-  interactive: false,
-  style: () => ({ className: 'country', color: '#a9b4c2', weight: 0.7, fillColor: '#f7f5f0', fillOpacity: 1 }),
-});
+export const countryLayer = (shapes) =>
+  L.geoJSON(shapes, {
+    interactive: false,
+    style: () => ({ className: 'country', color: '#a9b4c2', weight: 0.7, fillColor: '#f7f5f0', fillOpacity: 1 }),
+  });
 
 /** A small map of one place (container already in the page): bundled country shapes, or tiles when configured. */
 export async function miniMap(container, site) {
@@ -31,20 +37,28 @@ export async function miniMap(container, site) {
   map.showState = (s) => marker.setIcon(siteIcon(s, { label: false }));
   const config = await api.get('/api/map-config').catch(() => ({ tilesUrl: null }));
   if (config.tilesUrl) L.tileLayer(config.tilesUrl, { maxZoom: 18 }).addTo(map);
-  else countryLayer(await countries()).addTo(map).bringToBack();
+  else
+    countryLayer(await countries())
+      .addTo(map)
+      .bringToBack();
   return map;
 }
 
 function stateCountsLine(counts) {
-  return STATES.filter((s) => counts?.[s]).map((s) => `${counts[s]} ${STATE_LABEL[s].toLowerCase()}`).join(' · ');
+  return STATES.filter((s) => counts?.[s])
+    .map((s) => `${counts[s]} ${STATE_LABEL[s].toLowerCase()}`)
+    .join(' · ');
 }
 
 function siteTooltip(site) {
-  return h('div.site-tip', {},
+  return h(
+    'div.site-tip',
+    {},
     h('b', {}, site.name || site.id),
     h('div.muted', {}, site.installation?.name || site.installation?.slc || ''),
     site.unreachable ? h('div.tip-alert', {}, 'Site unreachable') : null,
-    h('div', {}, stateCountsLine(site.counts) || `${site.recorders?.length ?? 0} recorders`));
+    h('div', {}, stateCountsLine(site.counts) || `${site.recorders?.length ?? 0} recorders`),
+  );
 }
 
 export function siteIcon(site, { label = true } = {}) {
@@ -69,7 +83,12 @@ function clusterIcon(cluster) {
 
 function legend() {
   const control = L.control({ position: 'bottomleft' });
-  control.onAdd = () => h('div.map-legend', {}, STATES.map((s) => h('span', {}, h(`i.dot.state-${s}`), STATE_LABEL[s])));
+  control.onAdd = () =>
+    h(
+      'div.map-legend',
+      {},
+      STATES.map((s) => h('span', {}, h(`i.dot.state-${s}`), STATE_LABEL[s])),
+    );
   return control;
 }
 
@@ -88,16 +107,36 @@ function attentionPanel() {
       .map((site) => ({ site, state: site.unreachable ? 'unavailable' : site.worstState }))
       .filter((x) => x.state !== 'online')
       .sort((a, b) => byState(a.state, b.state) || (a.site.name || a.site.id).localeCompare(b.site.name || b.site.id));
-    body.replaceChildren(troubled.length === 0
-      ? h('p.ok', {}, `All ${sites.length} sites are healthy.`)
-      : h('ul', {}, troubled.map(({ site, state }) => h('li', { dataset: { siteId: site.id } },
-        h(`i.dot.state-${state}`),
-        h('span', {}, h('a', { href: siteHref(site.id) }, site.name || site.id),
-          h('span.muted', {}, ` · ${site.unreachable ? 'unreachable' : STATE_LABEL[state].toLowerCase()}`),
-          h('div.muted.small', {}, site.installation?.name || site.installation?.slc || ''))))));
+    body.replaceChildren(
+      troubled.length === 0
+        ? h('p.ok', {}, `All ${sites.length} sites are healthy.`)
+        : h(
+            'ul',
+            {},
+            troubled.map(({ site, state }) =>
+              h(
+                'li',
+                { dataset: { siteId: site.id } },
+                h(`i.dot.state-${state}`),
+                h(
+                  'span',
+                  {},
+                  h('a', { href: siteHref(site.id) }, site.name || site.id),
+                  h('span.muted', {}, ` · ${site.unreachable ? 'unreachable' : STATE_LABEL[state].toLowerCase()}`),
+                  h('div.muted.small', {}, site.installation?.name || site.installation?.slc || ''),
+                ),
+              ),
+            ),
+          ),
+    );
     if (unplaced.length) {
-      body.append(h('p.muted.small.unplaced', { title: unplaced.map((s) => s.name || s.id).join(', ') },
-        `${unplaced.length} site${unplaced.length === 1 ? ' has' : 's have'} no position: set latitude and longitude in the agent's inventory.`));
+      body.append(
+        h(
+          'p.muted.small.unplaced',
+          { title: unplaced.map((s) => s.name || s.id).join(', ') },
+          `${unplaced.length} site${unplaced.length === 1 ? ' has' : 's have'} no position: set latitude and longitude in the agent's inventory.`,
+        ),
+      );
     }
   };
   return control;
@@ -122,9 +161,20 @@ export const mapView = {
     clusters.addTo(map);
     // A cluster names its sites on hover; a click zooms in (markercluster's default).
     clusters.on('clustermouseover', (event) => {
-      const sites = event.layer.getAllChildMarkers().map((m) => m.options.site)
+      const sites = event.layer
+        .getAllChildMarkers()
+        .map((m) => m.options.site)
         .sort((a, b) => byState(a.worstState, b.worstState) || (a.name || a.id).localeCompare(b.name || b.id));
-      event.layer.bindTooltip(h('div.site-tip', {}, sites.map((site) => h('div', {}, h(`i.dot.state-${site.unreachable ? 'unavailable' : site.worstState}`), ' ', site.name || site.id))), { direction: 'top' }).openTooltip();
+      event.layer
+        .bindTooltip(
+          h(
+            'div.site-tip',
+            {},
+            sites.map((site) => h('div', {}, h(`i.dot.state-${site.unreachable ? 'unavailable' : site.worstState}`), ' ', site.name || site.id)),
+          ),
+          { direction: 'top' },
+        )
+        .openTooltip();
     });
     let fitted = false;
     let disposed = false;
@@ -146,25 +196,36 @@ export const mapView = {
     const draw = (sites) => {
       const placed = sites.filter((s) => typeof s.latitude === 'number' && typeof s.longitude === 'number');
       clusters.clearLayers();
-      clusters.addLayers(placed.map((site) => {
-        const marker = L.marker([site.latitude, site.longitude], {
-          icon: siteIcon(site),
-          siteState: site.unreachable ? 'unavailable' : site.worstState,
-          site,
-          keyboard: true,
-          alt: `${site.name || site.id}: ${site.worstState}`,
-        });
-        marker.on('add', () => { const el = marker.getElement(); if (el) el.dataset.siteId = site.id; });
-        marker.bindTooltip(siteTooltip(site), { direction: 'top', offset: [0, -10] });
-        marker.on('click', () => { location.hash = siteHref(site.id); });
-        return marker;
-      }));
+      clusters.addLayers(
+        placed.map((site) => {
+          const marker = L.marker([site.latitude, site.longitude], {
+            icon: siteIcon(site),
+            siteState: site.unreachable ? 'unavailable' : site.worstState,
+            site,
+            keyboard: true,
+            alt: `${site.name || site.id}: ${site.worstState}`,
+          });
+          marker.on('add', () => {
+            const el = marker.getElement();
+            if (el) el.dataset.siteId = site.id;
+          });
+          marker.bindTooltip(siteTooltip(site), { direction: 'top', offset: [0, -10] });
+          marker.on('click', () => {
+            location.hash = siteHref(site.id);
+          });
+          return marker;
+        }),
+      );
       if (!fitted) {
         fitted = true;
-        if (placed.length) map.fitBounds(L.latLngBounds(placed.map((s) => [s.latitude, s.longitude])), { paddingTopLeft: [60, 60], paddingBottomRight: [300, 60], maxZoom: 7 });
+        if (placed.length)
+          map.fitBounds(L.latLngBounds(placed.map((s) => [s.latitude, s.longitude])), { paddingTopLeft: [60, 60], paddingBottomRight: [300, 60], maxZoom: 7 });
         else map.setView([54, 10], 4);
       }
-      panel.show(sites, sites.filter((s) => !placed.includes(s)));
+      panel.show(
+        sites,
+        sites.filter((s) => !placed.includes(s)),
+      );
     };
 
     const refresh = coalesce(async () => {
@@ -179,7 +240,10 @@ export const mapView = {
       title: 'Map',
       refresh,
       onEvent: () => refresh().catch(() => undefined),
-      unmount: () => { disposed = true; map.remove(); },
+      unmount: () => {
+        disposed = true;
+        map.remove();
+      },
     };
   },
 };

@@ -1,7 +1,23 @@
 // Recorder: its state over time, what is wrong now and recently, disks with usage history and
 // time to full, services, cameras against licences, failover partner and the agent.
 import { api } from '../api.js';
-import { STATE_LABEL, bytes, codeLabel, coalesce, dateTime, h, isCovered, isUp, timeOfDay, timeToFull, link, recorderHref, relTime, siteHref, stateBadge } from '../dom.js';
+import {
+  STATE_LABEL,
+  bytes,
+  codeLabel,
+  coalesce,
+  dateTime,
+  h,
+  isCovered,
+  isUp,
+  timeOfDay,
+  timeToFull,
+  link,
+  recorderHref,
+  relTime,
+  siteHref,
+  stateBadge,
+} from '../dom.js';
 
 /* global uPlot */
 
@@ -17,16 +33,17 @@ const card = (name, title, ...body) => h(`section.card.card-${name}`, { dataset:
 
 function header(r) {
   return [
-    h('nav.crumbs', {},
-      link('#/fleet', 'Fleet'), ' › ', r.installation.name || r.installation.slc, ' › ',
-      link(siteHref(r.site.id), r.site.name || r.site.id)),
-    h('div.page-head', {},
+    h('nav.crumbs', {}, link('#/fleet', 'Fleet'), ' › ', r.installation.name || r.installation.slc, ' › ', link(siteHref(r.site.id), r.site.name || r.site.id)),
+    h(
+      'div.page-head',
+      {},
       h('h1', {}, r.name),
       stateBadge(r.state),
       h('span.muted', {}, 'since ', relTime(r.stateSince)),
       isCovered(r) ? h('span.covered', {}, `covered by ${r.coveredBy}`) : null,
       h('span.spacer'),
-      h('span.muted.mono', {}, r.id)),
+      h('span.muted.mono', {}, r.id),
+    ),
   ];
 }
 
@@ -37,7 +54,10 @@ export function timelineSegments(changes, from, to) {
   let cursor = from;
   let state = null;
   for (const change of sorted) {
-    if (change.since <= from) { state = change.state; continue; }
+    if (change.since <= from) {
+      state = change.state;
+      continue;
+    }
     if (change.since > to) break;
     segments.push({ state, from: cursor, to: change.since });
     cursor = change.since;
@@ -49,21 +69,43 @@ export function timelineSegments(changes, from, to) {
 
 function timeline(changes, from, to) {
   const span = to - from;
-  const bar = h('div.timeline', { role: 'img', 'aria-label': 'state over time' },
-    timelineSegments(changes, from, to).map((s) => h(`div.seg.state-${s.state ?? 'none'}`, {
-      style: { width: `${((s.to - s.from) / span) * 100}%` },
-      title: `${s.state ? STATE_LABEL[s.state] ?? s.state : 'no data'}: ${dateTime(s.from)} – ${dateTime(s.to)}`,
-      dataset: { state: s.state ?? 'none' },
-    })));
+  const bar = h(
+    'div.timeline',
+    { role: 'img', 'aria-label': 'state over time' },
+    timelineSegments(changes, from, to).map((s) =>
+      h(`div.seg.state-${s.state ?? 'none'}`, {
+        style: { width: `${((s.to - s.from) / span) * 100}%` },
+        title: `${s.state ? (STATE_LABEL[s.state] ?? s.state) : 'no data'}: ${dateTime(s.from)} – ${dateTime(s.to)}`,
+        dataset: { state: s.state ?? 'none' },
+      }),
+    ),
+  );
   const label = span > 86_400_000 ? dateTime : timeOfDay;
-  const ticks = h('div.timeline-axis', {}, [0, 0.25, 0.5, 0.75, 1].map((f) => h('span', {}, f === 1 ? 'now' : label(from + f * span))));
+  const ticks = h(
+    'div.timeline-axis',
+    {},
+    [0, 0.25, 0.5, 0.75, 1].map((f) => h('span', {}, f === 1 ? 'now' : label(from + f * span))),
+  );
   const recent = [...changes].sort((a, b) => b.since - a.since).slice(0, 5);
-  const legend = h('div.timeline-legend', {}, ['online', 'degraded', 'unavailable', 'offline', 'stopped', 'none'].map((st) =>
-    h('span', {}, h(`i.swatch.state-${st}`), st === 'none' ? 'no data' : STATE_LABEL[st])));
-  return [bar, ticks, legend,
-    h('ul.changes', {}, recent.length
-      ? recent.map((c) => h('li', {}, stateBadge(c.state), ' ', h('span.muted', {}, dateTime(c.since)), ' ', relTime(c.since)))
-      : h('li.muted', {}, 'No state change in this period.'))];
+  const legend = h(
+    'div.timeline-legend',
+    {},
+    ['online', 'degraded', 'unavailable', 'offline', 'stopped', 'none'].map((st) =>
+      h('span', {}, h(`i.swatch.state-${st}`), st === 'none' ? 'no data' : STATE_LABEL[st]),
+    ),
+  );
+  return [
+    bar,
+    ticks,
+    legend,
+    h(
+      'ul.changes',
+      {},
+      recent.length
+        ? recent.map((c) => h('li', {}, stateBadge(c.state), ' ', h('span.muted', {}, dateTime(c.since)), ' ', relTime(c.since)))
+        : h('li.muted', {}, 'No state change in this period.'),
+    ),
+  ];
 }
 
 function problemsTable(r) {
@@ -72,57 +114,105 @@ function problemsTable(r) {
   const events = r.problems.filter((p) => p.kind === 'event').sort((a, b) => (b.lastSeen ?? b.since) - (a.lastSeen ?? a.since));
   const rows = [...stateProblems, ...conditions, ...events];
   if (rows.length === 0) return h('p.ok', {}, 'No active or recent problems.');
-  return h('table.problems-table', {},
+  return h(
+    'table.problems-table',
+    {},
     h('thead', {}, h('tr', {}, h('th', {}, 'Problem'), h('th', {}, 'Status'), h('th.num', {}, 'Count'), h('th', {}, 'First seen'), h('th', {}, 'Last seen'))),
-    h('tbody', {}, rows.map((p) => h('tr', { dataset: { code: p.code, kind: p.kind } },
-      h('td', {}, h(`span.sev.sev-${p.severity}`, { title: p.severity }), h('b', {}, codeLabel(p.code)),
-        p.subject && p.subject !== r.id ? h('span.subject', {}, p.subject) : null,
-        h('div.msg', {}, p.message)),
-      h('td', {}, p.kind === 'event' ? h('span.tag', {}, 'recent') : h('span.tag.tag-active', {}, 'active')),
-      h('td.num', {}, p.count ?? 1),
-      h('td.when', {}, relTime(p.since)),
-      h('td.when', {}, p.kind === 'event' ? relTime(p.lastSeen ?? p.since) : h('span.muted', {}, 'still active'))))));
+    h(
+      'tbody',
+      {},
+      rows.map((p) =>
+        h(
+          'tr',
+          { dataset: { code: p.code, kind: p.kind } },
+          h(
+            'td',
+            {},
+            h(`span.sev.sev-${p.severity}`, { title: p.severity }),
+            h('b', {}, codeLabel(p.code)),
+            p.subject && p.subject !== r.id ? h('span.subject', {}, p.subject) : null,
+            h('div.msg', {}, p.message),
+          ),
+          h('td', {}, p.kind === 'event' ? h('span.tag', {}, 'recent') : h('span.tag.tag-active', {}, 'active')),
+          h('td.num', {}, p.count ?? 1),
+          h('td.when', {}, relTime(p.since)),
+          h('td.when', {}, p.kind === 'event' ? relTime(p.lastSeen ?? p.since) : h('span.muted', {}, 'still active')),
+        ),
+      ),
+    ),
+  );
 }
 
 function diskSummary(d) {
   const level = d.usedPercent >= 90 ? 'bad' : d.usedPercent >= 80 ? 'warn' : 'ok';
   const toFull = timeToFull(d.daysToFull);
-  return h('div.disk', { dataset: { path: d.path } },
-    h('div.disk-head', {}, h('span.mono', {}, d.path), h('span.spacer'),
-      h(`b.pct.${level}`, {}, `${d.usedPercent.toFixed(1)} %`)),
+  return h(
+    'div.disk',
+    { dataset: { path: d.path } },
+    h('div.disk-head', {}, h('span.mono', {}, d.path), h('span.spacer'), h(`b.pct.${level}`, {}, `${d.usedPercent.toFixed(1)} %`)),
     h('div.meter', {}, h(`div.fill.${level}`, { style: { width: `${Math.min(100, d.usedPercent)}%` } })),
-    h('div.disk-foot.muted', {},
-      `${bytes(d.freeBytes)} free of ${bytes(d.totalBytes)}`, ' · ',
+    h(
+      'div.disk-foot.muted',
+      {},
+      `${bytes(d.freeBytes)} free of ${bytes(d.totalBytes)}`,
+      ' · ',
       toFull ? h(`span.${d.daysToFull < 7 ? 'bad' : 'warn'}`, {}, toFull) : 'not filling up',
-      ' · measured ', relTime(d.at)),
-    h('div.chart', { dataset: { chartFor: d.path } }));
+      ' · measured ',
+      relTime(d.at),
+    ),
+    h('div.chart', { dataset: { chartFor: d.path } }),
+  );
 }
 
 function drawChart(el, points, from, to) {
   const width = Math.max(200, el.clientWidth || 400);
   const xs = points.map(([t]) => t / 1000);
   const ys = points.map(([, v]) => v);
-  const chart = new uPlot({
-    width,
-    height: 130,
-    legend: { show: false },
-    cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true, range: () => [from / 1000, to / 1000] }, y: { range: [0, 100] } },
-    axes: [
-      { stroke: '#5b6675', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#e2e6ec' }, font: '11px system-ui' },
-      { stroke: '#5b6675', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#e2e6ec' }, font: '11px system-ui', size: 50, splits: () => [0, 25, 50, 75, 100], values: (u, vals) => vals.map((v) => `${v} %`) },
-    ],
-    series: [{}, { label: 'used', stroke: '#2563eb', width: 1.5, fill: 'rgba(37, 99, 235, 0.10)', points: { show: points.length < 40 } }],
-  }, [xs, ys], el);
+  const chart = new uPlot(
+    {
+      width,
+      height: 130,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true, range: () => [from / 1000, to / 1000] }, y: { range: [0, 100] } },
+      axes: [
+        { stroke: '#5b6675', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#e2e6ec' }, font: '11px system-ui' },
+        {
+          stroke: '#5b6675',
+          grid: { stroke: '#eef1f5' },
+          ticks: { stroke: '#e2e6ec' },
+          font: '11px system-ui',
+          size: 50,
+          splits: () => [0, 25, 50, 75, 100],
+          values: (_u, vals) => vals.map((v) => `${v} %`),
+        },
+      ],
+      series: [{}, { label: 'used', stroke: '#2563eb', width: 1.5, fill: 'rgba(37, 99, 235, 0.10)', points: { show: points.length < 40 } }],
+    },
+    [xs, ys],
+    el,
+  );
   return chart;
 }
 
 function services(list) {
   if (!list?.length) return h('p.muted', {}, 'No services watched.');
-  return h('ul.services', {}, [...list].sort((a, b) => Number(a.running) - Number(b.running) || a.name.localeCompare(b.name))
-    .map((s) => h('li', { dataset: { service: s.name, running: String(s.running) } },
-      h(`i.dot.${s.running ? 'state-online' : 'state-offline'}`), h('span.svc-name', {}, s.name),
-      h('span.spacer'), h(s.running ? 'span.muted' : 'b.bad', {}, s.running ? 'running' : 'stopped'))));
+  return h(
+    'ul.services',
+    {},
+    [...list]
+      .sort((a, b) => Number(a.running) - Number(b.running) || a.name.localeCompare(b.name))
+      .map((s) =>
+        h(
+          'li',
+          { dataset: { service: s.name, running: String(s.running) } },
+          h(`i.dot.${s.running ? 'state-online' : 'state-offline'}`),
+          h('span.svc-name', {}, s.name),
+          h('span.spacer'),
+          h(s.running ? 'span.muted' : 'b.bad', {}, s.running ? 'running' : 'stopped'),
+        ),
+      ),
+  );
 }
 
 function cameras(c) {
@@ -132,7 +222,8 @@ function cameras(c) {
   return [
     h('div.big', {}, h('b', { dataset: { cameras: c.count } }, c.count), h('span.muted', {}, ` cameras / ${c.licensed} licensed`)),
     h('div.meter', {}, h(`div.fill.${over > 0 ? 'bad' : 'ok'}`, { style: { width: `${pct}%` } })),
-    over > 0 ? h('p.bad', {}, `${over} camera${over === 1 ? '' : 's'} over the licence: ${over === 1 ? 'it is' : 'they are'} not recorded.`)
+    over > 0
+      ? h('p.bad', {}, `${over} camera${over === 1 ? '' : 's'} over the licence: ${over === 1 ? 'it is' : 'they are'} not recorded.`)
       : h('p.muted', {}, `${c.licensed - c.count} licence${c.licensed - c.count === 1 ? '' : 's'} spare.`),
   ];
 }
@@ -140,10 +231,16 @@ function cameras(c) {
 function failover(r) {
   const f = r.failover ?? { partner: r.failoverPartner, partnerState: null, covered: Boolean(r.coveredBy) };
   if (!f.partner) return h('p.muted', {}, 'No failover partner.');
-  return h('dl.facts', {},
-    h('dt', {}, 'Partner'), h('dd', {}, link(recorderHref(f.partner), f.partner)),
-    h('dt', {}, 'Partner state'), h('dd', {}, f.partnerState ? stateBadge(f.partnerState) : h('span.muted', {}, 'unknown')),
-    h('dt', {}, 'Covered'), h('dd', {}, coverText(r, f)));
+  return h(
+    'dl.facts',
+    {},
+    h('dt', {}, 'Partner'),
+    h('dd', {}, link(recorderHref(f.partner), f.partner)),
+    h('dt', {}, 'Partner state'),
+    h('dd', {}, f.partnerState ? stateBadge(f.partnerState) : h('span.muted', {}, 'unknown')),
+    h('dt', {}, 'Covered'),
+    h('dd', {}, coverText(r, f)),
+  );
 }
 
 function coverText(r, f) {
@@ -154,17 +251,30 @@ function coverText(r, f) {
 
 function agent(r) {
   const vms = [r.vmsProduct, r.vmsVersion].filter(Boolean).join(' ');
-  return h('dl.facts', {},
-    h('dt', {}, 'Agent'), h('dd', {}, r.agentVersion || '–'),
-    h('dt', {}, 'VMS'), h('dd', {}, vms || '–'),
-    h('dt', {}, 'Host'), h('dd.mono', {}, r.hostname || '–'),
-    h('dt', {}, 'Last seen'), h('dd', {}, relTime(r.lastSeen), r.lastSeen ? h('span.muted', {}, ` (${dateTime(r.lastSeen)})`) : null),
-    h('dt', {}, 'Installation'), h('dd', {}, r.installation.name || '–', h('span.muted.mono', {}, ` ${r.installation.slc}`)));
+  return h(
+    'dl.facts',
+    {},
+    h('dt', {}, 'Agent'),
+    h('dd', {}, r.agentVersion || '–'),
+    h('dt', {}, 'VMS'),
+    h('dd', {}, vms || '–'),
+    h('dt', {}, 'Host'),
+    h('dd.mono', {}, r.hostname || '–'),
+    h('dt', {}, 'Last seen'),
+    h('dd', {}, relTime(r.lastSeen), r.lastSeen ? h('span.muted', {}, ` (${dateTime(r.lastSeen)})`) : null),
+    h('dt', {}, 'Installation'),
+    h('dd', {}, r.installation.name || '–', h('span.muted.mono', {}, ` ${r.installation.slc}`)),
+  );
 }
 
 function rangePicker(onPick) {
-  return h('div.range', { role: 'group', 'aria-label': 'period' }, RANGES.map((r) =>
-    h('button.ghost', { type: 'button', 'aria-pressed': String(r.key === rangeKey), dataset: { range: r.key }, onclick: () => onPick(r.key) }, r.label)));
+  return h(
+    'div.range',
+    { role: 'group', 'aria-label': 'period' },
+    RANGES.map((r) =>
+      h('button.ghost', { type: 'button', 'aria-pressed': String(r.key === rangeKey), dataset: { range: r.key }, onclick: () => onPick(r.key) }, r.label),
+    ),
+  );
 }
 
 export const recorderView = {
@@ -187,20 +297,34 @@ export const recorderView = {
       failover: h('div'),
       agent: h('div'),
     };
-    const pickRange = (key) => { rangeKey = key; layout(); refreshAll().catch(() => undefined); };
-    const layout = () => section.replaceChildren(
-      slots.head,
-      h('div.recorder-grid', {},
-        h('section.card.card-timeline', { dataset: { card: 'timeline' } },
-          h('div.card-title', {}, h('h2', {}, 'State'), h('span.spacer'), rangePicker(pickRange)), slots.timeline),
-        h('div.main-col', {},
-          card('problems', 'Active and recent problems', slots.problems),
-          card('disks', 'Disks', slots.disks)),
-        h('div.side', {},
-          card('services', 'Services', slots.services),
-          card('cameras', 'Cameras and licences', slots.cameras),
-          card('failover', 'Failover', slots.failover),
-          card('agent', 'Agent', slots.agent))));
+    const pickRange = (key) => {
+      rangeKey = key;
+      layout();
+      refreshAll().catch(() => undefined);
+    };
+    const layout = () =>
+      section.replaceChildren(
+        slots.head,
+        h(
+          'div.recorder-grid',
+          {},
+          h(
+            'section.card.card-timeline',
+            { dataset: { card: 'timeline' } },
+            h('div.card-title', {}, h('h2', {}, 'State'), h('span.spacer'), rangePicker(pickRange)),
+            slots.timeline,
+          ),
+          h('div.main-col', {}, card('problems', 'Active and recent problems', slots.problems), card('disks', 'Disks', slots.disks)),
+          h(
+            'div.side',
+            {},
+            card('services', 'Services', slots.services),
+            card('cameras', 'Cameras and licences', slots.cameras),
+            card('failover', 'Failover', slots.failover),
+            card('agent', 'Agent', slots.agent),
+          ),
+        ),
+      );
 
     const renderDetail = (r) => {
       slots.head.replaceChildren(...header(r));
@@ -215,17 +339,26 @@ export const recorderView = {
     const renderDisks = (disks, history, from, to) => {
       for (const c of charts) c.destroy();
       charts = [];
-      if (!disks?.length) { slots.disks.replaceChildren(h('p.muted', {}, 'No disks reported yet.')); return; }
+      if (!disks?.length) {
+        slots.disks.replaceChildren(h('p.muted', {}, 'No disks reported yet.'));
+        return;
+      }
       slots.disks.replaceChildren(...disks.map(diskSummary));
       for (const d of disks) {
         const el = slots.disks.querySelector(`[data-chart-for="${CSS.escape(d.path)}"]`);
         const points = history.find((s) => s.path === d.path)?.points ?? [];
-        if (points.length === 0) { el.replaceChildren(h('p.muted.small', {}, 'No history in this period.')); continue; }
+        if (points.length === 0) {
+          el.replaceChildren(h('p.muted.small', {}, 'No history in this period.'));
+          continue;
+        }
         charts.push(drawChart(el, points, from, to));
       }
     };
 
-    const period = () => { const to = Date.now(); return { from: to - range().ms, to }; };
+    const period = () => {
+      const to = Date.now();
+      return { from: to - range().ms, to };
+    };
 
     /** On a live event only the state and problems can have changed: the charts stay as they are. */
     const refreshState = coalesce(async () => {
@@ -253,15 +386,20 @@ export const recorderView = {
     });
 
     // Problems that do not change the recorder's state send no live event: look again every 10 s.
-    const poll = setInterval(() => { if (document.visibilityState === 'visible') refreshState().catch(() => undefined); }, 10_000);
+    const poll = setInterval(() => {
+      if (document.visibilityState === 'visible') refreshState().catch(() => undefined);
+    }, 10_000);
     return {
       refresh: refreshAll,
       onEvent: (event) => {
         // The partner's state matters here too (failover cover), so its events count.
         if (!event?.id || event.id === recorderId || event.id === detail?.failoverPartner) refreshState().catch(() => undefined);
       },
-      unmount: () => { disposed = true; clearInterval(poll); for (const c of charts) c.destroy(); },
+      unmount: () => {
+        disposed = true;
+        clearInterval(poll);
+        for (const c of charts) c.destroy();
+      },
     };
   },
 };
-

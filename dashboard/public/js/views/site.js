@@ -4,31 +4,80 @@ import { miniMap } from './map.js';
 import { STATES, STATE_LABEL, byState, coalesce, fill, h, isCovered, link, problemChip, recorderHref, relTime, stateBadge, worstOf } from '../dom.js';
 
 function render(section, site, recorders, mapSlot) {
-  const worst = site.unreachable ? 'unavailable' : site.worstState ?? worstOf(recorders.map((r) => r.state));
+  const worst = site.unreachable ? 'unavailable' : (site.worstState ?? worstOf(recorders.map((r) => r.state)));
   const counts = Object.fromEntries(STATES.map((s) => [s, recorders.filter((r) => r.state === s).length]));
   const place = typeof site.latitude === 'number' ? `${site.latitude.toFixed(4)}, ${site.longitude.toFixed(4)}` : 'no position reported';
-  fill(section,
+  fill(
+    section,
     h('nav.crumbs', {}, link('#/map', 'Map'), ' › ', site.installation?.name || site.installation?.slc || ''),
-    h('div.page-head', {},
+    h(
+      'div.page-head',
+      {},
       h('h1', {}, site.name || site.id),
       stateBadge(worst, site.unreachable ? 'Unreachable' : undefined),
       h('span.spacer'),
-      h('span.muted', {}, `${site.installation?.slc ?? ''} · ${place}`)),
-    site.unreachable ? h('div.banner.banner-unavailable', {}, 'No recorder at this site answers. This is most likely the site\'s network or power, not the recorders.') : null,
-    h('div.counts.small', {}, STATES.filter((s) => counts[s]).map((s) => h(`span.count.count-${s}.nonzero`, { dataset: { state: s } }, h('b.n', {}, counts[s]), ` ${STATE_LABEL[s].toLowerCase()}`))),
-    h('div.site-grid', {},
-    h('table.site-recorders', {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Recorder'), h('th', {}, 'Problems'), h('th', {}, 'State since'), h('th', {}, 'Agent'), h('th', {}, 'Last seen'))),
-      h('tbody', {}, recorders.map((r) => h('tr.recorder', { dataset: { recorderId: r.id, state: r.state } },
-        h('td', {}, stateBadge(r.state)),
-        h('td.name', {}, link(recorderHref(r.id), r.name), h('span.id', {}, r.id),
-          isCovered(r) ? h('span.covered', {}, `covered by ${r.coveredBy}`) : null),
-        h('td.problems', {}, r.problems.filter((p) => p.kind !== 'state').map((p) => problemChip(p, r.id)),
-          r.problems.length === 0 ? h('span.muted.small', {}, 'none') : null),
-        h('td.seen', {}, relTime(r.stateSince)),
-        h('td.muted.small', {}, r.agentVersion || '–'),
-        h('td.seen', {}, relTime(r.lastSeen)))))),
-    mapSlot),
+      h('span.muted', {}, `${site.installation?.slc ?? ''} · ${place}`),
+    ),
+    site.unreachable
+      ? h('div.banner.banner-unavailable', {}, "No recorder at this site answers. This is most likely the site's network or power, not the recorders.")
+      : null,
+    h(
+      'div.counts.small',
+      {},
+      STATES.filter((s) => counts[s]).map((s) =>
+        h(`span.count.count-${s}.nonzero`, { dataset: { state: s } }, h('b.n', {}, counts[s]), ` ${STATE_LABEL[s].toLowerCase()}`),
+      ),
+    ),
+    h(
+      'div.site-grid',
+      {},
+      h(
+        'table.site-recorders',
+        {},
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, 'State'),
+            h('th', {}, 'Recorder'),
+            h('th', {}, 'Problems'),
+            h('th', {}, 'State since'),
+            h('th', {}, 'Agent'),
+            h('th', {}, 'Last seen'),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          recorders.map((r) =>
+            h(
+              'tr.recorder',
+              { dataset: { recorderId: r.id, state: r.state } },
+              h('td', {}, stateBadge(r.state)),
+              h(
+                'td.name',
+                {},
+                link(recorderHref(r.id), r.name),
+                h('span.id', {}, r.id),
+                isCovered(r) ? h('span.covered', {}, `covered by ${r.coveredBy}`) : null,
+              ),
+              h(
+                'td.problems',
+                {},
+                r.problems.filter((p) => p.kind !== 'state').map((p) => problemChip(p, r.id)),
+                r.problems.length === 0 ? h('span.muted.small', {}, 'none') : null,
+              ),
+              h('td.seen', {}, relTime(r.stateSince)),
+              h('td.muted.small', {}, r.agentVersion || '–'),
+              h('td.seen', {}, relTime(r.lastSeen)),
+            ),
+          ),
+        ),
+      ),
+      mapSlot,
+    ),
   );
 }
 
@@ -58,7 +107,9 @@ export const siteView = {
     return {
       refresh,
       onEvent: () => refresh().catch(() => undefined),
-      unmount: () => { map?.then((m) => m.remove()).catch(() => undefined); },
+      unmount: () => {
+        map?.then((m) => m.remove()).catch(() => undefined);
+      },
     };
   },
 };

@@ -1,5 +1,5 @@
-import { EnvelopeError, type EnvelopeOpener } from '@vigil/proto/envelope';
-import { parseRecorderTopic, vigil, type RecorderTopicKind } from '@vigil/proto/wire';
+import { EnvelopeError, type EnvelopeOpener, type OpenedEnvelope } from '@vigil/proto/envelope';
+import { parseRecorderTopic, type vigil, type RecorderTopicKind } from '@vigil/proto/wire';
 import { dropped, type CheckStage, type Opened, type Received } from '../message.js';
 
 const PAYLOAD_FOR_TOPIC: Record<RecorderTopicKind, vigil.v1.Payload['body']> = {
@@ -20,7 +20,7 @@ export function openEnvelope(opener: Pick<EnvelopeOpener, 'open'>, clock: () => 
     run: ({ topic, bytes }) => {
       const parsed = parseRecorderTopic(topic);
       if (!parsed) return dropped('bad-topic', 'not a vigil/v1/rec/{recorderId}/{kind} topic');
-      let envelope;
+      let envelope: OpenedEnvelope;
       try {
         envelope = opener.open(parsed.recorderId, bytes);
       } catch (error) {

@@ -29,7 +29,10 @@ export interface InfluxTelemetryStoreOptions {
 
 /** Thrown when InfluxDB refused the points themselves (4xx): sending them again cannot help. */
 export class InfluxRejectedError extends Error {
-  constructor(readonly statusCode: number, message: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'InfluxRejectedError';
   }
@@ -98,7 +101,10 @@ export class InfluxTelemetryStore implements TelemetryStore {
         store.settle(lines, undefined);
       },
       writeFailed(error, lines, attempt) {
-        const final = error instanceof HttpError ? error.statusCode < 429 || attempt > store.maxRetries : attempt > store.maxRetries || /Max retry time/.test(error.message);
+        const final =
+          error instanceof HttpError
+            ? error.statusCode < 429 || attempt > store.maxRetries
+            : attempt > store.maxRetries || /Max retry time/.test(error.message);
         if (final) {
           const reason =
             error instanceof HttpError && error.statusCode < 429 && error.statusCode !== 401 && error.statusCode !== 403 && error.statusCode !== 404
@@ -222,7 +228,11 @@ export class InfluxTelemetryStore implements TelemetryStore {
     if (this.options.token) headers.authorization = `Token ${this.options.token}`;
     let response: Response;
     try {
-      response = await fetch(`${this.options.url}/query`, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: params });
+      response = await fetch(`${this.options.url}/query`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: params,
+      });
     } catch (error) {
       throw new Error(`InfluxDB at ${this.options.url} did not answer: ${describe(error as Error)}`);
     }
@@ -233,7 +243,8 @@ export class InfluxTelemetryStore implements TelemetryStore {
     } catch {
       throw new Error(`InfluxDB at ${this.options.url} answered ${response.status} without JSON: ${text.slice(0, 200)}`);
     }
-    if (response.status === 401 || response.status === 403) throw new Error(`InfluxDB at ${this.options.url} refused the token (${response.status}): ${answer.error ?? text.slice(0, 200)}`);
+    if (response.status === 401 || response.status === 403)
+      throw new Error(`InfluxDB at ${this.options.url} refused the token (${response.status}): ${answer.error ?? text.slice(0, 200)}`);
     const error = answer.error ?? answer.results?.[0]?.error;
     if (error) throw new Error(`InfluxQL query failed: ${error}`);
     return answer;
@@ -264,5 +275,7 @@ function toLine(point: TelemetryPoint): string | undefined {
     else p.stringField(key, value);
   }
   p.timestamp(Math.round(point.time));
-  return p.toLineProtocol({ convertTime: (time) => (typeof time === 'number' ? String(Math.floor(time)) : undefined) } as Parameters<Point['toLineProtocol']>[0]);
+  return p.toLineProtocol({ convertTime: (time) => (typeof time === 'number' ? String(Math.floor(time)) : undefined) } as Parameters<
+    Point['toLineProtocol']
+  >[0]);
 }
