@@ -48,8 +48,6 @@ export function namedGroups(pattern: string, flags = ''): string[] {
   return captureLayout(pattern, flags).names.map(([name]) => name);
 }
 
-const parser = new RegExpParser({ ecmaVersion: 2025 });
-
 interface PatternGroups {
   /** In source order, which is also their numbering. */
   capturing: AST.CapturingGroup[];
@@ -62,7 +60,9 @@ interface PatternGroups {
 function readGroups(pattern: string, flags: string): PatternGroups | undefined {
   let ast: AST.Pattern;
   try {
-    ast = parser.parsePattern(pattern, 0, pattern.length, { unicode: flags.includes('u'), unicodeSets: flags.includes('v') });
+    // A parser per call: the agent parses its rules once at start, and nothing of regexpp should stay
+    // reachable after that (its validator keeps the last source and state).
+    ast = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(pattern, 0, pattern.length, { unicode: flags.includes('u'), unicodeSets: flags.includes('v') });
   } catch {
     return undefined;
   }
