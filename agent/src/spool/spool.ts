@@ -172,7 +172,24 @@ export class Spool {
     };
   }
 
-  /** Log offsets live in the same database, so an offset is saved in the same breath as its lines. */
+  /**
+   * Runs `work` in one SQLite transaction: the tailer hands over a chunk of log lines (their
+   * observations arrive through add()) and saves the offset after them inside it, so a kill leaves
+   * either both or neither, never lines that a restart would spool again. One transaction per
+   * chunk (up to 1 MiB), not per line, keeps a backlog read fast. Only synchronous work belongs
+   * here; nothing else can touch the database meanwhile.
+   */
+  atomically<T>(work: () => T): T {
+    try {
+      return this.db.transaction(work)();
+    } catch (error) {
+      // The rollback undid rows that the byte count and the meta cache had already counted.
+      this.resync();
+      throw error;
+    }
+  }
+
+  /** Log offsets live in the same database, so an offset is saved in the same transaction as its lines (atomically). */
   loadOffset(fileKey: string): { path: string; offset: number; size?: number } | undefined {
     const row = this.q.offset.get(fileKey) as { path: string; offset: number; size: number | null } | undefined;
     if (!row) return undefined;
@@ -234,6 +251,12 @@ export class Spool {
       if (dropped > 0) this.setMeta(counter, String(Number(this.meta.get(counter) ?? 0) + dropped));
       if (this.bytes <= this.maxBytes) return;
     }
+  }
+
+  private resync(): void {
+    this.meta.clear();
+    for (const row of this.q.getMeta.all() as Array<{ key: string; value: string }>) this.meta.set(row.key, row.value);
+    this.bytes = (this.q.totalBytes.get() as { bytes: number }).bytes;
   }
 
   private setMeta(key: string, value: string): void {

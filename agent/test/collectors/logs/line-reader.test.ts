@@ -94,12 +94,7 @@ describe('LineReader', () => {
       const reader = new LineReader({ encoding: 'utf8', maxLineBytes: 100 }, { offset: 0 });
       const buffers = new ReadBuffers(1024, 100);
       const commits: number[] = [];
-      await reader.pump(
-        handle,
-        buffers,
-        () => undefined,
-        (offset) => commits.push(offset),
-      );
+      await reader.pump(handle, buffers, () => undefined, { onCommit: (offset) => commits.push(offset) });
       expect(commits).toEqual([8]);
       expect(reader.position).toBe(11);
 
