@@ -58,6 +58,8 @@ export class Spool {
   private readonly q;
   private bytes: number;
   private readonly meta = new Map<string, string>();
+  /** Inside atomically(): an offset may only be saved within its transaction. */
+  private atomicDepth = 0;
 
   constructor(path: string, options: SpoolOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -180,12 +182,15 @@ export class Spool {
    * here; nothing else can touch the database meanwhile.
    */
   atomically<T>(work: () => T): T {
+    this.atomicDepth++;
     try {
       return this.db.transaction(work)();
     } catch (error) {
       // The rollback undid rows that the byte count and the meta cache had already counted.
       this.resync();
       throw error;
+    } finally {
+      this.atomicDepth--;
     }
   }
 
@@ -197,6 +202,9 @@ export class Spool {
   }
 
   saveOffset(fileKey: string, saved: { path: string; offset: number; size?: number }): void {
+    // SQLite may roll a transaction back by itself on an error such as SQLITE_FULL; an offset
+    // saved after that would commit on its own, past observations that are gone.
+    if (this.atomicDepth > 0 && !this.db.inTransaction) throw new Error('the log chunk was rolled back before its offset was saved; it will be read again');
     this.q.saveOffset.run(fileKey, saved.path, saved.offset, saved.size ?? null);
   }
 
