@@ -64,7 +64,11 @@ export class Agent {
       logger: this.log,
     });
     const deps: CollectorDeps = {
-      offsets: { load: (key) => this.spool.loadOffset(key), save: (key, saved) => this.spool.saveOffset(key, saved) },
+      offsets: {
+        load: (key) => this.spool.loadOffset(key),
+        save: (key, saved) => this.spool.saveOffset(key, saved),
+        atomically: (work) => this.spool.atomically(work),
+      },
       baseDir: config.configDir,
       logger: this.log,
     };

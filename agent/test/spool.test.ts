@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConditionChange, DiskReading, EventOccurrence } from '../src/collectors/types.js';
 import { Spool } from '../src/spool/spool.js';
@@ -127,5 +128,45 @@ describe('spool', () => {
     const reopened = new Spool(path);
     expect(reopened.nextBdSeq()).toBe(3);
     reopened.close();
+  });
+
+  it('keeps a log chunk and the offset after it together: both after a commit, neither after a failure', () => {
+    const spool = new Spool(path);
+    expect(() =>
+      spool.atomically(() => {
+        for (let i = 0; i < 3; i++) spool.add(event(`lost${i}`, 1000 + i), false);
+        spool.saveOffset('1:2', { path: '/logs/a.log', offset: 300, size: 300 });
+        throw new Error('matcher failed');
+      }),
+    ).toThrow('matcher failed');
+    expect(spool.loadOffset('1:2')).toBeUndefined();
+    // The byte count follows the rollback, so the bound on the spool is not reached by rows that are not there.
+    expect(spool.stats()).toMatchObject({ entries: 0, bytes: 0 });
+
+    spool.atomically(() => {
+      for (let i = 0; i < 3; i++) spool.add(event(`kept${i}`, 1000 + i), false);
+      spool.saveOffset('1:2', { path: '/logs/a.log', offset: 300, size: 300 });
+    });
+    spool.close();
+    const reopened = new Spool(path);
+    expect(reopened.loadOffset('1:2')).toEqual({ path: '/logs/a.log', offset: 300, size: 300 });
+    expect(reopened.nextBatch(10, 1 << 20)?.observations.map((o) => (o as EventOccurrence).subject)).toEqual(['kept0', 'kept1', 'kept2']);
+    reopened.close();
+  });
+
+  it('refuses to save a log offset on its own after SQLite rolled the chunk back by itself (as on SQLITE_FULL)', () => {
+    const spool = new Spool(path);
+    // What SQLite does on some errors: the whole transaction is gone, and the connection is back in autocommit.
+    const db = (spool as unknown as { db: Database.Database }).db;
+    expect(() =>
+      spool.atomically(() => {
+        spool.add(event('rolled-back', 1000), false);
+        db.exec('ROLLBACK');
+        spool.saveOffset('1:2', { path: '/logs/a.log', offset: 300, size: 300 });
+      }),
+    ).toThrow('rolled back before its offset was saved');
+    expect(spool.loadOffset('1:2')).toBeUndefined();
+    expect(spool.stats()).toMatchObject({ entries: 0, bytes: 0 });
+    spool.close();
   });
 });

@@ -58,6 +58,8 @@ export class Spool {
   private readonly q;
   private bytes: number;
   private readonly meta = new Map<string, string>();
+  /** Inside atomically(): an offset may only be saved within its transaction. */
+  private atomicDepth = 0;
 
   constructor(path: string, options: SpoolOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -172,7 +174,27 @@ export class Spool {
     };
   }
 
-  /** Log offsets live in the same database, so an offset is saved in the same breath as its lines. */
+  /**
+   * Runs `work` in one SQLite transaction: the tailer hands over a chunk of log lines (their
+   * observations arrive through add()) and saves the offset after them inside it, so a kill leaves
+   * either both or neither, never lines that a restart would spool again. One transaction per
+   * chunk (up to 1 MiB), not per line, keeps a backlog read fast. Only synchronous work belongs
+   * here; nothing else can touch the database meanwhile.
+   */
+  atomically<T>(work: () => T): T {
+    this.atomicDepth++;
+    try {
+      return this.db.transaction(work)();
+    } catch (error) {
+      // The rollback undid rows that the byte count and the meta cache had already counted.
+      this.resync();
+      throw error;
+    } finally {
+      this.atomicDepth--;
+    }
+  }
+
+  /** Log offsets live in the same database, so an offset is saved in the same transaction as its lines (atomically). */
   loadOffset(fileKey: string): { path: string; offset: number; size?: number } | undefined {
     const row = this.q.offset.get(fileKey) as { path: string; offset: number; size: number | null } | undefined;
     if (!row) return undefined;
@@ -180,6 +202,9 @@ export class Spool {
   }
 
   saveOffset(fileKey: string, saved: { path: string; offset: number; size?: number }): void {
+    // SQLite may roll a transaction back by itself on an error such as SQLITE_FULL; an offset
+    // saved after that would commit on its own, past observations that are gone.
+    if (this.atomicDepth > 0 && !this.db.inTransaction) throw new Error('the log chunk was rolled back before its offset was saved; it will be read again');
     this.q.saveOffset.run(fileKey, saved.path, saved.offset, saved.size ?? null);
   }
 
@@ -234,6 +259,12 @@ export class Spool {
       if (dropped > 0) this.setMeta(counter, String(Number(this.meta.get(counter) ?? 0) + dropped));
       if (this.bytes <= this.maxBytes) return;
     }
+  }
+
+  private resync(): void {
+    this.meta.clear();
+    for (const row of this.q.getMeta.all() as Array<{ key: string; value: string }>) this.meta.set(row.key, row.value);
+    this.bytes = (this.q.totalBytes.get() as { bytes: number }).bytes;
   }
 
   private setMeta(key: string, value: string): void {

@@ -20,6 +20,17 @@ export class LineBlock {
 /** Receives a block of lines; the block's bytes are only valid during the call. */
 export type LineBlockHandler = (block: LineBlock) => void;
 
+export interface PumpOptions {
+  /** Called after each chunk whose lines advanced `committed`, with the new `committed`. */
+  onCommit?: (committed: number) => void;
+  /** Runs each chunk's handing over and commit as one unit (see OffsetStore.atomically). */
+  atomically?: (work: () => void) => void;
+  /** Stop after about this many bytes (the chunk under way is finished). */
+  budget?: number;
+}
+
+const runDirectly = (work: () => void): void => work();
+
 export interface LineReaderOptions {
   encoding: TextEncoding;
   maxLineBytes: number;
@@ -76,16 +87,15 @@ export class LineReader {
    * complete lines to `onBlock` in order and calling `onCommit` after each chunk whose lines
    * advanced `committed`. Returns the number of bytes read. If a handler throws, call `rewind()`.
    *
+   * Each chunk's `onBlock` calls and its `onCommit` run inside one `atomically` call, so a store
+   * can commit the chunk's observations and its offset together. If that step throws, `committed`
+   * stays where it was, so `rewind()` reads the whole chunk again.
+   *
    * The next chunk is read while this one is matched, so disk and CPU work overlap. A read that
    * returns less than a full chunk ends the pump (the end of the file was reached).
    */
-  async pump(
-    handle: FileHandle,
-    buffers: ReadBuffers,
-    onBlock: LineBlockHandler,
-    onCommit?: (committed: number) => void,
-    budget = Number.POSITIVE_INFINITY,
-  ): Promise<number> {
+  async pump(handle: FileHandle, buffers: ReadBuffers, onBlock: LineBlockHandler, options: PumpOptions = {}): Promise<number> {
+    const { onCommit, atomically = runDirectly, budget = Number.POSITIVE_INFINITY } = options;
     let total = 0;
     let [current, next] = buffers.pair;
     let inFlight: Promise<number> | undefined = buffers.read(handle, current, this.readPosition);
@@ -105,8 +115,18 @@ export class LineReader {
         const data = buffers.withCarry(current, this.carry, bytesRead);
         this.carry = undefined;
         const before = this.committedOffset;
-        this.consume(data, base, onBlock);
-        if (this.committedOffset !== before) onCommit?.(this.committedOffset);
+        const beforeSkipping = this.committedSkipping;
+        try {
+          atomically(() => {
+            this.consume(data, base, onBlock);
+            if (this.committedOffset !== before) onCommit?.(this.committedOffset);
+          });
+        } catch (error) {
+          // Nothing of this chunk was kept (the offset save may be what failed): read it all again.
+          this.committedOffset = before;
+          this.committedSkipping = beforeSkipping;
+          throw error;
+        }
         [current, next] = [next, current];
       }
     } finally {

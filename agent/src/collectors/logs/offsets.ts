@@ -16,6 +16,14 @@ export interface SavedOffset {
 export interface OffsetStore {
   load(fileKey: string): SavedOffset | undefined;
   save(fileKey: string, saved: SavedOffset): void;
+  /**
+   * Runs `work` (synchronous) so that everything it commits lands together or not at all. The
+   * tailer hands over each chunk's lines and saves the offset after them inside one call, so a
+   * store that also keeps what the lines became (the spool) never holds one without the other:
+   * after a kill the lines are neither lost nor spooled twice. If `work` throws, nothing it did is
+   * kept and the error is thrown on. Without it, each save stands alone (tests, `vigil agent check`).
+   */
+  atomically?<T>(work: () => T): T;
 }
 
 export const FIRST_START_KEY = 'logs:first-start-done';

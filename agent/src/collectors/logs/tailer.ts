@@ -38,8 +38,9 @@ export interface TailerOptions {
   pollMs?: number;
   /**
    * Receives complete lines in file order ('\n'-separated, no final newline). Must finish its work
-   * (emit) before returning: the offset after these lines is saved right after. If it throws, the
-   * lines are read again later.
+   * (emit) before returning: the offset after these lines is saved right after, in the same
+   * `offsets.atomically` call as every block of the chunk. If it throws, the chunk's lines are read
+   * again later.
    */
   onLines: (block: LineBlock, file: TailedFile) => void;
   logger?: Logger;
@@ -95,6 +96,8 @@ export class Tailer {
   private readonly globs: LogGlob[];
   private readonly logger: Logger;
   private readonly buffers: ReadBuffers;
+  /** Each chunk's lines and the offset after them are kept together (OffsetStore.atomically). */
+  private readonly atomically: (work: () => void) => void;
   private readonly byKey = new Map<string, TrackedFile>();
   private readonly byPath = new Map<string, TrackedFile>();
   private readonly watchers: Array<{ root: string; watcher: FSWatcher } | undefined> = [];
@@ -111,6 +114,11 @@ export class Tailer {
     this.globs = options.files.map((file) => new LogGlob(file.glob));
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.buffers = new ReadBuffers(options.chunkBytes ?? 1024 * 1024, options.maxLineBytes);
+    const store = options.offsets;
+    this.atomically = (work) => {
+      if (store.atomically) store.atomically(work);
+      else work();
+    };
   }
 
   /** Resolves once every file already present has been positioned (and read, if from the beginning). */
@@ -370,7 +378,7 @@ export class Tailer {
     let total = 0;
     try {
       for (;;) {
-        const read = await current.pump(file.handle, this.buffers, onBlock, onCommit, TURN_BYTES);
+        const read = await current.pump(file.handle, this.buffers, onBlock, { onCommit, atomically: this.atomically, budget: TURN_BYTES });
         total += read;
         if (read < TURN_BYTES || this.stopped) break;
       }
@@ -397,16 +405,21 @@ export class Tailer {
     await this.pump(file);
     if (Date.now() - file.lastGrowthAt < this.options.rescanMs) return;
     const stats = await file.handle.stat({ bigint: true });
-    try {
-      // Nobody will complete its last line now.
-      file.reader?.finish((block) => this.options.onLines(block, file));
-    } catch (error) {
-      this.logger.error({ err: error, path: file.path }, 'handing the last log line over failed');
-    }
     // A deleted file's inode may be reused by a new file, which must then start from 0.
     const deleted = stats.nlink === 0n;
-    const offset = deleted ? 0 : (file.reader?.committed ?? file.start.offset);
-    this.options.offsets.save(file.key, { path: file.path, offset, size: deleted ? 0 : Number(stats.size) });
+    const size = deleted ? 0 : Number(stats.size);
+    const committedBefore = file.reader?.committed ?? file.start.offset;
+    try {
+      // Nobody will complete its last line now; it is kept together with the final offset or not at all.
+      this.atomically(() => {
+        file.reader?.finish((block) => this.options.onLines(block, file));
+        this.options.offsets.save(file.key, { path: file.path, offset: deleted ? 0 : (file.reader?.committed ?? file.start.offset), size });
+      });
+    } catch (error) {
+      this.logger.error({ err: error, path: file.path }, 'handing the last log line over failed');
+      // The last line was not kept, so the offset stays before it.
+      this.options.offsets.save(file.key, { path: file.path, offset: deleted ? 0 : committedBefore, size });
+    }
     this.byKey.delete(file.key);
     await file.handle.close().catch(() => undefined);
     this.logger.debug({ path: file.path, deleted }, 'stopped following log file');

@@ -86,6 +86,33 @@ describe('LineReader', () => {
     });
   }
 
+  it('leaves committed where it was when the store cannot keep a chunk, so rewind() hands the chunk over again', async () => {
+    const path = `${dir}/atomic.log`;
+    await writeFile(path, 'one\ntwo\n');
+    const handle = await open(path, 'r');
+    try {
+      const reader = new LineReader({ encoding: 'utf8', maxLineBytes: 100 }, { offset: 0 });
+      const buffers = new ReadBuffers(1024, 100);
+      const handed: string[] = [];
+      // The lines and the offset were handed over, then the commit of both failed (a full disk, say).
+      const failingCommit = (work: () => void) => {
+        work();
+        throw new Error('SQLITE_FULL');
+      };
+      await expect(
+        reader.pump(handle, buffers, (block) => handed.push(block.text()), { onCommit: () => undefined, atomically: failingCommit }),
+      ).rejects.toThrow('SQLITE_FULL');
+      expect(reader.committed).toBe(0);
+      reader.rewind();
+      const commits: number[] = [];
+      await reader.pump(handle, buffers, (block) => handed.push(block.text()), { onCommit: (offset) => commits.push(offset) });
+      expect(handed).toEqual(['one\ntwo', 'one\ntwo']);
+      expect(commits).toEqual([8]);
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('keeps committed at the start of an unfinished line and rewind() reads uncommitted lines again', async () => {
     const path = `${dir}/commit.log`;
     await writeFile(path, 'one\ntwo\nthr');
@@ -94,12 +121,7 @@ describe('LineReader', () => {
       const reader = new LineReader({ encoding: 'utf8', maxLineBytes: 100 }, { offset: 0 });
       const buffers = new ReadBuffers(1024, 100);
       const commits: number[] = [];
-      await reader.pump(
-        handle,
-        buffers,
-        () => undefined,
-        (offset) => commits.push(offset),
-      );
+      await reader.pump(handle, buffers, () => undefined, { onCommit: (offset) => commits.push(offset) });
       expect(commits).toEqual([8]);
       expect(reader.position).toBe(11);
 
