@@ -156,6 +156,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const connects = new TokenBucket(limits.connectsPerSecond, limits.connectsPerSecond);
   const facts = new WeakMap<Client, ClientFacts>();
 
+  /** Connections already counted as refused: one refusal per connection, however many bad packets it sent. */
+  const refusedSockets = new WeakSet<object>();
   const refused = (reason: string, fields: Record<string, unknown>, message: string) => {
     stats.refused[reason] = (stats.refused[reason] ?? 0) + 1;
     metrics.refused.inc({ reason });
@@ -255,14 +257,23 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     stats.connections--;
     metrics.connections.dec();
   });
+  // A connection aedes closes for what the client sent is a refusal like any other: counted once,
+  // under its reason, so a malformed or out-of-order packet shows on /metrics and not only in a debug log.
+  const countProtocolRefusal = (client: Client, error: Error) => {
+    const reason = protocolRefusalReason(error);
+    const socket = tlsSocketOf(client);
+    if (!reason || refusedSockets.has(socket) || facts.get(client)?.closing) return log.debug({ clientId: client.id, err: error.message }, 'client error');
+    refusedSockets.add(socket);
+    refused(reason, { clientId: client.id, detail: error.message }, 'client disconnected');
+  };
   aedes.on('clientError', (client, error) => {
-    if (!error.message.startsWith('maxInflightInbound exceeded')) return log.debug({ clientId: client.id, err: error.message }, 'client error');
+    if (!error.message.startsWith('maxInflightInbound exceeded')) return countProtocolRefusal(client, error);
     const known = facts.get(client);
     if (known?.closing) return; // aedes reports each packet past the window; count the client once
     if (known) known.closing = true;
     refused('inflight-window', { clientId: client.id, limit: limits.inflightWindow }, 'client disconnected');
   });
-  aedes.on('connectionError', (client, error) => log.debug({ clientId: client?.id, err: error.message }, 'connection error'));
+  aedes.on('connectionError', (client, error) => countProtocolRefusal(client, error));
 
   // Revocation reaches live connections: re-check every connected recorder when the registry changes.
   admission?.watch(() => {
@@ -290,7 +301,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     socket.on('data', (chunk: Buffer) => {
       const size = sizes.feed(chunk);
       if (size !== undefined) {
-        refused('packet-size', { remote: socket.remoteAddress, size, limit: limits.maxPacketBytes }, 'connection closed: packet too large');
+        if (!refusedSockets.has(socket))
+          refused('packet-size', { remote: socket.remoteAddress, size, limit: limits.maxPacketBytes }, 'connection closed: packet too large');
+        refusedSockets.add(socket);
         socket.destroy();
       }
     });
@@ -375,6 +388,20 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       if (enrollServer) await new Promise<void>((resolve) => enrollServer.server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Why aedes closed a connection, as a refusal reason, or undefined when it is not the client's
+ * input: socket errors (the peer went away; they carry a code), CONNACK refusals (counted where
+ * they are decided), and the broker's own write-side closes.
+ */
+export function protocolRefusalReason(error: Error & { code?: unknown; errorCode?: unknown }): string | undefined {
+  if (error.code !== undefined) return undefined;
+  if (typeof error.errorCode === 'number' && error.errorCode >= 2 && error.errorCode <= 5) return undefined;
+  if (error.message === 'drain timeout' || error.message === 'connection closed') return undefined;
+  if (error.message === 'keep alive timeout') return 'keepalive-timeout';
+  if (error.message === 'connect did not arrive in time') return 'connect-timeout';
+  return 'protocol-error';
 }
 
 function listen(
