@@ -312,8 +312,43 @@ describe('hostile input: 100,000 generated and mutated inputs against a live bro
       calm.client.publishAsync(topics.recorder('rec-calm', 'hb'), Buffer.from(calm.sealer.seal({ heartbeat: { bdSeq: 1 } }, calmSeq++)), { qos: 1 });
     const calmEnvelope = vigil.v1.Envelope.decode(calm.sealer.seal({ heartbeat: { bdSeq: 1 } }, 0));
 
+    let envelopesSent = 0;
+    let packetsSent = 0;
     const fuzz = await device('rec-fuzz');
     fuzz.client.on('error', () => undefined);
+    let fuzzClosed = false;
+    fuzz.client.on('close', () => {
+      fuzzClosed = true;
+    });
+    /**
+     * `work`, or a failure saying why it cannot finish: mqtt.js (reconnectPeriod 0) never settles a
+     * QoS 1 publish whose connection closed, so a crash or a disconnect would otherwise be a hang.
+     */
+    const unlessBroken = <T>(what: string, work: Promise<T>) =>
+      new Promise<T>((resolve, reject) => {
+        const check = setInterval(() => {
+          const why = exited
+            ? `the broker + ingestor process ${exited}`
+            : calmClosed
+              ? 'the well-behaved recorder was disconnected'
+              : fuzzClosed
+                ? 'the fuzzing recorder was disconnected'
+                : undefined;
+          if (!why) return;
+          clearInterval(check);
+          reject(new Error(`${what}: ${why} (after ${envelopesSent} envelopes, ${packetsSent} raw packets)`));
+        }, 100);
+        work.then(
+          (value) => {
+            clearInterval(check);
+            resolve(value);
+          },
+          (error: unknown) => {
+            clearInterval(check);
+            reject(error);
+          },
+        );
+      });
     const fuzzEnvelope = vigil.v1.Envelope.decode(fuzz.sealer.seal({ heartbeat: { bdSeq: 1 } }, 0));
     // The sealer's current data key (private): lets the test seal plaintexts that are not Payloads.
     const dataKey = (fuzz.sealer as unknown as { current: { key: Buffer } }).current.key;
@@ -344,17 +379,19 @@ describe('hostile input: 100,000 generated and mutated inputs against a live bro
     rssSamples.push(await rss());
     const before = await metrics();
     const started = Date.now();
-    let envelopesSent = 0;
     let calmSent = 0; // the birth is in `before` already
 
     // 1. envelopes and payloads on the fuzzing recorder's own topics (QoS 1: the broker has taken each)
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(envelopeInput), { minLength: ENVELOPES_PER_RUN, maxLength: ENVELOPES_PER_RUN }), async (inputs) => {
-        await Promise.all(
-          inputs.map(([input]) => fuzz.client.publishAsync(topics.recorder('rec-fuzz', input.kind), Buffer.from(envelopeBytes(input)), { qos: 1 })),
+        await unlessBroken(
+          'a batch of envelopes',
+          Promise.all(
+            inputs.map(([input]) => fuzz.client.publishAsync(topics.recorder('rec-fuzz', input.kind), Buffer.from(envelopeBytes(input)), { qos: 1 })),
+          ),
         );
         envelopesSent += inputs.length;
-        await calmHeartbeat();
+        await unlessBroken('a heartbeat of the well-behaved recorder', calmHeartbeat());
         calmSent++;
         return exited === undefined && !calmClosed && fuzz.client.connected;
       }),
@@ -390,7 +427,6 @@ describe('hostile input: 100,000 generated and mutated inputs against a live bro
       key: readFileSync(rawFiles.key),
       servername: 'localhost',
     };
-    let packetsSent = 0;
     let closedByBroker = 0;
     const brokerBefore = byLabel(await metrics(), 'vigil_broker_connections_refused_total');
     /**
@@ -430,10 +466,10 @@ describe('hostile input: 100,000 generated and mutated inputs against a live bro
       });
     await fc.assert(
       fc.asyncProperty(fc.array(rawInput, { minLength: PACKETS_PER_RUN, maxLength: PACKETS_PER_RUN }), async (packets) => {
-        await rawSession(packets);
+        await unlessBroken('a raw MQTT session', rawSession(packets));
         packetsSent += packets.length;
         closedByBroker++;
-        await calmHeartbeat();
+        await unlessBroken('a heartbeat of the well-behaved recorder', calmHeartbeat());
         calmSent++;
         return exited === undefined && !calmClosed;
       }),
