@@ -9,6 +9,7 @@ import { RateLimitedWarning } from '@vigil/proto/rate-limited-warning';
 import { parseRecorderTopic } from '@vigil/proto/wire';
 import type { FleetPki, TlsIdentityFiles } from '@vigil/proto/pki';
 import { startEnrollmentServer } from './enrollment.js';
+import { CIPHERS } from './tls-policy.js';
 import { SERVICE_CLIENT_PREFIX, canPublish, canSubscribe, isKnownService, type Identity } from './acl.js';
 import { DeviceAdmission } from './admission.js';
 import { boundedMemoryPersistence } from './upstream-patches/bounded-persistence.js';
@@ -90,24 +91,6 @@ export interface RunningBroker {
 /** Where a publish outside the sender's rights goes: a topic no client may subscribe to. */
 const DROPPED_TOPIC = '$vigil/dropped';
 
-/**
- * TLS 1.3 suites (all modern) with AES-128-GCM first: without naming them the server picks
- * AES-256-GCM, which costs more per record (openssl speed on this machine, 384-byte blocks:
- * 775 MB/s against 489 MB/s) for no practical gain in security. TLS 1.2 is restricted to
- * forward-secret AEAD suites.
- */
-const CIPHERS = [
-  'TLS_AES_128_GCM_SHA256',
-  'TLS_AES_256_GCM_SHA384',
-  'TLS_CHACHA20_POLY1305_SHA256',
-  'ECDHE-ECDSA-AES128-GCM-SHA256',
-  'ECDHE-ECDSA-AES256-GCM-SHA384',
-  'ECDHE-ECDSA-CHACHA20-POLY1305',
-  'ECDHE-RSA-AES128-GCM-SHA256',
-  'ECDHE-RSA-AES256-GCM-SHA384',
-  'ECDHE-RSA-CHACHA20-POLY1305',
-].join(':');
-
 interface ClientFacts {
   identity: Identity;
   /** Recorders only (see BrokerLimits.publishesPerSecond). */
@@ -173,6 +156,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const connects = new TokenBucket(limits.connectsPerSecond, limits.connectsPerSecond);
   const facts = new WeakMap<Client, ClientFacts>();
 
+  /** Connections already counted as refused: one refusal per connection, however many bad packets it sent. */
+  const refusedSockets = new WeakSet<object>();
   const refused = (reason: string, fields: Record<string, unknown>, message: string) => {
     stats.refused[reason] = (stats.refused[reason] ?? 0) + 1;
     metrics.refused.inc({ reason });
@@ -272,14 +257,23 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     stats.connections--;
     metrics.connections.dec();
   });
+  // A connection aedes closes for what the client sent is a refusal like any other: counted once,
+  // under its reason, so a malformed or out-of-order packet shows on /metrics and not only in a debug log.
+  const countProtocolRefusal = (client: Client, error: Error) => {
+    const reason = protocolRefusalReason(error);
+    const socket = tlsSocketOf(client);
+    if (!reason || refusedSockets.has(socket) || facts.get(client)?.closing) return log.debug({ clientId: client.id, err: error.message }, 'client error');
+    refusedSockets.add(socket);
+    refused(reason, { clientId: client.id, detail: error.message }, 'client disconnected');
+  };
   aedes.on('clientError', (client, error) => {
-    if (!error.message.startsWith('maxInflightInbound exceeded')) return log.debug({ clientId: client.id, err: error.message }, 'client error');
+    if (!error.message.startsWith('maxInflightInbound exceeded')) return countProtocolRefusal(client, error);
     const known = facts.get(client);
     if (known?.closing) return; // aedes reports each packet past the window; count the client once
     if (known) known.closing = true;
     refused('inflight-window', { clientId: client.id, limit: limits.inflightWindow }, 'client disconnected');
   });
-  aedes.on('connectionError', (client, error) => log.debug({ clientId: client?.id, err: error.message }, 'connection error'));
+  aedes.on('connectionError', (client, error) => countProtocolRefusal(client, error));
 
   // Revocation reaches live connections: re-check every connected recorder when the registry changes.
   admission?.watch(() => {
@@ -307,7 +301,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     socket.on('data', (chunk: Buffer) => {
       const size = sizes.feed(chunk);
       if (size !== undefined) {
-        refused('packet-size', { remote: socket.remoteAddress, size, limit: limits.maxPacketBytes }, 'connection closed: packet too large');
+        if (!refusedSockets.has(socket))
+          refused('packet-size', { remote: socket.remoteAddress, size, limit: limits.maxPacketBytes }, 'connection closed: packet too large');
+        refusedSockets.add(socket);
         socket.destroy();
       }
     });
@@ -392,6 +388,20 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       if (enrollServer) await new Promise<void>((resolve) => enrollServer.server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Why aedes closed a connection, as a refusal reason, or undefined when it is not the client's
+ * input: socket errors (the peer went away; they carry a code), CONNACK refusals (counted where
+ * they are decided), and the broker's own write-side closes.
+ */
+export function protocolRefusalReason(error: Error & { code?: unknown; errorCode?: unknown }): string | undefined {
+  if (error.code !== undefined) return undefined;
+  if (typeof error.errorCode === 'number' && error.errorCode >= 2 && error.errorCode <= 5) return undefined;
+  if (error.message === 'drain timeout' || error.message === 'connection closed') return undefined;
+  if (error.message === 'keep alive timeout') return 'keepalive-timeout';
+  if (error.message === 'connect did not arrive in time') return 'connect-timeout';
+  return 'protocol-error';
 }
 
 function listen(
