@@ -74,9 +74,15 @@ export class LogsCollector implements Collector {
       sink.emit(observation);
       conditions.remember(observation);
     };
+    const offsets = this.deps.offsets;
     const tailer = new Tailer({
       files: this.config.files,
-      offsets: this.deps.offsets,
+      // A chunk that fails is read again: the conditions it reported are forgotten with it.
+      offsets: {
+        load: (key) => offsets.load(key),
+        save: (key, saved) => offsets.save(key, saved),
+        atomically: <T>(work: () => T): T => conditions.inChunk(() => (offsets.atomically ? offsets.atomically(work) : work())),
+      },
       startAt: this.config.startAt,
       maxLineBytes: this.config.maxLineBytes,
       rescanMs: this.config.rescanSeconds * 1000,

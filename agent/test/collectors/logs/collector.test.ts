@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CandidateScanner } from '../../../src/collectors/logs/byte-filter/candidate-scanner.js';
 import { logsConfigSchema, type LogsConfigInput } from '../../../src/collectors/logs/config.js';
 import { LineMatcher, LogsCollector, loadPreset, MemoryOffsetStore, scanFile } from '../../../src/collectors/logs/index.js';
-import type { ConditionChange, EventOccurrence } from '../../../src/collectors/types.js';
+import type { ConditionChange, EventOccurrence, Observation } from '../../../src/collectors/types.js';
 import { CollectingSink, makeTempDir, removeDir, waitFor } from './helpers.js';
 
 const FIXTURE = new URL('./fixtures/xprotect-sample.log', import.meta.url);
@@ -205,5 +205,43 @@ describe('scanFile', () => {
     const result = await scanFile(path, matcher, { onObservation: (observation) => subjects.push(observation.subject) });
     expect(result).toEqual({ lines: 3, matched: 2, bytes: statSync(path).size - 2 });
     expect(subjects).toEqual(['Gate 3', 'A']);
+  });
+});
+
+describe('LogsCollector when a chunk of lines fails to commit', () => {
+  it('reports its condition changes again when the chunk is read again, so none is lost', async () => {
+    const dir = await tempDir();
+    mkdirSync(`${dir}/logs`);
+    writeFileSync(`${dir}/logs/RecordingServer.log`, '');
+    // A spool in miniature: what a chunk emits is kept only if its transaction commits; the first commit fails (a full disk).
+    const committed: Observation[] = [];
+    let pending: Observation[] | undefined;
+    let failNextCommit = true;
+    const memory = new MemoryOffsetStore();
+    const offsets = {
+      load: (key: string) => memory.load(key),
+      save: (key: string, saved: { path: string; offset: number; size?: number }) => memory.save(key, saved),
+      atomically<T>(work: () => T): T {
+        pending = [];
+        try {
+          const result = work();
+          if (failNextCommit) {
+            failNextCommit = false;
+            throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+          }
+          committed.push(...pending);
+          return result;
+        } finally {
+          pending = undefined;
+        }
+      },
+    };
+    const sink = { emit: (observation: Observation) => (pending ?? committed).push(observation) };
+    const logs = collector(dir, {}, offsets as unknown as MemoryOffsetStore);
+    await logs.start(sink);
+    appendFileSync(`${dir}/logs/RecordingServer.log`, line('10:00:00', "Camera 'Gate 3' (10.0.0.13): Unable to connect to camera"));
+    await waitFor('the chunk committed on its second reading', () => committed.length > 0);
+    expect(failNextCommit).toBe(false);
+    expect(committed).toEqual([expect.objectContaining({ kind: 'condition', code: 'camera-unreachable', subject: 'Gate 3', active: true })]);
   });
 });
