@@ -42,6 +42,9 @@ export class Agent {
   private bdSeq = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** Retries spooling what a full disk made the spool hold in memory. */
+  private fullDiskTimer: NodeJS.Timeout | undefined;
+  private fullDiskReported = false;
   private failures = 0;
   private stopping = false;
   private stopped = false;
@@ -64,7 +67,17 @@ export class Agent {
       logger: this.log,
     });
     const deps: CollectorDeps = {
-      offsets: { load: (key) => this.spool.loadOffset(key), save: (key, saved) => this.spool.saveOffset(key, saved) },
+      offsets: {
+        load: (key) => this.spool.loadOffset(key),
+        save: (key, saved) => {
+          // With the disk full the offset stays where it was saved last; the collector goes on.
+          try {
+            this.spool.saveOffset(key, saved);
+          } catch (error) {
+            this.log.debug({ file: key, err: (error as Error).message }, 'log offset not saved');
+          }
+        },
+      },
       baseDir: config.configDir,
       logger: this.log,
     };
@@ -87,10 +100,50 @@ export class Agent {
   /** Everything a collector observes is committed to the spool before anything is sent. */
   readonly sink: CollectorSink = {
     emit: (observation) => {
-      this.spool.add(observation, !this.connected);
+      try {
+        this.spool.add(observation, !this.connected);
+      } catch (error) {
+        // Not a full disk (the spool holds those in memory): still no reason to end the process.
+        this.log.error({ kind: observation.kind, err: (error as Error).message }, 'observation could not be spooled');
+      }
+      this.noticeFullDisk();
       this.shipper.wake();
     },
   };
+
+  /**
+   * A full disk is a state the agent lives through (docs/ARCHITECTURE.md "Agent spool"): it says
+   * so once, retries every few seconds, and says so again when the spool takes writes again.
+   */
+  private noticeFullDisk(): void {
+    const since = this.spool.storageFullSince;
+    if (since === undefined || this.fullDiskReported) return;
+    this.fullDiskReported = true;
+    this.log.warn(
+      { since: new Date(since).toISOString() },
+      'the spool disk is full: holding observations in memory, dropping readings then events if it lasts',
+    );
+  }
+
+  private retryFullDisk(): void {
+    try {
+      if (!this.spool.flushHeld()) {
+        this.noticeFullDisk();
+        return;
+      }
+    } catch (error) {
+      this.log.error({ err: (error as Error).message }, 'could not spool held observations');
+      return;
+    }
+    if (!this.fullDiskReported) return;
+    this.fullDiskReported = false;
+    const stats = this.spool.stats();
+    this.log.warn(
+      { droppedReadingsDiskFull: stats.droppedReadingsDiskFull, droppedEventsDiskFull: stats.droppedEventsDiskFull },
+      'the spool disk takes writes again; held observations are spooled',
+    );
+    this.shipper.wake();
+  }
 
   async start(): Promise<void> {
     this.stopping = false;
@@ -101,6 +154,8 @@ export class Agent {
         this.log.error({ collector: collector.name, err: (error as Error).message }, 'collector failed to start; the others go on');
       }
     }
+    this.fullDiskTimer = setInterval(() => this.retryFullDisk(), 2_000);
+    this.fullDiskTimer.unref();
     this.openSession();
   }
 
@@ -111,6 +166,7 @@ export class Agent {
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.heartbeatTimer);
+    clearInterval(this.fullDiskTimer);
     await Promise.all(this.collectors.map((c) => c.stop().catch(() => undefined)));
     this.shipper.offline();
     const client = this.client;
@@ -194,7 +250,16 @@ export class Agent {
     this.failures++;
     const delay = reconnectDelay(this.failures, this.minReconnectMs, this.maxReconnectMs);
     this.log.info({ inMs: delay, attempt: this.failures }, 'reconnecting');
-    this.reconnectTimer = setTimeout(() => this.openSession(), delay);
+    this.reconnectTimer = setTimeout(() => {
+      // Nothing may throw out of a timer: that would end the process and the fleet would see the
+      // recorder unavailable for good. A session that cannot open is retried like a refused one.
+      try {
+        this.openSession();
+      } catch (error) {
+        this.log.error({ err: (error as Error).message }, 'could not open a broker session; retrying');
+        this.scheduleReconnect();
+      }
+    }, delay);
   }
 
   private inventoryFacts(): InventoryFacts {

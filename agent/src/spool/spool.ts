@@ -9,6 +9,10 @@ export interface SpoolOptions {
   maxBytes?: number;
   /** Identical events (code, subject, message) within this window fold into one with a count. */
   foldWindowMs?: number;
+  /** While the disk is full: readings and events held in memory, at most (oldest readings go first). */
+  maxHeldObservations?: number;
+  /** While the disk is full: condition changes held in memory, at most (a bound, so memory is too). */
+  maxHeldConditions?: number;
 }
 
 export interface SpooledBatch {
@@ -22,8 +26,27 @@ export interface SpoolStats {
   bytes: number;
   droppedReadings: number;
   droppedEvents: number;
+  /** Of droppedReadings and droppedEvents, those dropped because the disk was full (not the spool). */
+  droppedReadingsDiskFull: number;
+  droppedEventsDiskFull: number;
+  /** Observations held in memory because the disk is full, waiting to be spooled. */
+  held: number;
   ackedThrough: number;
   epoch: string;
+}
+
+/**
+ * SQLite's answer when the file system has no room: SQLITE_FULL, or an I/O error when the write
+ * that failed was the WAL's or a checkpoint's (ENOSPC surfaces as SQLITE_IOERR_WRITE there).
+ */
+export function isStorageFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
+}
+
+interface Held {
+  observation: Observation;
+  historical: boolean;
 }
 
 const SCHEMA = `
@@ -58,6 +81,16 @@ export class Spool {
   private readonly q;
   private bytes: number;
   private readonly meta = new Map<string, string>();
+  /** Observations the full disk could not take, in arrival order; spooled first when it can. */
+  private held: Held[] = [];
+  private readonly maxHeldObservations: number;
+  private readonly maxHeldConditions: number;
+  /** A bdSeq handed out but not saved (disk full); the next one must exceed it. */
+  private unsavedBdSeq = 0;
+  /** Drop counters changed in memory only (disk full); saved with the next write that succeeds. */
+  private countersUnsaved = false;
+  /** Why the last write failed while the disk is full; undefined when writes succeed. */
+  private fullSince: number | undefined;
 
   constructor(path: string, options: SpoolOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -68,6 +101,8 @@ export class Spool {
     this.db.exec(SCHEMA);
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.foldWindowMs = options.foldWindowMs ?? 60_000;
+    this.maxHeldObservations = options.maxHeldObservations ?? 1_000;
+    this.maxHeldConditions = options.maxHeldConditions ?? 20_000;
     const db = this.db;
     this.q = {
       insert: db.prepare('INSERT INTO entries (kind, historical, fold_key, body, bytes) VALUES (?, ?, ?, ?, ?)'),
@@ -101,16 +136,77 @@ export class Spool {
     return Number(this.meta.get('ackedThrough') ?? 0);
   }
 
-  /** Next birth/death sequence; persisted so it only ever grows. */
+  /**
+   * Next birth/death sequence; persisted so it only ever grows. When the disk is full it cannot be
+   * saved, and a counter that restarts from the last saved value after a restart would repeat
+   * numbers the fleet has seen (a birth below the current bdSeq is ignored as stale). So an unsaved
+   * bdSeq is the wall clock in milliseconds (at least one more than any before): far above any
+   * saved counter, growing across restarts as long as the clock does, and saved, to count on from,
+   * once a write succeeds again.
+   */
   nextBdSeq(): number {
-    const next = Number(this.meta.get('bdSeq') ?? 0) + 1;
-    this.setMeta('bdSeq', String(next));
+    let next = Math.max(Number(this.meta.get('bdSeq') ?? 0), this.unsavedBdSeq) + 1;
+    try {
+      this.setMeta('bdSeq', String(next));
+      this.unsavedBdSeq = 0;
+    } catch (error) {
+      if (!isStorageFull(error)) throw error;
+      this.noteFull();
+      next = Math.max(next, Date.now());
+      this.unsavedBdSeq = next;
+    }
     return next;
   }
 
-  /** Commits one observation. Events fold into an unsent identical one within the window. */
+  /** Since when writes have failed for lack of room; undefined while the disk takes them. */
+  get storageFullSince(): number | undefined {
+    return this.fullSince;
+  }
+
+  /**
+   * Commits one observation. Events fold into an unsent identical one within the window. When the
+   * disk is full it is held in memory instead (bounded, see hold) and spooled by flushHeld.
+   */
   add(observation: Observation, historical: boolean): void {
-    this.db.transaction(() => this.addInTransaction(observation, historical))();
+    if (this.held.length > 0) {
+      // Order matters (a condition raised then cleared): nothing overtakes what is held.
+      this.hold({ observation, historical });
+      this.flushHeld();
+      return;
+    }
+    try {
+      this.db.transaction(() => {
+        this.addInTransaction(observation, historical);
+        this.saveCountersInTransaction();
+      })();
+    } catch (error) {
+      if (!isStorageFull(error)) throw error;
+      this.afterFailedWrite();
+      this.hold({ observation, historical });
+    }
+  }
+
+  /**
+   * Spools what the full disk made us hold, in order, in one transaction; true when nothing is held
+   * any more. Called on every add and by the agent's timer, so space that returns is used at once.
+   */
+  flushHeld(): boolean {
+    if (this.held.length === 0 && !this.countersUnsaved && this.unsavedBdSeq === 0) return true;
+    try {
+      this.db.transaction(() => {
+        for (const { observation, historical } of this.held) this.addInTransaction(observation, historical);
+        this.saveCountersInTransaction();
+        if (this.unsavedBdSeq > Number(this.meta.get('bdSeq') ?? 0)) this.setMeta('bdSeq', String(this.unsavedBdSeq));
+      })();
+    } catch (error) {
+      if (!isStorageFull(error)) throw error;
+      this.afterFailedWrite();
+      return false;
+    }
+    this.held = [];
+    this.unsavedBdSeq = 0;
+    this.fullSince = undefined;
+    return true;
   }
 
   addMany(observations: Observation[], historical: boolean): void {
@@ -167,6 +263,9 @@ export class Spool {
       bytes: this.bytes,
       droppedReadings: Number(this.meta.get('droppedReadings') ?? 0),
       droppedEvents: Number(this.meta.get('droppedEvents') ?? 0),
+      droppedReadingsDiskFull: Number(this.meta.get('droppedReadingsDiskFull') ?? 0),
+      droppedEventsDiskFull: Number(this.meta.get('droppedEventsDiskFull') ?? 0),
+      held: this.held.length,
       ackedThrough: this.ackedThrough,
       epoch: this.epoch,
     };
@@ -234,6 +333,53 @@ export class Spool {
       if (dropped > 0) this.setMeta(counter, String(Number(this.meta.get(counter) ?? 0) + dropped));
       if (this.bytes <= this.maxBytes) return;
     }
+  }
+
+  /**
+   * Holds an observation the disk cannot take. Memory is bounded too: past maxHeldObservations
+   * readings and events, the oldest reading is dropped, then (none left) the oldest event; condition
+   * changes have their own, larger bound and go only past it, oldest first, counted as events.
+   * Every drop counts in the batch's running totals and in the disk-full share of them.
+   */
+  private hold(entry: Held): void {
+    this.held.push(entry);
+    const conditions = this.held.filter((h) => h.observation.kind === 'condition').length;
+    const others = this.held.length - conditions;
+    if (entry.observation.kind === 'condition') {
+      if (conditions > this.maxHeldConditions) this.dropHeld((o) => o.kind === 'condition', 'Events');
+      return;
+    }
+    if (others <= this.maxHeldObservations) return;
+    if (!this.dropHeld((o) => o.kind !== 'condition' && o.kind !== 'event', 'Readings')) this.dropHeld((o) => o.kind === 'event', 'Events');
+  }
+
+  private dropHeld(which: (o: Observation) => boolean, counter: 'Readings' | 'Events'): boolean {
+    const index = this.held.findIndex((h) => which(h.observation));
+    if (index < 0) return false;
+    this.held.splice(index, 1);
+    for (const key of [`dropped${counter}`, `dropped${counter}DiskFull`]) this.meta.set(key, String(Number(this.meta.get(key) ?? 0) + 1));
+    this.countersUnsaved = true;
+    return true;
+  }
+
+  private saveCountersInTransaction(): void {
+    if (!this.countersUnsaved) return;
+    for (const key of ['droppedReadings', 'droppedEvents', 'droppedReadingsDiskFull', 'droppedEventsDiskFull']) {
+      const value = this.meta.get(key);
+      if (value !== undefined) this.q.setMeta.run(key, value);
+    }
+    this.countersUnsaved = false;
+  }
+
+  /** A rolled-back transaction may have moved the in-memory byte count; the database has the truth. */
+  private afterFailedWrite(): void {
+    this.noteFull();
+    this.bytes = (this.q.totalBytes.get() as { bytes: number }).bytes;
+    this.countersUnsaved = true;
+  }
+
+  private noteFull(): void {
+    this.fullSince ??= Date.now();
   }
 
   private setMeta(key: string, value: string): void {
