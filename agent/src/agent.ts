@@ -45,6 +45,7 @@ export class Agent {
   /** Retries spooling what a full disk made the spool hold in memory. */
   private fullDiskTimer: NodeJS.Timeout | undefined;
   private fullDiskReported = false;
+  private fullDiskProgress = '';
   private failures = 0;
   private stopping = false;
   private stopped = false;
@@ -58,6 +59,7 @@ export class Agent {
     this.spool = new Spool(join(config.dataDir, 'spool.db'), {
       maxBytes: config.spool.maxMegabytes * 1024 * 1024,
       foldWindowMs: config.spool.foldWindowSeconds * 1000,
+      maxHeldObservations: config.spool.heldWhenDiskFull,
     });
     this.shipper = new Shipper(this.spool, {
       window: config.spool.window,
@@ -129,6 +131,12 @@ export class Agent {
     try {
       if (!this.spool.flushHeld()) {
         this.noticeFullDisk();
+        const { held, droppedReadingsDiskFull, droppedEventsDiskFull } = this.spool.stats();
+        const progress = { held, droppedReadingsDiskFull, droppedEventsDiskFull };
+        if (JSON.stringify(progress) !== this.fullDiskProgress) {
+          this.fullDiskProgress = JSON.stringify(progress);
+          this.log.debug(progress, 'the spool disk is still full');
+        }
         return;
       }
     } catch (error) {
@@ -137,6 +145,7 @@ export class Agent {
     }
     if (!this.fullDiskReported) return;
     this.fullDiskReported = false;
+    this.fullDiskProgress = '';
     const stats = this.spool.stats();
     this.log.warn(
       { droppedReadingsDiskFull: stats.droppedReadingsDiskFull, droppedEventsDiskFull: stats.droppedEventsDiskFull },
