@@ -18,6 +18,8 @@ export interface SmallDisk {
 
 /** A mounted tmpfs of `sizeBytes`, or the reason none could be mounted (under VIGIL_STRICT=1 that throws). */
 export function mountSmallDisk(sizeBytes: number): SmallDisk | string {
+  // VIGIL_TEST_NO_TMPFS=1 tries the fallbacks on a machine that could mount one.
+  if (process.env.VIGIL_TEST_NO_TMPFS === '1' && !STRICT) return 'VIGIL_TEST_NO_TMPFS=1';
   const dir = mkdtempSync(join(tmpdir(), 'vigil-small-disk-'));
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', dir], { stdio: 'pipe' });
