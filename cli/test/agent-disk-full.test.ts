@@ -30,14 +30,21 @@ describe('an agent whose spool disk is full', () => {
     disk = mountSmallDisk(2 * 1024 * 1024);
   });
   afterEach(async () => {
-    if (agent && agent.exitCode === null && agent.signalCode === null) {
-      const exited = new Promise((r) => agent?.once('exit', r));
-      agent.kill('SIGTERM');
-      await exited;
+    try {
+      if (agent && agent.exitCode === null && agent.signalCode === null) {
+        const child = agent;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        // A graceful stop that hangs must not keep the tmpfs mounted.
+        const forced = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(forced);
+      }
+      agent = undefined;
+      await harness.close();
+    } finally {
+      if (typeof disk !== 'string') disk.close();
     }
-    agent = undefined;
-    await harness.close();
-    if (typeof disk !== 'string') disk.close();
   });
 
   it('lives through it: keeps heartbeating, keeps every condition change, drops the oldest events, recovers by itself and reports its drops', async (ctx) => {
