@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DashboardStore } from '@vigil/dashboard';
 import { mountSmallDisk, type SmallDisk } from '../../testing/small-disk.js';
 import { startHarness, waitFor, type Harness } from './support/harness.js';
 
@@ -191,6 +192,14 @@ describe('an agent whose spool disk is full', () => {
       30_000,
     );
     expect(problem?.message).toMatch(new RegExp(`^agent dropped 0 readings and ${events - held} events since \\d{4}-\\d\\d-\\d\\dT`));
+    // What the dashboard shows as the recorder's problems (its store, reading fleet.db's read model).
+    const dashboard = new DashboardStore(join(harness.dir, 'dashboard.db'), join(harness.dir, 'fleet.db'));
+    try {
+      const seen = dashboard.recorderFor({ id: 1, username: 'noc', role: 'admin' }, id)?.problems ?? [];
+      expect(seen).toContainEqual(expect.objectContaining({ kind: 'condition', code: 'agent-dropped', message: problem?.message }));
+    } finally {
+      dashboard.close();
+    }
     const metric = await harness.ingestor.metrics.agentDropped.get();
     expect(metric.values.find((v) => v.labels.reason === 'disk-full' && v.labels.kind === 'event')?.value).toBe(events - held);
     expect(metric.values.find((v) => v.labels.reason === 'spool-full')?.value ?? 0).toBe(0);
