@@ -178,6 +178,12 @@ export class Agent {
     clearInterval(this.fullDiskTimer);
     await Promise.all(this.collectors.map((c) => c.stop().catch(() => undefined)));
     this.shipper.offline();
+    // Held observations live only in memory: one last try, and say what is lost if the disk is still full.
+    try {
+      if (!this.spool.flushHeld()) this.log.warn({ held: this.spool.stats().held }, 'stopping with the spool disk full: held observations are lost');
+    } catch (error) {
+      this.log.error({ err: (error as Error).message }, 'could not spool held observations');
+    }
     const client = this.client;
     if (!client) {
       this.spool.close();

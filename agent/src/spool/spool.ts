@@ -44,6 +44,8 @@ export function isStorageFull(error: unknown): boolean {
   return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
 }
 
+const DROP_COUNTERS = ['droppedReadings', 'droppedEvents', 'droppedReadingsDiskFull', 'droppedEventsDiskFull'] as const;
+
 interface Held {
   observation: Observation;
   historical: boolean;
@@ -89,6 +91,9 @@ export class Spool {
   private unsavedBdSeq = 0;
   /** Drop counters changed in memory only (disk full); saved with the next write that succeeds. */
   private countersUnsaved = false;
+  /** The drop counters as last committed, and the drops made in memory since (held, then dropped). */
+  private committedDrops = new Map<string, number>();
+  private readonly heldDrops = new Map<string, number>();
   /** Why the last write failed while the disk is full; undefined when writes succeed. */
   private fullSince: number | undefined;
 
@@ -126,6 +131,7 @@ export class Spool {
     for (const row of this.q.getMeta.all() as Array<{ key: string; value: string }>) this.meta.set(row.key, row.value);
     if (!this.meta.has('epoch')) this.setMeta('epoch', randomBytes(8).toString('hex'));
     this.bytes = (this.q.totalBytes.get() as { bytes: number }).bytes;
+    this.rememberCommittedDrops();
   }
 
   get epoch(): string {
@@ -179,6 +185,7 @@ export class Spool {
         this.addInTransaction(observation, historical);
         this.saveCountersInTransaction();
       })();
+      this.rememberCommittedDrops();
     } catch (error) {
       if (!isStorageFull(error)) throw error;
       this.afterFailedWrite();
@@ -203,6 +210,7 @@ export class Spool {
       this.afterFailedWrite();
       return false;
     }
+    this.rememberCommittedDrops();
     this.held = [];
     this.unsavedBdSeq = 0;
     this.fullSince = undefined;
@@ -357,25 +365,38 @@ export class Spool {
     const index = this.held.findIndex((h) => which(h.observation));
     if (index < 0) return false;
     this.held.splice(index, 1);
-    for (const key of [`dropped${counter}`, `dropped${counter}DiskFull`]) this.meta.set(key, String(Number(this.meta.get(key) ?? 0) + 1));
+    for (const key of [`dropped${counter}`, `dropped${counter}DiskFull`]) {
+      this.meta.set(key, String(Number(this.meta.get(key) ?? 0) + 1));
+      this.heldDrops.set(key, (this.heldDrops.get(key) ?? 0) + 1);
+    }
     this.countersUnsaved = true;
     return true;
   }
 
   private saveCountersInTransaction(): void {
     if (!this.countersUnsaved) return;
-    for (const key of ['droppedReadings', 'droppedEvents', 'droppedReadingsDiskFull', 'droppedEventsDiskFull']) {
+    for (const key of DROP_COUNTERS) {
       const value = this.meta.get(key);
       if (value !== undefined) this.q.setMeta.run(key, value);
     }
     this.countersUnsaved = false;
   }
 
-  /** A rolled-back transaction may have moved the in-memory byte count; the database has the truth. */
+  /**
+   * A rolled-back transaction may have moved the in-memory byte count and drop counters (makeRoom
+   * counts as it deletes); the database and the drops made in memory have the truth.
+   */
   private afterFailedWrite(): void {
     this.noteFull();
     this.bytes = (this.q.totalBytes.get() as { bytes: number }).bytes;
+    for (const key of DROP_COUNTERS) this.meta.set(key, String((this.committedDrops.get(key) ?? 0) + (this.heldDrops.get(key) ?? 0)));
     this.countersUnsaved = true;
+  }
+
+  /** After a commit: the counters are saved, including the drops made in memory. */
+  private rememberCommittedDrops(): void {
+    this.committedDrops = new Map(DROP_COUNTERS.map((key) => [key, Number(this.meta.get(key) ?? 0)]));
+    this.heldDrops.clear();
   }
 
   private noteFull(): void {
