@@ -36,6 +36,8 @@ export class Shipper {
   private readonly log: Logger;
   private watchdog: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
+  /** Since when taking a batch from the spool fails (a full disk); undefined while it works. */
+  private failingSince: number | undefined;
   sentBatches = 0;
 
   constructor(
@@ -103,11 +105,19 @@ export class Shipper {
     this.pumping = true;
     try {
       await this.pumpBatches();
+      if (this.failingSince !== undefined) {
+        this.log.info({ failedForMs: Date.now() - this.failingSince }, 'taking batches from the spool again');
+        this.failingSince = undefined;
+      }
     } catch (error) {
       // Assigning a seq writes to the spool; with the disk full it fails. Nothing was sent for the
       // failed batch; try again shortly (an exception here would end the process).
-      this.log.warn({ err: (error as Error).message }, 'could not take the next batch from the spool; retrying');
+      // Said once per spell (a full disk can last hours), then at debug.
+      const level = this.failingSince === undefined ? 'warn' : 'debug';
+      this.failingSince ??= Date.now();
+      this.log[level]({ err: (error as Error).message }, 'could not take the next batch from the spool; retrying every second');
       this.retryLater();
+      return;
     } finally {
       this.pumping = false;
     }

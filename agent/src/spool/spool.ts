@@ -175,9 +175,10 @@ export class Spool {
    */
   add(observation: Observation, historical: boolean): void {
     if (this.held.length > 0) {
-      // Order matters (a condition raised then cleared): nothing overtakes what is held.
+      // Order matters (a condition raised then cleared): nothing overtakes what is held. Retrying
+      // the whole held list on every observation would cost a busy agent dearly: flushHeld does,
+      // on the agent's timer.
       this.hold({ observation, historical });
-      this.flushHeld();
       return;
     }
     try {
@@ -195,7 +196,7 @@ export class Spool {
 
   /**
    * Spools what the full disk made us hold, in order, in one transaction; true when nothing is held
-   * any more. Called on every add and by the agent's timer, so space that returns is used at once.
+   * any more. The agent calls it every 2 s, so space that returns is used within seconds.
    */
   flushHeld(): boolean {
     if (this.held.length === 0 && !this.countersUnsaved && this.unsavedBdSeq === 0) return true;
