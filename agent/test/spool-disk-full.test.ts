@@ -37,14 +37,14 @@ const names = (observations: Observation[]) =>
  * one (root, as in CI; required under VIGIL_STRICT=1), else SQLite's max_page_count on a normal
  * temp dir, which gives the same SQLITE_FULL.
  */
-function smallSpool(maxHeldObservations: number): { spool: Spool; fill(): void; free(): void; how: string; close(): void } {
+function smallSpool(maxHeldObservations: number, maxHeldConditions?: number): { spool: Spool; fill(): void; free(): void; how: string; close(): void } {
   const disk: SmallDisk | string = mountSmallDisk(1024 * 1024);
   if (typeof disk !== 'string') {
-    const spool = new Spool(join(disk.dir, 'spool.db'), { maxHeldObservations });
+    const spool = new Spool(join(disk.dir, 'spool.db'), { maxHeldObservations, ...(maxHeldConditions ? { maxHeldConditions } : {}) });
     return { spool, fill: () => disk.fill(), free: () => disk.free(), how: 'a 1 MiB tmpfs', close: () => (spool.close(), disk.close()) };
   }
   const dir = mkdtempSync(join(tmpdir(), 'vigil-spool-full-'));
-  const spool = new Spool(join(dir, 'spool.db'), { maxHeldObservations });
+  const spool = new Spool(join(dir, 'spool.db'), { maxHeldObservations, ...(maxHeldConditions ? { maxHeldConditions } : {}) });
   // The spool's own connection: max_page_count holds per connection only.
   const db = (spool as unknown as { db: Database.Database }).db;
   return {
@@ -135,5 +135,20 @@ describe('spool on a full disk', () => {
     } finally {
       again.close();
     }
+  });
+
+  it('bounds condition changes in memory too: past their own bound the oldest goes, counted as an event', () => {
+    const small = smallSpool(10, 3);
+    close = small.close;
+    const { spool } = small;
+    small.fill();
+    let probes = 0;
+    while (spool.storageFullSince === undefined && probes < 10_000) spool.add(reading(probes++), false);
+    for (let n = 0; n < 5; n++) spool.add(condition(`cam-${n}`, true), false);
+    expect(spool.stats()).toMatchObject({ droppedEvents: 2, droppedEventsDiskFull: 2 });
+    small.free();
+    expect(spool.flushHeld()).toBe(true);
+    const spooled = names(spool.nextBatch(20_000, 10 * 1024 * 1024)?.observations ?? []);
+    expect(spooled.filter((name) => name.startsWith('cam-'))).toEqual(['cam-2:raised', 'cam-3:raised', 'cam-4:raised']);
   });
 });

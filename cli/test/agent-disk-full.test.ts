@@ -24,7 +24,7 @@ interface AgentLine {
  */
 describe('an agent whose spool disk is full', () => {
   let harness: Harness;
-  let disk: SmallDisk | string;
+  let disk: SmallDisk | string | undefined;
   let agent: ChildProcess | undefined;
   beforeEach(async () => {
     harness = await startHarness();
@@ -44,12 +44,13 @@ describe('an agent whose spool disk is full', () => {
       agent = undefined;
       await harness.close();
     } finally {
-      if (typeof disk !== 'string') disk.close();
+      if (disk && typeof disk !== 'string') disk.close();
+      disk = undefined;
     }
   });
 
   it('lives through it: keeps heartbeating, keeps every condition change, drops the oldest events, recovers by itself and reports its drops', async (ctx) => {
-    if (typeof disk === 'string') {
+    if (disk === undefined || typeof disk === 'string') {
       console.warn(`skipping the full-disk agent test: ${disk}`);
       ctx.skip();
       return;

@@ -85,6 +85,7 @@ export class Spool {
   private readonly meta = new Map<string, string>();
   /** Observations the full disk could not take, in arrival order; spooled first when it can. */
   private held: Held[] = [];
+  private heldConditions = 0;
   private readonly maxHeldObservations: number;
   private readonly maxHeldConditions: number;
   /** A bdSeq handed out but not saved (disk full); the next one must exceed it. */
@@ -213,6 +214,7 @@ export class Spool {
     }
     this.rememberCommittedDrops();
     this.held = [];
+    this.heldConditions = 0;
     this.unsavedBdSeq = 0;
     this.fullSince = undefined;
     return true;
@@ -352,13 +354,12 @@ export class Spool {
    */
   private hold(entry: Held): void {
     this.held.push(entry);
-    const conditions = this.held.filter((h) => h.observation.kind === 'condition').length;
-    const others = this.held.length - conditions;
     if (entry.observation.kind === 'condition') {
-      if (conditions > this.maxHeldConditions) this.dropHeld((o) => o.kind === 'condition', 'Events');
+      this.heldConditions++;
+      if (this.heldConditions > this.maxHeldConditions && this.dropHeld((o) => o.kind === 'condition', 'Events')) this.heldConditions--;
       return;
     }
-    if (others <= this.maxHeldObservations) return;
+    if (this.held.length - this.heldConditions <= this.maxHeldObservations) return;
     if (!this.dropHeld((o) => o.kind !== 'condition' && o.kind !== 'event', 'Readings')) this.dropHeld((o) => o.kind === 'event', 'Events');
   }
 
