@@ -95,7 +95,7 @@ export class Spool {
   /** The drop counters as last committed, and the drops made in memory since (held, then dropped). */
   private committedDrops = new Map<string, number>();
   private readonly heldDrops = new Map<string, number>();
-  /** Why the last write failed while the disk is full; undefined when writes succeed. */
+  /** Since when writes fail for lack of room; undefined once one succeeds with nothing held. */
   private fullSince: number | undefined;
 
   constructor(path: string, options: SpoolOptions = {}) {
@@ -156,6 +156,7 @@ export class Spool {
     try {
       this.setMeta('bdSeq', String(next));
       this.unsavedBdSeq = 0;
+      if (this.held.length === 0) this.fullSince = undefined;
     } catch (error) {
       if (!isStorageFull(error)) throw error;
       this.noteFull();
@@ -188,6 +189,7 @@ export class Spool {
         this.saveCountersInTransaction();
       })();
       this.rememberCommittedDrops();
+      this.fullSince = undefined;
     } catch (error) {
       if (!isStorageFull(error)) throw error;
       this.afterFailedWrite();
@@ -200,7 +202,10 @@ export class Spool {
    * any more. The agent calls it every 2 s, so space that returns is used within seconds.
    */
   flushHeld(): boolean {
-    if (this.held.length === 0 && !this.countersUnsaved && this.unsavedBdSeq === 0) return true;
+    if (this.held.length === 0 && !this.countersUnsaved && this.unsavedBdSeq === 0) {
+      this.fullSince = undefined;
+      return true;
+    }
     try {
       this.db.transaction(() => {
         for (const { observation, historical } of this.held) this.addInTransaction(observation, historical);
