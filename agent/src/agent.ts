@@ -11,7 +11,7 @@ import type { Collector, CollectorSink, InventoryFacts } from './collectors/type
 import type { AgentConfig } from './config.js';
 import { loadCredentials } from './credentials.js';
 import { Shipper } from './spool/shipper.js';
-import { Spool } from './spool/spool.js';
+import { isStorageFull, Spool } from './spool/spool.js';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -42,6 +42,10 @@ export class Agent {
   private bdSeq = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** Retries spooling what a full disk made the spool hold in memory. */
+  private fullDiskTimer: NodeJS.Timeout | undefined;
+  private fullDiskReported = false;
+  private fullDiskProgress = '';
   private failures = 0;
   private stopping = false;
   private stopped = false;
@@ -55,6 +59,7 @@ export class Agent {
     this.spool = new Spool(join(config.dataDir, 'spool.db'), {
       maxBytes: config.spool.maxMegabytes * 1024 * 1024,
       foldWindowMs: config.spool.foldWindowSeconds * 1000,
+      maxHeldObservations: config.spool.heldWhenDiskFull,
     });
     this.shipper = new Shipper(this.spool, {
       window: config.spool.window,
@@ -66,7 +71,16 @@ export class Agent {
     const deps: CollectorDeps = {
       offsets: {
         load: (key) => this.spool.loadOffset(key),
-        save: (key, saved) => this.spool.saveOffset(key, saved),
+        save: (key, saved) => {
+          try {
+            this.spool.saveOffset(key, saved);
+          } catch (error) {
+            // Inside a log chunk the offset belongs to the chunk's transaction: the chunk fails as a
+            // whole and is read again. Elsewhere (a file let go) a full disk keeps the offset last saved.
+            if (this.spool.inChunk || !isStorageFull(error)) throw error;
+            this.log.debug({ file: key, err: (error as Error).message }, 'log offset not saved');
+          }
+        },
         atomically: (work) => this.spool.atomically(work),
       },
       baseDir: config.configDir,
@@ -91,10 +105,60 @@ export class Agent {
   /** Everything a collector observes is committed to the spool before anything is sent. */
   readonly sink: CollectorSink = {
     emit: (observation) => {
-      this.spool.add(observation, !this.connected);
+      try {
+        this.spool.add(observation, !this.connected);
+      } catch (error) {
+        // Inside a log chunk the error must reach the tailer, which reads the chunk's lines again
+        // (the file keeps them), so neither they nor the offset after them are half kept.
+        if (this.spool.inChunk) throw error;
+        // Not a full disk (the spool holds those in memory): still no reason to end the process.
+        this.log.error({ kind: observation.kind, err: (error as Error).message }, 'observation could not be spooled');
+      }
+      this.noticeFullDisk();
       this.shipper.wake();
     },
   };
+
+  /**
+   * A full disk is a state the agent lives through (docs/ARCHITECTURE.md "Agent spool"): it says
+   * so once, retries every few seconds, and says so again when the spool takes writes again.
+   */
+  private noticeFullDisk(): void {
+    const since = this.spool.storageFullSince;
+    if (since === undefined || this.fullDiskReported) return;
+    this.fullDiskReported = true;
+    this.log.warn(
+      { since: new Date(since).toISOString() },
+      'the spool disk is full: holding observations in memory, dropping readings then events if it lasts',
+    );
+  }
+
+  private retryFullDisk(): void {
+    try {
+      if (!this.spool.flushHeld()) {
+        this.noticeFullDisk();
+        const { held, droppedReadingsDiskFull, droppedEventsDiskFull } = this.spool.stats();
+        const progress = { held, droppedReadingsDiskFull, droppedEventsDiskFull };
+        if (JSON.stringify(progress) !== this.fullDiskProgress) {
+          this.fullDiskProgress = JSON.stringify(progress);
+          this.log.debug(progress, 'the spool disk is still full');
+        }
+        return;
+      }
+    } catch (error) {
+      this.log.error({ err: (error as Error).message }, 'could not spool held observations');
+      return;
+    }
+    if (!this.fullDiskReported) return;
+    this.fullDiskReported = false;
+    this.fullDiskProgress = '';
+    const stats = this.spool.stats();
+    this.log.warn(
+      { droppedReadingsDiskFull: stats.droppedReadingsDiskFull, droppedEventsDiskFull: stats.droppedEventsDiskFull },
+      'the spool disk takes writes again; held observations are spooled',
+    );
+    this.shipper.wake();
+  }
 
   async start(): Promise<void> {
     this.stopping = false;
@@ -105,6 +169,8 @@ export class Agent {
         this.log.error({ collector: collector.name, err: (error as Error).message }, 'collector failed to start; the others go on');
       }
     }
+    this.fullDiskTimer = setInterval(() => this.retryFullDisk(), 2_000);
+    this.fullDiskTimer.unref();
     this.openSession();
   }
 
@@ -115,8 +181,15 @@ export class Agent {
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.heartbeatTimer);
+    clearInterval(this.fullDiskTimer);
     await Promise.all(this.collectors.map((c) => c.stop().catch(() => undefined)));
     this.shipper.offline();
+    // Held observations live only in memory: one last try, and say what is lost if the disk is still full.
+    try {
+      if (!this.spool.flushHeld()) this.log.warn({ held: this.spool.stats().held }, 'stopping with the spool disk full: held observations are lost');
+    } catch (error) {
+      this.log.error({ err: (error as Error).message }, 'could not spool held observations');
+    }
     const client = this.client;
     if (!client) {
       this.spool.close();
@@ -198,7 +271,16 @@ export class Agent {
     this.failures++;
     const delay = reconnectDelay(this.failures, this.minReconnectMs, this.maxReconnectMs);
     this.log.info({ inMs: delay, attempt: this.failures }, 'reconnecting');
-    this.reconnectTimer = setTimeout(() => this.openSession(), delay);
+    this.reconnectTimer = setTimeout(() => {
+      // Nothing may throw out of a timer: that would end the process and the fleet would see the
+      // recorder unavailable for good. A session that cannot open is retried like a refused one.
+      try {
+        this.openSession();
+      } catch (error) {
+        this.log.error({ err: (error as Error).message }, 'could not open a broker session; retrying');
+        this.scheduleReconnect();
+      }
+    }, delay);
   }
 
   private inventoryFacts(): InventoryFacts {

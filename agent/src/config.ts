@@ -31,8 +31,18 @@ export const agentConfigSchema = z.strictObject({
       batchMaxEntries: z.number().int().min(1).max(5000).default(500),
       backfillBatchesPerSecond: z.number().min(0.1).max(10_000).default(20),
       ackTimeoutSeconds: z.number().min(1).max(3600).default(15),
+      /** While the spool's disk is full: readings and events held in memory, at most (then the oldest reading, then event, goes). */
+      heldWhenDiskFull: z.number().int().min(1).max(100_000).default(1_000),
     })
-    .default({ maxMegabytes: 64, foldWindowSeconds: 60, window: 8, batchMaxEntries: 500, backfillBatchesPerSecond: 20, ackTimeoutSeconds: 15 }),
+    .default({
+      maxMegabytes: 64,
+      foldWindowSeconds: 60,
+      window: 8,
+      batchMaxEntries: 500,
+      backfillBatchesPerSecond: 20,
+      ackTimeoutSeconds: 15,
+      heldWhenDiskFull: 1_000,
+    }),
   /** Collectors: each section present turns one on (see agent/src/collectors/<name>/sample.yaml). */
   logs: logsConfigSchema.optional(),
   disks: disksConfigSchema.optional(),

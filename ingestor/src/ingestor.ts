@@ -176,8 +176,16 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         { installation: change.installationSlc, site: change.siteId, unreachable: change.unreachable },
         change.unreachable ? 'site unreachable: every recorder there missed its heartbeats' : 'site reachable again',
       ),
-    spoolOverflowed: (recorderId, droppedReadings, droppedEvents) =>
-      warning.warn(`spool-full:${recorderId}`, { recorderId, droppedReadings, droppedEvents }, "the agent's spool filled up and discarded old observations"),
+    spoolOverflowed: (recorderId, dropped) => {
+      for (const [reason, counts] of [
+        ['spool-full', dropped.spoolFull],
+        ['disk-full', dropped.diskFull],
+      ] as const) {
+        if (counts.readings > 0) metrics.agentDropped.inc({ reason, kind: 'reading' }, counts.readings);
+        if (counts.events > 0) metrics.agentDropped.inc({ reason, kind: 'event' }, counts.events);
+      }
+      warning.warn(`spool-full:${recorderId}`, { recorderId, ...dropped }, 'the agent dropped observations (its spool or its disk was full)');
+    },
     duplicateBatch: () => {
       stats.duplicates++;
       metrics.duplicates.inc();

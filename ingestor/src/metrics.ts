@@ -22,6 +22,12 @@ export class IngestorMetrics {
     help: 'Data batches received again and not applied twice',
     registers: [this.registry],
   });
+  readonly agentDropped = new Counter({
+    name: 'vigil_ingestor_agent_dropped_observations_total',
+    help: 'Observations agents reported dropping from their spools, by reason (spool-full, disk-full) and kind (reading, event)',
+    labelNames: ['reason', 'kind'],
+    registers: [this.registry],
+  });
   readonly adjusted = new Counter({
     name: 'vigil_ingestor_observations_adjusted_total',
     help: 'Observations kept but corrected or left out of a batch, by reason (future-timestamp, past-timestamp)',

@@ -36,6 +36,8 @@ export class Shipper {
   private readonly log: Logger;
   private watchdog: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
+  /** Since when taking a batch from the spool fails (a full disk); undefined while it works. */
+  private failingSince: number | undefined;
   sentBatches = 0;
 
   constructor(
@@ -80,7 +82,15 @@ export class Shipper {
   }
 
   acknowledged(seq: number): void {
-    const removed = this.spool.acknowledge(seq);
+    let removed: number;
+    try {
+      removed = this.spool.acknowledge(seq);
+    } catch (error) {
+      // Deleting needs room in the WAL too. The entries stay; the ingestor acks them again when
+      // they are re-sent (after a reconnect or the ack timeout), so nothing is lost or doubled.
+      this.log.warn({ seq, err: (error as Error).message }, 'could not record an acknowledgement in the spool; it will come again');
+      return;
+    }
     for (const s of [...this.inflight.keys()]) if (s <= seq) this.inflight.delete(s);
     if (removed > 0) this.log.debug({ seq, removed }, 'batches acknowledged');
     void this.pump();
@@ -94,27 +104,51 @@ export class Shipper {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.publish && this.inflight.size < this.window) {
-        const batch = this.resend.shift() ?? this.spool.nextBatch(this.batchMaxEntries, this.batchMaxBytes);
-        if (!batch) break;
-        if (batch.historical) {
-          const wait = this.nextHistoricalAt - Date.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          this.nextHistoricalAt = Date.now() + this.historicalGapMs;
-          if (!this.publish) {
-            this.resend.unshift(batch);
-            break;
-          }
-        }
-        const wire = toDataBatch(batch.observations, batch.historical, this.spool.stats());
-        this.inflight.set(batch.seq, Date.now());
-        this.sentBatches++;
-        this.publish(batch.seq, wire).catch((error: Error) =>
-          this.log.debug({ seq: batch.seq, err: error.message }, 'batch publish failed; it will be re-sent'),
-        );
+      await this.pumpBatches();
+      if (this.failingSince !== undefined) {
+        this.log.info({ failedForMs: Date.now() - this.failingSince }, 'taking batches from the spool again');
+        this.failingSince = undefined;
       }
+    } catch (error) {
+      // Assigning a seq writes to the spool; with the disk full it fails. Nothing was sent for the
+      // failed batch; try again shortly (an exception here would end the process).
+      // Said once per spell (a full disk can last hours), then at debug.
+      const level = this.failingSince === undefined ? 'warn' : 'debug';
+      this.failingSince ??= Date.now();
+      this.log[level]({ err: (error as Error).message }, 'could not take the next batch from the spool; retrying every second');
+      this.retryLater();
+      return;
     } finally {
       this.pumping = false;
+    }
+  }
+
+  private retryLater(): void {
+    if (this.wakeTimer || !this.publish) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      void this.pump();
+    }, 1_000);
+    this.wakeTimer.unref();
+  }
+
+  private async pumpBatches(): Promise<void> {
+    while (this.publish && this.inflight.size < this.window) {
+      const batch = this.resend.shift() ?? this.spool.nextBatch(this.batchMaxEntries, this.batchMaxBytes);
+      if (!batch) break;
+      if (batch.historical) {
+        const wait = this.nextHistoricalAt - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        this.nextHistoricalAt = Date.now() + this.historicalGapMs;
+        if (!this.publish) {
+          this.resend.unshift(batch);
+          break;
+        }
+      }
+      const wire = toDataBatch(batch.observations, batch.historical, this.spool.stats());
+      this.inflight.set(batch.seq, Date.now());
+      this.sentBatches++;
+      this.publish(batch.seq, wire).catch((error: Error) => this.log.debug({ seq: batch.seq, err: error.message }, 'batch publish failed; it will be re-sent'));
     }
   }
 

@@ -9,6 +9,10 @@ export interface SpoolOptions {
   maxBytes?: number;
   /** Identical events (code, subject, message) within this window fold into one with a count. */
   foldWindowMs?: number;
+  /** While the disk is full: readings and events held in memory, at most (oldest readings go first). */
+  maxHeldObservations?: number;
+  /** While the disk is full: condition changes held in memory, at most (a bound, so memory is too). */
+  maxHeldConditions?: number;
 }
 
 export interface SpooledBatch {
@@ -22,8 +26,29 @@ export interface SpoolStats {
   bytes: number;
   droppedReadings: number;
   droppedEvents: number;
+  /** Of droppedReadings and droppedEvents, those dropped because the disk was full (not the spool). */
+  droppedReadingsDiskFull: number;
+  droppedEventsDiskFull: number;
+  /** Observations held in memory because the disk is full, waiting to be spooled. */
+  held: number;
   ackedThrough: number;
   epoch: string;
+}
+
+/**
+ * SQLite's answer when the file system has no room: SQLITE_FULL, or an I/O error when the write
+ * that failed was the WAL's or a checkpoint's (ENOSPC surfaces as SQLITE_IOERR_WRITE there).
+ */
+export function isStorageFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
+}
+
+const DROP_COUNTERS = ['droppedReadings', 'droppedEvents', 'droppedReadingsDiskFull', 'droppedEventsDiskFull'] as const;
+
+interface Held {
+  observation: Observation;
+  historical: boolean;
 }
 
 const SCHEMA = `
@@ -60,6 +85,20 @@ export class Spool {
   private readonly meta = new Map<string, string>();
   /** Inside atomically(): an offset may only be saved within its transaction. */
   private atomicDepth = 0;
+  /** Observations the full disk could not take, in arrival order; spooled first when it can. */
+  private held: Held[] = [];
+  private heldConditions = 0;
+  private readonly maxHeldObservations: number;
+  private readonly maxHeldConditions: number;
+  /** A bdSeq handed out but not saved (disk full); the next one must exceed it. */
+  private unsavedBdSeq = 0;
+  /** Drop counters changed in memory only (disk full); saved with the next write that succeeds. */
+  private countersUnsaved = false;
+  /** The drop counters as last committed, and the drops made in memory since (held, then dropped). */
+  private committedDrops = new Map<string, number>();
+  private readonly heldDrops = new Map<string, number>();
+  /** Since when writes fail for lack of room; undefined once one succeeds with nothing held. */
+  private fullSince: number | undefined;
 
   constructor(path: string, options: SpoolOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -70,6 +109,8 @@ export class Spool {
     this.db.exec(SCHEMA);
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.foldWindowMs = options.foldWindowMs ?? 60_000;
+    this.maxHeldObservations = options.maxHeldObservations ?? 1_000;
+    this.maxHeldConditions = options.maxHeldConditions ?? 20_000;
     const db = this.db;
     this.q = {
       insert: db.prepare('INSERT INTO entries (kind, historical, fold_key, body, bytes) VALUES (?, ?, ?, ?, ?)'),
@@ -93,6 +134,7 @@ export class Spool {
     for (const row of this.q.getMeta.all() as Array<{ key: string; value: string }>) this.meta.set(row.key, row.value);
     if (!this.meta.has('epoch')) this.setMeta('epoch', randomBytes(8).toString('hex'));
     this.bytes = (this.q.totalBytes.get() as { bytes: number }).bytes;
+    this.rememberCommittedDrops();
   }
 
   get epoch(): string {
@@ -103,16 +145,88 @@ export class Spool {
     return Number(this.meta.get('ackedThrough') ?? 0);
   }
 
-  /** Next birth/death sequence; persisted so it only ever grows. */
+  /**
+   * Next birth/death sequence; persisted so it only ever grows. When the disk is full it cannot be
+   * saved, and a counter that restarts from the last saved value after a restart would repeat
+   * numbers the fleet has seen (a birth below the current bdSeq is ignored as stale). So an unsaved
+   * bdSeq is the wall clock in milliseconds (at least one more than any before): far above any
+   * saved counter, growing across restarts as long as the clock does, and saved, to count on from,
+   * once a write succeeds again.
+   */
   nextBdSeq(): number {
-    const next = Number(this.meta.get('bdSeq') ?? 0) + 1;
-    this.setMeta('bdSeq', String(next));
+    let next = Math.max(Number(this.meta.get('bdSeq') ?? 0), this.unsavedBdSeq) + 1;
+    try {
+      this.setMeta('bdSeq', String(next));
+      this.unsavedBdSeq = 0;
+      if (this.held.length === 0) this.fullSince = undefined;
+    } catch (error) {
+      if (!isStorageFull(error)) throw error;
+      this.noteFull();
+      next = Math.max(next, Date.now());
+      this.unsavedBdSeq = next;
+    }
     return next;
   }
 
-  /** Commits one observation. Events fold into an unsent identical one within the window. */
+  /** Since when writes have failed for lack of room; undefined while the disk takes them. */
+  get storageFullSince(): number | undefined {
+    return this.fullSince;
+  }
+
+  /**
+   * Commits one observation. Events fold into an unsent identical one within the window. When the
+   * disk is full it is held in memory instead (bounded, see hold) and spooled by flushHeld.
+   */
   add(observation: Observation, historical: boolean): void {
-    this.db.transaction(() => this.addInTransaction(observation, historical))();
+    if (this.held.length > 0) {
+      // Order matters (a condition raised then cleared): nothing overtakes what is held. Retrying
+      // the whole held list on every observation would cost a busy agent dearly: flushHeld does,
+      // on the agent's timer.
+      this.hold({ observation, historical });
+      return;
+    }
+    try {
+      this.db.transaction(() => {
+        this.addInTransaction(observation, historical);
+        this.saveCountersInTransaction();
+      })();
+      this.rememberCommittedDrops();
+      this.fullSince = undefined;
+    } catch (error) {
+      // Inside a log chunk's transaction SQLite may have rolled the whole chunk back: fail it, so it
+      // is read again (then without a transaction, see atomically).
+      if (!isStorageFull(error) || this.atomicDepth > 0) throw error;
+      this.afterFailedWrite();
+      this.hold({ observation, historical });
+    }
+  }
+
+  /**
+   * Spools what the full disk made us hold, in order, in one transaction; true when nothing is held
+   * any more. The agent calls it every 2 s, so space that returns is used within seconds.
+   */
+  flushHeld(): boolean {
+    if (this.held.length === 0 && !this.countersUnsaved && this.unsavedBdSeq === 0) {
+      this.fullSince = undefined;
+      return true;
+    }
+    try {
+      this.db.transaction(() => {
+        for (const { observation, historical } of this.held) this.addInTransaction(observation, historical);
+        this.saveCountersInTransaction();
+        if (this.unsavedBdSeq > Number(this.meta.get('bdSeq') ?? 0)) this.setMeta('bdSeq', String(this.unsavedBdSeq));
+      })();
+    } catch (error) {
+      if (!isStorageFull(error)) throw error;
+      this.afterFailedWrite();
+      return false;
+    }
+    this.rememberCommittedDrops();
+    this.held = [];
+    this.heldConditions = 0;
+    this.unsavedBdSeq = 0;
+    this.fullSince = undefined;
+    return true;
   }
 
   addMany(observations: Observation[], historical: boolean): void {
@@ -169,6 +283,9 @@ export class Spool {
       bytes: this.bytes,
       droppedReadings: Number(this.meta.get('droppedReadings') ?? 0),
       droppedEvents: Number(this.meta.get('droppedEvents') ?? 0),
+      droppedReadingsDiskFull: Number(this.meta.get('droppedReadingsDiskFull') ?? 0),
+      droppedEventsDiskFull: Number(this.meta.get('droppedEventsDiskFull') ?? 0),
+      held: this.held.length,
       ackedThrough: this.ackedThrough,
       epoch: this.epoch,
     };
@@ -180,18 +297,32 @@ export class Spool {
    * either both or neither, never lines that a restart would spool again. One transaction per
    * chunk (up to 1 MiB), not per line, keeps a backlog read fast. Only synchronous work belongs
    * here; nothing else can touch the database meanwhile.
+   *
+   * While the disk is full a chunk runs without a transaction: its observations are held in memory
+   * like any others (add), and no offset is saved while anything is held, so a restart reads those
+   * lines again from the file instead of losing them. The chunk during which the disk fills is
+   * rolled back whole and read again that way. Known gap: a kill after held lines were spooled
+   * (space returned) and before the next offset was saved spools them a second time.
    */
   atomically<T>(work: () => T): T {
+    if (this.held.length > 0 || this.fullSince !== undefined) return work();
     this.atomicDepth++;
     try {
       return this.db.transaction(work)();
     } catch (error) {
-      // The rollback undid rows that the byte count and the meta cache had already counted.
+      // The rollback undid rows that the byte count and the meta cache had already counted; the
+      // drops made in memory (disk full) count on top of what is committed.
       this.resync();
+      this.afterFailedWrite(isStorageFull(error));
       throw error;
     } finally {
       this.atomicDepth--;
     }
+  }
+
+  /** True while a chunk's transaction runs (atomically): an offset saved now belongs to it. */
+  get inChunk(): boolean {
+    return this.atomicDepth > 0;
   }
 
   /** Log offsets live in the same database, so an offset is saved in the same transaction as its lines (atomically). */
@@ -205,6 +336,8 @@ export class Spool {
     // SQLite may roll a transaction back by itself on an error such as SQLITE_FULL; an offset
     // saved after that would commit on its own, past observations that are gone.
     if (this.atomicDepth > 0 && !this.db.inTransaction) throw new Error('the log chunk was rolled back before its offset was saved; it will be read again');
+    // Lines whose observations are only held in memory (disk full) must be read again after a restart.
+    if (this.held.length > 0) return;
     this.q.saveOffset.run(fileKey, saved.path, saved.offset, saved.size ?? null);
   }
 
@@ -265,6 +398,65 @@ export class Spool {
     this.meta.clear();
     for (const row of this.q.getMeta.all() as Array<{ key: string; value: string }>) this.meta.set(row.key, row.value);
     this.bytes = (this.q.totalBytes.get() as { bytes: number }).bytes;
+  }
+
+  /**
+   * Holds an observation the disk cannot take. Memory is bounded too: past maxHeldObservations
+   * readings and events, the oldest reading is dropped, then (none left) the oldest event; condition
+   * changes have their own, larger bound and go only past it, oldest first, counted as events.
+   * Every drop counts in the batch's running totals and in the disk-full share of them.
+   */
+  private hold(entry: Held): void {
+    this.held.push(entry);
+    if (entry.observation.kind === 'condition') {
+      this.heldConditions++;
+      if (this.heldConditions > this.maxHeldConditions && this.dropHeld((o) => o.kind === 'condition', 'Events')) this.heldConditions--;
+      return;
+    }
+    if (this.held.length - this.heldConditions <= this.maxHeldObservations) return;
+    if (!this.dropHeld((o) => o.kind !== 'condition' && o.kind !== 'event', 'Readings')) this.dropHeld((o) => o.kind === 'event', 'Events');
+  }
+
+  private dropHeld(which: (o: Observation) => boolean, counter: 'Readings' | 'Events'): boolean {
+    const index = this.held.findIndex((h) => which(h.observation));
+    if (index < 0) return false;
+    this.held.splice(index, 1);
+    for (const key of [`dropped${counter}`, `dropped${counter}DiskFull`]) {
+      this.meta.set(key, String(Number(this.meta.get(key) ?? 0) + 1));
+      this.heldDrops.set(key, (this.heldDrops.get(key) ?? 0) + 1);
+    }
+    this.countersUnsaved = true;
+    return true;
+  }
+
+  private saveCountersInTransaction(): void {
+    if (!this.countersUnsaved) return;
+    for (const key of DROP_COUNTERS) {
+      const value = this.meta.get(key);
+      if (value !== undefined) this.q.setMeta.run(key, value);
+    }
+    this.countersUnsaved = false;
+  }
+
+  /**
+   * A rolled-back transaction may have moved the in-memory byte count and drop counters (makeRoom
+   * counts as it deletes); the database and the drops made in memory have the truth.
+   */
+  private afterFailedWrite(full = true): void {
+    if (full) this.noteFull();
+    this.bytes = (this.q.totalBytes.get() as { bytes: number }).bytes;
+    for (const key of DROP_COUNTERS) this.meta.set(key, String((this.committedDrops.get(key) ?? 0) + (this.heldDrops.get(key) ?? 0)));
+    this.countersUnsaved = true;
+  }
+
+  /** After a commit: the counters are saved, including the drops made in memory. */
+  private rememberCommittedDrops(): void {
+    this.committedDrops = new Map(DROP_COUNTERS.map((key) => [key, Number(this.meta.get(key) ?? 0)]));
+    this.heldDrops.clear();
+  }
+
+  private noteFull(): void {
+    this.fullSince ??= Date.now();
   }
 
   private setMeta(key: string, value: string): void {

@@ -13,7 +13,7 @@ export const severityNumber = (severity: Severity): number => enumValue(vigil.v1
 export function toDataBatch(
   observations: Observation[],
   historical: boolean,
-  spool: { epoch: string; droppedReadings: number; droppedEvents: number },
+  spool: { epoch: string; droppedReadings: number; droppedEvents: number; droppedReadingsDiskFull?: number; droppedEventsDiskFull?: number },
 ): vigil.v1.IDataBatch {
   const batch = {
     historical,
@@ -24,6 +24,8 @@ export function toDataBatch(
     licences: [] as vigil.v1.ILicenceReading[],
     droppedReadings: spool.droppedReadings,
     droppedEvents: spool.droppedEvents,
+    droppedReadingsDiskFull: spool.droppedReadingsDiskFull ?? 0,
+    droppedEventsDiskFull: spool.droppedEventsDiskFull ?? 0,
     spoolEpoch: spool.epoch,
   };
   for (const o of observations) {

@@ -8,6 +8,14 @@ export interface SpoolPosition {
   seq: number;
 }
 
+/** Observations an agent dropped that the ingestor had not heard of before, by why and what. */
+export interface AgentDrops {
+  /** Dropped because the spool reached its size limit. */
+  spoolFull: { readings: number; events: number };
+  /** Dropped because the spool's disk was full. */
+  diskFull: { readings: number; events: number };
+}
+
 /**
  * Everything outside fleet.db a message may affect: the broker (acks, retained state messages),
  * listeners, log lines about stored facts, counters. The ingestor builds it around its MQTT client;
@@ -21,8 +29,8 @@ export interface Outlets {
   /** The recorder's retained state message as it stands now (its problems changed, its state did not). */
   announceCurrent(recorderId: string): void;
   siteChanged(change: SiteChange): void;
-  /** The agent's spool filled and discarded observations (more than it had told us of before). */
-  spoolOverflowed(recorderId: string, droppedReadings: number, droppedEvents: number): void;
+  /** The agent's spool filled (or its disk did) and discarded observations: the new ones, since the last batch. */
+  spoolOverflowed(recorderId: string, dropped: AgentDrops): void;
   duplicateBatch(): void;
   historicalBatch(): void;
   /** Validation moved or left out times of a stored batch. */
@@ -57,8 +65,8 @@ export class PostCommitEffects {
     this.group.later(() => this.outlets.siteChanged(change));
   }
 
-  spoolOverflowed(recorderId: string, droppedReadings: number, droppedEvents: number): void {
-    this.group.later(() => this.outlets.spoolOverflowed(recorderId, droppedReadings, droppedEvents));
+  spoolOverflowed(recorderId: string, dropped: AgentDrops): void {
+    this.group.later(() => this.outlets.spoolOverflowed(recorderId, dropped));
   }
 
   duplicateBatch(): void {

@@ -63,7 +63,8 @@ export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit
     stateChanged: (change) => effects.push({ kind: 'state', change }),
     announceCurrent: (recorderId) => effects.push({ kind: 'announce', recorderId }),
     siteChanged: (change) => effects.push({ kind: 'site', siteId: change.siteId, unreachable: change.unreachable }),
-    spoolOverflowed: (recorderId, readings, events) => effects.push({ kind: 'spool-overflow', recorderId, dropped: readings + events }),
+    spoolOverflowed: (recorderId, { spoolFull, diskFull }) =>
+      effects.push({ kind: 'spool-overflow', recorderId, dropped: spoolFull.readings + spoolFull.events + diskFull.readings + diskFull.events }),
     duplicateBatch: () => effects.push({ kind: 'duplicate' }),
     historicalBatch: () => effects.push({ kind: 'historical' }),
     adjusted: (reasons) => effects.push({ kind: 'adjusted', reasons }),

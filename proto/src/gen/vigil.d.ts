@@ -1232,7 +1232,10 @@ export namespace vigil {
             CODE_ARCHIVE_MOVE_FAILED = 11,
 
             /** CODE_SERVICE_STOPPED value */
-            CODE_SERVICE_STOPPED = 12
+            CODE_SERVICE_STOPPED = 12,
+
+            /** CODE_AGENT_DROPPED value */
+            CODE_AGENT_DROPPED = 13
         }
 
         /** Severity enum. */
@@ -2005,6 +2008,12 @@ export namespace vigil {
             /** DataBatch spoolEpoch. */
             spoolEpoch: string;
 
+            /** DataBatch droppedReadingsDiskFull. */
+            droppedReadingsDiskFull: number;
+
+            /** DataBatch droppedEventsDiskFull. */
+            droppedEventsDiskFull: number;
+
             /**
              * Creates a new DataBatch instance using the specified properties.
              * @param [properties] Properties to set
@@ -2115,6 +2124,12 @@ export namespace vigil {
 
                 /** DataBatch spoolEpoch */
                 spoolEpoch?: (string|null);
+
+                /** DataBatch droppedReadingsDiskFull */
+                droppedReadingsDiskFull?: (number|null);
+
+                /** DataBatch droppedEventsDiskFull */
+                droppedEventsDiskFull?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

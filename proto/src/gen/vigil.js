@@ -3638,6 +3638,7 @@ export const vigil = $root.vigil = (() => {
          * @property {number} CODE_ARCHIVE_OPERATION_FAILED=10 CODE_ARCHIVE_OPERATION_FAILED value
          * @property {number} CODE_ARCHIVE_MOVE_FAILED=11 CODE_ARCHIVE_MOVE_FAILED value
          * @property {number} CODE_SERVICE_STOPPED=12 CODE_SERVICE_STOPPED value
+         * @property {number} CODE_AGENT_DROPPED=13 CODE_AGENT_DROPPED value
          */
         v1.Code = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -3654,6 +3655,7 @@ export const vigil = $root.vigil = (() => {
             values[valuesById[10] = "CODE_ARCHIVE_OPERATION_FAILED"] = 10;
             values[valuesById[11] = "CODE_ARCHIVE_MOVE_FAILED"] = 11;
             values[valuesById[12] = "CODE_SERVICE_STOPPED"] = 12;
+            values[valuesById[13] = "CODE_AGENT_DROPPED"] = 13;
             return values;
         })();
 
@@ -4119,6 +4121,10 @@ export const vigil = $root.vigil = (() => {
                     case "CODE_SERVICE_STOPPED":
                     case 12:
                         message.code = 12;
+                        break;
+                    case "CODE_AGENT_DROPPED":
+                    case 13:
+                        message.code = 13;
                         break;
                     default:
                         if (typeof object.code === "number" && (object.code | 0) === object.code)
@@ -4735,6 +4741,10 @@ export const vigil = $root.vigil = (() => {
                     case "CODE_SERVICE_STOPPED":
                     case 12:
                         message.code = 12;
+                        break;
+                    case "CODE_AGENT_DROPPED":
+                    case 13:
+                        message.code = 13;
                         break;
                     default:
                         if (typeof object.code === "number" && (object.code | 0) === object.code)
@@ -6033,6 +6043,8 @@ export const vigil = $root.vigil = (() => {
              * @property {number|null} [droppedReadings] DataBatch droppedReadings
              * @property {number|null} [droppedEvents] DataBatch droppedEvents
              * @property {string|null} [spoolEpoch] DataBatch spoolEpoch
+             * @property {number|null} [droppedReadingsDiskFull] DataBatch droppedReadingsDiskFull
+             * @property {number|null} [droppedEventsDiskFull] DataBatch droppedEventsDiskFull
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -6142,6 +6154,22 @@ export const vigil = $root.vigil = (() => {
             DataBatch.prototype.spoolEpoch = "";
 
             /**
+             * DataBatch droppedReadingsDiskFull.
+             * @member {number} droppedReadingsDiskFull
+             * @memberof vigil.v1.DataBatch
+             * @instance
+             */
+            DataBatch.prototype.droppedReadingsDiskFull = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * DataBatch droppedEventsDiskFull.
+             * @member {number} droppedEventsDiskFull
+             * @memberof vigil.v1.DataBatch
+             * @instance
+             */
+            DataBatch.prototype.droppedEventsDiskFull = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
              * Creates a new DataBatch instance using the specified properties.
              * @function create
              * @memberof vigil.v1.DataBatch
@@ -6196,6 +6224,10 @@ export const vigil = $root.vigil = (() => {
                     writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.droppedEvents);
                 if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch") && message.spoolEpoch !== "")
                     writer.uint32(/* id 9, wireType 2 =*/74).string(message.spoolEpoch);
+                if (message.droppedReadingsDiskFull != null && $Object.hasOwnProperty.call(message, "droppedReadingsDiskFull") && (typeof message.droppedReadingsDiskFull === "object" ? message.droppedReadingsDiskFull.low || message.droppedReadingsDiskFull.high : message.droppedReadingsDiskFull !== 0))
+                    writer.uint32(/* id 10, wireType 0 =*/80).uint64(message.droppedReadingsDiskFull);
+                if (message.droppedEventsDiskFull != null && $Object.hasOwnProperty.call(message, "droppedEventsDiskFull") && (typeof message.droppedEventsDiskFull === "object" ? message.droppedEventsDiskFull.low || message.droppedEventsDiskFull.high : message.droppedEventsDiskFull !== 0))
+                    writer.uint32(/* id 11, wireType 0 =*/88).uint64(message.droppedEventsDiskFull);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -6329,6 +6361,24 @@ export const vigil = $root.vigil = (() => {
                                 delete message.spoolEpoch;
                             continue;
                         }
+                    case 10: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.droppedReadingsDiskFull = value;
+                            else
+                                delete message.droppedReadingsDiskFull;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.droppedEventsDiskFull = value;
+                            else
+                                delete message.droppedEventsDiskFull;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -6434,6 +6484,12 @@ export const vigil = $root.vigil = (() => {
                 if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
                     if (!$util.isString(message.spoolEpoch))
                         return "spoolEpoch: string expected";
+                if (message.droppedReadingsDiskFull != null && $Object.hasOwnProperty.call(message, "droppedReadingsDiskFull"))
+                    if (!$util.isInteger(message.droppedReadingsDiskFull) && !(message.droppedReadingsDiskFull && $util.isInteger(message.droppedReadingsDiskFull.low) && $util.isInteger(message.droppedReadingsDiskFull.high)))
+                        return "droppedReadingsDiskFull: integer|Long expected";
+                if (message.droppedEventsDiskFull != null && $Object.hasOwnProperty.call(message, "droppedEventsDiskFull"))
+                    if (!$util.isInteger(message.droppedEventsDiskFull) && !(message.droppedEventsDiskFull && $util.isInteger(message.droppedEventsDiskFull.low) && $util.isInteger(message.droppedEventsDiskFull.high)))
+                        return "droppedEventsDiskFull: integer|Long expected";
                 return null;
             };
 
@@ -6531,6 +6587,26 @@ export const vigil = $root.vigil = (() => {
                 if (object.spoolEpoch != null)
                     if (typeof object.spoolEpoch !== "string" || object.spoolEpoch.length)
                         message.spoolEpoch = $String(object.spoolEpoch);
+                if (object.droppedReadingsDiskFull != null)
+                    if (typeof object.droppedReadingsDiskFull === "object" ? object.droppedReadingsDiskFull.low || object.droppedReadingsDiskFull.high : $Number(object.droppedReadingsDiskFull) !== 0)
+                        if ($util.Long)
+                            message.droppedReadingsDiskFull = $util.Long.fromValue(object.droppedReadingsDiskFull, true);
+                        else if (typeof object.droppedReadingsDiskFull === "string")
+                            message.droppedReadingsDiskFull = $parseInt(object.droppedReadingsDiskFull, 10);
+                        else if (typeof object.droppedReadingsDiskFull === "number")
+                            message.droppedReadingsDiskFull = object.droppedReadingsDiskFull;
+                        else if (typeof object.droppedReadingsDiskFull === "object")
+                            message.droppedReadingsDiskFull = new $util.LongBits(object.droppedReadingsDiskFull.low >>> 0, object.droppedReadingsDiskFull.high >>> 0).toNumber(true);
+                if (object.droppedEventsDiskFull != null)
+                    if (typeof object.droppedEventsDiskFull === "object" ? object.droppedEventsDiskFull.low || object.droppedEventsDiskFull.high : $Number(object.droppedEventsDiskFull) !== 0)
+                        if ($util.Long)
+                            message.droppedEventsDiskFull = $util.Long.fromValue(object.droppedEventsDiskFull, true);
+                        else if (typeof object.droppedEventsDiskFull === "string")
+                            message.droppedEventsDiskFull = $parseInt(object.droppedEventsDiskFull, 10);
+                        else if (typeof object.droppedEventsDiskFull === "number")
+                            message.droppedEventsDiskFull = object.droppedEventsDiskFull;
+                        else if (typeof object.droppedEventsDiskFull === "object")
+                            message.droppedEventsDiskFull = new $util.LongBits(object.droppedEventsDiskFull.low >>> 0, object.droppedEventsDiskFull.high >>> 0).toNumber(true);
                 return message;
             };
 
@@ -6571,6 +6647,16 @@ export const vigil = $root.vigil = (() => {
                     } else
                         object.droppedEvents = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                     object.spoolEpoch = "";
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.droppedReadingsDiskFull = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.droppedReadingsDiskFull = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.droppedEventsDiskFull = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.droppedEventsDiskFull = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                 }
                 if (message.historical != null && $Object.hasOwnProperty.call(message, "historical"))
                     object.historical = message.historical;
@@ -6615,6 +6701,20 @@ export const vigil = $root.vigil = (() => {
                         object.droppedEvents = options.longs === $String ? $util.Long.prototype.toString.call(message.droppedEvents) : options.longs === $Number ? new $util.LongBits(message.droppedEvents.low >>> 0, message.droppedEvents.high >>> 0).toNumber(true) : message.droppedEvents;
                 if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
                     object.spoolEpoch = message.spoolEpoch;
+                if (message.droppedReadingsDiskFull != null && $Object.hasOwnProperty.call(message, "droppedReadingsDiskFull"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.droppedReadingsDiskFull = typeof message.droppedReadingsDiskFull === "number" ? $BigInt(message.droppedReadingsDiskFull) : $util.Long.fromBits(message.droppedReadingsDiskFull.low >>> 0, message.droppedReadingsDiskFull.high >>> 0, true).toBigInt();
+                    else if (typeof message.droppedReadingsDiskFull === "number")
+                        object.droppedReadingsDiskFull = options.longs === $String ? $String(message.droppedReadingsDiskFull) : message.droppedReadingsDiskFull;
+                    else
+                        object.droppedReadingsDiskFull = options.longs === $String ? $util.Long.prototype.toString.call(message.droppedReadingsDiskFull) : options.longs === $Number ? new $util.LongBits(message.droppedReadingsDiskFull.low >>> 0, message.droppedReadingsDiskFull.high >>> 0).toNumber(true) : message.droppedReadingsDiskFull;
+                if (message.droppedEventsDiskFull != null && $Object.hasOwnProperty.call(message, "droppedEventsDiskFull"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.droppedEventsDiskFull = typeof message.droppedEventsDiskFull === "number" ? $BigInt(message.droppedEventsDiskFull) : $util.Long.fromBits(message.droppedEventsDiskFull.low >>> 0, message.droppedEventsDiskFull.high >>> 0, true).toBigInt();
+                    else if (typeof message.droppedEventsDiskFull === "number")
+                        object.droppedEventsDiskFull = options.longs === $String ? $String(message.droppedEventsDiskFull) : message.droppedEventsDiskFull;
+                    else
+                        object.droppedEventsDiskFull = options.longs === $String ? $util.Long.prototype.toString.call(message.droppedEventsDiskFull) : options.longs === $Number ? new $util.LongBits(message.droppedEventsDiskFull.low >>> 0, message.droppedEventsDiskFull.high >>> 0).toNumber(true) : message.droppedEventsDiskFull;
                 return object;
             };
 

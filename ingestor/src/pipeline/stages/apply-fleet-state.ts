@@ -2,7 +2,7 @@ import { vigil } from '@vigil/proto/wire';
 import { codeName, severityName } from '../../codes.js';
 import type { FleetDb } from '../../registry/fleet-db.js';
 import type { FleetState, StateChange } from '../../state/fleet-state.js';
-import type { PostCommitEffects } from '../effects.js';
+import type { AgentDrops, PostCommitEffects } from '../effects.js';
 import type { FleetTagsCache } from '../fleet-tags.js';
 import type { Applied, Deduplicated, GroupStage } from '../message.js';
 import { drivePathTag } from '../points.js';
@@ -18,6 +18,26 @@ export interface ApplyDeps {
   takeStateChanges(): readonly StateChange[];
 }
 
+/** The recorder problem an agent's drops raise (proto Code CODE_AGENT_DROPPED). */
+export const AGENT_DROPPED = 'agent-dropped';
+/** An agent-dropped problem clears with the first batch after this long without new drops. */
+export const AGENT_DROPPED_QUIET_MS = 60 * 60 * 1000;
+
+interface DiscardTotals {
+  epoch: string;
+  readings: number;
+  events: number;
+  readingsDiskFull: number;
+  eventsDiskFull: number;
+}
+
+interface DiscardsSeen extends DiscardTotals {
+  /** When the totals last grew (or were first seen). */
+  lastNewAt: number;
+  /** The raised problem: since when, and how many drops since then. */
+  episode: { since: number; readings: number; events: number } | undefined;
+}
+
 /**
  * The message's facts into fleet.db (registry row, latest readings, conditions, events) and the
  * fleet state (sessions, heartbeats, deaths, problems). A data batch already stored changes
@@ -25,8 +45,65 @@ export interface ApplyDeps {
  */
 export function applyFleetState(deps: ApplyDeps): GroupStage<Deduplicated, Applied> {
   const { db, state, tags, effects } = deps;
-  /** The agent's discard counters we have warned about, per recorder (they only grow within a spool). */
-  const spoolDiscardsSeen = new UndoableMap<string, number>(deps.undo);
+  /** The agent's discard counters we have heard of, per recorder (they only grow within a spool). */
+  const spoolDiscardsSeen = new UndoableMap<string, DiscardsSeen>(deps.undo);
+
+  /**
+   * What an agent dropped becomes the recorder's "agent-dropped" problem (docs/ARCHITECTURE.md
+   * "What an agent dropped"): raised when a batch's running totals grow, its message counting the
+   * drops since it was raised, and cleared by the first batch that arrives when none were new for
+   * AGENT_DROPPED_QUIET_MS. Held in memory: after an ingestor restart an agent's totals so far
+   * count once more (the metric restarts from zero anyway), and a problem still raised is taken up
+   * again, or cleared after a quiet period.
+   */
+  const noteDiscards = (id: string, batch: vigil.v1.DataBatch, now: number): boolean => {
+    const totals: DiscardTotals = {
+      epoch: batch.spoolEpoch,
+      readings: batch.droppedReadings,
+      events: batch.droppedEvents,
+      readingsDiskFull: batch.droppedReadingsDiskFull,
+      eventsDiskFull: batch.droppedEventsDiskFull,
+    };
+    const seen = spoolDiscardsSeen.get(id) ?? {
+      epoch: totals.epoch,
+      readings: 0,
+      events: 0,
+      readingsDiskFull: 0,
+      eventsDiskFull: 0,
+      lastNewAt: now,
+      episode: undefined,
+    };
+    // A new spool (a new epoch) counts from zero again.
+    const base = seen.epoch === totals.epoch ? seen : { readings: 0, events: 0, readingsDiskFull: 0, eventsDiskFull: 0 };
+    const diskFull = {
+      readings: Math.max(0, totals.readingsDiskFull - base.readingsDiskFull),
+      events: Math.max(0, totals.eventsDiskFull - base.eventsDiskFull),
+    };
+    const all = { readings: Math.max(0, totals.readings - base.readings), events: Math.max(0, totals.events - base.events) };
+    if (all.readings + all.events === 0) {
+      spoolDiscardsSeen.set(id, { ...seen, ...totals });
+      if (now - seen.lastNewAt < AGENT_DROPPED_QUIET_MS) return false;
+      if (seen.episode) spoolDiscardsSeen.set(id, { ...seen, ...totals, episode: undefined });
+      return db.applyCondition({ recorderId: id, code: AGENT_DROPPED, subject: '', active: false, at: now, severity: 'warning', message: '' });
+    }
+    const dropped: AgentDrops = {
+      spoolFull: { readings: Math.max(0, all.readings - diskFull.readings), events: Math.max(0, all.events - diskFull.events) },
+      diskFull,
+    };
+    effects.spoolOverflowed(id, dropped);
+    const episode = seen.episode ?? { since: now, readings: 0, events: 0 };
+    const grown = { since: episode.since, readings: episode.readings + all.readings, events: episode.events + all.events };
+    spoolDiscardsSeen.set(id, { ...totals, lastNewAt: now, episode: grown });
+    return db.applyCondition({
+      recorderId: id,
+      code: AGENT_DROPPED,
+      subject: '',
+      active: true,
+      at: now,
+      severity: 'warning',
+      message: `agent dropped ${grown.readings} readings and ${grown.events} events since ${new Date(grown.since).toISOString()}`,
+    });
+  };
 
   const applyBatch = (id: string, batch: vigil.v1.DataBatch, now: number): boolean => {
     for (const d of batch.disks as vigil.v1.DiskReading[]) {
@@ -47,6 +124,7 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Deduplicated, Appli
           message: c.message,
         }) || conditionsChanged;
     }
+    conditionsChanged = noteDiscards(id, batch, now) || conditionsChanged;
     if (conditionsChanged) state.conditionsChanged(id, db.conditionsOf(id).length, now);
     for (const e of batch.events as vigil.v1.Event[]) {
       db.recordEvent({
@@ -59,11 +137,6 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Deduplicated, Appli
         lastSeen: e.lastSeen || e.firstSeen || now,
         count: Math.max(1, e.count),
       });
-    }
-    const discarded = batch.droppedReadings + batch.droppedEvents;
-    if (discarded > (spoolDiscardsSeen.get(id) ?? 0)) {
-      spoolDiscardsSeen.set(id, discarded);
-      effects.spoolOverflowed(id, batch.droppedReadings, batch.droppedEvents);
     }
     return conditionsChanged;
   };
