@@ -58,4 +58,39 @@ describe('what an agent dropped', () => {
     expect(problem()?.message).toBe(`agent dropped 0 readings and 1 events since ${new Date(fx.now).toISOString()}`);
     expect(overflows().at(-1)).toEqual({ kind: 'spool-overflow', recorderId: 'rec-a', dropped: 1 });
   });
+
+  it('survives an ingestor restart: old drops are not raised again, and a raised problem keeps its count and clears on time', () => {
+    const fx = (f = pipelineFixture());
+    const problem = () => fx.db.conditionsOf('rec-a').find((c) => c.code === 'agent-dropped');
+    const overflows = () => fx.effects.filter((e) => e.kind === 'spool-overflow');
+    fx.birth('rec-a', { installation: 'INST-1', site: 'north' });
+    fx.send('rec-a', 'data', batch('epoch-rec-a', 4, 0), 1);
+    fx.pipeline.commit();
+    const since = new Date(fx.now).toISOString();
+    expect(problem()?.message).toBe(`agent dropped 4 readings and 0 events since ${since}`);
+    const raisedAt = fx.now;
+
+    fx.restart();
+    fx.advance(60_000);
+    fx.send('rec-a', 'data', batch('epoch-rec-a', 4, 0), 2);
+    fx.pipeline.commit();
+    expect(overflows()).toHaveLength(1);
+    fx.send('rec-a', 'data', batch('epoch-rec-a', 4, 2), 3);
+    fx.pipeline.commit();
+    expect(problem()?.message).toBe(`agent dropped 4 readings and 2 events since ${since}`);
+
+    fx.restart();
+    fx.advance(raisedAt + 60_000 + AGENT_DROPPED_QUIET_MS - fx.now);
+    fx.send('rec-a', 'data', batch('epoch-rec-a', 4, 2), 4);
+    fx.pipeline.commit();
+    expect(problem()).toBeUndefined();
+
+    // Long after, another restart: the agent's old totals are not news.
+    fx.restart();
+    fx.advance(24 * 3_600_000);
+    fx.send('rec-a', 'data', batch('epoch-rec-a', 4, 2), 5);
+    fx.pipeline.commit();
+    expect(problem()).toBeUndefined();
+    expect(overflows()).toHaveLength(2);
+  });
 });

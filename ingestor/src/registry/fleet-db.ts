@@ -188,6 +188,7 @@ const ADDED_COLUMNS: Array<[table: string, column: string, definition: string]> 
   ['conditions', 'changed_at', 'INTEGER NOT NULL DEFAULT 0'],
   ['recorders', 'covered_by', 'TEXT'],
   ['recorders', 'licence_at', 'INTEGER NOT NULL DEFAULT 0'],
+  ['recorders', 'discards_seen', 'TEXT'],
 ];
 
 const RECORDER_COLUMNS = `
@@ -251,6 +252,8 @@ export class FleetDb {
       clearSiteUnreachable: db.prepare('DELETE FROM site_states WHERE installation_slc = ? AND site_id = ?'),
       setBdSeq: db.prepare(`UPDATE recorders SET bd_seq = ? WHERE id = ?`),
       touch: db.prepare(`UPDATE recorders SET last_seen = ?, last_seq = MAX(last_seq, ?) WHERE id = ?`),
+      discardsSeen: db.prepare('SELECT discards_seen FROM recorders WHERE id = ?').pluck(),
+      setDiscardsSeen: db.prepare('UPDATE recorders SET discards_seen = ? WHERE id = ?'),
       touchWithSpool: db.prepare(`UPDATE recorders SET last_seen = ?, last_seq = MAX(last_seq, ?), spool_epoch = ?, acked_seq = ? WHERE id = ?`),
       all: db.prepare(`SELECT ${RECORDER_COLUMNS} FROM recorders ORDER BY id`),
       one: db.prepare(`SELECT ${RECORDER_COLUMNS} FROM recorders WHERE id = ?`),
@@ -333,6 +336,15 @@ export class FleetDb {
 
   touch(id: string, lastSeen: number, seq: number): void {
     this.statements.touch.run(lastSeen, seq, id);
+  }
+
+  /** What the agent-dropped problem knows of a recorder's discard counters (JSON), kept across restarts. */
+  discardsSeenOf(id: string): string | undefined {
+    return (this.statements.discardsSeen.get(id) as string | null | undefined) ?? undefined;
+  }
+
+  setDiscardsSeen(id: string, json: string): void {
+    this.statements.setDiscardsSeen.run(json, id);
   }
 
   /** `touch` and `setSpoolPosition` in one statement: a stored data batch does both, on the same row. */

@@ -130,6 +130,11 @@ export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit
         },
       });
     },
+    /** The ingestor restarted: from now on messages go through a new pipeline over the same fleet.db. */
+    restart() {
+      pipeline.commit();
+      pipeline = build();
+    },
     /** A new pipeline over the same fleet.db, as after a restart: what memory would hold if loaded from the database. */
     reload() {
       pipeline.commit();

@@ -52,10 +52,20 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Deduplicated, Appli
    * What an agent dropped becomes the recorder's "agent-dropped" problem (docs/ARCHITECTURE.md
    * "What an agent dropped"): raised when a batch's running totals grow, its message counting the
    * drops since it was raised, and cleared by the first batch that arrives when none were new for
-   * AGENT_DROPPED_QUIET_MS. Held in memory: after an ingestor restart an agent's totals so far
-   * count once more (the metric restarts from zero anyway), and a problem still raised is taken up
-   * again, or cleared after a quiet period.
+   * AGENT_DROPPED_QUIET_MS. What was heard is kept in fleet.db (recorders.discards_seen), written
+   * only when it changes, so an ingestor restart neither raises old drops again nor forgets a raised
+   * problem's count.
    */
+  const loadDiscardsSeen = (id: string): DiscardsSeen | undefined => {
+    const json = db.discardsSeenOf(id);
+    return json === undefined ? undefined : (JSON.parse(json) as DiscardsSeen);
+  };
+  /** In memory always (undoable); in fleet.db only when it changed, which is rare. */
+  const rememberDiscards = (id: string, before: DiscardsSeen | undefined, after: DiscardsSeen): void => {
+    spoolDiscardsSeen.set(id, after);
+    const json = JSON.stringify(after);
+    if (before === undefined || JSON.stringify(before) !== json) db.setDiscardsSeen(id, json);
+  };
   const noteDiscards = (id: string, batch: vigil.v1.DataBatch, now: number): boolean => {
     const totals: DiscardTotals = {
       epoch: batch.spoolEpoch,
@@ -64,7 +74,8 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Deduplicated, Appli
       readingsDiskFull: batch.droppedReadingsDiskFull,
       eventsDiskFull: batch.droppedEventsDiskFull,
     };
-    const seen = spoolDiscardsSeen.get(id) ?? {
+    const stored = spoolDiscardsSeen.get(id) ?? loadDiscardsSeen(id);
+    const seen = stored ?? {
       epoch: totals.epoch,
       readings: 0,
       events: 0,
@@ -81,9 +92,9 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Deduplicated, Appli
     };
     const all = { readings: Math.max(0, totals.readings - base.readings), events: Math.max(0, totals.events - base.events) };
     if (all.readings + all.events === 0) {
-      spoolDiscardsSeen.set(id, { ...seen, ...totals });
-      if (now - seen.lastNewAt < AGENT_DROPPED_QUIET_MS) return false;
-      if (seen.episode) spoolDiscardsSeen.set(id, { ...seen, ...totals, episode: undefined });
+      const quiet = now - seen.lastNewAt >= AGENT_DROPPED_QUIET_MS;
+      rememberDiscards(id, stored, { ...seen, ...totals, episode: quiet ? undefined : seen.episode });
+      if (!quiet) return false;
       return db.applyCondition({ recorderId: id, code: AGENT_DROPPED, subject: '', active: false, at: now, severity: 'warning', message: '' });
     }
     const dropped: AgentDrops = {
@@ -93,7 +104,7 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Deduplicated, Appli
     effects.spoolOverflowed(id, dropped);
     const episode = seen.episode ?? { since: now, readings: 0, events: 0 };
     const grown = { since: episode.since, readings: episode.readings + all.readings, events: episode.events + all.events };
-    spoolDiscardsSeen.set(id, { ...totals, lastNewAt: now, episode: grown });
+    rememberDiscards(id, stored, { ...totals, lastNewAt: now, episode: grown });
     return db.applyCondition({
       recorderId: id,
       code: AGENT_DROPPED,
