@@ -75,6 +75,28 @@ describe('the ingestor pipeline, driven without MQTT', () => {
     expect(outboxRows(f)).toBe(rows);
   });
 
+  it('stores every batch of a spool it has not seen when a later batch comes first, before the birth (redelivery after a crash)', () => {
+    const f = fixture();
+    const batch = (n: number): vigil.v1.IPayload => ({
+      data: { spoolEpoch: 'epoch-new', events: [{ code: vigil.v1.Code.CODE_FILE_DELETE_FAILED, subject: `f${n}`, message: 'x', firstSeen: f.now, count: 1 }] },
+    });
+    // The broker redelivers batch 4 (never PUBACKed before the crash) ahead of the agent's re-sends of 1-3 and of the birth.
+    f.send('rec-a', 'data', batch(4), 4);
+    f.pipeline.commit();
+    expect(f.db.spoolPosition('rec-a')).toEqual({ epoch: 'epoch-new', ackedSeq: 0 });
+    for (const n of [1, 2, 3]) f.send('rec-a', 'data', batch(n), n);
+    f.birth('rec-a', siteOne, { spoolEpoch: 'epoch-new', ackedThrough: 0 });
+    f.pipeline.commit();
+    expect(
+      f.db
+        .eventsOf('rec-a', 0)
+        .map((e) => e.subject)
+        .sort(),
+    ).toEqual(['f1', 'f2', 'f3', 'f4']);
+    expect(f.db.spoolPosition('rec-a')).toEqual({ epoch: 'epoch-new', ackedSeq: 4 });
+    expect(f.effects.filter((e) => e.kind === 'duplicate')).toEqual([]);
+  });
+
   it('drops what it cannot use, by reason, without touching fleet.db', () => {
     const f = fixture({ registered: ['rec-a'] });
     f.birth('rec-a', siteOne);

@@ -56,9 +56,13 @@ export class AckTracker {
   stored(recorderId: string, epoch: string, seq: number, save = true): number {
     const position = this.changing(recorderId);
     if (position.epoch !== epoch) {
-      // A spool we have not seen a birth for: the agent re-sends oldest first, so start here.
+      // A spool we have acknowledged nothing of: every seq below this one is still the agent's to
+      // send. Batches do not always come oldest first: after a crash here, the broker redelivers
+      // what we had not PUBACKed while the agent re-sends what we had, so batch 4 can come before
+      // 1-3 and before the session's birth. Taking 1-3 as acknowledged would drop them as
+      // duplicates: lost. The birth says what the agent has let go of (birth()) and fills the gap.
       position.epoch = epoch;
-      position.acked = seq - 1;
+      position.acked = 0;
       position.pending.clear();
     }
     if (seq === position.acked + 1) {
