@@ -253,10 +253,16 @@ describe('hostile input: 100,000 generated and mutated inputs against a live bro
     dir = mkdtempSync(join(tmpdir(), 'vigil-sec-fuzz-'));
     target = fork(join(import.meta.dirname, 'support', 'fuzz-target.ts'), [dir], {
       execArgv: ['--expose-gc', '--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
-    target.once('exit', (code, signal) => {
-      exited = `exited with ${code ?? signal}`;
+    // What it printed last goes into the failure: a crash's stack is the one clue a CI log keeps.
+    let stderrTail = '';
+    target.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4_000);
+    });
+    target.once('close', (code, signal) => {
+      exited = `exited with ${code ?? signal}${stderrTail ? `; its stderr ended with:\n${stderrTail}` : ''}`;
     });
     ports = await new Promise((resolve, reject) => {
       target.once('message', (message) => resolve(message as { port: number; metricsPort: number }));
