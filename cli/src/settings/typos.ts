@@ -11,6 +11,7 @@ const READ_ELSEWHERE = [
   'VIGIL_INFLUXD',
   'VIGIL_TEST_LOG_LEVEL',
   'VIGIL_TEST_INFLUX_OUTAGE_MS',
+  'VIGIL_PROOF_DIR',
 ];
 
 /** Edits (insert, delete, replace one character) from a to b. */
