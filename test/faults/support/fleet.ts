@@ -200,6 +200,11 @@ export class FaultAgent {
     appendFileSync(this.logPath, text);
   }
 
+  /** Appends lines as they are (camera condition lines: `VIGIL-CAM c1 DOWN`, `VIGIL-CAM c1 UP`). */
+  writeRaw(lines: string[]): void {
+    appendFileSync(this.logPath, lines.map((l) => `${new Date().toISOString()} WARN [Devices] ${l}\n`).join(''));
+  }
+
   /** Starts writing `perSecond` lines a second until the returned stop() is called. */
   writeSteadily(perSecond: number): { stop(): void } {
     const tick = 100;
@@ -282,6 +287,25 @@ export class Fleet {
             severity: 'error',
             message: 'numbered fault {n}',
           },
+          {
+            id: 'camera-down',
+            pattern: 'VIGIL-CAM (?<cam>\\w+) DOWN',
+            code: 'camera-unreachable',
+            type: 'condition',
+            subject: '{cam}',
+            severity: 'error',
+            message: 'camera {cam} down',
+          },
+          {
+            id: 'camera-up',
+            pattern: 'VIGIL-CAM (?<cam>\\w+) UP',
+            code: 'camera-unreachable',
+            type: 'condition',
+            action: 'clear',
+            subject: '{cam}',
+            severity: 'error',
+            message: 'camera {cam} up',
+          },
         ],
       }),
     );
@@ -337,7 +361,7 @@ export class Fleet {
   }
 
   /** fleet.db, read-only, for one question (the ingestor owns it). */
-  private read<T>(question: (db: Database.Database) => T): T {
+  read<T>(question: (db: Database.Database) => T): T {
     const db = new Database(join(this.dataDir, 'fleet.db'), { readonly: true, fileMustExist: true });
     try {
       db.pragma('busy_timeout = 5000');
