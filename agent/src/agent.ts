@@ -225,6 +225,7 @@ export class Agent {
       will: { topic: topics.recorder(this.config.recorderId, 'death'), payload: Buffer.from(will), qos: 1, retain: false },
     });
     this.client = client;
+    let lastHeard = Date.now();
 
     client.on('connect', () => {
       // A CONNACK can arrive after stop() began; the spool may already be closed.
@@ -238,9 +239,23 @@ export class Agent {
         await client.publishAsync(topics.recorder(this.config.recorderId, 'data'), Buffer.from(this.sealer.seal({ data: batch }, seq)), { qos: 1 });
       });
       clearInterval(this.heartbeatTimer);
+      lastHeard = Date.now();
       this.heartbeatTimer = setInterval(() => {
+        // A cut network closes nothing: without this the agent would send into a dead socket (and
+        // call its data live) until TCP gave up, many minutes later. Every heartbeat is answered
+        // with a PUBACK, so silence for a few of them means the link is gone.
+        const silentMs = Date.now() - lastHeard;
+        if (silentMs > deadLinkAfterMs(this.config.heartbeatSeconds)) {
+          this.log.warn({ silentMs }, 'no answer from the broker; treating the connection as lost');
+          clearInterval(this.heartbeatTimer);
+          client.end(true); // emits 'close', which reconnects
+          return;
+        }
         void this.publish(client, 'hb', { heartbeat: { bdSeq: this.bdSeq, sentAt: Date.now() } }).catch(() => undefined);
       }, this.config.heartbeatSeconds * 1000);
+    });
+    client.on('packetreceive', () => {
+      lastHeard = Date.now();
     });
     client.on('message', (topic, payload) => {
       if (this.stopping || topic !== topics.ack(this.config.recorderId)) return;
@@ -328,6 +343,15 @@ export class Agent {
   private async publish(client: MqttClient, kind: RecorderTopicKind, payload: vigil.v1.IPayload): Promise<void> {
     await client.publishAsync(topics.recorder(this.config.recorderId, kind), Buffer.from(this.seal(payload)), { qos: 1 });
   }
+}
+
+/**
+ * How long the broker may stay silent (no PUBACK, no ack, nothing) before the agent gives the
+ * connection up: three heartbeats, as the fleet side counts them, but never past MQTT's own
+ * 1.5 keepalives (45 s) and never under 5 s, which a loaded broker can take to answer.
+ */
+export function deadLinkAfterMs(heartbeatSeconds: number): number {
+  return Math.max(5_000, Math.min(3 * heartbeatSeconds * 1000, 45_000));
 }
 
 /**

@@ -296,9 +296,11 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     });
   });
 
+  // The fleet is promised "unavailable within three heartbeats plus two seconds" of the last one
+  // heard; a sweep each second would spend up to a second of those two (test/faults/network-cut).
   const sweeper = setInterval(() => {
     if (pipeline.sweep(Date.now()) > 0) drain.kick();
-  }, options.sweepIntervalMs ?? 1_000);
+  }, options.sweepIntervalMs ?? 250);
   let closing = false;
   drain.start();
   const metricsServer = options.metrics

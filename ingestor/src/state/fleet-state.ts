@@ -50,8 +50,12 @@ interface Runtime {
   activeConditions: number;
 }
 
-/** A heartbeat counts as missed once its interval has passed plus this slack for network jitter. */
-const GRACE_MS = 2_000;
+/**
+ * A heartbeat counts as missed once its interval has passed plus this slack for network jitter.
+ * The promise is "unavailable within three heartbeats plus two seconds"; the sweep's period (250 ms)
+ * and the commit that records the change take the rest of those two seconds.
+ */
+const GRACE_MS = 1_500;
 export const MISSED_HEARTBEATS_FOR_UNAVAILABLE = 3;
 /**
  * On a session takeover the broker publishes the old connection's will before the new session's

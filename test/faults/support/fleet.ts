@@ -164,6 +164,8 @@ export class FaultAgent {
   readonly process: VigilProcess;
   readonly logPath: string;
   private next = 0;
+  /** When each numbered line was written, by number. */
+  readonly writtenAt: number[] = [];
 
   constructor(
     readonly id: string,
@@ -193,8 +195,10 @@ export class FaultAgent {
    */
   writeLines(count: number): void {
     let text = '';
+    const now = Date.now();
     for (let i = 0; i < count; i++) {
       const n = this.next++;
+      this.writtenAt[n] = now;
       text += `${new Date().toISOString()} ERROR [Archiver] VIGIL-FAULT-${n}: could not move archive of camera ${n % 40} to storage\n`;
     }
     appendFileSync(this.logPath, text);
@@ -392,6 +396,27 @@ export class Fleet {
     return rows.map((r) => ({ n: Number(r.subject.slice(1)), count: r.count, firstSeen: r.firstSeen }));
   }
 
+  /**
+   * The numbered events of a recorder in the time series (the default store, <data-dir>/telemetry.db):
+   * when each was observed and whether it came marked historical.
+   */
+  seriesEvents(id: string): Array<{ n: number; time: number; historical: boolean }> {
+    const db = new Database(join(this.dataDir, 'telemetry.db'), { readonly: true, fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      const rows = db
+        .prepare(
+          `SELECT json_extract(s.tags, '$.subject') AS subject, p.time AS time, json_extract(p.fields, '$.historical') AS historical
+             FROM points p JOIN series s ON s.id = p.series_id
+            WHERE s.measurement = 'event' AND s.recorder = ? AND json_extract(s.tags, '$.code') = ?`,
+        )
+        .all(id, FAULT_CODE) as Array<{ subject: string; time: number; historical: number }>;
+      return rows.map((r) => ({ n: Number(r.subject.slice(1)), time: r.time, historical: r.historical === 1 }));
+    } finally {
+      db.close();
+    }
+  }
+
   /** Exactly what the store holds of an agent's numbered lines. */
   count(agent: FaultAgent): StoredCount {
     const rows = this.storedEvents(agent.id);
@@ -498,10 +523,13 @@ export class CuttableLink {
       if (this.isCut) queued.push(chunk);
       else to.write(chunk);
     });
-    from.on('end', () => {
+    // A side that goes away is told to the other only when the path is up, as a FIN or RST would be.
+    const gone = () => {
       ended = true;
       if (!this.isCut) to.end();
-    });
+    };
+    from.on('end', gone);
+    from.on('close', gone);
   }
 
   async start(): Promise<void> {

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CuttableLink, Fleet, waitFor } from './support/fleet.js';
+import { reportFault, secondsSince } from './support/report.js';
+
+const HEARTBEAT_SECONDS = 2;
+/** The agent's MQTT keepalive (agent/src/agent.ts): the broker gives a silent client up after 1.5 of them. */
+const KEEPALIVE_SECONDS = 30;
+/** The issue's bound: not shown online within three heartbeats or 1.5 keepalives, whichever is first, plus two seconds. */
+const OFFLINE_WITHIN_MS = Math.min(3 * HEARTBEAT_SECONDS, 1.5 * KEEPALIVE_SECONDS) * 1000 + 2_000;
+const CUT_MS = 15_000;
+
+/**
+ * Fault 4: the network between a recorder and the fleet cut (nothing closed: packets simply stop,
+ * through a relay the test cuts) and the agent frozen with SIGSTOP, each for longer than three
+ * heartbeats. The fleet stops showing the recorder online in time and shows it online again
+ * within seconds of the resume; what the recorder logged during the cut arrives, once, with the
+ * times it was observed, marked historical once the agent knew it was cut off.
+ */
+describe('fault: network cut', () => {
+  let fleet: Fleet;
+  let link: CuttableLink;
+  beforeAll(async () => {
+    fleet = await Fleet.start('network-cut');
+    link = new CuttableLink(fleet.ports.mqtt);
+    await link.start();
+  });
+  afterAll(async () => {
+    await fleet?.close();
+    await link?.close();
+  });
+
+  const notOnlineWithin = async (id: string, since: number) => {
+    const state = await waitFor(
+      `${id} no longer shown online`,
+      () => fleet.recorderState(id),
+      (s) => s !== 'online',
+      OFFLINE_WITHIN_MS + 20_000,
+    );
+    return { state, afterMs: Date.now() - since };
+  };
+
+  it('a cut link, then a frozen agent: offline in time, online again at once, nothing lost or doubled, times kept', async () => {
+    const agent = await fleet.agent('rec-cut', { heartbeatSeconds: HEARTBEAT_SECONDS, brokerPort: link.port });
+    const writer = agent.writeSteadily(20);
+    await waitFor(
+      'observations flowing',
+      () => fleet.count(agent).stored,
+      (n) => n >= 40,
+    );
+
+    // 1. The link is cut: the agent keeps observing.
+    const before = agent.sent;
+    link.cut();
+    const cutAt = Date.now();
+    const cut = await notOnlineWithin(agent.id, cutAt);
+    await waitFor(
+      'the agent noticing the silence',
+      () => agent.process.lines.some((l) => l.msg === 'no answer from the broker; treating the connection as lost'),
+      (ok) => ok,
+      30_000,
+    );
+    const noticedAt = Date.now();
+    await waitFor(
+      'the cut lasting',
+      () => Date.now() - cutAt,
+      (ms) => ms >= CUT_MS,
+      CUT_MS + 5_000,
+    );
+    const duringCut = { from: before, to: agent.sent };
+    link.restore();
+    const restoredAt = Date.now();
+    await waitFor(
+      'online again after the cut',
+      () => fleet.recorderState(agent.id),
+      (s) => s === 'online',
+      30_000,
+    );
+    const onlineAfterCut = secondsSince(restoredAt);
+
+    // 2. The agent frozen (SIGSTOP) for longer than three heartbeats, then resumed.
+    agent.process.pause();
+    const frozenAt = Date.now();
+    const frozen = await notOnlineWithin(agent.id, frozenAt);
+    await waitFor(
+      'the freeze lasting',
+      () => Date.now() - frozenAt,
+      (ms) => ms >= 4 * HEARTBEAT_SECONDS * 1000,
+      30_000,
+    );
+    agent.process.resume();
+    const resumedAt = Date.now();
+    await waitFor(
+      'online again after the freeze',
+      () => fleet.recorderState(agent.id),
+      (s) => s === 'online',
+      30_000,
+    );
+    const onlineAfterFreeze = secondsSince(resumedAt);
+
+    writer.stop();
+    const result = await fleet.settle(agent);
+    // Observed during the cut: stored with the time each line was written (the agent read it then),
+    // and those read once the agent knew it was cut off came marked historical.
+    const series = await waitFor(
+      'the cut in the time series',
+      () => fleet.seriesEvents(agent.id).filter((e) => e.n >= duringCut.from && e.n < duringCut.to),
+      (rows) => rows.length === duringCut.to - duringCut.from,
+      60_000,
+    );
+    const lagMs = Math.max(...series.map((e) => Math.abs(e.time - agent.writtenAt[e.n]!)));
+    const afterNotice = series.filter((e) => agent.writtenAt[e.n]! > noticedAt + 500);
+    reportFault({
+      name: 'network-cut',
+      ...result,
+      recoveredSeconds: Math.max(onlineAfterCut, onlineAfterFreeze),
+      details: {
+        'cut: not online after s': (cut.afterMs / 1000).toFixed(1),
+        'frozen: not online after s': (frozen.afterMs / 1000).toFixed(1),
+        'bound s': OFFLINE_WITHIN_MS / 1000,
+        'observed during the cut': series.length,
+        'marked historical': series.filter((e) => e.historical).length,
+        'largest time error ms': lagMs,
+      },
+    });
+    expect(cut.afterMs).toBeLessThanOrEqual(OFFLINE_WITHIN_MS);
+    expect(frozen.afterMs).toBeLessThanOrEqual(OFFLINE_WITHIN_MS);
+    expect(onlineAfterCut).toBeLessThan(10);
+    expect(onlineAfterFreeze).toBeLessThan(10);
+    expect(result).toEqual({ sent: result.sent, stored: result.sent, lost: 0, doubled: 0, unexpected: 0 });
+    expect(afterNotice.length).toBeGreaterThan(50);
+    expect(afterNotice.every((e) => e.historical)).toBe(true);
+    // Times are the agent's read times: within its 0.2 s poll (and a loaded machine's scheduling).
+    expect(lagMs).toBeLessThan(2_000);
+  }, 300_000);
+});
