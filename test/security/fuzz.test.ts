@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeSealer } from '@vigil/proto/envelope';
 import { topics, vigil } from '@vigil/proto/wire';
 import { additionalData } from '../../proto/src/envelope/keys.js';
+import { keepForProof } from '../faults/support/report.js';
 
 /**
  * Hostile input against a live broker and ingestor (one child process, see support/fuzz-target.ts):
@@ -494,6 +495,19 @@ describe('hostile input: 100,000 generated and mutated inputs against a live bro
         `${closedByBroker}/${RAW_RUNS} raw connections closed; RSS after GC ${(rssSamples[0]! / 2 ** 20).toFixed(0)} -> ${(rssSamples[1]! / 2 ** 20).toFixed(0)} MiB`,
     );
 
+    keepForProof('fuzz', {
+      seed: SEED,
+      envelopes: envelopesSent,
+      rawPackets: packetsSent,
+      seconds: elapsed,
+      ingestorDropped: ingestorDrops,
+      brokerRefused,
+      rawConnectionsClosed: closedByBroker,
+      rawConnections: RAW_RUNS,
+      rssBeforeBytes: rssSamples[0],
+      rssAfterBytes: rssSamples[1],
+      memoryGrowthLimitBytes: MEMORY_GROWTH_LIMIT,
+    });
     expect(envelopesSent + packetsSent).toBeGreaterThanOrEqual(100_000);
     expect(exited).toBeUndefined();
     expect(calmClosed).toBe(false);

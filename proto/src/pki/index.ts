@@ -16,6 +16,12 @@ const generateKeyPair = promisify(generateKeyPairCb);
 /** TLS identities use P-256: cheap to make, small, and fast to handshake for a 10,000-device fleet. */
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
+/**
+ * Certificates are valid from a week before they are issued: a recorder whose clock is days behind
+ * (a dead CMOS battery, no NTP on an isolated network) must still accept today's broker
+ * certificate and have its own accepted, or it could never report at all.
+ */
+const CLOCK_SKEW_ALLOWANCE_MS = 7 * DAY;
 /** Tokens are stored hashed: the file alone does not let anyone enroll. */
 const tokenDigest = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -106,7 +112,7 @@ export class FleetPki {
       const cert = await x509.X509CertificateGenerator.createSelfSigned({
         serialNumber: randomSerial(),
         name: 'CN=Vigil Fleet CA, O=Vigil',
-        notBefore: new Date(now - DAY),
+        notBefore: new Date(now - CLOCK_SKEW_ALLOWANCE_MS),
         notAfter: new Date(now + 3650 * DAY),
         signingAlgorithm: EC,
         keys,
@@ -255,7 +261,7 @@ export class FleetPki {
       serialNumber,
       subject: `CN=${commonName}, OU=${role}, O=Vigil`,
       issuer: ca.cert.subject,
-      notBefore: validity.notBefore ?? new Date(now - DAY),
+      notBefore: validity.notBefore ?? new Date(now - CLOCK_SKEW_ALLOWANCE_MS),
       notAfter: validity.notAfter ?? new Date(now + 825 * DAY),
       signingAlgorithm: EC,
       publicKey: keys.publicKey,
