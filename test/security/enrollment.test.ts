@@ -69,7 +69,7 @@ async function stopFleet(fleet: Fleet | undefined): Promise<void> {
 }
 
 /** One request with a real HTTPS client that trusts only the fleet CA, from the given loopback address. */
-function post(fleet: Fleet, body: unknown, options: { localAddress?: string; method?: string; path?: string } = {}): Promise<Answer> {
+function post(fleet: Fleet, body: unknown, options: { localAddress?: string; method?: string; path?: string; chunked?: boolean } = {}): Promise<Answer> {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   return new Promise<Answer>((resolve, reject) => {
     const req = request(
@@ -81,7 +81,8 @@ function post(fleet: Fleet, body: unknown, options: { localAddress?: string; met
         localAddress: options.localAddress ?? '127.0.0.1',
         ca: readFileSync(fleet.pki.caCertPath),
         agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+        // Chunked: the size is only found out while reading.
+        headers: options.chunked ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -99,7 +100,8 @@ function post(fleet: Fleet, body: unknown, options: { localAddress?: string; met
       },
     );
     req.on('error', reject);
-    req.end(text);
+    if (options.chunked) for (let at = 0; at < text.length; at += 4_096) req.write(text.slice(at, at + 4_096));
+    req.end(options.chunked ? undefined : text);
   });
 }
 
@@ -205,6 +207,12 @@ describe('enrolment endpoint: every refusal counted, token spent only by a good 
         status: 413,
         error: /at most 16384 bytes/,
         send: () => post(fleet, { recorderId: 'rec-a', token: wellFormedUnknownToken, ...goodKeys, padding: 'x'.repeat(20_000) }),
+      },
+      {
+        reason: 'body-too-large',
+        status: 413,
+        error: /at most 16384 bytes/,
+        send: () => post(fleet, { recorderId: 'rec-a', token: wellFormedUnknownToken, ...goodKeys, padding: 'x'.repeat(20_000) }, { chunked: true }),
       },
     ];
     for (const { reason, status, error, send } of cases) {
