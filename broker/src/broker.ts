@@ -8,7 +8,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import { RateLimitedWarning } from '@vigil/proto/rate-limited-warning';
 import { parseRecorderTopic } from '@vigil/proto/wire';
 import type { FleetPki, TlsIdentityFiles } from '@vigil/proto/pki';
-import { startEnrollmentServer } from './enrollment.js';
+import { type EnrollmentLimits, startEnrollmentServer } from './enrollment.js';
 import { CIPHERS } from './tls-policy.js';
 import { SERVICE_CLIENT_PREFIX, canPublish, canSubscribe, isKnownService, type Identity } from './acl.js';
 import { DeviceAdmission } from './admission.js';
@@ -57,7 +57,7 @@ export interface BrokerOptions {
   /** The fleet's device registry (pki/registry.json); without it any fleet-CA recorder certificate is admitted. */
   registryPath?: string;
   /** HTTPS POST /enroll for one-time enrollment tokens; needs the fleet PKI (its CA key signs). */
-  enrollment?: { port: number; pki: FleetPki };
+  enrollment?: { port: number; pki: FleetPki; limits?: Partial<EnrollmentLimits> };
   limits?: Partial<BrokerLimits>;
   logger?: Logger;
   /** How often certificate files and the registry are checked for changes. */
@@ -357,7 +357,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     metricsServer = await startMetricsServer(served, options.metricsPort, host, () => ({ connections: stats.connections }));
   }
   const enrollServer = options.enrollment
-    ? await startEnrollmentServer(options.enrollment.pki, { port: options.enrollment.port, host, logger: log })
+    ? await startEnrollmentServer(options.enrollment.pki, { port: options.enrollment.port, host, logger: log, metrics, limits: options.enrollment.limits })
     : undefined;
   log.info(
     { port, enrollPort: enrollServer?.port, wssPort: wss ? (wss.https.address() as AddressInfo).port : undefined, metricsPort: metricsServer?.port, host },

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { FleetPki } from '@vigil/proto/pki';
-import { TokenBucket } from './limits.js';
+import { DeviceKeyError, type EnrollmentRefusal, type FleetPki, isEnrollmentTokenShape, parseDeviceKeys } from '@vigil/proto/pki';
+import { RateLimitedWarning } from '@vigil/proto/rate-limited-warning';
+import { isRecorderId } from '@vigil/proto/wire';
+import { AddressBuckets, addressKey, TokenBucket } from './limits.js';
+import type { BrokerMetrics } from './metrics.js';
 import { CIPHERS } from './tls-policy.js';
 
 export interface EnrollmentRequest {
@@ -21,60 +25,188 @@ export interface EnrollmentResponse {
   recipientPublicKey: string;
 }
 
+/** Requests a second and burst, per source address (IPv6: per /64) and for the whole port. */
+export interface EnrollmentLimits {
+  perAddress: { rate: number; burst: number };
+  global: { rate: number; burst: number };
+  /** Source addresses remembered at once (see AddressBuckets). */
+  maxAddresses: number;
+}
+
+/**
+ * Ten tries at once from one address, then one every 5 s: an installer who mistypes gets a few
+ * more goes, a guesser gets nowhere (tokens are 192 random bits). The ceiling bounds certificate
+ * issuing and token-file reads for everyone together.
+ */
+export const DEFAULT_ENROLLMENT_LIMITS: EnrollmentLimits = { perAddress: { rate: 0.2, burst: 10 }, global: { rate: 10, burst: 50 }, maxAddresses: 10_000 };
+
+/** Every reason a request to the enrolment port is refused: the label of vigil_broker_enrollment_refused_total. */
+export const ENROLLMENT_REFUSAL_REASONS = [
+  'tls-handshake',
+  'malformed-http',
+  'request-timeout',
+  'not-found',
+  'rate-limited',
+  'rate-limited-global',
+  'body-too-large',
+  'malformed-request',
+  'bad-public-key',
+  'unknown-token',
+  'wrong-recorder',
+  'used-token',
+  'expired-token',
+  'internal-error',
+] as const;
+export type EnrollmentRefusalReason = (typeof ENROLLMENT_REFUSAL_REASONS)[number];
+
 const MAX_BODY = 16 * 1024;
+const FIELDS = ['recorderId', 'token', 'tlsPublicKey', 'signingPublicKey'] as const;
+const SHAPE = `{${FIELDS.join(', ')}}`;
+
+/**
+ * What the caller is told about a token. An unknown token and one made for another recorder get
+ * the same words, so a refusal says nothing about tokens or recorders the caller did not name;
+ * "used" and "expired" are only reached with the token that was really made for this recorder.
+ */
+function tokenRefusalMessage(refusal: EnrollmentRefusal, recorderId: string): string {
+  const remedy = `make a new one with "vigil pki token ${recorderId}"`;
+  if (refusal === 'used-token') return `enrollment refused: token already used; ${remedy}`;
+  if (refusal === 'expired-token') return `enrollment refused: token expired; ${remedy}`;
+  return `enrollment refused: this token is not valid for recorder "${recorderId}"; check it, or ${remedy}`;
+}
 
 /**
  * POST /enroll over HTTPS (the broker's server certificate, no client certificate: the device has
  * none yet). A valid one-time token for the recorder buys a certificate for the keys the device
- * sent; the token is spent. Attempts are rate-limited; refusals say why, without revealing more.
+ * sent. The whole request is checked before the token is spent, so a bad request costs nothing
+ * but a try; a certificate that then cannot be issued gives the token back. Attempts are limited
+ * per source address and in total; every refusal is counted under its reason.
  */
-export async function startEnrollmentServer(pki: FleetPki, options: { port: number; host: string; logger: Logger }): Promise<{ port: number; server: Server }> {
-  const attempts = new TokenBucket(5, 20);
+export async function startEnrollmentServer(
+  pki: FleetPki,
+  options: { port: number; host: string; logger: Logger; metrics: BrokerMetrics; limits?: Partial<EnrollmentLimits> },
+): Promise<{ port: number; server: Server }> {
+  const { logger, metrics } = options;
+  const limits: EnrollmentLimits = { ...DEFAULT_ENROLLMENT_LIMITS, ...options.limits };
+  const perAddress = new AddressBuckets(limits.perAddress.rate, limits.perAddress.burst, limits.maxAddresses);
+  const global = new TokenBucket(limits.global.rate, limits.global.burst);
+  const warning = new RateLimitedWarning(logger, 10_000);
+  // Known reasons show as 0 before the first refusal, so a rate() over them has a start.
+  for (const reason of ENROLLMENT_REFUSAL_REASONS) metrics.enrollmentRefused.inc({ reason }, 0);
+
+  const counted = (reason: EnrollmentRefusalReason, remote: string | undefined, fields: Record<string, unknown> = {}) => {
+    metrics.enrollmentRefused.inc({ reason });
+    warning.warn(`${reason}:${addressKey(remote)}`, { reason, remote, ...fields }, 'enrollment refused');
+  };
+
   const broker = pki.broker();
   const server = createServer(
     { cert: readFileSync(broker.cert), key: readFileSync(broker.key), minVersion: 'TLSv1.2', ciphers: CIPHERS, honorCipherOrder: true },
     (req, res) => {
-      const reply = (status: number, body: object) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
+      const remote = req.socket.remoteAddress;
+      const reply = (status: number, body: object, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(body));
       };
-      if (req.method !== 'POST' || req.url !== '/enroll') return reply(404, { error: 'POST /enroll' });
-      if (!attempts.take()) return reply(429, { error: 'too many enrollment attempts; try again in a minute' });
+      const refuse = (
+        status: number,
+        reason: EnrollmentRefusalReason,
+        error: string,
+        fields: Record<string, unknown> = {},
+        headers: Record<string, string> = {},
+      ) => {
+        counted(reason, remote, fields);
+        reply(status, { error }, headers);
+      };
+      // A client that goes away mid-body is not a refusal; without a listener it would be an uncaught error.
+      req.on('error', (error) => logger.debug({ remote, err: error.message }, 'enrollment request aborted'));
+
+      if (req.method !== 'POST' || req.url !== '/enroll') return refuse(404, 'not-found', 'not found: the enrollment endpoint is POST /enroll');
+      const now = Date.now();
+      const addressWait = perAddress.take(addressKey(remote), now);
+      if (addressWait > 0) {
+        const seconds = Math.max(1, Math.ceil(addressWait / 1000));
+        return refuse(429, 'rate-limited', `too many enrollment attempts from this address; try again in ${seconds} s`, {}, { 'retry-after': String(seconds) });
+      }
+      if (!global.take(now)) {
+        const seconds = Math.max(1, Math.ceil(global.waitMs(now) / 1000));
+        return refuse(429, 'rate-limited-global', `too many enrollment attempts at once; try again in ${seconds} s`, {}, { 'retry-after': String(seconds) });
+      }
+      const tooLarge = () =>
+        refuse(413, 'body-too-large', `the request body must be at most ${MAX_BODY} bytes: ${SHAPE} with PEM public keys`, {}, { connection: 'close' });
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return tooLarge();
+
+      const handle = async (text: string) => {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return refuse(400, 'malformed-request', `body must be JSON: ${SHAPE}`);
+        }
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) return refuse(400, 'malformed-request', `body must be a JSON object: ${SHAPE}`);
+        const fields = body as Record<string, unknown>;
+        const missing = FIELDS.filter((field) => typeof fields[field] !== 'string' || fields[field] === '');
+        if (missing.length > 0) return refuse(400, 'malformed-request', `${missing.join(', ')}: required, a non-empty string each (body: ${SHAPE})`);
+        const { recorderId, token, tlsPublicKey, signingPublicKey } = fields as unknown as EnrollmentRequest;
+        if (!isRecorderId(recorderId)) {
+          return refuse(400, 'malformed-request', 'recorderId is not valid: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+        }
+        if (!isEnrollmentTokenShape(token)) {
+          return refuse(400, 'malformed-request', 'token is not one "vigil pki token" makes ("vgl_" and 32 letters, digits, "-" or "_"): copy it whole', {
+            recorderId,
+          });
+        }
+        try {
+          parseDeviceKeys(tlsPublicKey, signingPublicKey);
+        } catch (error) {
+          if (!(error instanceof DeviceKeyError)) throw error;
+          return refuse(400, 'bad-public-key', error.message, { recorderId, field: error.field });
+        }
+
+        // Checked and spent in one synchronous step: no other request runs in between.
+        const refusal = pki.redeemEnrollmentToken(token, recorderId);
+        if (refusal) return refuse(403, refusal, tokenRefusalMessage(refusal, recorderId), { recorderId });
+        let issued: EnrollmentResponse;
+        try {
+          issued = await pki.issueDeviceForKeys(recorderId, tlsPublicKey, signingPublicKey);
+        } catch (error) {
+          pki.refundEnrollmentToken(token);
+          logger.error({ recorderId, err: (error as Error).message }, 'enrollment: certificate not issued; token given back');
+          return refuse(500, 'internal-error', 'the broker could not issue the certificate (see its log); the token was not spent, try again', { recorderId });
+        }
+        metrics.enrollments.inc();
+        logger.info({ recorderId, remote }, 'recorder enrolled');
+        reply(200, issued);
+      };
+
       const chunks: Buffer[] = [];
       let size = 0;
+      let refused = false;
       req.on('data', (chunk: Buffer) => {
+        if (refused) return;
         size += chunk.length;
-        if (size > MAX_BODY) req.destroy();
-        else chunks.push(chunk);
+        if (size <= MAX_BODY) return void chunks.push(chunk);
+        // Node discards the rest of the body and closes the connection after this answer.
+        refused = true;
+        tooLarge();
       });
       req.on('end', () => {
-        void (async () => {
-          let body: Partial<EnrollmentRequest>;
-          try {
-            body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<EnrollmentRequest>;
-          } catch {
-            return reply(400, { error: 'body must be JSON: {recorderId, token, tlsPublicKey, signingPublicKey}' });
-          }
-          const { recorderId, token, tlsPublicKey, signingPublicKey } = body;
-          if (typeof recorderId !== 'string' || typeof token !== 'string' || typeof tlsPublicKey !== 'string' || typeof signingPublicKey !== 'string') {
-            return reply(400, { error: 'recorderId, token, tlsPublicKey and signingPublicKey are required strings' });
-          }
-          const refusal = pki.redeemEnrollmentToken(token, recorderId);
-          if (refusal) {
-            options.logger.warn({ recorderId, reason: refusal, remote: req.socket.remoteAddress }, 'enrollment refused');
-            return reply(403, { error: `enrollment refused: ${refusal}` });
-          }
-          try {
-            const issued: EnrollmentResponse = await pki.issueDeviceForKeys(recorderId, tlsPublicKey, signingPublicKey);
-            options.logger.info({ recorderId }, 'recorder enrolled');
-            reply(200, issued);
-          } catch (error) {
-            reply(400, { error: (error as Error).message });
-          }
-        })();
+        if (refused) return;
+        void handle(Buffer.concat(chunks).toString('utf8')).catch((error: Error) => {
+          logger.error({ remote, err: error.message }, 'enrollment failed');
+          if (!res.headersSent) refuse(500, 'internal-error', 'the broker could not complete the enrollment (see its log); try again');
+        });
       });
     },
   );
+  server.on('tlsClientError', (error, socket) => counted('tls-handshake', socket.remoteAddress, { detail: error.message }));
+  // Replaces Node's own answer to these (the same status codes), so that they are counted too.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    counted(status === 408 ? 'request-timeout' : 'malformed-http', socket.remoteAddress, { detail: error.code ?? error.message });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

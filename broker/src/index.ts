@@ -11,5 +11,13 @@ export {
 export { canPublish, canSubscribe, filterCovers, SERVICE_CLIENT_PREFIX, type Identity } from './acl.js';
 export { DeviceAdmission } from './admission.js';
 export { BrokerMetrics } from './metrics.js';
-export { PacketSizeGuard, TokenBucket } from './limits.js';
-export { startEnrollmentServer, type EnrollmentRequest, type EnrollmentResponse } from './enrollment.js';
+export { AddressBuckets, addressKey, PacketSizeGuard, TokenBucket } from './limits.js';
+export {
+  startEnrollmentServer,
+  DEFAULT_ENROLLMENT_LIMITS,
+  ENROLLMENT_REFUSAL_REASONS,
+  type EnrollmentLimits,
+  type EnrollmentRefusalReason,
+  type EnrollmentRequest,
+  type EnrollmentResponse,
+} from './enrollment.js';

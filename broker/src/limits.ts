@@ -13,12 +13,88 @@ export class TokenBucket {
   }
 
   take(now = Date.now()): boolean {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
-    this.last = now;
+    this.refill(now);
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
   }
+
+  /** How long until take() can succeed again (0 when it can now). */
+  waitMs(now = Date.now()): number {
+    this.refill(now);
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.rate) * 1000);
+  }
+
+  /** Whether the bucket has refilled: it then behaves exactly like a new one. */
+  isFull(now = Date.now()): boolean {
+    this.refill(now);
+    return this.tokens >= this.burst;
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.last) / 1000) * this.rate);
+    this.last = now;
+  }
+}
+
+/**
+ * One token bucket per source address, for a port anyone may reach. The map is bounded: buckets
+ * that have refilled are forgotten (a new one is the same), and when it is full of busy ones the
+ * least recently used goes. Whoever can cycle through more addresses than the bound gets fresh
+ * buckets, which is why a port using this also keeps a global ceiling.
+ */
+export class AddressBuckets {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    private readonly maxAddresses: number,
+  ) {}
+
+  /** Takes a token for the address: 0 when allowed, else how long until it would be. */
+  take(address: string, now = Date.now()): number {
+    let bucket = this.buckets.get(address);
+    if (bucket) this.buckets.delete(address);
+    else bucket = new TokenBucket(this.rate, this.burst, now);
+    // Re-inserted last: the map's order is least recently used first.
+    this.buckets.set(address, bucket);
+    const wait = bucket.take(now) ? 0 : bucket.waitMs(now);
+    this.forget(now);
+    return wait;
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private forget(now: number): void {
+    for (const [address, bucket] of this.buckets) {
+      if (this.buckets.size <= this.maxAddresses && !bucket.isFull(now)) break;
+      this.buckets.delete(address);
+    }
+  }
+}
+
+/**
+ * The key a source address is limited under: IPv4 as it is (also when mapped into IPv6), IPv6 by
+ * its /64, which one host or site usually holds whole and can pick any address from.
+ */
+export function addressKey(remote: string | undefined): string {
+  if (!remote) return 'unknown';
+  const address = remote.replace(/%.*$/, '').toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped) return mapped[1] as string;
+  if (!address.includes(':')) return address;
+  const [head = '', tail] = address.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined ? headGroups : [...headGroups, ...Array<string>(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /**

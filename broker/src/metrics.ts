@@ -44,6 +44,17 @@ export class BrokerMetrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly enrollmentRefused = new Counter({
+    name: 'vigil_broker_enrollment_refused_total',
+    help: 'Requests to the enrolment endpoint refused, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly enrollments = new Counter({
+    name: 'vigil_broker_enrollments_total',
+    help: 'Recorders enrolled with a one-time token',
+    registers: [this.registry],
+  });
   readonly queued: Gauge;
 
   constructor(counts: BrokerCounts = { queueDepth: () => 0, messagesIn: () => 0, messagesOut: () => 0 }) {

@@ -72,11 +72,17 @@ describe('enrollment with a one-time token (no CA access on the recorder host)',
     await expect(enroll(token!, 'rec-new', join(dir, 'again'))).rejects.toThrow(/token already used/);
   });
 
-  it('refuses a token for another recorder, an expired one and a made-up one', async () => {
+  it('refuses a token for another recorder, an expired one, a made-up one and a truncated one', async () => {
     const forOther = pki.createEnrollmentToken('rec-other');
-    await expect(enroll(forOther, 'rec-thief', join(dir, 'x'))).rejects.toThrow(/token is for another recorder/);
+    // The same words as for a made-up token: the answer does not tell that the token exists.
+    const notValid = /not valid for recorder "rec-thief"; check it, or make a new one with "vigil pki token rec-thief"/;
+    await expect(enroll(forOther, 'rec-thief', join(dir, 'x'))).rejects.toThrow(notValid);
     const expired = pki.createEnrollmentToken('rec-late', 1_000, Date.now() - 10_000);
     await expect(enroll(expired, 'rec-late', join(dir, 'y'))).rejects.toThrow(/token expired/);
-    await expect(enroll('vgl_madeup', 'rec-other', join(dir, 'z'))).rejects.toThrow(/unknown token/);
+    await expect(enroll(`vgl_${'m'.repeat(32)}`, 'rec-thief', join(dir, 'z'))).rejects.toThrow(notValid);
+    await expect(enroll(forOther.slice(0, -3), 'rec-other', join(dir, 'w'))).rejects.toThrow(/token is not one "vigil pki token" makes .*copy it whole/);
+    // None of these spent the token for rec-other.
+    const result = await enroll(forOther, 'rec-other', join(dir, 'other'));
+    expect(result.stdout).toContain('enrolled rec-other');
   });
 });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, randomBytes, webcrypto } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, type KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -67,6 +67,67 @@ async function newEcKeys(): Promise<CryptoKeyPair> {
 
 async function exportPrivate(key: CryptoKey): Promise<string> {
   return pem('PRIVATE KEY', await subtle.exportKey('pkcs8', key));
+}
+
+/** Why a one-time enrollment token was not accepted (also the broker's metrics label). */
+export type EnrollmentRefusal = 'unknown-token' | 'wrong-recorder' | 'used-token' | 'expired-token';
+
+interface EnrollmentTokenFile {
+  tokens: Record<string, { recorderId: string; expiresAt: string; spentAt?: string }>;
+}
+
+/** What "vigil pki token" prints: vgl_ and 24 random bytes in base64url. */
+export const isEnrollmentTokenShape = (token: string): boolean => /^vgl_[A-Za-z0-9_-]{32}$/.test(token);
+
+/** A device's public key that cannot be used, with the request field it came in. */
+export class DeviceKeyError extends Error {
+  constructor(
+    readonly field: 'recorderId' | 'tlsPublicKey' | 'signingPublicKey',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeviceKeyError';
+  }
+}
+
+function publicKeyFrom(field: 'tlsPublicKey' | 'signingPublicKey', pemText: string, expected: string): KeyObject {
+  // A private key would parse (its public half is derived), but it must never have left the device.
+  if (/PRIVATE KEY-----/.test(pemText)) {
+    throw new DeviceKeyError(
+      field,
+      `${field} is a private key: send only the public half ("-----BEGIN PUBLIC KEY-----"), and make a new key pair, as this one is no longer secret`,
+    );
+  }
+  try {
+    return createPublicKey(pemText);
+  } catch {
+    throw new DeviceKeyError(field, `${field} must be ${expected} in PEM ("-----BEGIN PUBLIC KEY-----")`);
+  }
+}
+
+/**
+ * Checks the public keys a device sends to enroll, without side effects, so that a request that
+ * would fail does so before its token is spent. Errors name the field and never echo the key.
+ */
+export function parseDeviceKeys(tlsPublicKeyPem: string, signingPublicKeyPem: string): { tls: KeyObject; signing: KeyObject } {
+  const tlsExpected = 'a P-256 (prime256v1) EC public key';
+  const tls = publicKeyFrom('tlsPublicKey', tlsPublicKeyPem, tlsExpected);
+  if (tls.asymmetricKeyType !== 'ec' || tls.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new DeviceKeyError('tlsPublicKey', `tlsPublicKey must be ${tlsExpected}, not ${describeKey(tls)}`);
+  }
+  const signingExpected = 'an RSA public key of at least 2048 bits';
+  const signing = publicKeyFrom('signingPublicKey', signingPublicKeyPem, signingExpected);
+  if (signing.asymmetricKeyType !== 'rsa' || (signing.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+    throw new DeviceKeyError('signingPublicKey', `signingPublicKey must be ${signingExpected}, not ${describeKey(signing)}`);
+  }
+  return { tls, signing };
+}
+
+function describeKey(key: KeyObject): string {
+  const details = key.asymmetricKeyDetails;
+  if (details?.namedCurve) return `${key.asymmetricKeyType} ${details.namedCurve}`;
+  if (details?.modulusLength) return `${key.asymmetricKeyType} ${details.modulusLength} bits`;
+  return key.asymmetricKeyType ?? 'an unknown key type';
 }
 
 /**
@@ -280,20 +341,11 @@ export class FleetPki {
     tlsPublicKeyPem: string,
     signingPublicKeyPem: string,
   ): Promise<{ certificate: string; ca: string; recipientPublicKey: string }> {
-    if (!isRecorderId(recorderId)) throw new Error(`recorder id "${recorderId}" is not valid`);
-    let publicKey: CryptoKey;
-    try {
-      const der = createPublicKey(tlsPublicKeyPem).export({ type: 'spki', format: 'der' });
-      publicKey = await subtle.importKey('spki', der, EC, true, ['verify']);
-    } catch {
-      throw new Error('tlsPublicKey must be a P-256 (prime256v1) public key in PEM');
-    }
-    const signing = createPublicKey(signingPublicKeyPem);
-    if (signing.asymmetricKeyType !== 'rsa' || (signing.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
-      throw new Error('signingPublicKey must be an RSA public key of at least 2048 bits in PEM');
-    }
+    if (!isRecorderId(recorderId)) throw new DeviceKeyError('recorderId', `recorder id "${recorderId}" is not valid`);
+    const keys = parseDeviceKeys(tlsPublicKeyPem, signingPublicKeyPem);
+    const publicKey = await subtle.importKey('spki', keys.tls.export({ type: 'spki', format: 'der' }), EC, true, ['verify']);
     const { pem, serial } = await this.issueCertificate(recorderId, 'recorder', publicKey);
-    writeFileSync(this.signerPath(recorderId), signing.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(this.signerPath(recorderId), keys.signing.export({ type: 'spki', format: 'pem' }));
     this.register(recorderId, serial);
     return { certificate: pem, ca: readFileSync(this.caCertPath, 'utf8'), recipientPublicKey: readFileSync(this.envelopePublicKeyPath, 'utf8') };
   }
@@ -309,29 +361,60 @@ export class FleetPki {
     const token = `vgl_${randomBytes(24).toString('base64url')}`;
     const file = this.enrollmentTokens();
     file.tokens[tokenDigest(token)] = { recorderId, expiresAt: new Date(now + ttlMs).toISOString() };
-    writeSecret(this.enrollmentPath, JSON.stringify(file, null, 2));
+    this.writeEnrollmentTokens(file);
     return token;
   }
 
-  /** Spends a token; returns why it cannot be used, or undefined when it was valid (and is now spent). */
-  redeemEnrollmentToken(token: string, recorderId: string, now = Date.now()): string | undefined {
-    const file = this.enrollmentTokens();
-    const entry = file.tokens[tokenDigest(token)];
-    if (!entry) return 'unknown token';
-    if (entry.recorderId !== recorderId) return 'token is for another recorder';
-    if (entry.spentAt) return 'token already used';
-    if (Date.parse(entry.expiresAt) < now) return 'token expired';
-    entry.spentAt = new Date(now).toISOString();
-    writeSecret(this.enrollmentPath, JSON.stringify(file, null, 2));
+  /** Spent tokens: one file per token digest, created exclusively, so two redeemers cannot both win. */
+  private spentMarker(digest: string): string {
+    return join(this.dir, 'enrollment-spent', digest);
+  }
+
+  /**
+   * Spends a token; returns why it cannot be used, or undefined when it was valid (and is now spent).
+   * The spend is an exclusive file creation: atomic across processes, and not undone by "vigil pki
+   * token" rewriting enrollment.json at the same moment (a spent flag inside that file could be).
+   */
+  redeemEnrollmentToken(token: string, recorderId: string, now = Date.now()): EnrollmentRefusal | undefined {
+    const digest = tokenDigest(token);
+    const entry = this.enrollmentTokens().tokens[digest];
+    if (!entry) return 'unknown-token';
+    if (entry.recorderId !== recorderId) return 'wrong-recorder';
+    const marker = this.spentMarker(digest);
+    if (entry.spentAt || existsSync(marker)) return 'used-token';
+    if (Date.parse(entry.expiresAt) < now) return 'expired-token';
+    mkdirSync(join(this.dir, 'enrollment-spent'), { recursive: true, mode: 0o700 });
+    try {
+      closeSync(openSync(marker, 'wx', 0o600));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'used-token';
+      throw error;
+    }
     return undefined;
   }
 
-  private enrollmentTokens(): { tokens: Record<string, { recorderId: string; expiresAt: string; spentAt?: string }> } {
+  /** Gives a spent token back, when the broker failed to issue what it was spent for. */
+  refundEnrollmentToken(token: string): void {
     try {
-      return JSON.parse(readFileSync(this.enrollmentPath, 'utf8')) as { tokens: Record<string, { recorderId: string; expiresAt: string; spentAt?: string }> };
+      unlinkSync(this.spentMarker(tokenDigest(token)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+
+  private enrollmentTokens(): EnrollmentTokenFile {
+    try {
+      return JSON.parse(readFileSync(this.enrollmentPath, 'utf8')) as EnrollmentTokenFile;
     } catch {
       return { tokens: {} };
     }
+  }
+
+  /** Written aside and renamed: a reader (the broker redeeming) never sees half a file, which it would take for no tokens. */
+  private writeEnrollmentTokens(file: EnrollmentTokenFile): void {
+    const temporary = `${this.enrollmentPath}.${process.pid}.tmp`;
+    writeSecret(temporary, JSON.stringify(file, null, 2));
+    renameSync(temporary, this.enrollmentPath);
   }
 
   get registryPath(): string {
