@@ -33,7 +33,7 @@ type WriteCallback = (error?: Error | null) => void;
  */
 export function batchWritesPerTurn(socket: Writable): void {
   const socketWrite = socket.write.bind(socket) as (chunk: Buffer, callback?: WriteCallback) => boolean;
-  let chunks: Buffer[] = [];
+  let chunks: Uint8Array[] = [];
   let bytes = 0;
   let callbacks: WriteCallback[] = [];
   /** write() reported a full buffer: whoever got that is waiting for 'drain'. */
@@ -69,7 +69,14 @@ export function batchWritesPerTurn(socket: Writable): void {
 
   socket.write = function batchedWrite(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
     if (typeof encoding === 'function') callback = encoding;
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : (chunk as Buffer);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : chunk;
+    // As a socket's own write() does: refuse what is not bytes before it is queued. Queued, it
+    // broke the whole turn's batch later, from a timer nobody could catch (a fuzzed session did that).
+    if (!(buffer instanceof Uint8Array)) {
+      throw Object.assign(new TypeError(`The "chunk" argument must be of type string or an instance of Buffer or Uint8Array. Received ${typeof buffer}`), {
+        code: 'ERR_INVALID_ARG_TYPE',
+      });
+    }
     if (chunks.length === 0) setImmediate(flush);
     chunks.push(buffer);
     bytes += buffer.length;

@@ -58,6 +58,21 @@ describe('batchWritesPerTurn', () => {
     expect(called).toEqual([1, 2]);
   });
 
+  it('refuses a chunk that is not bytes at once, as a socket does, and keeps the other writes of the turn intact', async () => {
+    pair = await socketPair();
+    const { writer, reader } = pair;
+    batchWritesPerTurn(writer);
+    const received = readAll(reader);
+    writer.write(Buffer.from('a'));
+    // mqtt-packet can be driven to write an undefined chunk by a hostile packet (test/security/fuzz.test.ts
+    // found it: queued, it crashed the broker from a timer).
+    expect(() => writer.write(undefined as unknown as Buffer)).toThrow(/must be of type string or an instance of Buffer/);
+    writer.write(Buffer.from('b'));
+    await new Promise((r) => setImmediate(r));
+    writer.end();
+    expect((await received).toString()).toBe('ab');
+  });
+
   it('reports a full buffer and emits drain only once the peer has taken it', async () => {
     pair = await socketPair();
     const { writer, reader } = pair;
