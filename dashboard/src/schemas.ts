@@ -95,7 +95,7 @@ export const recorderSchema = { type: 'object', required: recorderRequired, prop
 
 export const recorderDetailSchema = {
   type: 'object',
-  required: [...recorderRequired, 'disks', 'services', 'cameras', 'failover', 'vmsProduct', 'vmsVersion', 'hostname'],
+  required: [...recorderRequired, 'disks', 'services', 'cameras', 'failover', 'vmsProduct', 'vmsVersion', 'hostname', 'clockOffsetMs'],
   properties: {
     ...recorderProperties,
     disks: {
@@ -134,6 +134,11 @@ export const recorderDetailSchema = {
     vmsProduct: { type: 'string' },
     vmsVersion: { type: 'string' },
     hostname: { type: 'string' },
+    clockOffsetMs: {
+      type: ['integer', 'null'],
+      description:
+        "how far behind the fleet's clock the agent's clock is, in ms (negative: ahead), while the ingestor corrects its times (beyond 2 min); null when it does not",
+    },
   },
 } as const;
 

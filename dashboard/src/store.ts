@@ -74,6 +74,8 @@ export interface RecorderDetail extends RecorderView {
   vmsProduct: string;
   vmsVersion: string;
   hostname: string;
+  /** How far behind the fleet's clock the agent's is (ms, negative: ahead) while the ingestor corrects its times; else null. */
+  clockOffsetMs: number | null;
 }
 
 export interface SiteView {
@@ -199,7 +201,8 @@ type ScopedRecorderRow = Pick<
   siteUnreachableSince: number | null;
 };
 
-type DetailRow = ScopedRecorderRow & Pick<RecorderRow, 'vmsProduct' | 'vmsVersion' | 'hostname' | 'cameraCount' | 'licensedCameras'>;
+type DetailRow = ScopedRecorderRow &
+  Pick<RecorderRow, 'vmsProduct' | 'vmsVersion' | 'hostname' | 'cameraCount' | 'licensedCameras'> & { clockOffsetMs: number | null };
 
 interface Scope {
   all: 0 | 1;
@@ -409,7 +412,8 @@ export class DashboardStore {
       fleetVersion: reader.prepare('PRAGMA fleet.data_version').pluck(),
       ownVersion: reader.prepare('PRAGMA main.data_version').pluck(),
       recorder: reader.prepare(`SELECT ${recorderColumns}, r.vms_product AS vmsProduct, r.vms_version AS vmsVersion, r.hostname,
-        r.camera_count AS cameraCount, r.licensed_cameras AS licensedCameras FROM ${withSite} WHERE r.id = @id AND ${visible}`),
+        r.camera_count AS cameraCount, r.licensed_cameras AS licensedCameras, r.clock_offset_ms AS clockOffsetMs
+        FROM ${withSite} WHERE r.id = @id AND ${visible}`),
       visibleState: reader.prepare(`SELECT r.state FROM fleet.${V.recorders} r WHERE r.id = @id AND ${visible}`),
       conditions: reader.prepare(`SELECT c.recorder_id AS recorderId, 'condition' AS kind, c.code, c.subject, c.severity, c.message, c.since
         FROM fleet.${V.conditions} c JOIN fleet.${V.recorders} r ON r.id = c.recorder_id WHERE ${visible} ORDER BY c.since, c.code, c.subject`),
@@ -607,6 +611,7 @@ export class DashboardStore {
       vmsProduct: row.vmsProduct,
       vmsVersion: row.vmsVersion,
       hostname: row.hostname,
+      clockOffsetMs: row.clockOffsetMs,
     };
   }
 

@@ -85,6 +85,8 @@ describe('dashboard API: what each view gets', () => {
       vmsProduct: 'XProtect',
       vmsVersion: '2024 R2',
       hostname: 'a-rec-2.local',
+      // The ingestor corrects this agent's times: its clock is a day and two hours ahead.
+      clockOffsetMs: -26 * HOUR,
       cameras: { count: 10, licensed: 12 },
       failover: { partner: 'a-rec-1', partnerState: 'offline', covered: false },
       services: [{ name: 'Milestone XProtect Recording Server', running: false, at: now - 60_000 }],
@@ -93,8 +95,9 @@ describe('dashboard API: what each view gets', () => {
     expect(disks.get('E:')?.usedPercent).toBe(80);
     expect(disks.get('E:')?.daysToFull).toBeCloseTo(200 / (10 * 24), 2);
     expect(disks.get('C:')?.daysToFull).toBeNull();
-    const covered = (await as(fx.dashboard, alice, 'GET', '/api/recorders/a-rec-1')).json<{ failover: unknown }>();
+    const covered = (await as(fx.dashboard, alice, 'GET', '/api/recorders/a-rec-1')).json<{ failover: unknown; clockOffsetMs: unknown }>();
     expect(covered.failover).toEqual({ partner: 'a-rec-2', partnerState: 'degraded', covered: true });
+    expect(covered.clockOffsetMs).toBeNull();
   });
 
   it('gives disk history bucketed to at most ~500 points per drive', async () => {

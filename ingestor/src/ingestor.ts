@@ -12,6 +12,7 @@ import { FleetDb, type RecorderStateName } from './registry/fleet-db.js';
 import type { FleetState, StateChange } from './state/fleet-state.js';
 import { AckGate } from './pipeline/ack-gate.js';
 import { buildPipeline, type PipelineCounters } from './pipeline/build.js';
+import { offsetText } from './pipeline/clock-offsets.js';
 import type { Outlets } from './pipeline/effects.js';
 import type { DropReason } from './pipeline/message.js';
 import { IngestorMetrics } from './metrics.js';
@@ -193,6 +194,16 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     historicalBatch: () => stats.historicalBatches++,
     adjusted: (reasons) => {
       for (const reason of reasons) metrics.adjusted.inc({ reason });
+    },
+    clockOffsetChanged: (recorderId, { previousMs, currentMs }) => {
+      const offset = (ms: number) => (ms === 0 ? 'within tolerance' : `${offsetText(ms)} ${ms < 0 ? 'ahead' : 'behind'}`);
+      warning.warn(
+        `clock-offset:${recorderId}`,
+        { recorderId, clockOffsetMs: currentMs, previousClockOffsetMs: previousMs },
+        currentMs === 0
+          ? `the agent's clock is right again (was ${offset(previousMs)}); its times are no longer corrected`
+          : `the agent's clock is ${offset(currentMs)}; its observation times are corrected by that`,
+      );
     },
     staleDeath: (recorderId, bdSeq) => {
       stats.staleDeaths++;

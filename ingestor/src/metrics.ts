@@ -30,7 +30,7 @@ export class IngestorMetrics {
   });
   readonly adjusted = new Counter({
     name: 'vigil_ingestor_observations_adjusted_total',
-    help: 'Observations kept but corrected or left out of a batch, by reason (future-timestamp, past-timestamp)',
+    help: "Observations of stored batches whose times are not the agent's, by reason: clock-offset (shifted by the agent's clock offset, once per observation), future-timestamp (a time moved to the receive time, once per time), past-timestamp (left out as older than any retention)",
     labelNames: ['reason'],
     registers: [this.registry],
   });

@@ -22,7 +22,7 @@ const outboxPoints = (f: Fixture) => f.db.db.prepare('SELECT COALESCE(SUM(count)
 describe('the ingestor pipeline, driven without MQTT', () => {
   it('names its stages in order', () => {
     const f = fixture();
-    expect(f.pipeline.stages).toEqual(['open envelope', 'validate', 'deduplicate', 'apply to fleet state', 'outbox', 'acknowledge']);
+    expect(f.pipeline.stages).toEqual(['open envelope', 'validate', 'deduplicate', 'correct times', 'apply to fleet state', 'outbox', 'acknowledge']);
   });
 
   it('applies a birth in the open group and lets nothing out before the COMMIT', () => {

@@ -99,6 +99,8 @@ export function seedFleet(path: string, now = Date.now()): void {
       severity: 'warning',
       message: 'camera alpha-cam-3 unreachable',
     });
+    // Its agent's clock is a day and two hours ahead: the ingestor corrects its times.
+    fleet.setClockOffset('a-rec-2', -26 * 3_600_000);
   });
   fleet.close();
 }

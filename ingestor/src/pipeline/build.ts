@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { FleetDb } from '../registry/fleet-db.js';
 import { FleetState, type StateChange } from '../state/fleet-state.js';
 import { AckTracker } from './acks.js';
+import { ClockOffsets } from './clock-offsets.js';
 import { PostCommitEffects, type Outlets } from './effects.js';
 import { FleetTagsCache } from './fleet-tags.js';
 import { GroupCommit } from './group-commit.js';
@@ -11,6 +12,7 @@ import { TelemetryOutbox } from './outbox.js';
 import { statePoint } from './points.js';
 import { acknowledge } from './stages/acknowledge.js';
 import { applyFleetState } from './stages/apply-fleet-state.js';
+import { correctTimesStage } from './stages/correct-times.js';
 import { deduplicate } from './stages/deduplicate.js';
 import { openEnvelope } from './stages/open-envelope.js';
 import { stageOutbox } from './stages/outbox.js';
@@ -62,6 +64,7 @@ export interface Pipeline {
   readonly group: GroupCommit;
   readonly acks: AckTracker;
   readonly tags: FleetTagsCache;
+  readonly clocks: ClockOffsets;
 }
 
 const NO_CHANGES: readonly StateChange[] = Object.freeze([]);
@@ -81,8 +84,8 @@ type AnyStage = { readonly name: string; readonly inGroup: boolean; readonly run
 /**
  * The ingestor's message path (docs/ARCHITECTURE.md "Ingestor"):
  *
- *   open envelope -> validate -> | deduplicate -> apply to fleet state -> outbox -> acknowledge |
- *                                 \________ inside the message group (fleet.db transaction) _____/
+ *   open envelope -> validate -> | deduplicate -> correct times -> apply to fleet state -> outbox -> acknowledge |
+ *                                 \________________ inside the message group (fleet.db transaction) ___________/
  *
  * and everything it needs beside fleet.db: the group commit, the fleet state and the caches (all
  * undoable), the outbox, and the post-commit effects queue, the stages' only way to the Outlets.
@@ -127,12 +130,14 @@ export function buildPipeline(deps: PipelineDeps): Pipeline {
   });
   const acks = new AckTracker(db, group.undo);
   const tags = new FleetTagsCache(db, group.undo);
+  const clocks = new ClockOffsets(db, group.undo);
 
   // The message path, in order. A new stage is one file in stages/ and one line here.
   const stages = [
     openEnvelope(deps.opener, clock),
     validate(),
     deduplicate(acks, effects),
+    correctTimesStage(clocks),
     applyFleetState({ db, state, tags, effects, undo: group.undo, takeStateChanges }),
     stageOutbox(outbox, tags),
     acknowledge(db, acks, effects),
@@ -159,6 +164,7 @@ export function buildPipeline(deps: PipelineDeps): Pipeline {
     group,
     acks,
     tags,
+    clocks,
     process(topic, bytes) {
       counters.received();
       let message: object = { topic, bytes } satisfies Received;

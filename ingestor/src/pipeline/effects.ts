@@ -1,4 +1,5 @@
 import type { SiteChange, StateChange } from '../state/fleet-state.js';
+import type { ClockOffsetChange } from './clock-offsets.js';
 import type { GroupCommit } from './group-commit.js';
 import type { AdjustReason } from './validate.js';
 
@@ -33,8 +34,10 @@ export interface Outlets {
   spoolOverflowed(recorderId: string, dropped: AgentDrops): void;
   duplicateBatch(): void;
   historicalBatch(): void;
-  /** Validation moved or left out times of a stored batch. */
+  /** Times of a stored batch were shifted by its agent's clock offset, moved or left out. */
   adjusted(reasons: readonly AdjustReason[]): void;
+  /** The correction of a recorder's times started, stopped, or moved by more than the tolerance. */
+  clockOffsetChanged(recorderId: string, change: ClockOffsetChange): void;
   staleDeath(recorderId: string, bdSeq: number): void;
 }
 
@@ -79,6 +82,10 @@ export class PostCommitEffects {
 
   adjusted(reasons: readonly AdjustReason[]): void {
     this.group.later(() => this.outlets.adjusted(reasons));
+  }
+
+  clockOffsetChanged(recorderId: string, change: ClockOffsetChange): void {
+    this.group.later(() => this.outlets.clockOffsetChanged(recorderId, change));
   }
 
   staleDeath(recorderId: string, bdSeq: number): void {

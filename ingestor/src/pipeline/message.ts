@@ -1,6 +1,7 @@
 import type { EnvelopeError, OpenedEnvelope } from '@vigil/proto/envelope';
-import type { RecorderTopicKind } from '@vigil/proto/wire';
+import type { RecorderTopicKind, vigil } from '@vigil/proto/wire';
 import type { StateChange } from '../state/fleet-state.js';
+import type { ClockOffsetChange } from './clock-offsets.js';
 import type { AdjustReason } from './validate.js';
 
 /**
@@ -40,24 +41,37 @@ export interface Opened {
   readonly receivedAt: number;
 }
 
-/** Within the limits we accept (a data batch's times moved or left out where they cannot be right). */
-export interface Validated extends Opened {
-  /** A data batch left unchanged by validation: its bytes as received, kept in the outbox as they are. */
-  readonly encodedBatch: Buffer | undefined;
-  /** The times validation moved or left out, by reason (undefined when none). */
-  readonly adjustments: readonly AdjustReason[] | undefined;
-}
+/** Within the limits we accept (a data batch no larger than an agent's). */
+export type Validated = Opened;
 
 export interface Deduplicated extends Validated {
   /** A data batch already stored (a re-send): acknowledged again, not applied twice. */
   readonly duplicate: boolean;
 }
 
+/** Its times on our clock: the recorder's clock offset learnt from it, or applied to it. */
+export interface Timed extends Deduplicated {
+  /**
+   * A data batch not stored before, its times as we keep them: shifted by the agent's clock
+   * offset, moved or left out where they cannot be right. The agent's own object when nothing
+   * changed; undefined for other messages and duplicates.
+   */
+  readonly batch: vigil.v1.DataBatch | undefined;
+  /** That batch unchanged: its bytes as received, kept in the outbox as they are. */
+  readonly encodedBatch: Buffer | undefined;
+  /** The times moved or left out, by reason (undefined when none). */
+  readonly adjustments: readonly AdjustReason[] | undefined;
+  /** What is added to the recorder's times (0: its clock is within tolerance): a heartbeat's point uses it too. */
+  readonly clockOffsetMs: number;
+  /** A birth or heartbeat changed the correction in force (raises or clears the agent-clock-off problem). */
+  readonly clockOffsetChange: ClockOffsetChange | undefined;
+}
+
 /** Applied to fleet.db and the fleet state, inside the open message group. */
-export interface Applied extends Deduplicated {
+export interface Applied extends Timed {
   /** The state changes it caused, in order. */
   readonly changes: readonly StateChange[];
-  /** A data batch changed the recorder's active problems. */
+  /** The message changed the recorder's active problems. */
   readonly problemsChanged: boolean;
 }
 

@@ -87,9 +87,12 @@ export function batchPointCount(batch: vigil.v1.DataBatch): number {
   return batch.disks.length + batch.services.length + batch.licences.length + batch.conditions.length + cameras + batch.events.length;
 }
 
-/** A heartbeat at the agent's send time, unless its clock is clearly wrong (then ours). */
-export function heartbeatPoint(tags: FleetTags, heartbeat: vigil.v1.Heartbeat, now: number): TelemetryPoint {
-  const sentAt = Number(heartbeat.sentAt);
+/**
+ * A heartbeat at the agent's send time shifted by its clock offset (`clockOffsetMs`, 0 within
+ * tolerance), unless that is still clearly wrong (then ours).
+ */
+export function heartbeatPoint(tags: FleetTags, heartbeat: vigil.v1.Heartbeat, now: number, clockOffsetMs = 0): TelemetryPoint {
+  const sentAt = Number(heartbeat.sentAt) > 0 ? Number(heartbeat.sentAt) + clockOffsetMs : 0;
   const time = sentAt > 0 && sentAt <= now + MAX_FUTURE_SKEW_MS && sentAt >= now - 7 * 24 * 3_600_000 ? sentAt : now;
   return { measurement: 'heartbeat', tags: { ...tags }, fields: { bd_seq: Number(heartbeat.bdSeq) }, time };
 }

@@ -3,14 +3,20 @@ import type Database from 'better-sqlite3';
 /**
  * The read model: the only part of fleet.db that another process (the dashboard) may read.
  * fleet.db's tables belong to the ingestor and change with it; these views are a published
- * contract. A view of a published version never changes shape: a reader that needs something
- * else gets a new version (read_v2_*), published beside the old one until no reader uses it.
+ * contract. A view of a published version only ever gains columns (a reader names the columns it
+ * reads, so one it does not know changes nothing for it); a column is never renamed, removed or
+ * given another meaning: a reader that needs that gets a new version (read_v2_*), published beside
+ * the old one until no reader uses it.
  */
 export const READ_MODEL_VERSION = 1;
 
 /** The views of READ_MODEL_VERSION, by name: what the dashboard needs, nothing more. */
 export const READ_MODEL_VIEWS = {
-  /** Every recorder with its inventory, derived state and cover. */
+  /**
+   * Every recorder with its inventory, derived state and cover; `clock_offset_ms`: how far behind
+   * ours its agent's clock is (ms, negative when ahead) while the ingestor corrects its times, NULL
+   * when its clock is within tolerance or not known.
+   */
   recorders: 'read_v1_recorders',
   /** Sites unreachable as a whole right now, since when (site correlation). */
   unreachableSites: 'read_v1_unreachable_sites',
@@ -33,7 +39,7 @@ const VIEW_SELECTS: Record<(typeof V)[keyof typeof V], string> = {
   // (and the dashboard's list, docs/BENCHMARKS.md "Dashboard") are those of the tables themselves.
   [V.recorders]: `SELECT id, name, installation_slc, installation_name, site_id, site_name, latitude, longitude,
   failover_partner, agent_version, vms_product, vms_version, hostname, camera_count, licensed_cameras,
-  state, state_since, last_seen, covered_by FROM recorders`,
+  state, state_since, last_seen, covered_by, clock_offset_ms FROM recorders`,
   [V.unreachableSites]: `SELECT installation_slc, site_id, unreachable_since FROM site_states`,
   [V.conditions]: `SELECT recorder_id, code, subject, severity, message, since FROM conditions WHERE active = 1`,
   [V.events]: `SELECT recorder_id, code, subject, severity, message, first_seen, last_seen, count FROM events`,

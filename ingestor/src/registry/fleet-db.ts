@@ -189,6 +189,7 @@ const ADDED_COLUMNS: Array<[table: string, column: string, definition: string]> 
   ['recorders', 'covered_by', 'TEXT'],
   ['recorders', 'licence_at', 'INTEGER NOT NULL DEFAULT 0'],
   ['recorders', 'discards_seen', 'TEXT'],
+  ['recorders', 'clock_offset_ms', 'INTEGER'],
 ];
 
 const RECORDER_COLUMNS = `
@@ -254,6 +255,8 @@ export class FleetDb {
       touch: db.prepare(`UPDATE recorders SET last_seen = ?, last_seq = MAX(last_seq, ?) WHERE id = ?`),
       discardsSeen: db.prepare('SELECT discards_seen FROM recorders WHERE id = ?').pluck(),
       setDiscardsSeen: db.prepare('UPDATE recorders SET discards_seen = ? WHERE id = ?'),
+      clockOffset: db.prepare('SELECT clock_offset_ms FROM recorders WHERE id = ?').pluck(),
+      setClockOffset: db.prepare('UPDATE recorders SET clock_offset_ms = ? WHERE id = ?'),
       touchWithSpool: db.prepare(`UPDATE recorders SET last_seen = ?, last_seq = MAX(last_seq, ?), spool_epoch = ?, acked_seq = ? WHERE id = ?`),
       all: db.prepare(`SELECT ${RECORDER_COLUMNS} FROM recorders ORDER BY id`),
       one: db.prepare(`SELECT ${RECORDER_COLUMNS} FROM recorders WHERE id = ?`),
@@ -345,6 +348,20 @@ export class FleetDb {
 
   setDiscardsSeen(id: string, json: string): void {
     this.statements.setDiscardsSeen.run(json, id);
+  }
+
+  /**
+   * The correction added to the recorder's observation times because its clock is off
+   * (pipeline/clock-offsets.ts): receive time minus the agent's send time, in ms; 0 when its clock
+   * is within tolerance or not known yet. Kept so a batch arriving right after a restart is corrected.
+   */
+  clockOffsetOf(id: string): number {
+    return (this.statements.clockOffset.get(id) as number | null | undefined) ?? 0;
+  }
+
+  /** 0 is stored as NULL: no correction. */
+  setClockOffset(id: string, offsetMs: number): void {
+    this.statements.setClockOffset.run(offsetMs === 0 ? null : offsetMs, id);
   }
 
   /** `touch` and `setSpoolPosition` in one statement: a stored data batch does both, on the same row. */

@@ -37,6 +37,7 @@ export type Effect =
   | { kind: 'duplicate' }
   | { kind: 'historical' }
   | { kind: 'adjusted'; reasons: readonly string[] }
+  | { kind: 'clock-offset'; recorderId: string; previousMs: number; currentMs: number }
   | { kind: 'stale-death'; recorderId: string };
 
 /**
@@ -68,6 +69,7 @@ export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit
     duplicateBatch: () => effects.push({ kind: 'duplicate' }),
     historicalBatch: () => effects.push({ kind: 'historical' }),
     adjusted: (reasons) => effects.push({ kind: 'adjusted', reasons }),
+    clockOffsetChanged: (recorderId, change) => effects.push({ kind: 'clock-offset', recorderId, ...change }),
     staleDeath: (recorderId) => effects.push({ kind: 'stale-death', recorderId }),
   };
   const build = () =>

@@ -1235,7 +1235,10 @@ export namespace vigil {
             CODE_SERVICE_STOPPED = 12,
 
             /** CODE_AGENT_DROPPED value */
-            CODE_AGENT_DROPPED = 13
+            CODE_AGENT_DROPPED = 13,
+
+            /** CODE_AGENT_CLOCK_OFF value */
+            CODE_AGENT_CLOCK_OFF = 14
         }
 
         /** Severity enum. */

@@ -3639,6 +3639,7 @@ export const vigil = $root.vigil = (() => {
          * @property {number} CODE_ARCHIVE_MOVE_FAILED=11 CODE_ARCHIVE_MOVE_FAILED value
          * @property {number} CODE_SERVICE_STOPPED=12 CODE_SERVICE_STOPPED value
          * @property {number} CODE_AGENT_DROPPED=13 CODE_AGENT_DROPPED value
+         * @property {number} CODE_AGENT_CLOCK_OFF=14 CODE_AGENT_CLOCK_OFF value
          */
         v1.Code = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -3656,6 +3657,7 @@ export const vigil = $root.vigil = (() => {
             values[valuesById[11] = "CODE_ARCHIVE_MOVE_FAILED"] = 11;
             values[valuesById[12] = "CODE_SERVICE_STOPPED"] = 12;
             values[valuesById[13] = "CODE_AGENT_DROPPED"] = 13;
+            values[valuesById[14] = "CODE_AGENT_CLOCK_OFF"] = 14;
             return values;
         })();
 
@@ -4125,6 +4127,10 @@ export const vigil = $root.vigil = (() => {
                     case "CODE_AGENT_DROPPED":
                     case 13:
                         message.code = 13;
+                        break;
+                    case "CODE_AGENT_CLOCK_OFF":
+                    case 14:
+                        message.code = 14;
                         break;
                     default:
                         if (typeof object.code === "number" && (object.code | 0) === object.code)
@@ -4745,6 +4751,10 @@ export const vigil = $root.vigil = (() => {
                     case "CODE_AGENT_DROPPED":
                     case 13:
                         message.code = 13;
+                        break;
+                    case "CODE_AGENT_CLOCK_OFF":
+                    case 14:
+                        message.code = 14;
                         break;
                     default:
                         if (typeof object.code === "number" && (object.code | 0) === object.code)

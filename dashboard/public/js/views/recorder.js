@@ -260,11 +260,20 @@ function agent(r) {
     h('dd', {}, vms || '–'),
     h('dt', {}, 'Host'),
     h('dd.mono', {}, r.hostname || '–'),
+    r.clockOffsetMs ? [h('dt', {}, 'Clock'), h('dd.warn', {}, clockText(r.clockOffsetMs))] : null,
     h('dt', {}, 'Last seen'),
     h('dd', {}, relTime(r.lastSeen), r.lastSeen ? h('span.muted', {}, ` (${dateTime(r.lastSeen)})`) : null),
     h('dt', {}, 'Installation'),
     h('dd', {}, r.installation.name || '–', h('span.muted.mono', {}, ` ${r.installation.slc}`)),
   );
+}
+
+/** The agent's clock offset as people read it: "1 d 0 h ahead; times corrected". */
+function clockText(ms) {
+  const s = Math.round(Math.abs(ms) / 1000);
+  const [d, hours, min] = [Math.floor(s / 86_400), Math.floor((s % 86_400) / 3_600), Math.floor((s % 3_600) / 60)];
+  const size = d > 0 ? `${d} d ${hours} h` : hours > 0 ? `${hours} h ${min} min` : `${min} min ${s % 60} s`;
+  return `${size} ${ms < 0 ? 'ahead' : 'behind'}; times corrected`;
 }
 
 function rangePicker(onPick) {

@@ -16,6 +16,8 @@ export function acknowledge(db: FleetDb, acks: AckTracker, effects: PostCommitEf
       const { recorderId: id, envelope } = message;
       const payload = envelope.payload;
       for (const change of message.changes) effects.stateChanged(change);
+      // A birth or heartbeat raised or cleared the agent-clock-off problem of a recorder whose state stays.
+      if (payload.body !== 'data' && message.problemsChanged && message.changes.length === 0) effects.announceCurrent(id);
       if (payload.body === 'birth') {
         const birth = payload.birth as vigil.v1.Birth;
         if (birth.spoolEpoch) {
@@ -23,7 +25,7 @@ export function acknowledge(db: FleetDb, acks: AckTracker, effects: PostCommitEf
           effects.ack(id, { epoch: birth.spoolEpoch, seq: acks.birth(id, birth.spoolEpoch, birth.ackedThrough) });
         }
       } else if (payload.body === 'data') {
-        const batch = payload.data as vigil.v1.DataBatch;
+        const batch = message.batch ?? (payload.data as vigil.v1.DataBatch);
         if (!message.duplicate) {
           if (batch.historical) effects.historicalBatch();
           if (message.adjustments) effects.adjusted(message.adjustments);

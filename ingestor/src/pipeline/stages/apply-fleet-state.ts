@@ -2,9 +2,10 @@ import { vigil } from '@vigil/proto/wire';
 import { codeName, severityName } from '../../codes.js';
 import type { FleetDb } from '../../registry/fleet-db.js';
 import type { FleetState, StateChange } from '../../state/fleet-state.js';
+import { clockOffText, isNotable, type ClockOffsetChange } from '../clock-offsets.js';
 import type { AgentDrops, PostCommitEffects } from '../effects.js';
 import type { FleetTagsCache } from '../fleet-tags.js';
-import type { Applied, Deduplicated, GroupStage } from '../message.js';
+import type { Applied, GroupStage, Timed } from '../message.js';
 import { drivePathTag } from '../points.js';
 import { UndoableMap, type UndoLog } from '../undo-log.js';
 
@@ -22,6 +23,8 @@ export interface ApplyDeps {
 export const AGENT_DROPPED = 'agent-dropped';
 /** An agent-dropped problem clears with the first batch after this long without new drops. */
 export const AGENT_DROPPED_QUIET_MS = 60 * 60 * 1000;
+/** The recorder problem of an agent whose times we correct (proto Code CODE_AGENT_CLOCK_OFF). */
+export const AGENT_CLOCK_OFF = 'agent-clock-off';
 
 interface DiscardTotals {
   epoch: string;
@@ -43,7 +46,7 @@ interface DiscardsSeen extends DiscardTotals {
  * fleet state (sessions, heartbeats, deaths, problems). A data batch already stored changes
  * nothing here but "last heard".
  */
-export function applyFleetState(deps: ApplyDeps): GroupStage<Deduplicated, Applied> {
+export function applyFleetState(deps: ApplyDeps): GroupStage<Timed, Applied> {
   const { db, state, tags, effects } = deps;
   /** The agent's discard counters we have heard of, per recorder (they only grow within a spool). */
   const spoolDiscardsSeen = new UndoableMap<string, DiscardsSeen>(deps.undo);
@@ -116,6 +119,22 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Deduplicated, Appli
     });
   };
 
+  /**
+   * While the recorder's times are corrected it has the problem "agent clock 1 d 0 h ahead; its
+   * times are corrected" (warning, degraded): its own recordings carry that clock too. The message
+   * follows the correction; the problem clears when the clock is right again.
+   */
+  const noteClockOffset = (id: string, change: ClockOffsetChange, now: number): boolean => {
+    if (isNotable(change)) effects.clockOffsetChanged(id, change);
+    const active = change.currentMs !== 0;
+    const message = active ? clockOffText(change.currentMs) : '';
+    // A step of a second or two usually leaves the text as it was: nothing to tell anyone then.
+    if (active && change.previousMs !== 0 && message === clockOffText(change.previousMs)) return false;
+    const changed = db.applyCondition({ recorderId: id, code: AGENT_CLOCK_OFF, subject: '', active, at: now, severity: 'warning', message });
+    if (changed) state.conditionsChanged(id, db.conditionsOf(id).length, now);
+    return changed;
+  };
+
   const applyBatch = (id: string, batch: vigil.v1.DataBatch, now: number): boolean => {
     for (const d of batch.disks as vigil.v1.DiskReading[]) {
       db.recordDisk({ recorderId: id, path: drivePathTag(d.path), totalBytes: Number(d.totalBytes), freeBytes: Number(d.freeBytes), at: d.at || now });
@@ -160,7 +179,8 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Deduplicated, Appli
       const payload = envelope.payload;
       // Whatever an earlier message that threw left behind is not this message's.
       deps.takeStateChanges();
-      let problemsChanged = false;
+      // Before the birth or heartbeat: the recorder goes straight to degraded, not through online.
+      let problemsChanged = message.clockOffsetChange ? noteClockOffset(id, message.clockOffsetChange, now) : false;
       switch (payload.body) {
         case 'birth': {
           const birth = payload.birth as vigil.v1.Birth;
@@ -206,7 +226,7 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Deduplicated, Appli
         }
         case 'data': {
           // Last seen and the spool position are written together by the acknowledge stage.
-          if (!message.duplicate) problemsChanged = applyBatch(id, payload.data as vigil.v1.DataBatch, now);
+          if (message.batch) problemsChanged = applyBatch(id, message.batch, now);
           state.activity(id, now);
           break;
         }
