@@ -1,12 +1,31 @@
 import { defineConfig } from 'vitest/config';
 
+const FAULTS = 'test/faults/**/*.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['*/test/**/*.test.ts', 'testing/*.test.ts', 'test/*/**/*.test.ts'],
     // End-to-end suites start real brokers, agents and servers; give them room but keep CI bounded.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default', './testing/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'suites',
+          include: ['*/test/**/*.test.ts', 'testing/*.test.ts', 'test/*/**/*.test.ts'],
+          exclude: [FAULTS, '**/node_modules/**'],
+          maxWorkers: 1,
+        },
+      },
+      {
+        // The fault scenarios mostly wait on their child processes (an outage lasts two minutes
+        // whatever the CPU does), so two run at once; they share no ports or data. After the rest,
+        // so they never compete with suites that time things.
+        extends: true,
+        test: { name: 'faults', include: [FAULTS], maxWorkers: 2, sequence: { groupOrder: 1 }, hookTimeout: 120_000 },
+      },
+    ],
   },
 });

@@ -21,6 +21,12 @@ import { TelemetryMetrics } from './pipeline/telemetry-metrics.js';
 import { openTelemetryStore } from './stores/open-store.js';
 import type { TelemetryStore } from './stores/telemetry-store.js';
 
+/**
+ * Messages the broker held for our persistent session arrive in a burst right after we subscribe;
+ * past this, what arrives was sent just now (an agent's clock sample can be believed alone).
+ */
+const HELD_MESSAGES_WINDOW_MS = 10_000;
+
 export type { DropReason } from './pipeline/message.js';
 
 export interface IngestorOptions {
@@ -123,6 +129,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   const commitListeners: Array<(messages: number) => void> = [];
   const stateListeners: Array<(change: StateChange) => void> = [];
   let client: MqttClient | undefined;
+  /** When our subscription last became active; undefined while disconnected. */
+  let subscribedAt: number | undefined;
 
   const countDrop = (reason: DropReason, messages: number) => {
     stats.dropped[reason] = (stats.dropped[reason] ?? 0) + messages;
@@ -222,6 +230,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       drain.kick();
       for (const listener of commitListeners) listener(messages);
     },
+    isLive: (receivedAt) => subscribedAt !== undefined && receivedAt - subscribedAt >= HELD_MESSAGES_WINDOW_MS,
   });
   const { outbox, state } = pipeline;
   const metrics = new IngestorMetrics({ recorders: () => state.countsByState(), unreachableSites: () => state.unreachableSiteCount });
@@ -296,13 +305,19 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     while (outbox.depth > points && !closing) await new Promise((resolve) => setTimeout(resolve, 200));
   };
   client.on('error', (error) => log.warn({ err: error.message }, 'broker connection error'));
+  client.on('close', () => {
+    subscribedAt = undefined;
+  });
 
   const ready = new Promise<void>((resolve) => {
     client!.on('connect', () => {
       log.info({ broker: options.brokerUrl }, 'ingestor connected');
       client!.subscribe(topics.allRecorderMessages, { qos: 1 }, (error) => {
         if (error) log.error({ err: error.message }, 'subscription refused');
-        else resolve();
+        else {
+          subscribedAt = Date.now();
+          resolve();
+        }
       });
     });
   });

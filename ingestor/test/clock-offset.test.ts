@@ -166,6 +166,24 @@ describe('an agent whose clock is off by a day: its times are put on ours', () =
     });
   }
 
+  it('a new agent a day behind whose birth came live: its backlog right after the birth is corrected; a birth the broker held for us corrects nothing alone', () => {
+    for (const live of [true, false]) {
+      const fx = pipelineFixture({ isLive: () => live });
+      try {
+        const rec = agent(fx, 'rec-a', -DAY);
+        rec.birth();
+        fx.advance(500);
+        expect(rec.everything(60_000, true)).toBe('applied');
+        fx.pipeline.commit();
+        expect(fx.drops).toEqual([]);
+        expectStoredAt(fx, 'rec-a', 60_000, live ? fx.now : fx.now - DAY);
+        expect(fx.db.clockOffsetOf('rec-a') !== 0).toBe(live);
+      } finally {
+        fx.close();
+      }
+    }
+  });
+
   it('leaves an agent within tolerance alone: its times are stored as it sent them', () => {
     const fx = (f = pipelineFixture());
     const skewMs = CLOCK_OFFSET_TOLERANCE_MS - 10_000;

@@ -39,6 +39,11 @@ export interface PipelineDeps {
   onCommitted?: (messages: number) => void;
   /** Our clock (tests move it). Default Date.now. */
   clock?: () => number;
+  /**
+   * Whether a message received at this time came live, not held for us by the broker while we were
+   * away (pipeline/clock-offsets.ts). Default: never, so clock offsets wait for two samples.
+   */
+  isLive?: (receivedAt: number) => boolean;
 }
 
 /**
@@ -137,7 +142,7 @@ export function buildPipeline(deps: PipelineDeps): Pipeline {
     openEnvelope(deps.opener, clock),
     validate(),
     deduplicate(acks, effects),
-    correctTimesStage(clocks),
+    correctTimesStage(clocks, deps.isLive),
     applyFleetState({ db, state, tags, effects, undo: group.undo, takeStateChanges }),
     stageOutbox(outbox, tags),
     acknowledge(db, acks, effects),

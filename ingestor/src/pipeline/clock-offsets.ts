@@ -53,8 +53,11 @@ interface ClockRecord {
  *   (the agent's clock was set back, or an older message came late) agrees with nothing before it.
  *
  * Beyond CLOCK_OFFSET_TOLERANCE_MS the estimate is applied to the recorder's observation times
- * until it falls below CLOCK_OFFSET_SETTLED_MS. Until two samples agree nothing new is known: the
- * first connection of an agent never heard of is not corrected before its first heartbeat.
+ * until it falls below CLOCK_OFFSET_SETTLED_MS. The first sample of a recorder without an estimate
+ * is believed alone when it arrived live (we had been connected for a while, so the broker was not
+ * holding it for us): a new agent a day behind sends its birth and then its backlog at once, and
+ * the backlog must not wait for a second heartbeat to be corrected. A first sample held for us is
+ * not, and waits for agreement like any other.
  */
 export class ClockOffsets {
   /** Replaced, never changed in place: its group may roll back. */
@@ -74,9 +77,11 @@ export class ClockOffsets {
 
   /**
    * A birth or heartbeat sent at `sentAt` (agent's clock) and received at `receivedAt` (ours).
+   * `live`: it reached us while we had been connected for a while, so the broker did not hold it
+   * for us; a first sample that is live is believed on its own (see the class comment).
    * Returns the change of the correction in force, which is then already in fleet.db.
    */
-  sample(recorderId: string, sentAt: number, receivedAt: number): ClockOffsetChange | undefined {
+  sample(recorderId: string, sentAt: number, receivedAt: number, live = false): ClockOffsetChange | undefined {
     if (!(sentAt > 0)) return undefined; // an agent that does not say when it sent
     const current = this.record(recorderId);
     const { last } = current;
@@ -87,6 +92,8 @@ export class ClockOffsets {
     if (last && Math.abs(offsetMs - last.offsetMs) <= Math.min(CLOCK_SAMPLES_AGREE_MS, (sentAt - last.sentAt) / 4)) {
       estimateMs = Math.min(offsetMs, last.offsetMs);
     } else if (estimateMs !== undefined && offsetMs < estimateMs) {
+      estimateMs = offsetMs;
+    } else if (estimateMs === undefined && live) {
       estimateMs = offsetMs;
     }
     const appliedMs = correction(current.appliedMs, estimateMs);

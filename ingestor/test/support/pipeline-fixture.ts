@@ -44,7 +44,7 @@ export type Effect =
  * The ingestor's message path without MQTT: a real fleet.db in a temp dir, real sealed envelopes,
  * and Outlets that record what reaches the outside and when.
  */
-export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit'>> & { registered?: string[] } = {}) {
+export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit' | 'isLive'>> & { registered?: string[] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-pipeline-'));
   const dbPath = join(dir, 'fleet.db');
   const db = new FleetDb(dbPath);
@@ -88,6 +88,7 @@ export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit
       groupCommit: { maxMessages: 10_000, maxDelayMs: 3_600_000, ...options.groupCommit },
       onCommitted: (messages) => commits.push(messages),
       clock: () => now,
+      isLive: options.isLive,
     });
   pipeline = build();
   const sealers = new Map<string, EnvelopeSealer>();

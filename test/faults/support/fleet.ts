@@ -358,7 +358,7 @@ export class Fleet {
     await waitFor(
       `${id} online`,
       () => this.recorderState(id),
-      (s) => s === 'online',
+      (s) => s === 'online' || s === 'degraded', // degraded when its first observations are problems already (its clock, say)
       60_000,
     );
     return agent;

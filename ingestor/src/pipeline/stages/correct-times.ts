@@ -11,7 +11,7 @@ import { correctTimes, type AdjustReason } from '../validate.js';
  * stored). Historical batches get the same offset: we assume the clock was off the same way when
  * they were collected, which is all we can know.
  */
-export function correctTimesStage(clocks: ClockOffsets): GroupStage<Deduplicated, Timed> {
+export function correctTimesStage(clocks: ClockOffsets, isLive: (receivedAt: number) => boolean = () => false): GroupStage<Deduplicated, Timed> {
   return {
     name: 'correct times',
     inGroup: true,
@@ -20,7 +20,7 @@ export function correctTimesStage(clocks: ClockOffsets): GroupStage<Deduplicated
       const payload = envelope.payload;
       if (payload.body === 'birth' || payload.body === 'heartbeat') {
         const sentAt = Number((payload.body === 'birth' ? payload.birth : payload.heartbeat)?.sentAt ?? 0);
-        const clockOffsetChange = clocks.sample(id, sentAt, receivedAt);
+        const clockOffsetChange = clocks.sample(id, sentAt, receivedAt, isLive(receivedAt));
         return { ...message, batch: undefined, encodedBatch: undefined, adjustments: undefined, clockOffsetMs: clocks.offsetOf(id), clockOffsetChange };
       }
       const clockOffsetMs = clocks.offsetOf(id);
