@@ -48,7 +48,14 @@ const results = mkdtempSync(join(tmpdir(), 'vigil-proof-'));
 const started = Date.now();
 const run = spawnSync(
   process.execPath,
-  [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...SUITES, '--reporter=default', '--reporter=json', `--outputFile.json=${join(results, 'vitest.json')}`],
+  [
+    join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    ...SUITES,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${join(results, 'vitest.json')}`,
+  ],
   { cwd: ROOT, stdio: 'inherit', env: { ...process.env, VIGIL_STRICT: '1', VIGIL_PROOF_DIR: results } },
 );
 const minutes = (Date.now() - started) / 60_000;
@@ -77,13 +84,19 @@ lines.push(
   'What `npm run proof` measured: the fault suite (`test/faults/`), the hostile-input suite (`test/security/`) and the refusal tests named in [test/security/README.md](../test/security/README.md), run with real processes on loopback. Regenerate it with `npm run proof`; do not edit it by hand.',
 );
 lines.push('');
-lines.push(`- **Result: ${passed ? 'all passed' : 'FAILED'}** — ${vitest?.numPassedTests ?? 0} tests passed, ${vitest?.numFailedTests ?? '?'} failed, ${vitest?.numPendingTests ?? 0} skipped, in ${minutes.toFixed(1)} min.`);
+lines.push(
+  `- **Result: ${passed ? 'all passed' : 'FAILED'}** — ${vitest?.numPassedTests ?? 0} tests passed, ${vitest?.numFailedTests ?? '?'} failed, ${vitest?.numPendingTests ?? 0} skipped, in ${minutes.toFixed(1)} min.`,
+);
 lines.push(`- Commit \`${commit}\`${dirty ? ' with uncommitted changes' : ''}, ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC.`);
-lines.push(`- Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${mib(totalmem())} RAM, ${platform()} ${release()}, Node.js ${process.version}.`);
+lines.push(
+  `- Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${mib(totalmem())} RAM, ${platform()} ${release()}, Node.js ${process.version}.`,
+);
 lines.push('');
 lines.push('## Faults');
 lines.push('');
-lines.push('Each scenario produces uniquely numbered observations (log lines a real `vigil agent` reads), injects its fault, waits for recovery and counts exactly what the stores hold. *Lost* is what vanished without a word: an observation the agent dropped by design (its disk full) and reported is not lost, and is listed with the details.');
+lines.push(
+  'Each scenario produces uniquely numbered observations (log lines a real `vigil agent` reads), injects its fault, waits for recovery and counts exactly what the stores hold. *Lost* is what vanished without a word: an observation the agent dropped by design (its disk full) and reported is not lost, and is listed with the details.',
+);
 lines.push('');
 lines.push('| Scenario | Sent | Stored | Lost | Doubled | Recovered in | Details |');
 lines.push('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
@@ -122,7 +135,8 @@ lines.push('');
 for (const file of vitest?.testResults ?? []) {
   lines.push(`### \`${relative(ROOT, file.name)}\``);
   lines.push('');
-  for (const test of file.assertionResults) lines.push(`- ${test.status === 'passed' ? '✓' : test.status === 'failed' ? '✗ FAILED:' : `(${test.status})`} ${test.fullName}`);
+  for (const test of file.assertionResults)
+    lines.push(`- ${test.status === 'passed' ? '✓' : test.status === 'failed' ? '✗ FAILED:' : `(${test.status})`} ${test.fullName}`);
   lines.push('');
 }
 writeFileSync(join(ROOT, 'docs', 'PROOF.md'), `${lines.join('\n').trimEnd()}\n`);
