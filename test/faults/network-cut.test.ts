@@ -132,8 +132,9 @@ describe('fault: network cut', () => {
     expect(afterNotice.filter((e) => !e.historical).map((e) => e.n)).toEqual([]);
     // Stored at when they were observed during the cut (the agent's read time, its 0.2 s poll after
     // the write), not at when they arrived after it.
-    expect(
-      series.filter((e) => e.time < agent.writtenAt[e.n]! || e.time >= restoredAt).map((e) => ({ n: e.n, written: agent.writtenAt[e.n], stored: e.time })),
-    ).toEqual([]);
+    // (A line written in the moment before the restore may be read after it: only those written
+    // well inside the cut are held to it.)
+    const misplaced = series.filter((e) => e.time < agent.writtenAt[e.n]! || (agent.writtenAt[e.n]! < restoredAt - 2_000 && e.time >= restoredAt));
+    expect(misplaced.map((e) => ({ n: e.n, written: agent.writtenAt[e.n], stored: e.time }))).toEqual([]);
   }, 300_000);
 });
