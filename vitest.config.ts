@@ -17,12 +17,13 @@ export default defineConfig({
           include: ['*/test/**/*.test.ts', 'testing/*.test.ts', 'test/*/**/*.test.ts'],
           exclude: [FAULTS, '**/node_modules/**'],
           maxWorkers: 1,
+          sequence: { groupOrder: 0 },
         },
       },
       {
         // The fault scenarios mostly wait on their child processes (an outage lasts two minutes
-        // whatever the CPU does), so two run at once; they share no ports or data. After the rest,
-        // so they never compete with suites that time things.
+        // whatever the CPU does), so two run at once; they share no ports or data. In a group of
+        // their own, so they never run beside the suites.
         extends: true,
         test: { name: 'faults', include: [FAULTS], maxWorkers: 2, sequence: { groupOrder: 1 }, hookTimeout: 120_000 },
       },
