@@ -790,6 +790,26 @@ export class DashboardStore {
   }
 
   /**
+   * What happened at a site (`SLC/site id`) in [from, to]: the history of each of its recorders
+   * the caller may see, merged, oldest first. Out of scope answers like nonexistent.
+   */
+  siteHistoryFor(user: User, site: string, from: number, to: number): { problems: Array<HistoryEntry & { recorderId: string }>; outages: Outage[] } {
+    const slash = site.indexOf('/');
+    const ids = slash < 0 ? [] : (this.q.siteRecorders.all({ ...this.scope(user), slc: site.slice(0, slash), siteId: site.slice(slash + 1) }) as string[]);
+    if (ids.length === 0) throw new NotFound(`no site "${site}"`);
+    const problems: Array<HistoryEntry & { recorderId: string }> = [];
+    const outages: Outage[] = [];
+    for (const id of ids) {
+      const one = this.historyFor(user, id, from, to);
+      problems.push(...one.problems.map((entry) => ({ recorderId: id, ...entry })));
+      outages.push(...one.outages);
+    }
+    problems.sort((a, b) => a.start - b.start || a.recorderId.localeCompare(b.recorderId) || a.code.localeCompare(b.code));
+    outages.sort((a, b) => a.start - b.start || a.recorderId.localeCompare(b.recorderId));
+    return { problems, outages };
+  }
+
+  /**
    * Availability over [from, to] of a recorder, a site (`SLC/site id`), an installation (SLC) or a
    * reseller's fleet (its user name), within what the caller may see: a reseller may ask for
    * itself only, and anything out of scope answers like nonexistent.

@@ -269,6 +269,24 @@ describe('history and availability', () => {
     expect(early.problems).toEqual([]);
   });
 
+  it('the site’s history: its recorders’ problems and outages together, each naming its recorder', async () => {
+    const res = await as(fx.dashboard, alice, 'GET', `/api/sites/history?id=${encodeURIComponent(`${ALPHA.slc}/alpha-hq`)}&from=${T}&to=${T + 3_600 * SECOND}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const site = res.json<{
+      problems: Array<{ recorderId: string; subject: string; end: number | null }>;
+      outages: Array<{ recorderId: string; state: string }>;
+    }>();
+    expect(site.problems.map((p) => [p.recorderId, p.subject, p.end])).toEqual([
+      ['a-rec-9', 'cam-1', T + 800 * SECOND],
+      ['a-rec-9', 'cam-2', null],
+    ]);
+    expect(site.outages.map((o) => [o.recorderId, o.state])).toEqual([
+      ['a-rec-9', 'unavailable'],
+      ['a-rec-9', 'stopped'],
+      ['a-rec-9', 'offline'],
+    ]);
+  });
+
   it('refuses a bad scope or range, naming it', async () => {
     const bad = await as(fx.dashboard, alice, 'GET', '/api/availability?scope=planet&id=earth');
     expect(bad.statusCode).toBe(400);

@@ -170,6 +170,18 @@ const DECISIONS: Record<string, Expectation> = {
       expect((await ask(ctx.noc, 'reseller', 'bob')).json<{ recorders: number }>().recorders).toBe(2);
     },
   },
+  'GET /api/sites/history': {
+    decision: 'scoped: out of scope answers like nonexistent (404)',
+    probe: async (ctx) => {
+      const url = (id: string) => `/api/sites/history?id=${encodeURIComponent(id)}`;
+      await aliceReads(ctx, url(`${ALPHA.slc}/alpha-hq`));
+      const bobs = await as(ctx.d, ctx.alice, 'GET', url(`${BRAVO.slc}/bravo-mall`));
+      const missing = await as(ctx.d, ctx.alice, 'GET', url('SLC-NONE-0000/nowhere'));
+      expect(bobs.statusCode).toBe(404);
+      expect(bobs.body.replace(`${BRAVO.slc}/bravo-mall`, 'ID')).toBe(missing.body.replace('SLC-NONE-0000/nowhere', 'ID'));
+      expect((await as(ctx.d, ctx.bob, 'GET', url(`${BRAVO.slc}/bravo-mall`))).statusCode).toBe(200);
+    },
+  },
   'GET /api/sites': {
     decision: 'scoped to the caller’s installations',
     probe: async (ctx) => {
