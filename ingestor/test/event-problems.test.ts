@@ -124,6 +124,19 @@ describe('events are problems with a lifetime', () => {
     ]);
   });
 
+  it('a warning that comes back as an error makes the recorder degraded', () => {
+    const fx = (f = pipelineFixture());
+    quietRecorder(fx);
+    fx.send('rec-a', 'data', batch([event(Code.CODE_ARCHIVE_OPERATION_FAILED, Severity.SEVERITY_WARNING, fx.now)]), 1);
+    fx.pipeline.commit();
+    expect(fx.pipeline.state.stateOf('rec-a')).toBe('online');
+    fx.advance(60_000);
+    fx.send('rec-a', 'data', batch([event(Code.CODE_ARCHIVE_OPERATION_FAILED, Severity.SEVERITY_ERROR, fx.now)]), 2);
+    fx.pipeline.commit();
+    expect(fx.db.eventProblemsOf('rec-a')).toMatchObject([{ severity: 'error', count: 2 }]);
+    expect(fx.pipeline.state.stateOf('rec-a')).toBe('degraded');
+  });
+
   it('an event whose lifetime was over before it arrived (backfill) goes to the history only and never flips the state', () => {
     const fx = (f = pipelineFixture());
     quietRecorder(fx);

@@ -2,7 +2,7 @@ import { vigil } from '@vigil/proto/wire';
 import { codeName, severityName } from '../../codes.js';
 import type { FleetDb } from '../../registry/fleet-db.js';
 import type { FleetState, StateChange } from '../../state/fleet-state.js';
-import type { ProblemLifetimes } from '../../state/problem-lifetimes.js';
+import { DEGRADING_EVENT_SEVERITIES, type ProblemLifetimes } from '../../state/problem-lifetimes.js';
 import { clockOffText, isNotable, type ClockOffsetChange } from '../clock-offsets.js';
 import type { AgentDrops, PostCommitEffects } from '../effects.js';
 import type { FleetTagsCache } from '../fleet-tags.js';
@@ -174,8 +174,9 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Timed, Applied> {
         deps.lifetimes.of(code),
         now,
       );
-      // A new episode is a new problem (a severe one makes the recorder degraded until it clears).
-      if (outcome === 'raised') conditionsChanged = true;
+      // A new episode is a new problem (a severe one makes the recorder degraded until it clears);
+      // a severe occurrence of a known one may have raised its severity.
+      if (outcome === 'raised' || (outcome === 'extended' && DEGRADING_EVENT_SEVERITIES.includes(severityName(e.severity)))) conditionsChanged = true;
     }
     if (conditionsChanged) state.conditionsChanged(id, db.activeProblemCount(id), now);
     return conditionsChanged;
