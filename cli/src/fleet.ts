@@ -64,6 +64,7 @@ export async function startIngestorPart(
     groupCommit: ingest.groupCommit,
     outbox: { worker: ingest.drainInWorker },
     traceMqtt: ingest.traceMqtt,
+    problemLifetimes: ingest.problemLifetimes,
   });
 }
 

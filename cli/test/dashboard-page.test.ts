@@ -257,6 +257,24 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await page.close();
   });
 
+  it('lets NOC acknowledge a problem on the recorder page: it stays listed, acknowledged, with who and the comment', async () => {
+    const page = await logIn('noc');
+    await go(page, '#/recorder/bc-bre-01');
+    await page.locator('#recorder .page-head h1').waitFor({ timeout: 5_000 });
+    demo.hosts.get('bc-bre-01')!.log('ERROR', "Camera 'Freezer 5' (10.0.0.45): Unable to connect to camera");
+    const row = page.locator('#recorder .card-problems tr[data-code="camera-unreachable"]', { hasText: 'Freezer 5' });
+    await row.waitFor({ timeout: 15_000 });
+    await row.locator('input[name=comment]').fill('technician on site at 14:00');
+    await row.locator('button', { hasText: 'Acknowledge' }).click();
+    await expect.poll(() => row.locator('.ack').textContent(), { timeout: 5_000 }).toMatch(/Acknowledged by noc .*: technician on site at 14:00/);
+    expect(await row.locator('.tag-ack').textContent()).toBe('acknowledged');
+    expect(await row.locator('form.ack-form').count()).toBe(0);
+    // Acknowledged is handled, not repaired: the recorder stays degraded.
+    expect(await page.locator('#recorder .page-head .state').textContent()).toBe('Degraded');
+    await shot(page, 'recorder-acknowledged');
+    await page.close();
+  });
+
   it('ran without a script error, a CSP violation or a request to the internet', () => {
     expect(pageErrors).toEqual([]);
     expect(outside).toEqual([]);

@@ -41,7 +41,7 @@ describe('settings: flags win over environment variables, which win over default
       adminPassword: undefined,
     });
     expect(defaults.map).toEqual({ tilesUrl: null, attribution: 'Country shapes: Natural Earth (world-atlas)' });
-    expect(defaults.ingest).toEqual({ telemetry: {}, groupCommit: {}, drainInWorker: true, traceMqtt: false });
+    expect(defaults.ingest).toEqual({ telemetry: {}, groupCommit: {}, drainInWorker: true, traceMqtt: false, problemLifetimes: {} });
     expect(defaults.demoAgentLogLevel).toBe('warn');
 
     const fromEnv = upSettings.parse({}, { VIGIL_HTTP_PORT: '9090', VIGIL_HOST: '0.0.0.0', VIGIL_DATA_DIR: '/srv/vigil', VIGIL_LOG_LEVEL: 'info' });
@@ -79,7 +79,7 @@ describe('settings: flags win over environment variables, which win over default
   it('vigil ingestor', () => {
     const defaults = ingestorSettings.parse({}, {});
     expect(defaults).toMatchObject({ brokerUrl: 'mqtts://127.0.0.1:8883', metrics: { port: 9883, host: '127.0.0.1' }, logLevel: 'info' });
-    expect(defaults.ingest).toEqual({ telemetry: {}, groupCommit: {}, drainInWorker: true, traceMqtt: false });
+    expect(defaults.ingest).toEqual({ telemetry: {}, groupCommit: {}, drainInWorker: true, traceMqtt: false, problemLifetimes: {} });
 
     const env = {
       VIGIL_MQTT_PORT: '1883',
@@ -87,6 +87,7 @@ describe('settings: flags win over environment variables, which win over default
       VIGIL_INGESTOR_GROUP_MS: '400',
       VIGIL_INGESTOR_DRAIN_WORKER: '0',
       DEBUG: 'mqttjs*',
+      VIGIL_PROBLEM_LIFETIMES: 'archive-fatal-error=48h, archive-move-failed=30m',
       VIGIL_INFLUX_URL: 'http://127.0.0.1:8086',
       VIGIL_INFLUX_BUCKET: 'vigil',
       VIGIL_INFLUX_TOKEN: 'secret-token',
@@ -98,6 +99,7 @@ describe('settings: flags win over environment variables, which win over default
       telemetry: { VIGIL_INFLUX_URL: 'http://127.0.0.1:8086', VIGIL_INFLUX_BUCKET: 'vigil', VIGIL_INFLUX_TOKEN: 'secret-token', VIGIL_INFLUX_API: 'v1' },
       groupCommit: { maxMessages: 1, maxDelayMs: 400 },
       drainInWorker: false,
+      problemLifetimes: { 'archive-fatal-error': 48 * 3_600_000, 'archive-move-failed': 30 * 60_000 },
       traceMqtt: true,
     });
     expect(ingestorSettings.parse({}, { ...env, VIGIL_BROKER_URL: 'mqtts://broker.example:8883' }).brokerUrl).toBe('mqtts://broker.example:8883');
@@ -150,6 +152,9 @@ describe('settings: a bad value stops the start with its flag, its variable, wha
     );
     expect(failure(() => ingestorSettings.parse({}, { VIGIL_INGESTOR_GROUP_MS: '0' }))).toBe(
       'VIGIL_INGESTOR_GROUP_MS is "0": expected a whole number of at least 1, e.g. 5',
+    );
+    expect(failure(() => ingestorSettings.parse({}, { VIGIL_PROBLEM_LIFETIMES: 'archive-move-failed=30m,media-db-failure=6h' }))).toMatch(
+      /^VIGIL_PROBLEM_LIFETIMES is "archive-move-failed=30m,media-db-failure=6h": expected code=duration pairs separated by commas, but "media-db-failure" is not a problem code \(known: .*media-db-write-failure.*\), e\.g\. archive-fatal-error=48h,archive-move-failed=30m$/,
     );
     expect(failure(() => ingestorSettings.parse({}, { VIGIL_INGESTOR_DRAIN_WORKER: 'no' }))).toContain(
       'VIGIL_INGESTOR_DRAIN_WORKER is "no": expected 0 (off) or 1 (on)',

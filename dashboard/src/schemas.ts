@@ -32,9 +32,21 @@ export const userSchema = {
   properties: { username: { type: 'string' }, role: { type: 'string', enum: ['admin', 'noc', 'reseller'] } },
 } as const;
 
+export const acknowledgementSchema = {
+  anyOf: [
+    {
+      type: 'object',
+      required: ['by', 'at', 'comment'],
+      properties: { by: { type: 'string', description: 'user name' }, at: { type: 'integer' }, comment: { type: 'string' } },
+    },
+    { type: 'null' },
+  ],
+  description: 'null until acknowledged; an acknowledged problem stays listed, and still counts, until it clears',
+} as const;
+
 export const problemSchema = {
   type: 'object',
-  required: ['kind', 'code', 'subject', 'severity', 'message', 'since'],
+  required: ['kind', 'code', 'subject', 'severity', 'message', 'since', 'acknowledged'],
   properties: {
     kind: { type: 'string', enum: ['condition', 'event', 'state'] },
     code: { type: 'string' },
@@ -42,8 +54,41 @@ export const problemSchema = {
     severity: { type: 'string' },
     message: { type: 'string' },
     since: { type: 'integer' },
+    count: { type: 'integer', description: 'events: occurrences since the problem was raised' },
+    lastSeen: { type: 'integer', description: 'events: the last occurrence' },
+    clearsAt: { type: 'integer', description: "events: when it clears unless it happens again (last occurrence plus its code's lifetime)" },
+    acknowledged: acknowledgementSchema,
+  },
+} as const;
+
+export const historyEntrySchema = {
+  type: 'object',
+  required: ['kind', 'code', 'subject', 'severity', 'message', 'start', 'end', 'durationMs', 'acknowledged'],
+  properties: {
+    kind: { type: 'string', enum: ['condition', 'event', 'state'] },
+    code: { type: 'string' },
+    subject: { type: 'string' },
+    severity: { type: 'string' },
+    message: { type: 'string' },
+    start: { type: 'integer' },
+    end: { type: ['integer', 'null'], description: 'null while still active' },
+    durationMs: { type: 'integer', description: 'up to its end; while active, up to now or the end of the range' },
     count: { type: 'integer' },
-    lastSeen: { type: 'integer' },
+    acknowledged: acknowledgementSchema,
+  },
+} as const;
+
+export const outageSchema = {
+  type: 'object',
+  required: ['recorderId', 'state', 'start', 'end', 'durationMs', 'ongoing', 'counted'],
+  properties: {
+    recorderId: { type: 'string' },
+    state: { type: 'string', enum: ['unavailable', 'offline', 'stopped'] },
+    start: { type: 'integer', description: 'clipped to the range' },
+    end: { type: 'integer', description: 'clipped to the range (or now)' },
+    durationMs: { type: 'integer' },
+    ongoing: { type: 'boolean', description: 'still in this state now' },
+    counted: { type: 'boolean', description: 'downtime (unavailable, offline); false for a graceful stop, which is planned' },
   },
 } as const;
 

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import type { TelemetryStore } from '@vigil/ingestor';
 import type { TlsIdentityFiles } from '@vigil/proto/pki';
 import { authPlugin, SESSION_COOKIE } from './plugins/auth.js';
+import { availabilityPlugin } from './plugins/availability.js';
 import { CSRF_HEADER, csrfPlugin } from './plugins/csrf.js';
 import { installationsPlugin } from './plugins/installations.js';
 import { livePlugin } from './plugins/live.js';
@@ -131,6 +132,7 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
   await app.register(csrfPlugin);
   await app.register(recordersPlugin, { store });
   await app.register(sitesPlugin, { store });
+  await app.register(availabilityPlugin, { store });
   await app.register(installationsPlugin, { store });
   await app.register(usersPlugin, { store });
   await app.register(rulesPlugin, { store });

@@ -13,6 +13,7 @@ import {
   type StateChangeRow,
   type TelemetryStore,
 } from '@vigil/ingestor';
+import { combine, recorderAvailability, type AvailabilityTotals, type Outage } from './availability.js';
 import { bucketWidth, daysToFull, TREND_WINDOW_MS, usedPercent } from './disk-trend.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import { severityRank, worstState, type Severity } from './severity.js';
@@ -26,21 +27,56 @@ export interface User {
   role: Role;
 }
 
+/** Who acknowledged a problem (one episode of it: recorder, code, subject, since), when, and why. */
+export interface Acknowledgement {
+  by: string;
+  at: number;
+  comment: string;
+}
+
 export interface Problem {
-  /** condition: raised and not yet cleared; event: happened recently; state: the recorder's (or its site's) own state. */
+  /** condition: raised and not yet cleared; event: within its lifetime; state: the recorder's (or its site's) own state. */
   kind: 'condition' | 'event' | 'state';
   code: string;
   subject: string;
   severity: string;
   message: string;
   since: number;
-  /** Events: how many times, and the last time, within the recent window. */
+  /** Events: how many times since the problem was raised, and the last time. */
   count?: number;
   lastSeen?: number;
+  /** Events: when the problem clears unless it happens again (its last occurrence plus its code's lifetime). */
+  clearsAt?: number;
+  /** Null until a NOC user or admin acknowledges it; an acknowledged problem stays listed (and counts) until it clears. */
+  acknowledged: Acknowledgement | null;
 }
 
-/** How long an event stays in a recorder's problem list. */
-export const RECENT_EVENT_MS = 24 * 3_600_000;
+/** A problem of the recorder's past or present, for "what happened overnight". */
+export interface HistoryEntry {
+  kind: 'condition' | 'event' | 'state';
+  code: string;
+  subject: string;
+  severity: string;
+  message: string;
+  start: number;
+  /** Null while the problem is still active. */
+  end: number | null;
+  /** Up to its end, or up to now (or the range's end, when earlier) while active. */
+  durationMs: number;
+  count?: number;
+  acknowledged: Acknowledgement | null;
+}
+
+export type AvailabilityScope = 'recorder' | 'site' | 'installation' | 'reseller';
+
+export interface AvailabilityView extends AvailabilityTotals {
+  scope: AvailabilityScope;
+  id: string;
+  from: number;
+  to: number;
+  /** The recorders counted. */
+  recorders: number;
+}
 
 export interface RecorderView {
   id: string;
@@ -173,6 +209,18 @@ CREATE TABLE IF NOT EXISTS rules (
   enabled          INTEGER NOT NULL DEFAULT 1,
   created_at       INTEGER NOT NULL
 );
+-- Acknowledged problems, one row per episode (a problem raised again has another since). Kept
+-- after the problem cleared, for its history; the user's name is copied so a removed user's stay.
+CREATE TABLE IF NOT EXISTS acknowledgements (
+  recorder_id TEXT NOT NULL,
+  code        TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  since       INTEGER NOT NULL,
+  username    TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  comment     TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (recorder_id, code, subject, since)
+);
 `;
 
 const UNKNOWN_USER_HASH = hashPassword(randomBytes(16).toString('hex'));
@@ -226,9 +274,18 @@ const STATE_PROBLEMS = {
 
 function stateProblem(row: ScopedRecorderRow): Problem | undefined {
   if (row.state !== 'unavailable' && row.state !== 'offline') return undefined;
-  if (row.siteUnreachableSince !== null) return { kind: 'state', ...STATE_PROBLEMS.siteUnreachable, subject: row.siteId, since: row.siteUnreachableSince };
-  return { kind: 'state', ...STATE_PROBLEMS[row.state], subject: row.id, since: row.stateSince };
+  if (row.siteUnreachableSince !== null)
+    return { kind: 'state', ...STATE_PROBLEMS.siteUnreachable, subject: row.siteId, since: row.siteUnreachableSince, acknowledged: null };
+  return { kind: 'state', ...STATE_PROBLEMS[row.state], subject: row.id, since: row.stateSince, acknowledged: null };
 }
+
+const ackKey = (recorderId: string, problem: { code: string; subject: string; since: number }) =>
+  `${recorderId}\u0000${problem.code}\u0000${problem.subject}\u0000${problem.since}`;
+
+/** The list's SQL for a problem's acknowledgement (JSON or NULL), given the SQL of its code, subject and since. */
+const ackJson = (code: string, subject: string, since: string) =>
+  `json((SELECT json_object('by', a.username, 'at', a.at, 'comment', a.comment) FROM main.acknowledgements a
+    WHERE a.recorder_id = r.id AND a.code = ${code} AND a.subject = ${subject} AND a.since = ${since}))`;
 
 /** STATE_PROBLEMS as the named parameters of the list's SQL. */
 const STATE_PROBLEM_PARAMS = {
@@ -243,7 +300,7 @@ const STATE_PROBLEM_PARAMS = {
   offlineMessage: STATE_PROBLEMS.offline.message,
 };
 
-/** How often a cached list is rebuilt anyway, so events leave the 24 h window on time. */
+/** How often a cached list is rebuilt anyway, so events leave the list when their lifetime ends even while the ingestor is away. */
 const EVENT_WINDOW_STEP_MS = 10_000;
 /** The most a list lags behind fleet.db (last_seen, a further problem on an already degraded recorder). */
 export const LIST_MAX_AGE_MS = 1_000;
@@ -351,6 +408,9 @@ export class DashboardStore {
       r.agent_version AS agentVersion, r.state, r.state_since AS stateSince, r.last_seen AS lastSeen, r.covered_by AS coveredBy,
       s.unreachable_since AS siteUnreachableSince`;
     const withSite = `fleet.${V.recorders} r LEFT JOIN fleet.${V.unreachableSites} s ON s.installation_slc = r.installation_slc AND s.site_id = r.site_id`;
+    const stateCode = `CASE WHEN s.unreachable_since IS NOT NULL THEN @siteCode WHEN r.state = 'unavailable' THEN @unavailableCode ELSE @offlineCode END`;
+    const stateSubject = 'CASE WHEN s.unreachable_since IS NOT NULL THEN r.site_id ELSE r.id END';
+    const stateSince = 'COALESCE(s.unreachable_since, r.state_since)';
     // The tenancy rule, the only place it is written down.
     const visible = `(@all = 1 OR r.installation_slc IN (SELECT slc FROM installations WHERE reseller_id = @userId))`;
     this.q = {
@@ -391,20 +451,21 @@ export class DashboardStore {
           'failoverPartner', r.failover_partner, 'coveredBy', r.covered_by,
           'problems', (SELECT json_group_array(json(p.j) ORDER BY p.o, p.k, p.code, p.subject) FROM (
             SELECT 0 AS o, 0 AS k, '' AS code, '' AS subject, json_object('kind', 'state',
-              'code', CASE WHEN s.unreachable_since IS NOT NULL THEN @siteCode WHEN r.state = 'unavailable' THEN @unavailableCode ELSE @offlineCode END,
-              'subject', CASE WHEN s.unreachable_since IS NOT NULL THEN r.site_id ELSE r.id END,
+              'code', ${stateCode},
+              'subject', ${stateSubject},
               'severity', CASE WHEN s.unreachable_since IS NOT NULL THEN @siteSeverity WHEN r.state = 'unavailable' THEN @unavailableSeverity ELSE @offlineSeverity END,
               'message', CASE WHEN s.unreachable_since IS NOT NULL THEN @siteMessage WHEN r.state = 'unavailable' THEN @unavailableMessage ELSE @offlineMessage END,
-              'since', COALESCE(s.unreachable_since, r.state_since)) AS j
+              'since', ${stateSince}, 'acknowledged', ${ackJson(stateCode, stateSubject, stateSince)}) AS j
             WHERE r.state IN ('unavailable', 'offline')
             UNION ALL
             SELECT 1, c.since, c.code, c.subject, json_object('kind', 'condition', 'code', c.code, 'subject', c.subject, 'severity', c.severity,
-              'message', c.message, 'since', c.since)
+              'message', c.message, 'since', c.since, 'acknowledged', ${ackJson('c.code', 'c.subject', 'c.since')})
             FROM fleet.${V.conditions} c WHERE c.recorder_id = r.id
             UNION ALL
             SELECT 2, -e.last_seen, e.code, e.subject, json_object('kind', 'event', 'code', e.code, 'subject', e.subject, 'severity', e.severity,
-              'message', e.message, 'since', e.first_seen, 'count', e.count, 'lastSeen', e.last_seen)
-            FROM fleet.${V.events} e WHERE e.recorder_id = r.id AND e.last_seen >= @recentSince
+              'message', e.message, 'since', e.since, 'count', e.count, 'lastSeen', e.last_seen, 'clearsAt', e.expires_at,
+              'acknowledged', ${ackJson('e.code', 'e.subject', 'e.since')})
+            FROM fleet.${V.eventProblems} e WHERE e.recorder_id = r.id AND e.expires_at > @now
           ) p)
         ) AS j FROM ${withSite} WHERE ${visible})`)
         .pluck(),
@@ -419,11 +480,28 @@ export class DashboardStore {
         FROM fleet.${V.conditions} c JOIN fleet.${V.recorders} r ON r.id = c.recorder_id WHERE ${visible} ORDER BY c.since, c.code, c.subject`),
       conditionsOf: reader.prepare(`SELECT 'condition' AS kind, code, subject, severity, message, since
         FROM fleet.${V.conditions} WHERE recorder_id = ? ORDER BY since, code, subject`),
-      events: reader.prepare(`SELECT e.recorder_id AS recorderId, 'event' AS kind, e.code, e.subject, e.severity, e.message, e.first_seen AS since,
-        e.count, e.last_seen AS lastSeen
-        FROM fleet.${V.events} e JOIN fleet.${V.recorders} r ON r.id = e.recorder_id WHERE e.last_seen >= @recentSince AND ${visible} ORDER BY e.last_seen DESC, e.code, e.subject`),
-      eventsOf: reader.prepare(`SELECT 'event' AS kind, code, subject, severity, message, first_seen AS since, count, last_seen AS lastSeen
-        FROM fleet.${V.events} WHERE recorder_id = ? AND last_seen >= ? ORDER BY last_seen DESC, code, subject`),
+      events: reader.prepare(`SELECT e.recorder_id AS recorderId, 'event' AS kind, e.code, e.subject, e.severity, e.message, e.since,
+        e.count, e.last_seen AS lastSeen, e.expires_at AS clearsAt
+        FROM fleet.${V.eventProblems} e JOIN fleet.${V.recorders} r ON r.id = e.recorder_id WHERE e.expires_at > @now AND ${visible}
+        ORDER BY e.last_seen DESC, e.code, e.subject`),
+      eventsOf: reader.prepare(`SELECT 'event' AS kind, code, subject, severity, message, since, count, last_seen AS lastSeen, expires_at AS clearsAt
+        FROM fleet.${V.eventProblems} WHERE recorder_id = ? AND expires_at > ? ORDER BY last_seen DESC, code, subject`),
+      acknowledgements: db.prepare('SELECT recorder_id AS recorderId, code, subject, since, username AS by, at, comment FROM acknowledgements'),
+      acknowledgementsOf: db.prepare(
+        'SELECT recorder_id AS recorderId, code, subject, since, username AS by, at, comment FROM acknowledgements WHERE recorder_id = ?',
+      ),
+      acknowledge: db.prepare(`INSERT INTO acknowledgements (recorder_id, code, subject, since, username, at, comment)
+        VALUES (@recorderId, @code, @subject, @since, @username, @at, @comment) ON CONFLICT DO NOTHING`),
+      problemHistory: reader.prepare(`SELECT kind, code, subject, severity, message, started_at AS start, ended_at AS end, count
+        FROM fleet.${V.problemHistory} WHERE recorder_id = @id AND ended_at >= @from AND started_at <= @to ORDER BY started_at, code, subject`),
+      siteRecorders: reader
+        .prepare(`SELECT r.id FROM fleet.${V.recorders} r WHERE r.installation_slc = @slc AND r.site_id = @siteId AND ${visible} ORDER BY r.id`)
+        .pluck(),
+      installationRecorders: reader.prepare(`SELECT r.id FROM fleet.${V.recorders} r WHERE r.installation_slc = @slc AND ${visible} ORDER BY r.id`).pluck(),
+      resellerRecorders: reader
+        .prepare(`SELECT r.id FROM fleet.${V.recorders} r
+          WHERE r.installation_slc IN (SELECT slc FROM installations WHERE reseller_id = @resellerId) AND ${visible} ORDER BY r.id`)
+        .pluck(),
       allRules: db.prepare(`SELECT id, name, code, min_severity AS minSeverity, installation_slc AS installationSlc, enabled FROM rules ORDER BY id`),
       // A reseller sees the rules that apply to its installations: global ones and those for its own SLCs.
       resellerRules: db.prepare(`SELECT id, name, code, min_severity AS minSeverity, installation_slc AS installationSlc, enabled FROM rules
@@ -545,7 +623,8 @@ export class DashboardStore {
   recordersFor(user: User): RecorderView[] {
     const scope = this.scope(user);
     const problems = this.problems(scope);
-    return (this.q.recorders.all(scope) as ScopedRecorderRow[]).map((row) => this.view(row, problems.get(row.id) ?? []));
+    const acks = this.acknowledgementsBy(this.q.acknowledgements.all());
+    return (this.q.recorders.all(scope) as ScopedRecorderRow[]).map((row) => this.view(row, problems.get(row.id) ?? [], acks));
   }
 
   /**
@@ -570,7 +649,7 @@ export class DashboardStore {
       if (fleetUnchanged || recentEnough) return cached.json;
     }
     const json = this.reader.transaction(() => {
-      const recorders = this.q.recordersJson.get({ ...scope, ...STATE_PROBLEM_PARAMS, recentSince: now - RECENT_EVENT_MS }) as string;
+      const recorders = this.q.recordersJson.get({ ...scope, ...STATE_PROBLEM_PARAMS, now }) as string;
       const counts = emptyCounts();
       for (const row of this.q.stateCounts.all(scope) as Array<{ state: RecorderStateName; n: number }>) counts[row.state] = row.n;
       // Kept as UTF-8 bytes: 4 MB for 10,000 recorders need not be encoded again for every answer.
@@ -587,7 +666,7 @@ export class DashboardStore {
 
   recorderFor(user: User, id: string): RecorderView | undefined {
     const row = this.q.recorder.get({ ...this.scope(user), id }) as DetailRow | undefined;
-    return row ? this.view(row, this.problemsOf(id)) : undefined;
+    return row ? this.view(row, this.problemsOf(id), this.acknowledgementsBy(this.q.acknowledgementsOf.all(id))) : undefined;
   }
 
   canSee(user: User, recorderId: string): boolean {
@@ -603,7 +682,7 @@ export class DashboardStore {
       ? ((this.q.visibleState.get({ ...this.scope(user), id: row.failoverPartner }) as { state: RecorderStateName } | undefined)?.state ?? null)
       : null;
     return {
-      ...this.view(row, this.problemsOf(id)),
+      ...this.view(row, this.problemsOf(id), this.acknowledgementsBy(this.q.acknowledgementsOf.all(id))),
       disks: latestDisks.map((d) => ({ ...d, usedPercent: usedPercent(d.totalBytes, d.freeBytes), daysToFull: trends.get(d.path) ?? null })),
       services: (this.q.servicesOf.all(id) as Array<Omit<ServiceRow, 'running'> & { running: number }>).map((row) => ({ ...row, running: row.running === 1 })),
       cameras: { count: row.cameraCount, licensed: row.licensedCameras },
@@ -643,6 +722,126 @@ export class DashboardStore {
   timelineFor(user: User, id: string, from: number, to: number): Array<{ state: RecorderStateName; since: number }> {
     this.requireVisible(user, id);
     return this.q.stateChangesOf.all({ id, from, to }) as StateChangeRow[];
+  }
+
+  /**
+   * Acknowledges one of the recorder's active problems, named by code, subject and since (one
+   * episode: raised again later, it is a new problem). NOC staff and admins only; a reseller reads
+   * acknowledgements but makes none. Answers the problem as now listed.
+   */
+  acknowledge(user: User, recorderId: string, which: { code: string; subject: string; since: number; comment: string }): Problem {
+    this.requireRole(user, ['noc', 'admin'], 'only NOC staff and admins acknowledge problems');
+    const recorder = this.recorderFor(user, recorderId);
+    if (!recorder) throw new NotFound(`no recorder "${recorderId}"`);
+    const problem = recorder.problems.find((p) => p.code === which.code && p.subject === which.subject && p.since === which.since);
+    if (!problem)
+      throw new NotFound(`recorder "${recorderId}" has no active problem ${which.code} "${which.subject}" since ${which.since} (it may have cleared)`);
+    if (problem.acknowledged) throw new Conflict(`already acknowledged by ${problem.acknowledged.by}`);
+    const acknowledged = { by: user.username, at: Date.now(), comment: which.comment };
+    this.q.acknowledge.run({
+      recorderId,
+      code: which.code,
+      subject: which.subject,
+      since: which.since,
+      username: user.username,
+      at: acknowledged.at,
+      comment: which.comment,
+    });
+    this.generation += 1;
+    return { ...problem, acknowledged };
+  }
+
+  /**
+   * What happened to the recorder in [from, to]: every problem that was active in the range
+   * (cleared ones from the ingestor's history, active ones with no end), and its outages (the
+   * periods it was unavailable, offline or stopped), oldest first.
+   */
+  historyFor(user: User, id: string, from: number, to: number): { problems: HistoryEntry[]; outages: Outage[] } {
+    const recorder = this.recorderFor(user, id);
+    if (!recorder) throw new NotFound(`no recorder "${id}"`);
+    const now = Date.now();
+    const end = Math.min(to, now);
+    const acks = this.acknowledgementsBy(this.q.acknowledgementsOf.all(id));
+    const past = (
+      this.q.problemHistory.all({ id, from, to }) as Array<Omit<HistoryEntry, 'durationMs' | 'acknowledged' | 'end'> & { end: number; count: number | null }>
+    ).map(({ count, ...row }) => ({
+      ...row,
+      ...(count === null ? {} : { count }),
+      durationMs: row.end - row.start,
+      acknowledged: acks.get(ackKey(id, { code: row.code, subject: row.subject, since: row.start })) ?? null,
+    }));
+    const active = recorder.problems
+      .filter((p) => p.kind !== 'state' && p.since <= to)
+      .map((p) => ({
+        kind: p.kind,
+        code: p.code,
+        subject: p.subject,
+        severity: p.severity,
+        message: p.message,
+        start: p.since,
+        end: null,
+        durationMs: Math.max(0, end - p.since),
+        ...(p.count === undefined ? {} : { count: p.count }),
+        acknowledged: p.acknowledged,
+      }));
+    const outages = recorderAvailability(id, this.q.stateChangesOf.all({ id, from, to }) as StateChangeRow[], from, to, now).outages;
+    const problems: HistoryEntry[] = [...past, ...active].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+    return { problems, outages };
+  }
+
+  /**
+   * What happened at a site (`SLC/site id`) in [from, to]: the history of each of its recorders
+   * the caller may see, merged, oldest first. Out of scope answers like nonexistent.
+   */
+  siteHistoryFor(user: User, site: string, from: number, to: number): { problems: Array<HistoryEntry & { recorderId: string }>; outages: Outage[] } {
+    const slash = site.indexOf('/');
+    const ids = slash < 0 ? [] : (this.q.siteRecorders.all({ ...this.scope(user), slc: site.slice(0, slash), siteId: site.slice(slash + 1) }) as string[]);
+    if (ids.length === 0) throw new NotFound(`no site "${site}"`);
+    const problems: Array<HistoryEntry & { recorderId: string }> = [];
+    const outages: Outage[] = [];
+    for (const id of ids) {
+      const one = this.historyFor(user, id, from, to);
+      problems.push(...one.problems.map((entry) => ({ recorderId: id, ...entry })));
+      outages.push(...one.outages);
+    }
+    problems.sort((a, b) => a.start - b.start || a.recorderId.localeCompare(b.recorderId) || a.code.localeCompare(b.code));
+    outages.sort((a, b) => a.start - b.start || a.recorderId.localeCompare(b.recorderId));
+    return { problems, outages };
+  }
+
+  /**
+   * Availability over [from, to] of a recorder, a site (`SLC/site id`), an installation (SLC) or a
+   * reseller's fleet (its user name), within what the caller may see: a reseller may ask for
+   * itself only, and anything out of scope answers like nonexistent.
+   */
+  availabilityFor(user: User, scope: AvailabilityScope, id: string, from: number, to: number): AvailabilityView {
+    const visible = this.scope(user);
+    let ids: string[];
+    if (scope === 'recorder') {
+      ids = this.canSee(user, id) ? [id] : [];
+    } else if (scope === 'site') {
+      const slash = id.indexOf('/');
+      ids = slash < 0 ? [] : (this.q.siteRecorders.all({ ...visible, slc: id.slice(0, slash), siteId: id.slice(slash + 1) }) as string[]);
+    } else if (scope === 'installation') {
+      ids = this.q.installationRecorders.all({ ...visible, slc: id }) as string[];
+    } else {
+      const reseller = this.userByName(id);
+      const allowed = reseller?.role === 'reseller' && (user.role !== 'reseller' || reseller.id === user.id);
+      ids = allowed ? (this.q.resellerRecorders.all({ ...visible, resellerId: reseller.id }) as string[]) : [];
+      if (allowed) return this.availabilityOf(scope, id, ids, from, to);
+    }
+    if (ids.length === 0) throw new NotFound(`no ${scope} "${id}"`);
+    return this.availabilityOf(scope, id, ids, from, to);
+  }
+
+  private availabilityOf(scope: AvailabilityScope, id: string, ids: readonly string[], from: number, to: number): AvailabilityView {
+    const now = Date.now();
+    const totals = this.reader.transaction(() =>
+      combine(
+        ids.map((recorderId) => recorderAvailability(recorderId, this.q.stateChangesOf.all({ id: recorderId, from, to }) as StateChangeRow[], from, to, now)),
+      ),
+    )();
+    return { scope, id, from, to, recorders: ids.length, ...totals };
   }
 
   sitesFor(user: User): SiteView[] {
@@ -707,6 +906,8 @@ export class DashboardStore {
     const siteAlerts = new Set<string>();
     for (const recorder of this.recordersFor(user)) {
       for (const problem of recorder.problems) {
+        // Acknowledged: someone is on it (docs/DESIGN.md "Fleet state"); it stays listed, but alerts no more.
+        if (problem.acknowledged) continue;
         for (const rule of rules) {
           if (rule.code !== null && rule.code !== problem.code) continue;
           if (rule.installationSlc !== null && rule.installationSlc !== recorder.installation.slc) continue;
@@ -756,7 +957,7 @@ export class DashboardStore {
     const byRecorder = new Map<string, Problem[]>();
     const rows = [
       ...(this.q.conditions.all(scope) as Array<Problem & { recorderId: string }>),
-      ...(this.q.events.all({ ...scope, recentSince: Date.now() - RECENT_EVENT_MS }) as Array<Problem & { recorderId: string }>),
+      ...(this.q.events.all({ ...scope, now: Date.now() }) as Array<Problem & { recorderId: string }>),
     ];
     for (const { recorderId, ...problem } of rows) {
       let list = byRecorder.get(recorderId);
@@ -768,7 +969,7 @@ export class DashboardStore {
 
   /** One recorder's problems; call only after its visibility was checked. */
   private problemsOf(recorderId: string): Problem[] {
-    return [...(this.q.conditionsOf.all(recorderId) as Problem[]), ...(this.q.eventsOf.all(recorderId, Date.now() - RECENT_EVENT_MS) as Problem[])];
+    return [...(this.q.conditionsOf.all(recorderId) as Problem[]), ...(this.q.eventsOf.all(recorderId, Date.now()) as Problem[])];
   }
 
   /** Days to full per drive, from the trend of the last 24 h of readings in the time-series store. */
@@ -785,8 +986,26 @@ export class DashboardStore {
     return trends;
   }
 
-  private view(row: ScopedRecorderRow, conditions: Problem[]): RecorderView {
+  /** Acknowledgements by ackKey. */
+  private acknowledgementsBy(rows: unknown[]): Map<string, Acknowledgement> {
+    const byKey = new Map<string, Acknowledgement>();
+    for (const { recorderId, code, subject, since, by, at, comment } of rows as Array<
+      Acknowledgement & { recorderId: string; code: string; subject: string; since: number }
+    >) {
+      byKey.set(ackKey(recorderId, { code, subject, since }), { by, at, comment });
+    }
+    return byKey;
+  }
+
+  private view(row: ScopedRecorderRow, found: Problem[], acks: ReadonlyMap<string, Acknowledgement>): RecorderView {
     const fromState = stateProblem(row);
+    // Rows from SQLite carry no `acknowledged` and a NULL clearsAt for conditions; the list's SQL gives neither.
+    const conditions = found.map(({ clearsAt, ...problem }) => ({
+      ...problem,
+      ...(clearsAt == null ? {} : { clearsAt }),
+      acknowledged: acks.get(ackKey(row.id, problem)) ?? null,
+    }));
+    if (fromState) fromState.acknowledged = acks.get(ackKey(row.id, fromState)) ?? null;
     return {
       id: row.id,
       name: row.name || row.id,

@@ -54,6 +54,7 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
       'DELETE /api/users/:username',
       'POST /api/installations',
       'POST /api/logout',
+      'POST /api/recorders/:id/problems/acknowledge',
       'POST /api/rules',
       'POST /api/users',
       'PUT /api/rules/:id',

@@ -34,6 +34,7 @@ type Decision =
   | 'reseller-only, own registrations only'
   | 'admin only (403)'
   | 'NOC/admin only (403); reseller reads rules that apply to it'
+  | 'NOC/admin only (403); a reseller reads the acknowledgements of its own recorders'
   | 'same for every user: no tenant data';
 
 interface Expectation {
@@ -125,6 +126,61 @@ const DECISIONS: Record<string, Expectation> = {
   'GET /api/recorders/:id/timeline': {
     decision: 'scoped: out of scope answers like nonexistent (404)',
     probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id/timeline'),
+  },
+  'GET /api/recorders/:id/history': {
+    decision: 'scoped: out of scope answers like nonexistent (404)',
+    probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id/history'),
+  },
+  'POST /api/recorders/:id/problems/acknowledge': {
+    decision: 'NOC/admin only (403); a reseller reads the acknowledgements of its own recorders',
+    probe: async (ctx) => {
+      const bobs = (await as(ctx.d, ctx.bob, 'GET', '/api/recorders/b-rec-1')).json<{ problems: Array<{ code: string; subject: string; since: number }> }>();
+      const target = bobs.problems.find((p) => p.code === 'archive-fatal-error')!;
+      const body = { code: target.code, subject: target.subject, since: target.since, comment: 'mine now' };
+      for (const session of [ctx.alice, ctx.bob]) {
+        const res = await as(ctx.d, session, 'POST', '/api/recorders/b-rec-1/problems/acknowledge', body);
+        expect(res.statusCode, session.username).toBe(403);
+        noBobIn(res.body.replace('b-rec-1', ''), 'acknowledge');
+      }
+      const after = (await as(ctx.d, ctx.bob, 'GET', '/api/recorders/b-rec-1')).json<{ problems: Array<{ acknowledged: unknown }> }>();
+      expect(after.problems.map((p) => p.acknowledged)).toEqual(after.problems.map(() => null));
+    },
+  },
+  'GET /api/availability': {
+    decision: 'scoped: out of scope answers like nonexistent (404)',
+    probe: async (ctx) => {
+      const ask = (session: Session, scope: string, id: string) => as(ctx.d, session, 'GET', `/api/availability?scope=${scope}&id=${encodeURIComponent(id)}`);
+      for (const [scope, own, bobs, none] of [
+        ['recorder', 'a-rec-1', 'b-rec-1', 'zz-rec-9'],
+        ['site', `${ALPHA.slc}/alpha-hq`, `${BRAVO.slc}/bravo-mall`, 'SLC-NONE-0000/nowhere'],
+        ['installation', ALPHA.slc, BRAVO.slc, 'SLC-NONE-0000'],
+        ['reseller', 'alice', 'bob', 'nobody'],
+      ] as const) {
+        expect((await ask(ctx.alice, scope, own)).statusCode, `${scope} ${own}`).toBe(200);
+        noBobIn((await ask(ctx.alice, scope, own)).body, `${scope} ${own}`);
+        const theirs = await ask(ctx.alice, scope, bobs);
+        const missing = await ask(ctx.alice, scope, none);
+        expect(theirs.statusCode, `${scope} ${bobs}`).toBe(404);
+        expect(missing.statusCode).toBe(404);
+        expect(theirs.body.replace(bobs, 'ID')).toBe(missing.body.replace(none, 'ID'));
+        // Bob sees his own: the 404 is scope
+        expect((await ask(ctx.bob, scope, bobs)).statusCode, `bob: ${scope} ${bobs}`).toBe(200);
+      }
+      // NOC may ask for any reseller's fleet
+      expect((await ask(ctx.noc, 'reseller', 'bob')).json<{ recorders: number }>().recorders).toBe(2);
+    },
+  },
+  'GET /api/sites/history': {
+    decision: 'scoped: out of scope answers like nonexistent (404)',
+    probe: async (ctx) => {
+      const url = (id: string) => `/api/sites/history?id=${encodeURIComponent(id)}`;
+      await aliceReads(ctx, url(`${ALPHA.slc}/alpha-hq`));
+      const bobs = await as(ctx.d, ctx.alice, 'GET', url(`${BRAVO.slc}/bravo-mall`));
+      const missing = await as(ctx.d, ctx.alice, 'GET', url('SLC-NONE-0000/nowhere'));
+      expect(bobs.statusCode).toBe(404);
+      expect(bobs.body.replace(`${BRAVO.slc}/bravo-mall`, 'ID')).toBe(missing.body.replace('SLC-NONE-0000/nowhere', 'ID'));
+      expect((await as(ctx.d, ctx.bob, 'GET', url(`${BRAVO.slc}/bravo-mall`))).statusCode).toBe(200);
+    },
   },
   'GET /api/sites': {
     decision: 'scoped to the caller’s installations',

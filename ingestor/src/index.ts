@@ -8,6 +8,9 @@ export {
   type BirthFacts,
   type UnreachableSite,
   type StateChangeRow,
+  type ProblemHistoryRow,
+  type EventProblemRow,
+  type EventOutcome,
 } from './registry/fleet-db.js';
 export {
   FleetState,
@@ -18,6 +21,14 @@ export {
   type SiteChange,
   type FleetStateOptions,
 } from './state/fleet-state.js';
+export {
+  DEFAULT_EVENT_LIFETIMES_MS,
+  DEFAULT_LIFETIME_MS,
+  DEGRADING_EVENT_SEVERITIES,
+  ProblemLifetimes,
+  parseProblemLifetimes,
+  type LifetimeOverrides,
+} from './state/problem-lifetimes.js';
 export { codeName, severityName } from './codes.js';
 export type { TelemetryStore, TelemetryPoint, SeriesQuery, SeriesRow, Measurement, FleetTags, FieldValue } from './stores/telemetry-store.js';
 export { SqliteTelemetryStore, type SqliteTelemetryStoreOptions, type CompactionResult } from './stores/sqlite/sqlite-telemetry-store.js';

@@ -10,6 +10,7 @@ import { topics, vigil } from '@vigil/proto/wire';
 import type { TlsIdentityFiles } from '@vigil/proto/pki';
 import { FleetDb, type RecorderStateName } from './registry/fleet-db.js';
 import type { FleetState, StateChange } from './state/fleet-state.js';
+import { ProblemLifetimes, type LifetimeOverrides } from './state/problem-lifetimes.js';
 import { AckGate } from './pipeline/ack-gate.js';
 import { buildPipeline, type PipelineCounters } from './pipeline/build.js';
 import { offsetText } from './pipeline/clock-offsets.js';
@@ -71,6 +72,11 @@ export interface IngestorOptions {
    * (default 256) or `maxDelayMs` after it opened (default 5 ms), and before a birth's or death's PUBACK.
    */
   groupCommit?: { maxMessages?: number; maxDelayMs?: number };
+  /**
+   * How long events stay active problems after their last occurrence, per code (`default` for the
+   * rest), over the table in state/problem-lifetimes.ts (`vigil ingestor` reads VIGIL_PROBLEM_LIFETIMES).
+   */
+  problemLifetimes?: LifetimeOverrides;
   /** mqtt.js's debug tracing of every packet (it formats them even when nobody reads them). Default false. */
   traceMqtt?: boolean;
 }
@@ -226,6 +232,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     counters,
     logger: log,
     groupCommit: options.groupCommit,
+    problemLifetimes: new ProblemLifetimes(options.problemLifetimes),
     onCommitted: (messages) => {
       drain.kick();
       for (const listener of commitListeners) listener(messages);

@@ -1,4 +1,5 @@
 import { mapConfig, type MapConfig } from '@vigil/dashboard';
+import type { LifetimeOverrides } from '@vigil/ingestor';
 import { ProcessSettings, setting, type Environment, type Flags } from './setting.js';
 import {
   addressValue,
@@ -9,6 +10,7 @@ import {
   portValue,
   positiveIntegerValue,
   presenceValue,
+  problemLifetimesValue,
   textValue,
   tileUrlValue,
   type LogLevel,
@@ -37,9 +39,10 @@ const groupMessages = setting(positiveIntegerValue, { env: 'VIGIL_INGESTOR_GROUP
 const groupMs = setting(positiveIntegerValue, { env: 'VIGIL_INGESTOR_GROUP_MS', example: '5' });
 const drainWorker = setting(onOffValue, { env: 'VIGIL_INGESTOR_DRAIN_WORKER', default: '1', example: '0' });
 const debug = setting(presenceValue, { env: 'DEBUG', example: 'mqttjs*' });
+const problemLifetimes = setting(problemLifetimesValue, { env: 'VIGIL_PROBLEM_LIFETIMES', example: 'archive-fatal-error=48h,archive-move-failed=30m' });
 
 const telemetrySettings = { influxUrl, influxToken, influxBucket, influxApi };
-const ingestSettings = { ...telemetrySettings, groupMessages, groupMs, drainWorker, debug };
+const ingestSettings = { ...telemetrySettings, groupMessages, groupMs, drainWorker, debug, problemLifetimes };
 
 /** The InfluxDB variables as telemetryStoreFromEnv reads them; all unset means the embedded store. */
 export type TelemetrySettings = {
@@ -57,6 +60,8 @@ export interface IngestSettings {
   drainInWorker: boolean;
   /** Let mqtt.js trace its packets (DEBUG set), for the debug module to print. */
   traceMqtt: boolean;
+  /** How long events stay active problems, per code, over the ingestor's defaults (VIGIL_PROBLEM_LIFETIMES). */
+  problemLifetimes: LifetimeOverrides;
 }
 
 function telemetryOf(values: { influxUrl?: string; influxToken?: string; influxBucket?: string; influxApi?: string }): TelemetrySettings {
@@ -77,12 +82,14 @@ function ingestOf(values: {
   groupMs?: number;
   drainWorker: boolean;
   debug?: boolean;
+  problemLifetimes?: LifetimeOverrides;
 }): IngestSettings {
   return {
     telemetry: telemetryOf(values),
     groupCommit: { maxMessages: values.groupMessages, maxDelayMs: values.groupMs },
     drainInWorker: values.drainWorker,
     traceMqtt: values.debug === true,
+    problemLifetimes: values.problemLifetimes ?? {},
   };
 }
 

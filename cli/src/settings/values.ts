@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
+import { parseProblemLifetimes, type LifetimeOverrides } from '@vigil/ingestor';
 
 /**
  * What a setting's text may be, as zod schemas from text to value. Each failure message says what
@@ -59,3 +60,13 @@ export const onOffValue: Value<boolean> = parsedText('0 (off) or 1 (on)', (text)
 
 /** Any text turns it on (DEBUG is a pattern for the debug module, not a boolean). */
 export const presenceValue: Value<boolean> = z.string().transform(() => true);
+
+/** Per event code, how long it stays an active problem: `code=duration` pairs (s, m, h, d) and `default`. */
+export const problemLifetimesValue: Value<LifetimeOverrides> = z.string().transform((text, context) => {
+  const parsed = parseProblemLifetimes(text);
+  if ('error' in parsed) {
+    context.addIssue({ code: 'custom', message: `code=duration pairs separated by commas, but ${parsed.error}` });
+    return z.NEVER;
+  }
+  return parsed.overrides;
+});

@@ -1,5 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { countsSchema, errors, rangeQuery, recorderDetailSchema, recorderIdParams, recorderSchema, stateSchema } from '../schemas.js';
+import {
+  countsSchema,
+  errorSchema,
+  errors,
+  historyEntrySchema,
+  outageSchema,
+  problemSchema,
+  rangeQuery,
+  recorderDetailSchema,
+  recorderIdParams,
+  recorderSchema,
+  stateSchema,
+} from '../schemas.js';
 import type { DashboardStore } from '../store.js';
 import { currentUser } from './auth.js';
 
@@ -10,7 +22,7 @@ const MAX_RANGE_MS = 400 * 24 * 3_600_000;
 type Range = { Querystring: { from?: number; to?: number } };
 
 /** Fills in the default range and refuses a backwards or oversized one with a clear message. */
-function range(query: { from?: number; to?: number }): { from: number; to: number } | string {
+export function range(query: { from?: number; to?: number }): { from: number; to: number } | string {
   const to = query.to ?? Date.now();
   const from = query.from ?? to - DEFAULT_RANGE_MS;
   if (from > to) return `from (${from}) is after to (${to})`;
@@ -28,8 +40,8 @@ export async function recordersPlugin(app: FastifyInstance, options: { store: Da
       schema: {
         tags: ['recorders'],
         summary: 'Every recorder the caller may see, with its problems, and counts per state',
-        description: 'In no particular order. The page shows only recorders with problems unless "show all" is ticked; the server always returns all of them.',
-        querystring: { type: 'object', properties: { all: { type: 'string', enum: ['0', '1'] } } },
+        description:
+          'In no particular order, always all of them: the page shows only recorders with problems unless "show all" is ticked, and filters on its side (the list is cached per scope, not per filter).',
         response: {
           200: { type: 'object', required: ['recorders', 'counts'], properties: { recorders: { type: 'array', items: recorderSchema }, counts: countsSchema } },
           401: errors[401],
@@ -121,6 +133,66 @@ export async function recordersPlugin(app: FastifyInstance, options: { store: Da
       const window = range(request.query);
       if (typeof window === 'string') return reply.code(400).send({ error: window });
       return { changes: store.timelineFor(currentUser(request), request.params.id, window.from, window.to) };
+    },
+  );
+
+  app.get<{ Params: { id: string } } & Range>(
+    '/api/recorders/:id/history',
+    {
+      schema: {
+        tags: ['recorders'],
+        summary: 'What happened in the range: every problem active in it (start, end, duration; end null while active) and every outage',
+        params: recorderIdParams,
+        querystring: rangeQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['from', 'to', 'problems', 'outages'],
+            properties: {
+              from: { type: 'integer' },
+              to: { type: 'integer' },
+              problems: { type: 'array', items: historyEntrySchema },
+              outages: { type: 'array', items: outageSchema, description: 'periods unavailable, offline or stopped, oldest first' },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const window = range(request.query);
+      if (typeof window === 'string') return reply.code(400).send({ error: window });
+      return { ...window, ...store.historyFor(currentUser(request), request.params.id, window.from, window.to) };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { code: string; subject: string; since: number; comment?: string } }>(
+    '/api/recorders/:id/problems/acknowledge',
+    {
+      schema: {
+        tags: ['recorders'],
+        summary: 'Acknowledge one active problem (NOC and admin): it stays listed as handled until it clears',
+        description:
+          'The problem is named as listed: code, subject and since. A problem raised again later is a new one. Acknowledged problems still make the recorder degraded and count against availability; alerts leave them out.',
+        params: recorderIdParams,
+        body: {
+          type: 'object',
+          required: ['code', 'subject', 'since'],
+          additionalProperties: false,
+          properties: {
+            code: { type: 'string', minLength: 1, maxLength: 100 },
+            subject: { type: 'string', maxLength: 500 },
+            since: { type: 'integer', minimum: 0 },
+            comment: { type: 'string', maxLength: 1000, description: 'what is being done about it' },
+          },
+        },
+        response: { 201: { type: 'object', required: ['problem'], properties: { problem: problemSchema } }, ...errors, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { code, subject, since, comment } = request.body;
+      const problem = store.acknowledge(currentUser(request), request.params.id, { code, subject, since, comment: comment?.trim() ?? '' });
+      return reply.code(201).send({ problem });
     },
   );
 }

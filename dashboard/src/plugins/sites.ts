@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { countsSchema, errors, stateSchema } from '../schemas.js';
+import { countsSchema, errors, historyEntrySchema, outageSchema, stateSchema } from '../schemas.js';
 import type { DashboardStore } from '../store.js';
 import { currentUser } from './auth.js';
+import { range } from './recorders.js';
 
 const siteSchema = {
   type: 'object',
@@ -34,5 +35,50 @@ export async function sitesPlugin(app: FastifyInstance, options: { store: Dashbo
       },
     },
     async (request) => ({ sites: options.store.sitesFor(currentUser(request)) }),
+  );
+
+  app.get<{ Querystring: { id: string; from?: number; to?: number } }>(
+    '/api/sites/history',
+    {
+      schema: {
+        tags: ['sites'],
+        summary: 'What happened at a site in the range: its recorders’ problems (start, end, duration) and outages, oldest first',
+        querystring: {
+          type: 'object',
+          required: ['id'],
+          additionalProperties: false,
+          properties: {
+            id: { type: 'string', minLength: 3, maxLength: 200, description: 'SLC/site id, e.g. SLC-ALPHA-0001/alpha-hq' },
+            from: { type: 'integer', minimum: 0, description: 'ms since the epoch; default: 24 h before `to`' },
+            to: { type: 'integer', minimum: 0, description: 'ms since the epoch; default: now' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['from', 'to', 'problems', 'outages'],
+            properties: {
+              from: { type: 'integer' },
+              to: { type: 'integer' },
+              problems: {
+                type: 'array',
+                items: {
+                  ...historyEntrySchema,
+                  required: [...historyEntrySchema.required, 'recorderId'],
+                  properties: { ...historyEntrySchema.properties, recorderId: { type: 'string' } },
+                },
+              },
+              outages: { type: 'array', items: outageSchema },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const window = range(request.query);
+      if (typeof window === 'string') return reply.code(400).send({ error: window });
+      return { ...window, ...options.store.siteHistoryFor(currentUser(request), request.query.id, window.from, window.to) };
+    },
   );
 }

@@ -119,7 +119,15 @@ export interface Fixture {
  * alice and bob as resellers of Alpha and Bravo, carol a reseller with nothing). With
  * `broker: true` a real broker (aedes over mTLS on 127.0.0.1) feeds the live plugin.
  */
-export async function startFixture(options: { broker?: boolean; dashboard?: Partial<DashboardOptions>; now?: number } = {}): Promise<Fixture> {
+export async function startFixture(
+  options: {
+    broker?: boolean;
+    dashboard?: Partial<DashboardOptions>;
+    now?: number;
+    /** Writes fleet.db instead of seedFleet (the same users and registrations are made). */
+    seed?: (fleetDbPath: string) => void;
+  } = {},
+): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-dashboard-'));
   const pki = new FleetPki(join(dir, 'pki'));
   await pki.init();
@@ -127,7 +135,8 @@ export async function startFixture(options: { broker?: boolean; dashboard?: Part
   // Without a broker, point the live plugin at a closed port: it keeps retrying quietly.
   const brokerUrl = `mqtts://127.0.0.1:${broker?.port ?? 9}`;
   const fleetDbPath = join(dir, 'fleet.db');
-  seedFleet(fleetDbPath, options.now);
+  if (options.seed) options.seed(fleetDbPath);
+  else seedFleet(fleetDbPath, options.now);
   const dashboard = await buildDashboard({
     dashboardDbPath: join(dir, 'dashboard.db'),
     fleetDbPath,

@@ -2,6 +2,7 @@ import type { EnvelopeOpener } from '@vigil/proto/envelope';
 import type { Logger } from 'pino';
 import type { FleetDb } from '../registry/fleet-db.js';
 import { FleetState, type StateChange } from '../state/fleet-state.js';
+import { ProblemLifetimes } from '../state/problem-lifetimes.js';
 import { AckTracker } from './acks.js';
 import { ClockOffsets } from './clock-offsets.js';
 import { PostCommitEffects, type Outlets } from './effects.js';
@@ -37,6 +38,8 @@ export interface PipelineDeps {
   groupCommit?: { maxMessages?: number; maxDelayMs?: number };
   /** After each COMMIT of a message group, with the number of messages it held. */
   onCommitted?: (messages: number) => void;
+  /** How long each event code stays an active problem. Default: the table in state/problem-lifetimes.ts. */
+  problemLifetimes?: ProblemLifetimes;
   /** Our clock (tests move it). Default Date.now. */
   clock?: () => number;
   /**
@@ -58,8 +61,9 @@ export interface Pipeline {
   /** Commits the open group (births, deaths, backpressure, the drain, close). */
   commit(): void;
   /**
-   * Recorders whose heartbeats stopped or whose will's grace ended: stored and published at once,
-   * between groups. Returns how many changed (their points are in the outbox, committed).
+   * Recorders whose heartbeats stopped or whose will's grace ended, and event problems whose
+   * lifetime is over (a recorder they alone kept degraded is online again): stored and published
+   * at once, between groups. Returns how many states changed (their points are in the outbox, committed).
    */
   sweep(now: number): number;
   /** The stage names, in order (docs, logs). */
@@ -143,7 +147,7 @@ export function buildPipeline(deps: PipelineDeps): Pipeline {
     validate(),
     deduplicate(acks, effects),
     correctTimesStage(clocks, deps.isLive),
-    applyFleetState({ db, state, tags, effects, undo: group.undo, takeStateChanges }),
+    applyFleetState({ db, state, tags, effects, undo: group.undo, lifetimes: deps.problemLifetimes ?? new ProblemLifetimes(), takeStateChanges }),
     stageOutbox(outbox, tags),
     acknowledge(db, acks, effects),
   ] as const;
@@ -200,7 +204,15 @@ export function buildPipeline(deps: PipelineDeps): Pipeline {
       group.commit();
       takeStateChanges();
       state.sweep(now);
+      // Expiry needs no message: a recorder that fell silent still has its problems clear on time.
+      const quieted = new Set<string>();
+      for (const id of db.expireEventProblems(now)) {
+        quieted.add(id);
+        state.conditionsChanged(id, db.activeProblemCount(id), now);
+      }
       const changes = takeStateChanges();
+      // Its list of problems changed but not its state: open pages must still hear of it.
+      for (const id of quieted) if (!changes.some((change) => change.recorderId === id)) effects.announceCurrent(id);
       for (const change of changes) {
         outbox.append([statePoint(tags.of(change.recorderId), change)]);
         effects.stateChanged(change);

@@ -30,6 +30,13 @@ export const READ_MODEL_VIEWS = {
   services: 'read_v1_services',
   /** Every state change, for availability timelines. */
   stateChanges: 'read_v1_state_changes',
+  /**
+   * Events that are active problems: since the episode's first occurrence, until `expires_at`
+   * (its last occurrence plus its code's lifetime) unless it happens again.
+   */
+  eventProblems: 'read_v1_event_problems',
+  /** Problems raised and cleared (kind condition or event): started_at, ended_at, count (events). */
+  problemHistory: 'read_v1_problem_history',
 } as const;
 
 const V = READ_MODEL_VIEWS;
@@ -46,6 +53,8 @@ const VIEW_SELECTS: Record<(typeof V)[keyof typeof V], string> = {
   [V.disks]: `SELECT recorder_id, path, total_bytes, free_bytes, at FROM latest_disks`,
   [V.services]: `SELECT recorder_id, name, running, at FROM latest_services`,
   [V.stateChanges]: `SELECT recorder_id, since, state FROM state_changes`,
+  [V.eventProblems]: `SELECT recorder_id, code, subject, severity, message, since, last_seen, count, expires_at FROM event_problems`,
+  [V.problemHistory]: `SELECT recorder_id, kind, code, subject, severity, message, started_at, ended_at, count FROM problem_history`,
 };
 
 /**

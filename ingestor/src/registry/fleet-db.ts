@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { publishReadModel } from '../read-model/views.js';
+import { DEFAULT_EVENT_LIFETIMES_MS, DEFAULT_LIFETIME_MS, DEGRADING_EVENT_SEVERITIES } from '../state/problem-lifetimes.js';
 
 export type RecorderStateName = 'online' | 'degraded' | 'unavailable' | 'offline' | 'stopped';
 
@@ -74,6 +75,35 @@ export interface EventRow {
   lastSeen: number;
   count: number;
 }
+
+/** A problem that was raised and has cleared: a condition cleared, or an event past its lifetime. */
+export interface ProblemHistoryRow {
+  recorderId: string;
+  kind: 'condition' | 'event';
+  code: string;
+  subject: string;
+  severity: string;
+  message: string;
+  startedAt: number;
+  endedAt: number;
+  /** Events: how many occurrences the episode held; conditions: null. */
+  count: number | null;
+}
+
+/** An event that is an active problem: since its first occurrence, until expiresAt unless it happens again. */
+export interface EventProblemRow {
+  code: string;
+  subject: string;
+  severity: string;
+  message: string;
+  since: number;
+  lastSeen: number;
+  count: number;
+  expiresAt: number;
+}
+
+/** What recording an event did to the recorder's active problems. */
+export type EventOutcome = 'raised' | 'extended' | 'past';
 
 /** A drive's latest reading; `path` as the time series tags it (no trailing backslash). */
 export interface DiskRow {
@@ -162,6 +192,34 @@ CREATE TABLE IF NOT EXISTS events (
   count       INTEGER NOT NULL,
   PRIMARY KEY (recorder_id, code, subject)
 );
+-- Events as problems with a lifetime: one episode per (recorder, code, subject), active from its
+-- first occurrence until its lifetime after the last one (expires_at), then moved to problem_history.
+CREATE TABLE IF NOT EXISTS event_problems (
+  recorder_id TEXT NOT NULL,
+  code        TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  severity    TEXT NOT NULL,
+  message     TEXT NOT NULL,
+  since       INTEGER NOT NULL,
+  last_seen   INTEGER NOT NULL,
+  count       INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  PRIMARY KEY (recorder_id, code, subject)
+);
+CREATE INDEX IF NOT EXISTS event_problems_expiry ON event_problems (expires_at);
+-- Every problem that was raised and has cleared, with its start and end ("what happened overnight").
+CREATE TABLE IF NOT EXISTS problem_history (
+  recorder_id TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  code        TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  severity    TEXT NOT NULL,
+  message     TEXT NOT NULL,
+  started_at  INTEGER NOT NULL,
+  ended_at    INTEGER NOT NULL,
+  count       INTEGER
+);
+CREATE INDEX IF NOT EXISTS problem_history_recorder ON problem_history (recorder_id, ended_at);
 -- The latest reading of every drive and service, so readers need not scan the time series.
 CREATE TABLE IF NOT EXISTS latest_disks (
   recorder_id TEXT NOT NULL,
@@ -260,7 +318,35 @@ export class FleetDb {
       touchWithSpool: db.prepare(`UPDATE recorders SET last_seen = ?, last_seq = MAX(last_seq, ?), spool_epoch = ?, acked_seq = ? WHERE id = ?`),
       all: db.prepare(`SELECT ${RECORDER_COLUMNS} FROM recorders ORDER BY id`),
       one: db.prepare(`SELECT ${RECORDER_COLUMNS} FROM recorders WHERE id = ?`),
-      condition: db.prepare('SELECT active, changed_at AS changedAt FROM conditions WHERE recorder_id = ? AND code = ? AND subject = ?'),
+      condition: db.prepare(
+        'SELECT active, changed_at AS changedAt, since, severity, message FROM conditions WHERE recorder_id = ? AND code = ? AND subject = ?',
+      ),
+      putHistory: db.prepare(`INSERT INTO problem_history (recorder_id, kind, code, subject, severity, message, started_at, ended_at, count)
+        VALUES (@recorderId, @kind, @code, @subject, @severity, @message, @startedAt, @endedAt, @count)`),
+      historyOf: db.prepare(`SELECT recorder_id AS recorderId, kind, code, subject, severity, message, started_at AS startedAt, ended_at AS endedAt, count
+        FROM problem_history WHERE recorder_id = ? AND ended_at >= ? AND started_at <= ? ORDER BY started_at, code, subject`),
+      eventProblem: db.prepare(
+        'SELECT since, last_seen AS lastSeen, expires_at AS expiresAt FROM event_problems WHERE recorder_id = ? AND code = ? AND subject = ?',
+      ),
+      putEventProblem: db.prepare(`
+        INSERT INTO event_problems (recorder_id, code, subject, severity, message, since, last_seen, count, expires_at)
+        VALUES (@recorderId, @code, @subject, @severity, @message, @firstSeen, @lastSeen, @count, @expiresAt)
+        ON CONFLICT (recorder_id, code, subject) DO UPDATE SET severity = excluded.severity, message = excluded.message,
+          since = MIN(event_problems.since, excluded.since), last_seen = MAX(event_problems.last_seen, excluded.last_seen),
+          count = event_problems.count + excluded.count, expires_at = MAX(event_problems.expires_at, excluded.expires_at)`),
+      expiredEventProblems: db.prepare(`SELECT recorder_id AS recorderId, 'event' AS kind, code, subject, severity, message, since AS startedAt,
+        expires_at AS endedAt, count FROM event_problems WHERE expires_at <= ? ORDER BY recorder_id`),
+      deleteEventProblem: db.prepare('DELETE FROM event_problems WHERE recorder_id = ? AND code = ? AND subject = ?'),
+      eventProblemsOf: db.prepare(`SELECT code, subject, severity, message, since, last_seen AS lastSeen, count, expires_at AS expiresAt
+        FROM event_problems WHERE recorder_id = ? ORDER BY since`),
+      activeProblemCount: db
+        .prepare(`SELECT (SELECT COUNT(*) FROM conditions WHERE recorder_id = @id AND active = 1)
+        + (SELECT COUNT(*) FROM event_problems WHERE recorder_id = @id AND severity IN (${DEGRADING_EVENT_SEVERITIES.map((s) => `'${s}'`).join(', ')}))`)
+        .pluck(),
+      activeProblemCounts: db.prepare(`SELECT recorder_id AS recorderId, COUNT(*) AS n FROM (
+          SELECT recorder_id FROM conditions WHERE active = 1
+          UNION ALL SELECT recorder_id FROM event_problems WHERE severity IN (${DEGRADING_EVENT_SEVERITIES.map((s) => `'${s}'`).join(', ')})
+        ) GROUP BY recorder_id`),
       putCondition: db.prepare(`
         INSERT INTO conditions (recorder_id, code, subject, severity, message, since, active, changed_at) VALUES (@recorderId, @code, @subject, @severity, @message, @at, @active, @at)
         ON CONFLICT (recorder_id, code, subject) DO UPDATE SET severity = excluded.severity, message = excluded.message,
@@ -369,16 +455,90 @@ export class FleetDb {
     this.statements.touchWithSpool.run(lastSeen, seq, epoch, ackedSeq, id);
   }
 
-  /** Applies a condition change unless a newer one is already stored; true when applied. */
+  /**
+   * Applies a condition change unless a newer one is already stored; true when applied. A clear of
+   * an active condition keeps the episode in problem_history (raised at its since, cleared now).
+   */
   applyCondition(change: ConditionChangeRow): boolean {
-    const current = this.statements.condition.get(change.recorderId, change.code, change.subject) as { active: number; changedAt: number } | undefined;
+    const current = this.statements.condition.get(change.recorderId, change.code, change.subject) as
+      | { active: number; changedAt: number; since: number; severity: string; message: string }
+      | undefined;
     if (current && current.changedAt > change.at) return false;
     this.statements.putCondition.run({ ...change, active: change.active ? 1 : 0 });
+    if (current?.active === 1 && !change.active) {
+      this.statements.putHistory.run({
+        recorderId: change.recorderId,
+        kind: 'condition',
+        code: change.code,
+        subject: change.subject,
+        severity: current.severity,
+        message: current.message,
+        startedAt: current.since,
+        endedAt: Math.max(current.since, change.at),
+        count: null,
+      });
+    }
     return true;
   }
 
-  recordEvent(event: EventRow): void {
+  /**
+   * Folds the event into the recent events and into its problem episode, which stays active until
+   * `lifetimeMs` after its last occurrence (the sweep ends it: expireEventProblems). An event
+   * whose lifetime was over before `now` (backfilled from long ago) and that extends no active
+   * episode goes straight to the history: it is a past problem and must not flip the recorder's state.
+   */
+  recordEvent(event: EventRow, lifetimeMs = DEFAULT_EVENT_LIFETIMES_MS[event.code] ?? DEFAULT_LIFETIME_MS, now = Date.now()): EventOutcome {
     this.statements.putEvent.run(event);
+    const expiresAt = event.lastSeen + lifetimeMs;
+    const active = this.statements.eventProblem.get(event.recorderId, event.code, event.subject) as
+      | { since: number; lastSeen: number; expiresAt: number }
+      | undefined;
+    if (expiresAt <= now && (!active || expiresAt < active.since)) {
+      this.statements.putHistory.run({ ...event, kind: 'event', startedAt: event.firstSeen, endedAt: expiresAt });
+      return 'past';
+    }
+    this.statements.putEventProblem.run({ ...event, expiresAt });
+    return active ? 'extended' : 'raised';
+  }
+
+  /**
+   * Ends every event problem whose lifetime is over at `now`: into problem_history, ended at the
+   * moment its lifetime ran out (not when the sweep noticed). Returns the recorders concerned.
+   */
+  expireEventProblems(now: number): string[] {
+    const expired = this.statements.expiredEventProblems.all(now) as ProblemHistoryRow[];
+    if (expired.length === 0) return [];
+    this.transaction(() => {
+      for (const row of expired) {
+        this.statements.putHistory.run(row);
+        this.statements.deleteEventProblem.run(row.recorderId, row.code, row.subject);
+      }
+    });
+    return [...new Set(expired.map((row) => row.recorderId))];
+  }
+
+  /** Active event problems of a recorder, oldest first. */
+  eventProblemsOf(recorderId: string): EventProblemRow[] {
+    return this.statements.eventProblemsOf.all(recorderId) as EventProblemRow[];
+  }
+
+  /** Problems that ended at or after `from` and started at or before `to`, oldest first. */
+  problemHistoryOf(recorderId: string, from: number, to: number): ProblemHistoryRow[] {
+    return this.statements.historyOf.all(recorderId, from, to) as ProblemHistoryRow[];
+  }
+
+  /**
+   * What makes a recorder degraded (docs/DESIGN.md "Fleet state"): its active conditions, and its
+   * active events of severity error or critical.
+   */
+  activeProblemCount(recorderId: string): number {
+    return this.statements.activeProblemCount.get({ id: recorderId }) as number;
+  }
+
+  /** activeProblemCount of every recorder that has any. */
+  activeProblemCounts(): Map<string, number> {
+    const rows = this.statements.activeProblemCounts.all() as Array<{ recorderId: string; n: number }>;
+    return new Map(rows.map((row) => [row.recorderId, row.n]));
   }
 
   /** Events whose last occurrence is at or after `since`, newest first. */

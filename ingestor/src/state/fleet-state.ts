@@ -99,8 +99,8 @@ export class FleetState {
     this.unreachableSites = new UndoableSet(undo);
     this.sites = new UndoableIndex(undo);
     for (const site of db.unreachableSites()) this.unreachableSites.add(siteKey(site));
-    const conditionCounts = new Map<string, number>();
-    for (const c of db.allConditions()) conditionCounts.set(c.recorderId, (conditionCounts.get(c.recorderId) ?? 0) + 1);
+    // Active conditions and severe events in their lifetime: what makes a recorder degraded.
+    const conditionCounts = db.activeProblemCounts();
     for (const row of db.recorders()) {
       const runtime: Runtime = {
         site: '',
@@ -214,6 +214,7 @@ export class FleetState {
     return true;
   }
 
+  /** `activeConditions`: its problems that make it degraded, conditions and severe events alike (FleetDb.activeProblemCount). */
   conditionsChanged(recorderId: string, activeConditions: number, now: number): void {
     const runtime = this.changing(recorderId, now);
     runtime.activeConditions = activeConditions;

@@ -44,7 +44,7 @@ export type Effect =
  * The ingestor's message path without MQTT: a real fleet.db in a temp dir, real sealed envelopes,
  * and Outlets that record what reaches the outside and when.
  */
-export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit' | 'isLive'>> & { registered?: string[] } = {}) {
+export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit' | 'isLive' | 'problemLifetimes'>> & { registered?: string[] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-pipeline-'));
   const dbPath = join(dir, 'fleet.db');
   const db = new FleetDb(dbPath);
@@ -89,6 +89,7 @@ export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit
       onCommitted: (messages) => commits.push(messages),
       clock: () => now,
       isLive: options.isLive,
+      problemLifetimes: options.problemLifetimes,
     });
   pipeline = build();
   const sealers = new Map<string, EnvelopeSealer>();

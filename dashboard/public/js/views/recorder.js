@@ -108,7 +108,42 @@ function timeline(changes, from, to) {
   ];
 }
 
-function problemsTable(r) {
+/** Who acknowledged the problem, when and why: it stays listed (and counts) until it clears. */
+function acknowledgement(p) {
+  const a = p.acknowledged;
+  return h('div.ack', {}, `Acknowledged by ${a.by} `, relTime(a.at), a.comment ? `: ${a.comment}` : '');
+}
+
+/** NOC and admin: a comment and a button; the page refetches on success (and on the live event). */
+function acknowledgeForm(recorderId, p, onDone) {
+  const comment = h('input', { name: 'comment', maxlength: 1000, placeholder: 'what is being done (optional)', 'aria-label': 'comment' });
+  const message = h('span.form-msg', { role: 'status' });
+  return h(
+    'form.ack-form',
+    {
+      onsubmit: async (event) => {
+        event.preventDefault();
+        try {
+          await api.post(`/api/recorders/${encodeURIComponent(recorderId)}/problems/acknowledge`, {
+            code: p.code,
+            subject: p.subject,
+            since: p.since,
+            comment: comment.value,
+          });
+          onDone();
+        } catch (error) {
+          message.className = 'form-msg bad';
+          message.textContent = error.message;
+        }
+      },
+    },
+    comment,
+    h('button.ghost', { type: 'submit' }, 'Acknowledge'),
+    message,
+  );
+}
+
+function problemsTable(r, canAcknowledge, onAcknowledged) {
   const stateProblems = r.problems.filter((p) => p.kind === 'state');
   const conditions = r.problems.filter((p) => p.kind === 'condition');
   const events = r.problems.filter((p) => p.kind === 'event').sort((a, b) => (b.lastSeen ?? b.since) - (a.lastSeen ?? a.since));
@@ -132,8 +167,17 @@ function problemsTable(r) {
             h('b', {}, codeLabel(p.code)),
             p.subject && p.subject !== r.id ? h('span.subject', {}, p.subject) : null,
             h('div.msg', {}, p.message),
+            p.acknowledged ? acknowledgement(p) : canAcknowledge ? acknowledgeForm(r.id, p, onAcknowledged) : null,
           ),
-          h('td', {}, p.kind === 'event' ? h('span.tag', {}, 'recent') : h('span.tag.tag-active', {}, 'active')),
+          h(
+            'td',
+            {},
+            p.acknowledged
+              ? h('span.tag.tag-ack', { title: `acknowledged by ${p.acknowledged.by}` }, 'acknowledged')
+              : p.kind === 'event'
+                ? h('span.tag.tag-active', { title: p.clearsAt ? `clears ${dateTime(p.clearsAt)} unless it happens again` : '' }, 'active')
+                : h('span.tag.tag-active', {}, 'active'),
+          ),
           h('td.num', {}, p.count ?? 1),
           h('td.when', {}, relTime(p.since)),
           h('td.when', {}, p.kind === 'event' ? relTime(p.lastSeen ?? p.since) : h('span.muted', {}, 'still active')),
@@ -289,7 +333,8 @@ function rangePicker(onPick) {
 export const recorderView = {
   section: 'recorder',
   title: 'Recorder',
-  mount(section, { params: [recorderId] }) {
+  mount(section, { user, params: [recorderId] }) {
+    const canAcknowledge = user.role === 'noc' || user.role === 'admin';
     const base = `/api/recorders/${encodeURIComponent(recorderId)}`;
     let charts = [];
     let detail;
@@ -337,7 +382,7 @@ export const recorderView = {
 
     const renderDetail = (r) => {
       slots.head.replaceChildren(...header(r));
-      slots.problems.replaceChildren(problemsTable(r));
+      slots.problems.replaceChildren(problemsTable(r, canAcknowledge, () => refreshState().catch(() => undefined)));
       slots.services.replaceChildren(services(r.services));
       slots.cameras.replaceChildren(...[cameras(r.cameras)].flat());
       slots.failover.replaceChildren(failover(r));

@@ -2,6 +2,7 @@ import { vigil } from '@vigil/proto/wire';
 import { codeName, severityName } from '../../codes.js';
 import type { FleetDb } from '../../registry/fleet-db.js';
 import type { FleetState, StateChange } from '../../state/fleet-state.js';
+import { DEGRADING_EVENT_SEVERITIES, type ProblemLifetimes } from '../../state/problem-lifetimes.js';
 import { clockOffText, isNotable, type ClockOffsetChange } from '../clock-offsets.js';
 import type { AgentDrops, PostCommitEffects } from '../effects.js';
 import type { FleetTagsCache } from '../fleet-tags.js';
@@ -15,6 +16,8 @@ export interface ApplyDeps {
   tags: FleetTagsCache;
   effects: PostCommitEffects;
   undo: UndoLog;
+  /** How long each event code stays an active problem after its last occurrence. */
+  lifetimes: ProblemLifetimes;
   /** The state changes FleetState reported while this stage ran (pipeline/build.ts collects them). */
   takeStateChanges(): readonly StateChange[];
 }
@@ -131,7 +134,7 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Timed, Applied> {
     // A step of a second or two usually leaves the text as it was: nothing to tell anyone then.
     if (active && change.previousMs !== 0 && message === clockOffText(change.previousMs)) return false;
     const changed = db.applyCondition({ recorderId: id, code: AGENT_CLOCK_OFF, subject: '', active, at: now, severity: 'warning', message });
-    if (changed) state.conditionsChanged(id, db.conditionsOf(id).length, now);
+    if (changed) state.conditionsChanged(id, db.activeProblemCount(id), now);
     return changed;
   };
 
@@ -155,19 +158,27 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Timed, Applied> {
         }) || conditionsChanged;
     }
     conditionsChanged = noteDiscards(id, batch, now) || conditionsChanged;
-    if (conditionsChanged) state.conditionsChanged(id, db.conditionsOf(id).length, now);
     for (const e of batch.events as vigil.v1.Event[]) {
-      db.recordEvent({
-        recorderId: id,
-        code: codeName(e.code),
-        subject: e.subject,
-        severity: severityName(e.severity),
-        message: e.message,
-        firstSeen: e.firstSeen || now,
-        lastSeen: e.lastSeen || e.firstSeen || now,
-        count: Math.max(1, e.count),
-      });
+      const code = codeName(e.code);
+      const outcome = db.recordEvent(
+        {
+          recorderId: id,
+          code,
+          subject: e.subject,
+          severity: severityName(e.severity),
+          message: e.message,
+          firstSeen: e.firstSeen || now,
+          lastSeen: e.lastSeen || e.firstSeen || now,
+          count: Math.max(1, e.count),
+        },
+        deps.lifetimes.of(code),
+        now,
+      );
+      // A new episode is a new problem (a severe one makes the recorder degraded until it clears);
+      // a severe occurrence of a known one may have raised its severity.
+      if (outcome === 'raised' || (outcome === 'extended' && DEGRADING_EVENT_SEVERITIES.includes(severityName(e.severity)))) conditionsChanged = true;
     }
+    if (conditionsChanged) state.conditionsChanged(id, db.activeProblemCount(id), now);
     return conditionsChanged;
   };
 
