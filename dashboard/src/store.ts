@@ -484,6 +484,7 @@ export class DashboardStore {
       settleOwnClaims: db.prepare(
         `UPDATE claims SET status = 'approved', decided_at = @at, decided_by = @by WHERE slc = @slc AND reseller_id = @resellerId AND status = 'pending'`,
       ),
+      claimEnrolled: db.prepare(`UPDATE claims SET via = 'enrollment', recorder_id = ? WHERE id = ?`),
       withdrawClaim: db.prepare(`DELETE FROM claims WHERE id = ? AND reseller_id = ? AND status = 'pending'`),
       claim: db.prepare(`SELECT id, slc, reseller_id AS resellerId, status FROM claims WHERE id = ?`),
       // Names come from the fleet (the first recorder that reported) or, for an enrolment, from the reseller's token.
@@ -851,9 +852,10 @@ export class DashboardStore {
         const contested =
           (holder !== undefined && holder.resellerId !== row.resellerId) || this.q.othersPendingClaim.get(row.slc, row.resellerId) !== undefined;
         if (contested) {
-          if (!this.q.pendingClaim.get(row.slc, row.resellerId)) {
-            this.q.insertClaim.run({ slc: row.slc, resellerId: row.resellerId, via: 'enrollment', recorderId: row.recorderId, at: now });
-          }
+          // An enrolment is better evidence than an SLC: a pending claim by SLC of the same reseller becomes this one.
+          const pending = this.q.pendingClaim.get(row.slc, row.resellerId) as { id: number } | undefined;
+          if (pending) this.q.claimEnrolled.run(row.recorderId, pending.id);
+          else this.q.insertClaim.run({ slc: row.slc, resellerId: row.resellerId, via: 'enrollment', recorderId: row.recorderId, at: now });
           this.q.settleToken.run('claim', row.id);
         } else {
           if (holder === undefined) this.q.grant.run({ slc: row.slc, resellerId: row.resellerId, at: now, source: 'enrollment' });

@@ -315,7 +315,7 @@ export async function installationsPlugin(app: FastifyInstance, options: Install
       return reply.code(201).send({
         ...made,
         command: `vigil agent enroll --url ${url} --token ${made.token} --recorder-id ${recorderId} --ca ca.crt --out ./${recorderId}`,
-        agentConfig: `recorderId: ${recorderId}\nbundleDir: ./${recorderId}\ninstallation:\n  slc: ${slc}\n  name: ${JSON.stringify(installationName)}\n`,
+        agentConfig: `recorderId: ${recorderId}\nbundleDir: ./${recorderId}\ninventory:\n  installation:\n    slc: ${slc}\n    name: ${JSON.stringify(installationName)}\n`,
         ca: options.caCertificate ?? '',
       });
     },
