@@ -368,7 +368,7 @@ export interface OpenStoreOptions extends StoreOptions {
 const emptyCounts = (): Record<RecorderStateName, number> => ({ online: 0, degraded: 0, unavailable: 0, offline: 0, stopped: 0 });
 
 /**
- * The dashboard's own data (users, sessions, SLC registrations, alert rules) in dashboard.db,
+ * The dashboard's own data (users, sessions, installations' holders, claims, enrolment tokens, alert rules) in dashboard.db,
  * and the fleet as the ingestor publishes it. Two connections: `db` writes dashboard.db only;
  * `reader` is opened read-only (SQLITE_OPEN_READONLY) on dashboard.db with the ingestor's
  * fleet.db attached as `fleet`, so that tenancy is one SQL condition and nothing here can write
@@ -377,9 +377,9 @@ const emptyCounts = (): Record<RecorderStateName, number> => ({ online: 0, degra
  * unpublished (DashboardStore.open waits for it); it never creates or migrates fleet tables.
  * Every route reads and changes data only through this class, which takes the calling user and
  * applies the tenancy rule (docs/DESIGN.md "Tenancy") and the role rules here, in one place:
- * - NOC and admin see every installation; a reseller only those whose SLC it registered;
+ * - NOC and admin see every installation; a reseller only those it holds (enrolled with its token, assigned or approved by an admin);
  * - out of scope answers exactly like nonexistent (NotFound);
- * - users are managed by admins, rules by NOC and admins, registrations by resellers (Forbidden).
+ * - users are managed by admins, rules by NOC and admins, claims and tokens by resellers, decisions and assignments by admins (Forbidden).
  */
 export class DashboardStore {
   /** dashboard.db, writable: the dashboard's own tables. */
