@@ -98,6 +98,13 @@ describe('ownership: enrolment outcomes, rate limits, migration', () => {
     expect((await as(fx.dashboard, carol, 'DELETE', `/api/enrollment-tokens/${made.id}`)).statusCode).toBe(404);
   });
 
+  it('revokes a removed reseller’s unused tokens, so they enrol nothing for nobody', async () => {
+    const erin = await fx.dashboard.store.createUser('erin', 'reseller', 'correct horse battery staple');
+    const made = await makeToken(await logIn(fx.dashboard, erin.username), 'SLC-FOXTROT-0007', 'f-rec-1');
+    expect((await as(fx.dashboard, admin, 'DELETE', '/api/users/erin')).statusCode).toBe(204);
+    expect(fx.pki.redeemEnrollmentToken(made.token, 'f-rec-1')).toBe('unknown-token');
+  });
+
   describe('rate limit', () => {
     it('answers 429 with Retry-After once a reseller has made its share of claims and tokens, and counts per user', async () => {
       const dave = await fx.dashboard.store.createUser('dave', 'reseller', 'correct horse battery staple');

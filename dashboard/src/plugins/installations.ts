@@ -70,7 +70,8 @@ export async function installationsPlugin(app: FastifyInstance, options: Install
   const perUser = app.createRateLimit({
     max: limits.perUser.max,
     timeWindow: limits.perUser.windowMs,
-    keyGenerator: (request) => `user:${request.user?.id ?? 'none'}`,
+    // With the name: SQLite may give a removed user's id to the next one, who should not inherit its count.
+    keyGenerator: (request) => `user:${request.user?.id ?? 'none'}:${request.user?.username ?? ''}`,
   });
   const perAddress = app.createRateLimit({ max: limits.perAddress.max, timeWindow: limits.perAddress.windowMs, keyGenerator: (request) => `ip:${request.ip}` });
 
