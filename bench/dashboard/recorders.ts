@@ -183,7 +183,7 @@ try {
   const { store, app } = dashboard;
   await store.createUser('noc', 'noc', PASSWORD);
   const reseller = await store.createUser('reseller', 'reseller', PASSWORD);
-  for (const slc of resellerSlcs) store.registerInstallation(slc, reseller);
+  for (const slc of resellerSlcs) store.grantInstallation(slc, reseller, 'admin');
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const login = async (username: string) => {

@@ -174,6 +174,13 @@ export async function startEnrollmentServer(
           logger.error({ recorderId, err: (error as Error).message }, 'enrollment: certificate not issued; token given back');
           return refuse(500, 'internal-error', 'the broker could not issue the certificate (see its log); the token was not spent, try again', { recorderId });
         }
+        // For the dashboard (another process, maybe): which recorder this token enrolled, so the
+        // reseller who made the token becomes the owner of its installation (docs/DESIGN.md "Tenancy").
+        try {
+          pki.recordEnrollment(token, recorderId);
+        } catch (error) {
+          logger.error({ recorderId, err: (error as Error).message }, 'enrollment: certificate issued, but its record for the dashboard was not written');
+        }
         metrics.enrollments.inc();
         logger.info({ recorderId, remote }, 'recorder enrolled');
         reply(200, issued);

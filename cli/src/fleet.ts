@@ -68,15 +68,26 @@ export async function startIngestorPart(
   });
 }
 
+/**
+ * The enrolment endpoint as an installer reaches it: this host when it listens on one address,
+ * a placeholder for the fleet's public name when it listens on all of them.
+ */
+export function enrollUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? '<fleet host>' : host.includes(':') ? `[${host}]` : host;
+  return `https://${shown}:${port}`;
+}
+
 export async function startDashboardPart(
   pki: FleetPki,
-  settings: Pick<UpSettings, 'dataDir' | 'httpPort' | 'host' | 'adminPassword' | 'map'>,
+  settings: Pick<UpSettings, 'dataDir' | 'httpPort' | 'host' | 'adminPassword' | 'map' | 'enrollPort'>,
   brokerUrl: string,
   logger: Logger,
   telemetry?: TelemetryStore,
 ): Promise<{ dashboard: Dashboard; url: string; generatedAdminPassword: string | undefined }> {
   const paths = fleetPaths(settings.dataDir);
   const dashboard = await buildDashboard({
+    // Resellers' enrolment tokens go into the same PKI directory the broker redeems them from.
+    enrollment: { pki, url: enrollUrl(settings.host, settings.enrollPort) },
     dashboardDbPath: paths.dashboardDb,
     fleetDbPath: paths.fleetDb,
     brokerUrl,
@@ -100,7 +111,14 @@ export async function startFleet(settings: UpSettings, logger: Logger): Promise<
   const ingestor = await startIngestorPart(pki, settings, brokerUrl, logger);
   await ingestor.ready;
   broker.serveMetricsOf(ingestor.metrics.registry);
-  const { dashboard, url, generatedAdminPassword } = await startDashboardPart(pki, settings, brokerUrl, logger, ingestor.telemetry);
+  // The port the broker really got (settings may say 0: any free port).
+  const { dashboard, url, generatedAdminPassword } = await startDashboardPart(
+    pki,
+    { ...settings, enrollPort: broker.enrollPort ?? settings.enrollPort },
+    brokerUrl,
+    logger,
+    ingestor.telemetry,
+  );
   return {
     pki,
     broker,

@@ -29,7 +29,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     );
     const logger = pino({ level: 'silent' });
     fleet = await startFleet(settings, logger);
-    logins = await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo);
+    logins = { ...(await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo)), admin: 'page-test-admin' };
     demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger, { scenario: false });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -61,10 +61,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     });
     page.on('response', (res) => {
       const path = new URL(res.url()).pathname;
-      const expected =
-        (res.status() === 401 && path === '/api/me') ||
-        (res.status() === 409 && path === '/api/installations') ||
-        (res.status() === 404 && path.startsWith('/api/recorders/nt-osl-01')); // another reseller's, opened on purpose
+      const expected = (res.status() === 401 && path === '/api/me') || (res.status() === 404 && path.startsWith('/api/recorders/nt-osl-01')); // another reseller's, opened on purpose
       if (res.status() >= 400 && !expected) pageErrors.push(`${username}: ${res.status()} ${res.request().method()} ${path}`);
     });
     await page.goto(fleet.dashboardUrl);
@@ -131,19 +128,40 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await page.close();
   });
 
-  it('lets a reseller register an installation, refusing one another reseller holds without naming it', async () => {
+  it('lets a reseller make an enrolment token (shown once, with the command line) and claim an SLC, which waits for an admin', async () => {
     const page = await logIn('northwind');
     await go(page, '#/installations');
     await expect
       .poll(() => page.locator('#installations tr[data-slc]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-slc')).sort()), { timeout: 5_000 })
       .toEqual(['M01-NW-CITYMALL-0002', 'M01-NW-HARBOUR-0001']);
-    await page.fill('#register-slc input[name=slc]', 'M01-AC-TRANSIT-0003');
-    await page.click('#register-slc button[type=submit]');
-    await expect.poll(() => page.locator('#register-slc .form-msg').textContent()).toMatch(/registered to another reseller/);
-    expect(await page.locator('#register-slc .form-msg').textContent()).not.toMatch(/acme/i);
-    await page.fill('#register-slc input[name=slc]', 'M01-NW-NEWCUSTOMER-0042');
-    await page.click('#register-slc button[type=submit]');
-    await page.locator('#installations tr[data-slc="M01-NW-NEWCUSTOMER-0042"]').waitFor({ timeout: 5_000 });
+    await page.fill('#new-token input[name=slc]', 'M01-NW-NEWCUSTOMER-0042');
+    await page.fill('#new-token input[name=installationName]', 'New Customer');
+    await page.fill('#new-token input[name=recorderId]', 'nw-new-01');
+    await page.click('#new-token button[type=submit]');
+    const command = page.locator('#new-token-result pre.command');
+    await command.waitFor({ timeout: 5_000 });
+    expect(await command.textContent()).toMatch(
+      /^vigil agent enroll --url https:\/\/127\.0\.0\.1:\d+ --token vgl_[A-Za-z0-9_-]{32} --recorder-id nw-new-01 --ca ca\.crt --out \.\/nw-new-01$/,
+    );
+    expect(await page.locator('#new-token-result pre.config').textContent()).toContain('slc: M01-NW-NEWCUSTOMER-0042');
+    expect(await page.locator('#new-token-result a[download="ca.crt"]').count()).toBe(1);
+    await page.locator('#tokens tr[data-status=pending]', { hasText: 'nw-new-01' }).waitFor({ timeout: 5_000 });
+    await shot(page, 'installations-reseller-token');
+
+    // a claim by SLC: the same answer for an installation another reseller holds as for one nobody does
+    const claimed: string[] = [];
+    for (const slc of ['M01-AC-TRANSIT-0003', 'M01-NW-NOBODY-0099']) {
+      await page.fill('#register-slc input[name=slc]', slc);
+      await page.click('#register-slc button[type=submit]');
+      await expect.poll(() => page.locator('#register-slc .form-msg').textContent()).toContain(slc);
+      claimed.push((await page.locator('#register-slc .form-msg').textContent())!.replace(slc, 'SLC'));
+    }
+    expect(claimed[0]).toBe('Request for SLC sent: an administrator reviews it.');
+    expect(claimed[1]).toBe(claimed[0]);
+    await page.locator('#claims tr[data-slc="M01-AC-TRANSIT-0003"][data-status=pending]').waitFor({ timeout: 5_000 });
+    expect(await page.locator('#installations').textContent()).not.toMatch(/acme|Nordic Transit/i);
+    // nothing of it became readable
+    expect(await page.locator('#installations table.installations tr[data-slc]').count()).toBe(2);
     await shot(page, 'installations-reseller');
     // another reseller's recorder is not found, as if it did not exist
     await go(page, '#/recorder/nt-osl-01');
@@ -153,6 +171,20 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await go(page, '#/rules');
     await page.locator('#rules h1').waitFor();
     expect(await page.locator('#new-rule').count()).toBe(0);
+    await page.close();
+  });
+
+  it('lets an admin see who asks for an installation and who holds it, and reject the claim', async () => {
+    const page = await logIn('admin');
+    await go(page, '#/installations');
+    const claim = page.locator('#claims tr[data-slc="M01-AC-TRANSIT-0003"][data-status=pending]');
+    await claim.waitFor({ timeout: 5_000 });
+    expect(await claim.textContent()).toMatch(/northwind.*SLC only.*acme/);
+    await shot(page, 'installations-admin');
+    await claim.locator('button', { hasText: 'Reject' }).click();
+    await page.locator('#claims tr[data-slc="M01-AC-TRANSIT-0003"][data-status=rejected]').waitFor({ timeout: 5_000 });
+    // every installation with its holder
+    expect(await page.locator('#installations tr[data-slc="M01-AC-TRANSIT-0003"] td[data-owner]').getAttribute('data-owner')).toBe('acme');
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +8,7 @@ import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '@vigil/broker';
-import { FleetPki } from '@vigil/proto/pki';
+import { enrollmentTokenDigest, FleetPki } from '@vigil/proto/pki';
 
 const run = promisify(execFile);
 const VIGIL = resolve(import.meta.dirname, '..', 'bin', 'vigil.js');
@@ -58,6 +58,9 @@ describe('enrollment with a one-time token (no CA access on the recorder host)',
     expect(statSync(join(out, 'signing.key')).mode & 0o777).toBe(0o600);
     expect(new X509Certificate(readFileSync(join(out, 'device.crt'))).subject).toContain('CN=rec-new');
     expect(pki.signingKeyOf('rec-new')).toContain('BEGIN PUBLIC KEY');
+    // the broker's record for the dashboard: which recorder this token enrolled (never the token itself)
+    expect(pki.enrollmentRedemption(enrollmentTokenDigest(token!))).toEqual({ recorderId: 'rec-new', redeemedAt: expect.any(String) });
+    expect(readdirSync(join(dir, 'data', 'pki', 'enrollment-redeemed')).join()).not.toContain(token!);
 
     const client = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, {
       clientId: 'rec-new',
@@ -81,8 +84,35 @@ describe('enrollment with a one-time token (no CA access on the recorder host)',
     await expect(enroll(expired, 'rec-late', join(dir, 'y'))).rejects.toThrow(/token expired/);
     await expect(enroll(`vgl_${'m'.repeat(32)}`, 'rec-thief', join(dir, 'z'))).rejects.toThrow(notValid);
     await expect(enroll(forOther.slice(0, -3), 'rec-other', join(dir, 'w'))).rejects.toThrow(/token is not one "vigil pki token" makes .*copy it whole/);
-    // None of these spent the token for rec-other.
+    // None of these spent the token for rec-other, nor left a record of an enrolment.
+    expect(pki.enrollmentRedemption(enrollmentTokenDigest(forOther))).toBeUndefined();
+    expect(pki.enrollmentRedemption(enrollmentTokenDigest(expired))).toBeUndefined();
     const result = await enroll(forOther, 'rec-other', join(dir, 'other'));
     expect(result.stdout).toContain('enrolled rec-other');
+  });
+});
+
+describe('enrollment.json shared by several writers', () => {
+  it('loses no token when processes add tokens at the same time (the file is changed under a lock)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-enroll-lock-'));
+    try {
+      const pki = new FleetPki(join(dir, 'pki'));
+      await pki.init();
+      // Four real processes, each making five tokens as fast as it can, as "vigil pki token" and the dashboard would.
+      const script = `import { FleetPki } from '@vigil/proto/pki';
+        const pki = new FleetPki(process.argv[1]);
+        for (let i = 0; i < 5; i++) console.log(pki.createEnrollmentToken('rec-' + process.argv[2] + '-' + i));`;
+      const outputs = await Promise.all(
+        [0, 1, 2, 3].map((n) =>
+          run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, pki.dir, String(n)], { cwd: resolve(import.meta.dirname, '..') }),
+        ),
+      );
+      const tokens = outputs.flatMap((o) => o.stdout.trim().split('\n'));
+      expect(tokens).toHaveLength(20);
+      for (const token of tokens) expect(pki.hasEnrollmentToken(enrollmentTokenDigest(token)), token).toBe(true);
+      expect(readdirSync(pki.dir).filter((name) => name.startsWith('enrollment.json.'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -6,11 +7,11 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { TelemetryStore } from '@vigil/ingestor';
-import type { TlsIdentityFiles } from '@vigil/proto/pki';
+import type { FleetPki, TlsIdentityFiles } from '@vigil/proto/pki';
 import { authPlugin, SESSION_COOKIE } from './plugins/auth.js';
 import { availabilityPlugin } from './plugins/availability.js';
 import { CSRF_HEADER, csrfPlugin } from './plugins/csrf.js';
-import { installationsPlugin } from './plugins/installations.js';
+import { installationsPlugin, type RegistrationLimits } from './plugins/installations.js';
 import { livePlugin } from './plugins/live.js';
 import { mapConfig, mapConfigPlugin, tileSource, type MapConfig } from './plugins/map-config.js';
 import { pagePlugin } from './plugins/page.js';
@@ -18,7 +19,7 @@ import { recordersPlugin } from './plugins/recorders.js';
 import { rulesPlugin } from './plugins/rules.js';
 import { sitesPlugin } from './plugins/sites.js';
 import { usersPlugin } from './plugins/users.js';
-import { Conflict, DashboardStore, Forbidden, NotFound } from './store.js';
+import { BadRequest, Conflict, DashboardStore, Forbidden, NotFound } from './store.js';
 
 export interface DashboardOptions {
   dashboardDbPath: string;
@@ -36,6 +37,13 @@ export interface DashboardOptions {
   loginFailuresPerMinute?: number;
   /** Stops waiting for the ingestor to create fleet.db. */
   signal?: AbortSignal;
+  /**
+   * The fleet PKI in the shared data directory, and the enrolment endpoint installers reach: with
+   * it resellers make enrolment tokens, and recorders enrolled with them make installations theirs.
+   */
+  enrollment?: { pki: FleetPki; url?: string };
+  /** Claims and enrolment tokens per reseller and per address (see DEFAULT_REGISTRATION_LIMITS). */
+  registrationLimits?: Partial<RegistrationLimits>;
 }
 
 export interface RouteInfo {
@@ -54,7 +62,7 @@ const TAGS = [
   { name: 'session', description: 'Log in and out, the CSRF token' },
   { name: 'recorders', description: 'Recorders in the caller’s scope' },
   { name: 'sites', description: 'Sites for the map' },
-  { name: 'installations', description: 'SLC registrations (tenancy)' },
+  { name: 'installations', description: 'Ownership of installations: enrolment tokens, claims, assignment (tenancy)' },
   { name: 'users', description: 'User management (admin)' },
   { name: 'rules', description: 'Alert rules and alerts' },
   { name: 'map', description: 'Base map settings' },
@@ -87,7 +95,12 @@ function contentSecurityPolicy(map: MapConfig, secure: boolean) {
 export async function buildDashboard(options: DashboardOptions): Promise<Dashboard> {
   const logger = options.logger ?? pino({ name: 'dashboard' });
   // Waits for the ingestor to publish fleet.db's read model; the dashboard never creates it.
-  const store = await DashboardStore.open(options.dashboardDbPath, options.fleetDbPath, { telemetry: options.telemetry, log: logger, signal: options.signal });
+  const store = await DashboardStore.open(options.dashboardDbPath, options.fleetDbPath, {
+    telemetry: options.telemetry,
+    pki: options.enrollment?.pki,
+    log: logger,
+    signal: options.signal,
+  });
   const secure = options.secureCookies ?? false;
   const map = options.map ?? mapConfig();
   const app = Fastify({ loggerInstance: logger, bodyLimit: 64 * 1024 });
@@ -98,7 +111,7 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
 
   // Scope misses, role refusals and clashes come from the store as typed errors; nothing else leaks detail.
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof NotFound || error instanceof Forbidden || error instanceof Conflict) {
+    if (error instanceof NotFound || error instanceof Forbidden || error instanceof Conflict || error instanceof BadRequest) {
       return reply.code(error.statusCode).send({ error: error.message });
     }
     if (error.validation || (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)) {
@@ -119,7 +132,7 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
       info: {
         title: 'Vigil dashboard API',
         version: '1',
-        description: `Fleet health, scoped by tenancy (a reseller sees only installations whose SLC it registered). Log in with POST /api/login; state-changing requests need header ${CSRF_HEADER} from GET /api/csrf. Times are ms since the epoch.`,
+        description: `Fleet health, scoped by tenancy (a reseller sees only installations it holds: enrolled with its token, or assigned by an admin). Log in with POST /api/login; state-changing requests need header ${CSRF_HEADER} from GET /api/csrf. Times are ms since the epoch.`,
       },
       tags: TAGS,
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
@@ -133,7 +146,13 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
   await app.register(recordersPlugin, { store });
   await app.register(sitesPlugin, { store });
   await app.register(availabilityPlugin, { store });
-  await app.register(installationsPlugin, { store });
+  const pki = options.enrollment?.pki;
+  await app.register(installationsPlugin, {
+    store,
+    enrollUrl: options.enrollment?.url,
+    caCertificate: pki ? readFileSync(pki.caCertPath, 'utf8') : undefined,
+    limits: options.registrationLimits,
+  });
   await app.register(usersPlugin, { store });
   await app.register(rulesPlugin, { store });
   await app.register(mapConfigPlugin, { map });

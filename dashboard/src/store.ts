@@ -14,6 +14,8 @@ import {
   type TelemetryStore,
 } from '@vigil/ingestor';
 import { combine, recorderAvailability, type AvailabilityTotals, type Outage } from './availability.js';
+import { enrollmentTokenDigest, type FleetPki } from '@vigil/proto/pki';
+import { isRecorderId } from '@vigil/proto/wire';
 import { bucketWidth, daysToFull, TREND_WINDOW_MS, usedPercent } from './disk-trend.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import { severityRank, worstState, type Severity } from './severity.js';
@@ -126,12 +128,60 @@ export interface SiteView {
   recorders: Array<{ id: string; name: string; state: RecorderStateName }>;
 }
 
+/** How an installation became a reseller's (docs/DESIGN.md "Tenancy"). */
+export type OwnershipSource = 'registration' | 'enrollment' | 'admin' | 'approved-claim';
+
 export interface InstallationView {
   slc: string;
   name: string;
-  /** When the caller's reseller registered it; null for an installation nobody has registered (NOC/admin view). */
+  /** When it became the caller's (reseller), or anyone's (NOC/admin); null for an installation no reseller holds. */
   registeredAt: number | null;
   recorders: number;
+  /** The reseller holding it: in NOC's and admin's view only (null: nobody); never in a reseller's. */
+  owner?: string | null;
+  /** How it became its holder's: a recorder enrolled with the holder's token, an admin assigned it, an approved claim, or a registration from before ownership had to be proven. */
+  source?: OwnershipSource | null;
+}
+
+export type ClaimStatus = 'pending' | 'approved' | 'rejected';
+
+export interface ClaimView {
+  id: number;
+  slc: string;
+  /** From the fleet once a recorder of it has reported, else ''. */
+  name: string;
+  /** 'slc': asked for by SLC alone; 'enrollment': a recorder enrolled with the reseller's token, but the installation was held or claimed by another. */
+  via: 'slc' | 'enrollment';
+  recorderId: string | null;
+  status: ClaimStatus;
+  requestedAt: number;
+  decidedAt: number | null;
+  /** Admin's view only: who asks, and who holds the installation now (null: nobody). */
+  reseller?: string;
+  holder?: string | null;
+}
+
+export type EnrollmentTokenStatus = 'pending' | 'expired' | 'revoked' | 'enrolled' | 'granted' | 'claim-pending';
+
+export interface EnrollmentTokenView {
+  id: number;
+  slc: string;
+  installationName: string;
+  recorderId: string;
+  createdAt: number;
+  expiresAt: number;
+  /**
+   * pending: not used yet; enrolled: the recorder has its certificate, and the installation
+   * becomes the reseller's once the recorder reports it; granted: it has; claim-pending: the
+   * installation was held or claimed by someone else, so an admin decides; expired; revoked.
+   */
+  status: EnrollmentTokenStatus;
+  enrolledAt: number | null;
+}
+
+/** A new token: the secret itself is in this answer only (the store keeps its digest). */
+export interface NewEnrollmentToken extends EnrollmentTokenView {
+  token: string;
 }
 
 export interface UserView {
@@ -175,6 +225,11 @@ export class NotFound extends Error {
   readonly statusCode = 404;
 }
 
+/** A value the schema could not judge is not right (400); the message names the field. */
+export class BadRequest extends Error {
+  readonly statusCode = 400;
+}
+
 /** The request clashes with what exists (409). The message never names another tenant. */
 export class Conflict extends Error {
   readonly statusCode = 409;
@@ -193,11 +248,41 @@ CREATE TABLE IF NOT EXISTS sessions (
   user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   expires_at INTEGER NOT NULL
 );
--- Tenancy: a reseller sees an installation only once it has registered the installation's SLC.
+-- Tenancy: a reseller sees an installation only once it holds it (docs/DESIGN.md "Tenancy"):
+-- a recorder enrolled with its token, an admin assigned it or approved its claim. Rows from before
+-- ownership had to be proven (source 'registration') stay as they were.
 CREATE TABLE IF NOT EXISTS installations (
   slc           TEXT PRIMARY KEY,
   reseller_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   registered_at INTEGER NOT NULL
+);
+-- Requests for an installation nobody has proven: by SLC alone, or an enrolment into one held or
+-- claimed by another reseller. Only an admin turns one into ownership.
+CREATE TABLE IF NOT EXISTS claims (
+  id           INTEGER PRIMARY KEY,
+  slc          TEXT NOT NULL,
+  reseller_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  via          TEXT NOT NULL CHECK (via IN ('slc', 'enrollment')),
+  recorder_id  TEXT,
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+  requested_at INTEGER NOT NULL,
+  decided_at   INTEGER,
+  decided_by   INTEGER REFERENCES users (id) ON DELETE SET NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS claims_one_pending ON claims (slc, reseller_id) WHERE status = 'pending';
+-- Enrolment tokens resellers made (the token itself only as its SHA-256, as in the PKI's file).
+CREATE TABLE IF NOT EXISTS enrollment_tokens (
+  id                INTEGER PRIMARY KEY,
+  digest            TEXT NOT NULL UNIQUE,
+  reseller_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  slc               TEXT NOT NULL,
+  installation_name TEXT NOT NULL,
+  recorder_id       TEXT NOT NULL,
+  created_at        INTEGER NOT NULL,
+  expires_at        INTEGER NOT NULL,
+  revoked_at        INTEGER,
+  enrolled_at       INTEGER,
+  outcome           TEXT CHECK (outcome IN ('granted', 'claim'))
 );
 -- Alert rules, set by NOC: which active problems deserve an alert.
 CREATE TABLE IF NOT EXISTS rules (
@@ -317,10 +402,21 @@ const WAITING_LOG_EVERY_MS = 30_000;
 
 export interface StoreOptions {
   telemetry?: TelemetryStore;
+  /** The fleet PKI (shared data directory): resellers' enrolment tokens are made in it and the broker's redemptions read from it. */
+  pki?: FleetPki;
+  /** How often redeemed tokens are looked for (default 1 s); 0: only when asked (settleEnrollments). */
+  settleEveryMs?: number;
+  log?: { warn(details: object, message: string): void; info(details: object, message: string): void };
 }
 
+/** How long a token may live: an installer has a week by default, a month at most. */
+export const ENROLLMENT_TOKEN_TTL_MS = 7 * 86_400_000;
+export const ENROLLMENT_TOKEN_MAX_TTL_MS = 30 * 86_400_000;
+/** A token redeemed just before it expired is still looked for this long after. */
+const REDEMPTION_GRACE_MS = 86_400_000;
+
 export interface OpenStoreOptions extends StoreOptions {
-  log: { warn(details: object, message: string): void; info(details: object, message: string): void };
+  log: NonNullable<StoreOptions['log']>;
   /** Gives up waiting for fleet.db (the promise rejects with the signal's reason). */
   signal?: AbortSignal;
   retryMs?: number;
@@ -329,7 +425,7 @@ export interface OpenStoreOptions extends StoreOptions {
 const emptyCounts = (): Record<RecorderStateName, number> => ({ online: 0, degraded: 0, unavailable: 0, offline: 0, stopped: 0 });
 
 /**
- * The dashboard's own data (users, sessions, SLC registrations, alert rules) in dashboard.db,
+ * The dashboard's own data (users, sessions, installations' holders, claims, enrolment tokens, alert rules) in dashboard.db,
  * and the fleet as the ingestor publishes it. Two connections: `db` writes dashboard.db only;
  * `reader` is opened read-only (SQLITE_OPEN_READONLY) on dashboard.db with the ingestor's
  * fleet.db attached as `fleet`, so that tenancy is one SQL condition and nothing here can write
@@ -338,9 +434,9 @@ const emptyCounts = (): Record<RecorderStateName, number> => ({ online: 0, degra
  * unpublished (DashboardStore.open waits for it); it never creates or migrates fleet tables.
  * Every route reads and changes data only through this class, which takes the calling user and
  * applies the tenancy rule (docs/DESIGN.md "Tenancy") and the role rules here, in one place:
- * - NOC and admin see every installation; a reseller only those whose SLC it registered;
+ * - NOC and admin see every installation; a reseller only those it holds (enrolled with its token, assigned or approved by an admin);
  * - out of scope answers exactly like nonexistent (NotFound);
- * - users are managed by admins, rules by NOC and admins, registrations by resellers (Forbidden).
+ * - users are managed by admins, rules by NOC and admins, claims and tokens by resellers, decisions and assignments by admins (Forbidden).
  */
 export class DashboardStore {
   /** dashboard.db, writable: the dashboard's own tables. */
@@ -353,6 +449,8 @@ export class DashboardStore {
   /** Until then, any fleet.db change rebuilds the list (see recordersJsonFor). */
   private strictUntil = 0;
   private readonly telemetry: TelemetryStore | undefined;
+  private readonly pki: FleetPki | undefined;
+  private settleTimer: NodeJS.Timeout | undefined;
   private readonly q;
 
   /**
@@ -389,6 +487,7 @@ export class DashboardStore {
   /** Throws ReadModelUnavailable while fleet.db is missing or does not publish the read model (see open). */
   constructor(dashboardDbPath: string, fleetDbPath: string, options: StoreOptions = {}) {
     this.telemetry = options.telemetry;
+    this.pki = options.pki;
     mkdirSync(dirname(dashboardDbPath), { recursive: true });
     this.db = new Database(dashboardDbPath);
     try {
@@ -396,6 +495,7 @@ export class DashboardStore {
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
+      migrate(this.db);
       this.reader = openReadModel(fleetDbPath, dashboardDbPath);
     } catch (error) {
       this.db.close();
@@ -424,15 +524,62 @@ export class DashboardStore {
         WHERE s.token_hash = ? AND s.expires_at > ?`),
       deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
       purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
-      registration: db.prepare('SELECT reseller_id AS resellerId FROM installations WHERE slc = ?'),
-      register: db.prepare('INSERT INTO installations (slc, reseller_id, registered_at) VALUES (?, ?, ?)'),
+      holder: db.prepare('SELECT reseller_id AS resellerId FROM installations WHERE slc = ?'),
+      grant: db.prepare(`INSERT INTO installations (slc, reseller_id, registered_at, source) VALUES (@slc, @resellerId, @at, @source)
+        ON CONFLICT (slc) DO UPDATE SET reseller_id = excluded.reseller_id, registered_at = excluded.registered_at, source = excluded.source`),
       unregister: db.prepare('DELETE FROM installations WHERE slc = ? AND reseller_id = ?'),
-      ownInstallations: reader.prepare(`SELECT i.slc, COALESCE(MAX(r.installation_name), '') AS name, i.registered_at AS registeredAt, COUNT(r.id) AS recorders
-        FROM installations i LEFT JOIN fleet.${V.recorders} r ON r.installation_slc = i.slc WHERE i.reseller_id = ? GROUP BY i.slc ORDER BY name, i.slc`),
-      allInstallations: reader.prepare(`SELECT slc, MAX(name) AS name, NULL AS registeredAt, SUM(n) AS recorders FROM (
+      ownInstallations: reader.prepare(`SELECT i.slc, COALESCE(MAX(r.installation_name), '') AS name, i.registered_at AS registeredAt, COUNT(r.id) AS recorders,
+        i.source FROM installations i LEFT JOIN fleet.${V.recorders} r ON r.installation_slc = i.slc WHERE i.reseller_id = ? GROUP BY i.slc ORDER BY name, i.slc`),
+      allInstallations:
+        reader.prepare(`SELECT a.slc, MAX(a.name) AS name, i.registered_at AS registeredAt, SUM(a.n) AS recorders, u.username AS owner, i.source FROM (
           SELECT installation_slc AS slc, MAX(installation_name) AS name, COUNT(*) AS n FROM fleet.${V.recorders} WHERE installation_slc <> '' GROUP BY installation_slc
           UNION ALL SELECT slc, '' AS name, 0 AS n FROM installations
-        ) GROUP BY slc ORDER BY name, slc`),
+        ) a LEFT JOIN installations i ON i.slc = a.slc LEFT JOIN users u ON u.id = i.reseller_id GROUP BY a.slc ORDER BY name, a.slc`),
+      pendingClaim: db.prepare(`SELECT id FROM claims WHERE slc = ? AND reseller_id = ? AND status = 'pending'`),
+      othersPendingClaim: db.prepare(`SELECT 1 FROM claims WHERE slc = ? AND reseller_id <> ? AND status = 'pending' LIMIT 1`),
+      insertClaim: db.prepare(
+        `INSERT INTO claims (slc, reseller_id, via, recorder_id, status, requested_at) VALUES (@slc, @resellerId, @via, @recorderId, 'pending', @at)`,
+      ),
+      decideClaim: db.prepare(`UPDATE claims SET status = @status, decided_at = @at, decided_by = @by WHERE id = @id AND status = 'pending'`),
+      settleOwnClaims: db.prepare(
+        `UPDATE claims SET status = 'approved', decided_at = @at, decided_by = @by WHERE slc = @slc AND reseller_id = @resellerId AND status = 'pending'`,
+      ),
+      claimEnrolled: db.prepare(`UPDATE claims SET via = 'enrollment', recorder_id = ? WHERE id = ?`),
+      withdrawClaim: db.prepare(`DELETE FROM claims WHERE id = ? AND reseller_id = ? AND status = 'pending'`),
+      claim: db.prepare(`SELECT id, slc, reseller_id AS resellerId, status FROM claims WHERE id = ?`),
+      // Names come from the fleet (the first recorder that reported) or, for an enrolment, from the reseller's token.
+      // A reseller gets no name from the fleet: the installation is not (yet) its to read.
+      claims:
+        reader.prepare(`SELECT c.id, c.slc, COALESCE((SELECT MAX(r.installation_name) FROM fleet.${V.recorders} r WHERE @all = 1 AND r.installation_slc = c.slc),
+          (SELECT MAX(t.installation_name) FROM enrollment_tokens t WHERE t.slc = c.slc AND t.reseller_id = c.reseller_id), '') AS name,
+          c.via, c.recorder_id AS recorderId, c.status, c.requested_at AS requestedAt, c.decided_at AS decidedAt,
+          u.username AS reseller, h.username AS holder
+        FROM claims c JOIN users u ON u.id = c.reseller_id LEFT JOIN installations i ON i.slc = c.slc LEFT JOIN users h ON h.id = i.reseller_id
+        WHERE (@all = 1 OR c.reseller_id = @userId) AND (c.status = 'pending' OR c.decided_at >= @decidedSince)
+        ORDER BY c.status = 'pending' DESC, c.requested_at, c.id`),
+      insertToken: db.prepare(`INSERT INTO enrollment_tokens (digest, reseller_id, slc, installation_name, recorder_id, created_at, expires_at)
+        VALUES (@digest, @resellerId, @slc, @installationName, @recorderId, @createdAt, @expiresAt)`),
+      tokens: db.prepare(`SELECT id, slc, installation_name AS installationName, recorder_id AS recorderId, created_at AS createdAt, expires_at AS expiresAt,
+          revoked_at AS revokedAt, enrolled_at AS enrolledAt, outcome FROM enrollment_tokens
+        WHERE reseller_id = @userId AND revoked_at IS NULL AND (expires_at >= @since OR enrolled_at IS NOT NULL)
+        ORDER BY created_at DESC, id DESC`),
+      token:
+        db.prepare(`SELECT id, digest, reseller_id AS resellerId, slc, installation_name AS installationName, recorder_id AS recorderId, created_at AS createdAt,
+          expires_at AS expiresAt, revoked_at AS revokedAt, enrolled_at AS enrolledAt, outcome FROM enrollment_tokens WHERE id = ?`),
+      revokeToken: db.prepare('UPDATE enrollment_tokens SET revoked_at = ? WHERE id = ?'),
+      resellerTokenDigests: db
+        .prepare(`SELECT t.digest FROM enrollment_tokens t JOIN users u ON u.id = t.reseller_id
+        WHERE u.username = ? AND t.revoked_at IS NULL AND t.enrolled_at IS NULL`)
+        .pluck(),
+      liveTokenFor: db.prepare(
+        `SELECT reseller_id AS resellerId FROM enrollment_tokens WHERE recorder_id = ? AND revoked_at IS NULL AND enrolled_at IS NULL AND expires_at > ?`,
+      ),
+      unsettledTokens:
+        db.prepare(`SELECT id, digest, reseller_id AS resellerId, slc, recorder_id AS recorderId, enrolled_at AS enrolledAt FROM enrollment_tokens
+        WHERE outcome IS NULL AND revoked_at IS NULL AND (enrolled_at IS NOT NULL OR expires_at > ?)`),
+      markEnrolled: db.prepare('UPDATE enrollment_tokens SET enrolled_at = ? WHERE id = ? AND enrolled_at IS NULL'),
+      settleToken: db.prepare('UPDATE enrollment_tokens SET outcome = ? WHERE id = ?'),
+      reportedSlc: reader.prepare(`SELECT installation_slc FROM fleet.${V.recorders} WHERE id = ?`).pluck(),
       recorders: reader.prepare(`SELECT ${recorderColumns} FROM ${withSite} WHERE ${visible} ORDER BY r.installation_name, r.site_name, r.name, r.id`),
       // The same list as recordersFor() maps in JS, built as JSON text by SQLite itself: for 10,000
       // recorders this is several times faster than making JS objects and stringifying them.
@@ -520,6 +667,7 @@ export class DashboardStore {
         SELECT * FROM (SELECT state, since FROM fleet.${V.stateChanges} WHERE recorder_id = @id AND since < @from ORDER BY since DESC LIMIT 1)
         ORDER BY since`),
     };
+    this.startSettling(options.settleEveryMs ?? 1_000, options.log);
   }
 
   // ---- users and sessions --------------------------------------------------------------------
@@ -591,30 +739,232 @@ export class DashboardStore {
   removeUser(caller: User, username: string): void {
     this.requireRole(caller, ['admin'], 'only admins manage users');
     if (username === caller.username) throw new Conflict('you cannot remove your own account');
+    // Its unused tokens would otherwise still enrol recorders for nobody.
+    for (const digest of this.q.resellerTokenDigests.all(username) as string[]) this.pki?.revokeEnrollmentToken(digest);
     if (this.q.deleteUser.run(username).changes === 0) throw new NotFound(`no user "${username}"`);
     this.generation += 1; // its registrations went with it
   }
 
-  // ---- installations (SLC registrations) -----------------------------------------------------
+  // ---- installations: ownership, claims, enrolment tokens --------------------------------------
 
-  /** Registers an SLC for a reseller. Refuses one held by another reseller without saying whose. */
-  registerInstallation(slc: string, reseller: User): 'registered' | 'already-yours' | 'taken' {
-    this.requireRole(reseller, ['reseller'], 'only resellers register installations');
-    const holder = this.q.registration.get(slc) as { resellerId: number } | undefined;
-    if (holder) return holder.resellerId === reseller.id ? 'already-yours' : 'taken';
-    this.q.register.run(slc, reseller.id, Date.now());
-    this.generation += 1;
-    return 'registered';
+  /**
+   * A reseller asks for an installation by its SLC alone. That proves nothing (an SLC is printed
+   * on licences and invoices), so it only makes a pending claim an admin decides on. The answer is
+   * the same whether nobody holds the SLC, another reseller holds it, or it is claimed already:
+   * 'pending'. Only the caller's own installation answers otherwise ('already-yours').
+   */
+  claimInstallation(reseller: User, slc: string): 'already-yours' | 'pending' {
+    this.requireRole(reseller, ['reseller'], 'only resellers claim installations');
+    const holder = this.q.holder.get(slc) as { resellerId: number } | undefined;
+    if (holder?.resellerId === reseller.id) return 'already-yours';
+    if (!this.q.pendingClaim.get(slc, reseller.id)) this.q.insertClaim.run({ slc, resellerId: reseller.id, via: 'slc', recorderId: null, at: Date.now() });
+    return 'pending';
   }
 
-  /** A reseller gives up one of its own registrations; anyone else's answers like a missing one. */
+  /** A reseller gives up one of its own installations; anyone else's answers like a missing one. */
   unregisterInstallation(caller: User, slc: string): void {
     this.requireRole(caller, ['reseller'], 'only resellers register installations');
     if (this.q.unregister.run(slc, caller.id).changes === 0) throw new NotFound(`you have no installation "${slc}"`);
     this.generation += 1;
   }
 
+  /** An admin makes an installation a reseller's (taking it from another, if one held it). */
+  assignInstallation(admin: User, slc: string, username: string): void {
+    this.requireRole(admin, ['admin'], 'only admins assign installations');
+    const reseller = this.userByName(username);
+    if (reseller?.role !== 'reseller') throw new NotFound(`no reseller "${username}"`);
+    this.db.transaction(() => {
+      this.grantInstallation(slc, reseller, 'admin');
+      this.q.settleOwnClaims.run({ slc, resellerId: reseller.id, at: Date.now(), by: admin.id });
+    })();
+  }
+
+  /**
+   * Makes an installation a reseller's, without a caller to check: for the demo, seeding, and the
+   * decisions above once they are made. Keeps no one else's claim from being decided.
+   */
+  grantInstallation(slc: string, reseller: User, source: OwnershipSource): void {
+    if ((this.q.holder.get(slc) as { resellerId: number } | undefined)?.resellerId === reseller.id) return;
+    this.q.grant.run({ slc, resellerId: reseller.id, at: Date.now(), source });
+    this.generation += 1;
+  }
+
+  claimsFor(user: User): ClaimView[] {
+    this.requireRole(user, ['reseller', 'admin'], 'claims are decided by admins');
+    this.settleEnrollments();
+    const rows = this.q.claims.all({ all: user.role === 'admin' ? 1 : 0, userId: user.id, decidedSince: Date.now() - 30 * 86_400_000 }) as Array<
+      ClaimView & { reseller: string; holder: string | null }
+    >;
+    // A reseller sees its own requests, never who holds or asks for an installation.
+    return user.role === 'admin' ? rows : rows.map(({ reseller: _r, holder: _h, ...own }) => own);
+  }
+
+  /** An admin approves a claim: the installation becomes the claimant's. */
+  approveClaim(admin: User, id: number): void {
+    this.requireRole(admin, ['admin'], 'only admins decide claims');
+    this.db.transaction(() => {
+      const claim = this.pendingClaimById(id);
+      this.q.decideClaim.run({ id, status: 'approved', at: Date.now(), by: admin.id });
+      this.grantInstallation(claim.slc, { id: claim.resellerId, username: '', role: 'reseller' }, 'approved-claim');
+    })();
+  }
+
+  rejectClaim(admin: User, id: number): void {
+    this.requireRole(admin, ['admin'], 'only admins decide claims');
+    this.pendingClaimById(id);
+    this.q.decideClaim.run({ id, status: 'rejected', at: Date.now(), by: admin.id });
+  }
+
+  /** A reseller withdraws one of its pending claims; anyone else's, or a decided one, answers like a missing one. */
+  withdrawClaim(reseller: User, id: number): void {
+    this.requireRole(reseller, ['reseller'], 'only resellers withdraw their claims');
+    if (this.q.withdrawClaim.run(id, reseller.id).changes === 0) throw new NotFound(`you have no pending claim ${id}`);
+  }
+
+  private pendingClaimById(id: number): { slc: string; resellerId: number } {
+    const claim = this.q.claim.get(id) as { slc: string; resellerId: number; status: ClaimStatus } | undefined;
+    if (!claim) throw new NotFound(`no claim ${id}`);
+    if (claim.status !== 'pending') throw new Conflict(`claim ${id} is ${claim.status} already`);
+    return claim;
+  }
+
+  /**
+   * A reseller makes a one-time enrolment token for a recorder of one of its customers'
+   * installations. The installer redeems it with "vigil agent enroll"; once that recorder reports
+   * the installation, it becomes this reseller's (settleEnrollments). Refused only for a recorder
+   * id the fleet uses already and the caller cannot see, whose certificate it would replace; the
+   * installation's holder, if any, never changes the answer.
+   */
+  createEnrollmentToken(
+    reseller: User,
+    input: { slc: string; installationName: string; recorderId: string; ttlMs?: number },
+    now = Date.now(),
+  ): NewEnrollmentToken {
+    this.requireRole(reseller, ['reseller'], 'only resellers make enrolment tokens here (operators: "vigil pki token")');
+    const pki = this.requirePki();
+    const { slc, installationName, recorderId } = input;
+    if (!isRecorderId(recorderId)) throw new BadRequest('recorderId: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    const ttlMs = input.ttlMs ?? ENROLLMENT_TOKEN_TTL_MS;
+    if (!(ttlMs > 0 && ttlMs <= ENROLLMENT_TOKEN_MAX_TTL_MS)) throw new BadRequest('ttlHours: between 1 and 720 hours');
+    const known = pki.registry().recorders[recorderId] !== undefined || this.q.reportedSlc.get(recorderId) !== undefined;
+    const tokenHolder = this.q.liveTokenFor.get(recorderId, now) as { resellerId: number } | undefined;
+    if ((known && !this.canSee(reseller, recorderId)) || (tokenHolder && tokenHolder.resellerId !== reseller.id)) {
+      throw new Conflict(`recorder id "${recorderId}" is in use in this fleet: choose another id for the new recorder`);
+    }
+    const token = pki.createEnrollmentToken(recorderId, ttlMs, now, { issuedBy: reseller.username, installationSlc: slc });
+    const info = this.q.insertToken.run({
+      digest: enrollmentTokenDigest(token),
+      resellerId: reseller.id,
+      slc,
+      installationName,
+      recorderId,
+      createdAt: now,
+      expiresAt: now + ttlMs,
+    });
+    return {
+      id: Number(info.lastInsertRowid),
+      slc,
+      installationName,
+      recorderId,
+      createdAt: now,
+      expiresAt: now + ttlMs,
+      status: 'pending',
+      enrolledAt: null,
+      token,
+    };
+  }
+
+  /** The caller's tokens that are not revoked: unused ones, used ones, and those expired within the last 30 days. */
+  enrollmentTokensFor(reseller: User, now = Date.now()): EnrollmentTokenView[] {
+    this.requireRole(reseller, ['reseller'], "enrolment tokens here are resellers' own");
+    this.settleEnrollments(now);
+    const rows = this.q.tokens.all({ userId: reseller.id, since: now - 30 * 86_400_000 }) as TokenRow[];
+    return rows.map((row) => tokenView(row, now));
+  }
+
+  /** Withdraws one of the caller's unused tokens: the broker refuses it from then on. Anyone else's answers like a missing one. */
+  revokeEnrollmentToken(reseller: User, id: number, now = Date.now()): void {
+    this.requireRole(reseller, ['reseller'], "enrolment tokens here are resellers' own");
+    const row = this.q.token.get(id) as (TokenRow & { digest: string; resellerId: number }) | undefined;
+    if (!row || row.resellerId !== reseller.id) throw new NotFound(`no enrolment token ${id}`);
+    this.settleEnrollments(now);
+    const status = tokenView(this.q.token.get(id) as TokenRow, now).status;
+    if (status === 'revoked') return;
+    if (status !== 'pending' && status !== 'expired') throw new Conflict(`enrolment token ${id} has been used already: a recorder enrolled with it`);
+    if (!this.requirePki().revokeEnrollmentToken(row.digest) && this.requirePki().enrollmentRedemption(row.digest)) {
+      throw new Conflict(`enrolment token ${id} has been used already: a recorder enrolled with it`);
+    }
+    this.q.revokeToken.run(now, id);
+  }
+
+  /**
+   * Turns tokens the broker has redeemed into ownership. A token counts once the broker recorded
+   * that it enrolled its recorder and that recorder has reported (its birth, in fleet.db) the
+   * installation the token names: then the installation becomes the token's reseller's, unless
+   * another reseller holds or claims it, in which case the enrolment is a pending claim an admin
+   * decides (and the token's reseller is told only "pending", as for a claim by SLC).
+   * Runs every second, and before the lists that show its results.
+   */
+  settleEnrollments(now = Date.now()): void {
+    const pki = this.pki;
+    if (!pki) return;
+    const rows = this.q.unsettledTokens.all(now - REDEMPTION_GRACE_MS) as Array<{
+      id: number;
+      digest: string;
+      resellerId: number;
+      slc: string;
+      recorderId: string;
+      enrolledAt: number | null;
+    }>;
+    for (const row of rows) {
+      let enrolledAt = row.enrolledAt;
+      if (enrolledAt === null) {
+        const redemption = pki.enrollmentRedemption(row.digest);
+        if (!redemption || redemption.recorderId !== row.recorderId) continue;
+        enrolledAt = Date.parse(redemption.redeemedAt) || now;
+        this.q.markEnrolled.run(enrolledAt, row.id);
+      }
+      if (this.q.reportedSlc.get(row.recorderId) !== row.slc) continue;
+      this.db.transaction(() => {
+        const holder = this.q.holder.get(row.slc) as { resellerId: number } | undefined;
+        const contested =
+          (holder !== undefined && holder.resellerId !== row.resellerId) || this.q.othersPendingClaim.get(row.slc, row.resellerId) !== undefined;
+        if (contested) {
+          // An enrolment is better evidence than an SLC: a pending claim by SLC of the same reseller becomes this one.
+          const pending = this.q.pendingClaim.get(row.slc, row.resellerId) as { id: number } | undefined;
+          if (pending) this.q.claimEnrolled.run(row.recorderId, pending.id);
+          else this.q.insertClaim.run({ slc: row.slc, resellerId: row.resellerId, via: 'enrollment', recorderId: row.recorderId, at: now });
+          this.q.settleToken.run('claim', row.id);
+        } else {
+          if (holder === undefined) this.q.grant.run({ slc: row.slc, resellerId: row.resellerId, at: now, source: 'enrollment' });
+          this.q.settleOwnClaims.run({ slc: row.slc, resellerId: row.resellerId, at: now, by: null });
+          this.q.settleToken.run('granted', row.id);
+          this.generation += 1;
+        }
+      })();
+    }
+  }
+
+  /** Settles enrolments every `everyMs` until close (the store does not keep the process alive for it). */
+  private startSettling(everyMs: number, log: StoreOptions['log']): void {
+    if (!this.pki || everyMs <= 0) return;
+    this.settleTimer = setInterval(() => {
+      try {
+        this.settleEnrollments();
+      } catch (error) {
+        log?.warn({ err: (error as Error).message }, 'enrolment tokens not settled this time (tried again in a moment)');
+      }
+    }, everyMs);
+    this.settleTimer.unref();
+  }
+
+  private requirePki(): FleetPki {
+    if (!this.pki) throw new Conflict("this dashboard has no access to the fleet PKI (start it with the fleet's --data-dir)");
+    return this.pki;
+  }
+
   installationsFor(user: User): InstallationView[] {
+    this.settleEnrollments();
     return (user.role === 'reseller' ? this.q.ownInstallations.all(user.id) : this.q.allInstallations.all()) as InstallationView[];
   }
 
@@ -934,6 +1284,7 @@ export class DashboardStore {
   }
 
   close(): void {
+    clearInterval(this.settleTimer);
     this.reader.close();
     this.db.close();
   }
@@ -1019,5 +1370,51 @@ export class DashboardStore {
       coveredBy: row.coveredBy,
       problems: fromState ? [fromState, ...conditions] : conditions,
     };
+  }
+}
+
+interface TokenRow {
+  id: number;
+  slc: string;
+  installationName: string;
+  recorderId: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  enrolledAt: number | null;
+  outcome: 'granted' | 'claim' | null;
+}
+
+function tokenView(row: TokenRow, now: number): EnrollmentTokenView {
+  const status: EnrollmentTokenStatus =
+    row.revokedAt !== null
+      ? 'revoked'
+      : row.outcome === 'granted'
+        ? 'granted'
+        : row.outcome === 'claim'
+          ? 'claim-pending'
+          : row.enrolledAt !== null
+            ? 'enrolled'
+            : row.expiresAt < now
+              ? 'expired'
+              : 'pending';
+  return {
+    id: row.id,
+    slc: row.slc,
+    installationName: row.installationName,
+    recorderId: row.recorderId,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    status,
+    enrolledAt: row.enrolledAt,
+  };
+}
+
+/** dashboard.db from before ownership had to be proven: its registrations stay, marked as such. */
+function migrate(db: Database.Database): void {
+  const columns = db.pragma('table_info(installations)') as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'source')) {
+    db.exec(`ALTER TABLE installations ADD COLUMN source TEXT NOT NULL DEFAULT 'registration'
+      CHECK (source IN ('registration', 'enrollment', 'admin', 'approved-claim'))`);
   }
 }

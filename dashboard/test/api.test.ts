@@ -196,11 +196,27 @@ describe('dashboard API: what each view gets', () => {
     expect(nocView.map((i) => `${i.slc} ${i.recorders}`)).toEqual([`${ALPHA.slc} 4`, `${BRAVO.slc} 2`, 'SLC-CHARLIE-0003 1']);
     expect(nocView.find((i) => i.slc === 'SLC-CHARLIE-0003')?.registeredAt).toBeNull();
     const carol = await logIn(fx.dashboard, 'carol');
-    expect((await as(fx.dashboard, carol, 'POST', '/api/installations', { slc: 'SLC-CHARLIE-0003' })).statusCode).toBe(201);
+    // a claim by SLC alone shows nothing until an admin approves it
+    expect((await as(fx.dashboard, carol, 'POST', '/api/installations', { slc: 'SLC-CHARLIE-0003' })).statusCode).toBe(202);
+    expect((await as(fx.dashboard, carol, 'GET', '/api/installations')).json<{ installations: unknown[] }>().installations).toEqual([]);
+    expect((await as(fx.dashboard, carol, 'GET', '/api/recorders/c-rec-1')).statusCode).toBe(404);
+    const claims = (await as(fx.dashboard, admin, 'GET', '/api/claims')).json<{ claims: Array<{ id: number; slc: string; reseller: string }> }>().claims;
+    const claim = claims.find((c) => c.slc === 'SLC-CHARLIE-0003' && c.reseller === 'carol')!;
+    expect((await as(fx.dashboard, admin, 'POST', `/api/claims/${claim.id}/decision`, { decision: 'approved' })).statusCode).toBe(204);
+    expect((await as(fx.dashboard, admin, 'POST', `/api/claims/${claim.id}/decision`, { decision: 'rejected' })).statusCode).toBe(409);
     const mine = (await as(fx.dashboard, carol, 'GET', '/api/installations')).json<{
       installations: Array<{ slc: string; name: string; recorders: number; registeredAt: number }>;
     }>().installations;
-    expect(mine).toEqual([{ slc: 'SLC-CHARLIE-0003', name: 'Charlie Unregistered', recorders: 1, registeredAt: expect.any(Number) }]);
+    expect(mine).toEqual([{ slc: 'SLC-CHARLIE-0003', name: 'Charlie Unregistered', recorders: 1, registeredAt: expect.any(Number), source: 'approved-claim' }]);
+    // NOC sees who holds what, and how
+    const held = (await as(fx.dashboard, noc, 'GET', '/api/installations')).json<{
+      installations: Array<{ slc: string; owner: string | null; source: string | null }>;
+    }>().installations;
+    expect(held.map((i) => `${i.slc} ${i.owner} ${i.source}`)).toEqual([
+      `${ALPHA.slc} alice admin`,
+      `${BRAVO.slc} bob admin`,
+      'SLC-CHARLIE-0003 carol approved-claim',
+    ]);
     expect((await as(fx.dashboard, carol, 'GET', '/api/recorders/c-rec-1')).statusCode).toBe(200);
     expect((await as(fx.dashboard, carol, 'DELETE', '/api/installations/SLC-CHARLIE-0003')).statusCode).toBe(204);
     expect((await as(fx.dashboard, carol, 'GET', '/api/recorders/c-rec-1')).statusCode).toBe(404);
@@ -317,9 +333,9 @@ describe('the fleet list built by SQLite', () => {
     });
     fleet.close();
     expect(await subjectsOfARec2()).toContain('G:');
-    // so does a registration made through the dashboard itself
-    const carol = await logIn(fx.dashboard, 'carol');
-    expect((await as(fx.dashboard, carol, 'POST', '/api/installations', { slc: 'SLC-CHARLIE-0003' })).statusCode).toBe(201);
+    // so does an assignment made through the dashboard itself
+    const admin = await logIn(fx.dashboard, 'admin');
+    expect((await as(fx.dashboard, admin, 'PUT', '/api/installations/SLC-CHARLIE-0003/owner', { reseller: 'carol' })).statusCode).toBe(204);
     expect(await check('carol')).toBe(1);
   });
 });

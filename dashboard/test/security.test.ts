@@ -3,6 +3,12 @@ import { tileSource } from '../src/plugins/map-config.js';
 import { ALPHA, as, BRAVO, logIn, PASSWORD, startFixture, type Fixture, type Session } from './support/fixture.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Routes whose success is not the usual code for their method. */
+const SUCCESS: Record<string, string> = {
+  'POST /api/installations': '202',
+  'POST /api/claims/{id}/decision': '204',
+  'PUT /api/installations/{slc}/owner': '204',
+};
 /** A concrete URL for a route pattern (any value will do: the checks under test come before the handler). */
 const concrete = (url: string) =>
   url
@@ -49,14 +55,19 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
   it('answers 403 on every state-changing route without the CSRF token, with a wrong one, or with another session’s', async () => {
     const stateChanging = apiRoutes().filter((r) => STATE_CHANGING.has(r.method) && r.url !== '/api/login');
     expect(stateChanging.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      'DELETE /api/claims/:id',
+      'DELETE /api/enrollment-tokens/:id',
       'DELETE /api/installations/:slc',
       'DELETE /api/rules/:id',
       'DELETE /api/users/:username',
+      'POST /api/claims/:id/decision',
+      'POST /api/enrollment-tokens',
       'POST /api/installations',
       'POST /api/logout',
       'POST /api/recorders/:id/problems/acknowledge',
       'POST /api/rules',
       'POST /api/users',
+      'PUT /api/installations/:slc/owner',
       'PUT /api/rules/:id',
     ]);
     for (const route of stateChanging) {
@@ -109,18 +120,23 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
     expect(cookie).not.toContain('Secure');
   });
 
-  it('refuses an SLC registered by another reseller without revealing who holds it', async () => {
-    const res = await as(fx.dashboard, bob, 'POST', '/api/installations', { slc: ALPHA.slc });
-    expect(res.statusCode).toBe(409);
-    expect(res.body.toLowerCase()).not.toContain('alice');
-    expect(JSON.stringify(res.headers).toLowerCase()).not.toContain('alice');
-    expect(res.json()).toEqual({ error: 'this SLC is registered to another reseller' });
-    // and the answer for a taken SLC is the same whoever holds it
-    const other = await as(fx.dashboard, await logIn(fx.dashboard, 'carol'), 'POST', '/api/installations', { slc: BRAVO.slc });
-    expect(other.json()).toEqual(res.json());
-    // own and new ones: 200 and 201
-    expect((await as(fx.dashboard, bob, 'POST', '/api/installations', { slc: BRAVO.slc })).statusCode).toBe(200);
-    expect((await as(fx.dashboard, bob, 'POST', '/api/installations', { slc: 'SLC-NEW-0009' })).statusCode).toBe(201);
+  it('answers a claim by SLC alone "pending" whether the SLC is held, claimed or free, without revealing who holds it', async () => {
+    const held = await as(fx.dashboard, bob, 'POST', '/api/installations', { slc: ALPHA.slc });
+    expect(held.statusCode).toBe(202);
+    expect(held.body.toLowerCase()).not.toContain('alice');
+    expect(JSON.stringify(held.headers).toLowerCase()).not.toContain('alice');
+    const carol = await logIn(fx.dashboard, 'carol');
+    const free = await as(fx.dashboard, carol, 'POST', '/api/installations', { slc: 'SLC-FREE-0010' });
+    // claimed by Carol a moment ago: still the same answer for Bob
+    const claimed = await as(fx.dashboard, bob, 'POST', '/api/installations', { slc: 'SLC-FREE-0010' });
+    const same = (res: typeof held) => ({ status: res.statusCode, body: res.json<{ status: string }>().status, headers: Object.keys(res.headers).sort() });
+    expect(same(free)).toEqual(same(held));
+    expect(same(claimed)).toEqual(same(held));
+    expect(held.json()).toEqual({ slc: ALPHA.slc, status: 'pending' });
+    // and nothing of it became readable
+    expect((await as(fx.dashboard, bob, 'GET', '/api/recorders/a-rec-1')).statusCode).toBe(404);
+    // own: 200
+    expect((await as(fx.dashboard, bob, 'POST', '/api/installations', { slc: BRAVO.slc })).json()).toEqual({ slc: BRAVO.slc, status: 'already-yours' });
     // a bad SLC is a 400 with a reason
     const bad = await as(fx.dashboard, bob, 'POST', '/api/installations', { slc: 'no spaces allowed' });
     expect(bad.statusCode).toBe(400);
@@ -162,7 +178,8 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
         expect(op.tags?.length, `${method} ${path} tags`).toBeGreaterThan(0);
         expect(op.summary, `${method} ${path} summary`).toBeTruthy();
         expect(Object.keys(op.responses ?? {}), `${method} ${path} responses`).toContain(
-          method === 'delete' || path === '/api/logout' ? '204' : method === 'post' && path !== '/api/login' ? '201' : '200',
+          SUCCESS[`${method.toUpperCase()} ${path}`] ??
+            (method === 'delete' || path === '/api/logout' ? '204' : method === 'post' && path !== '/api/login' ? '201' : '200'),
         );
         if (method === 'post' || method === 'put')
           expect(op.requestBody ?? (path === '/api/logout' ? 'none' : undefined), `${method} ${path} body`).toBeDefined();

@@ -23,8 +23,15 @@ interface Ctx {
   alice: Session;
   bob: Session;
   noc: Session;
+  admin: Session;
   bobRuleId: number;
+  /** Bob's pending claim (by SLC) and his unused enrolment token. */
+  bobClaimId: number;
+  bobTokenId: number;
 }
+
+/** An SLC Bob claims: its name carries a marker, so it showing anywhere in Alice's answers is caught. */
+const BOB_CLAIMED_SLC = 'SLC-BRAVO-ANNEX-0009';
 
 type Decision =
   | 'public: serves no fleet data'
@@ -32,6 +39,11 @@ type Decision =
   | 'scoped to the caller’s installations'
   | 'scoped: out of scope answers like nonexistent (404)'
   | 'reseller-only, own registrations only'
+  | 'reseller-only: a claim is pending until an admin decides, and the answer never says who holds the SLC'
+  | 'admin: every claim; reseller: its own, without holder or claimant; NOC 403'
+  | 'reseller-only, own tokens only: another’s answers like nonexistent (404)'
+  | 'reseller-only, own claims only: another’s answers like nonexistent (404)'
+  | 'reseller-only: a token never changes an installation’s holder by itself'
   | 'admin only (403)'
   | 'NOC/admin only (403); reseller reads rules that apply to it'
   | 'NOC/admin only (403); a reseller reads the acknowledgements of its own recorders'
@@ -46,12 +58,26 @@ const noBobIn = (text: string, where: string) => {
   for (const marker of BOB_MARKERS) expect(text.toLowerCase(), `${where} mentions "${marker}"`).not.toContain(marker.toLowerCase());
 };
 
-/** GET as Alice: 200 and not a trace of Bob. Returns the JSON. */
-async function aliceReads<T>(ctx: Ctx, url: string): Promise<T> {
+/** GET as Alice: 200 and not a trace of Bob (but for what she typed herself, `asked`). Returns the JSON. */
+async function aliceReads<T>(ctx: Ctx, url: string, asked: string[] = []): Promise<T> {
   const res = await as(ctx.d, ctx.alice, 'GET', url);
   expect(res.statusCode, url).toBe(200);
-  noBobIn(res.body, url);
+  noBobIn(
+    asked.reduce((body, part) => body.replaceAll(part, '<asked>'), res.body),
+    url,
+  );
   return res.json<T>();
+}
+
+/** Alice claims an SLC by itself (202) and gets her claim's id. */
+async function aliceClaims(ctx: Ctx, slc: string): Promise<number> {
+  expect((await as(ctx.d, ctx.alice, 'POST', '/api/installations', { slc })).statusCode).toBe(202);
+  const { claims } = (await as(ctx.d, ctx.alice, 'GET', '/api/claims')).json<{ claims: Array<{ id: number; slc: string; status: string }> }>();
+  return claims.find((c) => c.slc === slc && c.status === 'pending')!.id;
+}
+
+async function withdraw(ctx: Ctx, claimId: number): Promise<void> {
+  expect((await as(ctx.d, ctx.alice, 'DELETE', `/api/claims/${claimId}`)).statusCode).toBe(204);
 }
 
 /** Bob's recorder through an item route answers exactly like one that does not exist, for GET and HEAD. */
@@ -197,11 +223,22 @@ const DECISIONS: Record<string, Expectation> = {
     },
   },
   'POST /api/installations': {
-    decision: 'reseller-only, own registrations only',
+    decision: 'reseller-only: a claim is pending until an admin decides, and the answer never says who holds the SLC',
     probe: async (ctx) => {
       const res = await as(ctx.d, ctx.alice, 'POST', '/api/installations', { slc: BRAVO.slc });
-      expect(res.statusCode).toBe(409);
-      noBobIn(res.body, 'POST /api/installations');
+      const free = await as(ctx.d, ctx.alice, 'POST', '/api/installations', { slc: 'SLC-NOBODY-0077' });
+      const claimedByBob = await as(ctx.d, ctx.alice, 'POST', '/api/installations', { slc: BOB_CLAIMED_SLC });
+      expect(res.statusCode).toBe(202);
+      for (const [other, slc] of [
+        [free, 'SLC-NOBODY-0077'],
+        [claimedByBob, BOB_CLAIMED_SLC],
+      ] as const) {
+        expect(other.statusCode).toBe(202);
+        expect(other.body.replace(slc, 'X')).toBe(res.body.replace(BRAVO.slc, 'X'));
+      }
+      noBobIn(res.body.replace(BRAVO.slc, '<asked>'), 'POST /api/installations');
+      // her claims stay hers, and would show Bob's SLC (which she typed) in her own list: withdrawn again
+      for (const slc of [BRAVO.slc, 'SLC-NOBODY-0077', BOB_CLAIMED_SLC]) await withdraw(ctx, await aliceClaims(ctx, slc));
       expect((await as(ctx.d, ctx.noc, 'POST', '/api/installations', { slc: 'SLC-NOC-0001' })).statusCode).toBe(403);
       // still Bob's, and Alice still cannot see it
       expect((await as(ctx.d, ctx.bob, 'GET', '/api/installations')).json<{ installations: Array<{ slc: string }> }>().installations.map((i) => i.slc)).toEqual(
@@ -219,6 +256,111 @@ const DECISIONS: Record<string, Expectation> = {
       expect(bobs.body.replace(BRAVO.slc, 'X')).toBe(none.body.replace('SLC-NONE-0000', 'X'));
       expect((await as(ctx.d, ctx.noc, 'DELETE', `/api/installations/${BRAVO.slc}`)).statusCode).toBe(403);
       expect((await as(ctx.d, ctx.bob, 'GET', '/api/recorders')).json<{ recorders: unknown[] }>().recorders).toHaveLength(2);
+    },
+  },
+  'PUT /api/installations/:slc/owner': {
+    decision: 'admin only (403)',
+    probe: async (ctx) => {
+      expect((await as(ctx.d, ctx.alice, 'PUT', `/api/installations/${BRAVO.slc}/owner`, { reseller: 'alice' })).statusCode).toBe(403);
+      expect((await as(ctx.d, ctx.noc, 'PUT', `/api/installations/${BRAVO.slc}/owner`, { reseller: 'alice' })).statusCode).toBe(403);
+      expect((await as(ctx.d, ctx.alice, 'GET', '/api/recorders/b-rec-1')).statusCode).toBe(404);
+      expect((await as(ctx.d, ctx.bob, 'GET', '/api/recorders/b-rec-1')).statusCode).toBe(200);
+    },
+  },
+  'GET /api/claims': {
+    decision: 'admin: every claim; reseller: its own, without holder or claimant; NOC 403',
+    probe: async (ctx) => {
+      const own = await aliceClaims(ctx, BRAVO.slc);
+      try {
+        const { claims } = await aliceReads<{ claims: Array<Record<string, unknown>> }>(ctx, '/api/claims', [BRAVO.slc]);
+        expect(claims.map((c) => c.id)).toContain(own);
+        for (const claim of claims) {
+          expect(claim).not.toHaveProperty('holder');
+          expect(claim).not.toHaveProperty('reseller');
+        }
+        expect(claims.map((c) => c.id)).not.toContain(ctx.bobClaimId);
+      } finally {
+        await withdraw(ctx, own);
+      }
+      expect((await as(ctx.d, ctx.noc, 'GET', '/api/claims')).statusCode).toBe(403);
+      const all = (await as(ctx.d, ctx.admin, 'GET', '/api/claims')).json<{ claims: Array<{ id: number; reseller: string; holder: string | null }> }>().claims;
+      expect(all.find((c) => c.id === ctx.bobClaimId)).toMatchObject({ reseller: 'bob', holder: null });
+    },
+  },
+  'POST /api/claims/:id/decision': {
+    decision: 'admin only (403)',
+    probe: async (ctx) => {
+      const own = await aliceClaims(ctx, BRAVO.slc);
+      try {
+        for (const session of [ctx.alice, ctx.noc]) {
+          expect((await as(ctx.d, session, 'POST', `/api/claims/${own}/decision`, { decision: 'approved' })).statusCode).toBe(403);
+          expect((await as(ctx.d, session, 'POST', `/api/claims/${ctx.bobClaimId}/decision`, { decision: 'rejected' })).statusCode).toBe(403);
+        }
+        expect((await as(ctx.d, ctx.alice, 'GET', '/api/recorders/b-rec-1')).statusCode).toBe(404);
+        const bobs = (await as(ctx.d, ctx.bob, 'GET', '/api/claims')).json<{ claims: Array<{ id: number; status: string }> }>().claims;
+        expect(bobs.find((c) => c.id === ctx.bobClaimId)?.status).toBe('pending');
+      } finally {
+        await withdraw(ctx, own);
+      }
+    },
+  },
+  'DELETE /api/claims/:id': {
+    decision: 'reseller-only, own claims only: another’s answers like nonexistent (404)',
+    probe: async (ctx) => {
+      const bobs = await as(ctx.d, ctx.alice, 'DELETE', `/api/claims/${ctx.bobClaimId}`);
+      const none = await as(ctx.d, ctx.alice, 'DELETE', '/api/claims/999999');
+      expect(bobs.statusCode).toBe(404);
+      expect(bobs.body.replace(String(ctx.bobClaimId), 'N')).toBe(none.body.replace('999999', 'N'));
+      expect((await as(ctx.d, ctx.noc, 'DELETE', `/api/claims/${ctx.bobClaimId}`)).statusCode).toBe(403);
+      const still = (await as(ctx.d, ctx.bob, 'GET', '/api/claims')).json<{ claims: Array<{ id: number; status: string }> }>().claims;
+      expect(still.find((c) => c.id === ctx.bobClaimId)?.status).toBe('pending');
+    },
+  },
+  'GET /api/enrollment-tokens': {
+    decision: 'reseller-only, own tokens only: another’s answers like nonexistent (404)',
+    probe: async (ctx) => {
+      const { tokens } = await aliceReads<{ tokens: Array<{ id: number }> }>(ctx, '/api/enrollment-tokens');
+      expect(tokens.map((t) => t.id)).not.toContain(ctx.bobTokenId);
+      expect((await as(ctx.d, ctx.noc, 'GET', '/api/enrollment-tokens')).statusCode).toBe(403);
+      expect((await as(ctx.d, ctx.bob, 'GET', '/api/enrollment-tokens')).json<{ tokens: Array<{ id: number }> }>().tokens.map((t) => t.id)).toContain(
+        ctx.bobTokenId,
+      );
+    },
+  },
+  'POST /api/enrollment-tokens': {
+    decision: 'reseller-only: a token never changes an installation’s holder by itself',
+    probe: async (ctx) => {
+      // a token for Bob's installation is made like any other (the answer says nothing of Bob) ...
+      const res = await as(ctx.d, ctx.alice, 'POST', '/api/enrollment-tokens', { slc: BRAVO.slc, installationName: 'Mine?', recorderId: 'alice-new-1' });
+      expect(res.statusCode).toBe(201);
+      noBobIn(res.body.replaceAll(BRAVO.slc, '<asked>'), 'POST /api/enrollment-tokens');
+      // (revoked again, or her own list would show Bob's SLC, which she typed, to the sweep below)
+      expect((await as(ctx.d, ctx.alice, 'DELETE', `/api/enrollment-tokens/${res.json<{ id: number }>().id}`)).statusCode).toBe(204);
+      // ... and makes nothing of it hers (an enrolment with it would be a claim: cli/test/ownership.test.ts)
+      expect((await as(ctx.d, ctx.alice, 'GET', '/api/recorders/b-rec-1')).statusCode).toBe(404);
+      // Bob's recorder id cannot be enrolled again by Alice (it would replace his recorder's certificate);
+      // the refusal is the same as for a recorder nobody holds
+      const bobs = await as(ctx.d, ctx.alice, 'POST', '/api/enrollment-tokens', { slc: ALPHA.slc, installationName: 'x', recorderId: 'b-rec-1' });
+      const nobodys = await as(ctx.d, ctx.alice, 'POST', '/api/enrollment-tokens', { slc: ALPHA.slc, installationName: 'x', recorderId: 'c-rec-1' });
+      expect(bobs.statusCode).toBe(409);
+      expect(bobs.body.replace('b-rec-1', 'ID')).toBe(nobodys.body.replace('c-rec-1', 'ID'));
+      // nor one Bob has a token for
+      expect(
+        (await as(ctx.d, ctx.alice, 'POST', '/api/enrollment-tokens', { slc: ALPHA.slc, installationName: 'x', recorderId: 'bob-new-1' })).statusCode,
+      ).toBe(409);
+      expect((await as(ctx.d, ctx.noc, 'POST', '/api/enrollment-tokens', { slc: ALPHA.slc, installationName: 'x', recorderId: 'noc-1' })).statusCode).toBe(403);
+    },
+  },
+  'DELETE /api/enrollment-tokens/:id': {
+    decision: 'reseller-only, own tokens only: another’s answers like nonexistent (404)',
+    probe: async (ctx) => {
+      const bobs = await as(ctx.d, ctx.alice, 'DELETE', `/api/enrollment-tokens/${ctx.bobTokenId}`);
+      const none = await as(ctx.d, ctx.alice, 'DELETE', '/api/enrollment-tokens/999999');
+      expect(bobs.statusCode).toBe(404);
+      expect(bobs.body.replace(String(ctx.bobTokenId), 'N')).toBe(none.body.replace('999999', 'N'));
+      expect((await as(ctx.d, ctx.noc, 'DELETE', `/api/enrollment-tokens/${ctx.bobTokenId}`)).statusCode).toBe(403);
+      const still = (await as(ctx.d, ctx.bob, 'GET', '/api/enrollment-tokens')).json<{ tokens: Array<{ id: number; status: string }> }>().tokens;
+      expect(still.find((t) => t.id === ctx.bobTokenId)?.status).toBe('pending');
     },
   },
   'GET /api/users': {
@@ -404,7 +546,23 @@ describe('tenancy: a reseller cannot reach another reseller’s fleet through an
     const bobRuleId = (await as(d, bob, 'GET', '/api/rules'))
       .json<{ rules: Array<{ id: number; name: string }> }>()
       .rules.find((r) => r.name === 'Bravo drives')!.id;
-    ctx = { d, fx, alice: await logIn(d, 'alice'), bob, noc: await logIn(d, 'noc'), bobRuleId };
+    expect((await as(d, bob, 'POST', '/api/installations', { slc: BOB_CLAIMED_SLC })).statusCode).toBe(202);
+    const bobClaimId = (await as(d, bob, 'GET', '/api/claims'))
+      .json<{ claims: Array<{ id: number; slc: string }> }>()
+      .claims.find((c) => c.slc === BOB_CLAIMED_SLC)!.id;
+    const bobToken = await as(d, bob, 'POST', '/api/enrollment-tokens', { slc: BRAVO.slc, installationName: 'Bravo Retail', recorderId: 'bob-new-1' });
+    expect(bobToken.statusCode).toBe(201);
+    ctx = {
+      d,
+      fx,
+      alice: await logIn(d, 'alice'),
+      bob,
+      noc: await logIn(d, 'noc'),
+      admin: await logIn(d, 'admin'),
+      bobRuleId,
+      bobClaimId,
+      bobTokenId: bobToken.json<{ id: number }>().id,
+    };
   });
   afterAll(async () => ctx?.fx.close());
 

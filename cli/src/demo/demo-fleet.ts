@@ -18,7 +18,7 @@ export interface DemoLogins {
 
 /**
  * Demo users (one NOC, two resellers) with generated passwords kept in the data directory
- * (0600) so every demo start can print working logins; each reseller registers its SLCs.
+ * (0600) so every demo start can print working logins; an admin's assignment gives each reseller its installations.
  */
 export async function ensureDemoUsers(store: DashboardStore, demoDir: string): Promise<DemoLogins> {
   mkdirSync(demoDir, { recursive: true, mode: 0o700 });
@@ -35,7 +35,8 @@ export async function ensureDemoUsers(store: DashboardStore, demoDir: string): P
   for (const installation of DEMO_INSTALLATIONS) {
     if (!installation.reseller) continue;
     const reseller = store.userByName(installation.reseller);
-    if (reseller) store.registerInstallation(installation.slc, reseller);
+    // An admin's assignment: the demo's agents use bundles issued by the CLI, not resellers' tokens.
+    if (reseller) store.grantInstallation(installation.slc, reseller, 'admin');
   }
   return logins;
 }

@@ -195,6 +195,8 @@ export const ingestorSettings = new ProcessSettings(
 export interface DashboardSettings {
   dataDir: string;
   httpPort: number;
+  /** The broker's enrolment port, for the command line shown with a reseller's new token. */
+  enrollPort: number;
   host: string;
   brokerUrl: string;
   logLevel: LogLevel;
@@ -224,6 +226,7 @@ export const dashboardSettings = new ProcessSettings(
   (values): DashboardSettings => ({
     dataDir: values.dataDir,
     httpPort: values.httpPort,
+    enrollPort: values.enrollPort,
     host: values.host,
     brokerUrl: values.brokerUrl ?? localBroker(values.mqttPort),
     logLevel: values.logLevel,

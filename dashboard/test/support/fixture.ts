@@ -144,6 +144,7 @@ export async function startFixture(
     tls: pki.service('dashboard'),
     logger: quiet,
     map: { tilesUrl: null, attribution: 'offline' },
+    enrollment: { pki, url: 'https://127.0.0.1:8885' },
     ...options.dashboard,
   });
   const { store } = dashboard;
@@ -152,8 +153,8 @@ export async function startFixture(
   const alice = await store.createUser('alice', 'reseller', PASSWORD);
   const bob = await store.createUser('bob', 'reseller', PASSWORD);
   await store.createUser('carol', 'reseller', PASSWORD);
-  store.registerInstallation(ALPHA.slc, alice);
-  store.registerInstallation(BRAVO.slc, bob);
+  store.grantInstallation(ALPHA.slc, alice, 'admin');
+  store.grantInstallation(BRAVO.slc, bob, 'admin');
   const noc = store.userByName('noc')!;
   store.createRule(noc, { name: 'Everything from error up', code: null, minSeverity: 'error', installationSlc: null, enabled: true });
   store.createRule(noc, { name: 'Bravo drives', code: 'drive-full', minSeverity: 'warning', installationSlc: BRAVO.slc, enabled: true });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, type KeyObject, randomBytes, webcrypto } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +24,11 @@ const DAY = 86_400_000;
 const CLOCK_SKEW_ALLOWANCE_MS = 7 * DAY;
 /** Tokens are stored hashed: the file alone does not let anyone enroll. */
 const tokenDigest = (token: string) => createHash('sha256').update(token).digest('hex');
+/** How long a writer of enrollment.json waits for another's lock, and when a lock counts as left behind. */
+const ENROLLMENT_LOCK_WAIT_MS = 5_000;
+const ENROLLMENT_LOCK_STALE_MS = 30_000;
+/** A synchronous sleep (Atomics.wait) between tries for the lock: the token methods are synchronous. */
+const LOCK_SLEEP = new Int32Array(new SharedArrayBuffer(4));
 
 export type IdentityRole = 'recorder' | 'service';
 
@@ -72,9 +77,30 @@ async function exportPrivate(key: CryptoKey): Promise<string> {
 /** Why a one-time enrollment token was not accepted (also the broker's metrics label). */
 export type EnrollmentRefusal = 'unknown-token' | 'wrong-recorder' | 'used-token' | 'expired-token';
 
-interface EnrollmentTokenFile {
-  tokens: Record<string, { recorderId: string; expiresAt: string; spentAt?: string }>;
+/**
+ * Who a token was made for, beyond the recorder: set by the dashboard when a reseller makes a
+ * token for one of its customers' installations. The broker does not read it; it is kept with
+ * the token so the file says why each token exists.
+ */
+export interface EnrollmentTokenPurpose {
+  /** The dashboard user (a reseller) who made it. */
+  issuedBy: string;
+  /** The installation (SLC) the recorder is to join. */
+  installationSlc: string;
 }
+
+interface EnrollmentTokenFile {
+  tokens: Record<string, { recorderId: string; expiresAt: string; spentAt?: string; purpose?: EnrollmentTokenPurpose }>;
+}
+
+/** What the broker records once a token has bought a certificate (enrollment-redeemed/<digest>.json). */
+export interface EnrollmentRedemption {
+  recorderId: string;
+  redeemedAt: string;
+}
+
+/** How a token is known without being kept: the file names and the dashboard store only this. */
+export const enrollmentTokenDigest = (token: string): string => tokenDigest(token);
 
 /** What "vigil pki token" prints: vgl_ and 24 random bytes in base64url. */
 export const isEnrollmentTokenShape = (token: string): boolean => /^vgl_[A-Za-z0-9_-]{32}$/.test(token);
@@ -355,14 +381,63 @@ export class FleetPki {
   }
 
   /** A one-time token an installer gives a new recorder, so it can enroll without access to the CA. */
-  createEnrollmentToken(recorderId: string, ttlMs = 7 * 86_400_000, now = Date.now()): string {
+  createEnrollmentToken(recorderId: string, ttlMs = 7 * 86_400_000, now = Date.now(), purpose?: EnrollmentTokenPurpose): string {
     if (!isRecorderId(recorderId))
       throw new Error(`recorder id "${recorderId}" is not valid: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
     const token = `vgl_${randomBytes(24).toString('base64url')}`;
-    const file = this.enrollmentTokens();
-    file.tokens[tokenDigest(token)] = { recorderId, expiresAt: new Date(now + ttlMs).toISOString() };
-    this.writeEnrollmentTokens(file);
+    this.updateEnrollmentTokens((file) => {
+      file.tokens[tokenDigest(token)] = { recorderId, expiresAt: new Date(now + ttlMs).toISOString(), ...(purpose ? { purpose } : {}) };
+    });
     return token;
+  }
+
+  /**
+   * Withdraws a token that has not been spent, by its digest: the broker then answers it as
+   * unknown. Returns false when it was spent already (too late) or is not there.
+   */
+  revokeEnrollmentToken(digest: string): boolean {
+    if (!/^[0-9a-f]{64}$/.test(digest) || existsSync(this.spentMarker(digest))) return false;
+    let removed = false;
+    this.updateEnrollmentTokens((file) => {
+      removed = file.tokens[digest] !== undefined;
+      delete file.tokens[digest];
+    });
+    // A broker that spent it in the meantime has enrolled the recorder: too late after all.
+    return removed && !existsSync(this.spentMarker(digest));
+  }
+
+  /** Whether the token with this digest is still in the token file (neither revoked nor pruned). */
+  hasEnrollmentToken(digest: string): boolean {
+    return this.enrollmentTokens().tokens[digest] !== undefined;
+  }
+
+  private redemptionPath(digest: string): string {
+    return join(this.dir, 'enrollment-redeemed', `${digest}.json`);
+  }
+
+  /**
+   * Written by the broker once a token has bought a certificate (after the spend and the
+   * issuing both succeeded), so another process sharing the data directory (the dashboard) can
+   * learn which recorder a token enrolled and when, without a connection to the broker.
+   */
+  recordEnrollment(token: string, recorderId: string, now = Date.now()): void {
+    const digest = tokenDigest(token);
+    mkdirSync(join(this.dir, 'enrollment-redeemed'), { recursive: true, mode: 0o700 });
+    const path = this.redemptionPath(digest);
+    const temporary = `${path}.${process.pid}.tmp`;
+    const record: EnrollmentRedemption = { recorderId, redeemedAt: new Date(now).toISOString() };
+    writeSecret(temporary, JSON.stringify(record));
+    renameSync(temporary, path);
+  }
+
+  /** The broker's record of the token with this digest having enrolled a recorder, or undefined. */
+  enrollmentRedemption(digest: string): EnrollmentRedemption | undefined {
+    if (!/^[0-9a-f]{64}$/.test(digest)) return undefined;
+    try {
+      return JSON.parse(readFileSync(this.redemptionPath(digest), 'utf8')) as EnrollmentRedemption;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Spent tokens: one file per token digest, created exclusively, so two redeemers cannot both win. */
@@ -410,11 +485,40 @@ export class FleetPki {
     }
   }
 
-  /** Written aside and renamed: a reader (the broker redeeming) never sees half a file, which it would take for no tokens. */
-  private writeEnrollmentTokens(file: EnrollmentTokenFile): void {
-    const temporary = `${this.enrollmentPath}.${process.pid}.tmp`;
-    writeSecret(temporary, JSON.stringify(file, null, 2));
-    renameSync(temporary, this.enrollmentPath);
+  /**
+   * Read, change and write the token file under a lock file, since "vigil pki token" and the
+   * dashboard may both add tokens at once and a plain read-modify-write would lose one. Written
+   * aside and renamed: a reader (the broker redeeming) never sees half a file, which it would take
+   * for no tokens. A lock older than ENROLLMENT_LOCK_STALE_MS was left by a process that died.
+   */
+  private updateEnrollmentTokens(change: (file: EnrollmentTokenFile) => void): void {
+    mkdirSync(this.dir, { recursive: true });
+    const lock = `${this.enrollmentPath}.lock`;
+    const deadline = Date.now() + ENROLLMENT_LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        closeSync(openSync(lock, 'wx', 0o600));
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        try {
+          if (Date.now() - statSync(lock).mtimeMs > ENROLLMENT_LOCK_STALE_MS) unlinkSync(lock);
+        } catch {
+          // gone in between: try again
+        }
+        if (Date.now() > deadline) throw new Error(`${lock} is held by another process; try again, or remove it if no "vigil" process is running`);
+        Atomics.wait(LOCK_SLEEP, 0, 0, 10);
+      }
+    }
+    try {
+      const file = this.enrollmentTokens();
+      change(file);
+      const temporary = `${this.enrollmentPath}.${process.pid}.tmp`;
+      writeSecret(temporary, JSON.stringify(file, null, 2));
+      renameSync(temporary, this.enrollmentPath);
+    } finally {
+      unlinkSync(lock);
+    }
   }
 
   get registryPath(): string {
