@@ -311,4 +311,31 @@ describe('the ingestor pipeline, driven without MQTT', () => {
     expect(f.effects).toEqual([{ kind: 'stale-death', recorderId: 'rec-a' }]);
     expect(f.pipeline.state.stateOf('rec-a')).toBe('online');
   });
+
+  it("keeps last seen at the recorder's last contact when the broker publishes its will later, across a restart", () => {
+    const f = fixture();
+    f.birth('rec-a', siteOne, { bdSeq: 1, heartbeatSeconds: 2 });
+    f.advance(2_000);
+    f.send('rec-a', 'hb', { heartbeat: { bdSeq: 1 } });
+    const lastContact = f.now;
+    f.pipeline.commit();
+    f.advance(7_600); // three heartbeats missed: unavailable, last seen unchanged
+    f.pipeline.sweep(f.now);
+    f.advance(37_000); // the broker's keepalive ran out: it publishes the will
+    f.send('rec-a', 'death', { death: { bdSeq: 1, reason: vigil.v1.DeathReason.DEATH_REASON_WILL } });
+    f.pipeline.commit();
+    f.advance(2_000);
+    f.pipeline.sweep(f.now);
+    const changes = f.effects.flatMap((e) => (e.kind === 'state' ? [e.change] : []));
+    expect(changes.map((c) => [c.state, c.lastSeen])).toEqual([
+      ['online', lastContact - 2_000],
+      ['unavailable', lastContact],
+      ['offline', lastContact],
+    ]);
+    expect(f.db.recorder('rec-a')).toMatchObject({ state: 'offline', lastSeen: lastContact });
+    // Restarted, the ingestor reports the same last contact, not its own start.
+    f.advance(60_000);
+    f.restart();
+    expect(f.pipeline.state.current('rec-a')?.lastSeen).toBe(lastContact);
+  });
 });

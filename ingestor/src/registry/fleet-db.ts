@@ -230,7 +230,7 @@ export class FleetDb {
           latitude = excluded.latitude, longitude = excluded.longitude, failover_partner = excluded.failover_partner,
           agent_version = excluded.agent_version, vms_product = excluded.vms_product, vms_version = excluded.vms_version,
           hostname = excluded.hostname, camera_count = excluded.camera_count, licensed_cameras = excluded.licensed_cameras,
-          heartbeat_seconds = excluded.heartbeat_seconds, bd_seq = excluded.bd_seq`),
+          heartbeat_seconds = excluded.heartbeat_seconds`),
       ensure: db.prepare(`INSERT INTO recorders (id, state_since) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`),
       setState: db.prepare(`UPDATE recorders SET state = ?, state_since = ? WHERE id = ?`),
       logStateChange: db.prepare('INSERT INTO state_changes (recorder_id, since, state) VALUES (?, ?, ?)'),

@@ -19,7 +19,10 @@ export interface SiteChange {
 }
 
 export interface FleetStateSnapshot {
-  recorders: Record<string, { state: RecorderStateName; since: number; bdSeq: number; heartbeatSeconds: number; activeProblems: number; site: string }>;
+  recorders: Record<
+    string,
+    { state: RecorderStateName; since: number; bdSeq: number; heartbeatSeconds: number; activeProblems: number; site: string; lastSeen: number | null }
+  >;
   /** Recorder ids by `installationSlc/siteId`. */
   sites: Record<string, string[]>;
   unreachableSites: string[];
@@ -44,8 +47,16 @@ interface Runtime {
   state: RecorderStateName;
   since: number;
   bdSeq: number;
-  /** When we last heard anything from it, on our clock (agents' clocks may be wrong). */
+  /**
+   * Where its heartbeat clock runs from, on our clock (agents' clocks may be wrong): when we last
+   * heard it, or later (our restart), never earlier.
+   */
   lastHeard: number;
+  /**
+   * When the recorder itself last reached us (fleet.db last_seen): what it sent, never a will the
+   * broker published for it nor our own restart.
+   */
+  lastSeen: number | null;
   heartbeatSeconds: number;
   activeConditions: number;
 }
@@ -109,6 +120,7 @@ export class FleetState {
         bdSeq: row.bdSeq,
         // Restart heartbeat clocks: our own downtime is not the recorders' fault.
         lastHeard: now,
+        lastSeen: row.lastSeen,
         heartbeatSeconds: row.heartbeatSeconds,
         activeConditions: conditionCounts.get(row.id) ?? 0,
       };
@@ -140,7 +152,7 @@ export class FleetState {
       state: runtime.state,
       previous: runtime.state,
       since: runtime.since,
-      lastSeen: runtime.lastHeard,
+      lastSeen: runtime.lastSeen,
       activeProblems: runtime.activeConditions,
     };
   }
@@ -159,6 +171,7 @@ export class FleetState {
         heartbeatSeconds: runtime.heartbeatSeconds,
         activeProblems: runtime.activeConditions,
         site: runtime.site,
+        lastSeen: runtime.lastSeen,
       };
     }
     const sites: FleetStateSnapshot['sites'] = {};
@@ -170,9 +183,10 @@ export class FleetState {
     return this.recorders.get(recorderId)?.state;
   }
 
-  birth(recorderId: string, bdSeq: number, heartbeatSeconds: number, now: number): void {
+  /** False for a stale birth (an older session's, arriving late): nothing changes. */
+  birth(recorderId: string, bdSeq: number, heartbeatSeconds: number, now: number): boolean {
     const runtime = this.changing(recorderId, now);
-    if (bdSeq < runtime.bdSeq) return; // a stale birth from an older session arriving late
+    if (bdSeq < runtime.bdSeq) return false; // a stale birth from an older session arriving late
     if (runtime.pendingWill && runtime.pendingWill.bdSeq < bdSeq) delete runtime.pendingWill;
     runtime.bdSeq = bdSeq;
     runtime.heartbeatSeconds = heartbeatSeconds > 0 ? heartbeatSeconds : runtime.heartbeatSeconds;
@@ -182,23 +196,29 @@ export class FleetState {
     if (row) this.placeAt(recorderId, runtime, siteKey(row));
     this.db.refreshCover(recorderId);
     this.heard(recorderId, runtime, now);
+    return true;
   }
 
-  heartbeat(recorderId: string, bdSeq: number, now: number): void {
+  /** False for a heartbeat of an older session: it says nothing about the current one. */
+  heartbeat(recorderId: string, bdSeq: number, now: number): boolean {
     const runtime = this.changing(recorderId, now);
-    if (bdSeq < runtime.bdSeq) return;
+    if (bdSeq < runtime.bdSeq) return false;
     if (bdSeq > runtime.bdSeq) {
       // We missed the birth (e.g. it predates us); adopt the session we can see.
       runtime.bdSeq = bdSeq;
       this.db.setBdSeq(recorderId, bdSeq);
     }
     this.heard(recorderId, runtime, now);
+    return true;
   }
 
   /** Any other message (data) proves the recorder is alive too. */
   activity(recorderId: string, now: number): void {
     const runtime = this.changing(recorderId, now);
-    if (runtime.state === 'offline' || runtime.state === 'stopped') return; // a birth must reopen it
+    if (runtime.state === 'offline' || runtime.state === 'stopped') {
+      runtime.lastSeen = now; // it did reach us (a batch held for us, say), but only a birth reopens it
+      return;
+    }
     this.heard(recorderId, runtime, now);
   }
 
@@ -207,6 +227,7 @@ export class FleetState {
     if (bdSeq < runtime.bdSeq) return false;
     if (graceful) {
       delete runtime.pendingWill;
+      runtime.lastSeen = now; // its own last word; a will is the broker's, so it leaves last seen alone
       this.transition(recorderId, runtime, 'stopped', now);
     } else {
       runtime.pendingWill = { bdSeq, at: now };
@@ -282,6 +303,7 @@ export class FleetState {
   }
 
   private heard(recorderId: string, runtime: Runtime, now: number): void {
+    runtime.lastSeen = now;
     if (runtime.pendingWill) return; // its connection is gone; only a newer birth revives it
     runtime.lastHeard = now;
     this.transition(recorderId, runtime, runtime.activeConditions > 0 ? 'degraded' : 'online', now);
@@ -296,7 +318,7 @@ export class FleetState {
     if (!current) this.db.ensureRecorder(recorderId, now);
     const runtime: Runtime = current
       ? { ...current }
-      : { site: '', state: 'offline', since: now, bdSeq: 0, lastHeard: now, heartbeatSeconds: 30, activeConditions: 0 };
+      : { site: '', state: 'offline', since: now, bdSeq: 0, lastHeard: now, lastSeen: null, heartbeatSeconds: 30, activeConditions: 0 };
     this.recorders.set(recorderId, runtime);
     return runtime;
   }
@@ -309,7 +331,7 @@ export class FleetState {
     this.db.setState(recorderId, state, now);
     // Before the recorder's own change goes out, so whoever reacts to it reads the site's state too.
     if (runtime.site) this.correlateSite(runtime.site, now);
-    this.onChange({ recorderId, state, previous, since: now, lastSeen: runtime.lastHeard, activeProblems: runtime.activeConditions });
+    this.onChange({ recorderId, state, previous, since: now, lastSeen: runtime.lastSeen, activeProblems: runtime.activeConditions });
   }
 }
 

@@ -207,21 +207,22 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Timed, Applied> {
             bdSeq: birth.bdSeq,
           });
           tags.forget(id);
-          state.birth(id, birth.bdSeq, birth.heartbeatSeconds, now);
-          db.touch(id, now, envelope.seq);
+          if (state.birth(id, birth.bdSeq, birth.heartbeatSeconds, now)) db.touch(id, now, envelope.seq);
           break;
         }
         case 'heartbeat': {
           const heartbeat = payload.heartbeat as vigil.v1.Heartbeat;
-          state.heartbeat(id, heartbeat.bdSeq, now);
-          db.touch(id, now, envelope.seq);
+          if (state.heartbeat(id, heartbeat.bdSeq, now)) db.touch(id, now, envelope.seq);
           break;
         }
         case 'death': {
           const death = payload.death as vigil.v1.Death;
-          const applied = state.death(id, death.bdSeq, death.reason === vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, now);
+          const graceful = death.reason === vigil.v1.DeathReason.DEATH_REASON_GRACEFUL;
+          const applied = state.death(id, death.bdSeq, graceful, now);
           if (!applied) effects.staleDeath(id, death.bdSeq);
-          db.touch(id, now, envelope.seq);
+          // Last seen is when the recorder itself last reached us: a graceful death is its own
+          // message, a will is the broker's (published up to 45 s after the link went silent).
+          else if (graceful) db.touch(id, now, envelope.seq);
           break;
         }
         case 'data': {
