@@ -284,7 +284,11 @@ export class Agent {
   /** Exponential backoff with full jitter, so a broker restart does not meet the whole fleet at once. */
   private scheduleReconnect(): void {
     this.failures++;
-    const delay = reconnectDelay(this.failures, this.minReconnectMs, this.maxReconnectMs);
+    const delay = reconnectDelay(
+      this.failures,
+      this.minReconnectMs,
+      reconnectCeilingMs(this.config.heartbeatSeconds, this.minReconnectMs, this.maxReconnectMs),
+    );
     this.log.info({ inMs: delay, attempt: this.failures }, 'reconnecting');
     this.reconnectTimer = setTimeout(() => {
       // Nothing may throw out of a timer: that would end the process and the fleet would see the
@@ -352,6 +356,15 @@ export class Agent {
  */
 export function deadLinkAfterMs(heartbeatSeconds: number): number {
   return Math.max(5_000, Math.min(3 * heartbeatSeconds * 1000, 45_000));
+}
+
+/**
+ * The longest wait between reconnect attempts: never more than one heartbeat interval. The fleet
+ * side gives a recorder three heartbeats (plus slack) after the broker is back before it calls it
+ * unavailable; a backoff grown to a minute during a long outage would spend them all.
+ */
+export function reconnectCeilingMs(heartbeatSeconds: number, minMs: number, maxMs: number): number {
+  return Math.max(minMs, Math.min(maxMs, heartbeatSeconds * 1000));
 }
 
 /**

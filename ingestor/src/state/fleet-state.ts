@@ -97,6 +97,13 @@ export class FleetState {
   /** Recorder ids by site key, so correlation looks at one site, not the fleet. */
   private readonly sites: UndoableIndex<string, string>;
   private readonly siteWindowMs: number;
+  /**
+   * No heartbeat clock runs from earlier than this: our start, or the moment we last reached the
+   * broker again. What we could not hear while we or the broker were down is not the recorders' fault.
+   */
+  private clocksFrom: number;
+  /** False while we cannot hear the fleet (no subscription): nobody goes unavailable then. */
+  private hearing = true;
 
   constructor(
     private readonly db: FleetDb,
@@ -105,6 +112,7 @@ export class FleetState {
     private readonly options: FleetStateOptions = {},
   ) {
     this.siteWindowMs = options.siteWindowMs ?? SITE_WINDOW_MS;
+    this.clocksFrom = now;
     const undo = options.undo ?? new UndoLog();
     this.recorders = new UndoableMap(undo);
     this.unreachableSites = new UndoableSet(undo);
@@ -243,6 +251,24 @@ export class FleetState {
     }
   }
 
+  /**
+   * We lost the broker (or have not reached it yet): while we cannot hear the fleet, no recorder is
+   * marked unavailable for heartbeats we could not have received.
+   */
+  stopHearing(): void {
+    this.hearing = false;
+  }
+
+  /**
+   * We hear the fleet again (subscribed, after our start or the broker's restart): every heartbeat
+   * clock starts again now, so each recorder has its three heartbeats plus slack, counted from the
+   * moment the broker took connections again, to reconnect and be heard.
+   */
+  hearingFrom(now: number): void {
+    this.hearing = true;
+    this.clocksFrom = Math.max(this.clocksFrom, now);
+  }
+
   /** Marks recorders unavailable whose heartbeats stopped; call about once a second. */
   sweep(now: number): void {
     const due: Array<[string, RecorderStateName]> = [];
@@ -251,8 +277,9 @@ export class FleetState {
         due.push([id, 'offline']);
         continue;
       }
-      if (runtime.state !== 'online' && runtime.state !== 'degraded') continue;
-      const deadline = runtime.lastHeard + MISSED_HEARTBEATS_FOR_UNAVAILABLE * runtime.heartbeatSeconds * 1000 + GRACE_MS;
+      if (!this.hearing || (runtime.state !== 'online' && runtime.state !== 'degraded')) continue;
+      const clockStart = Math.max(runtime.lastHeard, this.clocksFrom);
+      const deadline = clockStart + MISSED_HEARTBEATS_FOR_UNAVAILABLE * runtime.heartbeatSeconds * 1000 + GRACE_MS;
       if (now > deadline) due.push([id, 'unavailable']);
     }
     // Changed after the walk: a change replaces the recorder's entry in the map being walked.
