@@ -197,7 +197,9 @@ export class Agent {
     }
     if (client.connected) {
       try {
-        await this.publish(client, 'death', { death: { bdSeq: this.bdSeq, reason: vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, sentAt: Date.now() } });
+        await this.publish(client, 'death', {
+          death: { bdSeq: this.bdSeq, spoolEpoch: this.spool.epoch, reason: vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, sentAt: Date.now() },
+        });
       } catch (error) {
         this.log.warn({ err: (error as Error).message }, 'could not publish graceful death');
       }
@@ -210,7 +212,8 @@ export class Agent {
   private openSession(): void {
     this.bdSeq = this.spool.nextBdSeq();
     this.sealer.rotate();
-    const will = this.seal({ death: { bdSeq: this.bdSeq, reason: vigil.v1.DeathReason.DEATH_REASON_WILL, sentAt: Date.now() } });
+    // The session is (spool epoch, bdSeq): a reinstalled agent starts a new epoch and counts bdSeq from 1 again.
+    const will = this.seal({ death: { bdSeq: this.bdSeq, spoolEpoch: this.spool.epoch, reason: vigil.v1.DeathReason.DEATH_REASON_WILL, sentAt: Date.now() } });
     const client = connect(this.config.broker.url, {
       clientId: this.config.recorderId,
       protocolVersion: 4,
@@ -251,7 +254,7 @@ export class Agent {
           client.end(true); // emits 'close', which reconnects
           return;
         }
-        void this.publish(client, 'hb', { heartbeat: { bdSeq: this.bdSeq, sentAt: Date.now() } }).catch(() => undefined);
+        void this.publish(client, 'hb', { heartbeat: { bdSeq: this.bdSeq, spoolEpoch: this.spool.epoch, sentAt: Date.now() } }).catch(() => undefined);
       }, this.config.heartbeatSeconds * 1000);
     });
     client.on('packetreceive', () => {
