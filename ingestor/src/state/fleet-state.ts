@@ -62,8 +62,11 @@ export interface SessionId {
 interface Runtime {
   /** `installationSlc/siteId`, or '' when the recorder has not said which site it is at. */
   site: string;
-  /** A last will waiting out its grace: a newer birth (a takeover or quick reconnect) cancels it. */
-  pendingWill?: { session: SessionId; at: number };
+  /**
+   * A last will of the current session waiting out its grace: a message of a newer session (the
+   * birth after a takeover or quick reconnect) cancels it.
+   */
+  pendingWill?: { at: number };
   state: RecorderStateName;
   since: number;
   /** The current session. */
@@ -272,7 +275,7 @@ export class FleetState {
       runtime.lastSeen = now; // its own last word; a will is the broker's, so it leaves last seen alone
       this.transition(recorderId, runtime, 'stopped', now);
     } else {
-      runtime.pendingWill = { session: { bdSeq, epoch }, at: now };
+      runtime.pendingWill = { at: now };
     }
     return true;
   }
