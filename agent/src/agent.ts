@@ -197,7 +197,9 @@ export class Agent {
     }
     if (client.connected) {
       try {
-        await this.publish(client, 'death', { death: { bdSeq: this.bdSeq, reason: vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, sentAt: Date.now() } });
+        await this.publish(client, 'death', {
+          death: { bdSeq: this.bdSeq, spoolEpoch: this.spool.epoch, reason: vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, sentAt: Date.now() },
+        });
       } catch (error) {
         this.log.warn({ err: (error as Error).message }, 'could not publish graceful death');
       }
@@ -210,7 +212,8 @@ export class Agent {
   private openSession(): void {
     this.bdSeq = this.spool.nextBdSeq();
     this.sealer.rotate();
-    const will = this.seal({ death: { bdSeq: this.bdSeq, reason: vigil.v1.DeathReason.DEATH_REASON_WILL, sentAt: Date.now() } });
+    // The session is (spool epoch, bdSeq): a reinstalled agent starts a new epoch and counts bdSeq from 1 again.
+    const will = this.seal({ death: { bdSeq: this.bdSeq, spoolEpoch: this.spool.epoch, reason: vigil.v1.DeathReason.DEATH_REASON_WILL, sentAt: Date.now() } });
     const client = connect(this.config.broker.url, {
       clientId: this.config.recorderId,
       protocolVersion: 4,
@@ -251,7 +254,7 @@ export class Agent {
           client.end(true); // emits 'close', which reconnects
           return;
         }
-        void this.publish(client, 'hb', { heartbeat: { bdSeq: this.bdSeq, sentAt: Date.now() } }).catch(() => undefined);
+        void this.publish(client, 'hb', { heartbeat: { bdSeq: this.bdSeq, spoolEpoch: this.spool.epoch, sentAt: Date.now() } }).catch(() => undefined);
       }, this.config.heartbeatSeconds * 1000);
     });
     client.on('packetreceive', () => {
@@ -284,7 +287,11 @@ export class Agent {
   /** Exponential backoff with full jitter, so a broker restart does not meet the whole fleet at once. */
   private scheduleReconnect(): void {
     this.failures++;
-    const delay = reconnectDelay(this.failures, this.minReconnectMs, this.maxReconnectMs);
+    const delay = reconnectDelay(
+      this.failures,
+      this.minReconnectMs,
+      reconnectCeilingMs(this.config.heartbeatSeconds, this.minReconnectMs, this.maxReconnectMs),
+    );
     this.log.info({ inMs: delay, attempt: this.failures }, 'reconnecting');
     this.reconnectTimer = setTimeout(() => {
       // Nothing may throw out of a timer: that would end the process and the fleet would see the
@@ -352,6 +359,15 @@ export class Agent {
  */
 export function deadLinkAfterMs(heartbeatSeconds: number): number {
   return Math.max(5_000, Math.min(3 * heartbeatSeconds * 1000, 45_000));
+}
+
+/**
+ * The longest wait between reconnect attempts: never more than one heartbeat interval. The fleet
+ * side gives a recorder three heartbeats (plus slack) after the broker is back before it calls it
+ * unavailable; a backoff grown to a minute during a long outage would spend them all.
+ */
+export function reconnectCeilingMs(heartbeatSeconds: number, minMs: number, maxMs: number): number {
+  return Math.max(minMs, Math.min(maxMs, heartbeatSeconds * 1000));
 }
 
 /**

@@ -1,4 +1,4 @@
-export { Agent, AGENT_VERSION, describeConnectError, reconnectDelay, type AgentOptions } from './agent.js';
+export { Agent, AGENT_VERSION, describeConnectError, reconnectCeilingMs, reconnectDelay, type AgentOptions } from './agent.js';
 export {
   loadAgentConfig,
   parseAgentConfig,

@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { reconnectDelay } from '../src/index.js';
+import { reconnectCeilingMs, reconnectDelay } from '../src/index.js';
 
 describe('reconnect backoff', () => {
   it('doubles its ceiling per failure up to the maximum', () => {
     const top = (failures: number) => reconnectDelay(failures, 1_000, 60_000, () => 1);
     expect([1, 2, 3, 4, 5, 6, 7, 8].map(top)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]);
     expect(top(1_000)).toBe(60_000);
+  });
+
+  it('never waits longer than the heartbeat interval it declares, jitter kept', () => {
+    // A 26 s broker outage grew the ceiling to 51 s; with a 10 s heartbeat it stays at 10 s.
+    const ceiling = reconnectCeilingMs(10, 1_000, 60_000);
+    expect(ceiling).toBe(10_000);
+    expect([1, 3, 5, 6, 7, 20].map((failures) => reconnectDelay(failures, 1_000, ceiling, () => 1))).toEqual([1_000, 4_000, 10_000, 10_000, 10_000, 10_000]);
+    expect(reconnectDelay(20, 1_000, ceiling, () => 0)).toBe(500);
+    expect(reconnectDelay(20, 1_000, ceiling, () => 0.5)).toBe(5_250);
+    // The configured bounds still hold: a longer heartbeat does not lift the maximum, a shorter one not the minimum.
+    expect(reconnectCeilingMs(300, 1_000, 60_000)).toBe(60_000);
+    expect(reconnectCeilingMs(1, 2_000, 60_000)).toBe(2_000);
   });
 
   it('never waits less than half the minimum', () => {

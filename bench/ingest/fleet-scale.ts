@@ -48,11 +48,11 @@ await ingestor.ready;
 // Commit times of heartbeats, per recorder, in the order the ingestor applied them.
 const committed = new Map<string, number[]>();
 let heartbeatsInTransaction: string[] = [];
-const state = ingestor.state as { heartbeat: (id: string, bdSeq: number, now: number) => void };
+const state = ingestor.state as { heartbeat: (id: string, bdSeq: number, now: number, epoch?: string) => boolean };
 const heartbeat = state.heartbeat.bind(state);
-state.heartbeat = (id, bdSeq, now) => {
+state.heartbeat = (id, bdSeq, now, epoch) => {
   heartbeatsInTransaction.push(id);
-  heartbeat(id, bdSeq, now);
+  return heartbeat(id, bdSeq, now, epoch);
 };
 // The ingestor applies messages in groups that share one COMMIT: a heartbeat is committed when its group is.
 ingestor.onCommit(() => {

@@ -240,6 +240,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     isLive: (receivedAt) => subscribedAt !== undefined && receivedAt - subscribedAt >= HELD_MESSAGES_WINDOW_MS,
   });
   const { outbox, state } = pipeline;
+  // Until subscribed we hear nothing: heartbeats we cannot receive are not missed (hearingFrom, below).
+  state.stopHearing();
   const metrics = new IngestorMetrics({ recorders: () => state.countsByState(), unreachableSites: () => state.unreachableSiteCount });
   const telemetryMetrics = new TelemetryMetrics(metrics.registry, telemetry.kind, () => outbox.depth);
 
@@ -314,6 +316,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   client.on('error', (error) => log.warn({ err: error.message }, 'broker connection error'));
   client.on('close', () => {
     subscribedAt = undefined;
+    state.stopHearing();
   });
 
   const ready = new Promise<void>((resolve) => {
@@ -323,6 +326,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         if (error) log.error({ err: error.message }, 'subscription refused');
         else {
           subscribedAt = Date.now();
+          // The broker takes connections again (its restart, or ours): the fleet's heartbeat clocks start now.
+          state.hearingFrom(subscribedAt);
           resolve();
         }
       });

@@ -105,6 +105,31 @@ describe('fleet state', () => {
     expect(restarted.stateOf('r1')).toBe('unavailable');
   });
 
+  it('marks nobody unavailable while it cannot hear the fleet, and counts heartbeats again from when it can', () => {
+    state.birth('r1', 1, 10, T0);
+    state.birth('r2', 1, 10, T0);
+    // The broker goes away at T0 + 5 s and takes connections again 26 s later; we resubscribe then.
+    state.stopHearing();
+    state.sweep(T0 + 60_000);
+    expect([state.stateOf('r1'), state.stateOf('r2')]).toEqual(['online', 'online']);
+    const back = T0 + 61_000;
+    state.hearingFrom(back);
+    state.heartbeat('r1', 2, back + 3_000); // reconnected within its interval
+    state.sweep(back + 3 * 10_000 + 1_000); // three heartbeats after the broker came back, within the slack
+    expect([state.stateOf('r1'), state.stateOf('r2')]).toEqual(['online', 'online']);
+    state.sweep(back + 3 * 10_000 + 2_000); // r2 never came back: unavailable, counted from the broker's return
+    expect([state.stateOf('r1'), state.stateOf('r2')]).toEqual(['online', 'unavailable']);
+    expect(changes.filter((c) => c.recorderId === 'r1').map((c) => c.state)).toEqual(['online']);
+  });
+
+  it('still takes a last will into effect while it cannot hear heartbeats', () => {
+    state.birth('r1', 1, 10, T0);
+    state.death('r1', 1, false, T0 + 1_000);
+    state.stopHearing();
+    state.sweep(T0 + 1_000 + WILL_GRACE_MS);
+    expect(state.stateOf('r1')).toBe('offline');
+  });
+
   describe('site correlation and failover cover', () => {
     const facts = (id: string, siteId: string, failoverPartner = '', installationSlc = 'SLC-A'): BirthFacts => ({
       id,

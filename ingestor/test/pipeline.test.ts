@@ -311,4 +311,134 @@ describe('the ingestor pipeline, driven without MQTT', () => {
     expect(f.effects).toEqual([{ kind: 'stale-death', recorderId: 'rec-a' }]);
     expect(f.pipeline.state.stateOf('rec-a')).toBe('online');
   });
+
+  it("keeps last seen at the recorder's last contact when the broker publishes its will later, across a restart", () => {
+    const f = fixture();
+    f.birth('rec-a', siteOne, { bdSeq: 1, heartbeatSeconds: 2 });
+    f.advance(2_000);
+    f.send('rec-a', 'hb', { heartbeat: { bdSeq: 1 } });
+    const lastContact = f.now;
+    f.pipeline.commit();
+    f.advance(7_600); // three heartbeats missed: unavailable, last seen unchanged
+    f.pipeline.sweep(f.now);
+    f.advance(37_000); // the broker's keepalive ran out: it publishes the will
+    f.send('rec-a', 'death', { death: { bdSeq: 1, reason: vigil.v1.DeathReason.DEATH_REASON_WILL } });
+    f.pipeline.commit();
+    f.advance(2_000);
+    f.pipeline.sweep(f.now);
+    const changes = f.effects.flatMap((e) => (e.kind === 'state' ? [e.change] : []));
+    expect(changes.map((c) => [c.state, c.lastSeen])).toEqual([
+      ['online', lastContact - 2_000],
+      ['unavailable', lastContact],
+      ['offline', lastContact],
+    ]);
+    expect(f.db.recorder('rec-a')).toMatchObject({ state: 'offline', lastSeen: lastContact });
+    // Restarted, the ingestor reports the same last contact, not its own start.
+    f.advance(60_000);
+    f.restart();
+    expect(f.pipeline.state.current('rec-a')?.lastSeen).toBe(lastContact);
+  });
+
+  describe('sessions are (spool epoch, bdSeq): a reinstalled agent comes back', () => {
+    const GRACEFUL = vigil.v1.DeathReason.DEATH_REASON_GRACEFUL;
+    const WILL = vigil.v1.DeathReason.DEATH_REASON_WILL;
+    /** 2^64-1 on the wire (protobufjs takes {low, high} for a 64-bit field; a JS number cannot say it). */
+    const MAX_U64 = { low: 0xffffffff, high: 0xffffffff } as unknown as number;
+    /** Heartbeats every 30 s for `beats` intervals, sweeping in between: it must stay online all along. */
+    const beat = (f: Fixture, id: string, bdSeq: number, epoch: string, beats: number) => {
+      for (let i = 0; i < beats; i++) {
+        f.advance(30_000);
+        expect(f.send(id, 'hb', { heartbeat: { bdSeq, spoolEpoch: epoch } })).toBe('applied');
+        f.pipeline.sweep(f.now);
+        expect(f.pipeline.state.stateOf(id)).toBe('online');
+      }
+    };
+
+    it('a wiped data directory: a new epoch is a new session whatever its bdSeq; the old one stays over, also after a restart', () => {
+      const f = fixture();
+      f.birth('rec-a', siteOne, { bdSeq: 5, spoolEpoch: 'epoch-old' });
+      f.send('rec-a', 'death', { death: { bdSeq: 5, spoolEpoch: 'epoch-old', reason: GRACEFUL } });
+      f.pipeline.commit();
+      expect(f.pipeline.state.stateOf('rec-a')).toBe('stopped');
+      // Reinstalled: a new spool, bdSeq from 1 again.
+      f.advance(60_000);
+      f.birth('rec-a', siteOne, { bdSeq: 1, spoolEpoch: 'epoch-new' });
+      f.pipeline.commit();
+      expect(f.pipeline.state.stateOf('rec-a')).toBe('online');
+      expect(f.db.recorder('rec-a')).toMatchObject({ bdSeq: 1, sessionEpoch: 'epoch-new', earlierEpochs: '["epoch-old"]', lastSeen: f.now });
+      beat(f, 'rec-a', 1, 'epoch-new', 4);
+      // Messages of the old instance (a will published late, a stray birth) are stale: nothing changes.
+      f.effects.length = 0;
+      f.send('rec-a', 'death', { death: { bdSeq: 5, spoolEpoch: 'epoch-old', reason: WILL } });
+      f.birth('rec-a', siteTwo, { bdSeq: 6, spoolEpoch: 'epoch-old' });
+      f.pipeline.commit();
+      f.advance(5_000);
+      f.pipeline.sweep(f.now);
+      expect(f.effects.filter((e) => e.kind === 'state')).toEqual([]);
+      expect(f.effects).toContainEqual({ kind: 'stale-death', recorderId: 'rec-a' });
+      expect(f.db.recorder('rec-a')).toMatchObject({ state: 'online', siteId: 'north', bdSeq: 1, sessionEpoch: 'epoch-new' });
+      expect(f.db.spoolPosition('rec-a')?.epoch).toBe('epoch-new'); // the old spool's birth moved no acknowledgement
+      expect(f.pipeline.state.snapshot()).toEqual(f.reload().state.snapshot());
+      // After a restart it still knows which session is current.
+      f.restart();
+      beat(f, 'rec-a', 1, 'epoch-new', 4);
+      f.send('rec-a', 'death', { death: { bdSeq: 5, spoolEpoch: 'epoch-old', reason: WILL } });
+      f.advance(5_000);
+      f.pipeline.sweep(f.now);
+      expect(f.pipeline.state.stateOf('rec-a')).toBe('online');
+      // Its own will takes effect.
+      f.send('rec-a', 'death', { death: { bdSeq: 1, spoolEpoch: 'epoch-new', reason: WILL } });
+      f.advance(5_000);
+      f.pipeline.sweep(f.now);
+      expect(f.pipeline.state.stateOf('rec-a')).toBe('offline');
+    });
+
+    it("adopts a reinstalled agent's session from its heartbeats when its birth was missed", () => {
+      const f = fixture();
+      f.birth('rec-a', siteOne, { bdSeq: 9, spoolEpoch: 'epoch-old' });
+      f.pipeline.commit();
+      // The birth of the new instance went to a broker we were not subscribed to.
+      beat(f, 'rec-a', 1, 'epoch-new', 4);
+      expect(f.db.recorder('rec-a')).toMatchObject({ bdSeq: 1, sessionEpoch: 'epoch-new' });
+      // A heartbeat without an epoch (an agent older than the field) is ordered by bdSeq within the current instance.
+      f.advance(1_000);
+      f.send('rec-a', 'hb', { heartbeat: { bdSeq: 1 } });
+      expect(f.db.recorder('rec-a')?.lastSeen).toBe(f.now);
+    });
+
+    it('one authentic birth with bdSeq 2^64-1 locks nobody out and leaves the pipeline running', () => {
+      const f = fixture();
+      f.birth('rec-b', siteTwo);
+      expect(f.birth('rec-a', siteOne, { bdSeq: MAX_U64, spoolEpoch: 'epoch-huge' })).toBe('applied-commit-first');
+      f.pipeline.commit();
+      expect(f.pipeline.state.stateOf('rec-a')).toBe('online');
+      expect(f.db.recorder('rec-a')?.bdSeq).toBe(2 ** 64);
+      // Its own heartbeats keep it online, also across a restart (the number is read back as it was written).
+      beat(f, 'rec-a', MAX_U64, 'epoch-huge', 2);
+      f.restart();
+      beat(f, 'rec-a', MAX_U64, 'epoch-huge', 2);
+      expect(f.pipeline.state.snapshot()).toEqual(f.reload().state.snapshot());
+      f.send('rec-a', 'death', { death: { bdSeq: MAX_U64, spoolEpoch: 'epoch-huge', reason: GRACEFUL } });
+      f.pipeline.commit();
+      expect(f.pipeline.state.stateOf('rec-a')).toBe('stopped');
+      // Reinstalled: bdSeq 1, a new epoch: back online, kept online by its heartbeats, its data stored and acknowledged.
+      f.birth('rec-a', siteOne, { bdSeq: 1, spoolEpoch: 'epoch-after' });
+      f.pipeline.commit();
+      expect(f.pipeline.state.stateOf('rec-a')).toBe('online');
+      beat(f, 'rec-a', 1, 'epoch-after', 4);
+      f.effects.length = 0;
+      f.send('rec-a', 'data', { data: { spoolEpoch: 'epoch-after', services: [{ name: 'VMS', running: true, at: f.now }] } }, 1);
+      // A late will of the huge session is stale.
+      f.send('rec-a', 'death', { death: { bdSeq: MAX_U64, spoolEpoch: 'epoch-huge', reason: WILL } });
+      f.pipeline.commit();
+      f.advance(5_000);
+      f.pipeline.sweep(f.now);
+      expect(f.pipeline.state.stateOf('rec-a')).toBe('online');
+      expect(f.effects).toContainEqual({ kind: 'ack', recorderId: 'rec-a', position: { epoch: 'epoch-after', seq: 1 } });
+      // The rest of the fleet was never held up.
+      beat(f, 'rec-b', 1, 'epoch-rec-b', 1);
+      expect(f.lost).toBe(0);
+      expect(f.drops).toEqual([]);
+    });
+  });
 });

@@ -73,6 +73,8 @@ export interface Applied extends Timed {
   readonly changes: readonly StateChange[];
   /** The message changed the recorder's active problems. */
   readonly problemsChanged: boolean;
+  /** A birth of an older session of its recorder (an earlier agent instance's): nothing of it was applied. */
+  readonly staleBirth: boolean;
 }
 
 /** Its spool position recorded and its acknowledgement queued for after the COMMIT. */

@@ -26,6 +26,10 @@ export interface RecorderRow {
   licensedCameras: number;
   heartbeatSeconds: number;
   bdSeq: number;
+  /** The spool epoch of the agent instance whose session bdSeq numbers ('' when not known). */
+  sessionEpoch: string;
+  /** Epochs of the recorder's earlier agent instances, newest first (JSON array): their sessions are over. */
+  earlierEpochs: string;
   state: RecorderStateName;
   stateSince: number;
   lastSeen: number | null;
@@ -120,7 +124,10 @@ export interface ServiceRow {
 }
 
 /** What a birth tells us about a recorder: its registry row minus what we derive ourselves. */
-export type BirthFacts = Omit<RecorderRow, 'state' | 'stateSince' | 'lastSeen' | 'lastSeq' | 'latitude' | 'longitude' | 'coveredBy'> & {
+export type BirthFacts = Omit<
+  RecorderRow,
+  'state' | 'stateSince' | 'lastSeen' | 'lastSeq' | 'latitude' | 'longitude' | 'coveredBy' | 'sessionEpoch' | 'earlierEpochs'
+> & {
   latitude: number;
   longitude: number;
 };
@@ -238,8 +245,8 @@ CREATE TABLE IF NOT EXISTS latest_services (
 );
 `;
 
-/** Columns added after the first release, for databases created before them. */
-const ADDED_COLUMNS: Array<[table: string, column: string, definition: string]> = [
+/** Columns added after the first release, for databases created before them (and how to fill them in). */
+const ADDED_COLUMNS: Array<[table: string, column: string, definition: string, fill?: string]> = [
   ['recorders', 'spool_epoch', "TEXT NOT NULL DEFAULT ''"],
   ['recorders', 'acked_seq', 'INTEGER NOT NULL DEFAULT 0'],
   ['conditions', 'active', 'INTEGER NOT NULL DEFAULT 1'],
@@ -248,6 +255,9 @@ const ADDED_COLUMNS: Array<[table: string, column: string, definition: string]> 
   ['recorders', 'licence_at', 'INTEGER NOT NULL DEFAULT 0'],
   ['recorders', 'discards_seen', 'TEXT'],
   ['recorders', 'clock_offset_ms', 'INTEGER'],
+  // The spool acknowledged last is the agent instance's whose session bd_seq numbers, as far as we know.
+  ['recorders', 'session_epoch', "TEXT NOT NULL DEFAULT ''", 'UPDATE recorders SET session_epoch = spool_epoch'],
+  ['recorders', 'earlier_epochs', "TEXT NOT NULL DEFAULT '[]'"],
 ];
 
 const RECORDER_COLUMNS = `
@@ -255,7 +265,7 @@ const RECORDER_COLUMNS = `
   site_id AS siteId, site_name AS siteName, latitude, longitude, failover_partner AS failoverPartner,
   agent_version AS agentVersion, vms_product AS vmsProduct, vms_version AS vmsVersion, hostname,
   camera_count AS cameraCount, licensed_cameras AS licensedCameras, heartbeat_seconds AS heartbeatSeconds,
-  bd_seq AS bdSeq, state, state_since AS stateSince, last_seen AS lastSeen, last_seq AS lastSeq, covered_by AS coveredBy`;
+  bd_seq AS bdSeq, session_epoch AS sessionEpoch, earlier_epochs AS earlierEpochs, state, state_since AS stateSince, last_seen AS lastSeen, last_seq AS lastSeq, covered_by AS coveredBy`;
 
 /**
  * The fleet registry: every recorder the ingestor has heard of, its inventory, derived state and
@@ -288,7 +298,7 @@ export class FleetDb {
           latitude = excluded.latitude, longitude = excluded.longitude, failover_partner = excluded.failover_partner,
           agent_version = excluded.agent_version, vms_product = excluded.vms_product, vms_version = excluded.vms_version,
           hostname = excluded.hostname, camera_count = excluded.camera_count, licensed_cameras = excluded.licensed_cameras,
-          heartbeat_seconds = excluded.heartbeat_seconds, bd_seq = excluded.bd_seq`),
+          heartbeat_seconds = excluded.heartbeat_seconds`),
       ensure: db.prepare(`INSERT INTO recorders (id, state_since) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`),
       setState: db.prepare(`UPDATE recorders SET state = ?, state_since = ? WHERE id = ?`),
       logStateChange: db.prepare('INSERT INTO state_changes (recorder_id, since, state) VALUES (?, ?, ?)'),
@@ -309,7 +319,7 @@ export class FleetDb {
       ),
       markSiteUnreachable: db.prepare('INSERT INTO site_states (installation_slc, site_id, unreachable_since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       clearSiteUnreachable: db.prepare('DELETE FROM site_states WHERE installation_slc = ? AND site_id = ?'),
-      setBdSeq: db.prepare(`UPDATE recorders SET bd_seq = ? WHERE id = ?`),
+      setSession: db.prepare(`UPDATE recorders SET bd_seq = ?, session_epoch = ?, earlier_epochs = ? WHERE id = ?`),
       touch: db.prepare(`UPDATE recorders SET last_seen = ?, last_seq = MAX(last_seq, ?) WHERE id = ?`),
       discardsSeen: db.prepare('SELECT discards_seen FROM recorders WHERE id = ?').pluck(),
       setDiscardsSeen: db.prepare('UPDATE recorders SET discards_seen = ? WHERE id = ?'),
@@ -419,8 +429,9 @@ export class FleetDb {
     this.statements.clearSiteUnreachable.run(installationSlc, siteId);
   }
 
-  setBdSeq(id: string, bdSeq: number): void {
-    this.statements.setBdSeq.run(bdSeq, id);
+  /** The recorder's current session, and the epochs of its earlier agent instances (newest first). */
+  setSession(id: string, bdSeq: number, epoch: string, earlierEpochs: readonly string[]): void {
+    this.statements.setSession.run(bdSeq, epoch, JSON.stringify(earlierEpochs), id);
   }
 
   touch(id: string, lastSeen: number, seq: number): void {
@@ -622,9 +633,11 @@ export class FleetDb {
 
   private migrate(): void {
     this.db.exec(SCHEMA);
-    for (const [table, column, definition] of ADDED_COLUMNS) {
+    for (const [table, column, definition, fill] of ADDED_COLUMNS) {
       const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
-      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+      if (columns.some((c) => c.name === column)) continue;
+      this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+      if (fill) this.db.exec(fill);
     }
     // Last, once every table and column exists: the views other processes may read (read-model/views.ts).
     publishReadModel(this.db);

@@ -19,7 +19,20 @@ export interface SiteChange {
 }
 
 export interface FleetStateSnapshot {
-  recorders: Record<string, { state: RecorderStateName; since: number; bdSeq: number; heartbeatSeconds: number; activeProblems: number; site: string }>;
+  recorders: Record<
+    string,
+    {
+      state: RecorderStateName;
+      since: number;
+      bdSeq: number;
+      epoch: string;
+      earlierEpochs: readonly string[];
+      heartbeatSeconds: number;
+      activeProblems: number;
+      site: string;
+      lastSeen: number | null;
+    }
+  >;
   /** Recorder ids by `installationSlc/siteId`. */
   sites: Record<string, string[]>;
   unreachableSites: string[];
@@ -36,16 +49,41 @@ export interface FleetStateOptions {
   undo?: UndoLog;
 }
 
+/**
+ * One session of a recorder's agent: the spool epoch names the agent instance (a new one when its
+ * data directory is new, e.g. after a reinstall, and then bdSeq starts at 1 again), bdSeq the
+ * session within it. '' when the message does not say (agents older than the field).
+ */
+export interface SessionId {
+  bdSeq: number;
+  epoch: string;
+}
+
 interface Runtime {
   /** `installationSlc/siteId`, or '' when the recorder has not said which site it is at. */
   site: string;
-  /** A last will waiting out its grace: a newer birth (a takeover or quick reconnect) cancels it. */
-  pendingWill?: { bdSeq: number; at: number };
+  /**
+   * A last will of the current session waiting out its grace: a message of a newer session (the
+   * birth after a takeover or quick reconnect) cancels it.
+   */
+  pendingWill?: { at: number };
   state: RecorderStateName;
   since: number;
+  /** The current session. */
   bdSeq: number;
-  /** When we last heard anything from it, on our clock (agents' clocks may be wrong). */
+  epoch: string;
+  /** Epochs of earlier agent instances of this recorder, newest first: their messages are stale. */
+  earlierEpochs: readonly string[];
+  /**
+   * Where its heartbeat clock runs from, on our clock (agents' clocks may be wrong): when we last
+   * heard it, or later (our restart), never earlier.
+   */
   lastHeard: number;
+  /**
+   * When the recorder itself last reached us (fleet.db last_seen): what it sent, never a will the
+   * broker published for it nor our own restart.
+   */
+  lastSeen: number | null;
   heartbeatSeconds: number;
   activeConditions: number;
 }
@@ -69,14 +107,18 @@ export const WILL_GRACE_MS = 1_500;
  * unrelated failures minutes apart are still told apart.
  */
 export const SITE_WINDOW_MS = 180_000;
+/** How many earlier agent instances of one recorder are remembered (reinstalls are rare). */
+export const EARLIER_EPOCHS_KEPT = 8;
 
 const siteKey = (row: { installationSlc: string; siteId: string }) => (row.siteId ? `${row.installationSlc}/${row.siteId}` : '');
 
 /**
  * The live state of every recorder (docs/DESIGN.md "Fleet state"):
  * online / degraded while it talks to us, unavailable after 3 missed heartbeats, offline on its
- * last will, stopped on a graceful death. A death whose bdSeq is older than the current session's
- * birth is ignored, so a late will from an old connection never marks a new session offline.
+ * last will, stopped on a graceful death. Every message names its session (spool epoch, bdSeq):
+ * one of an older session is ignored, so a late will from an old connection never marks a new
+ * session offline, and one of a newer session (a new agent instance: whatever its bdSeq) is
+ * adopted, so a reinstalled agent comes back.
  */
 export class FleetState {
   /** Replaced, never changed in place: `changing()` hands out the copy a message may change. */
@@ -86,6 +128,13 @@ export class FleetState {
   /** Recorder ids by site key, so correlation looks at one site, not the fleet. */
   private readonly sites: UndoableIndex<string, string>;
   private readonly siteWindowMs: number;
+  /**
+   * No heartbeat clock runs from earlier than this: our start, or the moment we last reached the
+   * broker again. What we could not hear while we or the broker were down is not the recorders' fault.
+   */
+  private clocksFrom: number;
+  /** False while we cannot hear the fleet (no subscription): nobody goes unavailable then. */
+  private hearing = true;
 
   constructor(
     private readonly db: FleetDb,
@@ -94,6 +143,7 @@ export class FleetState {
     private readonly options: FleetStateOptions = {},
   ) {
     this.siteWindowMs = options.siteWindowMs ?? SITE_WINDOW_MS;
+    this.clocksFrom = now;
     const undo = options.undo ?? new UndoLog();
     this.recorders = new UndoableMap(undo);
     this.unreachableSites = new UndoableSet(undo);
@@ -107,8 +157,11 @@ export class FleetState {
         state: row.state,
         since: row.stateSince,
         bdSeq: row.bdSeq,
+        epoch: row.sessionEpoch,
+        earlierEpochs: parseEpochs(row.earlierEpochs),
         // Restart heartbeat clocks: our own downtime is not the recorders' fault.
         lastHeard: now,
+        lastSeen: row.lastSeen,
         heartbeatSeconds: row.heartbeatSeconds,
         activeConditions: conditionCounts.get(row.id) ?? 0,
       };
@@ -140,7 +193,7 @@ export class FleetState {
       state: runtime.state,
       previous: runtime.state,
       since: runtime.since,
-      lastSeen: runtime.lastHeard,
+      lastSeen: runtime.lastSeen,
       activeProblems: runtime.activeConditions,
     };
   }
@@ -156,9 +209,12 @@ export class FleetState {
         state: runtime.state,
         since: runtime.since,
         bdSeq: runtime.bdSeq,
+        epoch: runtime.epoch,
+        earlierEpochs: runtime.earlierEpochs,
         heartbeatSeconds: runtime.heartbeatSeconds,
         activeProblems: runtime.activeConditions,
         site: runtime.site,
+        lastSeen: runtime.lastSeen,
       };
     }
     const sites: FleetStateSnapshot['sites'] = {};
@@ -170,47 +226,75 @@ export class FleetState {
     return this.recorders.get(recorderId)?.state;
   }
 
-  birth(recorderId: string, bdSeq: number, heartbeatSeconds: number, now: number): void {
+  /** Whether a message of this session says nothing about the recorder now (an older session's). */
+  isStale(recorderId: string, bdSeq: number, epoch = ''): boolean {
+    const runtime = this.recorders.get(recorderId);
+    return runtime !== undefined && judge(runtime, { bdSeq, epoch }) === 'older';
+  }
+
+  /** False for a stale birth (an older session's, arriving late): nothing changes. */
+  birth(recorderId: string, bdSeq: number, heartbeatSeconds: number, now: number, epoch = ''): boolean {
     const runtime = this.changing(recorderId, now);
-    if (bdSeq < runtime.bdSeq) return; // a stale birth from an older session arriving late
-    if (runtime.pendingWill && runtime.pendingWill.bdSeq < bdSeq) delete runtime.pendingWill;
-    runtime.bdSeq = bdSeq;
+    if (!this.follow(recorderId, runtime, { bdSeq, epoch })) return false;
     runtime.heartbeatSeconds = heartbeatSeconds > 0 ? heartbeatSeconds : runtime.heartbeatSeconds;
-    this.db.setBdSeq(recorderId, bdSeq);
     // The birth may have moved it to another site or given it another failover partner.
     const row = this.db.recorder(recorderId);
     if (row) this.placeAt(recorderId, runtime, siteKey(row));
     this.db.refreshCover(recorderId);
     this.heard(recorderId, runtime, now);
+    return true;
   }
 
-  heartbeat(recorderId: string, bdSeq: number, now: number): void {
+  /**
+   * False for a heartbeat of an older session: it says nothing about the current one. One of a
+   * newer session means we missed its birth (it predates us, or came while we were away): adopted.
+   */
+  heartbeat(recorderId: string, bdSeq: number, now: number, epoch = ''): boolean {
     const runtime = this.changing(recorderId, now);
-    if (bdSeq < runtime.bdSeq) return;
-    if (bdSeq > runtime.bdSeq) {
-      // We missed the birth (e.g. it predates us); adopt the session we can see.
-      runtime.bdSeq = bdSeq;
-      this.db.setBdSeq(recorderId, bdSeq);
-    }
+    if (!this.follow(recorderId, runtime, { bdSeq, epoch })) return false;
     this.heard(recorderId, runtime, now);
+    return true;
   }
 
   /** Any other message (data) proves the recorder is alive too. */
   activity(recorderId: string, now: number): void {
     const runtime = this.changing(recorderId, now);
-    if (runtime.state === 'offline' || runtime.state === 'stopped') return; // a birth must reopen it
+    if (runtime.state === 'offline' || runtime.state === 'stopped') {
+      runtime.lastSeen = now; // it did reach us (a batch held for us, say), but only a birth reopens it
+      return;
+    }
     this.heard(recorderId, runtime, now);
   }
 
-  death(recorderId: string, bdSeq: number, graceful: boolean, now: number): boolean {
+  /** False for the death of an older session (a will published after the agent came back): ignored. */
+  death(recorderId: string, bdSeq: number, graceful: boolean, now: number, epoch = ''): boolean {
     const runtime = this.changing(recorderId, now);
-    if (bdSeq < runtime.bdSeq) return false;
+    if (!this.follow(recorderId, runtime, { bdSeq, epoch })) return false;
     if (graceful) {
       delete runtime.pendingWill;
+      runtime.lastSeen = now; // its own last word; a will is the broker's, so it leaves last seen alone
       this.transition(recorderId, runtime, 'stopped', now);
     } else {
-      runtime.pendingWill = { bdSeq, at: now };
+      runtime.pendingWill = { at: now };
     }
+    return true;
+  }
+
+  /**
+   * Where a message's session stands: false for an older one (the message is stale). A newer one
+   * becomes the current session, and a will of the one before it no longer applies.
+   */
+  private follow(recorderId: string, runtime: Runtime, session: SessionId): boolean {
+    const verdict = judge(runtime, session);
+    if (verdict === 'older') return false;
+    if (verdict === 'same') return true;
+    if (session.epoch && session.epoch !== runtime.epoch) {
+      if (runtime.epoch) runtime.earlierEpochs = [runtime.epoch, ...runtime.earlierEpochs].slice(0, EARLIER_EPOCHS_KEPT);
+      runtime.epoch = session.epoch;
+    }
+    runtime.bdSeq = session.bdSeq;
+    delete runtime.pendingWill;
+    this.db.setSession(recorderId, runtime.bdSeq, runtime.epoch, runtime.earlierEpochs);
     return true;
   }
 
@@ -223,6 +307,24 @@ export class FleetState {
     }
   }
 
+  /**
+   * We lost the broker (or have not reached it yet): while we cannot hear the fleet, no recorder is
+   * marked unavailable for heartbeats we could not have received.
+   */
+  stopHearing(): void {
+    this.hearing = false;
+  }
+
+  /**
+   * We hear the fleet again (subscribed, after our start or the broker's restart): every heartbeat
+   * clock starts again now, so each recorder has its three heartbeats plus slack, counted from the
+   * moment the broker took connections again, to reconnect and be heard.
+   */
+  hearingFrom(now: number): void {
+    this.hearing = true;
+    this.clocksFrom = Math.max(this.clocksFrom, now);
+  }
+
   /** Marks recorders unavailable whose heartbeats stopped; call about once a second. */
   sweep(now: number): void {
     const due: Array<[string, RecorderStateName]> = [];
@@ -231,8 +333,9 @@ export class FleetState {
         due.push([id, 'offline']);
         continue;
       }
-      if (runtime.state !== 'online' && runtime.state !== 'degraded') continue;
-      const deadline = runtime.lastHeard + MISSED_HEARTBEATS_FOR_UNAVAILABLE * runtime.heartbeatSeconds * 1000 + GRACE_MS;
+      if (!this.hearing || (runtime.state !== 'online' && runtime.state !== 'degraded')) continue;
+      const clockStart = Math.max(runtime.lastHeard, this.clocksFrom);
+      const deadline = clockStart + MISSED_HEARTBEATS_FOR_UNAVAILABLE * runtime.heartbeatSeconds * 1000 + GRACE_MS;
       if (now > deadline) due.push([id, 'unavailable']);
     }
     // Changed after the walk: a change replaces the recorder's entry in the map being walked.
@@ -283,6 +386,7 @@ export class FleetState {
   }
 
   private heard(recorderId: string, runtime: Runtime, now: number): void {
+    runtime.lastSeen = now;
     if (runtime.pendingWill) return; // its connection is gone; only a newer birth revives it
     runtime.lastHeard = now;
     this.transition(recorderId, runtime, runtime.activeConditions > 0 ? 'degraded' : 'online', now);
@@ -297,7 +401,18 @@ export class FleetState {
     if (!current) this.db.ensureRecorder(recorderId, now);
     const runtime: Runtime = current
       ? { ...current }
-      : { site: '', state: 'offline', since: now, bdSeq: 0, lastHeard: now, heartbeatSeconds: 30, activeConditions: 0 };
+      : {
+          site: '',
+          state: 'offline',
+          since: now,
+          bdSeq: 0,
+          epoch: '',
+          earlierEpochs: [],
+          lastHeard: now,
+          lastSeen: null,
+          heartbeatSeconds: 30,
+          activeConditions: 0,
+        };
     this.recorders.set(recorderId, runtime);
     return runtime;
   }
@@ -310,7 +425,31 @@ export class FleetState {
     this.db.setState(recorderId, state, now);
     // Before the recorder's own change goes out, so whoever reacts to it reads the site's state too.
     if (runtime.site) this.correlateSite(runtime.site, now);
-    this.onChange({ recorderId, state, previous, since: now, lastSeen: runtime.lastHeard, activeProblems: runtime.activeConditions });
+    this.onChange({ recorderId, state, previous, since: now, lastSeen: runtime.lastSeen, activeProblems: runtime.activeConditions });
+  }
+}
+
+/**
+ * A session against the recorder's current one. The epoch names the agent instance: one we have
+ * not seen is a new install (newer, whatever its bdSeq: a wiped data directory counts from 1 again,
+ * and no bdSeq an instance once sent, even 2^64-1, can lock its successors out); one we saw before
+ * is an older instance. Within one instance, or when either side does not say, bdSeq orders them.
+ */
+function judge(current: Readonly<Runtime>, session: SessionId): 'older' | 'same' | 'newer' {
+  if (session.epoch && current.epoch && session.epoch !== current.epoch) {
+    return current.earlierEpochs.includes(session.epoch) ? 'older' : 'newer';
+  }
+  if (session.bdSeq > current.bdSeq) return 'newer';
+  return session.bdSeq < current.bdSeq ? 'older' : 'same';
+}
+
+/** recorders.earlier_epochs: a JSON array of strings; anything else reads as none. */
+function parseEpochs(json: string): readonly string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((e): e is string => typeof e === 'string') : [];
+  } catch {
+    return [];
   }
 }
 

@@ -968,6 +968,9 @@ export namespace vigil {
             /** Death sentAt. */
             sentAt: number;
 
+            /** Death spoolEpoch. */
+            spoolEpoch: string;
+
             /**
              * Creates a new Death instance using the specified properties.
              * @param [properties] Properties to set
@@ -1061,6 +1064,9 @@ export namespace vigil {
                 /** Death sentAt */
                 sentAt?: (number|null);
 
+                /** Death spoolEpoch */
+                spoolEpoch?: (string|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -1093,6 +1099,9 @@ export namespace vigil {
 
             /** Heartbeat sentAt. */
             sentAt: number;
+
+            /** Heartbeat spoolEpoch. */
+            spoolEpoch: string;
 
             /**
              * Creates a new Heartbeat instance using the specified properties.
@@ -1183,6 +1192,9 @@ export namespace vigil {
 
                 /** Heartbeat sentAt */
                 sentAt?: (number|null);
+
+                /** Heartbeat spoolEpoch */
+                spoolEpoch?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -2911,6 +2911,7 @@ export const vigil = $root.vigil = (() => {
              * @property {number|null} [bdSeq] Death bdSeq
              * @property {vigil.v1.DeathReason|null} [reason] Death reason
              * @property {number|null} [sentAt] Death sentAt
+             * @property {string|null} [spoolEpoch] Death spoolEpoch
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2967,6 +2968,14 @@ export const vigil = $root.vigil = (() => {
             Death.prototype.sentAt = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
 
             /**
+             * Death spoolEpoch.
+             * @member {string} spoolEpoch
+             * @memberof vigil.v1.Death
+             * @instance
+             */
+            Death.prototype.spoolEpoch = "";
+
+            /**
              * Creates a new Death instance using the specified properties.
              * @function create
              * @memberof vigil.v1.Death
@@ -3004,6 +3013,8 @@ export const vigil = $root.vigil = (() => {
                     writer.uint32(/* id 2, wireType 0 =*/16).int32(message.reason);
                 if (message.sentAt != null && $Object.hasOwnProperty.call(message, "sentAt") && (typeof message.sentAt === "object" ? message.sentAt.low || message.sentAt.high : message.sentAt !== 0))
                     writer.uint32(/* id 3, wireType 0 =*/24).int64(message.sentAt);
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch") && message.spoolEpoch !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.spoolEpoch);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3088,6 +3099,15 @@ export const vigil = $root.vigil = (() => {
                                 delete message.sentAt;
                             continue;
                         }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.spoolEpoch = value;
+                            else
+                                delete message.spoolEpoch;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -3145,6 +3165,9 @@ export const vigil = $root.vigil = (() => {
                 if (message.sentAt != null && $Object.hasOwnProperty.call(message, "sentAt"))
                     if (!$util.isInteger(message.sentAt) && !(message.sentAt && $util.isInteger(message.sentAt.low) && $util.isInteger(message.sentAt.high)))
                         return "sentAt: integer|Long expected";
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
+                    if (!$util.isString(message.spoolEpoch))
+                        return "spoolEpoch: string expected";
                 return null;
             };
 
@@ -3204,6 +3227,9 @@ export const vigil = $root.vigil = (() => {
                             message.sentAt = object.sentAt;
                         else if (typeof object.sentAt === "object")
                             message.sentAt = new $util.LongBits(object.sentAt.low >>> 0, object.sentAt.high >>> 0).toNumber();
+                if (object.spoolEpoch != null)
+                    if (typeof object.spoolEpoch !== "string" || object.spoolEpoch.length)
+                        message.spoolEpoch = $String(object.spoolEpoch);
                 return message;
             };
 
@@ -3236,6 +3262,7 @@ export const vigil = $root.vigil = (() => {
                         object.sentAt = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
                     } else
                         object.sentAt = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.spoolEpoch = "";
                 }
                 if (message.bdSeq != null && $Object.hasOwnProperty.call(message, "bdSeq"))
                     if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
@@ -3253,6 +3280,8 @@ export const vigil = $root.vigil = (() => {
                         object.sentAt = options.longs === $String ? $String(message.sentAt) : message.sentAt;
                     else
                         object.sentAt = options.longs === $String ? $util.Long.prototype.toString.call(message.sentAt) : options.longs === $Number ? new $util.LongBits(message.sentAt.low >>> 0, message.sentAt.high >>> 0).toNumber() : message.sentAt;
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
+                    object.spoolEpoch = message.spoolEpoch;
                 return object;
             };
 
@@ -3291,6 +3320,7 @@ export const vigil = $root.vigil = (() => {
              * @typedef {Object} vigil.v1.Heartbeat.$Properties
              * @property {number|null} [bdSeq] Heartbeat bdSeq
              * @property {number|null} [sentAt] Heartbeat sentAt
+             * @property {string|null} [spoolEpoch] Heartbeat spoolEpoch
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -3339,6 +3369,14 @@ export const vigil = $root.vigil = (() => {
             Heartbeat.prototype.sentAt = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
 
             /**
+             * Heartbeat spoolEpoch.
+             * @member {string} spoolEpoch
+             * @memberof vigil.v1.Heartbeat
+             * @instance
+             */
+            Heartbeat.prototype.spoolEpoch = "";
+
+            /**
              * Creates a new Heartbeat instance using the specified properties.
              * @function create
              * @memberof vigil.v1.Heartbeat
@@ -3374,6 +3412,8 @@ export const vigil = $root.vigil = (() => {
                     writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.bdSeq);
                 if (message.sentAt != null && $Object.hasOwnProperty.call(message, "sentAt") && (typeof message.sentAt === "object" ? message.sentAt.low || message.sentAt.high : message.sentAt !== 0))
                     writer.uint32(/* id 2, wireType 0 =*/16).int64(message.sentAt);
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch") && message.spoolEpoch !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.spoolEpoch);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3449,6 +3489,15 @@ export const vigil = $root.vigil = (() => {
                                 delete message.sentAt;
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.spoolEpoch = value;
+                            else
+                                delete message.spoolEpoch;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -3503,6 +3552,9 @@ export const vigil = $root.vigil = (() => {
                 if (message.sentAt != null && $Object.hasOwnProperty.call(message, "sentAt"))
                     if (!$util.isInteger(message.sentAt) && !(message.sentAt && $util.isInteger(message.sentAt.low) && $util.isInteger(message.sentAt.high)))
                         return "sentAt: integer|Long expected";
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
+                    if (!$util.isString(message.spoolEpoch))
+                        return "spoolEpoch: string expected";
                 return null;
             };
 
@@ -3544,6 +3596,9 @@ export const vigil = $root.vigil = (() => {
                             message.sentAt = object.sentAt;
                         else if (typeof object.sentAt === "object")
                             message.sentAt = new $util.LongBits(object.sentAt.low >>> 0, object.sentAt.high >>> 0).toNumber();
+                if (object.spoolEpoch != null)
+                    if (typeof object.spoolEpoch !== "string" || object.spoolEpoch.length)
+                        message.spoolEpoch = $String(object.spoolEpoch);
                 return message;
             };
 
@@ -3575,6 +3630,7 @@ export const vigil = $root.vigil = (() => {
                         object.sentAt = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
                     } else
                         object.sentAt = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.spoolEpoch = "";
                 }
                 if (message.bdSeq != null && $Object.hasOwnProperty.call(message, "bdSeq"))
                     if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
@@ -3590,6 +3646,8 @@ export const vigil = $root.vigil = (() => {
                         object.sentAt = options.longs === $String ? $String(message.sentAt) : message.sentAt;
                     else
                         object.sentAt = options.longs === $String ? $util.Long.prototype.toString.call(message.sentAt) : options.longs === $Number ? new $util.LongBits(message.sentAt.low >>> 0, message.sentAt.high >>> 0).toNumber() : message.sentAt;
+                if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
+                    object.spoolEpoch = message.spoolEpoch;
                 return object;
             };
 

@@ -148,6 +148,8 @@ export interface AgentOptions {
   env?: NodeJS.ProcessEnv;
   /** Connect through this port instead of the broker's (a CuttableLink). */
   brokerPort?: number;
+  /** Where it says it is (default: an installation and a site of its own). */
+  site?: { installationSlc: string; siteId: string };
 }
 
 /** What the store holds of `sent` numbered observations: each once, none missing, none twice. */
@@ -350,7 +352,10 @@ export class Fleet {
       dataDir,
       spool: { ackTimeoutSeconds: 3, batchMaxEntries: 200, backfillBatchesPerSecond: 50, ...options.spool },
       logs: { files: [{ glob: `${logDir}/*.log` }], presets: [], rulesFile: this.rulesPath, startAt: 'beginning', pollSeconds: 0.2, rescanSeconds: 1 },
-      inventory: { installation: { slc: `SLC-${id}` }, site: { id: `site-${id}` } },
+      inventory: {
+        installation: { slc: options.site?.installationSlc ?? `SLC-${id}` },
+        site: { id: options.site?.siteId ?? `site-${id}` },
+      },
     };
     const configPath = join(this.dir, `${id}.yaml`);
     writeFileSync(configPath, stringify(config));

@@ -20,7 +20,8 @@ export function acknowledge(db: FleetDb, acks: AckTracker, effects: PostCommitEf
       if (payload.body !== 'data' && message.problemsChanged && message.changes.length === 0) effects.announceCurrent(id);
       if (payload.body === 'birth') {
         const birth = payload.birth as vigil.v1.Birth;
-        if (birth.spoolEpoch) {
+        // A stale birth names a spool that is not the agent's any more: the position stays with the current one.
+        if (birth.spoolEpoch && !message.staleBirth) {
           // Tell the agent at once what we hold, in case an earlier ack was lost with its connection.
           effects.ack(id, { epoch: birth.spoolEpoch, seq: acks.birth(id, birth.spoolEpoch, birth.ackedThrough) });
         }

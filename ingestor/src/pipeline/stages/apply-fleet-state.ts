@@ -198,6 +198,9 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Timed, Applied> {
           const inv = (birth.inventory ?? new vigil.v1.Inventory()) as vigil.v1.Inventory;
           const installation = (inv.installation ?? new vigil.v1.Installation()) as vigil.v1.Installation;
           const site = (inv.site ?? new vigil.v1.Site()) as vigil.v1.Site;
+          // A birth of an older session (an earlier instance's, arriving late) is no news: its
+          // inventory is older than what we hold and its session is over.
+          if (state.isStale(id, birth.bdSeq, birth.spoolEpoch)) return { ...message, changes: deps.takeStateChanges(), problemsChanged, staleBirth: true };
           db.recordBirth({
             id,
             name: inv.recorderName || id,
@@ -218,21 +221,22 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Timed, Applied> {
             bdSeq: birth.bdSeq,
           });
           tags.forget(id);
-          state.birth(id, birth.bdSeq, birth.heartbeatSeconds, now);
-          db.touch(id, now, envelope.seq);
+          if (state.birth(id, birth.bdSeq, birth.heartbeatSeconds, now, birth.spoolEpoch)) db.touch(id, now, envelope.seq);
           break;
         }
         case 'heartbeat': {
           const heartbeat = payload.heartbeat as vigil.v1.Heartbeat;
-          state.heartbeat(id, heartbeat.bdSeq, now);
-          db.touch(id, now, envelope.seq);
+          if (state.heartbeat(id, heartbeat.bdSeq, now, heartbeat.spoolEpoch)) db.touch(id, now, envelope.seq);
           break;
         }
         case 'death': {
           const death = payload.death as vigil.v1.Death;
-          const applied = state.death(id, death.bdSeq, death.reason === vigil.v1.DeathReason.DEATH_REASON_GRACEFUL, now);
+          const graceful = death.reason === vigil.v1.DeathReason.DEATH_REASON_GRACEFUL;
+          const applied = state.death(id, death.bdSeq, graceful, now, death.spoolEpoch);
           if (!applied) effects.staleDeath(id, death.bdSeq);
-          db.touch(id, now, envelope.seq);
+          // Last seen is when the recorder itself last reached us: a graceful death is its own
+          // message, a will is the broker's (published up to 45 s after the link went silent).
+          else if (graceful) db.touch(id, now, envelope.seq);
           break;
         }
         case 'data': {
@@ -244,7 +248,7 @@ export function applyFleetState(deps: ApplyDeps): GroupStage<Timed, Applied> {
         default:
           throw new Error(`unhandled payload kind for ${message.kind}`);
       }
-      return { ...message, changes: deps.takeStateChanges(), problemsChanged };
+      return { ...message, changes: deps.takeStateChanges(), problemsChanged, staleBirth: false };
     },
   };
 }
