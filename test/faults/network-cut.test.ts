@@ -125,6 +125,11 @@ describe('fault: network cut', () => {
     });
     expect(cut.afterMs).toBeLessThanOrEqual(OFFLINE_WITHIN_MS);
     expect(frozen.afterMs).toBeLessThanOrEqual(OFFLINE_WITHIN_MS);
+    // Nor earlier than missed heartbeats allow (the last one heard came at most one interval before
+    // the fault), and as unavailable: anything else is a false state on the dashboard.
+    const history = JSON.stringify(fleet.read((db) => db.prepare('SELECT since, state FROM state_changes WHERE recorder_id = ? ORDER BY since').all(agent.id)));
+    expect([cut.state, frozen.state], history).toEqual(['unavailable', 'unavailable']);
+    expect(Math.min(cut.afterMs, frozen.afterMs), history).toBeGreaterThanOrEqual(2 * HEARTBEAT_SECONDS * 1000);
     expect(onlineAfterCut).toBeLessThan(10);
     expect(onlineAfterFreeze).toBeLessThan(10);
     expect(result).toEqual({ sent: result.sent, stored: result.sent, lost: 0, doubled: 0, unexpected: 0 });
