@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildCandidateNfa, type CandidateNfa } from '../../../../src/collectors/logs/byte-filter/candidate-nfa.js';
+import { buildCandidateNfa, MAX_NFA_STATES, type CandidateNfa } from '../../../../src/collectors/logs/byte-filter/candidate-nfa.js';
 import { CandidateScanner } from '../../../../src/collectors/logs/byte-filter/candidate-scanner.js';
 import { LineBlock } from '../../../../src/collectors/logs/line-reader.js';
 import { BYTE_FILTER_MIN_BYTES } from '../../../../src/collectors/logs/line-matcher.js';
@@ -216,7 +216,8 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
   });
 
   it('falls back to matching as text when the rules make too big an automaton', async () => {
-    const huge = Array.from({ length: 20 }, (_, index) => rule(`huge-${index}`, `(?:(?:ab){16}c){16}${index}`));
+    // Each of these patterns takes over 1,000 states, so this many together exceed the limit.
+    const huge = Array.from({ length: Math.ceil(MAX_NFA_STATES / 1000) }, (_, index) => rule(`huge-${index}`, `(?:(?:ab){16}c){16}${index}`));
     expect(buildCandidateNfa(huge)).toBeUndefined();
     const matcher = await byteMatcher(huge, 0, false);
     const line = `${`${'ab'.repeat(16)}c`.repeat(16)}7`;
