@@ -130,7 +130,9 @@ export function parseRules(raw: unknown, source: string): Rule[] {
   const result = rulesFileSchema.safeParse(expanded.raw);
   const problems = [...expanded.problems];
   if (!result.success) {
-    problems.push(...configProblems(result.error.issues, rulesFileSchema).map((problem) => `${describePath(problem.path, raw)}: ${problem.message}`));
+    problems.push(
+      ...configProblems(result.error.issues, rulesFileSchema, expanded.raw).map((problem) => `${describePath(problem.path, raw)}: ${problem.message}`),
+    );
   }
   // Checked on the raw rules so a duplicate is reported even when other rules have problems too.
   problems.push(...duplicateIds(raw).map(([index, first]) => `${describePath(['rules', index, 'id'], raw)}: duplicate id, already used by rules[${first}]`));
