@@ -51,8 +51,6 @@ interface SharedChunk {
   /** Its rules are rules[from] to rules[to - 1]. */
   readonly from: number;
   readonly to: number;
-  readonly sources: readonly string[];
-  readonly flags: string;
   /** The alternation with one capture per rule, global and multi-line, for blocks. */
   readonly block: RegExp;
   /** The same for single lines. */
@@ -105,10 +103,9 @@ export class LineMatcher {
     if (filterable(sources) && rules.length > 0 && new Set(unicode).size === 1) {
       this.shared = sizedGroups(all, sources).map((members) => {
         const from = members[0] as number;
-        const chunkSources = members.map((index) => sources[index] as string);
         const flags = flagsFor(members);
-        const indexed = chunkSources.map((source) => `(${source})`).join('|');
-        return { from, to: from + members.length, sources: chunkSources, flags, block: new RegExp(indexed, `gm${flags}`), line: new RegExp(indexed, flags) };
+        const indexed = members.map((index) => `(${sources[index]})`).join('|');
+        return { from, to: from + members.length, block: new RegExp(indexed, `gm${flags}`), line: new RegExp(indexed, flags) };
       });
       this.fallbackFilters = [];
     } else {

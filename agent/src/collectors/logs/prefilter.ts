@@ -28,7 +28,7 @@ export function toPrefilterSource(pattern: string, flags = '', options: Prefilte
   const groups = readGroups(pattern, flags);
   if (!groups || groups.refersToGroups) return undefined;
   const dropped = options.lookarounds === 'drop' ? groups.lookarounds : [];
-  const inDropped = (node: AST.Node) => dropped.some((span) => node.start >= span.start && node.end <= span.end);
+  const inDropped = (node: Span) => dropped.some((span) => node.start >= span.start && node.end <= span.end);
   const edits: Edit[] = [
     ...groups.capturing.filter((group) => !inDropped(group)).map((group) => openingEdit(group, '(?:')),
     ...dropped.map((span) => ({ start: span.start, end: span.end, text: '' })),
@@ -64,18 +64,47 @@ export function namedGroups(pattern: string, flags = ''): string[] {
   return captureLayout(pattern, flags).names.map(([name]) => name);
 }
 
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** A capturing group: where it is, where its opening (`(` or `(?<name>`) ends, and its name. */
+interface GroupSpan extends Span {
+  openingEnd: number;
+  name: string | null;
+}
+
+/** What these helpers need to know of a pattern; no regexpp objects, so a cached one holds no syntax tree. */
 interface PatternGroups {
   /** In source order, which is also their numbering. */
-  capturing: AST.CapturingGroup[];
+  capturing: GroupSpan[];
   /** A backreference, or a decimal escape (`\1`-`\9`) read as an octal or identity escape. */
   refersToGroups: boolean;
   /** A `\k<name>` backreference, which needs the group names kept. */
   namedReference: boolean;
   /** The outermost lookarounds, each with the quantifier on it if there is one, in source order. */
-  lookarounds: Array<{ start: number; end: number }>;
+  lookarounds: Span[];
 }
 
+/**
+ * The last patterns read: the rules' validation and the matcher read each pattern several times
+ * (its capture names, its layout, its prefilter), which under the agent's flags took a second
+ * for the preset. Emptied when full.
+ */
+const readCache = new Map<string, PatternGroups | undefined>();
+const READ_CACHE_SIZE = 512;
+
 function readGroups(pattern: string, flags: string): PatternGroups | undefined {
+  const key = `${flags}\u0000${pattern}`;
+  if (readCache.has(key)) return readCache.get(key);
+  const found = parseGroups(pattern, flags);
+  if (readCache.size >= READ_CACHE_SIZE) readCache.clear();
+  readCache.set(key, found);
+  return found;
+}
+
+function parseGroups(pattern: string, flags: string): PatternGroups | undefined {
   let ast: AST.Pattern;
   try {
     // A parser per call: the agent parses its rules once at start, and nothing of regexpp should stay
@@ -86,7 +115,9 @@ function readGroups(pattern: string, flags: string): PatternGroups | undefined {
   }
   const found: PatternGroups = { capturing: [], refersToGroups: false, namedReference: false, lookarounds: [] };
   visitRegExpAST(ast, {
-    onCapturingGroupEnter: (group) => found.capturing.push(group),
+    onCapturingGroupEnter: (group) =>
+      // The group's first alternative starts right after its opening, however the name is spelt.
+      found.capturing.push({ start: group.start, end: group.end, openingEnd: (group.alternatives[0] as AST.Alternative).start, name: group.name }),
     onBackreferenceEnter: (reference) => {
       found.refersToGroups = true;
       if (typeof reference.ref === 'string') found.namedReference = true;
@@ -114,9 +145,8 @@ interface Edit {
 }
 
 /** Replaces the opening of a group (`(` or `(?<name>`) with `text`. */
-function openingEdit(group: AST.CapturingGroup, text: string): Edit {
-  // The group's first alternative starts right after its opening, however the name is spelt.
-  return { start: group.start, end: (group.alternatives[0] as AST.Alternative).start, text };
+function openingEdit(group: GroupSpan, text: string): Edit {
+  return { start: group.start, end: group.openingEnd, text };
 }
 
 /** Copies the pattern with the edits (which do not overlap) applied. */
@@ -131,7 +161,7 @@ function applyEdits(pattern: string, edits: readonly Edit[]): string {
 }
 
 /** Copies the pattern, replacing the opening of each group (`(` or `(?<name>`) with what `replace` returns. */
-function rewriteOpenings(pattern: string, groups: readonly AST.CapturingGroup[], replace: (group: AST.CapturingGroup) => string): string {
+function rewriteOpenings(pattern: string, groups: readonly GroupSpan[], replace: (group: GroupSpan) => string): string {
   return applyEdits(
     pattern,
     groups.map((group) => openingEdit(group, replace(group))),
