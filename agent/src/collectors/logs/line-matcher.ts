@@ -53,7 +53,7 @@ interface SharedChunk {
   readonly to: number;
   /** The alternation with one capture per rule, global and multi-line, for blocks. */
   readonly block: RegExp;
-  /** The same for single lines. */
+  /** The same for single lines, global: it is run from one position to the next. */
   readonly line: RegExp;
 }
 
@@ -105,7 +105,7 @@ export class LineMatcher {
         const from = members[0] as number;
         const flags = flagsFor(members);
         const indexed = members.map((index) => `(${sources[index]})`).join('|');
-        return { from, to: from + members.length, block: new RegExp(indexed, `gm${flags}`), line: new RegExp(indexed, flags) };
+        return { from, to: from + members.length, block: new RegExp(indexed, `gm${flags}`), line: new RegExp(indexed, `g${flags}`) };
       });
       this.fallbackFilters = [];
     } else {
@@ -249,19 +249,31 @@ export class LineMatcher {
    * where the chunk's alternation first matched on this line and which of its rules, when already known.
    */
   private findInChunk(chunk: SharedChunk, line: string, position?: number, candidate?: number): Found | undefined {
+    const { line: alternation } = chunk;
     let at = position;
     let index = candidate;
     if (at === undefined || index === undefined) {
-      const hit = chunk.line.exec(line);
+      alternation.lastIndex = 0;
+      const hit = alternation.exec(line);
       if (hit === null) return undefined;
       at = hit.index;
       index = firstGroup(hit);
     }
-    // The alternation finds the leftmost match, trying rules in order at each position, and each
-    // rule's prefilter accepts a superset of what the rule matches: so no rule of the chunk matches
-    // before `at`, and an earlier rule can only match further right. Candidate lines are rare, so
-    // the rules' own regexes settle it, in order.
-    return this.firstMatchFrom(line, chunk.from, chunk.from + index, at + 1) ?? this.firstMatchFrom(line, chunk.from + index, chunk.to, at);
+    // At each position the alternation names the first rule, in order, whose prefilter matches
+    // there, so the lowest rule it names from the first hit on is the first rule that may match
+    // the line. Only that rule's own regex runs (each one is compiled the first time it runs, which
+    // costs memory): a rule whose prefilter never matches never gets compiled. A prefilter accepts
+    // a superset of its rule's matches, so if that rule does not match after all, it may have
+    // hidden later rules that hit at the same place: then every later rule of the chunk is tried.
+    for (let from = at + 1; index > 0 && from < line.length; ) {
+      alternation.lastIndex = from;
+      const hit = alternation.exec(line);
+      if (hit === null) break;
+      index = Math.min(index, firstGroup(hit));
+      from = hit.index + 1;
+    }
+    const rule = chunk.from + index;
+    return this.firstMatchFrom(line, rule, rule + 1, 0) ?? this.firstMatchFrom(line, rule + 1, chunk.to, 0);
   }
 
   /** The first of rules[from] to rules[to - 1] that matches the line at or after `start`. */
