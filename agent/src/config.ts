@@ -92,7 +92,8 @@ export class ConfigError extends Error {
 export interface AgentConfigOverrides {
   recorderId?: string | undefined;
   brokerUrl?: string | undefined;
-  heartbeatSeconds?: number | undefined;
+  /** A string that is not a number is reported as it was written. */
+  heartbeatSeconds?: number | string | undefined;
   dataDir?: string | undefined;
 }
 
@@ -108,7 +109,9 @@ export function parseAgentConfig(raw: unknown, source: string, baseDir: string, 
   if (!result.success) {
     throw new ConfigError(
       source,
-      configProblems(result.error.issues, agentConfigSchema).map((problem) => `${problem.path.map(String).join('.') || '(top level)'}: ${problem.message}`),
+      configProblems(result.error.issues, agentConfigSchema, merged).map(
+        (problem) => `${problem.path.map(String).join('.') || '(top level)'}: ${problem.message}`,
+      ),
     );
   }
   const config = result.data;

@@ -55,6 +55,6 @@ describe('vigil agent check', () => {
     expect(result.stdout).toContain('valid config for recorder "rec-from-env"');
     const bad = vigil(['check', '--config', path], { VIGIL_HEARTBEAT_SECONDS: 'soon' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('heartbeatSeconds: Invalid input: expected number, received NaN');
+    expect(bad.stderr).toContain('heartbeatSeconds: expected a whole number of seconds from 1 to 3600, e.g. 30; got "soon"');
   });
 });

@@ -33,9 +33,41 @@ describe('configProblems', () => {
     ]);
   });
 
-  it('passes other problems through as zod words them', () => {
-    const schema = z.strictObject({ count: z.number() });
-    const result = schema.safeParse({ count: 'many' });
-    expect(configProblems(result.error?.issues ?? [], schema)).toEqual([{ path: ['count'], message: 'Invalid input: expected number, received string' }]);
+  it('says what a value of the wrong type or out of range should be, with an example, and what it got', () => {
+    const schema = z.strictObject({
+      count: z.number(),
+      heartbeatSeconds: z.number().int().min(1).max(3600).default(30),
+      fullPercent: z.number().gt(0).max(100).default(95),
+      pollSeconds: z.number().min(0.1),
+      watch: z.enum(['poll', 'events', 'off']).default('poll'),
+      files: z.array(z.strictObject({ glob: z.string(), encoding: z.enum(['auto', 'utf8']).optional() })),
+      url: z.string().regex(/^mqtts:/, 'an mqtts:// URL'),
+      name: z.string(),
+    });
+    const input = {
+      count: 'many',
+      heartbeatSeconds: 'thirty',
+      fullPercent: 0,
+      pollSeconds: Number.NaN,
+      watch: 'sometimes',
+      files: [{ glob: '/x', encoding: 'utf-32' }],
+      url: 'http://x',
+    };
+    const result = schema.safeParse(input);
+    expect(configProblems(result.error?.issues ?? [], schema, input)).toEqual([
+      { path: ['count'], message: 'expected a number, e.g. 1; got "many"' },
+      { path: ['heartbeatSeconds'], message: 'expected a whole number of seconds from 1 to 3600, e.g. 30; got "thirty"' },
+      { path: ['fullPercent'], message: 'expected a percentage above 0 and at most 100, e.g. 95; got 0' },
+      { path: ['pollSeconds'], message: 'expected a number of seconds, at least 0.1, e.g. 0.1; got not a number' },
+      { path: ['watch'], message: 'expected one of poll, events, off, e.g. poll; got "sometimes"' },
+      { path: ['files', 0, 'encoding'], message: 'expected one of auto, utf8, e.g. auto; got "utf-32"' },
+      // The schema's own wording is kept.
+      { path: ['url'], message: 'an mqtts:// URL' },
+      { path: ['name'], message: 'missing: expected text' },
+    ]);
+    // Without the document there is nothing to quote.
+    expect(configProblems(result.error?.issues.slice(1, 2) ?? [], schema)).toEqual([
+      { path: ['heartbeatSeconds'], message: 'expected a whole number of seconds from 1 to 3600, e.g. 30' },
+    ]);
   });
 });

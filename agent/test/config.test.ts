@@ -121,7 +121,7 @@ spool: { maxMegabyte: 10 }
 
   it('names the path and the expected type of a value of the wrong type', () => {
     const { problems } = problemsOf(`${VALID}heartbeatSeconds: "30s"\n`);
-    expect(problems).toEqual(['heartbeatSeconds: Invalid input: expected number, received string']);
+    expect(problems).toEqual(['heartbeatSeconds: expected a whole number of seconds from 1 to 3600, e.g. 30; got "30s"']);
   });
 });
 

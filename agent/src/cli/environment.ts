@@ -18,8 +18,8 @@ export function readAgentEnvironment(env: NodeJS.ProcessEnv): AgentEnvironment {
     configOverrides: {
       recorderId: set('VIGIL_RECORDER_ID'),
       brokerUrl: set('VIGIL_BROKER_URL'),
-      // Not parsed leniently: "30s" becomes NaN, which the config check reports against heartbeatSeconds.
-      heartbeatSeconds: heartbeat === undefined ? undefined : Number(heartbeat),
+      // Not parsed leniently: "30s" stays a string, which the config check reports against heartbeatSeconds as written.
+      heartbeatSeconds: heartbeat === undefined ? undefined : heartbeat.trim() !== '' && Number.isFinite(Number(heartbeat)) ? Number(heartbeat) : heartbeat,
       dataDir: set('VIGIL_AGENT_DATA_DIR'),
     },
     logLevel: set('VIGIL_LOG_LEVEL'),

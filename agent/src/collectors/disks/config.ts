@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MIN_TREND_SAMPLES } from './trend.js';
+import { DEFAULT_MIN_SPAN_MINUTES, MIN_TREND_SAMPLES } from './trend.js';
 
 const percent = z.number().gt(0).max(100);
 
@@ -31,6 +31,16 @@ export const disksConfigSchema = z
           .positive()
           .max(7 * 24 * 60)
           .default(60),
+        /**
+         * No forecast until the samples in the window span at least this long: a few minutes of
+         * someone else copying to a shared disk look like a drive filling up. Default 30, or
+         * windowMinutes when that is shorter.
+         */
+        minSpanMinutes: z
+          .number()
+          .positive()
+          .max(7 * 24 * 60)
+          .optional(),
       })
       .prefault({}),
     paths: z.array(diskPathSchema).min(1, 'list at least one drive path to watch'),
@@ -48,6 +58,14 @@ export const disksConfigSchema = z
         code: 'custom',
         path: ['filling', 'windowMinutes'],
         message: `must span at least ${MIN_TREND_SAMPLES} samples (${MIN_TREND_SAMPLES} × intervalSeconds) or no trend can be drawn`,
+      });
+    }
+    const { minSpanMinutes, windowMinutes } = config.filling;
+    if (minSpanMinutes !== undefined && minSpanMinutes > windowMinutes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['filling', 'minSpanMinutes'],
+        message: `must not be above filling.windowMinutes (${windowMinutes}): the history a forecast uses is the window's (default ${DEFAULT_MIN_SPAN_MINUTES}, or windowMinutes when that is shorter)`,
       });
     }
     const seen = new Set<string>();

@@ -3,10 +3,10 @@ import { isAbsolute, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { CheckReport, Clock, Collector, CollectorSink, ConditionChange, InventoryFacts } from '../types.js';
 import type { DiskRole, DisksConfig } from './config.js';
-import { MIN_TREND_SAMPLES, projectTimeToFull, type UsageSample } from './trend.js';
+import { DEFAULT_MIN_SPAN_MINUTES, MIN_TREND_SAMPLES, projectTimeToFull, type UsageSample } from './trend.js';
 
 export { disksConfigSchema, type DisksConfig, type DisksConfigInput, type DiskRole } from './config.js';
-export { projectTimeToFull, MIN_TREND_SAMPLES, type UsageSample } from './trend.js';
+export { projectTimeToFull, DEFAULT_MIN_SPAN_MINUTES, MIN_TREND_SAMPLES, type UsageSample } from './trend.js';
 
 /** The fields of fs.StatsFs this collector reads. */
 export interface StatfsResult {
@@ -173,10 +173,16 @@ export class DisksCollector implements Collector {
   }
 
   private evaluateFilling(sink: CollectorSink, drive: Drive, usage: Usage, at: number): void {
-    const windowStart = at - this.config.filling.windowMinutes * 60_000;
+    const { windowMinutes, minSpanMinutes } = this.config.filling;
+    const windowStart = at - windowMinutes * 60_000;
     drive.samples.push({ at, usedBytes: usage.totalBytes - usage.freeBytes });
     drive.samples = drive.samples.filter((s) => s.at >= windowStart);
-    const msToFull = drive.samples.length >= MIN_TREND_SAMPLES ? projectTimeToFull(drive.samples, usage.totalBytes) : null;
+    // The history the trend is drawn from; too short a one says nothing (DEFAULT_MIN_SPAN_MINUTES).
+    const spanMs = at - drive.samples.reduce((oldest, s) => Math.min(oldest, s.at), at);
+    const minSpanMs = Math.min(minSpanMinutes ?? DEFAULT_MIN_SPAN_MINUTES, windowMinutes) * 60_000;
+    // Without enough history nothing is said either way: no forecast, and no clearing of one.
+    if (drive.samples.length < MIN_TREND_SAMPLES || spanMs < minSpanMs) return;
+    const msToFull = projectTimeToFull(drive.samples, usage.totalBytes);
     const horizonMs = this.config.filling.horizonHours * HOUR_MS;
     if (!drive.fillingActive && msToFull !== null && msToFull <= horizonMs) {
       drive.fillingActive = true;
@@ -187,9 +193,10 @@ export class DisksCollector implements Collector {
           drive,
           true,
           at,
-          `${drive.path} will be full in about ${formatDuration(msToFull)} at the rate of the last ${this.config.filling.windowMinutes} min (${usedPercent(usage).toFixed(1)}% used now)`,
+          `${drive.path} will be full in about ${formatDuration(msToFull)} at the rate of the last ${formatSpan(spanMs)} (${usedPercent(usage).toFixed(1)}% used now)`,
           {
             hoursToFull: hours,
+            trendMinutes: String(Math.round(spanMs / 60_000)),
             role: drive.role,
           },
         ),
@@ -253,6 +260,12 @@ function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** How much history a trend used: "42 min", "3.5 h". */
+function formatSpan(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return minutes < 120 ? `${Math.max(1, minutes)} min` : `${(ms / HOUR_MS).toFixed(1)} h`;
 }
 
 function formatDuration(ms: number): string {

@@ -9,6 +9,12 @@ export type { UsageSample };
 export const MIN_TREND_SAMPLES = 3;
 
 /**
+ * Nor do samples that span less than this many minutes, whatever their number: on a shared disk
+ * another machine's copy of a few minutes made every agent forecast a full drive within a minute.
+ */
+export const DEFAULT_MIN_SPAN_MINUTES = 30;
+
+/**
  * Milliseconds from the latest sample until used bytes reach `totalBytes`, following the
  * least-squares line of used bytes over time; `null` when usage is not growing or the samples
  * cannot show a trend (fewer than two distinct times).

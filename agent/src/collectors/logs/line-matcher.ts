@@ -10,9 +10,8 @@ type Render = (captures: ArrayLike<string | undefined>) => string;
 
 interface CompiledRule {
   readonly rule: Rule;
+  /** Global, so a search can start at lastIndex. */
   readonly regex: RegExp;
-  /** The same, matching only at lastIndex. */
-  readonly sticky: RegExp;
   readonly captures: ReadonlyArray<[name: string, group: number]>;
   readonly subject: Render | undefined;
   readonly message: Render | undefined;
@@ -40,6 +39,25 @@ export const BYTE_FILTER_MIN_BYTES = 64 * 1024;
 const MAX_INDEXED_RULES = 128;
 
 /**
+ * The most source text one shared alternation holds; more rules make more of them (chunks), each
+ * run over a block in turn. V8 stops optimising a regex whose source exceeds 20 KB
+ * (kRegExpTooLargeToOptimize): on a 4 MB XProtect-like log the preset's rules as one 24 KB
+ * alternation ran at 0.2 MB/s, as chunks of about 6 KB at 32 MB/s (docs/BENCHMARKS.md).
+ */
+export const MAX_SHARED_SOURCE = 6_000;
+
+/** Consecutive rules whose prefilters share one alternation (one capture group per rule). */
+interface SharedChunk {
+  /** Its rules are rules[from] to rules[to - 1]. */
+  readonly from: number;
+  readonly to: number;
+  /** The alternation with one capture per rule, global and multi-line, for blocks. */
+  readonly block: RegExp;
+  /** The same for single lines, global: it is run from one position to the next. */
+  readonly line: RegExp;
+}
+
+/**
  * Turns log lines into observations. Rules are tried in order and the first that matches wins.
  *
  * Almost no line matches anything, so the cost that matters is rejecting a line. All patterns are
@@ -56,19 +74,8 @@ const MAX_INDEXED_RULES = 128;
 export class LineMatcher {
   readonly ruleCount: number;
   private readonly rules: readonly CompiledRule[];
-  /** Set when every rule fits in one alternation (same u flag, no backreferences). */
-  private readonly shared:
-    | {
-        readonly sources: readonly string[];
-        readonly flags: string;
-        /** The alternation with one capture per rule, global and multi-line, for blocks. */
-        readonly block: RegExp;
-        /** The same for single lines. */
-        readonly line: RegExp;
-        /** Lazily: the alternation of only the first k rules (global, to search from an index), at index k. */
-        readonly prefixes: Array<RegExp | undefined>;
-      }
-    | undefined;
+  /** Set when every rule has a prefilter in a shared alternation (same u flag, no backreferences); in rule order. */
+  private readonly shared: readonly SharedChunk[] | undefined;
   /** Without `shared`: a filter per u flag (u changes how a pattern parses), and whether some rule escapes them. */
   private readonly fallbackFilters: readonly RegExp[];
   private readonly unfilterable: boolean;
@@ -83,7 +90,8 @@ export class LineMatcher {
   ) {
     this.ruleCount = rules.length;
     this.rules = rules.map(compileRule);
-    const sources = rules.map((rule) => toPrefilterSource(rule.pattern, rule.flags));
+    // Without lookarounds: a superset, and much smaller when rules use them to exclude words.
+    const sources = rules.map((rule) => toPrefilterSource(rule.pattern, rule.flags, { lookarounds: 'drop' }));
     const unicode = rules.map((rule) => rule.flags?.includes('u') ?? false);
     const ignoreCase = rules.map((rule) => rule.flags?.includes('i') ?? false);
     // Case-insensitive matching accepts a superset, so one i rule may widen a shared filter.
@@ -92,23 +100,19 @@ export class LineMatcher {
     const filterable = (list: (string | undefined)[]): list is string[] => list.every((source) => source !== undefined);
 
     this.unfilterable = !filterable(sources);
-    if (filterable(sources) && rules.length > 0 && rules.length <= MAX_INDEXED_RULES && new Set(unicode).size === 1) {
-      const flags = flagsFor(all);
-      const indexed = sources.map((source) => `(${source})`).join('|');
-      this.shared = {
-        sources,
-        flags,
-        block: new RegExp(indexed, `gm${flags}`),
-        line: new RegExp(indexed, flags),
-        prefixes: [],
-      };
+    if (filterable(sources) && rules.length > 0 && new Set(unicode).size === 1) {
+      this.shared = sizedGroups(all, sources).map((members) => {
+        const from = members[0] as number;
+        const flags = flagsFor(members);
+        const indexed = members.map((index) => `(${sources[index]})`).join('|');
+        return { from, to: from + members.length, block: new RegExp(indexed, `gm${flags}`), line: new RegExp(indexed, `g${flags}`) };
+      });
       this.fallbackFilters = [];
     } else {
       this.shared = undefined;
       this.fallbackFilters = [true, false].flatMap((u) => {
         const members = all.filter((index) => unicode[index] === u && sources[index] !== undefined);
-        if (members.length === 0) return [];
-        return [new RegExp(members.map((index) => `(?:${sources[index]})`).join('|'), flagsFor(members))];
+        return sizedGroups(members, sources).map((group) => new RegExp(group.map((index) => `(?:${sources[index]})`).join('|'), flagsFor(group)));
       });
     }
   }
@@ -126,25 +130,37 @@ export class LineMatcher {
    */
   scanBlock(text: string, at: number, onMatch: ObservationHandler): number {
     if (this.ruleCount === 0) return 0;
-    if (!this.shared) return this.scanLineByLine(text, at, onMatch);
-    const { block } = this.shared;
+    const chunks = this.shared;
+    if (!chunks) return this.scanLineByLine(text, at, onMatch);
+    const only = chunks.length === 1 ? chunks[0] : undefined;
+    // Each chunk's next hit at or after searchFrom; a hit only makes its line a candidate.
+    const next: Array<RegExpExecArray | null | undefined> = chunks.map(() => undefined);
     let matched = 0;
     let searchFrom = 0;
-    block.lastIndex = 0;
     for (;;) {
-      const hit = block.exec(text);
+      let hit: RegExpExecArray | null = null;
+      for (let index = 0; index < chunks.length; index++) {
+        let chunkHit = next[index];
+        if (chunkHit === undefined || (chunkHit !== null && chunkHit.index < searchFrom)) {
+          const { block } = chunks[index] as SharedChunk;
+          block.lastIndex = searchFrom;
+          chunkHit = block.exec(text);
+          next[index] = chunkHit;
+        }
+        if (chunkHit !== null && (hit === null || chunkHit.index < hit.index)) hit = chunkHit;
+      }
       if (hit === null) return matched;
       const end = lineEnd(text, hit.index);
       const start = lineStart(text, hit.index, searchFrom);
       const line = lineText(text, start, end);
-      const found = hitStaysOnLine(hit, end) ? this.findRule(line, hit.index - start, firstGroup(hit)) : this.findRule(line);
+      // With one chunk its hit already says where and which rule; with several, the line is looked at afresh.
+      const found = only && hitStaysOnLine(hit, end) ? this.findInChunk(only, line, hit.index - start, firstGroup(hit)) : this.findRule(line);
       if (found) {
         matched++;
         onMatch(observe(found.compiled, found.hit, at));
       }
       if (end >= text.length) return matched;
       searchFrom = end + 1;
-      block.lastIndex = searchFrom;
     }
   }
 
@@ -214,66 +230,84 @@ export class LineMatcher {
     }
   }
 
-  /**
-   * The first rule, in order, that matches the line. `position` and `candidate`: where the
-   * shared alternation first matched on this line and which rule, when already known.
-   */
-  private findRule(line: string, position?: number, candidate?: number): Found | undefined {
-    const shared = this.shared;
-    if (!shared) {
+  /** The first rule, in order, that matches the line. */
+  private findRule(line: string): Found | undefined {
+    const chunks = this.shared;
+    if (!chunks) {
       if (!this.unfilterable && !this.fallbackFilters.some((filter) => filter.test(line))) return undefined;
-      return this.firstMatchFrom(line, 0);
+      return this.firstMatchFrom(line, 0, this.rules.length, 0);
     }
+    for (const chunk of chunks) {
+      const found = this.findInChunk(chunk, line);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * The first of the chunk's rules, in order, that matches the line. `position` and `candidate`:
+   * where the chunk's alternation first matched on this line and which of its rules, when already known.
+   */
+  private findInChunk(chunk: SharedChunk, line: string, position?: number, candidate?: number): Found | undefined {
+    const { line: alternation } = chunk;
     let at = position;
     let index = candidate;
     if (at === undefined || index === undefined) {
-      const hit = shared.line.exec(line);
+      alternation.lastIndex = 0;
+      const hit = alternation.exec(line);
       if (hit === null) return undefined;
       at = hit.index;
       index = firstGroup(hit);
     }
-    // The alternation finds the leftmost match, trying rules in order at each position, so an
-    // earlier rule can only match further right.
-    while (index > 0) {
-      const prefix = this.prefix(index);
-      prefix.lastIndex = at + 1;
-      const earlier = prefix.exec(line);
-      if (earlier === null) break;
-      at = earlier.index;
-      index = firstGroup(earlier);
+    // At each position the alternation names the first rule, in order, whose prefilter matches
+    // there, so the lowest rule it names from the first hit on is the first rule that may match
+    // the line. Only that rule's own regex runs (each one is compiled the first time it runs, which
+    // costs memory): a rule whose prefilter never matches never gets compiled. A prefilter accepts
+    // a superset of its rule's matches, so if that rule does not match after all, it may have
+    // hidden later rules that hit at the same place: then every later rule of the chunk is tried.
+    for (let from = at + 1; index > 0 && from < line.length; ) {
+      alternation.lastIndex = from;
+      const hit = alternation.exec(line);
+      if (hit === null) break;
+      index = Math.min(index, firstGroup(hit));
+      from = hit.index + 1;
     }
-    const compiled = this.rules[index] as CompiledRule;
-    compiled.sticky.lastIndex = at;
-    const hit = compiled.sticky.exec(line);
-    // No hit there only when a case-insensitive rule widened the shared filter: try in order from here.
-    return hit ? { compiled, hit } : this.firstMatchFrom(line, index);
+    const rule = chunk.from + index;
+    return this.firstMatchFrom(line, rule, rule + 1, 0) ?? this.firstMatchFrom(line, rule + 1, chunk.to, 0);
   }
 
-  private firstMatchFrom(line: string, from: number): Found | undefined {
-    for (let index = from; index < this.rules.length; index++) {
+  /** The first of rules[from] to rules[to - 1] that matches the line at or after `start`. */
+  private firstMatchFrom(line: string, from: number, to: number, start: number): Found | undefined {
+    for (let index = from; index < to; index++) {
       const compiled = this.rules[index] as CompiledRule;
+      compiled.regex.lastIndex = start;
       const hit = compiled.regex.exec(line);
       if (hit) return { compiled, hit };
     }
     return undefined;
   }
+}
 
-  /** The alternation of the first `count` rules, capturing each, compiled on first use. */
-  private prefix(count: number): RegExp {
-    const shared = this.shared as NonNullable<LineMatcher['shared']>;
-    let regex = shared.prefixes[count];
-    if (!regex) {
-      regex = new RegExp(
-        shared.sources
-          .slice(0, count)
-          .map((source) => `(${source})`)
-          .join('|'),
-        `g${shared.flags}`,
-      );
-      shared.prefixes[count] = regex;
+/**
+ * `members` (rule indexes, in order) cut into consecutive groups whose sources together stay
+ * within MAX_SHARED_SOURCE characters and MAX_INDEXED_RULES rules; a longer source is a group alone.
+ */
+function sizedGroups(members: readonly number[], sources: readonly (string | undefined)[]): number[][] {
+  const groups: number[][] = [];
+  let group: number[] = [];
+  let size = 0;
+  for (const index of members) {
+    const length = (sources[index]?.length ?? 0) + 3;
+    if (group.length > 0 && (size + length > MAX_SHARED_SOURCE || group.length >= MAX_INDEXED_RULES)) {
+      groups.push(group);
+      group = [];
+      size = 0;
     }
-    return regex;
+    group.push(index);
+    size += length;
   }
+  if (group.length > 0) groups.push(group);
+  return groups;
 }
 
 /**
@@ -323,12 +357,33 @@ function compileRule(rule: Rule): CompiledRule {
   const groupOf = new Map(layout.names);
   return {
     rule,
-    regex: new RegExp(layout.source, rule.flags ?? ''),
-    sticky: new RegExp(layout.source, `y${rule.flags ?? ''}`),
+    regex: new RegExp(layout.source, `g${rule.flags ?? ''}`),
     captures: layout.names,
     subject: rule.subject === undefined ? undefined : compileTemplate(rule.subject).bind(groupOf),
     message: rule.message === undefined ? undefined : compileTemplate(rule.message).bind(groupOf),
   };
+}
+
+/**
+ * What a capture holds once the quotes around it (any kind: ' " “ ” ‘ ’ « » „ `), the whitespace
+ * and the sentence punctuation after it are taken off. Logs quote the same camera differently from
+ * one message to the next ('Gate 3', "Gate 3", Gate 3.), and the raise and the clear of a condition
+ * must name the same subject. Case is kept as written.
+ */
+export function cleanCapture(value: string): string {
+  return value.replace(CAPTURE_EDGES, '');
+}
+
+const CAPTURE_EDGES = /^[\s"'`\u00b4\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201a]+|[\s"'`\u00b4\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201a.,;!]+$/g;
+
+/** The match's groups with every named capture cleaned (cleanCapture); only runs for matching lines. */
+function cleanedCaptures(compiled: CompiledRule, hit: RegExpExecArray): Array<string | undefined> {
+  const values: Array<string | undefined> = hit.slice();
+  for (const [, group] of compiled.captures) {
+    const value = values[group];
+    if (value !== undefined) values[group] = cleanCapture(value);
+  }
+  return values;
 }
 
 // Object literals of one fixed shape each: this runs for every matching line.
@@ -336,9 +391,10 @@ function observe(compiled: CompiledRule, hit: RegExpExecArray, at: number): Line
   const { rule } = compiled;
   const code = rule.code;
   const severity = rule.severity;
-  const subject = compiled.subject ? compiled.subject(hit).trim() : '';
-  const message = compiled.message ? compiled.message(hit) : hit[0].trim().slice(0, MAX_DEFAULT_MESSAGE);
-  const attributes = definedCaptures(compiled.captures, hit);
+  const captures = compiled.captures.length > 0 ? cleanedCaptures(compiled, hit) : hit;
+  const subject = compiled.subject ? cleanCapture(compiled.subject(captures)) : '';
+  const message = compiled.message ? compiled.message(captures) : hit[0].trim().slice(0, MAX_DEFAULT_MESSAGE);
+  const attributes = definedCaptures(compiled.captures, captures);
   if (rule.type === 'condition') {
     const active = rule.action !== 'clear';
     const change: ConditionChange = attributes
@@ -352,11 +408,12 @@ function observe(compiled: CompiledRule, hit: RegExpExecArray, at: number): Line
   return event;
 }
 
-function definedCaptures(captures: CompiledRule['captures'], hit: RegExpExecArray): Record<string, string> | undefined {
+/** The named captures that hold text, by name; undefined when none does. */
+function definedCaptures(captures: CompiledRule['captures'], values: ArrayLike<string | undefined>): Record<string, string> | undefined {
   let attributes: Record<string, string> | undefined;
   for (const [name, group] of captures) {
-    const value = hit[group];
-    if (value !== undefined) (attributes ??= {})[name] = value;
+    const value = values[group];
+    if (value) (attributes ??= {})[name] = value;
   }
   return attributes;
 }

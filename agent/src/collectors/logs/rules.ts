@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { configProblems } from '../../config-problems.js';
+import { configProblems, nearestKey } from '../../config-problems.js';
 import type { ConditionChange, EventOccurrence, ProblemCode, Severity } from '../types.js';
 import { namedGroups } from './prefilter.js';
 import { presetPath, type PresetName } from './presets.js';
@@ -80,7 +80,26 @@ const ruleSchema = z
     }
   });
 
-const rulesFileSchema = z.strictObject({ rules: z.array(ruleSchema) });
+const FRAGMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `{{name}}` in a pattern (or in another fragment) stands for the fragment of that name. */
+const FRAGMENT_REFERENCE = /\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
+
+const rulesFileSchema = z.strictObject({
+  /**
+   * Named pieces of regex that patterns use as `{{name}}`, so one way of writing a camera name or a
+   * path serves every rule of the file. Each is inserted as a non-capturing group.
+   */
+  define: z
+    .record(z.string(), z.string().min(1))
+    .superRefine((define, ctx) => {
+      for (const name of Object.keys(define)) {
+        if (!FRAGMENT_NAME.test(name))
+          ctx.addIssue({ code: 'custom', path: [name], message: 'a fragment name is letters, digits and "_", not starting with a digit' });
+      }
+    })
+    .optional(),
+  rules: z.array(ruleSchema),
+});
 
 export type Rule = z.output<typeof ruleSchema>;
 export type RulesFile = z.input<typeof rulesFileSchema>;
@@ -107,14 +126,71 @@ export class RulesError extends Error {
 
 /** Validates a parsed rules document; `source` names it in errors. */
 export function parseRules(raw: unknown, source: string): Rule[] {
-  const result = rulesFileSchema.safeParse(raw);
-  const problems = result.success
-    ? []
-    : configProblems(result.error.issues, rulesFileSchema).map((problem) => `${describePath(problem.path, raw)}: ${problem.message}`);
+  const expanded = expandFragments(raw);
+  const result = rulesFileSchema.safeParse(expanded.raw);
+  const problems = [...expanded.problems];
+  if (!result.success) {
+    problems.push(
+      ...configProblems(result.error.issues, rulesFileSchema, expanded.raw).map((problem) => `${describePath(problem.path, raw)}: ${problem.message}`),
+    );
+  }
   // Checked on the raw rules so a duplicate is reported even when other rules have problems too.
   problems.push(...duplicateIds(raw).map(([index, first]) => `${describePath(['rules', index, 'id'], raw)}: duplicate id, already used by rules[${first}]`));
   if (problems.length > 0 || !result.success) throw new RulesError(source, problems);
   return result.data.rules;
+}
+
+/**
+ * The document with every `{{name}}` in the rules' patterns replaced by its fragment from `define`
+ * (fragments may use other fragments), and a problem for each name that is not defined or that
+ * refers back to itself. Anything else wrong with the document is left to the schema.
+ */
+function expandFragments(raw: unknown): { raw: unknown; problems: string[] } {
+  if (raw === null || typeof raw !== 'object') return { raw, problems: [] };
+  const document = raw as { define?: unknown; rules?: unknown };
+  const define = document.define !== null && typeof document.define === 'object' ? (document.define as Record<string, unknown>) : {};
+  const fragments = new Map(Object.entries(define).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  if (!Array.isArray(document.rules) || !document.rules.some((rule) => typeof rule?.pattern === 'string' && rule.pattern.includes('{{'))) {
+    return { raw, problems: [] };
+  }
+  const problems: string[] = [];
+  const resolved = new Map<string, string>();
+  const resolve = (name: string, trail: readonly string[]): string | undefined => {
+    const done = resolved.get(name);
+    if (done !== undefined) return done;
+    const text = fragments.get(name);
+    if (text === undefined) return undefined;
+    if (trail.includes(name)) {
+      problems.push(`define.${name}: refers to itself (${[...trail.slice(trail.indexOf(name)), name].join(' -> ')})`);
+      return text;
+    }
+    const expandedText = substitute(text, [...trail, name], (missing) => problems.push(`define.${name}: ${undefinedFragment(missing, fragments)}`));
+    resolved.set(name, expandedText);
+    return expandedText;
+  };
+  const substitute = (text: string, trail: readonly string[], onMissing: (name: string) => void): string =>
+    text.replace(FRAGMENT_REFERENCE, (reference, name: string) => {
+      const fragment = resolve(name, trail);
+      if (fragment === undefined) {
+        onMissing(name);
+        return reference;
+      }
+      return `(?:${fragment})`;
+    });
+  const rules = document.rules.map((rule: unknown, index) => {
+    const pattern = (rule as { pattern?: unknown } | null)?.pattern;
+    if (typeof pattern !== 'string' || !pattern.includes('{{')) return rule;
+    const where = describePath(['rules', index, 'pattern'], raw);
+    return { ...(rule as object), pattern: substitute(pattern, [], (missing) => problems.push(`${where}: ${undefinedFragment(missing, fragments)}`)) };
+  });
+  return { raw: { ...document, rules }, problems: [...new Set(problems)] };
+}
+
+function undefinedFragment(name: string, fragments: ReadonlyMap<string, string>): string {
+  const known = [...fragments.keys()];
+  if (known.length === 0) return `{{${name}}} is used but the file has no define section`;
+  const nearest = nearestKey(name, known);
+  return `{{${name}}} is not defined in define${nearest ? `; did you mean {{${nearest}}}?` : `; it defines ${known.join(', ')}`}`;
 }
 
 /** [index, index of the first rule with the same id] for each repeated id. */

@@ -102,7 +102,8 @@ describe('disks collector: drive-filling', () => {
     // +0.5% per 10 min from 50%, then flat at 52.5%.
     const used = [...Array.from({ length: 6 }, (_, i) => 500_000 + 5_000 * i), ...Array(9).fill(525_000)];
     const drive = scriptedDrive(10, used);
-    const seen = await play(drive, used.length);
+    // 20 min of history is enough here (the default asks for 30), so the third sample forecasts.
+    const seen = await play(drive, used.length, { filling: { minSpanMinutes: 20 } });
 
     const filling = seen.conditions('drive-filling');
     expect(filling.map((c) => c.active)).toEqual([true, false]);
@@ -129,6 +130,36 @@ describe('disks collector: drive-filling', () => {
       [false, drive.timeOfStep(7)],
     ]);
     expect(Number(filling[0]!.attributes!.hoursToFull)).toBeCloseTo(19.5, 1);
+  });
+});
+
+describe('disks collector: drive-filling needs enough history', () => {
+  // 1 min samples of a drive gaining 0.5% a minute from 50%: 100 min to full, well within the horizon.
+  const fast = (count: number) => Array.from({ length: count }, (_, i) => 500_000 + 5_000 * i);
+
+  it('forecasts nothing before the samples span the minimum (default 30 min), however many there are', async () => {
+    const drive = scriptedDrive(1, fast(40));
+    const seen = await play(drive, 40, { intervalSeconds: 0.01 });
+    const filling = seen.conditions('drive-filling');
+    // Samples at minutes 0..29 span less than 30 min: the first forecast comes with the 31st.
+    expect(filling.map((c) => [c.active, c.at])).toEqual([[true, drive.timeOfStep(30)]]);
+    expect(filling[0]!.message).toMatch(/at the rate of the last 30 min \(/);
+    expect(filling[0]!.attributes).toMatchObject({ trendMinutes: '30' });
+  });
+
+  it('names the span it used, not the window, and takes the minimum from the config', async () => {
+    const drive = scriptedDrive(1, fast(50));
+    const seen = await play(drive, 50, { filling: { windowMinutes: 60, minSpanMinutes: 42 } });
+    const filling = seen.conditions('drive-filling');
+    expect(filling.map((c) => c.at)).toEqual([drive.timeOfStep(42)]);
+    expect(filling[0]!.message).toContain('at the rate of the last 42 min');
+    expect(filling[0]!.message).not.toContain('60 min');
+  });
+
+  it('with a window shorter than 30 min, asks for the window', async () => {
+    const drive = scriptedDrive(1, fast(20));
+    const seen = await play(drive, 20, { filling: { windowMinutes: 10 } });
+    expect(seen.conditions('drive-filling').map((c) => c.at)).toEqual([drive.timeOfStep(10)]);
   });
 });
 
@@ -225,6 +256,9 @@ describe('disks config', () => {
       /^filling\.windowMinutes: must span at least 3 samples/,
     );
     expect(issues({ paths: [{ path: '/x' }, { path: '/x' }] })).toEqual(['paths.1.path: "/x" is listed twice']);
+    expect(issues({ filling: { windowMinutes: 20, minSpanMinutes: 30 }, paths: [{ path: '/x' }] })).toEqual([
+      expect.stringMatching(/^filling\.minSpanMinutes: must not be above filling\.windowMinutes \(20\)/),
+    ]);
   });
 
   it('accepts its sample.yaml', () => {

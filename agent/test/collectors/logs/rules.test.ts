@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LineMatcher, loadLogRules, loadPreset, loadRulesFile, parseRules, RulesError, type Rule, type RulesFile } from '../../../src/collectors/logs/rules.js';
 import { LineBlock } from '../../../src/collectors/logs/line-reader.js';
+import { cleanCapture, MAX_SHARED_SOURCE } from '../../../src/collectors/logs/line-matcher.js';
 import { captureLayout, namedGroups, toPrefilterSource } from '../../../src/collectors/logs/prefilter.js';
 import type { ConditionChange, EventOccurrence } from '../../../src/collectors/types.js';
 import { makeTempDir, removeDir } from './helpers.js';
@@ -96,6 +97,30 @@ describe('rules file validation', () => {
   });
 });
 
+describe('fragments (define)', () => {
+  const withPattern = (pattern: string, define: Record<string, string>) => ({ define, rules: [{ ...cameraDown, pattern }] });
+
+  it('puts each {{name}} in as a group, also inside other fragments', () => {
+    const [rule] = parseRules(withPattern("{{noun}} '(?<camera>[^']+)' down", { noun: '{{cam}}|device', cam: 'camera|cam' }), 'test.yaml');
+    expect(rule?.pattern).toBe("(?:(?:camera|cam)|device) '(?<camera>[^']+)' down");
+    const matcher = new LineMatcher(parseRules(withPattern("{{noun}} '(?<camera>[^']+)' down", { noun: 'camera|device' }), 'test.yaml'));
+    // As a group, the alternation stays inside it: "device" alone is no match.
+    expect(matcher.match("device 'Gate 3' down", AT)?.subject).toBe('Gate 3');
+    expect(matcher.match('device', AT)).toBeUndefined();
+  });
+
+  it('names an undefined fragment with the nearest defined one, and a fragment that refers to itself', () => {
+    expect(rulesError(withPattern("{{nuon}} '(?<camera>[^']+)'", { noun: 'camera' })).problems).toEqual([
+      'rules[0] (id "camera-down").pattern: {{nuon}} is not defined in define; did you mean {{noun}}?',
+    ]);
+    expect(rulesError(withPattern("{{a}} '(?<camera>[^']+)'", { a: 'x{{b}}', b: 'y{{a}}' })).problems).toEqual(['define.a: refers to itself (a -> b -> a)']);
+    expect(rulesError({ rules: [{ ...cameraDown, pattern: "{{noun}} '(?<camera>[^']+)'" }] }).problems).toEqual([
+      'rules[0] (id "camera-down").pattern: {{noun}} is used but the file has no define section',
+    ]);
+    expect(rulesError({ define: { '1x': 'a' }, rules: [cameraDown] }).problems).toEqual([expect.stringMatching(/^define\.1x: .*letters, digits and "_"/)]);
+  });
+});
+
 describe('prefilter source', () => {
   it('turns every group non-capturing, leaving escapes, classes and lookarounds alone', () => {
     expect(toPrefilterSource("(?<camera>[^'(]+) \\(x\\) (a|b) (?:c) (?<=d)(?<!e)(?=f)[(?<g>)]")).toBe(
@@ -142,6 +167,14 @@ describe('prefilter source', () => {
 
   it('keeps group names when a named backreference needs them', () => {
     expect(captureLayout('(?<q>["\'])x\\k<q>')).toEqual({ source: '(?<q>["\'])x\\k<q>', names: [['q', 1]] });
+  });
+
+  it('can leave lookarounds out (with a quantifier on one, and groups inside one), which matches a superset', () => {
+    const drop = { lookarounds: 'drop' } as const;
+    expect(toPrefilterSource('a(?=b)c(?<!d(e))f(?!x)*g(?<n>h(?=i))', '', drop)).toBe('acfg(?:h)');
+    expect(toPrefilterSource('(?=(?=a)b)c', '', drop)).toBe('c');
+    expect(toPrefilterSource('a(?=b)', '', drop)).toBe('a');
+    expect(toPrefilterSource('a(?=b)')).toBe('a(?=b)');
   });
 
   it('reads a pattern as its flags do', () => {
@@ -296,6 +329,31 @@ describe('LineMatcher', () => {
     expect(matchedIds(matcher, 'disk full\ncode\u0001x\ncode1x\ncodex')).toEqual(['disk full', 'code\u0001x']);
   });
 
+  it('takes quotes of any kind and trailing punctuation off captures, keeping their case, in subject, message and attributes', () => {
+    const matcher = new LineMatcher([
+      rule('quoted', '(?:camera|device) (?<camera>.+?) (?:is )?down', { subject: '{camera}', message: 'Camera {camera} down' }),
+    ]);
+    for (const written of ["'Gate 3'", '"Gate 3"', '\u201cGate 3\u201d', '\u2018Gate 3\u2019', '\u00abGate 3\u00bb', 'Gate 3', 'Gate 3,', "'Gate 3'."]) {
+      const observation = matcher.match(`camera ${written} is down`, AT);
+      expect(observation).toMatchObject({ subject: 'Gate 3', message: 'Camera Gate 3 down', attributes: { camera: 'Gate 3' } });
+    }
+    expect(matcher.match('device "gate 3" down', AT)?.subject).toBe('gate 3');
+    expect(cleanCapture(" 'D:\\' ")).toBe('D:\\');
+    expect(cleanCapture('"O\'Brien St"')).toBe("O'Brien St");
+  });
+
+  it('takes the first capture that has text for {a|b}', () => {
+    const matcher = new LineMatcher([
+      rule('either', "archive(?: '(?<archive>[^']*)')? failed(?: for '(?<camera>[^']+)')?", {
+        subject: '{archive|camera}',
+        message: '{camera|archive} failed',
+      }),
+    ]);
+    expect(matcher.match("archive 'A1' failed for 'Gate 3'", AT)).toMatchObject({ subject: 'A1', message: 'Gate 3 failed' });
+    expect(matcher.match("archive '' failed for 'Gate 3'", AT)).toMatchObject({ subject: 'Gate 3' });
+    expect(matcher.match('archive failed', AT)).toMatchObject({ subject: '', message: ' failed' });
+  });
+
   it('renders missing optional captures as empty and leaves them out of attributes', () => {
     const matcher = new LineMatcher([
       rule('optional', "Archive failed(?: for '(?<camera>[^']+)')?", { subject: '{camera}', message: 'Archive failed for [{camera}]' }),
@@ -303,6 +361,48 @@ describe('LineMatcher', () => {
     const observation = matcher.match('Archive failed', AT);
     expect(observation).toMatchObject({ subject: '', message: 'Archive failed for []' });
     expect(observation?.attributes).toBeUndefined();
+  });
+});
+
+describe('LineMatcher with more rules than one alternation holds', () => {
+  const AT2 = AT;
+  // 60 rules of about 300 characters each: several shared alternations (chunks). Each rule matches
+  // "<word> fault <n>" for its own n, and some use lookarounds, which their prefilters leave out.
+  const words = ['alpha', 'beta', 'gamma', 'delta'];
+  const rules: Rule[] = Array.from({ length: 60 }, (_, n) => ({
+    id: `rule-${n}`,
+    pattern: `(?:${words.join('|')}|${'x'.repeat(250)})\\s+fault\\s+${n}(?!\\d)${n % 3 === 0 ? '(?! ignored)' : ''}(?:\\s+(?<extra>\\S+))?`,
+    flags: n % 2 === 0 ? 'i' : undefined,
+    code: 'archive-operation-failed',
+    type: 'event',
+    severity: 'error',
+    message: `rule ${n}`,
+  }));
+  const reference = (line: string) => rules.find((rule) => new RegExp(rule.pattern, rule.flags ?? '').test(line))?.message;
+
+  it('finds the first rule in order, as trying every rule one by one does', () => {
+    const size = rules.map((rule) => toPrefilterSource(rule.pattern, rule.flags, { lookarounds: 'drop' })?.length ?? 0).reduce((a, b) => a + b);
+    expect(size).toBeGreaterThan(3 * MAX_SHARED_SOURCE);
+    const matcher = new LineMatcher(rules);
+    const lines = [
+      'alpha fault 3',
+      'ALPHA FAULT 4',
+      'Alpha fault 5',
+      // A later rule matches further left than an earlier one: the earlier one wins.
+      'beta fault 59 and gamma fault 2',
+      'delta fault 0 ignored, but gamma fault 57',
+      'delta fault 3 ignored',
+      'gamma fault 12 x',
+      'nothing here',
+      'beta fault 61',
+      'beta fault 590',
+    ];
+    const scanned: string[] = [];
+    matcher.scanBlock(lines.join('\n'), AT2, (observation) => scanned.push(observation.message));
+    expect(scanned).toEqual(lines.map(reference).filter(Boolean));
+    expect(lines.map((line) => matcher.match(line, AT2)?.message)).toEqual(lines.map(reference));
+    // The lines do exercise it: case, lookarounds the prefilters leave out, a later rule further left.
+    expect(lines.map(reference)).toEqual(['rule 3', 'rule 4', undefined, 'rule 2', 'rule 57', undefined, 'rule 12', undefined, undefined, undefined]);
   });
 });
 

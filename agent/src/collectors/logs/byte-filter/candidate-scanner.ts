@@ -30,10 +30,17 @@ export class CandidateScanner {
   /** One representative symbol per class, to compute a transition. */
   private readonly classSymbol: Int32Array;
   private readonly newlineClass: number;
-  /** DFA states: the sorted NFA states of each, and its index by key. */
+  /**
+   * DFA states: the sorted NFA states of each, and its index by key. The states of the start
+   * closure belong to every DFA state (the search is unanchored) and are left out of the sets:
+   * with many rules they would be most of every set.
+   */
   private sets: Int32Array[] = [];
   private readonly index = new Map<string, number>();
+  /** The start closure (its states that read a symbol, and accept if it is there). */
   private readonly startSet: Int32Array;
+  /** 1 for the states of the start closure. */
+  private readonly inStart: Uint8Array;
   /** Scratch for set building. */
   private readonly mark: Int32Array;
   private generation = 0;
@@ -49,6 +56,8 @@ export class CandidateScanner {
     this.classSymbol = classSymbol;
     this.mark = new Int32Array(nfa.stateCount);
     this.startSet = this.closure([nfa.start]);
+    this.inStart = new Uint8Array(nfa.stateCount);
+    for (const state of this.startSet) this.inStart[state] = 1;
 
     const tableBytes = maxStates * this.classCount * 4;
     this.inputBase = align(TABLE_BASE + tableBytes, 65_536);
@@ -122,14 +131,15 @@ export class CandidateScanner {
     const from = this.sets[fromIndex] as Int32Array;
     const { moveStart, moveSet, moveTarget, sets } = this.nfa;
     const targets: number[] = [];
-    for (const nfaState of from) {
-      for (let move = moveStart[nfaState] as number; move < (moveStart[nfaState + 1] as number); move++) {
-        if (sets[(moveSet[move] as number) * SYMBOL_COUNT + symbol]) targets.push(moveTarget[move] as number);
+    for (const states of [from, this.startSet]) {
+      for (const nfaState of states) {
+        for (let move = moveStart[nfaState] as number; move < (moveStart[nfaState + 1] as number); move++) {
+          if (sets[(moveSet[move] as number) * SYMBOL_COUNT + symbol]) targets.push(moveTarget[move] as number);
+        }
       }
     }
-    // Unanchored: a match may start at any byte, so the start state is always among the next.
-    targets.push(this.nfa.start);
-    const next = this.closure(targets);
+    // Unanchored: a match may start at any byte, so the start closure is part of every state (implied).
+    const next = this.closure(targets).filter((state) => this.inStart[state] === 0);
     const key = keyOf(next);
     if (this.sets.length >= this.maxStates && !this.index.has(key)) {
       this.reset();
@@ -143,7 +153,7 @@ export class CandidateScanner {
   private reset(): void {
     this.sets = [];
     this.index.clear();
-    this.intern(this.startSet);
+    this.intern(new Int32Array(0));
   }
 
   /** The index of the DFA state for `set`, making it (with an all-unknown row) if new. */
@@ -164,17 +174,22 @@ export class CandidateScanner {
     return index * this.classCount * 4;
   }
 
-  /** The states reachable from `states` without reading, sorted. */
+  /**
+   * The states reachable from `states` without reading, sorted; only those that read a symbol, and
+   * the accept state. A state with nothing but epsilon moves adds nothing to any transition, so
+   * leaving it out keeps the sets (each DFA state keeps one) small, and makes sets that differ
+   * only in such states one DFA state.
+   */
   private closure(states: readonly number[]): Int32Array {
     const generation = ++this.generation;
     const stack = [...states];
     const found: number[] = [];
+    const { epsilonStart, epsilonTarget, moveStart, accept } = this.nfa;
     while (stack.length > 0) {
       const state = stack.pop() as number;
       if (this.mark[state] === generation) continue;
       this.mark[state] = generation;
-      found.push(state);
-      const { epsilonStart, epsilonTarget } = this.nfa;
+      if (state === accept || (moveStart[state + 1] as number) > (moveStart[state] as number)) found.push(state);
       for (let edge = epsilonStart[state] as number; edge < (epsilonStart[state + 1] as number); edge++) stack.push(epsilonTarget[edge] as number);
     }
     return Int32Array.from(found).sort();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildCandidateNfa, type CandidateNfa } from '../../../../src/collectors/logs/byte-filter/candidate-nfa.js';
+import { buildCandidateNfa, MAX_NFA_STATES, type CandidateNfa } from '../../../../src/collectors/logs/byte-filter/candidate-nfa.js';
 import { CandidateScanner } from '../../../../src/collectors/logs/byte-filter/candidate-scanner.js';
 import { LineBlock } from '../../../../src/collectors/logs/line-reader.js';
 import { BYTE_FILTER_MIN_BYTES } from '../../../../src/collectors/logs/line-matcher.js';
@@ -8,6 +8,7 @@ import { LineMatcher, loadPreset, type LineObservation, type Rule } from '../../
 
 const AT = Date.UTC(2024, 4, 1, 8, 0, 0);
 const FIXTURE = new URL('../fixtures/xprotect-sample.log', import.meta.url);
+const CORPUS = new URL('../fixtures/xprotect-corpus.tsv', import.meta.url);
 
 function rule(id: string, pattern: string, flags?: string): Rule {
   return { id, pattern, ...(flags ? { flags } : {}), code: 'archive-operation-failed', type: 'event', severity: 'error', message: id };
@@ -156,9 +157,30 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
     const matching = lines.flatMap((line, index) => (matcher.match(line, AT) ? [index] : []));
     expect(matching.length).toBeGreaterThan(10);
     for (const separator of ['\n', '\r\n']) {
-      // The preset has no assertions or non-ASCII, so its automaton is exact on ASCII text.
+      // On these lines the preset's automaton is exact, though it widens the preset's lookarounds and non-ASCII quotes.
       expect(candidateLines(scanner, lines.join(separator))).toEqual(matching);
       expect(scanBytes(matcher, lines.join(separator))).toEqual(oneByOne(matcher, lines));
+    }
+  });
+
+  it('lets through every line of the XProtect corpus that the preset matches, as bytes and as text', async () => {
+    const lines = readFileSync(CORPUS, 'utf8')
+      .split('\n')
+      .filter((row) => row !== '' && !row.startsWith('#'))
+      .map((row) => row.split('\t').slice(3).join('\t'));
+    const preset = loadPreset('milestone-xprotect');
+    const matcher = await byteMatcher(preset);
+    const matching = lines.flatMap((line, index) => (matcher.match(line, AT) ? [index] : []));
+    expect(matching.length).toBeGreaterThan(150);
+    const candidates = new Set(candidateLines(new CandidateScanner(nfaOf(preset)), lines.join('\n')));
+    expect(matching.filter((index) => !candidates.has(index))).toEqual([]);
+    for (const separator of ['\n', '\r\n']) {
+      const text = lines.join(separator);
+      expect(scanBytes(matcher, text)).toEqual(oneByOne(matcher, lines));
+      // The text path: the rules' prefilters (shared alternations without lookarounds) in front of the rules.
+      const scanned: LineObservation[] = [];
+      new LineMatcher(preset).scanBlock(text, AT, (observation) => scanned.push(observation));
+      expect(scanned).toEqual(oneByOne(matcher, lines));
     }
   });
 
@@ -216,7 +238,8 @@ describe('candidate scanner (byte DFA in front of the rules)', () => {
   });
 
   it('falls back to matching as text when the rules make too big an automaton', async () => {
-    const huge = Array.from({ length: 20 }, (_, index) => rule(`huge-${index}`, `(?:(?:ab){16}c){16}${index}`));
+    // Each of these patterns takes over 1,000 states, so this many together exceed the limit.
+    const huge = Array.from({ length: Math.ceil(MAX_NFA_STATES / 1000) }, (_, index) => rule(`huge-${index}`, `(?:(?:ab){16}c){16}${index}`));
     expect(buildCandidateNfa(huge)).toBeUndefined();
     const matcher = await byteMatcher(huge, 0, false);
     const line = `${`${'ab'.repeat(16)}c`.repeat(16)}7`;
