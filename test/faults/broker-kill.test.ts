@@ -39,18 +39,7 @@ describe('fault: broker killed', () => {
     );
     await new Promise((r) => setTimeout(r, 2_000));
     for (const w of writers) w.stop();
-    const results = [];
-    for (const agent of agents) results.push(await fleet.settle(agent));
-    const total = results.reduce(
-      (sum, r) => ({
-        sent: sum.sent + r.sent,
-        stored: sum.stored + r.stored,
-        lost: sum.lost + r.lost,
-        doubled: sum.doubled + r.doubled,
-        unexpected: sum.unexpected + r.unexpected,
-      }),
-      { sent: 0, stored: 0, lost: 0, doubled: 0, unexpected: 0 },
-    );
+    const total = await fleet.settleAll(agents);
     const online = await waitFor(
       'every recorder online',
       () => agents.map((a) => fleet.recorderState(a.id)),

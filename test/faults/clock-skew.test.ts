@@ -78,15 +78,7 @@ describeWithSystem('fault: agent clock off by a day', [FAKETIME], () => {
       10_000,
     );
     for (const w of writers) w.stop();
-    const counts = [];
-    for (const agent of agents) counts.push(await fleet.settle(agent));
-    const total = counts.reduce((s, c) => ({
-      sent: s.sent + c.sent,
-      stored: s.stored + c.stored,
-      lost: s.lost + c.lost,
-      doubled: s.doubled + c.doubled,
-      unexpected: s.unexpected + c.unexpected,
-    }));
+    const total = await fleet.settleAll(agents);
     const worst = agents.map((a) => Math.max(...timeErrors(a)));
     reportFault({
       name: 'clock-skew',

@@ -424,6 +424,16 @@ export class Fleet {
     }
   }
 
+  /** `settle` for several agents, one after another, and their counts added up. */
+  async settleAll(agents: FaultAgent[], timeoutMs = 120_000): Promise<StoredCount> {
+    const total: StoredCount = { sent: 0, stored: 0, lost: 0, doubled: 0, unexpected: 0 };
+    for (const agent of agents) {
+      const count = await this.settle(agent, timeoutMs);
+      for (const key of Object.keys(total) as Array<keyof StoredCount>) total[key] += count[key];
+    }
+    return total;
+  }
+
   /** Exactly what the store holds of an agent's numbered lines. */
   count(agent: FaultAgent): StoredCount {
     const rows = this.storedEvents(agent.id);
