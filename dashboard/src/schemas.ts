@@ -44,15 +44,20 @@ export const acknowledgementSchema = {
   description: 'null until acknowledged; an acknowledged problem stays listed, and still counts, until it clears',
 } as const;
 
+/** What a problem is, listed now or in history. */
+const problemFields = {
+  kind: { type: 'string', enum: ['condition', 'event', 'state'] },
+  code: { type: 'string' },
+  subject: { type: 'string' },
+  severity: { type: 'string' },
+  message: { type: 'string' },
+} as const;
+
 export const problemSchema = {
   type: 'object',
   required: ['kind', 'code', 'subject', 'severity', 'message', 'since', 'acknowledged'],
   properties: {
-    kind: { type: 'string', enum: ['condition', 'event', 'state'] },
-    code: { type: 'string' },
-    subject: { type: 'string' },
-    severity: { type: 'string' },
-    message: { type: 'string' },
+    ...problemFields,
     since: { type: 'integer' },
     count: { type: 'integer', description: 'events: occurrences since the problem was raised' },
     lastSeen: { type: 'integer', description: 'events: the last occurrence' },
@@ -65,11 +70,7 @@ export const historyEntrySchema = {
   type: 'object',
   required: ['kind', 'code', 'subject', 'severity', 'message', 'start', 'end', 'durationMs', 'acknowledged'],
   properties: {
-    kind: { type: 'string', enum: ['condition', 'event', 'state'] },
-    code: { type: 'string' },
-    subject: { type: 'string' },
-    severity: { type: 'string' },
-    message: { type: 'string' },
+    ...problemFields,
     start: { type: 'integer' },
     end: { type: ['integer', 'null'], description: 'null while still active' },
     durationMs: { type: 'integer', description: 'up to its end; while active, up to now or the end of the range' },

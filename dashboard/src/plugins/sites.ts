@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { countsSchema, errors, historyEntrySchema, outageSchema, stateSchema } from '../schemas.js';
+import { countsSchema, errors, historyEntrySchema, outageSchema, rangeQuery, stateSchema } from '../schemas.js';
 import type { DashboardStore } from '../store.js';
 import { currentUser } from './auth.js';
 import { range } from './recorders.js';
@@ -49,8 +49,7 @@ export async function sitesPlugin(app: FastifyInstance, options: { store: Dashbo
           additionalProperties: false,
           properties: {
             id: { type: 'string', minLength: 3, maxLength: 200, description: 'SLC/site id, e.g. SLC-ALPHA-0001/alpha-hq' },
-            from: { type: 'integer', minimum: 0, description: 'ms since the epoch; default: 24 h before `to`' },
-            to: { type: 'integer', minimum: 0, description: 'ms since the epoch; default: now' },
+            ...rangeQuery.properties,
           },
         },
         response: {
