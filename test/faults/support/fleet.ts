@@ -62,7 +62,6 @@ export class VigilProcess {
     private readonly args: string[],
     private readonly env: NodeJS.ProcessEnv,
     private readonly ready: () => Promise<boolean>,
-    private readonly wrap: string[] = [],
   ) {}
 
   get pid(): number | undefined {
@@ -75,8 +74,7 @@ export class VigilProcess {
   /** Starts it and, unless told not to, waits until it serves (its ready probe holds). */
   async start(options: { waitUntilReady?: boolean } = {}): Promise<void> {
     if (this.running) throw new Error(`${this.name} is already running (pid ${this.pid})`);
-    const [command, ...prefix] = this.wrap.length > 0 ? this.wrap : [process.execPath];
-    const child = spawn(command!, [...prefix, ...(this.wrap.length > 0 ? [process.execPath] : []), VIGIL, ...this.args], {
+    const child = spawn(process.execPath, [VIGIL, ...this.args], {
       env: { ...process.env, VIGIL_LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -143,8 +141,6 @@ export interface AgentOptions {
   /** Where its spool lives (default: its own folder in the fleet's temp dir). */
   dataDir?: string;
   spool?: AgentConfigInput['spool'];
-  /** A program the agent runs under, e.g. faketime's LD_PRELOAD wrapper: ['env', 'LD_PRELOAD=...', ...]. */
-  wrap?: string[];
   env?: NodeJS.ProcessEnv;
   /** Connect through this port instead of the broker's (a CuttableLink). */
   brokerPort?: number;
@@ -177,13 +173,7 @@ export class FaultAgent {
     options: AgentOptions,
   ) {
     this.logPath = logPath;
-    this.process = new VigilProcess(
-      `agent ${id}`,
-      ['agent', '--config', configPath],
-      options.env ?? {},
-      async () => this.connections() >= this.process.starts,
-      options.wrap,
-    );
+    this.process = new VigilProcess(`agent ${id}`, ['agent', '--config', configPath], options.env ?? {}, async () => this.connections() >= this.process.starts);
   }
 
   /** How many numbered lines it has been given so far. */
