@@ -69,9 +69,13 @@ describe('fault: network cut', () => {
     const duringCut = { from: before, to: agent.sent };
     link.restore();
     const restoredAt = Date.now();
+    const sessionsBefore = agent.connections();
+    // Online in its new session: heartbeats the old connection sent into the cut arrive at the
+    // restore too, and briefly show it online before that connection's will (a known gap, see
+    // docs/ARCHITECTURE.md "Known gaps"), which is not what this waits for.
     await waitFor(
-      'online again after the cut',
-      () => fleet.recorderState(agent.id),
+      'online again after the cut, in a new session',
+      () => (agent.connections() > sessionsBefore ? fleet.recorderState(agent.id) : 'old session'),
       (s) => s === 'online',
       30_000,
     );
