@@ -17,6 +17,7 @@ import { offsetText } from './pipeline/clock-offsets.js';
 import type { Outlets } from './pipeline/effects.js';
 import type { DropReason } from './pipeline/message.js';
 import { IngestorMetrics } from './metrics.js';
+import { type AlertingOptions, type RunningAlerting, startAlerting } from './alerts/index.js';
 import { OutboxDrain, type DrainPlacement } from './pipeline/outbox-drain.js';
 import { TelemetryMetrics } from './pipeline/telemetry-metrics.js';
 import { openTelemetryStore } from './stores/open-store.js';
@@ -79,6 +80,11 @@ export interface IngestorOptions {
   problemLifetimes?: LifetimeOverrides;
   /** mqtt.js's debug tracing of every packet (it formats them even when nobody reads them). Default false. */
   traceMqtt?: boolean;
+  /**
+   * The alerts stage (docs/DESIGN.md "Alerting"): rules from dashboard.db judged on every committed
+   * change, alerts and the notification queue in alerts.db. Off when not given.
+   */
+  alerting?: Omit<AlertingOptions, 'fleet' | 'logger' | 'registry'>;
 }
 
 export interface IngestorStats {
@@ -107,6 +113,8 @@ export interface RunningIngestor {
   onCommit(listener: (messages: number) => void): void;
   /** The time-series store, for readers in the same process (the dashboard). */
   telemetry: TelemetryStore;
+  /** The alerts stage, when configured. */
+  alerting: RunningAlerting | undefined;
   /** Points acknowledged but not yet confirmed by the store, and a promise for when there are none. */
   outbox: { readonly depth: number; idle(): Promise<void>; readonly lastError: string | undefined };
   close(): Promise<void>;
@@ -135,6 +143,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   const commitListeners: Array<(messages: number) => void> = [];
   const stateListeners: Array<(change: StateChange) => void> = [];
   let client: MqttClient | undefined;
+  // Started once the metrics exist; the outlets reach it only after a COMMIT, which comes later.
+  let alerting: RunningAlerting | undefined;
   /** When our subscription last became active; undefined while disconnected. */
   let subscribedAt: number | undefined;
 
@@ -179,18 +189,23 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     ack: (recorderId, position) => ackGate.add(recorderId, position),
     stateChanged: (change) => {
       for (const listener of stateListeners) listener(change);
+      alerting?.touchRecorder(change.recorderId);
       log.info({ recorderId: change.recorderId, state: change.state, previous: change.previous }, 'recorder state changed');
       announce(change);
     },
     announceCurrent: (recorderId) => {
       const current = pipeline.state.current(recorderId);
       if (current) announce(current);
+      alerting?.touchRecorder(recorderId);
     },
-    siteChanged: (change) =>
+    dataStored: (recorderId, historical) => alerting?.batchStored(recorderId, historical),
+    siteChanged: (change) => {
+      alerting?.touchSite(change.installationSlc, change.siteId);
       log.warn(
         { installation: change.installationSlc, site: change.siteId, unreachable: change.unreachable },
         change.unreachable ? 'site unreachable: every recorder there missed its heartbeats' : 'site reachable again',
-      ),
+      );
+    },
     spoolOverflowed: (recorderId, dropped) => {
       for (const [reason, counts] of [
         ['spool-full', dropped.spoolFull],
@@ -243,6 +258,15 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   // Until subscribed we hear nothing: heartbeats we cannot receive are not missed (hearingFrom, below).
   state.stopHearing();
   const metrics = new IngestorMetrics({ recorders: () => state.countsByState(), unreachableSites: () => state.unreachableSiteCount });
+  if (options.alerting) {
+    alerting = startAlerting({
+      ...options.alerting,
+      // Its own read-only connection sees committed groups only, never the one the pipeline has open.
+      fleet: db.db.memory ? db.db : db.db.name,
+      logger: log,
+      registry: metrics.registry,
+    });
+  }
   const telemetryMetrics = new TelemetryMetrics(metrics.registry, telemetry.kind, () => outbox.depth);
 
   // The worker opens its own store from the store's portable config: a SQLite file, or InfluxDB
@@ -361,6 +385,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       commitListeners.push(listener);
     },
     telemetry,
+    alerting,
     outbox: {
       get depth() {
         return outbox.depth;
@@ -384,6 +409,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       pipeline.commit();
       // What the store has not confirmed within a few seconds stays in the outbox for the next start.
       await drain.stop(5_000);
+      await alerting?.close();
       await telemetry.close();
       db.close();
     },

@@ -30,6 +30,8 @@ export interface Outlets {
   /** The recorder's retained state message as it stands now (its problems changed, its state did not). */
   announceCurrent(recorderId: string): void;
   siteChanged(change: SiteChange): void;
+  /** A data batch was stored (not a duplicate): its readings and problems may have changed; `historical` is backfill. */
+  dataStored(recorderId: string, historical: boolean): void;
   /** The agent's spool filled (or its disk did) and discarded observations: the new ones, since the last batch. */
   spoolOverflowed(recorderId: string, dropped: AgentDrops): void;
   duplicateBatch(): void;
@@ -66,6 +68,10 @@ export class PostCommitEffects {
 
   siteChanged(change: SiteChange): void {
     this.group.later(() => this.outlets.siteChanged(change));
+  }
+
+  dataStored(recorderId: string, historical: boolean): void {
+    this.group.later(() => this.outlets.dataStored(recorderId, historical));
   }
 
   spoolOverflowed(recorderId: string, dropped: AgentDrops): void {

@@ -55,6 +55,7 @@ export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit
     signingKeyOf: (id) => (registered.has(id) ? signingKeyOf(id).publicKey : undefined),
   });
   const effects: Effect[] = [];
+  const dataStored: Array<{ recorderId: string; historical: boolean }> = [];
   const drops: Array<{ reason: DropReason; topic: string }> = [];
   let lost = 0;
   const commits: number[] = [];
@@ -64,6 +65,8 @@ export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit
     stateChanged: (change) => effects.push({ kind: 'state', change }),
     announceCurrent: (recorderId) => effects.push({ kind: 'announce', recorderId }),
     siteChanged: (change) => effects.push({ kind: 'site', siteId: change.siteId, unreachable: change.unreachable }),
+    // Kept apart: the alerts stage's input, which the tests of the other effects need not list.
+    dataStored: (recorderId, historical) => dataStored.push({ recorderId, historical }),
     spoolOverflowed: (recorderId, { spoolFull, diskFull }) =>
       effects.push({ kind: 'spool-overflow', recorderId, dropped: spoolFull.readings + spoolFull.events + diskFull.readings + diskFull.events }),
     duplicateBatch: () => effects.push({ kind: 'duplicate' }),
@@ -108,6 +111,7 @@ export function pipelineFixture(options: Partial<Pick<PipelineDeps, 'groupCommit
       return pipeline;
     },
     effects,
+    dataStored,
     drops,
     commits,
     get lost() {
