@@ -1622,15 +1622,17 @@ export class DashboardStore {
       const acked = group.every((row) => row.ackBy !== null);
       const lastAck = acked ? [...group].sort((a, b) => (b.ackAt ?? 0) - (a.ackAt ?? 0))[0]! : undefined;
       // A silence applies to an alert in its scope (and of its rule, if it names one). A reseller's
-      // silence quiets its own rules only: NOC's rules still tell NOC about its installations.
-      const silence = silences.find(({ record, view }) =>
-        group.some(
-          (row) =>
+      // silence quiets its own rules only: NOC's rules still tell NOC about its installations. The
+      // entry is silenced when every alert of it is, i.e. when nobody is notified of it.
+      const silenceOf = (row: AlertRowWithExtras) =>
+        silences.find(
+          ({ record, view }) =>
             (view.ruleId === null || view.ruleId === row.ruleId) &&
             (record.owner_reseller_id === null || record.owner_reseller_id === row.ruleOwner) &&
             scopeMatches(view.scope, row),
-        ),
-      );
+        );
+      const perAlert = group.map(silenceOf);
+      const silence = perAlert.every((found) => found !== undefined) ? perAlert[0] : undefined;
       const ruleNames = new Map<number, string>();
       for (const row of group) ruleNames.set(row.ruleId, row.ruleName ?? `rule ${row.ruleId} (deleted)`);
       return {
