@@ -579,6 +579,10 @@ describe('alerts from alerts.db: grouping, views, tenancy, acknowledge, silence,
     expect(resolved.map((e) => e.ids)).toEqual([[6]]);
     expect(resolved[0]).toMatchObject({ state: 'resolved', resolvedAt: now - 3_600_000 });
     expect((await list(noc, 'all')).map((e) => e.id).sort()).toEqual([1, 3, 4, 5, 6]);
+    // alerts.db is the engine's: the dashboard's connection to it cannot write
+    expect(() => fx.dashboard.store.reader.prepare('DELETE FROM alerts.read_v1_alerts').run()).toThrow();
+    expect(() => fx.dashboard.store.reader.prepare('DELETE FROM alerts.t_alerts').run()).toThrow(/readonly/i);
+    expect(writer.db.prepare('SELECT COUNT(*) FROM t_alerts').pluck().get()).toBe(7);
   });
 
   it('shows a reseller the alerts of its installations only (NOC rules’ too), and refuses others’ like nonexistent', async () => {
