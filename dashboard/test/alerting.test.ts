@@ -609,7 +609,7 @@ describe('alerts from alerts.db: grouping, views, tenancy, acknowledge, silence,
     expect((await list(noc)).some((e) => e.id === 1)).toBe(false);
     expect((await list(noc, 'acknowledged')).map((e) => e.id)).toEqual([1]);
     expect(await summary(noc)).toEqual({ firing: 2, firingUnacknowledged: 1 });
-    const again = await as(fx.dashboard, noc, 'POST', '/api/alerts/1/acknowledge', {});
+    const again = await as(fx.dashboard, noc, 'POST', '/api/alerts/1/acknowledge'); // no body at all: no comment
     expect(again.statusCode).toBe(409);
     expect(again.json<{ error: string }>().error).toContain('bob');
     // the engine reads it, per alert
@@ -677,7 +677,7 @@ describe('alerts from alerts.db: grouping, views, tenancy, acknowledge, silence,
         config: { url: 'http://127.0.0.1:9/hook', secret: SECRET },
       })
     ).json<{ id: number }>();
-    const res = await as(fx.dashboard, bob, 'POST', `/api/alert-channels/${channel.id}/test`, {});
+    const res = await as(fx.dashboard, bob, 'POST', `/api/alert-channels/${channel.id}/test`);
     expect(res.statusCode, res.body).toBe(202);
     const { testId } = res.json<{ testId: number }>();
     const reader = new Database(join(fx.dir, 'dashboard.db'), { readonly: true });
