@@ -27,7 +27,13 @@ const until = async (check: () => boolean, ms = 10_000) => {
 };
 
 function channel(id: number): AlertChannel {
-  return { id, name: `c${id}`, ownerResellerId: null, enabled: true, config: { type: 'webhook', url: 'http://127.0.0.1:9/', secret: 'x'.repeat(32), timeoutMs: 1000 } };
+  return {
+    id,
+    name: `c${id}`,
+    ownerResellerId: null,
+    enabled: true,
+    config: { type: 'webhook', url: 'http://127.0.0.1:9/', secret: 'x'.repeat(32), timeoutMs: 1000 },
+  };
 }
 
 function start(senders: Record<number, ChannelSender>, fleetDb: import('better-sqlite3').Database) {
@@ -131,7 +137,10 @@ describe('notifier', () => {
     f.recorder('rec-1', { state: 'offline' });
     f.tick();
     let started = 0;
-    start({ 1: { send: (_n, signal) => new Promise((_, reject) => (started++, signal.addEventListener('abort', () => reject(signal.reason)))) } }, await fleetConnection());
+    start(
+      { 1: { send: (_n, signal) => new Promise((_, reject) => (started++, signal.addEventListener('abort', () => reject(signal.reason)))) } },
+      await fleetConnection(),
+    );
     await until(() => started === 1);
     await notifier?.close();
     f.restart();
