@@ -90,6 +90,7 @@ export async function startDashboardPart(
     enrollment: { pki, url: enrollUrl(settings.host, settings.enrollPort) },
     dashboardDbPath: paths.dashboardDb,
     fleetDbPath: paths.fleetDb,
+    alertsDbPath: paths.alertsDb,
     brokerUrl,
     tls: pki.service('dashboard'),
     logger: logger.child({ part: 'dashboard' }),

@@ -1,4 +1,5 @@
 import { RECORDER_STATES } from '@vigil/ingestor';
+import { ALERT_METRICS, ALERT_STATES, ALERT_VIEWS, WHEN_COVERED } from './alerting.js';
 import { SEVERITIES } from './severity.js';
 
 /**
@@ -206,28 +207,346 @@ export const rangeQuery = {
 
 export const slcSchema = { type: 'string', minLength: 4, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' } as const;
 
+// ---- alerting (docs/DESIGN.md "Alerting") -------------------------------------------------------
+
+const shortText = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
+
+export const alertScopeSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'a recorder matches if it is in any list; all empty: everything the owner sees',
+  properties: {
+    installations: { type: 'array', maxItems: 500, uniqueItems: true, items: slcSchema, default: [] },
+    sites: {
+      type: 'array',
+      maxItems: 500,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 3, maxLength: 200 },
+      description: '"SLC/siteId"',
+      default: [],
+    },
+    recorders: { type: 'array', maxItems: 2000, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 128 }, default: [] },
+  },
+} as const;
+
+const scopeOut = {
+  type: 'object',
+  required: ['installations', 'sites', 'recorders'],
+  properties: {
+    installations: { type: 'array', items: { type: 'string' } },
+    sites: { type: 'array', items: { type: 'string' } },
+    recorders: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+/** The three kinds of condition; ajv picks the branch by `kind` (discriminator), so its errors name the field of that kind. */
+export const alertConditionSchema = {
+  type: 'object',
+  required: ['kind'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: {
+        kind: { const: 'problem' },
+        code: { type: 'string', minLength: 1, maxLength: 100, description: 'from GET /api/alert-conditions; absent: any code' },
+        minSeverity: severitySchema,
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'states'],
+      properties: {
+        kind: { const: 'state' },
+        states: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...ALERT_STATES] } },
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'metric', 'above'],
+      properties: {
+        kind: { const: 'metric' },
+        metric: { type: 'string', enum: ALERT_METRICS.map((m) => m.metric) },
+        above: { type: 'number', description: 'disk-used-percent: 1-100; licence-use-percent: 1-1000' },
+      },
+    },
+  ],
+} as const;
+
+const conditionOut = {
+  type: 'object',
+  required: ['kind'],
+  properties: {
+    kind: { type: 'string', enum: ['problem', 'state', 'metric'] },
+    code: { type: 'string' },
+    minSeverity: { type: 'string' },
+    states: { type: 'array', items: { type: 'string' } },
+    metric: { type: 'string' },
+    above: { type: 'number' },
+  },
+} as const;
+
+export const ownerSchema = {
+  type: 'object',
+  required: ['kind'],
+  properties: { kind: { type: 'string', enum: ['noc', 'reseller'] }, username: { type: 'string', description: 'reseller only' } },
+} as const;
+
 export const ruleInputSchema = {
   type: 'object',
-  required: ['name', 'code', 'minSeverity', 'installationSlc', 'enabled'],
   additionalProperties: false,
+  required: ['name', 'condition', 'severity'],
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    code: { type: ['string', 'null'], minLength: 1, maxLength: 100, description: 'problem code (e.g. "drive-full"); null: any code' },
-    minSeverity: severitySchema,
-    installationSlc: { anyOf: [slcSchema, { type: 'null' }], description: 'null: every installation' },
-    enabled: { type: 'boolean' },
+    name: shortText(200),
+    condition: alertConditionSchema,
+    scope: { ...alertScopeSchema, default: {} },
+    forSeconds: { type: 'integer', minimum: 0, maximum: 7 * 86_400, default: 0, description: 'how long the condition must hold before the alert fires' },
+    severity: severitySchema,
+    whenCovered: {
+      type: 'string',
+      enum: [...WHEN_COVERED],
+      default: 'lower',
+      description: 'a recorder covered by its failover partner: one step less severe, no alert, or the same',
+    },
+    repeatMinutes: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 10_080,
+      default: 240,
+      description: 'notify again while firing, unacknowledged and not silenced (0: never)',
+    },
+    channelIds: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'integer', minimum: 1 }, default: [] },
+    enabled: { type: 'boolean', default: true },
   },
 } as const;
 
 export const ruleSchema = {
   type: 'object',
-  required: ['id', 'name', 'code', 'minSeverity', 'installationSlc', 'enabled'],
+  required: [
+    'id',
+    'name',
+    'condition',
+    'scope',
+    'forSeconds',
+    'severity',
+    'whenCovered',
+    'repeatMinutes',
+    'channelIds',
+    'enabled',
+    'owner',
+    'createdAt',
+    'updatedAt',
+    'updatedBy',
+  ],
   properties: {
     id: { type: 'integer' },
     name: { type: 'string' },
-    code: { type: ['string', 'null'] },
-    minSeverity: severitySchema,
-    installationSlc: { type: ['string', 'null'] },
+    condition: conditionOut,
+    scope: scopeOut,
+    forSeconds: { type: 'integer' },
+    severity: severitySchema,
+    whenCovered: { type: 'string', enum: [...WHEN_COVERED] },
+    repeatMinutes: { type: 'integer' },
+    channelIds: { type: 'array', items: { type: 'integer' } },
     enabled: { type: 'boolean' },
+    owner: ownerSchema,
+    createdAt: { type: 'integer' },
+    updatedAt: { type: 'integer' },
+    updatedBy: { type: 'string' },
+  },
+} as const;
+
+const emailSchema = { type: 'string', minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' } as const;
+
+export const channelInputSchema = {
+  type: 'object',
+  required: ['name', 'type', 'config'],
+  discriminator: { propertyName: 'type' },
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'type', 'config'],
+      properties: {
+        name: shortText(200),
+        type: { const: 'webhook' },
+        config: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url'],
+          properties: {
+            url: { type: 'string', minLength: 8, maxLength: 2000, description: 'http:// or https://' },
+            secret: { type: 'string', minLength: 16, maxLength: 512, description: 'HMAC-SHA256 key; write-only; a PUT without it keeps the stored one' },
+            timeoutMs: { type: 'integer', minimum: 500, maximum: 60_000 },
+          },
+        },
+        enabled: { type: 'boolean', default: true },
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'type', 'config'],
+      properties: {
+        name: shortText(200),
+        type: { const: 'email' },
+        config: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['to'],
+          properties: { to: { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: emailSchema } },
+        },
+        enabled: { type: 'boolean', default: true },
+      },
+    },
+  ],
+} as const;
+
+export const channelTestSchema = {
+  type: 'object',
+  required: ['id', 'requestedAt', 'requestedBy', 'status', 'error', 'at'],
+  properties: {
+    id: { type: 'integer' },
+    requestedAt: { type: 'integer' },
+    requestedBy: { type: 'string' },
+    status: { type: 'string', enum: ['waiting', 'queued', 'sent', 'failed'] },
+    error: { type: ['string', 'null'] },
+    at: { type: ['integer', 'null'] },
+  },
+} as const;
+
+export const channelSchema = {
+  type: 'object',
+  required: ['id', 'name', 'type', 'config', 'enabled', 'owner', 'status'],
+  properties: {
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    type: { type: 'string', enum: ['webhook', 'email'] },
+    config: {
+      type: 'object',
+      description: 'webhook: {url, timeoutMs, secretSet}; email: {to}. The secret is never returned.',
+      properties: {
+        url: { type: 'string' },
+        timeoutMs: { type: 'integer' },
+        secretSet: { type: 'boolean' },
+        to: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    enabled: { type: 'boolean' },
+    owner: ownerSchema,
+    status: {
+      type: 'object',
+      required: ['lastSuccessAt', 'lastFailureAt', 'lastError'],
+      properties: {
+        lastSuccessAt: { type: ['integer', 'null'] },
+        lastFailureAt: { type: ['integer', 'null'] },
+        lastError: { type: ['string', 'null'] },
+        lastTest: channelTestSchema,
+      },
+    },
+  },
+} as const;
+
+export const silenceInputSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['scope', 'endsAt', 'reason'],
+  properties: {
+    scope: alertScopeSchema,
+    ruleId: { type: ['integer', 'null'], minimum: 1, description: 'absent or null: every rule' },
+    startsAt: { type: 'integer', minimum: 0, description: 'default: now' },
+    endsAt: { type: 'integer', minimum: 0 },
+    reason: shortText(500),
+  },
+} as const;
+
+export const silenceSchema = {
+  type: 'object',
+  required: ['id', 'scope', 'ruleId', 'startsAt', 'endsAt', 'reason', 'createdBy', 'createdAt', 'owner'],
+  properties: {
+    id: { type: 'integer' },
+    scope: scopeOut,
+    ruleId: { type: ['integer', 'null'] },
+    startsAt: { type: 'integer' },
+    endsAt: { type: 'integer' },
+    reason: { type: 'string' },
+    createdBy: { type: 'string' },
+    createdAt: { type: 'integer' },
+    owner: ownerSchema,
+  },
+} as const;
+
+const alertEntryProperties = {
+  id: { type: 'integer', description: 'the representative alert (the most severe)' },
+  ids: { type: 'array', items: { type: 'integer' }, description: 'every alert of this target and condition (one per rule)' },
+  rules: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'integer' }, name: { type: 'string' } } } },
+  state: { type: 'string', enum: ['pending', 'firing', 'resolved'] },
+  severity: { type: 'string' },
+  summary: { type: 'string' },
+  conditionKey: { type: 'string' },
+  target: { type: 'object', required: ['kind', 'id'], properties: { kind: { type: 'string', enum: ['recorder', 'site'] }, id: { type: 'string' } } },
+  recorder: { anyOf: [{ type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } }, { type: 'null' }] },
+  site: { anyOf: [{ type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } }, { type: 'null' }] },
+  installation: { anyOf: [{ type: 'object', required: ['slc', 'name'], properties: { slc: { type: 'string' }, name: { type: 'string' } } }, { type: 'null' }] },
+  pendingSince: { type: 'integer' },
+  firingSince: { type: ['integer', 'null'] },
+  resolvedAt: { type: ['integer', 'null'] },
+  inhibited: { type: 'boolean', description: 'under an unreachable site: kept, never notified' },
+  silenced: {
+    anyOf: [
+      {
+        type: 'object',
+        required: ['id', 'reason', 'endsAt'],
+        properties: { id: { type: 'integer' }, reason: { type: 'string' }, endsAt: { type: 'integer' } },
+      },
+      { type: 'null' },
+    ],
+  },
+  acknowledged: acknowledgementSchema,
+} as const;
+
+const alertEntryRequired = Object.keys(alertEntryProperties);
+
+export const alertEntrySchema = { type: 'object', required: alertEntryRequired, properties: alertEntryProperties } as const;
+
+export const alertHistoryEntrySchema = {
+  type: 'object',
+  required: [...alertEntryRequired, 'transitions'],
+  properties: {
+    ...alertEntryProperties,
+    transitions: {
+      type: 'array',
+      items: { type: 'object', required: ['at', 'state'], properties: { at: { type: 'integer' }, state: { type: 'string' } } },
+    },
+  },
+} as const;
+
+export const alertsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { view: { type: 'string', enum: [...ALERT_VIEWS], default: 'firing' } },
+} as const;
+
+export const alertSummarySchema = {
+  type: 'object',
+  required: ['firing', 'firingUnacknowledged'],
+  properties: { firing: { type: 'integer' }, firingUnacknowledged: { type: 'integer' } },
+} as const;
+
+export const auditEntrySchema = {
+  type: 'object',
+  required: ['at', 'by', 'entity', 'entityId', 'action', 'before', 'after'],
+  properties: {
+    at: { type: 'integer' },
+    by: { type: 'string' },
+    entity: { type: 'string', enum: ['rule', 'channel', 'silence'] },
+    entityId: { type: 'integer' },
+    action: { type: 'string', enum: ['create', 'update', 'delete'] },
+    before: { description: 'the entity before (null on create); secrets never included' },
+    after: { description: 'the entity after (null on delete)' },
   },
 } as const;

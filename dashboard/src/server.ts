@@ -24,6 +24,8 @@ import { BadRequest, Conflict, DashboardStore, Forbidden, NotFound } from './sto
 export interface DashboardOptions {
   dashboardDbPath: string;
   fleetDbPath: string;
+  /** The alert engine's alerts.db (default: beside fleet.db); read-only, once the ingestor has created it. */
+  alertsDbPath?: string;
   brokerUrl: string;
   tls: TlsIdentityFiles;
   logger?: FastifyBaseLogger;
@@ -92,6 +94,27 @@ function contentSecurityPolicy(map: MapConfig, secure: boolean) {
   };
 }
 
+interface SchemaError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Validation errors that name the field, and for an unknown one its name ("body/condition: unknown field \"cod\""). */
+function schemaErrorFormatter(errors: SchemaError[], dataVar: string): Error {
+  const messages = errors.map((error) => {
+    const where = `${dataVar}${error.instancePath}`;
+    if (error.keyword === 'additionalProperties') return `${where}: unknown field "${String(error.params.additionalProperty)}"`;
+    if (error.keyword === 'enum') return `${where} must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    if (error.keyword === 'discriminator' && error.params.error === 'mapping') {
+      return `${where}/${String(error.params.tag)} must be one of the kinds listed in the API (got ${JSON.stringify(error.params.tagValue)})`;
+    }
+    return `${where} ${error.message ?? 'is not valid'}`;
+  });
+  return new Error(messages.join(', '));
+}
+
 export async function buildDashboard(options: DashboardOptions): Promise<Dashboard> {
   const logger = options.logger ?? pino({ name: 'dashboard' });
   // Waits for the ingestor to publish fleet.db's read model; the dashboard never creates it.
@@ -100,10 +123,20 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
     pki: options.enrollment?.pki,
     log: logger,
     signal: options.signal,
+    alertsDbPath: options.alertsDbPath,
   });
   const secure = options.secureCookies ?? false;
   const map = options.map ?? mapConfig();
-  const app = Fastify({ loggerInstance: logger, bodyLimit: 64 * 1024 });
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: 64 * 1024,
+    ajv: {
+      // An unknown field is a mistake to report, not to drop (fastify's default removes it silently);
+      // `discriminator` lets a oneOf pick its branch by `kind`/`type`, so errors name that branch's field.
+      customOptions: { removeAdditional: false, discriminator: true },
+    },
+    schemaErrorFormatter,
+  });
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });

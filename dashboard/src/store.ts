@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   openReadModel,
@@ -18,7 +18,32 @@ import { enrollmentTokenDigest, type FleetPki } from '@vigil/proto/pki';
 import { isRecorderId } from '@vigil/proto/wire';
 import { bucketWidth, daysToFull, TREND_WINDOW_MS, usedPercent } from './disk-trend.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
-import { severityRank, worstState, type Severity } from './severity.js';
+import { worstState } from './severity.js';
+import {
+  ALERT_METRICS,
+  DEFAULT_WEBHOOK_TIMEOUT_MS,
+  isKnownCode,
+  scopeMatches,
+  type AlertEntry,
+  type AlertHistoryEntry,
+  type AlertRow,
+  type AlertScope,
+  type AlertView,
+  type AuditEntity,
+  type AuditEntry,
+  type Channel,
+  type ChannelInput,
+  type ChannelTestView,
+  type Owner,
+  type PublicChannelConfig,
+  type Rule,
+  type RuleInput,
+  type Silence,
+  type SilenceInput,
+  type StoredChannelConfig,
+} from './alerting.js';
+import { ALERT_TABLES, migrateOldRules, publishDashboardReadModel } from './alert-schema.js';
+import { severityRank } from './severity.js';
 
 export type Role = 'admin' | 'noc' | 'reseller';
 export const ROLES: readonly Role[] = ['admin', 'noc', 'reseller'];
@@ -190,30 +215,7 @@ export interface UserView {
   createdAt: number;
 }
 
-export interface RuleInput {
-  name: string;
-  /** null: any code. */
-  code: string | null;
-  minSeverity: Severity;
-  /** null: every installation. */
-  installationSlc: string | null;
-  enabled: boolean;
-}
-
-export interface Rule extends RuleInput {
-  id: number;
-}
-
-export interface Alert {
-  ruleId: number;
-  ruleName: string;
-  recorderId: string;
-  code: string;
-  subject: string;
-  severity: string;
-  message: string;
-  since: number;
-}
+export type { Rule, RuleInput } from './alerting.js';
 
 /** A request the caller's role may not make at all (403). Scope misses are 404s, never this. */
 export class Forbidden extends Error {
@@ -284,16 +286,6 @@ CREATE TABLE IF NOT EXISTS enrollment_tokens (
   enrolled_at       INTEGER,
   outcome           TEXT CHECK (outcome IN ('granted', 'claim'))
 );
--- Alert rules, set by NOC: which active problems deserve an alert.
-CREATE TABLE IF NOT EXISTS rules (
-  id               INTEGER PRIMARY KEY,
-  name             TEXT NOT NULL,
-  code             TEXT,
-  min_severity     TEXT NOT NULL,
-  installation_slc TEXT,
-  enabled          INTEGER NOT NULL DEFAULT 1,
-  created_at       INTEGER NOT NULL
-);
 -- Acknowledged problems, one row per episode (a problem raised again has another since). Kept
 -- after the problem cleared, for its history; the user's name is copied so a removed user's stay.
 CREATE TABLE IF NOT EXISTS acknowledgements (
@@ -306,7 +298,7 @@ CREATE TABLE IF NOT EXISTS acknowledgements (
   comment     TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (recorder_id, code, subject, since)
 );
-`;
+${ALERT_TABLES}`;
 
 const UNKNOWN_USER_HASH = hashPassword(randomBytes(16).toString('hex'));
 const SESSION_TTL_MS = 12 * 3_600_000;
@@ -350,7 +342,8 @@ const STATE_PROBLEMS = {
   // One site-level problem instead of one per recorder: the network, not the recorders, is likely at fault.
   siteUnreachable: {
     code: 'site-unreachable',
-    severity: 'error',
+    // As bad as a recorder lost by its last will: nothing of the site records or is watched.
+    severity: 'critical',
     message: 'site unreachable: all its recorders stopped answering at once (site network or power)',
   },
   unavailable: { code: 'recorder-unavailable', severity: 'error', message: 'missed 3 heartbeats: the recorder or its network is down' },
@@ -407,6 +400,8 @@ export interface StoreOptions {
   /** How often redeemed tokens are looked for (default 1 s); 0: only when asked (settleEnrollments). */
   settleEveryMs?: number;
   log?: { warn(details: object, message: string): void; info(details: object, message: string): void };
+  /** The alert engine's alerts.db (default: beside fleet.db). Opened read-only once it exists; never created here. */
+  alertsDbPath?: string;
 }
 
 /** How long a token may live: an installer has a week by default, a month at most. */
@@ -421,6 +416,18 @@ export interface OpenStoreOptions extends StoreOptions {
   signal?: AbortSignal;
   retryMs?: number;
 }
+
+/** The tenancy rule, the only place it is written down: NOC and admin (@all = 1) everything, a reseller the installations it holds. */
+const visibleSlc = (column: string) => `(@all = 1 OR ${column} IN (SELECT slc FROM main.installations WHERE reseller_id = @userId))`;
+
+/** The views of alerts.db the dashboard reads (docs/DESIGN.md "Alerting"); without all of them it shows no alerts. */
+const ALERTS_DB_VIEWS = ['read_v1_alerts', 'read_v1_alert_transitions', 'read_v1_channel_status', 'read_v1_channel_test_results'] as const;
+const ALERTS_SCHEMA = 'alerts';
+const ALERTS_RETRY_MS = 500;
+/** What "resolved today" and the silences list look back over. */
+const RECENT_MS = 86_400_000;
+/** The longest silence. */
+const MAX_SILENCE_MS = 366 * 86_400_000;
 
 const emptyCounts = (): Record<RecorderStateName, number> => ({ online: 0, degraded: 0, unavailable: 0, offline: 0, stopped: 0 });
 
@@ -452,6 +459,14 @@ export class DashboardStore {
   private readonly pki: FleetPki | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private readonly q;
+  private readonly alertsDbPath: string;
+  /** Statements on alerts.db, once it is attached to `reader`. */
+  private aq: ReturnType<DashboardStore['prepareAlertQueries']> | undefined;
+  private alertsTriedAt = 0;
+  /** Bumped by acknowledgements and silences: they change alert entries without alerts.db changing. */
+  private alertGeneration = 0;
+  /** Told of every acknowledgement and silence change (the live plugin sends the `alerts` event). */
+  readonly alertListeners = new Set<() => void>();
 
   /**
    * The store, once the ingestor has published the read model in fleet.db. A dashboard started
@@ -488,14 +503,21 @@ export class DashboardStore {
   constructor(dashboardDbPath: string, fleetDbPath: string, options: StoreOptions = {}) {
     this.telemetry = options.telemetry;
     this.pki = options.pki;
+    this.alertsDbPath = options.alertsDbPath ?? join(dirname(fleetDbPath), 'alerts.db');
     mkdirSync(dirname(dashboardDbPath), { recursive: true });
+    // Webhook secrets live here: the file (and its WAL, which SQLite creates with the file's mode) is the owner's only.
+    if (!existsSync(dashboardDbPath)) closeSync(openSync(dashboardDbPath, 'a', 0o600));
     this.db = new Database(dashboardDbPath);
     try {
       this.db.pragma('journal_mode = WAL');
+      for (const file of [dashboardDbPath, `${dashboardDbPath}-wal`, `${dashboardDbPath}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
       migrate(this.db);
+      const migrated = migrateOldRules(this.db);
+      if (migrated > 0) options.log?.info({ rules: migrated }, 'alert rules migrated to the new shape (owned by NOC, no channels yet)');
+      publishDashboardReadModel(this.db);
       this.reader = openReadModel(fleetDbPath, dashboardDbPath);
     } catch (error) {
       this.db.close();
@@ -512,7 +534,7 @@ export class DashboardStore {
     const stateSubject = 'CASE WHEN s.unreachable_since IS NOT NULL THEN r.site_id ELSE r.id END';
     const stateSince = 'COALESCE(s.unreachable_since, r.state_since)';
     // The tenancy rule, the only place it is written down.
-    const visible = `(@all = 1 OR r.installation_slc IN (SELECT slc FROM installations WHERE reseller_id = @userId))`;
+    const visible = visibleSlc('r.installation_slc');
     this.q = {
       userByName: db.prepare('SELECT id, username, role, password_hash AS passwordHash FROM users WHERE username = ?'),
       users: db.prepare('SELECT username, role, created_at AS createdAt FROM users ORDER BY username'),
@@ -649,16 +671,53 @@ export class DashboardStore {
         .prepare(`SELECT r.id FROM fleet.${V.recorders} r
           WHERE r.installation_slc IN (SELECT slc FROM installations WHERE reseller_id = @resellerId) AND ${visible} ORDER BY r.id`)
         .pluck(),
-      allRules: db.prepare(`SELECT id, name, code, min_severity AS minSeverity, installation_slc AS installationSlc, enabled FROM rules ORDER BY id`),
-      // A reseller sees the rules that apply to its installations: global ones and those for its own SLCs.
-      resellerRules: db.prepare(`SELECT id, name, code, min_severity AS minSeverity, installation_slc AS installationSlc, enabled FROM rules
-        WHERE installation_slc IS NULL OR installation_slc IN (SELECT slc FROM installations WHERE reseller_id = ?) ORDER BY id`),
-      rule: db.prepare(`SELECT id, name, code, min_severity AS minSeverity, installation_slc AS installationSlc, enabled FROM rules WHERE id = ?`),
-      insertRule: db.prepare(`INSERT INTO rules (name, code, min_severity, installation_slc, enabled, created_at)
-        VALUES (@name, @code, @minSeverity, @installationSlc, @enabled, @createdAt)`),
-      updateRule: db.prepare(`UPDATE rules SET name = @name, code = @code, min_severity = @minSeverity, installation_slc = @installationSlc,
-        enabled = @enabled WHERE id = @id`),
-      deleteRule: db.prepare('DELETE FROM rules WHERE id = ?'),
+      // ---- alerting: what people decide (dashboard.db) ----
+      rules: db.prepare(`SELECT r.*, u.username AS ownerName FROM alert_rules r LEFT JOIN users u ON u.id = r.owner_reseller_id
+        WHERE @all = 1 OR r.owner_reseller_id = @userId ORDER BY r.id`),
+      rule: db.prepare('SELECT r.*, u.username AS ownerName FROM alert_rules r LEFT JOIN users u ON u.id = r.owner_reseller_id WHERE r.id = ?'),
+      insertRule: db.prepare(`INSERT INTO alert_rules (name, owner_reseller_id, condition, scope, for_seconds, severity, when_covered, repeat_minutes,
+        channel_ids, enabled, created_at, updated_at, updated_by) VALUES (@name, @owner, @condition, @scope, @forSeconds, @severity, @whenCovered,
+        @repeatMinutes, @channelIds, @enabled, @at, @at, @by)`),
+      updateRule: db.prepare(`UPDATE alert_rules SET name = @name, condition = @condition, scope = @scope, for_seconds = @forSeconds, severity = @severity,
+        when_covered = @whenCovered, repeat_minutes = @repeatMinutes, channel_ids = @channelIds, enabled = @enabled, updated_at = @at, updated_by = @by
+        WHERE id = @id`),
+      deleteRule: db.prepare('DELETE FROM alert_rules WHERE id = ?'),
+      channels: db.prepare(`SELECT c.*, u.username AS ownerName FROM alert_channels c LEFT JOIN users u ON u.id = c.owner_reseller_id
+        WHERE @all = 1 OR c.owner_reseller_id = @userId ORDER BY c.id`),
+      channel: db.prepare('SELECT c.*, u.username AS ownerName FROM alert_channels c LEFT JOIN users u ON u.id = c.owner_reseller_id WHERE c.id = ?'),
+      ownedChannel: db.prepare('SELECT id FROM alert_channels WHERE id = ? AND owner_reseller_id IS ?').pluck(),
+      insertChannel: db.prepare(`INSERT INTO alert_channels (name, owner_reseller_id, type, config, enabled, created_at, updated_at, updated_by)
+        VALUES (@name, @owner, @type, @config, @enabled, @at, @at, @by)`),
+      updateChannel: db.prepare(`UPDATE alert_channels SET name = @name, type = @type, config = @config, enabled = @enabled, updated_at = @at, updated_by = @by
+        WHERE id = @id`),
+      deleteChannel: db.prepare('DELETE FROM alert_channels WHERE id = ?'),
+      rulesUsingChannel: db.prepare(`SELECT r.name FROM alert_rules r, json_each(r.channel_ids) j WHERE j.value = ? ORDER BY r.id`).pluck(),
+      insertChannelTest: db.prepare('INSERT INTO channel_tests (channel_id, requested_by, requested_at) VALUES (?, ?, ?)'),
+      channelTest: db.prepare('SELECT id, channel_id AS channelId, requested_by AS requestedBy, requested_at AS requestedAt FROM channel_tests WHERE id = ?'),
+      lastChannelTest: db.prepare(`SELECT id, channel_id AS channelId, requested_by AS requestedBy, requested_at AS requestedAt FROM channel_tests
+        WHERE channel_id = ? ORDER BY id DESC LIMIT 1`),
+      silences: db.prepare(`SELECT s.*, u.username AS ownerName FROM alert_silences s LEFT JOIN users u ON u.id = s.owner_reseller_id
+        WHERE (@all = 1 OR s.owner_reseller_id = @userId) AND s.ends_at >= @since ORDER BY s.starts_at, s.id`),
+      activeSilences: db.prepare(`SELECT s.*, u.username AS ownerName FROM alert_silences s LEFT JOIN users u ON u.id = s.owner_reseller_id
+        WHERE s.starts_at <= @now AND s.ends_at > @now ORDER BY s.id`),
+      silence: db.prepare('SELECT s.*, u.username AS ownerName FROM alert_silences s LEFT JOIN users u ON u.id = s.owner_reseller_id WHERE s.id = ?'),
+      insertSilence: db.prepare(`INSERT INTO alert_silences (owner_reseller_id, scope, rule_id, starts_at, ends_at, reason, created_by, created_at)
+        VALUES (@owner, @scope, @ruleId, @startsAt, @endsAt, @reason, @by, @at)`),
+      endSilence: db.prepare('UPDATE alert_silences SET starts_at = MIN(starts_at, @now), ends_at = @now WHERE id = @id'),
+      insertAck: db.prepare('INSERT OR IGNORE INTO alert_acks (alert_id, username, at, comment) VALUES (?, ?, ?, ?)'),
+      acks: db.prepare('SELECT alert_id AS alertId, username AS by, at, comment FROM alert_acks WHERE alert_id IN (SELECT value FROM json_each(?))'),
+      audit: db.prepare(`INSERT INTO audit_log (at, username, entity, entity_id, owner_reseller_id, action, before, after)
+        VALUES (@at, @by, @entity, @entityId, @owner, @action, @before, @after)`),
+      auditEntries: db.prepare(`SELECT at, username AS by, entity, entity_id AS entityId, action, before, after FROM audit_log
+        WHERE (@all = 1 OR owner_reseller_id = @userId) AND (@entity IS NULL OR entity = @entity) AND (@id IS NULL OR entity_id = @id)
+        ORDER BY at DESC, id DESC LIMIT 1000`),
+      // Scope entries as the owner may name them: NOC anything the fleet (or an installation's holder) knows, a reseller what it holds.
+      scopeInstallation: reader
+        .prepare(`SELECT 1 WHERE ${visibleSlc('@slc')} AND (EXISTS (SELECT 1 FROM fleet.${V.recorders} WHERE installation_slc = @slc)
+          OR EXISTS (SELECT 1 FROM main.installations WHERE slc = @slc))`)
+        .pluck(),
+      scopeSite: reader.prepare(`SELECT 1 FROM fleet.${V.recorders} r WHERE r.installation_slc = @slc AND r.site_id = @siteId AND ${visible} LIMIT 1`).pluck(),
+      scopeRecorder: reader.prepare(`SELECT 1 FROM fleet.${V.recorders} r WHERE r.id = @id AND ${visible}`).pluck(),
       disksOf: reader.prepare(`SELECT path, total_bytes AS totalBytes, free_bytes AS freeBytes, at FROM fleet.${V.disks} WHERE recorder_id = ? ORDER BY path`),
       servicesOf: reader.prepare(`SELECT name, running, at FROM fleet.${V.services} WHERE recorder_id = ? ORDER BY name`),
       stateChangesOf: reader.prepare(`
@@ -1220,71 +1279,486 @@ export class DashboardStore {
     return [...sites.values()];
   }
 
-  // ---- rules and alerts ----------------------------------------------------------------------
+  // ---- alerting: rules, channels, silences, audit ------------------------------------------------
+  // NOC and admin see and change every rule, channel and silence, and make NOC's; a reseller only
+  // its own, which may name only what it holds and its own channels (docs/DESIGN.md "Alerting").
 
   rulesFor(user: User): Rule[] {
-    const rows = (user.role === 'reseller' ? this.q.resellerRules.all(user.id) : this.q.allRules.all()) as Array<Omit<Rule, 'enabled'> & { enabled: number }>;
-    return rows.map((row) => ({ ...row, enabled: row.enabled === 1 }));
+    return (this.q.rules.all(this.scope(user)) as RuleRecord[]).map(ruleView);
   }
 
   createRule(user: User, input: RuleInput): Rule {
-    this.requireRole(user, ['noc', 'admin'], 'only NOC and admins set alert rules');
-    const info = this.q.insertRule.run({ ...input, enabled: input.enabled ? 1 : 0, createdAt: Date.now() });
-    return { id: Number(info.lastInsertRowid), ...input };
+    const owner = this.ownerIdOf(user);
+    const clean = this.checkRule(input, owner);
+    const at = Date.now();
+    return this.db.transaction(() => {
+      const id = Number(this.q.insertRule.run({ ...ruleParams(clean), owner, at, by: user.username }).lastInsertRowid);
+      const rule = this.ruleById(id)!;
+      this.audit(user, 'rule', id, owner, 'create', null, rule);
+      return rule;
+    })();
   }
 
   updateRule(user: User, id: number, input: RuleInput): Rule {
-    this.requireRole(user, ['noc', 'admin'], 'only NOC and admins set alert rules');
-    if (this.q.updateRule.run({ ...input, id, enabled: input.enabled ? 1 : 0 }).changes === 0) throw new NotFound(`no rule ${id}`);
-    return { id, ...input };
+    const before = this.ownRule(user, id);
+    const owner = ownerIdOfRecord(before);
+    const clean = this.checkRule(input, owner);
+    return this.db.transaction(() => {
+      this.q.updateRule.run({ ...ruleParams(clean), id, at: Date.now(), by: user.username });
+      const rule = this.ruleById(id)!;
+      this.audit(user, 'rule', id, owner, 'update', ruleView(before), rule);
+      return rule;
+    })();
   }
 
   deleteRule(user: User, id: number): void {
-    this.requireRole(user, ['noc', 'admin'], 'only NOC and admins set alert rules');
-    if (this.q.deleteRule.run(id).changes === 0) throw new NotFound(`no rule ${id}`);
+    const before = this.ownRule(user, id);
+    this.db.transaction(() => {
+      this.q.deleteRule.run(id);
+      this.audit(user, 'rule', id, ownerIdOfRecord(before), 'delete', ruleView(before), null);
+    })();
+  }
+
+  channelsFor(user: User): Channel[] {
+    const records = this.q.channels.all(this.scope(user)) as ChannelRecord[];
+    this.ensureAlertsDb();
+    return records.map((record) => this.channelView(record));
+  }
+
+  createChannel(user: User, input: ChannelInput): Channel {
+    const owner = this.ownerIdOf(user);
+    const config = checkChannelConfig(input, undefined);
+    const at = Date.now();
+    return this.db.transaction(() => {
+      const id = Number(
+        this.q.insertChannel.run({
+          name: input.name,
+          owner,
+          type: input.type,
+          config: JSON.stringify(config),
+          enabled: input.enabled === false ? 0 : 1,
+          at,
+          by: user.username,
+        }).lastInsertRowid,
+      );
+      const channel = this.channelView(this.q.channel.get(id) as ChannelRecord);
+      this.audit(user, 'channel', id, owner, 'create', null, auditableChannel(channel));
+      return channel;
+    })();
+  }
+
+  updateChannel(user: User, id: number, input: ChannelInput): Channel {
+    const before = this.ownChannel(user, id);
+    const config = checkChannelConfig(input, before);
+    return this.db.transaction(() => {
+      this.q.updateChannel.run({
+        id,
+        name: input.name,
+        type: input.type,
+        config: JSON.stringify(config),
+        enabled: input.enabled === false ? 0 : 1,
+        at: Date.now(),
+        by: user.username,
+      });
+      const channel = this.channelView(this.q.channel.get(id) as ChannelRecord);
+      const secretChanged = input.type === 'webhook' && input.config.secret !== undefined;
+      this.audit(user, 'channel', id, ownerIdOfRecord(before), 'update', auditableChannel(this.channelView(before)), {
+        ...auditableChannel(channel),
+        ...(secretChanged ? { secretChanged: true } : {}),
+      });
+      return channel;
+    })();
+  }
+
+  deleteChannel(user: User, id: number): void {
+    const before = this.ownChannel(user, id);
+    const users = this.q.rulesUsingChannel.all(id) as string[];
+    if (users.length > 0) throw new Conflict(`channel ${id} is used by rule(s) ${users.map((n) => `"${n}"`).join(', ')}: remove it from them first`);
+    this.db.transaction(() => {
+      this.q.deleteChannel.run(id);
+      this.audit(user, 'channel', id, ownerIdOfRecord(before), 'delete', auditableChannel(this.channelView(before)), null);
+    })();
+  }
+
+  /** Files a "send test" request; the ingestor's notifier sends it like any notification and records the outcome in alerts.db. */
+  requestChannelTest(user: User, channelId: number): number {
+    this.ownChannel(user, channelId);
+    const id = Number(this.q.insertChannelTest.run(channelId, user.username, Date.now()).lastInsertRowid);
+    return id;
+  }
+
+  channelTestFor(user: User, channelId: number, testId: number): ChannelTestView {
+    this.ownChannel(user, channelId);
+    const row = this.q.channelTest.get(testId) as TestRequest | undefined;
+    if (!row || row.channelId !== channelId) throw new NotFound(`no test ${testId} of channel ${channelId}`);
+    this.ensureAlertsDb();
+    return this.testView(row);
+  }
+
+  silencesFor(user: User): Silence[] {
+    return (this.q.silences.all({ ...this.scope(user), since: Date.now() - RECENT_MS }) as SilenceRecord[]).map(silenceView);
+  }
+
+  createSilence(user: User, input: SilenceInput): Silence {
+    const owner = this.ownerIdOf(user);
+    const scope = this.checkScope(input.scope, owner);
+    const ruleId = input.ruleId ?? null;
+    if (ruleId !== null) {
+      const rule = this.q.rule.get(ruleId) as RuleRecord | undefined;
+      if (!rule || (owner !== null && rule.owner_reseller_id !== owner)) throw new BadRequest(`ruleId: no rule ${ruleId}`);
+    }
+    const now = Date.now();
+    const startsAt = input.startsAt ?? now;
+    if (input.endsAt <= Math.max(startsAt, now)) throw new BadRequest('endsAt: must be after startsAt and in the future');
+    if (input.endsAt - startsAt > MAX_SILENCE_MS) throw new BadRequest('endsAt: a silence lasts at most 366 days');
+    const reason = input.reason.trim();
+    if (reason === '') throw new BadRequest('reason: say why (e.g. "maintenance window")');
+    const silence = this.db.transaction(() => {
+      const id = Number(
+        this.q.insertSilence.run({ owner, scope: JSON.stringify(scope), ruleId, startsAt, endsAt: input.endsAt, reason, by: user.username, at: now })
+          .lastInsertRowid,
+      );
+      const created = silenceView(this.q.silence.get(id) as SilenceRecord);
+      this.audit(user, 'silence', id, owner, 'create', null, created);
+      return created;
+    })();
+    this.alertsChanged();
+    return silence;
+  }
+
+  /** Ends a silence now (one not begun yet never begins). */
+  endSilence(user: User, id: number): void {
+    const before = this.q.silence.get(id) as SilenceRecord | undefined;
+    if (!before || (user.role === 'reseller' && before.owner_reseller_id !== user.id)) throw new NotFound(`no silence ${id}`);
+    const now = Date.now();
+    if (before.ends_at <= now) return;
+    this.db.transaction(() => {
+      this.q.endSilence.run({ id, now });
+      this.audit(user, 'silence', id, before.owner_reseller_id, 'delete', silenceView(before), silenceView(this.q.silence.get(id) as SilenceRecord));
+    })();
+    this.alertsChanged();
+  }
+
+  auditFor(user: User, entity?: AuditEntity, id?: number): AuditEntry[] {
+    const rows = this.q.auditEntries.all({ ...this.scope(user), entity: entity ?? null, id: id ?? null }) as Array<
+      Omit<AuditEntry, 'before' | 'after'> & { before: string | null; after: string | null }
+    >;
+    return rows.map((row) => ({
+      ...row,
+      before: row.before === null ? null : JSON.parse(row.before),
+      after: row.after === null ? null : JSON.parse(row.after),
+    }));
+  }
+
+  // ---- alerting: the engine's alerts (alerts.db) -------------------------------------------------
+
+  /**
+   * The caller's visible alerts, one entry per target and condition (several rules matching the
+   * same problem are one entry), worst first. Empty while alerts.db is missing.
+   */
+  alertsFor(user: User, view: AlertView = 'firing'): AlertEntry[] {
+    const entries = this.alertEntries(user).filter((entry) => inView(entry, view, Date.now()));
+    return entries.sort(
+      (a, b) => severityRank(b.severity) - severityRank(a.severity) || (b.firingSince ?? b.pendingSince) - (a.firingSince ?? a.pendingSince) || a.id - b.id,
+    );
+  }
+
+  /** The nav badge: firing entries, and those neither acknowledged nor silenced (inhibited ones, under an unreachable site, are not counted). */
+  alertSummaryFor(user: User): { firing: number; firingUnacknowledged: number } {
+    const firing = this.alertEntries(user).filter((entry) => entry.state === 'firing' && !entry.inhibited);
+    return { firing: firing.length, firingUnacknowledged: firing.filter((entry) => !entry.acknowledged && !entry.silenced).length };
+  }
+
+  /** Acknowledges every alert of the entry holding alert `id` (NOC, admin and resellers alike, for alerts they see). */
+  acknowledgeAlert(user: User, id: number, comment: string): AlertEntry {
+    const aq = this.ensureAlertsDb();
+    const row = aq ? (aq.alert.get({ ...this.scope(user), id }) as { state: string } | undefined) : undefined;
+    if (!row) throw new NotFound(`no alert ${id}`);
+    if (row.state === 'resolved') throw new Conflict(`alert ${id} is resolved already`);
+    const entry = this.alertEntries(user).find((e) => e.ids.includes(id));
+    if (!entry) throw new NotFound(`no alert ${id}`);
+    if (entry.acknowledged) throw new Conflict(`already acknowledged by ${entry.acknowledged.by}`);
+    const at = Date.now();
+    this.db.transaction(() => {
+      for (const alertId of entry.ids) this.q.insertAck.run(alertId, user.username, at, comment);
+    })();
+    this.alertsChanged();
+    return this.alertEntries(user).find((e) => e.ids.includes(id)) ?? entry;
+  }
+
+  /** A recorder's alerts active in [from, to] (its own and its site's), each with its transitions, oldest first. */
+  recorderAlertsFor(user: User, recorderId: string, from: number, to: number): AlertHistoryEntry[] {
+    const recorder = this.q.recorder.get({ ...this.scope(user), id: recorderId }) as DetailRow | undefined;
+    if (!recorder) throw new NotFound(`no recorder "${recorderId}"`);
+    const aq = this.ensureAlertsDb();
+    if (!aq) return [];
+    const rows = aq.recorderAlerts.all({
+      ...this.scope(user),
+      id: recorderId,
+      slc: recorder.installationSlc,
+      siteId: recorder.siteId,
+      from,
+      to,
+    }) as AlertRowWithExtras[];
+    const entries = this.entriesOf(rows, (row) => `${row.targetKind}\u0000${row.targetId}\u0000${row.conditionKey}\u0000${row.pendingSince}`);
+    return entries
+      .map((entry) => {
+        const seen = new Set<string>();
+        const transitions = (aq.transitions.all(JSON.stringify(entry.ids)) as Array<{ at: number; state: string }>).filter(({ at, state }) => {
+          const key = `${at}:${state}`;
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
+        return { ...entry, transitions };
+      })
+      .sort((a, b) => a.pendingSince - b.pendingSince || a.id - b.id);
   }
 
   /**
-   * Active problems of the recorders the caller may see that an enabled rule matches (code null:
-   * any; severity at least minSeverity; installation null: all), worst first. An unreachable
-   * site is one alert, not one per recorder.
+   * Changes whenever alert entries may have: alerts.db changed (its data_version), or an
+   * acknowledgement or silence was made here. The live plugin polls it.
    */
-  alertsFor(user: User): Alert[] {
-    const rules = this.rulesFor(user).filter((rule) => rule.enabled);
-    if (rules.length === 0) return [];
-    const alerts: Alert[] = [];
-    const siteAlerts = new Set<string>();
-    for (const recorder of this.recordersFor(user)) {
-      for (const problem of recorder.problems) {
-        // Acknowledged: someone is on it (docs/DESIGN.md "Fleet state"); it stays listed, but alerts no more.
-        if (problem.acknowledged) continue;
-        for (const rule of rules) {
-          if (rule.code !== null && rule.code !== problem.code) continue;
-          if (rule.installationSlc !== null && rule.installationSlc !== recorder.installation.slc) continue;
-          if (severityRank(problem.severity) < severityRank(rule.minSeverity)) continue;
-          if (problem.code === 'site-unreachable') {
-            const key = `${rule.id}\u0000${recorder.installation.slc}\u0000${problem.subject}`;
-            if (siteAlerts.has(key)) continue;
-            siteAlerts.add(key);
-          }
-          alerts.push({
-            ruleId: rule.id,
-            ruleName: rule.name,
-            recorderId: recorder.id,
-            code: problem.code,
-            subject: problem.subject,
-            severity: problem.severity,
-            message: problem.message,
-            since: problem.since,
-          });
-        }
+  alertsVersion(): string {
+    const aq = this.ensureAlertsDb();
+    return `${aq ? (aq.dataVersion.get() as number) : 'none'}:${this.alertGeneration}`;
+  }
+
+  private alertsChanged(): void {
+    this.alertGeneration += 1;
+    for (const listener of this.alertListeners) listener();
+  }
+
+  /**
+   * alerts.db attached read-only to `reader` as `alerts`, once the engine has created it with its
+   * views; until then undefined (looked for again at most every ALERTS_RETRY_MS). Never creates it.
+   */
+  private ensureAlertsDb() {
+    if (this.aq) return this.aq;
+    const now = Date.now();
+    if (now - this.alertsTriedAt < ALERTS_RETRY_MS) return undefined;
+    this.alertsTriedAt = now;
+    if (!existsSync(this.alertsDbPath)) return undefined;
+    try {
+      this.reader.prepare(`ATTACH DATABASE ? AS ${ALERTS_SCHEMA}`).run(this.alertsDbPath);
+    } catch {
+      return undefined;
+    }
+    try {
+      const present = this.reader
+        .prepare(`SELECT name FROM ${ALERTS_SCHEMA}.sqlite_master WHERE type = 'view' AND name IN (${ALERTS_DB_VIEWS.map(() => '?').join(', ')})`)
+        .pluck()
+        .all(...ALERTS_DB_VIEWS);
+      if (present.length < ALERTS_DB_VIEWS.length) throw new Error('alerts.db has no read_v1 views yet');
+      this.aq = this.prepareAlertQueries();
+      return this.aq;
+    } catch {
+      try {
+        this.reader.exec(`DETACH DATABASE ${ALERTS_SCHEMA}`);
+      } catch {
+        // not attached
+      }
+      return undefined;
+    }
+  }
+
+  private prepareAlertQueries() {
+    const { reader } = this;
+    const A = ALERTS_SCHEMA;
+    const R = READ_MODEL_VIEWS.recorders;
+    const columns = `a.id, a.rule_id AS ruleId, a.target_kind AS targetKind, a.target_id AS targetId, a.recorder_id AS recorderId,
+      a.installation_slc AS installationSlc, a.site_id AS siteId, a.condition_key AS conditionKey, a.state, a.severity, a.summary,
+      a.pending_since AS pendingSince, a.firing_since AS firingSince, a.resolved_at AS resolvedAt, a.inhibited,
+      rec.name AS recorderName,
+      (SELECT MAX(x.site_name) FROM fleet.${R} x WHERE x.installation_slc = a.installation_slc AND x.site_id = a.site_id) AS siteName,
+      (SELECT MAX(x.installation_name) FROM fleet.${R} x WHERE x.installation_slc = a.installation_slc) AS installationName,
+      ru.name AS ruleName, ru.owner_reseller_id AS ruleOwner,
+      ack.username AS ackBy, ack.at AS ackAt, ack.comment AS ackComment`;
+    const from = `${A}.read_v1_alerts a LEFT JOIN fleet.${R} rec ON rec.id = a.recorder_id
+      LEFT JOIN main.alert_rules ru ON ru.id = a.rule_id LEFT JOIN main.alert_acks ack ON ack.alert_id = a.id`;
+    const visible = visibleSlc('a.installation_slc');
+    return {
+      alerts: reader.prepare(`SELECT ${columns} FROM ${from} WHERE ${visible} AND (a.state <> 'resolved' OR a.resolved_at >= @since)`),
+      alert: reader.prepare(`SELECT a.state FROM ${A}.read_v1_alerts a WHERE a.id = @id AND ${visible}`),
+      recorderAlerts: reader.prepare(`SELECT ${columns} FROM ${from} WHERE ${visible}
+        AND (a.recorder_id = @id OR (a.target_kind = 'site' AND a.installation_slc = @slc AND a.site_id = @siteId))
+        AND a.pending_since <= @to AND (a.resolved_at IS NULL OR a.resolved_at >= @from)`),
+      transitions: reader.prepare(`SELECT at, state FROM ${A}.read_v1_alert_transitions WHERE alert_id IN (SELECT value FROM json_each(?)) ORDER BY at, state`),
+      channelStatus: reader.prepare(`SELECT last_success_at AS lastSuccessAt, last_failure_at AS lastFailureAt, last_error AS lastError
+        FROM ${A}.read_v1_channel_status WHERE channel_id = ?`),
+      testResult: reader.prepare(`SELECT status, last_error AS error, sent_at AS sentAt FROM ${A}.read_v1_channel_test_results WHERE test_id = ?`),
+      dataVersion: reader.prepare(`PRAGMA ${A}.data_version`).pluck(),
+    };
+  }
+
+  /** Every entry the caller sees now: active ones, and those resolved within RECENT_MS. */
+  private alertEntries(user: User): AlertEntry[] {
+    const aq = this.ensureAlertsDb();
+    if (!aq) return [];
+    const rows = aq.alerts.all({ ...this.scope(user), since: Date.now() - RECENT_MS }) as AlertRowWithExtras[];
+    // Active alerts of a target and condition are one entry; resolved ones one per episode.
+    return this.entriesOf(
+      rows,
+      (row) => `${row.targetKind}\u0000${row.targetId}\u0000${row.conditionKey}\u0000${row.state === 'resolved' ? row.pendingSince : 'active'}`,
+    );
+  }
+
+  private entriesOf(rows: AlertRowWithExtras[], keyOf: (row: AlertRowWithExtras) => string): AlertEntry[] {
+    const now = Date.now();
+    const silences = (this.q.activeSilences.all({ now }) as SilenceRecord[]).map((record) => ({ record, view: silenceView(record) }));
+    const groups = new Map<string, AlertRowWithExtras[]>();
+    for (const row of rows) {
+      const key = keyOf(row);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = []));
+      group.push(row);
+    }
+    const stateRank = { firing: 2, pending: 1, resolved: 0 } as const;
+    return [...groups.values()].map((group) => {
+      const rep = [...group].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || stateRank[b.state] - stateRank[a.state] || a.id - b.id)[0]!;
+      const state = group.reduce<AlertRow['state']>((best, row) => (stateRank[row.state] > stateRank[best] ? row.state : best), 'resolved');
+      const firingSinces = group.map((row) => row.firingSince).filter((t): t is number => t !== null);
+      const acked = group.every((row) => row.ackBy !== null);
+      const lastAck = acked ? [...group].sort((a, b) => (b.ackAt ?? 0) - (a.ackAt ?? 0))[0]! : undefined;
+      // A silence applies to an alert in its scope (and of its rule, if it names one). A reseller's
+      // silence quiets its own rules only: NOC's rules still tell NOC about its installations.
+      const silence = silences.find(({ record, view }) =>
+        group.some(
+          (row) =>
+            (view.ruleId === null || view.ruleId === row.ruleId) &&
+            (record.owner_reseller_id === null || record.owner_reseller_id === row.ruleOwner) &&
+            scopeMatches(view.scope, row),
+        ),
+      );
+      const ruleNames = new Map<number, string>();
+      for (const row of group) ruleNames.set(row.ruleId, row.ruleName ?? `rule ${row.ruleId} (deleted)`);
+      return {
+        id: rep.id,
+        ids: group.map((row) => row.id).sort((a, b) => a - b),
+        rules: [...ruleNames].map(([id, name]) => ({ id, name })),
+        state,
+        severity: rep.severity,
+        summary: rep.summary,
+        conditionKey: rep.conditionKey,
+        target: { kind: rep.targetKind, id: rep.targetId },
+        recorder: rep.recorderId === null ? null : { id: rep.recorderId, name: rep.recorderName || rep.recorderId },
+        site: rep.siteId ? { id: rep.siteId, name: rep.siteName ?? rep.siteId } : null,
+        installation: rep.installationSlc ? { slc: rep.installationSlc, name: rep.installationName ?? '' } : null,
+        pendingSince: Math.min(...group.map((row) => row.pendingSince)),
+        firingSince: firingSinces.length > 0 ? Math.min(...firingSinces) : null,
+        resolvedAt: state === 'resolved' ? Math.max(...group.map((row) => row.resolvedAt ?? 0)) : null,
+        inhibited: group.every((row) => row.inhibited === 1),
+        silenced: silence ? { id: silence.view.id, reason: silence.view.reason, endsAt: silence.view.endsAt } : null,
+        acknowledged: lastAck ? { by: lastAck.ackBy!, at: lastAck.ackAt!, comment: lastAck.ackComment ?? '' } : null,
+      };
+    });
+  }
+
+  private channelView(record: ChannelRecord): Channel {
+    const stored = JSON.parse(record.config) as StoredChannelConfig;
+    const config: PublicChannelConfig = 'url' in stored ? { url: stored.url, timeoutMs: stored.timeoutMs, secretSet: true } : { to: stored.to };
+    const status = (this.aq?.channelStatus.get(record.id) as Channel['status'] | undefined) ?? { lastSuccessAt: null, lastFailureAt: null, lastError: null };
+    const lastTest = this.q.lastChannelTest.get(record.id) as TestRequest | undefined;
+    return {
+      id: record.id,
+      name: record.name,
+      type: record.type,
+      config,
+      enabled: record.enabled === 1,
+      owner: ownerOf(record),
+      status: { ...status, ...(lastTest ? { lastTest: this.testView(lastTest) } : {}) },
+    };
+  }
+
+  private testView(request: TestRequest): ChannelTestView {
+    const result = this.aq?.testResult.get(request.id) as { status: 'queued' | 'sent' | 'failed'; error: string | null; sentAt: number | null } | undefined;
+    return {
+      id: request.id,
+      requestedAt: request.requestedAt,
+      requestedBy: request.requestedBy,
+      status: result?.status ?? 'waiting',
+      error: result?.error ?? null,
+      at: result?.sentAt ?? null,
+    };
+  }
+
+  /** NOC's (null) for NOC staff and admins, the reseller's own id for a reseller. */
+  private ownerIdOf(user: User): number | null {
+    return user.role === 'reseller' ? user.id : null;
+  }
+
+  private ruleById(id: number): Rule | undefined {
+    const record = this.q.rule.get(id) as RuleRecord | undefined;
+    return record ? ruleView(record) : undefined;
+  }
+
+  /** A rule the caller may change: NOC and admin any, a reseller its own; anything else answers like nonexistent. */
+  private ownRule(user: User, id: number): RuleRecord {
+    const record = this.q.rule.get(id) as RuleRecord | undefined;
+    if (!record || (user.role === 'reseller' && record.owner_reseller_id !== user.id)) throw new NotFound(`no rule ${id}`);
+    return record;
+  }
+
+  private ownChannel(user: User, id: number): ChannelRecord {
+    const record = this.q.channel.get(id) as ChannelRecord | undefined;
+    if (!record || (user.role === 'reseller' && record.owner_reseller_id !== user.id)) throw new NotFound(`no channel ${id}`);
+    return record;
+  }
+
+  /** What the schema cannot judge: codes, metric ranges, scope entries and channels, against the rule's owner. */
+  private checkRule(input: RuleInput, owner: number | null): RuleInput & { scope: AlertScope } {
+    const { condition } = input;
+    if (condition.kind === 'problem' && condition.code !== undefined && !isKnownCode(condition.code)) {
+      throw new BadRequest(`condition.code: unknown problem code "${condition.code}" (GET /api/alert-conditions lists them)`);
+    }
+    if (condition.kind === 'metric') {
+      const metric = ALERT_METRICS.find((m) => m.metric === condition.metric)!;
+      if (!(condition.above >= metric.min && condition.above <= metric.max)) {
+        throw new BadRequest(`condition.above: ${condition.metric} takes ${metric.min} to ${metric.max} (${metric.unit})`);
       }
     }
-    return alerts.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.since - b.since);
+    const scope = this.checkScope(input.scope, owner);
+    for (const channelId of input.channelIds ?? []) {
+      if (this.q.ownedChannel.get(channelId, owner) === undefined)
+        throw new BadRequest(`channelIds: no channel ${channelId}${owner === null ? ' of NOC' : ''}`);
+    }
+    return { ...input, scope };
+  }
+
+  /** Every scope entry must name something its owner holds; unknown and another's get the same answer. */
+  private checkScope(scope: Partial<AlertScope> | undefined, owner: number | null): AlertScope {
+    const clean: AlertScope = { installations: scope?.installations ?? [], sites: scope?.sites ?? [], recorders: scope?.recorders ?? [] };
+    const visible = { all: owner === null ? 1 : 0, userId: owner ?? 0 };
+    for (const slc of clean.installations) {
+      if (this.q.scopeInstallation.get({ ...visible, slc }) === undefined) throw new BadRequest(`scope.installations: no installation "${slc}"`);
+    }
+    for (const site of clean.sites) {
+      const slash = site.indexOf('/');
+      const found = slash > 0 && this.q.scopeSite.get({ ...visible, slc: site.slice(0, slash), siteId: site.slice(slash + 1) }) !== undefined;
+      if (!found) throw new BadRequest(`scope.sites: no site "${site}" (write "SLC/siteId")`);
+    }
+    for (const id of clean.recorders) {
+      if (this.q.scopeRecorder.get({ ...visible, id }) === undefined) throw new BadRequest(`scope.recorders: no recorder "${id}"`);
+    }
+    return clean;
+  }
+
+  private audit(user: User, entity: AuditEntity, entityId: number, owner: number | null, action: AuditEntry['action'], before: unknown, after: unknown): void {
+    this.q.audit.run({
+      at: Date.now(),
+      by: user.username,
+      entity,
+      entityId,
+      owner,
+      action,
+      before: before === null ? null : JSON.stringify(before),
+      after: after === null ? null : JSON.stringify(after),
+    });
   }
 
   close(): void {
     clearInterval(this.settleTimer);
+    this.alertListeners.clear();
     this.reader.close();
     this.db.close();
   }
@@ -1416,5 +1890,155 @@ function migrate(db: Database.Database): void {
   if (!columns.some((column) => column.name === 'source')) {
     db.exec(`ALTER TABLE installations ADD COLUMN source TEXT NOT NULL DEFAULT 'registration'
       CHECK (source IN ('registration', 'enrollment', 'admin', 'approved-claim'))`);
+  }
+}
+
+// ---- alerting records and views ----------------------------------------------------------------
+
+interface RuleRecord {
+  id: number;
+  name: string;
+  owner_reseller_id: number | null;
+  ownerName: string | null;
+  condition: string;
+  scope: string;
+  for_seconds: number;
+  severity: Rule['severity'];
+  when_covered: Rule['whenCovered'];
+  repeat_minutes: number;
+  channel_ids: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+  updated_by: string;
+}
+
+interface ChannelRecord {
+  id: number;
+  name: string;
+  owner_reseller_id: number | null;
+  ownerName: string | null;
+  type: 'webhook' | 'email';
+  config: string;
+  enabled: number;
+}
+
+interface SilenceRecord {
+  id: number;
+  owner_reseller_id: number | null;
+  ownerName: string | null;
+  scope: string;
+  rule_id: number | null;
+  starts_at: number;
+  ends_at: number;
+  reason: string;
+  created_by: string;
+  created_at: number;
+}
+
+interface TestRequest {
+  id: number;
+  channelId: number;
+  requestedBy: string;
+  requestedAt: number;
+}
+
+type AlertRowWithExtras = AlertRow & {
+  ruleName: string | null;
+  ruleOwner: number | null;
+  ackBy: string | null;
+  ackAt: number | null;
+  ackComment: string | null;
+};
+
+const ownerOf = (record: { owner_reseller_id: number | null; ownerName: string | null }): Owner =>
+  record.owner_reseller_id === null ? { kind: 'noc' } : { kind: 'reseller', username: record.ownerName ?? '' };
+
+const ownerIdOfRecord = (record: { owner_reseller_id: number | null }) => record.owner_reseller_id;
+
+function ruleView(record: RuleRecord): Rule {
+  return {
+    id: record.id,
+    name: record.name,
+    condition: JSON.parse(record.condition) as Rule['condition'],
+    scope: JSON.parse(record.scope) as AlertScope,
+    forSeconds: record.for_seconds,
+    severity: record.severity,
+    whenCovered: record.when_covered,
+    repeatMinutes: record.repeat_minutes,
+    channelIds: JSON.parse(record.channel_ids) as number[],
+    enabled: record.enabled === 1,
+    owner: ownerOf(record),
+    createdAt: record.created_at,
+    updatedAt: record.updated_at,
+    updatedBy: record.updated_by,
+  };
+}
+
+/** A rule as its columns (defaults for what an API caller may leave out, as the schema gives them). */
+function ruleParams(input: RuleInput) {
+  return {
+    name: input.name,
+    condition: JSON.stringify(input.condition),
+    scope: JSON.stringify(input.scope),
+    forSeconds: input.forSeconds ?? 0,
+    severity: input.severity,
+    whenCovered: input.whenCovered ?? 'lower',
+    repeatMinutes: input.repeatMinutes ?? 240,
+    channelIds: JSON.stringify(input.channelIds ?? []),
+    enabled: input.enabled === false ? 0 : 1,
+  };
+}
+
+function silenceView(record: SilenceRecord): Silence {
+  return {
+    id: record.id,
+    scope: JSON.parse(record.scope) as AlertScope,
+    ruleId: record.rule_id,
+    startsAt: record.starts_at,
+    endsAt: record.ends_at,
+    reason: record.reason,
+    createdBy: record.created_by,
+    createdAt: record.created_at,
+    owner: ownerOf(record),
+  };
+}
+
+/** A channel as the audit keeps it: the API's view (no secret), without its delivery status. */
+function auditableChannel(channel: Channel): Omit<Channel, 'status'> {
+  const { status: _status, ...rest } = channel;
+  return rest;
+}
+
+/** The stored config of a channel: a webhook's URL must be http(s); a PUT without a secret keeps the stored one. */
+function checkChannelConfig(input: ChannelInput, before: ChannelRecord | undefined): StoredChannelConfig {
+  if (input.type === 'email') return { to: input.config.to };
+  let url: URL;
+  try {
+    url = new URL(input.config.url);
+  } catch {
+    throw new BadRequest('config.url: not a URL (write e.g. "https://hooks.example.com/vigil")');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BadRequest('config.url: use an http:// or https:// URL');
+  if (url.username || url.password) throw new BadRequest('config.url: no credentials in the URL (the secret signs each request)');
+  const previous = before?.type === 'webhook' ? (JSON.parse(before.config) as { secret: string }) : undefined;
+  const secret = input.config.secret ?? previous?.secret;
+  if (secret === undefined) throw new BadRequest('config.secret: required for a new webhook (16 characters or more)');
+  return { url: url.toString(), secret, timeoutMs: input.config.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS };
+}
+
+function inView(entry: AlertEntry, view: AlertView, now: number): boolean {
+  const active = entry.state !== 'resolved';
+  switch (view) {
+    case 'firing':
+      return entry.state === 'firing' && !entry.acknowledged && !entry.silenced;
+    case 'acknowledged':
+      return active && entry.acknowledged !== null;
+    case 'silenced':
+      return active && entry.silenced !== null;
+    case 'resolved-today':
+      return !active && entry.resolvedAt !== null && entry.resolvedAt >= now - RECENT_MS;
+    case 'all':
+      return true;
   }
 }

@@ -4,6 +4,8 @@ export interface FleetPaths {
   pki: string;
   fleetDb: string;
   dashboardDb: string;
+  /** The ingestor's alert engine writes it; the dashboard reads it. */
+  alertsDb: string;
   demo: string;
 }
 
@@ -12,6 +14,7 @@ export function fleetPaths(dataDir: string): FleetPaths {
     pki: join(dataDir, 'pki'),
     fleetDb: join(dataDir, 'fleet.db'),
     dashboardDb: join(dataDir, 'dashboard.db'),
+    alertsDb: join(dataDir, 'alerts.db'),
     demo: join(dataDir, 'demo'),
   };
 }

@@ -156,9 +156,19 @@ export async function startFixture(
   store.grantInstallation(ALPHA.slc, alice, 'admin');
   store.grantInstallation(BRAVO.slc, bob, 'admin');
   const noc = store.userByName('noc')!;
-  store.createRule(noc, { name: 'Everything from error up', code: null, minSeverity: 'error', installationSlc: null, enabled: true });
-  store.createRule(noc, { name: 'Bravo drives', code: 'drive-full', minSeverity: 'warning', installationSlc: BRAVO.slc, enabled: true });
-  store.createRule(noc, { name: 'Alpha cameras', code: 'camera-unreachable', minSeverity: 'warning', installationSlc: ALPHA.slc, enabled: true });
+  store.createRule(noc, { name: 'Everything from error up', condition: { kind: 'problem', minSeverity: 'error' }, severity: 'error' });
+  store.createRule(noc, {
+    name: 'Bravo drives',
+    condition: { kind: 'problem', code: 'drive-full', minSeverity: 'warning' },
+    scope: { installations: [BRAVO.slc] },
+    severity: 'warning',
+  });
+  store.createRule(noc, {
+    name: 'Alpha cameras',
+    condition: { kind: 'problem', code: 'camera-unreachable', minSeverity: 'warning' },
+    scope: { installations: [ALPHA.slc] },
+    severity: 'warning',
+  });
   return {
     dir,
     dashboard,
