@@ -52,6 +52,8 @@ export async function loadCatalogue() {
 }
 
 const metricOf = (cat, metric) => cat?.metrics?.find((m) => m.metric === metric);
+/** "Disk used" of the catalogue's "Disk used above": the threshold's own field says "above". */
+export const metricName = (m) => (m?.label ?? m?.metric ?? '').replace(/\s+above$/i, '');
 const codeOf = (cat, code) => cat?.codes?.find((c) => c.code === code);
 
 /** "Drive full, at least warning" / "Unavailable or offline" / "Disk used above 90 %". */
@@ -67,7 +69,7 @@ export function conditionText(condition, cat) {
   }
   if (condition.kind === 'metric') {
     const m = metricOf(cat, condition.metric);
-    return `${m?.label ?? condition.metric} above ${condition.above}${m?.unit ? ` ${m.unit}` : ''}`;
+    return `${m ? metricName(m) : condition.metric} above ${condition.above}${m?.unit ? ` ${m.unit}` : ''}`;
   }
   return condition.kind;
 }
@@ -200,14 +202,14 @@ export function scopePicker(initial, options) {
 
 /**
  * Puts a server error next to the field it names (the API names the field in every 400). `fields`
- * maps words that may appear in the message to the element to mark, most specific first.
+ * maps words (or patterns) that may appear in the message to the element to mark, most specific first.
  */
 export function showFieldError(form, summary, error, fields) {
   clearFieldErrors(form);
   const message = error?.message ?? String(error);
   summary.className = 'form-msg bad';
   summary.textContent = message;
-  const hit = fields.find(([word]) => new RegExp(`(^|[^A-Za-z])${word}([^A-Za-z]|$)`).test(message));
+  const hit = fields.find(([word]) => (word instanceof RegExp ? word : new RegExp(`(^|[^A-Za-z])${word}([^A-Za-z]|$)`)).test(message));
   const target = hit?.[1]();
   if (!target) return null;
   const box = target.closest('[data-field]') ?? target;

@@ -16,8 +16,16 @@ const TEST_STATUS = {
 /** Outcomes of tests sent from this page, by channel id, so a refetch of the list keeps them. */
 const tests = new Map();
 
-function testLine(channelId) {
-  const t = tests.get(channelId);
+/** The latest test: the one this page follows, or the last one anybody asked for (the server's). */
+function latestTest(channel) {
+  const mine = tests.get(channel.id);
+  const last = channel.status?.lastTest;
+  if (last && (!mine || last.id > mine.testId)) return { testId: last.id, status: last.status, error: last.error, at: last.at, by: last.requestedBy };
+  return mine;
+}
+
+function testLine(channel) {
+  const t = latestTest(channel);
   if (!t) return null;
   const done = t.status === 'sent' || t.status === 'failed';
   return h(
@@ -25,6 +33,7 @@ function testLine(channelId) {
     { role: 'status', dataset: { testStatus: t.status } },
     h('b', {}, 'Test: '),
     TEST_STATUS[t.status] ?? t.status,
+    t.by ? h('span.muted', {}, ` (asked by ${t.by})`) : null,
     t.status === 'sent' && t.at ? [' ', relTime(t.at)] : null,
     t.status === 'failed' && t.error ? `: ${t.error}` : null,
     !done && t.slow ? h('span.muted', {}, ' (nothing yet: is the ingestor with its alert engine running?)') : null,
@@ -159,7 +168,7 @@ function channelEditor({ channel, onSaved, onCancel }) {
         ['url', () => f.url],
         ['secret', () => f.secret],
         ['timeoutMs', () => f.timeout],
-        ['to', () => f.to],
+        [/config[./]to\b/, () => f.to],
         ['type', () => f.type],
         ['enabled', () => f.enabled],
         ['name', () => f.name],
@@ -229,9 +238,11 @@ export const channelsView = {
     };
     newButton.addEventListener('click', () => openEditor(null));
 
+    let shown = [];
     const redrawTest = (id) => {
       const slot = listSlot.querySelector(`tr[data-channel-id="${id}"] .test-slot`);
-      if (slot) fill(slot, testLine(id));
+      const channel = shown.find((c) => c.id === id);
+      if (slot && channel) fill(slot, testLine(channel));
     };
 
     /** Polls one test until it is sent or failed: every second, then every 5 s after a minute. */
@@ -267,7 +278,7 @@ export const channelsView = {
         redrawTest(c.id);
         follow(c.id, testId);
       } catch (error) {
-        tests.set(c.id, { status: 'failed', error: error.message });
+        tests.set(c.id, { testId: Number.MAX_SAFE_INTEGER, status: 'failed', error: error.message });
         redrawTest(c.id);
       } finally {
         button.disabled = false;
@@ -277,6 +288,7 @@ export const channelsView = {
     const refresh = coalesce(async () => {
       const { channels } = await api.get('/api/alert-channels');
       if (disposed) return;
+      shown = channels;
       fill(
         listSlot,
         channels.length === 0
@@ -308,7 +320,7 @@ export const channelsView = {
                       h('div.msg', {}, c.type === 'email' ? 'e-mail' : 'webhook', c.enabled ? '' : ' · disabled'),
                     ),
                     h('td', { dataset: { label: 'Sends to' } }, target(c)),
-                    h('td.chan-status', { dataset: { label: 'Status' } }, statusCell(c), h('div.test-slot', {}, testLine(c.id))),
+                    h('td.chan-status', { dataset: { label: 'Status' } }, statusCell(c), h('div.test-slot', {}, testLine(c))),
                     h(
                       'td.actions',
                       {},

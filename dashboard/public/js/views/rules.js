@@ -13,6 +13,7 @@ import {
   conditionText,
   loadCatalogue,
   loadScopeOptions,
+  metricName,
   scopePicker,
   scopeText,
   severityTag,
@@ -64,7 +65,7 @@ const select = (name, options, selected, attrs = {}) =>
 function ruleEditor({ rule, cat, scopeOptions, channels, onSaved, onCancel }) {
   const r = rule ?? DEFAULTS;
   const cond = r.condition ?? DEFAULTS.condition;
-  const metricOptions = (cat.metrics ?? []).map((m) => [m.metric, `${m.label}${m.unit ? ` (${m.unit})` : ''}`]);
+  const metricOptions = (cat.metrics ?? []).map((m) => [m.metric, `${metricName(m)}${m.unit ? ` (${m.unit})` : ''}`]);
   const unitOf = (metric) => cat.metrics?.find((m) => m.metric === metric)?.unit ?? '';
 
   const f = {
