@@ -1583,7 +1583,8 @@ export class DashboardStore {
       recorderAlerts: reader.prepare(`SELECT ${columns} FROM ${from} WHERE ${visible}
         AND (a.recorder_id = @id OR (a.target_kind = 'site' AND a.installation_slc = @slc AND a.site_id = @siteId))
         AND a.pending_since <= @to AND (a.resolved_at IS NULL OR a.resolved_at >= @from)`),
-      transitions: reader.prepare(`SELECT at, state FROM ${A}.read_v1_alert_transitions WHERE alert_id IN (SELECT value FROM json_each(?)) ORDER BY at, state`),
+      transitions: reader.prepare(`SELECT at, state FROM ${A}.read_v1_alert_transitions WHERE alert_id IN (SELECT value FROM json_each(?))
+        ORDER BY at, CASE state WHEN 'pending' THEN 0 WHEN 'firing' THEN 1 ELSE 2 END`),
       channelStatus: reader.prepare(`SELECT last_success_at AS lastSuccessAt, last_failure_at AS lastFailureAt, last_error AS lastError
         FROM ${A}.read_v1_channel_status WHERE channel_id = ?`),
       testResult: reader.prepare(`SELECT status, last_error AS error, sent_at AS sentAt FROM ${A}.read_v1_channel_test_results WHERE test_id = ?`),

@@ -8,6 +8,8 @@ const SUCCESS: Record<string, string> = {
   'POST /api/installations': '202',
   'POST /api/claims/{id}/decision': '204',
   'PUT /api/installations/{slc}/owner': '204',
+  'POST /api/alert-channels/{id}/test': '202',
+  'POST /api/alerts/{id}/acknowledge': '200',
 };
 /** A concrete URL for a route pattern (any value will do: the checks under test come before the handler). */
 const concrete = (url: string) =>
@@ -55,18 +57,25 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
   it('answers 403 on every state-changing route without the CSRF token, with a wrong one, or with another session’s', async () => {
     const stateChanging = apiRoutes().filter((r) => STATE_CHANGING.has(r.method) && r.url !== '/api/login');
     expect(stateChanging.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      'DELETE /api/alert-channels/:id',
       'DELETE /api/claims/:id',
       'DELETE /api/enrollment-tokens/:id',
       'DELETE /api/installations/:slc',
       'DELETE /api/rules/:id',
+      'DELETE /api/silences/:id',
       'DELETE /api/users/:username',
+      'POST /api/alert-channels',
+      'POST /api/alert-channels/:id/test',
+      'POST /api/alerts/:id/acknowledge',
       'POST /api/claims/:id/decision',
       'POST /api/enrollment-tokens',
       'POST /api/installations',
       'POST /api/logout',
       'POST /api/recorders/:id/problems/acknowledge',
       'POST /api/rules',
+      'POST /api/silences',
       'POST /api/users',
+      'PUT /api/alert-channels/:id',
       'PUT /api/installations/:slc/owner',
       'PUT /api/rules/:id',
     ]);
@@ -85,7 +94,7 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
         method: 'POST',
         url,
         headers: { cookie: noc.cookie },
-        payload: { name: 'sneaky', code: null, minSeverity: 'info', installationSlc: null, enabled: true },
+        payload: { name: 'sneaky', condition: { kind: 'problem' }, severity: 'info' },
       });
       expect([403, 404], url).toContain(res.statusCode);
     }
@@ -99,9 +108,8 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
     expect(again.csrf).not.toBe(noc.csrf);
     const created = await as(fx.dashboard, again, 'POST', '/api/rules', {
       name: 'csrf check',
-      code: null,
-      minSeverity: 'critical',
-      installationSlc: null,
+      condition: { kind: 'problem', minSeverity: 'critical' },
+      severity: 'critical',
       enabled: false,
     });
     expect(created.statusCode).toBe(201);

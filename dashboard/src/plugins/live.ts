@@ -27,6 +27,9 @@ interface Subscriber {
   write: (chunk: string) => void;
 }
 
+/** How often alerts.db is looked at for changes (its data_version) while a page is open. */
+const ALERTS_POLL_MS = 500;
+
 /**
  * Live updates: the ingestor publishes each state change on vigil/v1/state/{id}; this plugin
  * relays them as server-sent events to the open pages allowed to see that recorder.
@@ -62,6 +65,32 @@ export async function livePlugin(app: FastifyInstance, options: LiveOptions) {
     }
   });
 
+  // Alerts: the engine writes alerts.db, people acknowledge and silence here; either way every open
+  // page gets its own summary (the nav badge) and refetches its alert views.
+  let alertsVersion: string | undefined;
+  const sendAlerts = () => {
+    if (subscribers.size === 0) return;
+    let version: string;
+    try {
+      version = options.store.alertsVersion();
+    } catch (error) {
+      app.log.warn({ err: (error as Error).message }, 'alerts.db could not be read (tried again in a moment)');
+      return;
+    }
+    if (version === alertsVersion) return;
+    alertsVersion = version;
+    for (const subscriber of subscribers) {
+      try {
+        subscriber.write(`event: alerts\ndata: ${JSON.stringify(options.store.alertSummaryFor(subscriber.user))}\n\n`);
+      } catch (error) {
+        app.log.warn({ err: (error as Error).message }, 'alert summary not sent');
+      }
+    }
+  };
+  const alertsPoll = setInterval(sendAlerts, ALERTS_POLL_MS);
+  alertsPoll.unref();
+  options.store.alertListeners.add(sendAlerts);
+
   app.get(
     '/api/events',
     {
@@ -69,7 +98,7 @@ export async function livePlugin(app: FastifyInstance, options: LiveOptions) {
         tags: ['live'],
         summary: 'Server-sent events: state changes of the recorders the caller may see',
         description:
-          'A text/event-stream. Each change is `event: state` with data {id, state, since, lastSeen}; a comment line every 15 s keeps proxies from closing it.',
+          "A text/event-stream. Each change is `event: state` with data {id, state, since, lastSeen}; whenever alerts change (the engine, an acknowledgement, a silence), `event: alerts` with data {firing, firingUnacknowledged} (the caller's GET /api/alerts/summary). A comment line every 15 s keeps proxies from closing it.",
         response: { 200: { type: 'string', description: 'text/event-stream' }, 401: errorSchema },
       },
     },
@@ -86,6 +115,12 @@ export async function livePlugin(app: FastifyInstance, options: LiveOptions) {
       res.write(': connected\n\n');
       const subscriber: Subscriber = { user, write: (chunk) => res.write(chunk) };
       subscribers.add(subscriber);
+      // The badge at once, without waiting for a change.
+      try {
+        res.write(`event: alerts\ndata: ${JSON.stringify(options.store.alertSummaryFor(user))}\n\n`);
+      } catch (error) {
+        app.log.warn({ err: (error as Error).message }, 'alert summary not sent');
+      }
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
       request.raw.on('close', () => {
         clearInterval(keepAlive);
@@ -95,6 +130,8 @@ export async function livePlugin(app: FastifyInstance, options: LiveOptions) {
   );
 
   app.addHook('onClose', async () => {
+    clearInterval(alertsPoll);
+    options.store.alertListeners.delete(sendAlerts);
     for (const subscriber of subscribers) subscriber.write('event: bye\ndata: {}\n\n');
     subscribers.clear();
     await client.endAsync(true);

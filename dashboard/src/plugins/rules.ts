@@ -196,6 +196,7 @@ export async function rulesPlugin(app: FastifyInstance, options: { store: Dashbo
         tags: ['rules'],
         summary: 'Send a test notification through the channel (the ingestor sends it; poll the test for its outcome)',
         params: idParams,
+        body: { type: 'object', additionalProperties: false, properties: {}, description: 'empty: {} or no body' },
         response: { 202: { type: 'object', required: ['testId'], properties: { testId: { type: 'integer' } } }, ...errors },
       },
     },
