@@ -157,7 +157,6 @@ export function scopePicker(initial, options) {
       autocomplete: 'off',
       spellcheck: 'false',
       placeholder: `type to find a${kind.one === 'installation' ? 'n' : ''} ${kind.one}`,
-      dataset: { field: `scope.${kind.key}` },
     });
     const add = () => {
       const typed = input.value.trim();
@@ -180,7 +179,7 @@ export function scopePicker(initial, options) {
     el.append(
       h(
         'div.scope-kind',
-        { dataset: { kind: kind.key } },
+        { dataset: { kind: kind.key, field: `scope.${kind.key}` } },
         h(
           'label',
           {},
