@@ -1572,7 +1572,7 @@ export class DashboardStore {
       rec.name AS recorderName,
       (SELECT MAX(x.site_name) FROM fleet.${R} x WHERE x.installation_slc = a.installation_slc AND x.site_id = a.site_id) AS siteName,
       (SELECT MAX(x.installation_name) FROM fleet.${R} x WHERE x.installation_slc = a.installation_slc) AS installationName,
-      ru.name AS ruleName, ru.owner_reseller_id AS ruleOwner,
+      ru.name AS ruleName, (SELECT h.reseller_id FROM main.installations h WHERE h.slc = a.installation_slc) AS holder,
       ack.username AS ackBy, ack.at AS ackAt, ack.comment AS ackComment`;
     const from = `${A}.read_v1_alerts a LEFT JOIN fleet.${R} rec ON rec.id = a.recorder_id
       LEFT JOIN main.alert_rules ru ON ru.id = a.rule_id LEFT JOIN main.alert_acks ack ON ack.alert_id = a.id`;
@@ -1621,16 +1621,18 @@ export class DashboardStore {
       const firingSinces = group.map((row) => row.firingSince).filter((t): t is number => t !== null);
       const acked = group.every((row) => row.ackBy !== null);
       const lastAck = acked ? [...group].sort((a, b) => (b.ackAt ?? 0) - (a.ackAt ?? 0))[0]! : undefined;
-      // A silence applies to an alert in its scope (and of its rule, if it names one). A reseller's
-      // silence quiets its own rules only: NOC's rules still tell NOC about its installations.
-      const silence = silences.find(({ record, view }) =>
-        group.some(
-          (row) =>
+      // A silence applies to an alert in its scope (and of its rule, if it names one); a reseller's
+      // only at installations it holds (as the engine judges it, ingestor/src/alerts/engine.ts).
+      // The entry is silenced when every alert of it is, i.e. when nobody is notified of it.
+      const silenceOf = (row: AlertRowWithExtras) =>
+        silences.find(
+          ({ record, view }) =>
             (view.ruleId === null || view.ruleId === row.ruleId) &&
-            (record.owner_reseller_id === null || record.owner_reseller_id === row.ruleOwner) &&
+            (record.owner_reseller_id === null || record.owner_reseller_id === row.holder) &&
             scopeMatches(view.scope, row),
-        ),
-      );
+        );
+      const perAlert = group.map(silenceOf);
+      const silence = perAlert.every((found) => found !== undefined) ? perAlert[0] : undefined;
       const ruleNames = new Map<number, string>();
       for (const row of group) ruleNames.set(row.ruleId, row.ruleName ?? `rule ${row.ruleId} (deleted)`);
       return {
@@ -1946,7 +1948,8 @@ interface TestRequest {
 
 type AlertRowWithExtras = AlertRow & {
   ruleName: string | null;
-  ruleOwner: number | null;
+  /** The reseller holding the alert's installation, if any. */
+  holder: number | null;
   ackBy: string | null;
   ackAt: number | null;
   ackComment: string | null;

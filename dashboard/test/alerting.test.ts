@@ -579,6 +579,10 @@ describe('alerts from alerts.db: grouping, views, tenancy, acknowledge, silence,
     expect(resolved.map((e) => e.ids)).toEqual([[6]]);
     expect(resolved[0]).toMatchObject({ state: 'resolved', resolvedAt: now - 3_600_000 });
     expect((await list(noc, 'all')).map((e) => e.id).sort()).toEqual([1, 3, 4, 5, 6]);
+    // alerts.db is the engine's: the dashboard's connection to it cannot write
+    expect(() => fx.dashboard.store.reader.prepare('DELETE FROM alerts.read_v1_alerts').run()).toThrow();
+    expect(() => fx.dashboard.store.reader.prepare('DELETE FROM alerts.t_alerts').run()).toThrow(/readonly/i);
+    expect(writer.db.prepare('SELECT COUNT(*) FROM t_alerts').pluck().get()).toBe(7);
   });
 
   it('shows a reseller the alerts of its installations only (NOC rules’ too), and refuses others’ like nonexistent', async () => {
@@ -605,7 +609,7 @@ describe('alerts from alerts.db: grouping, views, tenancy, acknowledge, silence,
     expect((await list(noc)).some((e) => e.id === 1)).toBe(false);
     expect((await list(noc, 'acknowledged')).map((e) => e.id)).toEqual([1]);
     expect(await summary(noc)).toEqual({ firing: 2, firingUnacknowledged: 1 });
-    const again = await as(fx.dashboard, noc, 'POST', '/api/alerts/1/acknowledge', {});
+    const again = await as(fx.dashboard, noc, 'POST', '/api/alerts/1/acknowledge'); // no body at all: no comment
     expect(again.statusCode).toBe(409);
     expect(again.json<{ error: string }>().error).toContain('bob');
     // the engine reads it, per alert
@@ -631,23 +635,24 @@ describe('alerts from alerts.db: grouping, views, tenancy, acknowledge, silence,
     });
     expect(res.statusCode, res.body).toBe(201);
     const silenceId = res.json<{ id: number }>().id;
-    // Alice's silence quiets Alice's rules: the NOC rule's alert still pages NOC
-    expect((await list(alice, 'silenced')).map((e) => e.id)).toEqual([]);
-    const nocSilence = await as(fx.dashboard, noc, 'POST', '/api/silences', {
-      scope: { sites: [site.target.id] },
-      ruleId: rules['Everything from error up'],
-      endsAt: Date.now() + 3_600_000,
-      reason: 'depot uplink maintenance',
-    });
-    expect(nocSilence.statusCode, nocSilence.body).toBe(201);
+    // it covers the NOC rule's alerts at her site too (the engine notifies nobody of them), and the inhibited recorder's under it
     const silenced = await list(alice, 'silenced');
     expect(silenced.map((e) => e.id).sort()).toEqual([3, 4]);
-    expect(silenced.find((e) => e.id === 3)!.silenced).toMatchObject({ id: nocSilence.json<{ id: number }>().id, reason: 'depot uplink maintenance' });
+    expect(silenced.find((e) => e.id === 3)!.silenced).toMatchObject({ id: silenceId, reason: 'uplink works at the depot' });
     expect((await list(noc)).map((e) => e.id)).not.toContain(3);
     expect(await summary(noc)).toEqual({ firing: 2, firingUnacknowledged: 0 });
-    expect((await as(fx.dashboard, noc, 'DELETE', `/api/silences/${nocSilence.json<{ id: number }>().id}`)).statusCode).toBe(204);
-    expect((await list(noc)).map((e) => e.id)).toContain(3);
     expect((await as(fx.dashboard, alice, 'DELETE', `/api/silences/${silenceId}`)).statusCode).toBe(204);
+    expect((await list(noc)).map((e) => e.id)).toContain(3);
+    // a silence of another rule leaves it alone
+    const other = await as(fx.dashboard, noc, 'POST', '/api/silences', {
+      scope: { sites: [site.target.id] },
+      ruleId: rules['Alpha cameras'],
+      endsAt: Date.now() + 3_600_000,
+      reason: 'camera work',
+    });
+    expect(other.statusCode, other.body).toBe(201);
+    expect((await list(noc)).map((e) => e.id)).toContain(3);
+    expect((await as(fx.dashboard, noc, 'DELETE', `/api/silences/${other.json<{ id: number }>().id}`)).statusCode).toBe(204);
   });
 
   it('gives a recorder’s alert history with transitions, its site’s included', async () => {
@@ -673,7 +678,7 @@ describe('alerts from alerts.db: grouping, views, tenancy, acknowledge, silence,
         config: { url: 'http://127.0.0.1:9/hook', secret: SECRET },
       })
     ).json<{ id: number }>();
-    const res = await as(fx.dashboard, bob, 'POST', `/api/alert-channels/${channel.id}/test`, {});
+    const res = await as(fx.dashboard, bob, 'POST', `/api/alert-channels/${channel.id}/test`);
     expect(res.statusCode, res.body).toBe(202);
     const { testId } = res.json<{ testId: number }>();
     const reader = new Database(join(fx.dir, 'dashboard.db'), { readonly: true });

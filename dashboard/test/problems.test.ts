@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetDb, FleetState, WILL_GRACE_MS } from '@vigil/ingestor';
+import { join } from 'node:path';
+import { AlertsDbWriter } from './support/alerts-db.js';
 import { ALPHA, as, birth, logIn, startFixture, type Fixture, type Session } from './support/fixture.js';
+
+/** Polls until the condition holds (the dashboard looks for a new alerts.db at most every 500 ms). */
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /**
  * Problems as the API serves them: acknowledgement (who, when, comment; NOC and admin), the
@@ -39,14 +50,36 @@ describe('acknowledging a problem', () => {
       .json<{ recorders: Array<{ id: string; problems: ProblemJson[] }> }>()
       .recorders.find((r) => r.id === 'b-rec-1')!.problems;
 
-  it('an event within its lifetime is listed with when it clears; NOC acknowledges it with a comment; it stays listed, acknowledged, the recorder still degraded, and alerts leave it out', async () => {
+  it('an event within its lifetime is listed with when it clears; NOC acknowledges it with a comment; it stays listed, acknowledged, the recorder still degraded, and its alert is acknowledged on its own', async () => {
     const before = await detail(noc);
     const fatal = before.problems.find((p) => p.code === 'archive-fatal-error')!;
     // The fixture's event was last seen 50 s ago: its 24 h lifetime runs from there.
     expect(fatal).toMatchObject({ kind: 'event', acknowledged: null });
     expect(fatal.clearsAt! - fatal.since).toBe(50_000 + 24 * 3_600_000);
-    const alertCodes = async () => (await as(fx.dashboard, bob, 'GET', '/api/alerts')).json<{ alerts: Array<{ code: string }> }>().alerts.map((a) => a.code);
-    expect(await alertCodes()).toContain('archive-fatal-error');
+    // The engine's alert for it (alerts.db): acknowledging the problem is not acknowledging the alert,
+    // which has its own acknowledgement (POST /api/alerts/:id/acknowledge) that stops its repeats.
+    const writer = new AlertsDbWriter(join(fx.dir, 'alerts.db'));
+    const rule = fx.dashboard.store.rulesFor(fx.dashboard.store.userByName('noc')!).find((r) => r.name === 'Everything from error up')!;
+    writer.alert({
+      id: 1,
+      rule_id: rule.id,
+      target_kind: 'recorder',
+      target_id: 'b-rec-1',
+      recorder_id: 'b-rec-1',
+      installation_slc: 'SLC-BRAVO-0002',
+      site_id: 'bravo-mall',
+      condition_key: 'problem:archive-fatal-error',
+      state: 'firing',
+      severity: 'error',
+      summary: 'fatal error processing bravo archive 7',
+      pending_since: fatal.since,
+      firing_since: fatal.since,
+      resolved_at: null,
+    });
+    writer.close();
+    const firingKeys = async () =>
+      (await as(fx.dashboard, bob, 'GET', '/api/alerts?view=firing')).json<{ alerts: Array<{ conditionKey: string }> }>().alerts.map((a) => a.conditionKey);
+    await waitFor(async () => (await firingKeys()).includes('problem:archive-fatal-error'));
 
     const asked = Date.now();
     const res = await as(fx.dashboard, noc, 'POST', '/api/recorders/b-rec-1/problems/acknowledge', {
@@ -65,8 +98,13 @@ describe('acknowledging a problem', () => {
     expect(after.state).toBe('degraded');
     expect(after.problems.find((p) => p.code === 'archive-fatal-error')?.acknowledged).toEqual(problem.acknowledged);
     expect(await listed(bob)).toEqual(after.problems);
-    expect(await alertCodes()).not.toContain('archive-fatal-error');
-    expect(await alertCodes()).toContain('drive-full');
+    expect(await firingKeys()).toContain('problem:archive-fatal-error');
+    const ack = await as(fx.dashboard, noc, 'POST', '/api/alerts/1/acknowledge', { comment: 'see the problem' });
+    expect(ack.statusCode, ack.body).toBe(200);
+    expect(await firingKeys()).not.toContain('problem:archive-fatal-error');
+    expect((await as(fx.dashboard, bob, 'GET', '/api/alerts?view=acknowledged')).json<{ alerts: Array<{ id: number }> }>().alerts.map((a) => a.id)).toEqual([
+      1,
+    ]);
 
     const again = await as(fx.dashboard, noc, 'POST', '/api/recorders/b-rec-1/problems/acknowledge', {
       code: fatal.code,

@@ -4,6 +4,8 @@ import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics, vigil } from '@vigil/proto/wire';
 import type { Dashboard } from '../src/index.js';
+import { join } from 'node:path';
+import { AlertsDbWriter } from './support/alerts-db.js';
 import { ALPHA, as, BRAVO, logIn, startFixture, type Fixture, type Session } from './support/fixture.js';
 
 /**
@@ -24,7 +26,12 @@ interface Ctx {
   bob: Session;
   noc: Session;
   admin: Session;
+  /** Bob's own rule, channel (with a test request), silence, and an alert at his installation. */
   bobRuleId: number;
+  bobChannelId: number;
+  bobTestId: number;
+  bobSilenceId: number;
+  bobAlertId: number;
   /** Bob's pending claim (by SLC) and his unused enrolment token. */
   bobClaimId: number;
   bobTokenId: number;
@@ -45,7 +52,9 @@ type Decision =
   | 'reseller-only, own claims only: another’s answers like nonexistent (404)'
   | 'reseller-only: a token never changes an installation’s holder by itself'
   | 'admin only (403)'
-  | 'NOC/admin only (403); reseller reads rules that apply to it'
+  | 'NOC/admin every one; a reseller its own only, naming only what it holds and its own channels; another’s answers like nonexistent (404)'
+  | 'the alerts of the installations the caller holds (NOC/admin: all); another’s answers like nonexistent (404)'
+  | 'NOC/admin all; a reseller the entries of its own rules, channels and silences'
   | 'NOC/admin only (403); a reseller reads the acknowledgements of its own recorders'
   | 'same for every user: no tenant data';
 
@@ -94,6 +103,9 @@ async function outOfScopeIs404(ctx: Ctx, pattern: string): Promise<void> {
   // Bob himself does see it: the 404 is scope, not a broken route
   expect((await as(ctx.d, ctx.bob, 'GET', url('b-rec-1'))).statusCode).toBe(200);
 }
+
+const OWN_ALERTING: Decision =
+  'NOC/admin every one; a reseller its own only, naming only what it holds and its own channels; another’s answers like nonexistent (404)';
 
 const publicRoute: Expectation = {
   decision: 'public: serves no fleet data',
@@ -384,58 +396,218 @@ const DECISIONS: Record<string, Expectation> = {
       expect(ctx.d.store.userExists('bob')).toBe(true);
     },
   },
+  'GET /api/alert-conditions': {
+    decision: 'same for every user: no tenant data',
+    probe: async (ctx) => {
+      expect(await aliceReads(ctx, '/api/alert-conditions')).toEqual((await as(ctx.d, ctx.noc, 'GET', '/api/alert-conditions')).json());
+    },
+  },
   'GET /api/rules': {
-    decision: 'NOC/admin only (403); reseller reads rules that apply to it',
+    decision: OWN_ALERTING,
     probe: async (ctx) => {
       const { rules } = await aliceReads<{ rules: Array<{ name: string }> }>(ctx, '/api/rules');
-      expect(rules.map((r) => r.name)).toEqual(['Everything from error up', 'Alpha cameras']);
+      expect(rules.map((r) => r.name)).toEqual(['Alpha HQ watch']);
+      const all = (await as(ctx.d, ctx.noc, 'GET', '/api/rules')).json<{ rules: Array<{ id: number }> }>().rules;
+      expect(all.map((r) => r.id)).toContain(ctx.bobRuleId);
     },
   },
   'POST /api/rules': {
-    decision: 'NOC/admin only (403); reseller reads rules that apply to it',
+    decision: OWN_ALERTING,
     probe: async (ctx) => {
-      const res = await as(ctx.d, ctx.alice, 'POST', '/api/rules', {
-        name: 'mute bravo',
-        code: null,
-        minSeverity: 'info',
-        installationSlc: BRAVO.slc,
-        enabled: true,
-      });
-      expect(res.statusCode).toBe(403);
-      expect(ctx.d.store.rulesFor(ctx.d.store.userByName('noc')!)).toHaveLength(3);
+      const count = () => ctx.d.store.rulesFor(ctx.d.store.userByName('noc')!).length;
+      const before = count();
+      const tries: Array<[object, object, string, string]> = [
+        [{ scope: { installations: [BRAVO.slc] } }, { scope: { installations: ['SLC-NONE-0000'] } }, BRAVO.slc, 'SLC-NONE-0000'],
+        [{ scope: { sites: [`${BRAVO.slc}/bravo-mall`] } }, { scope: { sites: ['SLC-NONE-0000/x'] } }, `${BRAVO.slc}/bravo-mall`, 'SLC-NONE-0000/x'],
+        [{ scope: { recorders: ['b-rec-1'] } }, { scope: { recorders: ['zz-rec-9'] } }, 'b-rec-1', 'zz-rec-9'],
+        [{ channelIds: [ctx.bobChannelId] }, { channelIds: [999999] }, String(ctx.bobChannelId), '999999'],
+      ];
+      for (const [bobs, none, bobName, noneName] of tries) {
+        const base = { name: 'mute bravo', condition: { kind: 'problem' }, severity: 'info' };
+        const theirs = await as(ctx.d, ctx.alice, 'POST', '/api/rules', { ...base, ...bobs });
+        const missing = await as(ctx.d, ctx.alice, 'POST', '/api/rules', { ...base, ...none });
+        expect(theirs.statusCode, JSON.stringify(bobs)).toBe(400);
+        expect(theirs.body.replace(bobName, 'X')).toBe(missing.body.replace(noneName, 'X'));
+      }
+      expect(count()).toBe(before);
     },
   },
   'PUT /api/rules/:id': {
-    decision: 'NOC/admin only (403); reseller reads rules that apply to it',
+    decision: OWN_ALERTING,
     probe: async (ctx) => {
-      const res = await as(ctx.d, ctx.alice, 'PUT', `/api/rules/${ctx.bobRuleId}`, {
-        name: 'disabled',
-        code: null,
-        minSeverity: 'critical',
-        installationSlc: BRAVO.slc,
-        enabled: false,
+      const body = { name: 'disabled', condition: { kind: 'problem' }, severity: 'critical', enabled: false };
+      const theirs = await as(ctx.d, ctx.alice, 'PUT', `/api/rules/${ctx.bobRuleId}`, body);
+      const missing = await as(ctx.d, ctx.alice, 'PUT', '/api/rules/999999', body);
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body.replace(String(ctx.bobRuleId), 'N')).toBe(missing.body.replace('999999', 'N'));
+      expect(ctx.d.store.rulesFor(ctx.d.store.userByName('bob')!).find((r) => r.id === ctx.bobRuleId)).toMatchObject({
+        name: 'bravo pager rule',
+        enabled: true,
       });
-      expect(res.statusCode).toBe(403);
-      expect(ctx.d.store.rulesFor(ctx.d.store.userByName('bob')!).find((r) => r.id === ctx.bobRuleId)).toMatchObject({ name: 'Bravo drives', enabled: true });
     },
   },
   'DELETE /api/rules/:id': {
-    decision: 'NOC/admin only (403); reseller reads rules that apply to it',
+    decision: OWN_ALERTING,
     probe: async (ctx) => {
-      expect((await as(ctx.d, ctx.alice, 'DELETE', `/api/rules/${ctx.bobRuleId}`)).statusCode).toBe(403);
+      const theirs = await as(ctx.d, ctx.alice, 'DELETE', `/api/rules/${ctx.bobRuleId}`);
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body.replace(String(ctx.bobRuleId), 'N')).toBe((await as(ctx.d, ctx.alice, 'DELETE', '/api/rules/999999')).body.replace('999999', 'N'));
       expect(ctx.d.store.rulesFor(ctx.d.store.userByName('bob')!).some((r) => r.id === ctx.bobRuleId)).toBe(true);
     },
   },
-  'GET /api/alerts': {
-    decision: 'scoped to the caller’s installations',
+  'GET /api/alert-channels': {
+    decision: OWN_ALERTING,
     probe: async (ctx) => {
-      const { alerts } = await aliceReads<{ alerts: Array<{ recorderId: string }> }>(ctx, '/api/alerts');
-      expect(alerts.length).toBeGreaterThan(0);
-      for (const alert of alerts) expect(ALICE_RECORDERS).toContain(alert.recorderId);
+      const { channels } = await aliceReads<{ channels: Array<{ id: number }> }>(ctx, '/api/alert-channels');
+      expect(channels.map((c) => c.id)).not.toContain(ctx.bobChannelId);
+      expect((await as(ctx.d, ctx.noc, 'GET', '/api/alert-channels')).json<{ channels: Array<{ id: number }> }>().channels.map((c) => c.id)).toContain(
+        ctx.bobChannelId,
+      );
+    },
+  },
+  'POST /api/alert-channels': {
+    decision: OWN_ALERTING,
+    probe: async (ctx) => {
+      const res = await as(ctx.d, ctx.alice, 'POST', '/api/alert-channels', { name: 'Alpha desk', type: 'email', config: { to: ['desk@alpha.example'] } });
+      expect(res.statusCode, res.body).toBe(201);
+      const { id, owner } = res.json<{ id: number; owner: unknown }>();
+      expect(owner).toEqual({ kind: 'reseller', username: 'alice' });
+      expect((await as(ctx.d, ctx.bob, 'GET', '/api/alert-channels')).json<{ channels: Array<{ id: number }> }>().channels.map((c) => c.id)).not.toContain(id);
+      expect((await as(ctx.d, ctx.alice, 'DELETE', `/api/alert-channels/${id}`)).statusCode).toBe(204);
+    },
+  },
+  'PUT /api/alert-channels/:id': {
+    decision: OWN_ALERTING,
+    probe: async (ctx) => {
+      const body = { name: 'mine', type: 'email', config: { to: ['alice@alpha.example'] } };
+      const theirs = await as(ctx.d, ctx.alice, 'PUT', `/api/alert-channels/${ctx.bobChannelId}`, body);
+      const missing = await as(ctx.d, ctx.alice, 'PUT', '/api/alert-channels/999999', body);
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body.replace(String(ctx.bobChannelId), 'N')).toBe(missing.body.replace('999999', 'N'));
+      const bobs = (await as(ctx.d, ctx.bob, 'GET', '/api/alert-channels')).json<{ channels: Array<{ id: number; config: { to: string[] } }> }>().channels;
+      expect(bobs.find((c) => c.id === ctx.bobChannelId)?.config.to).toEqual(['pager@bravo.example']);
+    },
+  },
+  'DELETE /api/alert-channels/:id': {
+    decision: OWN_ALERTING,
+    probe: async (ctx) => {
+      const theirs = await as(ctx.d, ctx.alice, 'DELETE', `/api/alert-channels/${ctx.bobChannelId}`);
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body.replace(String(ctx.bobChannelId), 'N')).toBe(
+        (await as(ctx.d, ctx.alice, 'DELETE', '/api/alert-channels/999999')).body.replace('999999', 'N'),
+      );
+      expect((await as(ctx.d, ctx.bob, 'GET', '/api/alert-channels')).json<{ channels: Array<{ id: number }> }>().channels.map((c) => c.id)).toContain(
+        ctx.bobChannelId,
+      );
+    },
+  },
+  'POST /api/alert-channels/:id/test': {
+    decision: OWN_ALERTING,
+    probe: async (ctx) => {
+      const theirs = await as(ctx.d, ctx.alice, 'POST', `/api/alert-channels/${ctx.bobChannelId}/test`, {});
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body.replace(String(ctx.bobChannelId), 'N')).toBe(
+        (await as(ctx.d, ctx.alice, 'POST', '/api/alert-channels/999999/test', {})).body.replace('999999', 'N'),
+      );
+    },
+  },
+  'GET /api/alert-channels/:id/tests/:testId': {
+    decision: OWN_ALERTING,
+    probe: async (ctx) => {
+      const url = (channel: number, test: number) => `/api/alert-channels/${channel}/tests/${test}`;
+      const theirs = await as(ctx.d, ctx.alice, 'GET', url(ctx.bobChannelId, ctx.bobTestId));
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body).not.toMatch(/bravo|bob/i);
+      expect((await as(ctx.d, ctx.bob, 'GET', url(ctx.bobChannelId, ctx.bobTestId))).statusCode).toBe(200);
+    },
+  },
+  'GET /api/silences': {
+    decision: OWN_ALERTING,
+    probe: async (ctx) => {
+      const { silences } = await aliceReads<{ silences: Array<{ id: number }> }>(ctx, '/api/silences');
+      expect(silences.map((s) => s.id)).not.toContain(ctx.bobSilenceId);
+      expect((await as(ctx.d, ctx.bob, 'GET', '/api/silences')).json<{ silences: Array<{ id: number }> }>().silences.map((s) => s.id)).toContain(
+        ctx.bobSilenceId,
+      );
+    },
+  },
+  'POST /api/silences': {
+    decision: OWN_ALERTING,
+    probe: async (ctx) => {
+      const endsAt = Date.now() + 3_600_000;
+      const theirs = await as(ctx.d, ctx.alice, 'POST', '/api/silences', { scope: { recorders: ['b-rec-1'] }, endsAt, reason: 'quiet' });
+      const missing = await as(ctx.d, ctx.alice, 'POST', '/api/silences', { scope: { recorders: ['zz-rec-9'] }, endsAt, reason: 'quiet' });
+      expect(theirs.statusCode).toBe(400);
+      expect(theirs.body.replace('b-rec-1', 'X')).toBe(missing.body.replace('zz-rec-9', 'X'));
+      const ruleOfBob = await as(ctx.d, ctx.alice, 'POST', '/api/silences', { scope: {}, ruleId: ctx.bobRuleId, endsAt, reason: 'quiet' });
+      expect(ruleOfBob.statusCode).toBe(400);
+    },
+  },
+  'DELETE /api/silences/:id': {
+    decision: OWN_ALERTING,
+    probe: async (ctx) => {
+      const theirs = await as(ctx.d, ctx.alice, 'DELETE', `/api/silences/${ctx.bobSilenceId}`);
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body.replace(String(ctx.bobSilenceId), 'N')).toBe(
+        (await as(ctx.d, ctx.alice, 'DELETE', '/api/silences/999999')).body.replace('999999', 'N'),
+      );
+      const bobs = (await as(ctx.d, ctx.bob, 'GET', '/api/silences')).json<{ silences: Array<{ id: number; endsAt: number }> }>().silences;
+      expect(bobs.find((s) => s.id === ctx.bobSilenceId)!.endsAt).toBeGreaterThan(Date.now());
+    },
+  },
+  'GET /api/alerts': {
+    decision: 'the alerts of the installations the caller holds (NOC/admin: all); another’s answers like nonexistent (404)',
+    probe: async (ctx) => {
+      for (const view of ['firing', 'acknowledged', 'silenced', 'resolved-today', 'all']) {
+        const { alerts } = await aliceReads<{ alerts: Array<{ installation: { slc: string } }> }>(ctx, `/api/alerts?view=${view}`);
+        for (const alert of alerts) expect(alert.installation.slc).toBe(ALPHA.slc);
+      }
+      expect((await aliceReads<{ alerts: unknown[] }>(ctx, '/api/alerts?view=all')).alerts.length).toBeGreaterThan(0);
       // Bob's do exist
-      expect(
-        (await as(ctx.d, ctx.bob, 'GET', '/api/alerts')).json<{ alerts: Array<{ recorderId: string }> }>().alerts.some((a) => a.recorderId === 'b-rec-1'),
-      ).toBe(true);
+      expect((await as(ctx.d, ctx.bob, 'GET', '/api/alerts?view=all')).json<{ alerts: Array<{ id: number }> }>().alerts.map((a) => a.id)).toContain(
+        ctx.bobAlertId,
+      );
+    },
+  },
+  'GET /api/alerts/summary': {
+    decision: 'the alerts of the installations the caller holds (NOC/admin: all); another’s answers like nonexistent (404)',
+    probe: async (ctx) => {
+      const count = async (session: Session) => (await as(ctx.d, session, 'GET', '/api/alerts?view=all')).json<{ alerts: Array<{ state: string }> }>().alerts;
+      expect(await aliceReads(ctx, '/api/alerts/summary')).toEqual({ firing: 1, firingUnacknowledged: 1 });
+      expect((await count(ctx.alice)).filter((a) => a.state === 'firing')).toHaveLength(1);
+      // (Bob's silence of his mall covers his drive alert: only Alice's is unacknowledged and unsilenced)
+      expect((await as(ctx.d, ctx.noc, 'GET', '/api/alerts/summary')).json()).toEqual({ firing: 2, firingUnacknowledged: 1 });
+    },
+  },
+  'POST /api/alerts/:id/acknowledge': {
+    decision: 'the alerts of the installations the caller holds (NOC/admin: all); another’s answers like nonexistent (404)',
+    probe: async (ctx) => {
+      const theirs = await as(ctx.d, ctx.alice, 'POST', `/api/alerts/${ctx.bobAlertId}/acknowledge`, { comment: 'mine now' });
+      const missing = await as(ctx.d, ctx.alice, 'POST', '/api/alerts/999999/acknowledge', { comment: 'mine now' });
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body.replace(String(ctx.bobAlertId), 'N')).toBe(missing.body.replace('999999', 'N'));
+      const bobs = (await as(ctx.d, ctx.bob, 'GET', '/api/alerts?view=all')).json<{ alerts: Array<{ id: number; acknowledged: unknown }> }>().alerts;
+      expect(bobs.find((a) => a.id === ctx.bobAlertId)!.acknowledged).toBeNull();
+    },
+  },
+  'GET /api/recorders/:id/alerts': {
+    decision: 'scoped: out of scope answers like nonexistent (404)',
+    probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id/alerts'),
+  },
+  'GET /api/audit': {
+    decision: 'NOC/admin all; a reseller the entries of its own rules, channels and silences',
+    probe: async (ctx) => {
+      const { entries } = await aliceReads<{ entries: Array<{ by: string; entity: string; entityId: number }> }>(ctx, '/api/audit');
+      expect(entries.length).toBeGreaterThan(0);
+      expect(entries.filter((e) => e.by !== 'alice')).toEqual([]);
+      for (const [entity, id] of [
+        ['rule', ctx.bobRuleId],
+        ['channel', ctx.bobChannelId],
+        ['silence', ctx.bobSilenceId],
+      ] as const) {
+        expect((await aliceReads<{ entries: unknown[] }>(ctx, `/api/audit?entity=${entity}&id=${id}`)).entries).toEqual([]);
+        expect((await as(ctx.d, ctx.noc, 'GET', `/api/audit?entity=${entity}&id=${id}`)).json<{ entries: unknown[] }>().entries.length).toBeGreaterThan(0);
+      }
     },
   },
   'GET /api/map-config': {
@@ -543,9 +715,72 @@ describe('tenancy: a reseller cannot reach another reseller’s fleet through an
     const fx = await startFixture({ broker: true });
     const d = fx.dashboard;
     const bob = await logIn(d, 'bob');
-    const bobRuleId = (await as(d, bob, 'GET', '/api/rules'))
-      .json<{ rules: Array<{ id: number; name: string }> }>()
-      .rules.find((r) => r.name === 'Bravo drives')!.id;
+    const bobChannel = await as(d, bob, 'POST', '/api/alert-channels', { name: 'bravo pager', type: 'email', config: { to: ['pager@bravo.example'] } });
+    expect(bobChannel.statusCode, bobChannel.body).toBe(201);
+    const bobChannelId = bobChannel.json<{ id: number }>().id;
+    const bobRule = await as(d, bob, 'POST', '/api/rules', {
+      name: 'bravo pager rule',
+      condition: { kind: 'problem', code: 'drive-full' },
+      severity: 'critical',
+      scope: { recorders: ['b-rec-1'] },
+      channelIds: [bobChannelId],
+    });
+    expect(bobRule.statusCode, bobRule.body).toBe(201);
+    const bobRuleId = bobRule.json<{ id: number }>().id;
+    const bobTest = await as(d, bob, 'POST', `/api/alert-channels/${bobChannelId}/test`, {});
+    expect(bobTest.statusCode).toBe(202);
+    const bobSilence = await as(d, bob, 'POST', '/api/silences', {
+      scope: { sites: [`${BRAVO.slc}/bravo-mall`] },
+      endsAt: Date.now() + 86_400_000,
+      reason: 'bravo maintenance',
+    });
+    expect(bobSilence.statusCode, bobSilence.body).toBe(201);
+    const alice = await logIn(d, 'alice');
+    expect(
+      (await as(d, alice, 'POST', '/api/rules', { name: 'Alpha HQ watch', condition: { kind: 'state', states: ['offline'] }, severity: 'error' })).statusCode,
+    ).toBe(201);
+    // The engine's alerts: Bob's drive (his rule and a NOC rule: one entry) and Alice's offline recorder.
+    const rulesByName = new Map(d.store.rulesFor(d.store.userByName('noc')!).map((r) => [r.name, r.id]));
+    const writer = new AlertsDbWriter(join(fx.dir, 'alerts.db'));
+    const now = Date.now();
+    const common = { state: 'firing', severity: 'critical', pending_since: now - 60_000, firing_since: now - 60_000, resolved_at: null } as const;
+    writer.alert({
+      ...common,
+      id: 11,
+      rule_id: bobRuleId,
+      target_kind: 'recorder',
+      target_id: 'b-rec-1',
+      recorder_id: 'b-rec-1',
+      installation_slc: BRAVO.slc,
+      site_id: 'bravo-mall',
+      condition_key: 'problem:drive-full',
+      summary: 'bravo drive full',
+    });
+    writer.alert({
+      ...common,
+      id: 12,
+      rule_id: rulesByName.get('Everything from error up')!,
+      target_kind: 'recorder',
+      target_id: 'b-rec-1',
+      recorder_id: 'b-rec-1',
+      installation_slc: BRAVO.slc,
+      site_id: 'bravo-mall',
+      condition_key: 'problem:drive-full',
+      summary: 'bravo drive full',
+    });
+    writer.alert({
+      ...common,
+      id: 13,
+      rule_id: rulesByName.get('Alpha HQ watch')!,
+      target_kind: 'recorder',
+      target_id: 'a-rec-1',
+      recorder_id: 'a-rec-1',
+      installation_slc: ALPHA.slc,
+      site_id: 'alpha-hq',
+      condition_key: 'state:down',
+      summary: 'a-rec-1 offline',
+    });
+    writer.close();
     expect((await as(d, bob, 'POST', '/api/installations', { slc: BOB_CLAIMED_SLC })).statusCode).toBe(202);
     const bobClaimId = (await as(d, bob, 'GET', '/api/claims'))
       .json<{ claims: Array<{ id: number; slc: string }> }>()
@@ -555,11 +790,15 @@ describe('tenancy: a reseller cannot reach another reseller’s fleet through an
     ctx = {
       d,
       fx,
-      alice: await logIn(d, 'alice'),
+      alice,
       bob,
       noc: await logIn(d, 'noc'),
       admin: await logIn(d, 'admin'),
       bobRuleId,
+      bobChannelId,
+      bobTestId: bobTest.json<{ testId: number }>().testId,
+      bobSilenceId: bobSilence.json<{ id: number }>().id,
+      bobAlertId: 11,
       bobClaimId,
       bobTokenId: bobToken.json<{ id: number }>().id,
     };

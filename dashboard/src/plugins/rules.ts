@@ -36,6 +36,11 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
 const conflict = { 409: errorSchema } as const;
 type IdParams = { Params: { id: number } };
 
+/** A POST whose body is optional: none at all is taken as {} (the schema still refuses unknown fields). */
+const emptyBodyIsObject = async (request: { body: unknown }) => {
+  if (request.body === undefined || request.body === null) request.body = {};
+};
+
 /**
  * Alerting (docs/DESIGN.md "Alerting"): the rules, channels and silences people decide (kept in
  * dashboard.db, audited), and the alerts the ingestor's engine raised (read from alerts.db),
@@ -199,6 +204,7 @@ export async function rulesPlugin(app: FastifyInstance, options: { store: Dashbo
         body: { type: 'object', additionalProperties: false, properties: {}, description: 'empty: {} or no body' },
         response: { 202: { type: 'object', required: ['testId'], properties: { testId: { type: 'integer' } } }, ...errors },
       },
+      preValidation: emptyBodyIsObject,
     },
     async (request, reply) => reply.code(202).send({ testId: store.requestChannelTest(currentUser(request), request.params.id) }),
   );
@@ -309,6 +315,7 @@ export async function rulesPlugin(app: FastifyInstance, options: { store: Dashbo
         },
         response: { 200: alertEntrySchema, ...errors, ...conflict },
       },
+      preValidation: emptyBodyIsObject,
     },
     async (request) => store.acknowledgeAlert(currentUser(request), request.params.id, request.body?.comment?.trim() ?? ''),
   );
