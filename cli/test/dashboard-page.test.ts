@@ -167,10 +167,10 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await go(page, '#/recorder/nt-osl-01');
     await page.locator('#not-found').waitFor({ timeout: 5_000 });
     expect(await page.locator('#recorder').isVisible()).toBe(false);
-    // the alert rules are read-only for a reseller
+    // a reseller's alert rules are its own: NOC's are not listed (editing them: alerting-page.test.ts)
     await go(page, '#/rules');
-    await page.locator('#rules h1').waitFor();
-    expect(await page.locator('#new-rule').count()).toBe(0);
+    await page.locator('#rules .empty').waitFor({ timeout: 5_000 });
+    expect(await page.locator('#rules tr[data-rule-id]').count()).toBe(0);
     await page.close();
   });
 
@@ -250,7 +250,7 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await page.close();
   });
 
-  it('shows NOC every installation, and lets NOC create and delete an alert rule', async () => {
+  it('shows NOC every installation, and lets NOC create, disable and delete an alert rule', async () => {
     const page = await logIn('noc');
     await page.check('#show-all');
     await expect.poll(() => page.locator('#recorders tr[data-recorder-id]').count(), { timeout: 15_000 }).toBe(14);
@@ -261,28 +261,24 @@ describeWithSystem('fleet page in a real Chromium', [CHROMIUM], () => {
     await expect.poll(() => page.locator('#map path.country').count(), { timeout: 10_000 }).toBeGreaterThan(100);
     await shot(page, 'map-noc');
 
+    // Alerts themselves come from the ingestor's alert engine (alerts.db): the rule raising one from
+    // a log line, with badge, e-mail and acknowledgement, is the alerting end-to-end test's.
     await go(page, '#/rules');
-    await page.locator('#new-rule').waitFor({ timeout: 5_000 });
-    await page.fill('#new-rule input[name=name]', 'Cameras down at the cold store');
-    await page.selectOption('#new-rule select[name=code]', 'camera-unreachable');
-    await page.selectOption('#new-rule select[name=minSeverity]', 'warning');
-    await page.selectOption('#new-rule select[name=installationSlc]', 'M01-XX-WAREHOUSE-0006');
-    await page.click('#new-rule button[type=submit]');
+    await page.click('#new-rule-button');
+    await page.fill('#rule-form input[name=name]', 'Cameras down at the cold store');
+    await page.selectOption('#rule-form select[name=code]', 'camera-unreachable');
+    await page.selectOption('#rule-form select[name=minSeverity]', 'warning');
+    await page.fill('#rule-form input[name=scope-installations]', 'M01-XX-WAREHOUSE-0006');
+    await page.press('#rule-form input[name=scope-installations]', 'Enter');
+    await page.click('#rule-form button[type=submit]');
     const rule = page.locator('#rules tr[data-rule-id]', { hasText: 'Cameras down at the cold store' });
     await rule.waitFor({ timeout: 5_000 });
-    expect(await rule.textContent()).toMatch(/Camera unreachable.*warning.*Bremen Cold Storage/);
-
-    // a camera drops at the cold store: the rule matches it and the alert appears on the open page
-    const alert = page.locator('#rules .alerts tr', { hasText: 'bc-bre-01' });
-    expect(await alert.count()).toBe(0);
-    demo.hosts.get('bc-bre-01')!.log('ERROR', "Camera 'Freezer 4' (10.0.0.44): Unable to connect to camera");
-    await alert.waitFor({ timeout: 15_000 });
-    expect(await alert.textContent()).toMatch(/Camera unreachable.*Freezer 4.*Cameras down at the cold store/);
+    expect(await rule.textContent()).toMatch(/Camera unreachable, at least warning.*Bremen Cold Storage/);
     await shot(page, 'rules-noc');
 
-    // disabled, the rule raises nothing; deleted, it is gone
+    // disabled, then deleted
     await rule.locator('input[type=checkbox]').uncheck();
-    await expect.poll(() => alert.count(), { timeout: 5_000 }).toBe(0);
+    await expect.poll(() => rule.getAttribute('data-enabled'), { timeout: 5_000 }).toBe('false');
     await rule.locator('button', { hasText: 'Delete' }).click();
     await rule.locator('button', { hasText: 'Click again' }).click();
     await expect.poll(() => rule.count(), { timeout: 5_000 }).toBe(0);

@@ -1,12 +1,16 @@
 // The page shell: login, navigation between views (hash routes), and the live event stream that
 // every view listens to, so a state change reaches whatever page is open without a reload.
 import { api, forgetCsrfToken, whenUnauthorized } from './api.js';
+import { clearBadge, refreshBadge, showSummary } from './badge.js';
 import { $, tickRelativeTimes } from './dom.js';
+import { alertsView } from './views/alerts.js';
+import { channelsView } from './views/channels.js';
 import { fleetView } from './views/fleet.js';
 import { installationsView } from './views/installations.js';
 import { mapView } from './views/map.js';
 import { recorderView } from './views/recorder.js';
 import { rulesView } from './views/rules.js';
+import { silencesView } from './views/silences.js';
 import { siteView } from './views/site.js';
 
 const ROUTES = [
@@ -15,7 +19,10 @@ const ROUTES = [
   { pattern: /^#\/site\/([^/]+)$/, view: siteView, nav: 'map' },
   { pattern: /^#\/recorder\/([^/]+)$/, view: recorderView, nav: 'fleet' },
   { pattern: /^#\/installations$/, view: installationsView, nav: 'installations' },
-  { pattern: /^#\/rules$/, view: rulesView, nav: 'rules' },
+  { pattern: /^#\/alerts(?:\/(firing|acknowledged|silenced|resolved-today))?$/, view: alertsView, nav: 'alerts' },
+  { pattern: /^#\/rules$/, view: rulesView, nav: 'alerts' },
+  { pattern: /^#\/channels$/, view: channelsView, nav: 'alerts' },
+  { pattern: /^#\/silences$/, view: silencesView, nav: 'alerts' },
 ];
 
 let user = null;
@@ -32,6 +39,7 @@ function showLogin() {
   $('nav').hidden = true;
   $('logout').hidden = true;
   $('who').textContent = '';
+  clearBadge();
   $('login').hidden = false;
   $('login').querySelector('input[name=username]').focus();
 }
@@ -46,6 +54,13 @@ function startSession(me) {
   $('who').replaceChildren(me.username, Object.assign(document.createElement('span'), { className: `role role-${me.role}`, textContent: me.role }));
   listen();
   route();
+}
+
+/** A view's refetch; the badge is refetched with it, so it never says something the view contradicts. */
+function refreshCurrent() {
+  if (!user) return;
+  refreshBadge();
+  current?.instance?.refresh?.()?.catch?.(() => undefined);
 }
 
 function unmountCurrent() {
@@ -72,12 +87,13 @@ async function route() {
   const { view } = match.r;
   const section = $(view.section);
   section.hidden = false;
-  const params = match.m.slice(1).map(decodeURIComponent);
+  const params = match.m.slice(1).map((p) => (p === undefined ? undefined : decodeURIComponent(p)));
   current = { view, section, instance: null };
   const entry = current;
   const instance = view.mount(section, { user, params });
   entry.instance = instance;
   document.title = `Vigil · ${instance.title ?? view.title}`;
+  refreshBadge();
   try {
     await instance.refresh();
   } catch (error) {
@@ -107,7 +123,7 @@ function listen() {
   events.addEventListener('open', () => {
     setLive('on', 'live');
     // Back after a dropped connection: events may have been missed meanwhile.
-    if (opened) current?.instance?.refresh?.()?.catch?.(() => undefined);
+    if (opened) refreshCurrent();
     opened = true;
   });
   events.addEventListener('error', () => setLive('retry', 'reconnecting…'));
@@ -118,9 +134,16 @@ function listen() {
     } catch {
       /* keep-alive or malformed: refresh anyway */
     }
+    // `alerts` (alerts.db changed, or an acknowledgement or silence was made) carries the new
+    // summary, so the badge needs no request of its own; only views showing alerts refetch.
+    if (event.type === 'alerts') {
+      showSummary(data);
+      current?.instance?.onAlerts?.(data);
+      return;
+    }
     current?.instance?.onEvent?.(data);
   };
-  for (const type of ['state', 'problems', 'alert']) events.addEventListener(type, relay);
+  for (const type of ['state', 'problems', 'alert', 'alerts']) events.addEventListener(type, relay);
 }
 
 $('login').addEventListener('submit', async (event) => {
@@ -164,7 +187,7 @@ $('logout').addEventListener('click', async () => {
 window.addEventListener('hashchange', route);
 // Views refetch now and then even without events: "last seen" must not go stale on a quiet fleet.
 setInterval(() => {
-  if (user && document.visibilityState === 'visible') current?.instance?.refresh?.()?.catch?.(() => undefined);
+  if (user && document.visibilityState === 'visible') refreshCurrent();
 }, 30_000);
 setInterval(() => tickRelativeTimes(), 10_000);
 

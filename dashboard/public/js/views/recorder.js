@@ -18,6 +18,7 @@ import {
   siteHref,
   stateBadge,
 } from '../dom.js';
+import { alertStateTag, severityTag } from './alerting.js';
 
 /* global uPlot */
 
@@ -106,6 +107,57 @@ function timeline(changes, from, to) {
         : h('li.muted', {}, 'No state change in this period.'),
     ),
   ];
+}
+
+/** Its alerts in the period, newest first, each with how it went: pending, firing, resolved. */
+function alertHistory(alerts) {
+  if (alerts === null) return h('p.muted', {}, 'Alert history is not available.');
+  if (alerts.length === 0) return h('p.ok', {}, 'No alert in this period.');
+  const sorted = [...alerts].sort((a, b) => (b.pendingSince ?? 0) - (a.pendingSince ?? 0));
+  return h(
+    'ul.alert-history',
+    {},
+    sorted.map((a) =>
+      h(
+        'li',
+        { dataset: { alertId: a.id, state: a.state, conditionKey: a.conditionKey } },
+        h('div.alert-head', {}, severityTag(a.severity), alertStateTag(a.state), h('b', {}, a.summary)),
+        h(
+          'p.alert-meta',
+          {},
+          a.rules.length === 1 ? 'rule: ' : 'rules: ',
+          a.rules.map((r) => r.name).join(', '),
+          a.target?.kind === 'site' ? h('span.muted', {}, ' · for the whole site') : null,
+          a.inhibited ? h('span.muted', {}, ' · inhibited by the site outage') : null,
+        ),
+        h(
+          'ol.transitions',
+          { 'aria-label': 'transitions' },
+          [...(a.transitions ?? [])]
+            .sort((x, y) => x.at - y.at)
+            .map((t) =>
+              h(
+                'li',
+                { dataset: { state: t.state } },
+                h('span.t-state', {}, t.state),
+                ' ',
+                h('time', { datetime: new Date(t.at).toISOString() }, dateTime(t.at)),
+              ),
+            ),
+        ),
+        a.acknowledged
+          ? h(
+              'p.alert-note.note-ack',
+              {},
+              `Acknowledged by ${a.acknowledged.by} `,
+              relTime(a.acknowledged.at),
+              a.acknowledged.comment ? `: ${a.acknowledged.comment}` : '',
+            )
+          : null,
+        a.silenced ? h('p.alert-note.note-silenced', {}, `Silenced until ${dateTime(a.silenced.endsAt)}: ${a.silenced.reason}`) : null,
+      ),
+    ),
+  );
 }
 
 /** Who acknowledged the problem, when and why: it stays listed (and counts) until it clears. */
@@ -345,6 +397,7 @@ export const recorderView = {
       head: h('div.head'),
       timeline: h('div'),
       problems: h('div'),
+      alerts: h('div'),
       disks: h('div'),
       services: h('div'),
       cameras: h('div'),
@@ -368,7 +421,13 @@ export const recorderView = {
             h('div.card-title', {}, h('h2', {}, 'State'), h('span.spacer'), rangePicker(pickRange)),
             slots.timeline,
           ),
-          h('div.main-col', {}, card('problems', 'Active and recent problems', slots.problems), card('disks', 'Disks', slots.disks)),
+          h(
+            'div.main-col',
+            {},
+            card('problems', 'Active and recent problems', slots.problems),
+            card('alerts', 'Alerts in this period', slots.alerts),
+            card('disks', 'Disks', slots.disks),
+          ),
           h(
             'div.side',
             {},
@@ -414,6 +473,17 @@ export const recorderView = {
       return { from: to - range().ms, to };
     };
 
+    const alertsOf = (from, to) =>
+      api
+        .get(`${base}/alerts?from=${from}&to=${to}`)
+        .then((r) => r.alerts)
+        .catch(() => null);
+    const refreshAlerts = coalesce(async () => {
+      const { from, to } = period();
+      const alerts = await alertsOf(from, to);
+      if (!disposed) slots.alerts.replaceChildren(alertHistory(alerts));
+    });
+
     /** On a live event only the state and problems can have changed: the charts stay as they are. */
     const refreshState = coalesce(async () => {
       const { from, to } = period();
@@ -426,10 +496,11 @@ export const recorderView = {
 
     const refreshAll = coalesce(async () => {
       const { from, to } = period();
-      const [r, tl, hist] = await Promise.all([
+      const [r, tl, hist, alerts] = await Promise.all([
         api.get(base),
         api.get(`${base}/timeline?from=${from}&to=${to}`).catch(() => ({ changes: [] })),
         api.get(`${base}/disks/history?from=${from}&to=${to}`).catch(() => ({ series: [] })),
+        alertsOf(from, to),
       ]);
       if (disposed) return;
       if (!slots.head.isConnected) layout();
@@ -437,6 +508,7 @@ export const recorderView = {
       renderDetail(r);
       slots.timeline.replaceChildren(...timeline(tl.changes, from, to));
       renderDisks(r.disks, hist.series, from, to);
+      slots.alerts.replaceChildren(alertHistory(alerts));
     });
 
     // Problems that do not change the recorder's state send no live event: look again every 10 s.
@@ -449,6 +521,7 @@ export const recorderView = {
         // The partner's state matters here too (failover cover), so its events count.
         if (!event?.id || event.id === recorderId || event.id === detail?.failoverPartner) refreshState().catch(() => undefined);
       },
+      onAlerts: () => refreshAlerts().catch(() => undefined),
       unmount: () => {
         disposed = true;
         clearInterval(poll);
