@@ -78,6 +78,11 @@ const TIMEOUT_WAITS: Record<string, string> = {
   SOCKET_TIMEOUT: 'the server stopped answering',
 };
 
+const TLS_HINTS: Record<string, string> = {
+  ERR_SSL_WRONG_VERSION_NUMBER:
+    ': the server does not speak TLS at once on this port; smtps:// is for implicit TLS (usually port 465), use smtp:// with STARTTLS for 587 or 25',
+};
+
 /**
  * The operator's SMTP server as the e-mail channels share it: one nodemailer transport, one
  * connection per message (alerts are few; a pooled connection left idle by a server only
@@ -166,9 +171,11 @@ export class SmtpTransport {
         const tls = error.code === 'ETLS' || /CERT|SSL|TLS|SELF_SIGNED|VERIFY/i.test(cause);
         // A certificate or STARTTLS problem is the operator's to fix, but one fixed later should
         // still deliver what waited; so retried like a server that is down.
+        // OpenSSL's own text ("80CC...:error:0A00010B:SSL routines:...") means nothing to a reader; its code does.
+        const detail = /routines:/.test(error.message) ? '' : oneLine(this.redact(error.message));
         const what = tls
-          ? `TLS failed (${oneLine(this.redact(error.message))}${cause ? `, ${cause}` : ''}); check the server's certificate, VIGIL_SMTP_CA_FILE and VIGIL_SMTP_STARTTLS`
-          : `${oneLine(this.redact(error.message))}${cause ? ` (${cause})` : ''}`;
+          ? `TLS failed (${[detail, cause].filter(Boolean).join(', ')})${TLS_HINTS[cause] ?? "; check the server's certificate, VIGIL_SMTP_CA_FILE and VIGIL_SMTP_STARTTLS"}`
+          : `${detail || 'connection failed'}${cause ? ` (${cause})` : ''}`;
         return new ChannelError(`${at}: ${what}${error.code === 'ETLS' ? reply : ''}`, true, tls ? 'tls' : 'network');
       }
     }
@@ -202,7 +209,7 @@ function createSmtpMailer(settings: SmtpSettings) {
     greetingTimeout: settings.timeoutMs,
     socketTimeout: settings.timeoutMs,
     dnsTimeout: settings.timeoutMs,
-    tls: { ca, rejectUnauthorized: settings.rejectUnauthorized, minVersion: 'TLSv1.2', servername: settings.host },
+    tls: { ca, rejectUnauthorized: settings.rejectUnauthorized, minVersion: 'TLSv1.2' },
     // nodemailer logs nothing unless given a logger, and its debug output would carry the AUTH exchange.
     logger: false,
     debug: false,
