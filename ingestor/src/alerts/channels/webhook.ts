@@ -42,7 +42,7 @@ export function checkWebhookConfig(input: unknown): { ok: true; config: WebhookC
   return { ok: true, config: { url: parsed.href, secret, timeoutMs } };
 }
 
-/** What a receiver gets for one alert (docs/ALERTS.md "Webhook"). */
+/** What a receiver gets for one alert (docs/CHANNELS.md). */
 export interface WebhookAlert {
   id: number;
   state: 'firing' | 'resolved';
