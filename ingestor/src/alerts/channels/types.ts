@@ -54,7 +54,7 @@ export class ChannelError extends Error {
     /** Worth trying again later (server down, busy, timed out); false: a setting must change first. */
     readonly retryable: boolean,
     /** A short stable word for metrics labels: `timeout`, `network`, `http-5xx`, `auth`, ... */
-    readonly reason: string,
+    readonly reason: string = 'error',
   ) {
     super(message);
   }

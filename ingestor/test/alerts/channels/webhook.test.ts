@@ -147,8 +147,8 @@ describe('webhook channel against a real HTTP receiver', () => {
     expect(error.reason).toBe('timeout');
     expect(hook.received).toHaveLength(1);
     expect(took).toBeGreaterThanOrEqual(950);
-    // Generous for a loaded 2-core machine, but far below any default HTTP timeout (minutes).
-    expect(took).toBeLessThan(4_000);
+    // Room for a loaded 2-core machine, far below fetch's own 5 min wait for headers.
+    expect(took).toBeLessThan(10_000);
   });
 
   it("stops when the caller's signal is aborted (shutdown), before the channel timeout", async () => {
