@@ -46,6 +46,16 @@ function get(url: string, host?: string): Promise<{ status: number; headers: Rec
   });
 }
 
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 let dataDir: string;
 let catchers: DemoCatchers;
 beforeAll(async () => {
@@ -106,7 +116,11 @@ describe("the demo's notification catchers", () => {
     expect(html.headers['content-security-policy']).toContain('sandbox');
     expect(html.body).toContain('Hamburg &#60;script&#62;');
 
-    const log = readFileSync(catchers.logFile, 'utf8');
+    // The log is appended after the answer went out: wait for the last block.
+    const log = await waitFor(() => {
+      const text = readFileSync(catchers.logFile, 'utf8');
+      return text.includes('webhook delivery 43') ? text : undefined;
+    });
     expect(catchers.logFile).toBe(join(dataDir, 'demo', 'notifications.log'));
     expect(statSync(catchers.logFile).mode & 0o777).toBe(0o600);
     expect(log).toContain(`e-mail from vigil@demo.vigil.invalid to noc@demo.vigil.invalid\nSubject: ${subject}\n`);
@@ -127,6 +141,7 @@ describe("the demo's notification catchers", () => {
     expect(kept).toHaveLength(CATCHER_KEEP);
     expect(kept[0]?.delivery).toBe(String(1000 + CATCHER_KEEP + 4));
     expect(kept.at(-1)?.delivery).toBe('1005');
+    await waitFor(() => readFileSync(catchers.logFile, 'utf8').includes(`webhook delivery ${1000 + CATCHER_KEEP + 4} (firing)`) || undefined);
     expect(readFileSync(catchers.logFile, 'utf8')).toContain('webhook delivery 1000 (firing)');
   });
 
