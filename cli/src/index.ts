@@ -19,3 +19,4 @@ export {
 export { ensureDemoUsers, startDemoFleet, CRASHING_RECORDER, UPLINK_SITE, type DemoFleet } from './demo/demo-fleet.js';
 export { DemoHost } from './demo/stand-ins.js';
 export { DEMO_INSTALLATIONS, demoRecorders } from './demo/plan.js';
+export { startDemoCatchers, CATCHER_KEEP, type DemoCatchers, type CaughtEmail, type CaughtWebhook } from './demo/catchers.js';

@@ -1,6 +1,7 @@
 import { mapConfig, type MapConfig } from '@vigil/dashboard';
-import type { LifetimeOverrides } from '@vigil/ingestor';
+import type { LifetimeOverrides, SmtpSettings } from '@vigil/ingestor';
 import { ProcessSettings, setting, type Environment, type Flags } from './setting.js';
+import { smtpOf, smtpSettingSources } from './smtp.js';
 import {
   addressValue,
   directoryValue,
@@ -121,6 +122,8 @@ export interface UpSettings extends FleetSettings {
   ingest: IngestSettings;
   /** The demo's agents run in child processes at this level (the fleet's own). */
   demoAgentLogLevel: LogLevel;
+  /** The mail server of e-mail channels (`VIGIL_SMTP_*`); unset: e-mail channels report that none is configured. */
+  smtp?: SmtpSettings;
 }
 
 export const upSettings = new ProcessSettings(
@@ -137,6 +140,7 @@ export const upSettings = new ProcessSettings(
     mapTilesUrl,
     mapAttribution,
     ...ingestSettings,
+    ...smtpSettingSources,
   },
   (values): UpSettings => ({
     dataDir: values.dataDir,
@@ -151,6 +155,7 @@ export const upSettings = new ProcessSettings(
     map: mapOf(values),
     ingest: ingestOf(values),
     demoAgentLogLevel: values.logLevel,
+    smtp: smtpOf(values),
   }),
 );
 
@@ -176,19 +181,22 @@ export interface IngestorSettings {
   brokerUrl: string;
   logLevel: LogLevel;
   ingest: IngestSettings;
+  /** The mail server of e-mail channels (`VIGIL_SMTP_*`); unset: e-mail channels report that none is configured. */
+  smtp?: SmtpSettings;
 }
 
 /** Without --broker-url, the broker on this machine at the MQTT port. */
 const localBroker = (port: number) => `mqtts://127.0.0.1:${port}`;
 
 export const ingestorSettings = new ProcessSettings(
-  { dataDir, mqttPort, metricsPort, host, brokerUrl, logLevel: logLevel('info'), ...ingestSettings },
+  { dataDir, mqttPort, metricsPort, host, brokerUrl, logLevel: logLevel('info'), ...ingestSettings, ...smtpSettingSources },
   (values): IngestorSettings => ({
     dataDir: values.dataDir,
     metrics: { port: values.metricsPort, host: values.host },
     brokerUrl: values.brokerUrl ?? localBroker(values.mqttPort),
     logLevel: values.logLevel,
     ingest: ingestOf(values),
+    smtp: smtpOf(values),
   }),
 );
 

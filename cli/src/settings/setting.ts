@@ -21,6 +21,8 @@ export interface SettingSource {
   example?: string;
   /** Never echoed back in a message. */
   secret?: boolean;
+  /** How the text is echoed back in a message, when part of it must not be (a login typed into a URL). */
+  shown?: (text: string) => string;
 }
 
 export interface Setting<T> {
@@ -93,7 +95,7 @@ export class ProcessSettings<S extends SettingShape, Out> {
 function describe(source: SettingSource, origin: Origin, text: string, expected: string): string {
   const given = origin === 'flag' && source.flag ? source.flag : source.env;
   const other = origin === 'flag' ? source.env : source.flag;
-  const shown = source.secret ? 'set' : `"${text}"`;
+  const shown = source.secret ? 'set' : `"${source.shown ? source.shown(text) : text}"`;
   const example = source.example ?? source.default;
   return `${given}${other ? ` (or ${other})` : ''} is ${shown}: expected ${expected}${example === undefined ? '' : `, e.g. ${example}`}`;
 }
