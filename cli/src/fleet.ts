@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { startBroker, type RunningBroker } from '@vigil/broker';
 import { buildDashboard, type Dashboard } from '@vigil/dashboard';
-import { startIngestor, telemetryStoreFromEnv, type RunningIngestor, type TelemetryStore } from '@vigil/ingestor';
+import { startIngestor, telemetryStoreFromEnv, type RunningIngestor, type SmtpSettings, type TelemetryStore } from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto/pki';
 import { fleetPaths, type FleetSettings, type IngestSettings, type UpSettings } from './settings/index.js';
 
@@ -44,12 +44,13 @@ export function startBrokerPart(
 
 export async function startIngestorPart(
   pki: FleetPki,
-  settings: { dataDir: string; ingest: IngestSettings },
+  settings: { dataDir: string; ingest: IngestSettings; smtp?: SmtpSettings },
   brokerUrl: string,
   logger: Logger,
   metrics?: { port: number; host: string },
 ): Promise<RunningIngestor> {
   const { dataDir, ingest } = settings;
+  const paths = fleetPaths(dataDir);
   // InfluxDB when VIGIL_INFLUX_URL is set, else SQLite in <dataDir>/telemetry.db.
   const telemetry = await telemetryStoreFromEnv(ingest.telemetry, dataDir, logger.child({ part: 'ingestor' }));
   return startIngestor({
@@ -65,6 +66,13 @@ export async function startIngestorPart(
     outbox: { worker: ingest.drainInWorker },
     traceMqtt: ingest.traceMqtt,
     problemLifetimes: ingest.problemLifetimes,
+    // Rules come from the dashboard's dashboard.db in the same data directory (docs/DESIGN.md "Alerting").
+    alerting: {
+      alertsDbPath: paths.alertsDb,
+      dashboardDbPath: paths.dashboardDb,
+      smtp: settings.smtp,
+      dashboardUrl: ingest.dashboardUrl,
+    },
   });
 }
 
@@ -109,7 +117,10 @@ export async function startFleet(settings: UpSettings, logger: Logger): Promise<
   const { pki } = await ensurePki(settings.dataDir);
   const broker = await startBrokerPart(pki, settings, logger);
   const brokerUrl = `mqtts://127.0.0.1:${broker.port}`;
-  const ingestor = await startIngestorPart(pki, settings, brokerUrl, logger);
+  // Links in notifications point at this dashboard unless VIGIL_DASHBOARD_URL names its public address.
+  const shown = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
+  const dashboardUrl = settings.ingest.dashboardUrl ?? (settings.httpPort !== 0 ? `http://${shown}:${settings.httpPort}` : undefined);
+  const ingestor = await startIngestorPart(pki, { ...settings, ingest: { ...settings.ingest, dashboardUrl } }, brokerUrl, logger);
   await ingestor.ready;
   broker.serveMetricsOf(ingestor.metrics.registry);
   // The port the broker really got (settings may say 0: any free port).

@@ -40,4 +40,4 @@ export type { TelemetryStoreConfig, PortableStoreConfig } from './stores/store-c
 export { drivePathTag } from './pipeline/points.js';
 export type { DiskRow, ServiceRow } from './registry/fleet-db.js';
 export { READ_MODEL_VERSION, READ_MODEL_VIEWS, READ_MODEL_SCHEMA, attachReadModel, openReadModel, ReadModelUnavailable } from './read-model/index.js';
-export * from './alerts/channels/index.js';
+export * from './alerts/index.js';

@@ -5,6 +5,7 @@ import { smtpOf, smtpSettingSources } from './smtp.js';
 import {
   addressValue,
   directoryValue,
+  httpUrlValue,
   logLevelValue,
   mqttUrlValue,
   onOffValue,
@@ -40,10 +41,11 @@ const groupMessages = setting(positiveIntegerValue, { env: 'VIGIL_INGESTOR_GROUP
 const groupMs = setting(positiveIntegerValue, { env: 'VIGIL_INGESTOR_GROUP_MS', example: '5' });
 const drainWorker = setting(onOffValue, { env: 'VIGIL_INGESTOR_DRAIN_WORKER', default: '1', example: '0' });
 const debug = setting(presenceValue, { env: 'DEBUG', example: 'mqttjs*' });
+const dashboardUrl = setting(httpUrlValue, { env: 'VIGIL_DASHBOARD_URL', example: 'https://vigil.example.com' });
 const problemLifetimes = setting(problemLifetimesValue, { env: 'VIGIL_PROBLEM_LIFETIMES', example: 'archive-fatal-error=48h,archive-move-failed=30m' });
 
 const telemetrySettings = { influxUrl, influxToken, influxBucket, influxApi };
-const ingestSettings = { ...telemetrySettings, groupMessages, groupMs, drainWorker, debug, problemLifetimes };
+const ingestSettings = { ...telemetrySettings, groupMessages, groupMs, drainWorker, debug, problemLifetimes, dashboardUrl };
 
 /** The InfluxDB variables as telemetryStoreFromEnv reads them; all unset means the embedded store. */
 export type TelemetrySettings = {
@@ -63,6 +65,8 @@ export interface IngestSettings {
   traceMqtt: boolean;
   /** How long events stay active problems, per code, over the ingestor's defaults (VIGIL_PROBLEM_LIFETIMES). */
   problemLifetimes: LifetimeOverrides;
+  /** The dashboard's address as people reach it, for links in notifications (VIGIL_DASHBOARD_URL). */
+  dashboardUrl: string | undefined;
 }
 
 function telemetryOf(values: { influxUrl?: string; influxToken?: string; influxBucket?: string; influxApi?: string }): TelemetrySettings {
@@ -84,6 +88,7 @@ function ingestOf(values: {
   drainWorker: boolean;
   debug?: boolean;
   problemLifetimes?: LifetimeOverrides;
+  dashboardUrl?: string;
 }): IngestSettings {
   return {
     telemetry: telemetryOf(values),
@@ -91,6 +96,7 @@ function ingestOf(values: {
     drainInWorker: values.drainWorker,
     traceMqtt: values.debug === true,
     problemLifetimes: values.problemLifetimes ?? {},
+    dashboardUrl: values.dashboardUrl,
   };
 }
 

@@ -70,3 +70,9 @@ export const problemLifetimesValue: Value<LifetimeOverrides> = z.string().transf
   }
   return parsed.overrides;
 });
+
+/** An address people open in a browser (links in notifications). */
+export const httpUrlValue: Value<string> = parsedText('an http:// or https:// URL', (text) => {
+  const url = URL.parse(text);
+  return url && (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password ? text.replace(/\/+$/, '') : undefined;
+});

@@ -8,14 +8,17 @@ import { AlertEngine } from './engine.js';
 import { FleetFacts } from './fleet-facts.js';
 import type { AlertChannel } from './model.js';
 import { Notifier } from './notifier.js';
+import { channelSenders } from './senders.js';
+import type { SmtpSettings } from './channels/email.js';
 
 export { AlertsDb, ALERTS_READ_MODEL_VERSION } from './alerts-db.js';
 export { AlertEngine } from './engine.js';
 export { Notifier } from './notifier.js';
 export { DashboardConfigSource, type AlertConfig } from './config-source.js';
 export { FleetFacts } from './fleet-facts.js';
+export { channelSenders } from './senders.js';
 export * from './model.js';
-export * from './channels/types.js';
+export * from './channels/index.js';
 
 export interface AlertingOptions {
   /** alerts.db: the engine's own store (created). */
@@ -24,7 +27,10 @@ export interface AlertingOptions {
   dashboardDbPath: string;
   /** fleet.db, read on a connection of the engine's own (a file), or the pipeline's connection (in memory). */
   fleet: string | Database.Database;
-  senderFor: (channel: AlertChannel) => ChannelSender;
+  /** The operator's SMTP server for e-mail channels (VIGIL_SMTP_*); without it e-mail channels report that none is set. */
+  smtp?: SmtpSettings;
+  /** How to reach a channel; default: webhooks as configured, e-mail through `smtp`. */
+  senderFor?: (channel: AlertChannel) => ChannelSender;
   logger: Logger;
   registry?: Registry;
   now?: () => number;
@@ -84,7 +90,7 @@ export function startAlerting(options: AlertingOptions): RunningAlerting {
       lastConfig = config.read() ?? lastConfig;
       return lastConfig?.config;
     },
-    senderFor: options.senderFor,
+    senderFor: options.senderFor ?? channelSenders(options.smtp).senderFor,
     logger,
     now: options.now,
     dashboardUrl: options.dashboardUrl,

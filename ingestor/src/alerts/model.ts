@@ -3,9 +3,9 @@
  * the dashboard publishes them in dashboard.db's read_v1 views, and the alerts it keeps in alerts.db.
  */
 import type { RecorderStateName } from '../registry/fleet-db.js';
+import { ALERT_SEVERITIES, type AlertSeverity } from './channels/types.js';
 
-export const ALERT_SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+export { ALERT_SEVERITIES, type AlertSeverity };
 
 export const ALERT_STATES: readonly RecorderStateName[] = ['unavailable', 'offline', 'degraded', 'stopped'];
 export const ALERT_METRICS = ['disk-used-percent', 'licence-use-percent'] as const;
