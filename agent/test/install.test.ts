@@ -101,7 +101,8 @@ describe('vigil-agent install and uninstall', () => {
       `setfacl -R -d -m u:vigil-agent:rX ${logs.closed}`,
       'runuser -u vigil-agent -- /opt/vigil-agent/vigil-agent check --config /etc/vigil-agent/agent.yaml',
       'systemctl daemon-reload',
-      'systemctl enable --now vigil-agent.service',
+      'systemctl enable vigil-agent.service',
+      'systemctl restart vigil-agent.service',
     ]);
     expect(plan.steps).toContainEqual({ kind: 'copy', from: '/tmp/vigil-agent-linux-x64', to: '/opt/vigil-agent/vigil-agent', mode: 0o755 });
     expect(plan.steps).toContainEqual(
@@ -178,6 +179,7 @@ describe('vigil-agent install and uninstall', () => {
   it('Windows: WinSW as the service, registered with sc.exe under its own virtual account, recovery actions, a rolling log, access granted and taken back', () => {
     const { plan, manifest } = windowsInstallPlan(input());
     expect(runs(plan.steps)).toEqual([
+      'sc.exe stop vigil-agent',
       'sc.exe create vigil-agent binPath= "C:\\Program Files\\Vigil Agent\\vigil-agent-service.exe" start= delayed-auto DisplayName= Vigil agent obj= NT SERVICE\\vigil-agent',
       'sc.exe description vigil-agent Vigil edge agent: recorder health to the fleet',
       'sc.exe failure vigil-agent reset= 86400 actions= restart/5000/restart/5000/restart/60000',

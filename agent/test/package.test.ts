@@ -160,7 +160,7 @@ describe.skipIf(!built)('the packaged agent (dist/agent)', () => {
       expect(linux.status).toBe(0);
       expect(linux.stdout).toContain('would install (linux):');
       expect(linux.stdout).toContain(`copy    ${LINUX} -> /opt/vigil-agent/vigil-agent 0755`);
-      expect(linux.stdout).toContain('run     systemctl enable --now vigil-agent.service');
+      expect(linux.stdout).toContain('run     systemctl restart vigil-agent.service');
       const windows = run('install', '--config', 'agent.yaml', '--dry-run', '--system', 'windows', '--binary', WINDOWS);
       expect(windows.status).toBe(0);
       expect(windows.stdout).toContain('write   C:\\Program Files\\Vigil Agent\\vigil-agent-service.exe  (WinSW 1.17 service wrapper (from the executable))');

@@ -369,12 +369,10 @@ export function linuxInstallPlan(input: InstallInput): { plan: Plan; manifest: I
       mayFail: true,
     },
     { kind: 'run', argv: ['systemctl', 'daemon-reload'], why: 'load the unit' },
-    {
-      kind: 'run',
-      argv: input.noStart ? ['systemctl', 'enable', `${SERVICE_NAME}.service`] : ['systemctl', 'enable', '--now', `${SERVICE_NAME}.service`],
-      why: input.noStart ? 'start at boot (not now: --no-start)' : 'start now and at boot',
-    },
+    { kind: 'run', argv: ['systemctl', 'enable', `${SERVICE_NAME}.service`], why: 'start at boot' },
   );
+  // restart, not start: over an earlier install (an update) the running agent must pick up the new files.
+  if (!input.noStart) steps.push({ kind: 'run', argv: ['systemctl', 'restart', `${SERVICE_NAME}.service`], why: 'start it now' });
   const manifest: InstallManifest = {
     version: 1,
     system: 'linux',
@@ -426,6 +424,9 @@ export function linuxUninstallPlan(manifest: InstallManifest | undefined, purge:
 export function windowsInstallPlan(input: InstallInput): { plan: Plan; manifest: InstallManifest } {
   const W = WINDOWS_LAYOUT;
   const steps: Step[] = [
+    // Over an earlier install (an update): its files are in use until it stops. Nothing to stop otherwise.
+    { kind: 'run', argv: ['sc.exe', 'stop', SERVICE_NAME], why: 'stop an earlier install, if any', mayFail: true },
+    { kind: 'wait-stopped', service: SERVICE_NAME, timeoutSeconds: 30 },
     { kind: 'mkdir', path: W.programDir },
     { kind: 'copy', from: input.binary, to: W.binary },
     { kind: 'write', path: W.wrapper, content: input.wrapper.exe, describe: 'WinSW 1.17 service wrapper (from the executable)' },
@@ -444,7 +445,8 @@ export function windowsInstallPlan(input: InstallInput): { plan: Plan; manifest:
     {
       kind: 'run',
       argv: ['sc.exe', 'create', SERVICE_NAME, 'binPath=', `"${W.wrapper}"`, 'start=', 'delayed-auto', 'DisplayName=', 'Vigil agent', 'obj=', WINDOWS_ACCOUNT],
-      why: `register the service, running as its own virtual account ${WINDOWS_ACCOUNT}`,
+      why: `register the service, running as its own virtual account ${WINDOWS_ACCOUNT} (fails with 1073 over an earlier install, which stays registered)`,
+      mayFail: true,
     },
     { kind: 'run', argv: ['sc.exe', 'description', SERVICE_NAME, 'Vigil edge agent: recorder health to the fleet'], why: 'describe it in services.msc' },
     {
