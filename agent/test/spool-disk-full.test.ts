@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mountSmallDisk, type SmallDisk } from '../../testing/small-disk.js';
 import type { ConditionChange, DiskReading, EventOccurrence, Observation } from '../src/collectors/types.js';
 import { Spool } from '../src/spool/spool.js';
+import type { SqliteDatabase, SqliteDriverName } from '../src/spool/sqlite.js';
+import { spoolDrivers } from './sqlite-drivers.js';
 
 const event = (n: number): EventOccurrence => ({
   kind: 'event',
@@ -37,16 +38,20 @@ const names = (observations: Observation[]) =>
  * one (root, as in CI; required under VIGIL_STRICT=1), else SQLite's max_page_count on a normal
  * temp dir, which gives the same SQLITE_FULL.
  */
-function smallSpool(maxHeldObservations: number, maxHeldConditions?: number): { spool: Spool; fill(): void; free(): void; how: string; close(): void } {
+function smallSpool(
+  driver: SqliteDriverName,
+  maxHeldObservations: number,
+  maxHeldConditions?: number,
+): { spool: Spool; fill(): void; free(): void; how: string; close(): void } {
   const disk: SmallDisk | string = mountSmallDisk(1024 * 1024);
   if (typeof disk !== 'string') {
-    const spool = new Spool(join(disk.dir, 'spool.db'), { maxHeldObservations, ...(maxHeldConditions ? { maxHeldConditions } : {}) });
+    const spool = new Spool(join(disk.dir, 'spool.db'), { driver, maxHeldObservations, ...(maxHeldConditions ? { maxHeldConditions } : {}) });
     return { spool, fill: () => disk.fill(), free: () => disk.free(), how: 'a 1 MiB tmpfs', close: () => (spool.close(), disk.close()) };
   }
   const dir = mkdtempSync(join(tmpdir(), 'vigil-spool-full-'));
-  const spool = new Spool(join(dir, 'spool.db'), { maxHeldObservations, ...(maxHeldConditions ? { maxHeldConditions } : {}) });
+  const spool = new Spool(join(dir, 'spool.db'), { driver, maxHeldObservations, ...(maxHeldConditions ? { maxHeldConditions } : {}) });
   // The spool's own connection: max_page_count holds per connection only.
-  const db = (spool as unknown as { db: Database.Database }).db;
+  const db = (spool as unknown as { db: SqliteDatabase }).db;
   return {
     spool,
     fill: () => db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`),
@@ -56,7 +61,7 @@ function smallSpool(maxHeldObservations: number, maxHeldConditions?: number): { 
   };
 }
 
-describe('spool on a full disk', () => {
+describe.each(spoolDrivers())('spool on a full disk (%s)', (driver) => {
   let close: (() => void) | undefined;
   afterEach(() => {
     close?.();
@@ -64,7 +69,7 @@ describe('spool on a full disk', () => {
   });
 
   it('holds what the disk cannot take, drops readings then events oldest first, keeps every condition change, and spools it all when space returns', () => {
-    const small = smallSpool(10);
+    const small = smallSpool(driver, 10);
     close = small.close;
     console.log(`spool on a full disk: ${small.how}`);
     const { spool } = small;
@@ -114,7 +119,7 @@ describe('spool on a full disk', () => {
   });
 
   it('keeps its drop counters and its bdSeq across a restart once space returned', () => {
-    const small = smallSpool(1);
+    const small = smallSpool(driver, 1);
     close = small.close;
     const { spool } = small;
     small.fill();
@@ -127,8 +132,8 @@ describe('spool on a full disk', () => {
     expect(dropped).toBeGreaterThan(0);
     small.free();
     expect(spool.flushHeld()).toBe(true);
-    const path = (spool as unknown as { db: Database.Database }).db.name;
-    const again = new Spool(path);
+    const path = (spool as unknown as { db: SqliteDatabase }).db.path;
+    const again = new Spool(path, { driver });
     try {
       expect(again.stats()).toMatchObject({ droppedReadings: dropped, droppedReadingsDiskFull: dropped });
       expect(again.nextBdSeq()).toBeGreaterThan(unsaved);
@@ -138,7 +143,7 @@ describe('spool on a full disk', () => {
   });
 
   it('bounds condition changes in memory too: past their own bound the oldest goes, counted as an event', () => {
-    const small = smallSpool(10, 3);
+    const small = smallSpool(driver, 10, 3);
     close = small.close;
     const { spool } = small;
     small.fill();

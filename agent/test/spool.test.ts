@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConditionChange, DiskReading, EventOccurrence } from '../src/collectors/types.js';
 import { Spool } from '../src/spool/spool.js';
+import type { SqliteDatabase } from '../src/spool/sqlite.js';
+import { spoolDrivers } from './sqlite-drivers.js';
 
 const event = (subject: string, at: number, message = 'archive failed'): EventOccurrence => ({
   kind: 'event',
@@ -27,7 +28,7 @@ const condition = (subject: string, active: boolean, at: number): ConditionChang
 });
 const disk = (at: number): DiskReading => ({ kind: 'disk', path: '/media', at, totalBytes: 1000, freeBytes: 10 });
 
-describe('spool', () => {
+describe.each(spoolDrivers())('spool (%s)', (driver) => {
   let dir: string;
   let path: string;
   beforeEach(() => {
@@ -37,7 +38,7 @@ describe('spool', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('hands out contiguous batches oldest first and lets entries go only on acknowledgement', () => {
-    const spool = new Spool(path);
+    const spool = new Spool(path, { driver });
     for (let i = 0; i < 5; i++) spool.add(event(`a${i}`, 1000 + i), false);
     const first = spool.nextBatch(3, 1_000_000)!;
     const second = spool.nextBatch(3, 1_000_000)!;
@@ -52,13 +53,13 @@ describe('spool', () => {
   });
 
   it('after a restart re-sends unacknowledged batches with the same seq and content, and continues the sequence', () => {
-    const spool = new Spool(path);
+    const spool = new Spool(path, { driver });
     for (let i = 0; i < 4; i++) spool.add(event(`b${i}`, 2000 + i), true);
     const sent = spool.nextBatch(2, 1_000_000)!;
     const epoch = spool.epoch;
     spool.close();
 
-    const reopened = new Spool(path);
+    const reopened = new Spool(path, { driver });
     expect(reopened.epoch).toBe(epoch);
     const [again] = reopened.unacknowledged();
     expect(again).toEqual(sent);
@@ -67,7 +68,7 @@ describe('spool', () => {
   });
 
   it('folds identical events within the window into one with a count, first and last seen', () => {
-    const spool = new Spool(path, { foldWindowMs: 60_000 });
+    const spool = new Spool(path, { driver, foldWindowMs: 60_000 });
     spool.add(event('cam', 10_000), false);
     spool.add(event('cam', 20_000), false);
     spool.add(event('cam', 30_000), false);
@@ -84,7 +85,7 @@ describe('spool', () => {
   });
 
   it('does not fold into an event already sent', () => {
-    const spool = new Spool(path, { foldWindowMs: 60_000 });
+    const spool = new Spool(path, { driver, foldWindowMs: 60_000 });
     spool.add(event('cam', 10_000), false);
     spool.nextBatch(100, 1_000_000);
     spool.add(event('cam', 11_000), false);
@@ -93,7 +94,7 @@ describe('spool', () => {
   });
 
   it('when full drops the oldest readings first, then events, never condition changes, and counts what it dropped', () => {
-    const spool = new Spool(path, { maxBytes: 4_000, foldWindowMs: 0 });
+    const spool = new Spool(path, { driver, maxBytes: 4_000, foldWindowMs: 0 });
     for (let i = 0; i < 10; i++) spool.add(condition(`cam${i}`, true, i), false);
     for (let i = 0; i < 20; i++) spool.add(disk(100 + i), false);
     for (let i = 0; i < 20; i++) spool.add(event(`e${i}`, 200 + i), false);
@@ -110,7 +111,7 @@ describe('spool', () => {
   });
 
   it('never mixes live and historical observations in one batch', () => {
-    const spool = new Spool(path);
+    const spool = new Spool(path, { driver });
     spool.add(event('h1', 1), true);
     spool.add(event('h2', 2), true);
     spool.add(event('l1', 3), false);
@@ -122,16 +123,16 @@ describe('spool', () => {
   });
 
   it('keeps bdSeq growing across restarts', () => {
-    const spool = new Spool(path);
+    const spool = new Spool(path, { driver });
     expect([spool.nextBdSeq(), spool.nextBdSeq()]).toEqual([1, 2]);
     spool.close();
-    const reopened = new Spool(path);
+    const reopened = new Spool(path, { driver });
     expect(reopened.nextBdSeq()).toBe(3);
     reopened.close();
   });
 
   it('keeps a log chunk and the offset after it together: both after a commit, neither after a failure', () => {
-    const spool = new Spool(path);
+    const spool = new Spool(path, { driver });
     expect(() =>
       spool.atomically(() => {
         for (let i = 0; i < 3; i++) spool.add(event(`lost${i}`, 1000 + i), false);
@@ -148,16 +149,16 @@ describe('spool', () => {
       spool.saveOffset('1:2', { path: '/logs/a.log', offset: 300, size: 300 });
     });
     spool.close();
-    const reopened = new Spool(path);
+    const reopened = new Spool(path, { driver });
     expect(reopened.loadOffset('1:2')).toEqual({ path: '/logs/a.log', offset: 300, size: 300 });
     expect(reopened.nextBatch(10, 1 << 20)?.observations.map((o) => (o as EventOccurrence).subject)).toEqual(['kept0', 'kept1', 'kept2']);
     reopened.close();
   });
 
   it('refuses to save a log offset on its own after SQLite rolled the chunk back by itself (as on SQLITE_FULL)', () => {
-    const spool = new Spool(path);
+    const spool = new Spool(path, { driver });
     // What SQLite does on some errors: the whole transaction is gone, and the connection is back in autocommit.
-    const db = (spool as unknown as { db: Database.Database }).db;
+    const db = (spool as unknown as { db: SqliteDatabase }).db;
     expect(() =>
       spool.atomically(() => {
         spool.add(event('rolled-back', 1000), false);

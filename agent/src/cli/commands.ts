@@ -6,6 +6,7 @@ import { buildCollectors } from '../collectors/index.js';
 import { ConfigError, loadAgentConfig } from '../config.js';
 import { enroll } from '../enroll.js';
 import { startHeapTrim } from '../heap-trim.js';
+import { registerInstallCommands } from '../install/commands.js';
 import { readAgentEnvironment, type AgentEnvironment } from './environment.js';
 import { logLevel, onShutdown, UsageError } from './process.js';
 
@@ -85,4 +86,6 @@ export function registerAgentCommands(program: Command, environment: AgentEnviro
         console.log(`enrolled ${flags.recorderId}; bundle written to ${dir} (keys made here, 0600). Set bundleDir: ${dir} in agent.yaml.`);
       }),
     );
+
+  registerInstallCommands(agent, { searchPath, wrap: reportingUsageErrors });
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Observation } from '../collectors/types.js';
+import { openSqlite, type SqliteDatabase, type SqliteDriverName } from './sqlite.js';
 
 export interface SpoolOptions {
   /** Upper bound on spooled bytes; past it the oldest readings, then events, are dropped. */
@@ -13,6 +13,8 @@ export interface SpoolOptions {
   maxHeldObservations?: number;
   /** While the disk is full: condition changes held in memory, at most (a bound, so memory is too). */
   maxHeldConditions?: number;
+  /** SQLite driver (./sqlite.ts); `auto` by default: node:sqlite inside the single executable, else better-sqlite3. */
+  driver?: SqliteDriverName | 'auto';
 }
 
 export interface SpooledBatch {
@@ -77,7 +79,7 @@ const READING_KINDS = `('disk', 'service', 'licence')`;
  * content, which the ingestor deduplicates.
  */
 export class Spool {
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly maxBytes: number;
   private readonly foldWindowMs: number;
   private readonly q;
@@ -102,7 +104,7 @@ export class Spool {
 
   constructor(path: string, options: SpoolOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+    this.db = openSqlite(path, options.driver ?? 'auto');
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash could lose the last commit.
     this.db.pragma('synchronous = NORMAL');

@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { configProblems, nearestKey } from '../../config-problems.js';
 import type { ConditionChange, EventOccurrence, ProblemCode, Severity } from '../types.js';
 import { namedGroups } from './prefilter.js';
-import { presetPath, type PresetName } from './presets.js';
+import { readPreset, type PresetName } from './presets.js';
 import { compileTemplate } from './template.js';
 
 /** Runtime list of the codes a rule may name; the check below fails to compile if types.ts grows. */
@@ -228,6 +228,11 @@ export function loadRulesFile(path: string): Rule[] {
   } catch (error) {
     throw new RulesError(path, [`cannot read: ${(error as Error).message}`]);
   }
+  return parseRulesText(text, path);
+}
+
+/** Parses rules as read from `path` (YAML, or JSON when the name ends in .json); `path` names them in errors. */
+export function parseRulesText(text: string, path: string): Rule[] {
   let raw: unknown;
   try {
     raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
@@ -238,7 +243,13 @@ export function loadRulesFile(path: string): Rule[] {
 }
 
 export function loadPreset(name: PresetName): Rule[] {
-  return loadRulesFile(presetPath(name));
+  let preset: { source: string; text: string };
+  try {
+    preset = readPreset(name);
+  } catch (error) {
+    throw new RulesError(`preset ${name}`, [`cannot read: ${(error as Error).message}`]);
+  }
+  return parseRulesText(preset.text, preset.source);
 }
 
 /** Presets first, then the rules file; a later rule with an earlier rule's id takes its place. */
