@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { ensureDemoUsers, startDemoFleet, type DemoFleet } from '../demo/demo-fleet.js';
+import { startDemoCatchers } from '../demo/catchers.js';
+import { ensureDemoAlerting } from '../demo/demo-alerting.js';
 import { demoRecorders } from '../demo/plan.js';
 import { startFleet } from '../fleet.js';
 import { fleetPaths, upSettings, type Environment } from '../settings/index.js';
@@ -17,6 +19,9 @@ export function registerUp(program: Command, env: Environment): void {
     const settings = upSettings.parse(flags, env);
     const logger = fleetLogger(settings.logLevel, env);
     const started = Date.now();
+    // The demo's notifications go to catchers of its own, unless the operator named a mail server.
+    const catchers = flags.demo ? await startDemoCatchers({ dataDir: settings.dataDir, logger: logger.child({ part: 'demo-catchers' }) }) : undefined;
+    if (catchers && !settings.smtp) settings.smtp = catchers.smtpSettings;
     const fleet = await startFleet(settings, logger);
     let demo: DemoFleet | undefined;
     const lines = [
@@ -43,6 +48,7 @@ export function registerUp(program: Command, env: Environment): void {
     }
     if (flags.demo) {
       const logins = await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo);
+      if (catchers) ensureDemoAlerting(fleet.dashboard.store, catchers);
       demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger, { agentLogLevel: settings.demoAgentLogLevel });
       lines.push(
         `  Demo fleet: ${demoRecorders().length} recorders of 2 resellers, real agents watching stand-in hosts;`,
@@ -53,6 +59,12 @@ export function registerUp(program: Command, env: Environment): void {
             `    ${user.padEnd(10)} ${password}   (${user === 'noc' ? 'NOC: sees every installation' : 'reseller: sees only its own customers'})`,
         ),
       );
+      if (catchers) {
+        lines.push(
+          `  Notifications: ${catchers.inboxUrl}  (the demo's alert rules e-mail and call a webhook there;`,
+          `  every message is also in ${catchers.logFile})`,
+        );
+      }
     }
     lines.push('', `  Started in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.`, '');
     console.log(lines.join('\n'));
@@ -60,6 +72,7 @@ export function registerUp(program: Command, env: Environment): void {
       console.log('vigil: stopping…');
       await demo?.stop();
       await fleet.close();
+      await catchers?.close();
       console.log('vigil: stopped');
     });
   });
