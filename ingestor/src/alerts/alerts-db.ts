@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS notifications (
   alert_ids       TEXT NOT NULL DEFAULT '[]',
   test_id         INTEGER,
   created_at      INTEGER NOT NULL,
-  status          TEXT NOT NULL CHECK (status IN ('gathering', 'queued', 'sent', 'failed')),
+  status          TEXT NOT NULL CHECK (status IN ('gathering', 'queued', 'sent', 'failed', 'skipped')),
   attempts        INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL,
   sent_at         INTEGER,
@@ -164,6 +164,8 @@ export class AlertsDb {
       sent: db.prepare(`UPDATE notifications SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`),
       retry: db.prepare(`UPDATE notifications SET status = 'queued', attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?`),
       failed: db.prepare(`UPDATE notifications SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`),
+      skipped: db.prepare(`UPDATE notifications SET status = 'skipped', sent_at = ?, last_error = ? WHERE id = ?`),
+      forgetNotice: db.prepare('DELETE FROM alert_notices WHERE alert_id = ? AND channel_id = ?'),
       channelOk: db.prepare(`INSERT INTO channel_status (channel_id, last_attempt_at, last_success_at) VALUES (?, ?, ?)
         ON CONFLICT (channel_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_success_at = excluded.last_success_at`),
       channelFailed: db.prepare(`INSERT INTO channel_status (channel_id, last_attempt_at, last_failure_at, last_error) VALUES (?, ?, ?, ?)
@@ -296,6 +298,15 @@ export class AlertsDb {
     });
   }
 
+  /** Nothing left to say by the time it was due (every alert in it inhibited): not sent, and why. */
+  markSkipped(id: number, at: number, why: string): void {
+    this.q.skipped.run(at, why, id);
+  }
+
+  forgetNotice(alertId: number, channelId: number): void {
+    this.q.forgetNotice.run(alertId, channelId);
+  }
+
   markFailed(id: number, channelId: number | null, at: number, error: string): void {
     this.transaction(() => {
       this.q.failed.run(error, id);
@@ -305,6 +316,7 @@ export class AlertsDb {
 
   alertsByIds(ids: number[]): Array<{
     id: number;
+    inhibited: number;
     rule_id: number;
     target_kind: TargetKind;
     target_id: string;

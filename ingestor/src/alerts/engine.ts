@@ -112,6 +112,11 @@ export class AlertEngine {
     this.schedule();
   }
 
+  /** The notifier left this alert out of what it sent the channel: no resolution goes there either. */
+  forgetNotice(alertId: number, channelId: number): void {
+    this.notices.get(alertId)?.delete(channelId);
+  }
+
   /** Open alerts by state (for metrics and tests). */
   counts(): { pending: number; firing: number } {
     let pending = 0;

@@ -95,6 +95,7 @@ export function startAlerting(options: AlertingOptions): RunningAlerting {
     now: options.now,
     dashboardUrl: options.dashboardUrl,
     retry: options.retry,
+    onLeftOut: (alertId, channelId) => engine.forgetNotice(alertId, channelId),
     onOutcome: (channelId, outcome, at) => {
       if (!metrics) return;
       metrics.notifications.inc({ channel: String(channelId), outcome });

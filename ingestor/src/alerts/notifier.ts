@@ -21,6 +21,8 @@ export interface NotifierOptions {
   /** Retry delays: exponential with jitter between these. */
   retry?: { minMs: number; maxMs: number };
   onOutcome?: (channelId: number, outcome: 'sent' | 'retry' | 'failed', at: number) => void;
+  /** An alert was left out of a notification (a site outage inhibited it meanwhile): the channel never heard of it. */
+  onLeftOut?: (alertId: number, channelId: number) => void;
 }
 
 /** A test is a question someone waits for: answer it after a few tries, not after a day. */
@@ -115,6 +117,10 @@ export class Notifier {
     this.inFlight.set(row.id, controller);
     try {
       const notification = this.build(row);
+      if (notification.alerts.length === 0 && row.kind !== 'test') {
+        db.markSkipped(row.id, this.now(), 'not sent: by the time it was due, a site outage covered every alert in it');
+        return;
+      }
       await this.options.senderFor(channel).send(notification, controller.signal);
       const at = this.now();
       db.markSent(row.id, row.channelId, at);
@@ -147,7 +153,17 @@ export class Notifier {
     const { db, facts } = this.options;
     const rules = this.options.config()?.rules;
     const base = this.options.dashboardUrl?.replace(/\/+$/, '');
-    const alerts: AlertNotice[] = db.alertsByIds(row.alertIds).map((alert) => {
+    let rows = db.alertsByIds(row.alertIds);
+    if (row.kind === 'firing' || row.kind === 'repeat') {
+      // The first recorder of a site to go down fires before the site is known to be down; within the
+      // grouping window the site alert says it for all of them, so the recorder's own is left out.
+      for (const alert of rows.filter((a) => a.inhibited === 1)) {
+        db.forgetNotice(alert.id, row.channelId);
+        this.options.onLeftOut?.(alert.id, row.channelId);
+      }
+      rows = rows.filter((a) => a.inhibited !== 1);
+    }
+    const alerts: AlertNotice[] = rows.map((alert) => {
       const names = alert.recorder_id !== null ? facts.namesOf(alert.recorder_id) : facts.siteNames(alert.installation_slc, alert.site_id);
       const siteKey = `${alert.installation_slc}/${alert.site_id}`;
       return {

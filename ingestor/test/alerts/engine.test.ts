@@ -359,3 +359,26 @@ describe('conditions', () => {
     ).toEqual(['1:b1', '2:a1', '3:a3']);
   });
 });
+
+describe('site outages, one recorder first', () => {
+  it('inhibits the alert of the recorder lost first once the whole site is found unreachable', () => {
+    f = alertingFixture();
+    f.channel(1);
+    f.rule({ condition: down, channels: [1] });
+    f.recorder('r1', { site: 's' });
+    f.recorder('r2', { site: 's' });
+    f.tick();
+    f.recorder('r1', { site: 's', state: 'unavailable' });
+    f.tick();
+    expect(f.alerts().map((a) => [a.target_id, a.inhibited])).toEqual([['r1', 0]]);
+    f.advance(2_000);
+    f.recorder('r2', { site: 's', state: 'unavailable' });
+    f.siteUnreachable('SLC-A', 's', true);
+    f.tick();
+    expect(f.alerts().map((a) => [a.target_id, a.inhibited])).toEqual([
+      ['r1', 1],
+      ['SLC-A/s', 0],
+      ['r2', 1],
+    ]);
+  });
+});
