@@ -72,6 +72,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PARTNER_INDEX = process.env.BENCH_PARTNER_INDEX === '1';
 /** BENCH_ONLY=engine or BENCH_ONLY=ingest runs one phase (e.g. under --cpu-prof). */
 const ONLY = process.env.BENCH_ONLY;
+/** BENCH_ALERTING=on (or off) runs phase B with the alerts stage on (or off) only, e.g. under --cpu-prof. */
+const PHASES = process.env.BENCH_ALERTING === 'on' ? [true] : process.env.BENCH_ALERTING === 'off' ? [false] : [false, true];
 const REPO = join(import.meta.dirname, '..', '..');
 
 const log = pino({ name: 'bench', level: process.env.BENCH_LOG_LEVEL ?? 'warn' }, pino.destination(2));
@@ -696,7 +698,7 @@ if (!ONLY || ONLY === 'ingest') {
       `\nPhase B: ingest throughput end to end (SQLite), ${fmt(AGENTS)} simulated agents on a fleet.db of ${fmt(INGEST_RECORDERS)} recorders (${layout.installations.length} installations, ${layout.sites.length} sites), alerting off and on (${rules.length} rules, ${RESELLERS.length} resellers), alternating, ${MEASURE_S} s each after ${WARMUP_S} s warm-up`,
     );
     for (let round = 0; round < ROUNDS; round++) {
-      for (const alerting of [false, true]) {
+      for (const alerting of PHASES) {
         const phase = await ingestPhase(fleetPki, join(dir, 'fleet.db'), join(dir, 'dashboard.db'), alerting);
         ingestResults.push(phase);
         reportIngest(phase);
