@@ -198,7 +198,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       if (current) announce(current);
       alerting?.touchRecorder(recorderId);
     },
-    dataStored: (recorderId, historical) => alerting?.batchStored(recorderId, historical),
+    dataStored: (recorderId, historical, changed) => alerting?.batchStored(recorderId, historical, changed),
     siteChanged: (change) => {
       alerting?.touchSite(change.installationSlc, change.siteId);
       log.warn(

@@ -3,6 +3,7 @@ import type { AlertsDb } from './alerts-db.js';
 import type { AlertConfig } from './config-source.js';
 import { isDownRule, matchRecorder, matchSite, scopeHasRecorder, scopeHasSite } from './evaluate.js';
 import { type FleetFacts, siteKeyOf } from './fleet-facts.js';
+import type { StoredChanges } from '../pipeline/effects.js';
 import type { AlertMatch, AlertRule, OpenAlert } from './model.js';
 
 /** Where the engine gets what people decided; undefined while that cannot be read. */
@@ -35,12 +36,18 @@ interface RuleIndex {
   byRecorder: Map<string, AlertRule[]>;
   /** Rules a site outage answers with a site alert. */
   down: AlertRule[];
+  /** The metrics some rule reads. */
+  metrics: Set<string>;
 }
+
+/** One evaluation pass after a commit gives the pipeline its thread back after this long. */
+const PASS_BUDGET_MS = 5;
+const TICK_BUDGET_MS = 50;
 
 const targetKeyOf = (kind: 'recorder' | 'site', id: string) => `${kind}\u0000${id}`;
 
 function indexRules(rules: Iterable<AlertRule>): RuleIndex {
-  const index: RuleIndex = { everywhere: [], byInstallation: new Map(), bySite: new Map(), byRecorder: new Map(), down: [] };
+  const index: RuleIndex = { everywhere: [], byInstallation: new Map(), bySite: new Map(), byRecorder: new Map(), down: [], metrics: new Set() };
   const add = (map: Map<string, AlertRule[]>, key: string, rule: AlertRule) => map.set(key, [...(map.get(key) ?? []), rule]);
   for (const rule of rules) {
     const { installations, sites, recorders } = rule.scope;
@@ -49,6 +56,7 @@ function indexRules(rules: Iterable<AlertRule>): RuleIndex {
     for (const site of sites) add(index.bySite, site, rule);
     for (const id of recorders) add(index.byRecorder, id, rule);
     if (isDownRule(rule)) index.down.push(rule);
+    if (rule.condition.kind === 'metric') index.metrics.add(rule.condition.metric);
   }
   return index;
 }
@@ -69,6 +77,8 @@ export class AlertEngine {
   private readonly catchUpQuietMs: number;
   private readonly testRequestMaxAgeMs: number;
   private readonly open = new Map<string, Map<number, OpenAlert>>();
+  /** Open alerts that time alone may change (pending, not yet notified, repeating): what the tick walks. */
+  private readonly attention = new Set<OpenAlert>();
   private readonly notices = new Map<number, Set<number>>();
   private readonly dirtyRecorders = new Set<string>();
   private readonly dirtySites = new Map<string, { installationSlc: string; siteId: string }>();
@@ -100,11 +110,21 @@ export class AlertEngine {
     this.schedule();
   }
 
-  /** A data batch of this recorder was stored: historical ones hold the alerts they raise until it has caught up. */
-  batchStored(recorderId: string, historical: boolean): void {
+  /**
+   * A data batch of this recorder was stored: historical ones hold the alerts they raise until it
+   * has caught up. Judged again only if it changed what some rule reads (most batches only extend
+   * problems already known, or report readings no metric rule looks at).
+   */
+  batchStored(recorderId: string, historical: boolean, changed: StoredChanges = { problems: true, disks: true, licences: true }): void {
+    const wasCatchingUp = this.catchingUp.has(recorderId);
     if (historical) this.catchingUp.set(recorderId, this.now());
     else this.catchingUp.delete(recorderId);
-    this.touchRecorder(recorderId);
+    const relevant =
+      changed.problems ||
+      wasCatchingUp !== historical ||
+      (changed.disks && this.index.metrics.has('disk-used-percent')) ||
+      (changed.licences && this.index.metrics.has('licence-use-percent'));
+    if (relevant) this.touchRecorder(recorderId);
   }
 
   touchSite(installationSlc: string, siteId: string): void {
@@ -143,11 +163,15 @@ export class AlertEngine {
             this.dirtyRecorders.add(recorderId);
           }
         }
-        this.evaluateDirty(now);
+        this.evaluateDirty(now, TICK_BUDGET_MS);
         for (const [key, group] of this.gathering) if (group.dueAt <= now) this.gathering.delete(key);
-        for (const alert of this.openAlerts()) this.advance(alert, now);
+        for (const alert of this.attention) {
+          this.advance(alert, now);
+          if (this.settled(alert)) this.attention.delete(alert);
+        }
       }),
     );
+    if (this.dirtyRecorders.size > 0 || this.dirtySites.size > 0) this.schedule();
   }
 
   /** Judges every recorder and every site again (start, rule changes). */
@@ -177,9 +201,11 @@ export class AlertEngine {
       this.guard('evaluation', () =>
         this.db.transaction(() => {
           if (!this.config) this.reloadConfig(now);
-          this.evaluateDirty(now);
+          this.evaluateDirty(now, PASS_BUDGET_MS);
         }),
       );
+      // A storm (a whole fleet reconnecting) is judged in slices, with the pipeline's messages between them.
+      if (this.config && (this.dirtyRecorders.size > 0 || this.dirtySites.size > 0)) this.schedule();
     });
   }
 
@@ -190,6 +216,8 @@ export class AlertEngine {
     this.config = read.config;
     if (!read.changed && !first) return;
     this.index = indexRules(read.config.rules.values());
+    // Rules, silences and acknowledgements may have changed what is due for any open alert.
+    for (const alert of this.openAlerts()) this.attention.add(alert);
     this.covers = this.facts.coverage();
     for (const request of read.config.testRequests) {
       if (this.knownTests.has(request.id)) continue;
@@ -211,10 +239,11 @@ export class AlertEngine {
     this.evaluateAll();
   }
 
-  private evaluateDirty(now: number): void {
+  private evaluateDirty(now: number, budgetMs: number): void {
     // Without a configuration nothing is judged: no rules read is not the same as no rules.
     if (!this.config) return;
     const started = process.hrtime.bigint();
+    const deadline = started + BigInt(Math.round(budgetMs * 1e6));
     let evaluated = 0;
     for (const [key, site] of this.dirtySites) {
       this.dirtySites.delete(key);
@@ -226,6 +255,7 @@ export class AlertEngine {
       this.dirtyRecorders.delete(id);
       evaluated++;
       this.evaluateRecorder(id, now);
+      if ((evaluated & 15) === 0 && process.hrtime.bigint() > deadline) break;
     }
     if (evaluated > 0 && this.options.onEvaluated) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -313,6 +343,7 @@ export class AlertEngine {
     alert.inhibited = match.inhibited;
     alert.subjects = match.subjects;
     this.db.updateAlert(alert);
+    this.attention.add(alert);
     this.advance(alert, now);
   }
 
@@ -409,6 +440,7 @@ export class AlertEngine {
     const alerts = this.open.get(key) ?? new Map<number, OpenAlert>();
     alerts.set(alert.ruleId, alert);
     this.open.set(key, alerts);
+    this.attention.add(alert);
   }
 
   private unregister(alert: OpenAlert): void {
@@ -416,6 +448,13 @@ export class AlertEngine {
     const alerts = this.open.get(key);
     alerts?.delete(alert.ruleId);
     if (alerts?.size === 0) this.open.delete(key);
+    this.attention.delete(alert);
+  }
+
+  /** Firing, notified, and its rule repeats nothing: only a change of the fleet or the rules moves it now. */
+  private settled(alert: OpenAlert): boolean {
+    const rule = this.config?.rules.get(alert.ruleId);
+    return alert.state === 'firing' && alert.notifiedCount > 0 && !alert.held && (rule === undefined || rule.repeatMs === 0);
   }
 
   private noticesOf(alertId: number): Set<number> {
@@ -437,6 +476,7 @@ export class AlertEngine {
 
   private resync(): void {
     this.open.clear();
+    this.attention.clear();
     this.notices.clear();
     this.gathering.clear();
     for (const alert of this.db.openAlerts()) this.register(alert);

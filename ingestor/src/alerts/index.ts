@@ -6,6 +6,7 @@ import type { ChannelSender } from './channels/types.js';
 import { DashboardConfigSource } from './config-source.js';
 import { AlertEngine } from './engine.js';
 import { FleetFacts } from './fleet-facts.js';
+import type { StoredChanges } from '../pipeline/effects.js';
 import type { AlertChannel } from './model.js';
 import { Notifier } from './notifier.js';
 import { channelSenders } from './senders.js';
@@ -48,7 +49,7 @@ export interface RunningAlerting {
   db: AlertsDb;
   touchRecorder(recorderId: string): void;
   touchSite(installationSlc: string, siteId: string): void;
-  batchStored(recorderId: string, historical: boolean): void;
+  batchStored(recorderId: string, historical: boolean, changed?: StoredChanges): void;
   close(): Promise<void>;
 }
 
@@ -113,7 +114,7 @@ export function startAlerting(options: AlertingOptions): RunningAlerting {
     db,
     touchRecorder: (id) => engine.touchRecorder(id),
     touchSite: (slc, siteId) => engine.touchSite(slc, siteId),
-    batchStored: (id, historical) => engine.batchStored(id, historical),
+    batchStored: (id, historical, changed) => engine.batchStored(id, historical, changed),
     async close() {
       clearInterval(timer);
       engine.close();

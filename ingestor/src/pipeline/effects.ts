@@ -9,6 +9,13 @@ export interface SpoolPosition {
   seq: number;
 }
 
+/** What a stored batch may have changed that alert rules read. */
+export interface StoredChanges {
+  problems: boolean;
+  disks: boolean;
+  licences: boolean;
+}
+
 /** Observations an agent dropped that the ingestor had not heard of before, by why and what. */
 export interface AgentDrops {
   /** Dropped because the spool reached its size limit. */
@@ -30,8 +37,8 @@ export interface Outlets {
   /** The recorder's retained state message as it stands now (its problems changed, its state did not). */
   announceCurrent(recorderId: string): void;
   siteChanged(change: SiteChange): void;
-  /** A data batch was stored (not a duplicate): its readings and problems may have changed; `historical` is backfill. */
-  dataStored(recorderId: string, historical: boolean): void;
+  /** A data batch was stored (not a duplicate); `historical` is backfill; what it changed that alert rules read. */
+  dataStored(recorderId: string, historical: boolean, changed: StoredChanges): void;
   /** The agent's spool filled (or its disk did) and discarded observations: the new ones, since the last batch. */
   spoolOverflowed(recorderId: string, dropped: AgentDrops): void;
   duplicateBatch(): void;
@@ -70,8 +77,8 @@ export class PostCommitEffects {
     this.group.later(() => this.outlets.siteChanged(change));
   }
 
-  dataStored(recorderId: string, historical: boolean): void {
-    this.group.later(() => this.outlets.dataStored(recorderId, historical));
+  dataStored(recorderId: string, historical: boolean, changed: StoredChanges): void {
+    this.group.later(() => this.outlets.dataStored(recorderId, historical, changed));
   }
 
   spoolOverflowed(recorderId: string, dropped: AgentDrops): void {

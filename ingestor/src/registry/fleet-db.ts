@@ -160,6 +160,8 @@ CREATE TABLE IF NOT EXISTS recorders (
   covered_by        TEXT
 );
 CREATE INDEX IF NOT EXISTS recorders_installation ON recorders (installation_slc);
+-- Every state change updates the cover of the recorders its recorder covers (bench/alerts: a scan cost 1 ms at 10,000 recorders).
+CREATE INDEX IF NOT EXISTS recorders_failover_partner ON recorders (failover_partner) WHERE failover_partner != '';
 -- Every state change, for availability timelines (also written to the time series).
 CREATE TABLE IF NOT EXISTS state_changes (
   recorder_id TEXT NOT NULL,

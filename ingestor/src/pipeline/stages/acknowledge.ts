@@ -29,7 +29,11 @@ export function acknowledge(db: FleetDb, acks: AckTracker, effects: PostCommitEf
         const batch = message.batch ?? (payload.data as vigil.v1.DataBatch);
         if (!message.duplicate) {
           if (batch.historical) effects.historicalBatch();
-          effects.dataStored(id, batch.historical);
+          effects.dataStored(id, batch.historical, {
+            problems: message.problemsChanged,
+            disks: batch.disks.length > 0,
+            licences: batch.licences.length > 0,
+          });
           if (message.adjustments) effects.adjusted(message.adjustments);
           acks.stored(id, batch.spoolEpoch, envelope.seq, false);
           // A new problem on a recorder whose state stays (already degraded) must still reach open pages.
