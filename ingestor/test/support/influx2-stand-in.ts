@@ -14,7 +14,10 @@
  *   200 with `results[0].error` "retention policy not found" (influxdb v1/coordinator/shard_mapper.go)
  *   when no mapping exists; the SELECTs the store sends (one field, tag equality, a time range,
  *   `GROUP BY *`) are answered from the points written; others get an empty result;
- * - `GET /api/v2/orgs?org=` and `GET /api/v2/buckets?org=&name=` (lists, 404 for an unknown org).
+ *
+ * Not here, because Vigil sends none of them: Flux (`/api/v2/query`), and the orgs, buckets and
+ * DBRP listing APIs (the write's 404 body already says whether the organisation or the bucket is
+ * unknown, and the read-back proves the mapping).
  *
  * Line protocol is parsed with its escapes, so the store's own lines round-trip.
  */
@@ -136,21 +139,6 @@ export async function startInflux2StandIn(setup: StandInSetup): Promise<Influx2S
       if (!mapping) return json(res, 200, { results: [{ statement_id: 0, error: 'retention policy not found: ' }] });
       return json(res, 200, { results: [{ statement_id: 0, ...select(params.get('q') ?? '', token.org, mapping.bucket) }] });
     }
-    if (req.method === 'GET' && url.pathname === '/api/v2/orgs') {
-      if (!token) return json(res, 401, { code: 'unauthorized', message: 'unauthorized access' });
-      const name = url.searchParams.get('org');
-      const orgs = setup.orgs.filter((org) => org === token.org && (!name || org === name));
-      if (name && orgs.length === 0) return json(res, 404, { code: 'not found', message: `organization name "${name}" not found` });
-      return json(res, 200, { orgs: orgs.map((org) => ({ id: idOf(org), name: org })) });
-    }
-    if (req.method === 'GET' && url.pathname === '/api/v2/buckets') {
-      if (!token) return json(res, 401, { code: 'unauthorized', message: 'unauthorized access' });
-      const org = url.searchParams.get('org');
-      if (org && !setup.orgs.includes(org)) return json(res, 404, { code: 'not found', message: `organization name "${org}" not found` });
-      const name = url.searchParams.get('name');
-      const buckets = setup.buckets.filter((b) => b.org === token.org && (!org || b.org === org) && (!name || b.name === name));
-      return json(res, 200, { buckets: buckets.map((b) => ({ id: idOf(b.name), name: b.name, orgID: idOf(b.org) })) });
-    }
     json(res, 404, { code: 'not found', message: 'path not found' });
   }
 
@@ -226,8 +214,6 @@ function json(res: ServerResponse, status: number, body: object): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
 }
-
-const idOf = (name: string) => Buffer.from(name).toString('hex').padEnd(16, '0').slice(0, 16);
 
 const unescapeText = (text: string) => text.replace(/\\(.)/g, '$1');
 
