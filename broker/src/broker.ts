@@ -15,7 +15,7 @@ import { DeviceAdmission } from './admission.js';
 import { boundedMemoryPersistence } from './upstream-patches/bounded-persistence.js';
 import { PacketSizeGuard, TokenBucket } from './limits.js';
 import { fillPacketLengthCache } from '@vigil/proto/upstream-patches/mqtt-packet-lengths';
-import { startMetricsServer, type MetricsSource } from '@vigil/proto/metrics-server';
+import { startMetricsServer, type HealthReport, type MetricsSource } from '@vigil/proto/metrics-server';
 import { BrokerMetrics } from './metrics.js';
 import { batchWritesPerTurn } from './upstream-patches/write-batching.js';
 
@@ -83,8 +83,11 @@ export interface RunningBroker {
   stats: BrokerStats;
   metrics: BrokerMetrics;
   aedes: Aedes;
-  /** Serve another part's metrics (same process) on this broker's /metrics too. */
-  serveMetricsOf(source: MetricsSource): void;
+  /**
+   * Serve another part's metrics (same process) on this broker's /metrics too, and its health, under
+   * its name, in /healthz (a degraded part makes the whole answer degraded, 503).
+   */
+  serveMetricsOf(source: MetricsSource, health?: { name: string; report: () => HealthReport & object }): void;
   close(): Promise<void>;
 }
 
@@ -352,9 +355,16 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     contentType: metrics.registry.contentType,
     metrics: async () => (await Promise.all(metricsSources.map((source) => source.metrics()))).join('\n'),
   };
+  const healthSources: Array<{ name: string; report: () => HealthReport & object }> = [];
+  const health = () => {
+    const parts = healthSources.map(({ name, report }) => [name, report()] as const);
+    const reasons = parts.flatMap(([, report]) => report.reasons ?? []);
+    const degraded = parts.some(([, report]) => report.status === 'degraded');
+    return { status: degraded ? ('degraded' as const) : ('ok' as const), reasons, connections: stats.connections, ...Object.fromEntries(parts) };
+  };
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   if (options.metricsPort !== undefined) {
-    metricsServer = await startMetricsServer(served, options.metricsPort, host, () => ({ connections: stats.connections }));
+    metricsServer = await startMetricsServer(served, options.metricsPort, host, health);
   }
   const enrollServer = options.enrollment
     ? await startEnrollmentServer(options.enrollment.pki, { port: options.enrollment.port, host, logger: log, metrics, limits: options.enrollment.limits })
@@ -372,8 +382,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     stats,
     metrics,
     aedes,
-    serveMetricsOf(source: MetricsSource) {
+    serveMetricsOf(source, part) {
       metricsSources.push(source);
+      if (part) healthSources.push(part);
     },
     async close() {
       admission?.close();

@@ -253,6 +253,18 @@ describe('broker: identity, limits, sessions, observability', () => {
     expect(text).toMatch(/^vigil_broker_connections_refused_total\{reason="packet-size"\} 1/m);
     expect(text).toMatch(/^vigil_broker_connections_refused_total\{reason="revoked"\} 1/m);
   });
+
+  it("serves the health of a part in the same process (vigil up: the ingestor's), answering 503 while it is degraded", async () => {
+    let report: { status: 'ok' | 'degraded'; reasons: string[] } = { status: 'ok', reasons: [] };
+    broker.serveMetricsOf({ contentType: 'text/plain', metrics: async () => '' }, { name: 'ingestor', report: () => report });
+    const healthz = async () => {
+      const response = await fetch(`http://127.0.0.1:${broker.metricsPort}/healthz`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect(await healthz()).toMatchObject({ status: 200, body: { status: 'ok', reasons: [], ingestor: { status: 'ok' } } });
+    report = { status: 'degraded', reasons: ['telemetry outbox stalled'] };
+    expect(await healthz()).toMatchObject({ status: 503, body: { status: 'degraded', reasons: ['telemetry outbox stalled'], ingestor: report } });
+  });
 });
 
 describe('certificate reload', () => {

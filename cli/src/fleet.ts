@@ -63,7 +63,7 @@ export async function startIngestorPart(
     logger: logger.child({ part: 'ingestor' }),
     metrics,
     groupCommit: ingest.groupCommit,
-    outbox: { worker: ingest.drainInWorker },
+    outbox: { worker: ingest.drainInWorker, stallAfterMs: ingest.outboxStallSeconds * 1000 },
     traceMqtt: ingest.traceMqtt,
     problemLifetimes: ingest.problemLifetimes,
     // Rules come from the dashboard's dashboard.db in the same data directory (docs/DESIGN.md "Alerting").
@@ -122,7 +122,7 @@ export async function startFleet(settings: UpSettings, logger: Logger): Promise<
   const dashboardUrl = settings.ingest.dashboardUrl ?? (settings.httpPort !== 0 ? `http://${shown}:${settings.httpPort}` : undefined);
   const ingestor = await startIngestorPart(pki, { ...settings, ingest: { ...settings.ingest, dashboardUrl } }, brokerUrl, logger);
   await ingestor.ready;
-  broker.serveMetricsOf(ingestor.metrics.registry);
+  broker.serveMetricsOf(ingestor.metrics.registry, { name: 'ingestor', report: () => ingestor.health() });
   // The port the broker really got (settings may say 0: any free port).
   const { dashboard, url, generatedAdminPassword } = await startDashboardPart(
     pki,

@@ -1,3 +1,4 @@
+export { fleetProgram } from './program.js';
 export { startFleet, ensurePki, type RunningFleet } from './fleet.js';
 export {
   resolveSettings,

@@ -1,18 +1,10 @@
-import { ConfigError, runVigilProgram, vigilProgram } from '@vigil/agent';
+import { ConfigError, runVigilProgram } from '@vigil/agent';
 import { TelemetryConfigError } from '@vigil/ingestor';
-import { registerAgent } from './commands/agent.js';
-import { registerParts } from './commands/parts.js';
-import { registerPki } from './commands/pki.js';
-import { registerUp } from './commands/up.js';
+import { fleetProgram } from './program.js';
 import { SettingsError } from './settings/index.js';
 
 // The one place the fleet side reads settings from its environment: each command parses it with its own schema.
-const environment = process.env;
-const program = vigilProgram();
-registerUp(program, environment);
-registerParts(program, environment);
-registerAgent(program);
-registerPki(program, environment);
+const program = fleetProgram(process.env);
 
 await runVigilProgram(program, process.argv, (error) => {
   if (error instanceof SettingsError || error instanceof ConfigError || error instanceof TelemetryConfigError) return error.message;

@@ -41,7 +41,7 @@ describe('settings: flags win over environment variables, which win over default
       adminPassword: undefined,
     });
     expect(defaults.map).toEqual({ tilesUrl: null, attribution: 'Country shapes: Natural Earth (world-atlas)' });
-    expect(defaults.ingest).toEqual({ telemetry: {}, groupCommit: {}, drainInWorker: true, traceMqtt: false, problemLifetimes: {} });
+    expect(defaults.ingest).toEqual({ telemetry: {}, groupCommit: {}, drainInWorker: true, traceMqtt: false, problemLifetimes: {}, outboxStallSeconds: 300 });
     expect(defaults.demoAgentLogLevel).toBe('warn');
 
     const fromEnv = upSettings.parse({}, { VIGIL_HTTP_PORT: '9090', VIGIL_HOST: '0.0.0.0', VIGIL_DATA_DIR: '/srv/vigil', VIGIL_LOG_LEVEL: 'info' });
@@ -79,7 +79,7 @@ describe('settings: flags win over environment variables, which win over default
   it('vigil ingestor', () => {
     const defaults = ingestorSettings.parse({}, {});
     expect(defaults).toMatchObject({ brokerUrl: 'mqtts://127.0.0.1:8883', metrics: { port: 9883, host: '127.0.0.1' }, logLevel: 'info' });
-    expect(defaults.ingest).toEqual({ telemetry: {}, groupCommit: {}, drainInWorker: true, traceMqtt: false, problemLifetimes: {} });
+    expect(defaults.ingest).toEqual({ telemetry: {}, groupCommit: {}, drainInWorker: true, traceMqtt: false, problemLifetimes: {}, outboxStallSeconds: 300 });
 
     const env = {
       VIGIL_MQTT_PORT: '1883',
@@ -91,17 +91,29 @@ describe('settings: flags win over environment variables, which win over default
       VIGIL_INFLUX_URL: 'http://127.0.0.1:8086',
       VIGIL_INFLUX_BUCKET: 'vigil',
       VIGIL_INFLUX_TOKEN: 'secret-token',
+      VIGIL_INFLUX_ORG: 'acme-noc',
       VIGIL_INFLUX_API: 'v1',
+      VIGIL_OUTBOX_STALL_SECONDS: '600',
     };
     const fromEnv = ingestorSettings.parse({}, env);
     expect(fromEnv.brokerUrl).toBe('mqtts://127.0.0.1:1883');
     expect(fromEnv.ingest).toEqual({
-      telemetry: { VIGIL_INFLUX_URL: 'http://127.0.0.1:8086', VIGIL_INFLUX_BUCKET: 'vigil', VIGIL_INFLUX_TOKEN: 'secret-token', VIGIL_INFLUX_API: 'v1' },
+      telemetry: {
+        VIGIL_INFLUX_URL: 'http://127.0.0.1:8086',
+        VIGIL_INFLUX_BUCKET: 'vigil',
+        VIGIL_INFLUX_TOKEN: 'secret-token',
+        VIGIL_INFLUX_ORG: 'acme-noc',
+        VIGIL_INFLUX_API: 'v1',
+      },
       groupCommit: { maxMessages: 1, maxDelayMs: 400 },
       drainInWorker: false,
       problemLifetimes: { 'archive-fatal-error': 48 * 3_600_000, 'archive-move-failed': 30 * 60_000 },
       traceMqtt: true,
+      outboxStallSeconds: 600,
     });
+    expect(() => ingestorSettings.parse({}, { VIGIL_OUTBOX_STALL_SECONDS: '5 min' })).toThrow(
+      /VIGIL_OUTBOX_STALL_SECONDS is "5 min": expected a whole number of at least 1, e.g. 600/,
+    );
     expect(ingestorSettings.parse({}, { ...env, VIGIL_BROKER_URL: 'mqtts://broker.example:8883' }).brokerUrl).toBe('mqtts://broker.example:8883');
     expect(ingestorSettings.parse({ brokerUrl: 'mqtts://flag.example:8883' }, { ...env, VIGIL_BROKER_URL: 'mqtts://broker.example:8883' }).brokerUrl).toBe(
       'mqtts://flag.example:8883',

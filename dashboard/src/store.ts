@@ -46,6 +46,13 @@ import { ALERT_TABLES, migrateOldRules, publishDashboardReadModel } from './aler
 import { severityRank } from './severity.js';
 
 export type Role = 'admin' | 'noc' | 'reseller';
+
+/** The ingestor's time-series outbox has not drained since `since` (ms); `points` waited then. */
+export interface TelemetryStall {
+  since: number;
+  points: number;
+  lastError: string | null;
+}
 export const ROLES: readonly Role[] = ['admin', 'noc', 'reseller'];
 
 export interface User {
@@ -738,6 +745,25 @@ export class DashboardStore {
 
   async setPassword(username: string, password: string): Promise<void> {
     this.q.setPassword.run(await hashPassword(password), username);
+  }
+
+  /**
+   * The ingestor's telemetry outbox while it is stalled (read_v1_ingestor_health), for NOC and
+   * admin: resellers get undefined, as does everyone while it drains. A fleet.db from before the
+   * view existed reads as no stall.
+   */
+  telemetryStallFor(caller: User): TelemetryStall | undefined {
+    if (caller.role === 'reseller') return undefined;
+    let row: { since: number | null; points: number; lastError: string | null } | undefined;
+    try {
+      row = this.reader
+        .prepare(`SELECT outbox_stalled_since AS since, outbox_points AS points, outbox_last_error AS lastError FROM fleet.${READ_MODEL_VIEWS.ingestorHealth}`)
+        .get() as typeof row;
+    } catch {
+      return undefined;
+    }
+    if (!row || row.since === null) return undefined;
+    return { since: row.since, points: row.points, lastError: row.lastError };
   }
 
   userExists(username: string): boolean {

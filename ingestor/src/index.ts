@@ -1,4 +1,4 @@
-export { startIngestor, type IngestorOptions, type IngestorStats, type RunningIngestor, type DropReason } from './ingestor.js';
+export { startIngestor, type IngestorOptions, type IngestorStats, type IngestorHealth, type RunningIngestor, type DropReason } from './ingestor.js';
 export {
   FleetDb,
   RECORDER_STATES,
@@ -33,7 +33,14 @@ export { codeName, severityName } from './codes.js';
 export type { TelemetryStore, TelemetryPoint, SeriesQuery, SeriesRow, Measurement, FleetTags, FieldValue } from './stores/telemetry-store.js';
 export { SqliteTelemetryStore, type SqliteTelemetryStoreOptions, type CompactionResult } from './stores/sqlite/sqlite-telemetry-store.js';
 export { SqliteTelemetryReader } from './stores/sqlite/sqlite-telemetry-reader.js';
-export { InfluxTelemetryStore, InfluxRejectedError, type InfluxTelemetryStoreOptions, type InfluxApi } from './stores/influx/influx-telemetry-store.js';
+export {
+  InfluxTelemetryStore,
+  InfluxRejectedError,
+  DEFAULT_INFLUX_ORG,
+  type InfluxTelemetryStoreOptions,
+  type InfluxApi,
+} from './stores/influx/influx-telemetry-store.js';
+export { InfluxSetupError, CHECK_MEASUREMENT, type InfluxSetupProblem } from './stores/influx/influx-check.js';
 export { telemetryStoreFromEnv, TelemetryConfigError } from './stores/from-env.js';
 export { openTelemetryStore } from './stores/open-store.js';
 export type { TelemetryStoreConfig, PortableStoreConfig } from './stores/store-config.js';

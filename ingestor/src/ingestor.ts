@@ -62,6 +62,12 @@ export interface IngestorOptions {
     /** Longest wait between retries while the store is down. Default 30 s. */
     maxRetryDelayMs?: number;
     /**
+     * An outbox holding points that the store has not taken any of for this long is stalled:
+     * /healthz answers 503 with the reason, and the read model's read_v1_ingestor_health says since
+     * when (the dashboard shows it). Default 300 s (VIGIL_OUTBOX_STALL_SECONDS).
+     */
+    stallAfterMs?: number;
+    /**
      * Write into the store (a file-backed SQLite store, or InfluxDB) from a worker thread, so the
      * main thread only applies messages. Default true. Other stores (in memory, or given by a
      * caller without a portable config) drain on the main thread.
@@ -99,6 +105,25 @@ export interface IngestorStats {
   dropped: Partial<Record<DropReason, number>>;
 }
 
+/** What /healthz says of the ingestor (and, under vigil up, the broker's /healthz too). */
+export interface IngestorHealth {
+  /** `degraded` (HTTP 503) while the telemetry outbox is stalled. */
+  status: 'ok' | 'degraded';
+  /** Why it is degraded, in words for an operator; empty when ok. */
+  reasons: string[];
+  connected: boolean;
+  recorders: number;
+  outbox: {
+    points: number;
+    /** How long points have waited without the store taking any. */
+    waitingSeconds: number;
+    /** When the stall began (ms since the epoch), or null. */
+    stalledSince: number | null;
+    stallAfterSeconds: number;
+    lastError: string | null;
+  };
+}
+
 export interface RunningIngestor {
   stats: IngestorStats;
   db: FleetDb;
@@ -117,6 +142,8 @@ export interface RunningIngestor {
   alerting: RunningAlerting | undefined;
   /** Points acknowledged but not yet confirmed by the store, and a promise for when there are none. */
   outbox: { readonly depth: number; idle(): Promise<void>; readonly lastError: string | undefined };
+  /** Served as /healthz; `degraded` while the outbox is stalled. */
+  health(now?: number): IngestorHealth;
   close(): Promise<void>;
 }
 
@@ -290,6 +317,31 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     beforeDbWork: () => pipeline.commit(),
   });
   const outboxMaxPoints = options.outbox?.maxPoints ?? 5_000_000;
+  const stallAfterMs = options.outbox?.stallAfterMs ?? 300_000;
+  /** When the current stall began, as last written to fleet.db (undefined: none). */
+  let stalledSince: number | undefined;
+  const outboxHealth = (now: number) => {
+    const waitingMs = drain.waitingForMs(now);
+    return { waitingMs, stalledSince: waitingMs >= stallAfterMs ? now - waitingMs : undefined };
+  };
+  /** Writes a stall's start or end to fleet.db (for the dashboard) and the log; nothing while nothing changes. */
+  const recordStall = (now: number) => {
+    const current = outboxHealth(now).stalledSince;
+    if ((current === undefined) === (stalledSince === undefined)) return;
+    stalledSince = current;
+    pipeline.commit();
+    db.setOutboxHealth({ stalledSince: current, points: outbox.depth, lastError: drain.lastError }, now);
+    if (current !== undefined) {
+      log.error(
+        { store: telemetry.kind, pending: outbox.depth, stalledSince: new Date(current).toISOString(), err: drain.lastError },
+        `telemetry outbox stalled: the store has taken nothing for ${Math.round((now - current) / 1000)} s; /healthz reports degraded`,
+      );
+    } else {
+      log.warn({ store: telemetry.kind, pending: outbox.depth }, 'telemetry outbox drains again');
+    }
+  };
+  // A stall recorded by an earlier run is not this run's: it is measured again from now.
+  db.setOutboxHealth({ stalledSince: undefined, points: outbox.depth, lastError: undefined }, Date.now());
 
   const mqttOptions: IClientOptions = {
     clientId: 'service:ingestor',
@@ -361,16 +413,37 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   // The fleet is promised "unavailable within three heartbeats plus two seconds" of the last one
   // heard; a sweep each second would spend up to a second of those two (test/faults/network-cut).
   const sweeper = setInterval(() => {
-    if (pipeline.sweep(Date.now()) > 0) drain.kick();
+    const now = Date.now();
+    if (pipeline.sweep(now) > 0) drain.kick();
+    recordStall(now);
   }, options.sweepIntervalMs ?? 250);
   let closing = false;
   drain.start();
-  const metricsServer = options.metrics
-    ? await startMetricsServer(metrics.registry, options.metrics.port, options.metrics.host, () => ({
-        connected: client?.connected ?? false,
-        recorders: state.size,
-      }))
-    : undefined;
+  const metricsServer = options.metrics ? await startMetricsServer(metrics.registry, options.metrics.port, options.metrics.host, () => health()) : undefined;
+
+  function health(now = Date.now()): IngestorHealth {
+    const { waitingMs, stalledSince: since } = outboxHealth(now);
+    const reasons: string[] = [];
+    if (since !== undefined) {
+      reasons.push(
+        `telemetry outbox stalled: ${outbox.depth} points have waited ${Math.round(waitingMs / 1000)} s (limit ${Math.round(stallAfterMs / 1000)} s) ` +
+          `without the ${telemetry.kind} store taking any${drain.lastError ? `; last error: ${drain.lastError}` : ''}`,
+      );
+    }
+    return {
+      status: reasons.length > 0 ? 'degraded' : 'ok',
+      reasons,
+      connected: client?.connected ?? false,
+      recorders: state.size,
+      outbox: {
+        points: outbox.depth,
+        waitingSeconds: Math.round(waitingMs / 1000),
+        stalledSince: since ?? null,
+        stallAfterSeconds: Math.round(stallAfterMs / 1000),
+        lastError: drain.lastError ?? null,
+      },
+    };
+  }
 
   return {
     stats,
@@ -395,6 +468,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         return drain.lastError;
       },
     },
+    health,
     async close() {
       if (closing) return;
       closing = true;

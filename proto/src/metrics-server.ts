@@ -7,17 +7,32 @@ export interface MetricsSource {
   metrics(): Promise<string>;
 }
 
+/**
+ * What a part says of its health. `status: 'degraded'` makes /healthz answer 503 (so container
+ * health checks and load balancers see it) with the same body; `reasons` says why.
+ */
+export interface HealthReport {
+  status?: 'ok' | 'degraded';
+  reasons?: string[];
+}
+
 /** /healthz and /metrics on their own port, loopback by default: operators scrape it, devices never see it. */
 export async function startMetricsServer(
   source: MetricsSource,
   port: number,
   host: string,
-  health: () => Record<string, unknown>,
+  health: () => HealthReport & object,
 ): Promise<{ port: number; server: Server }> {
   const server = createServer((req, res) => {
     if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', ...health() }));
+      let report: HealthReport & object;
+      try {
+        report = { status: 'ok', ...health() };
+      } catch (error) {
+        report = { status: 'degraded', reasons: [`health check failed: ${(error as Error).message}`] };
+      }
+      res.writeHead(report.status === 'degraded' ? 503 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(report));
       return;
     }
     if (req.url === '/metrics') {

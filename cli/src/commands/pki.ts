@@ -7,15 +7,18 @@ export function registerPki(program: Command, env: Environment): void {
   const pki = program.command('pki').description('fleet certificates and keys');
 
   fleetOptions(pki.command('init').description('create the fleet CA, broker certificate, service identities and the ingestor envelope key'), ['dataDir'])
-    .option('--broker-host <name...>', 'extra DNS names or IPs the broker is reached at (localhost and 127.0.0.1 are always included)')
+    .option(
+      '--broker-host <name...>',
+      'DNS names or IPs the broker is reached at (localhost and 127.0.0.1 are always included); on an existing PKI, names the broker certificate lacks are added by reissuing it',
+    )
     .action(async (flags: FleetFlags & { brokerHost?: string[] }) => {
       const { dataDir } = pkiSettings.parse(flags, env);
       const fleetPki = new FleetPki(fleetPaths(dataDir).pki);
-      const created = await fleetPki.init({ brokerHosts: flags.brokerHost ?? [] });
+      const changed = await fleetPki.init({ brokerHosts: (flags.brokerHost ?? []).flatMap((names) => names.split(',')) });
       console.log(
-        created.length > 0
-          ? `created in ${fleetPki.dir}:\n${created.map((c) => `  - ${c}`).join('\n')}`
-          : `fleet PKI already complete in ${fleetPki.dir}; nothing changed`,
+        changed.length > 0
+          ? `changed in ${fleetPki.dir}:\n${changed.map((c) => `  - ${c}`).join('\n')}`
+          : `fleet PKI already complete in ${fleetPki.dir}; nothing changed (the broker certificate names ${fleetPki.brokerNames().join(', ')})`,
       );
     });
 

@@ -35,6 +35,7 @@ const mapAttribution = setting(textValue, { env: 'VIGIL_MAP_ATTRIBUTION', exampl
 // Checked, with messages about how they combine, where the store is made (telemetryStoreFromEnv).
 const influxUrl = setting(textValue, { env: 'VIGIL_INFLUX_URL' });
 const influxToken = setting(textValue, { env: 'VIGIL_INFLUX_TOKEN', secret: true });
+const influxOrg = setting(textValue, { env: 'VIGIL_INFLUX_ORG' });
 const influxBucket = setting(textValue, { env: 'VIGIL_INFLUX_BUCKET' });
 const influxApi = setting(textValue, { env: 'VIGIL_INFLUX_API' });
 const groupMessages = setting(positiveIntegerValue, { env: 'VIGIL_INGESTOR_GROUP_MESSAGES', example: '256' });
@@ -44,13 +45,16 @@ const debug = setting(presenceValue, { env: 'DEBUG', example: 'mqttjs*' });
 const dashboardUrl = setting(httpUrlValue, { env: 'VIGIL_DASHBOARD_URL', example: 'https://vigil.example.com' });
 const problemLifetimes = setting(problemLifetimesValue, { env: 'VIGIL_PROBLEM_LIFETIMES', example: 'archive-fatal-error=48h,archive-move-failed=30m' });
 
-const telemetrySettings = { influxUrl, influxToken, influxBucket, influxApi };
-const ingestSettings = { ...telemetrySettings, groupMessages, groupMs, drainWorker, debug, problemLifetimes, dashboardUrl };
+const outboxStallSeconds = setting(positiveIntegerValue, { env: 'VIGIL_OUTBOX_STALL_SECONDS', default: '300', example: '600' });
+
+const telemetrySettings = { influxUrl, influxToken, influxOrg, influxBucket, influxApi };
+const ingestSettings = { ...telemetrySettings, groupMessages, groupMs, drainWorker, debug, problemLifetimes, dashboardUrl, outboxStallSeconds };
 
 /** The InfluxDB variables as telemetryStoreFromEnv reads them; all unset means the embedded store. */
 export type TelemetrySettings = {
   VIGIL_INFLUX_URL?: string;
   VIGIL_INFLUX_TOKEN?: string;
+  VIGIL_INFLUX_ORG?: string;
   VIGIL_INFLUX_BUCKET?: string;
   VIGIL_INFLUX_API?: string;
 };
@@ -67,12 +71,16 @@ export interface IngestSettings {
   problemLifetimes: LifetimeOverrides;
   /** The dashboard's address as people reach it, for links in notifications (VIGIL_DASHBOARD_URL). */
   dashboardUrl: string | undefined;
+  /** An outbox with points that has not drained for this long is reported in /healthz and on the dashboard (VIGIL_OUTBOX_STALL_SECONDS). */
+  outboxStallSeconds: number;
 }
 
-function telemetryOf(values: { influxUrl?: string; influxToken?: string; influxBucket?: string; influxApi?: string }): TelemetrySettings {
+function telemetryOf(values: { influxUrl?: string; influxToken?: string; influxOrg?: string; influxBucket?: string; influxApi?: string }): TelemetrySettings {
   return {
     VIGIL_INFLUX_URL: values.influxUrl,
     VIGIL_INFLUX_TOKEN: values.influxToken,
+    // Left out when unset, so a record without it reads as it always did.
+    ...(values.influxOrg === undefined ? {} : { VIGIL_INFLUX_ORG: values.influxOrg }),
     VIGIL_INFLUX_BUCKET: values.influxBucket,
     VIGIL_INFLUX_API: values.influxApi,
   };
@@ -81,6 +89,7 @@ function telemetryOf(values: { influxUrl?: string; influxToken?: string; influxB
 function ingestOf(values: {
   influxUrl?: string;
   influxToken?: string;
+  influxOrg?: string;
   influxBucket?: string;
   influxApi?: string;
   groupMessages?: number;
@@ -89,6 +98,7 @@ function ingestOf(values: {
   debug?: boolean;
   problemLifetimes?: LifetimeOverrides;
   dashboardUrl?: string;
+  outboxStallSeconds: number;
 }): IngestSettings {
   return {
     telemetry: telemetryOf(values),
@@ -97,6 +107,7 @@ function ingestOf(values: {
     traceMqtt: values.debug === true,
     problemLifetimes: values.problemLifetimes ?? {},
     dashboardUrl: values.dashboardUrl,
+    outboxStallSeconds: values.outboxStallSeconds,
   };
 }
 

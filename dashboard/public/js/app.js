@@ -31,6 +31,7 @@ let events;
 
 function showLogin() {
   user = null;
+  showTelemetryStall(undefined);
   events?.close();
   events = undefined;
   unmountCurrent();
@@ -45,8 +46,23 @@ function showLogin() {
 }
 whenUnauthorized(showLogin);
 
+/**
+ * NOC and admin see, above every view, when the ingestor cannot deliver time series (its outbox is
+ * stalled, docs/DEPLOY.md): history and charts stop at that time until it drains. From /api/me.
+ */
+function showTelemetryStall(stall) {
+  const banner = $('telemetry-stall');
+  banner.hidden = !stall;
+  if (!stall) return;
+  const minutes = Math.max(1, Math.round((Date.now() - stall.since) / 60_000));
+  banner.textContent =
+    `Time series are not being stored: the ingestor's store has taken nothing for ${minutes} min (${stall.points} points waiting in its outbox, nothing lost).` +
+    (stall.lastError ? ` Last error: ${stall.lastError}` : '');
+}
+
 function startSession(me) {
   user = me;
+  showTelemetryStall(me.telemetryStall);
   $('login').hidden = true;
   $('nav').hidden = false;
   $('live').hidden = false;
@@ -188,6 +204,12 @@ window.addEventListener('hashchange', route);
 // Views refetch now and then even without events: "last seen" must not go stale on a quiet fleet.
 setInterval(() => {
   if (user && document.visibilityState === 'visible') refreshCurrent();
+  if (user && document.visibilityState === 'visible') {
+    api.get('/api/me').then(
+      (me) => showTelemetryStall(me.telemetryStall),
+      () => undefined,
+    );
+  }
 }, 30_000);
 setInterval(() => tickRelativeTimes(), 10_000);
 

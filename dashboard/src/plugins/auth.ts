@@ -115,12 +115,29 @@ export const authPlugin = fp(async function auth(app: FastifyInstance, options: 
       schema: {
         tags: ['session'],
         summary: 'The logged-in user',
-        response: { 200: { type: 'object', required: ['user'], properties: { user: userSchema } }, 401: errorSchema },
+        description:
+          "For NOC and admin users, `telemetryStall` is set while the ingestor cannot deliver time series to its store (docs/DEPLOY.md, Health): since when, how many points waited then, the store's last error.",
+        response: {
+          200: {
+            type: 'object',
+            required: ['user'],
+            properties: {
+              user: userSchema,
+              telemetryStall: {
+                type: 'object',
+                required: ['since', 'points', 'lastError'],
+                properties: { since: { type: 'integer' }, points: { type: 'integer' }, lastError: { type: ['string', 'null'] } },
+              },
+            },
+          },
+          401: errorSchema,
+        },
       },
     },
     async (request) => {
       const user = currentUser(request);
-      return { user: { username: user.username, role: user.role } };
+      const telemetryStall = store.telemetryStallFor(user);
+      return { user: { username: user.username, role: user.role }, ...(telemetryStall ? { telemetryStall } : {}) };
     },
   );
 });

@@ -56,6 +56,8 @@ export class OutboxDrain {
   private running = false;
   private finished = false;
   private failing = false;
+  /** Since when points have waited without the store taking any (undefined: empty, or it just took some). */
+  private waitingSince: number | undefined;
   lastError: string | undefined;
 
   constructor(private readonly options: OutboxDrainOptions) {
@@ -104,6 +106,17 @@ export class OutboxDrain {
     this.runner.kick();
   }
 
+  /**
+   * How long the outbox has held points without the store confirming any (0 when it is empty or
+   * made progress just now). Observed here and at every write, so call it often (the ingestor's
+   * sweep does); a stall is this passing the operator's limit (VIGIL_OUTBOX_STALL_SECONDS).
+   */
+  waitingForMs(now = Date.now()): number {
+    if (this.options.outbox.depth === 0) this.waitingSince = undefined;
+    else this.waitingSince ??= now;
+    return this.waitingSince === undefined ? 0 : now - this.waitingSince;
+  }
+
   /** Resolves when the outbox is empty (tests, benchmarks, a graceful shutdown). */
   idle(): Promise<void> {
     if (this.options.outbox.depth === 0) return Promise.resolve();
@@ -142,6 +155,7 @@ export class OutboxDrain {
     const { outbox, logger } = this.options;
     this.options.beforeDbWork?.();
     outbox.confirmThrough(through);
+    this.progressed();
     this.options.onWritten?.(points, ms);
     if (this.failing) logger.info({ store: this.storeKind, pending: outbox.depth }, 'telemetry store writable again; sending what waited');
     this.failing = false;
@@ -153,6 +167,7 @@ export class OutboxDrain {
     if (this.finished) return;
     this.options.beforeDbWork?.();
     const points = this.options.outbox.rejectRow(id, error, Date.now());
+    this.progressed();
     this.options.onRejected?.(points);
     this.options.logger.error(
       { store: this.storeKind, points, err: error },
@@ -171,6 +186,11 @@ export class OutboxDrain {
       { store: this.storeKind, err: error, pending: this.options.outbox.depth, retryInMs },
       'telemetry store write failed; points wait in the outbox',
     );
+  }
+
+  /** The store settled some rows: the stall clock restarts (or stops, when nothing is left). */
+  private progressed(): void {
+    this.waitingSince = this.options.outbox.depth === 0 ? undefined : Date.now();
   }
 
   private settleIdle(): void {

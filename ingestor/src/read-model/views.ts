@@ -37,6 +37,11 @@ export const READ_MODEL_VIEWS = {
   eventProblems: 'read_v1_event_problems',
   /** Problems raised and cleared (kind condition or event): started_at, ended_at, count (events). */
   problemHistory: 'read_v1_problem_history',
+  /**
+   * The ingestor's health, at most one row: `outbox_stalled_since` (ms; NULL while the telemetry
+   * outbox drains), `outbox_points` and `outbox_last_error` as of then, `updated_at`.
+   */
+  ingestorHealth: 'read_v1_ingestor_health',
 } as const;
 
 const V = READ_MODEL_VIEWS;
@@ -55,6 +60,7 @@ const VIEW_SELECTS: Record<(typeof V)[keyof typeof V], string> = {
   [V.stateChanges]: `SELECT recorder_id, since, state FROM state_changes`,
   [V.eventProblems]: `SELECT recorder_id, code, subject, severity, message, since, last_seen, count, expires_at FROM event_problems`,
   [V.problemHistory]: `SELECT recorder_id, kind, code, subject, severity, message, started_at, ended_at, count FROM problem_history`,
+  [V.ingestorHealth]: `SELECT outbox_stalled_since, outbox_points, outbox_last_error, updated_at FROM ingestor_health`,
 };
 
 /**

@@ -245,6 +245,15 @@ CREATE TABLE IF NOT EXISTS latest_services (
   at          INTEGER NOT NULL,
   PRIMARY KEY (recorder_id, name)
 );
+-- The ingestor's own health as other processes (the dashboard) need it: one row, written when
+-- the telemetry outbox starts or stops being stalled (pipeline/outbox-drain.ts).
+CREATE TABLE IF NOT EXISTS ingestor_health (
+  id                   INTEGER PRIMARY KEY CHECK (id = 1),
+  outbox_stalled_since INTEGER,  -- NULL: draining (or empty)
+  outbox_points        INTEGER NOT NULL,
+  outbox_last_error    TEXT,
+  updated_at           INTEGER NOT NULL
+);
 `;
 
 /** Columns added after the first release, for databases created before them (and how to fill them in). */
@@ -627,6 +636,20 @@ export class FleetDb {
 
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
+  }
+
+  /**
+   * Records whether the telemetry outbox is stalled (since when, how many points wait, the store's
+   * last error; `stalledSince` undefined: it drains), for readers of the read model.
+   */
+  setOutboxHealth(health: { stalledSince: number | undefined; points: number; lastError: string | undefined }, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO ingestor_health (id, outbox_stalled_since, outbox_points, outbox_last_error, updated_at) VALUES (1, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET outbox_stalled_since = excluded.outbox_stalled_since, outbox_points = excluded.outbox_points,
+           outbox_last_error = excluded.outbox_last_error, updated_at = excluded.updated_at`,
+      )
+      .run(health.stalledSince ?? null, health.points, health.lastError ?? null, now);
   }
 
   close(): void {

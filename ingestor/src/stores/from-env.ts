@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { InfluxApi } from './influx/influx-telemetry-store.js';
+import { InfluxSetupError } from './influx/influx-check.js';
+import { DEFAULT_INFLUX_ORG, type InfluxApi } from './influx/influx-telemetry-store.js';
 import { SqliteTelemetryReader } from './sqlite/sqlite-telemetry-reader.js';
 import { openTelemetryStore } from './open-store.js';
 import type { TelemetryStore } from './telemetry-store.js';
@@ -13,12 +14,14 @@ export class TelemetryConfigError extends Error {
   }
 }
 
-const INFLUX_VARIABLES = ['VIGIL_INFLUX_URL', 'VIGIL_INFLUX_TOKEN', 'VIGIL_INFLUX_BUCKET', 'VIGIL_INFLUX_API'] as const;
+const INFLUX_VARIABLES = ['VIGIL_INFLUX_URL', 'VIGIL_INFLUX_TOKEN', 'VIGIL_INFLUX_ORG', 'VIGIL_INFLUX_BUCKET', 'VIGIL_INFLUX_API'] as const;
 
 /**
  * The time-series store the environment asks for: InfluxDB when VIGIL_INFLUX_URL is set, else the
  * embedded SQLite store in <dataDir>/telemetry.db. A setting that cannot work stops the start with
- * a TelemetryConfigError; an InfluxDB that is merely down does not (points wait in the outbox).
+ * a TelemetryConfigError naming the variable to change: the ingestor writes a point and reads it
+ * back (stores/influx/influx-check.ts), a reader only queries. An InfluxDB that does not answer
+ * does not stop it (points wait in the outbox; /healthz reports an outbox that cannot drain).
  */
 export async function telemetryStoreFromEnv(
   env: Readonly<Record<string, string | undefined>>,
@@ -61,27 +64,50 @@ export async function telemetryStoreFromEnv(
   if (api !== 'v2' && api !== 'v1') {
     throw new TelemetryConfigError(`VIGIL_INFLUX_API is "${env.VIGIL_INFLUX_API}": use v2 (InfluxDB 1.8+, 2.x, 3.x) or v1 (InfluxDB before 1.8)`);
   }
-  const store = openTelemetryStore({ kind: 'influxdb', url, token: env.VIGIL_INFLUX_TOKEN || undefined, bucket, api, logger });
+  const org = env.VIGIL_INFLUX_ORG?.trim() || DEFAULT_INFLUX_ORG;
+  const store = openTelemetryStore({ kind: 'influxdb', url, token: env.VIGIL_INFLUX_TOKEN || undefined, bucket, api, org, logger });
   try {
-    await store.check();
+    await store.check({ write: !use.readerOnly });
   } catch (error) {
-    const message = (error as Error).message;
-    if (/did not answer/.test(message)) {
-      logger.warn({ url, err: message }, 'InfluxDB does not answer yet; readings wait in the outbox in fleet.db until it does');
-    } else if (/refused the token|unauthorized|authorization/i.test(message)) {
-      await store.close();
-      throw new TelemetryConfigError(`InfluxDB at ${url} refused the token: set VIGIL_INFLUX_TOKEN to a token that may read and write ${bucket} (${message})`);
-    } else if (/database not found|bucket not found|not found/i.test(message)) {
-      await store.close();
-      throw new TelemetryConfigError(
-        `InfluxDB at ${url} has no database/bucket "${bucket}" (VIGIL_INFLUX_BUCKET): create it ` +
-          `(1.x: POST /query?q=CREATE DATABASE "${bucket}"; 2.x: influx bucket create -n ${bucket} and a DBRP mapping for InfluxQL reads) (${message})`,
+    if (error instanceof InfluxSetupError && error.problem === 'unreachable') {
+      logger.warn(
+        { url, err: error.message },
+        'InfluxDB does not answer yet (VIGIL_INFLUX_URL); readings wait in the outbox in fleet.db until it does, and /healthz reports it if it lasts',
       );
     } else {
       await store.close();
-      throw new TelemetryConfigError(`InfluxDB at ${url} answered an error (check VIGIL_INFLUX_URL and VIGIL_INFLUX_API=${api}): ${message}`);
+      throw new TelemetryConfigError(setupMessage(error as Error, { url, bucket, api, org }));
     }
   }
-  logger.info({ url, bucket, api }, 'time series in InfluxDB');
+  logger.info({ url, bucket, api, ...(api === 'v2' ? { org } : {}) }, 'time series in InfluxDB');
   return store;
+}
+
+/** What to change, by which variable, for a start-up check that failed. */
+function setupMessage(error: Error, { url, bucket, api, org }: { url: string; bucket: string; api: InfluxApi; org: string }): string {
+  const problem = error instanceof InfluxSetupError ? error.problem : 'other';
+  const detail = error.message;
+  const bucketOf = api === 'v2' ? `bucket "${bucket}" of organisation "${org}"` : `database "${bucket}"`;
+  switch (problem) {
+    case 'token':
+      return `InfluxDB at ${url} refused the token: set VIGIL_INFLUX_TOKEN to a token that may write and read ${bucketOf} (${detail})`;
+    case 'org':
+      return `InfluxDB at ${url} has no organisation "${org}" (VIGIL_INFLUX_ORG): set VIGIL_INFLUX_ORG to the organisation that owns bucket "${bucket}" (influx org list) (${detail})`;
+    case 'bucket':
+      return (
+        `InfluxDB at ${url} has no database/bucket "${bucket}" (VIGIL_INFLUX_BUCKET): create it ` +
+        `(1.x: POST /query?q=CREATE DATABASE "${bucket}"; 2.x: influx bucket create -n ${bucket} -o ${org} and a DBRP mapping for InfluxQL reads) (${detail})`
+      );
+    case 'dbrp':
+      return (
+        `InfluxDB at ${url} has no DBRP mapping for database "${bucket}" (VIGIL_INFLUX_BUCKET), which InfluxQL reads (the dashboard, Grafana) need: ` +
+        `influx v1 dbrp create --db ${bucket} --rp autogen --default --bucket-id <ID of bucket ${bucket}> -o ${org} (${detail})`
+      );
+    case 'read-back':
+      return `InfluxDB at ${url}: InfluxQL reads of database "${bucket}" (VIGIL_INFLUX_BUCKET) do not see what was written to ${bucketOf}: its DBRP mapping leads to another bucket; list it with influx v1 dbrp list (${detail})`;
+    case 'api':
+      return `InfluxDB at ${url} has no ${api === 'v2' ? '/api/v2/write' : '/write'} (VIGIL_INFLUX_API=${api}): use VIGIL_INFLUX_API=v1 for InfluxDB before 1.8, v2 otherwise, and check VIGIL_INFLUX_URL (${detail})`;
+    default:
+      return `InfluxDB at ${url} answered an error (check VIGIL_INFLUX_URL and VIGIL_INFLUX_API=${api}): ${detail}`;
+  }
 }

@@ -217,6 +217,9 @@ export class FleetPki {
       const hosts = ['localhost', '127.0.0.1', ...(options.brokerHosts ?? [])];
       await this.issueTls('broker', 'service', join(this.dir, 'broker'), hosts);
       created.push(`broker certificate (${[...new Set(hosts)].join(', ')})`);
+    } else {
+      const added = await this.addBrokerNames(options.brokerHosts ?? []);
+      if (added) created.push(added);
     }
     for (const service of ['ingestor', 'dashboard']) {
       if (!existsSync(join(this.dir, 'services', `${service}.crt`))) {
@@ -235,6 +238,37 @@ export class FleetPki {
       created.push('ingestor envelope key pair');
     }
     return created;
+  }
+
+  /** The DNS names and IP addresses the broker's certificate is valid for, as written in it. */
+  brokerNames(): string[] {
+    const cert = new x509.X509Certificate(readFileSync(join(this.dir, 'broker.crt'), 'utf8'));
+    const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
+    return (san?.names.items ?? []).filter((name) => name.type === 'dns' || name.type === 'ip').map((name) => name.value);
+  }
+
+  /**
+   * Reissues the broker certificate when it lacks some of `hosts`: same key, same CA, every name
+   * it had plus the new ones, written aside and renamed, so a running broker (which polls the file
+   * and swaps its TLS context) never reads half a file and never pairs it with another key.
+   * Returns what changed, or undefined when every name was there already.
+   */
+  private async addBrokerNames(hosts: string[]): Promise<string | undefined> {
+    const names = this.brokerNames();
+    const missing = [...new Set(hosts.map((host) => host.trim()).filter((host) => host !== ''))].filter(
+      (host) => !names.some((name) => name.toLowerCase() === host.toLowerCase()),
+    );
+    if (missing.length === 0) return undefined;
+    const keyPath = join(this.dir, 'broker.key');
+    const spki = createPublicKey(createPrivateKey(readFileSync(keyPath))).export({ type: 'spki', format: 'der' });
+    const publicKey = await subtle.importKey('spki', spki, EC, true, ['verify']);
+    const all = [...names, ...missing];
+    const { pem } = await this.issueCertificate('broker', 'service', publicKey, all);
+    const certPath = join(this.dir, 'broker.crt');
+    const temporary = `${certPath}.${process.pid}.tmp`;
+    writeFileSync(temporary, pem);
+    renameSync(temporary, certPath);
+    return `broker certificate reissued with ${missing.join(', ')} added (now ${all.join(', ')}; same key and CA; a running broker picks it up within seconds)`;
   }
 
   /** TLS client identity of a fleet service (ingestor, dashboard). */

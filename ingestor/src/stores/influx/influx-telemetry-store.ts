@@ -3,8 +3,12 @@ import type { Logger } from 'pino';
 import type { SeriesQuery, SeriesRow, TelemetryPoint, TelemetryStore, FieldValue } from '../telemetry-store.js';
 import type { PortableStoreConfig } from '../store-config.js';
 import { FLEET_TAG_KEYS, sortRows } from '../series.js';
+import { checkInflux } from './influx-check.js';
 
 export type InfluxApi = 'v2' | 'v1';
+
+/** The organisation written to when VIGIL_INFLUX_ORG is not set (the name compose.yaml initialises). */
+export const DEFAULT_INFLUX_ORG = 'vigil';
 
 export interface InfluxTelemetryStoreOptions {
   /** e.g. http://127.0.0.1:8086 (VIGIL_INFLUX_URL). */
@@ -15,7 +19,10 @@ export interface InfluxTelemetryStoreOptions {
   bucket: string;
   /** 'v2' writes to /api/v2/write (InfluxDB 1.8+, 2.x, 3.x); 'v1' to /write?db= (InfluxDB before 1.8). */
   api?: InfluxApi;
-  /** Organisation for the v2 write API; 2.x accepts any with an all-access token scoped to one org. */
+  /**
+   * Organisation for the v2 write API (VIGIL_INFLUX_ORG): InfluxDB 2.x needs the one the bucket
+   * belongs to; 1.8 and 3.x ignore it. Default "vigil".
+   */
   org?: string;
   /** Lines per HTTP write (WriteApi batchSize). Default 5,000. */
   batchSize?: number;
@@ -88,7 +95,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
     });
     const influx = new InfluxDB({ url, token: options.token || undefined, timeout: 30_000 });
     const store = this; // the callbacks below run with the WriteApi as `this`
-    this.writeApi = influx.getWriteApi(options.org ?? 'vigil', options.bucket, 'ms', {
+    this.writeApi = influx.getWriteApi(options.org ?? DEFAULT_INFLUX_ORG, options.bucket, 'ms', {
       batchSize: options.batchSize ?? 5_000,
       flushInterval: 50,
       maxRetries: this.maxRetries,
@@ -183,12 +190,19 @@ export class InfluxTelemetryStore implements TelemetryStore {
     return sortRows(rows);
   }
 
-  /** Checks that InfluxDB answers and the database exists; the error names the setting to fix. */
-  async check(): Promise<void> {
-    // A SELECT (unlike SHOW MEASUREMENTS in 1.x) fails with "database not found" for a missing database.
-    const answer = await this.influxQl(`SELECT * FROM "heartbeat" WHERE time > now() - 1m LIMIT 1`);
-    const error = answer.error ?? answer.results?.[0]?.error;
-    if (error) throw new Error(error);
+  /**
+   * Checks the configured path (stores/influx/influx-check.ts). A reader only queries; with
+   * `write: true` (the ingestor) a harmless point is written and read back, which proves URL,
+   * token, organisation, bucket and, on 2.x, the DBRP mapping InfluxQL reads need. Throws an
+   * InfluxSetupError naming the part that failed.
+   */
+  async check(options: { write?: boolean; readBackWithinMs?: number } = {}): Promise<void> {
+    if (this.closed) throw new Error('the InfluxDB telemetry store is closed');
+    const { url, token, bucket, api, org } = this.options;
+    await checkInflux(
+      { url, token, bucket, api: api ?? 'v2', org: org ?? DEFAULT_INFLUX_ORG },
+      { write: options.write === true, readBackWithinMs: options.readBackWithinMs },
+    );
   }
 
   async close(): Promise<void> {
@@ -257,6 +271,8 @@ interface InfluxAnswer {
 }
 
 function describe(error: Error): string {
+  // The status tells an operator more than the body alone ("service unavailable").
+  if (error instanceof HttpError) return `${error.statusCode} ${error.json?.message ?? (error.body || error.message)}`.slice(0, 300);
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? error.message;
 }
