@@ -41,7 +41,7 @@ interface RuleIndex {
 }
 
 /** One evaluation pass after a commit gives the pipeline its thread back after this long. */
-const PASS_BUDGET_MS = 5;
+const PASS_BUDGET_MS = 20;
 const TICK_BUDGET_MS = 50;
 
 const targetKeyOf = (kind: 'recorder' | 'site', id: string) => `${kind}\u0000${id}`;
