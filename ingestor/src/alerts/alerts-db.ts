@@ -156,6 +156,7 @@ export class AlertsDb {
         VALUES (@channelId, @kind, @groupKey, @alertIds, @testId, @createdAt, @status, @nextAttemptAt)`),
       gatherInto: db.prepare(`UPDATE notifications SET alert_ids = ? WHERE id = ? AND status = 'gathering'`),
       alertIdsOf: db.prepare('SELECT alert_ids AS alertIds FROM notifications WHERE id = ?'),
+      gatheringIds: db.prepare(`SELECT alert_ids AS alertIds FROM notifications WHERE id = ? AND status = 'gathering' AND next_attempt_at > ?`),
       gathering: db.prepare(`SELECT id, group_key AS groupKey, next_attempt_at AS dueAt FROM notifications WHERE status = 'gathering'`),
       knownTests: db.prepare('SELECT test_id AS testId FROM notifications WHERE test_id IS NOT NULL'),
       due: db.prepare(`SELECT id, channel_id AS channelId, kind, alert_ids AS alertIds, test_id AS testId, created_at AS createdAt, attempts
@@ -250,6 +251,19 @@ export class AlertsDb {
       nextAttemptAt: row.dueAt,
     });
     return Number(info.lastInsertRowid);
+  }
+
+  /**
+   * Takes an alert out of a row still gathering (it ended before the row was due); a row left with
+   * none is skipped. False when the row has left (due, being sent, or sent).
+   */
+  withdraw(notificationId: number, alertId: number, at: number): boolean {
+    const row = this.q.gatheringIds.get(notificationId, at) as { alertIds: string } | undefined;
+    if (!row) return false;
+    const ids = (JSON.parse(row.alertIds) as number[]).filter((id) => id !== alertId);
+    if (ids.length === 0) this.q.skipped.run(at, 'not sent: every alert in it ended within the grouping window', notificationId);
+    else this.q.gatherInto.run(JSON.stringify(ids), notificationId);
+    return true;
   }
 
   /** Adds an alert to a group still gathering; false when the group has left (sent or being sent). */

@@ -43,6 +43,7 @@ interface RuleIndex {
 /** One evaluation pass after a commit gives the pipeline its thread back after this long. */
 const PASS_BUDGET_MS = 20;
 const TICK_BUDGET_MS = 50;
+const INHIBITION_SETTLE_MS = 10_000;
 
 const targetKeyOf = (kind: 'recorder' | 'site', id: string) => `${kind}\u0000${id}`;
 
@@ -79,6 +80,10 @@ export class AlertEngine {
   private readonly open = new Map<string, Map<number, OpenAlert>>();
   /** Open alerts that time alone may change (pending, not yet notified, repeating): what the tick walks. */
   private readonly attention = new Set<OpenAlert>();
+  /** Alert id -> channel -> the firing row still gathering it (withdrawn if the alert ends first). */
+  private readonly unsent = new Map<number, Map<number, number>>();
+  /** Alert id -> when a site outage stopped covering it. */
+  private readonly inhibitionEnded = new Map<number, number>();
   private readonly notices = new Map<number, Set<number>>();
   private readonly dirtyRecorders = new Set<string>();
   private readonly dirtySites = new Map<string, { installationSlc: string; siteId: string }>();
@@ -338,6 +343,7 @@ export class AlertEngine {
       alert.inhibited !== match.inhibited ||
       alert.subjects.join('\u0000') !== match.subjects.join('\u0000');
     if (!changed) return;
+    if (alert.inhibited && !match.inhibited) this.inhibitionEnded.set(alert.id, now);
     alert.severity = match.severity;
     alert.summary = match.summary;
     alert.inhibited = match.inhibited;
@@ -368,10 +374,16 @@ export class AlertEngine {
     this.unregister(alert);
     const channels = this.notices.get(alert.id);
     this.notices.delete(alert.id);
+    const unsent = this.unsent.get(alert.id);
+    this.unsent.delete(alert.id);
+    this.inhibitionEnded.delete(alert.id);
     if (alert.notifiedCount === 0 || !channels) return;
     for (const channelId of channels) {
       // Another rule's alert on the same problem still holds this channel: it says when it is over.
       if (this.heldByAnother(alert, channelId)) continue;
+      // Raised and over within the grouping window: the channel hears of neither.
+      const row = unsent?.get(channelId);
+      if (row !== undefined && this.db.withdraw(row, alert.id, now)) continue;
       this.enqueue(channelId, 'resolved', alert, now);
     }
   }
@@ -379,6 +391,13 @@ export class AlertEngine {
   private notifyIfDue(alert: OpenAlert, rule: AlertRule, now: number): void {
     const config = this.config;
     if (!config || alert.inhibited || alert.held || config.acknowledged.has(alert.id) || this.silenced(alert, now)) return;
+    // A site that is back clears as soon as one recorder is heard; the others reconnect within
+    // seconds. An alert its site outage covered waits its rule's `for` again (at least 10 s) first.
+    const ended = this.inhibitionEnded.get(alert.id);
+    if (ended !== undefined) {
+      if (now - ended < Math.max(rule.forMs, INHIBITION_SETTLE_MS)) return;
+      this.inhibitionEnded.delete(alert.id);
+    }
     let kind: 'firing' | 'repeat';
     if (alert.notifiedCount === 0) kind = 'firing';
     else if (rule.repeatMs > 0 && alert.lastNotifiedAt !== null && now - alert.lastNotifiedAt >= rule.repeatMs) kind = 'repeat';
@@ -428,11 +447,20 @@ export class AlertEngine {
   private enqueue(channelId: number, kind: 'firing' | 'resolved' | 'repeat', alert: OpenAlert, now: number): void {
     const groupKey = `${channelId}|${kind}|${alert.ruleId}|${alert.installationSlc}`;
     const group = this.gathering.get(groupKey);
-    if (group && group.dueAt > now && this.db.gatherInto(group.id, alert.id)) return;
-    const dueAt = now + this.groupWindowMs;
-    const id = this.db.enqueue({ channelId, kind, groupKey, alertIds: [alert.id], testId: null, createdAt: now, dueAt, gathering: this.groupWindowMs > 0 });
-    if (this.groupWindowMs > 0) this.gathering.set(groupKey, { id, dueAt });
-    this.options.onQueued?.();
+    let id: number;
+    if (group && group.dueAt > now && this.db.gatherInto(group.id, alert.id)) {
+      id = group.id;
+    } else {
+      const dueAt = now + this.groupWindowMs;
+      id = this.db.enqueue({ channelId, kind, groupKey, alertIds: [alert.id], testId: null, createdAt: now, dueAt, gathering: this.groupWindowMs > 0 });
+      if (this.groupWindowMs > 0) this.gathering.set(groupKey, { id, dueAt });
+      this.options.onQueued?.();
+    }
+    if (kind === 'firing' && this.groupWindowMs > 0) {
+      const rows = this.unsent.get(alert.id) ?? new Map<number, number>();
+      rows.set(channelId, id);
+      this.unsent.set(alert.id, rows);
+    }
   }
 
   private register(alert: OpenAlert): void {

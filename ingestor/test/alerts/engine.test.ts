@@ -188,10 +188,12 @@ describe('site outages', () => {
     f.siteUnreachable('SLC-A', 's', true);
     f.tick();
     expect(f.notifications()).toHaveLength(1);
-    // r2 is heard again; r1 stays down, no longer under a site outage.
+    // r2 is heard again; r1 stays down, no longer under a site outage (notified once its
+    // site's recorders have had time to reconnect).
     f.recorder('r2', { site: 's', state: 'online' });
     f.siteUnreachable('SLC-A', 's', false);
     f.tick();
+    f.advance(10_000);
     const r1 = f.alerts().find((a) => a.target_id === 'r1' && a.state === 'firing');
     expect(r1?.inhibited).toBe(0);
     expect(f.notifications().some((n) => n.kind === 'firing' && n.alertIds.includes(r1?.id as number))).toBe(true);
@@ -380,5 +382,54 @@ describe('site outages, one recorder first', () => {
       ['SLC-A/s', 0],
       ['r2', 1],
     ]);
+  });
+});
+
+describe('quick changes', () => {
+  it('sends nothing for an alert that fired and ended within the grouping window', () => {
+    f = alertingFixture({ groupWindowMs: 10_000 });
+    f.channel(1);
+    f.rule({ condition: down, channels: [1] });
+    f.recorder('r1', { state: 'offline' });
+    f.tick();
+    f.advance(3_000);
+    f.recorder('r1', { state: 'online' });
+    f.tick();
+    f.advance(30_000);
+    expect(f.alerts().map((a) => a.state)).toEqual(['resolved']);
+    expect(f.notifications().map((n) => n.status)).toEqual(['skipped']);
+  });
+
+  it('gives recorders of a site that is back time to reconnect before their own alerts notify', () => {
+    f = alertingFixture();
+    f.channel(1);
+    f.rule({ condition: down, channels: [1] });
+    f.recorder('r1', { site: 's', state: 'offline' });
+    f.recorder('r2', { site: 's', state: 'offline' });
+    f.siteUnreachable('SLC-A', 's', true);
+    f.tick();
+    expect(f.notifications()).toHaveLength(1);
+    // r1 is heard: the site clears; r2 reconnects a moment later.
+    f.recorder('r1', { site: 's', state: 'online' });
+    f.siteUnreachable('SLC-A', 's', false);
+    f.tick();
+    f.advance(300);
+    f.recorder('r2', { site: 's', state: 'online' });
+    f.tick();
+    f.advance(30_000);
+    expect(f.notifications().map((n) => n.kind)).toEqual(['firing', 'resolved']);
+    // One that stays down is notified once the settling time has passed.
+    f.recorder('r1', { site: 's', state: 'offline' });
+    f.recorder('r2', { site: 's', state: 'offline' });
+    f.siteUnreachable('SLC-A', 's', true);
+    f.tick();
+    f.recorder('r1', { site: 's', state: 'online' });
+    f.siteUnreachable('SLC-A', 's', false);
+    f.tick();
+    f.advance(5_000);
+    expect(f.notifications().filter((n) => n.kind === 'firing')).toHaveLength(2);
+    f.advance(6_000);
+    const r2 = f.alerts().find((a) => a.target_id === 'r2' && a.state === 'firing');
+    expect(f.notifications().some((n) => n.kind === 'firing' && n.alertIds.includes(r2?.id as number))).toBe(true);
   });
 });
