@@ -201,8 +201,9 @@ function problemsTable(r, canAcknowledge, onAcknowledged) {
   const events = r.problems.filter((p) => p.kind === 'event').sort((a, b) => (b.lastSeen ?? b.since) - (a.lastSeen ?? a.since));
   const rows = [...stateProblems, ...conditions, ...events];
   if (rows.length === 0) return h('p.ok', {}, 'No active or recent problems.');
+  // Stacked on phones (app.css): five columns and the acknowledge form do not fit 390 px.
   return h(
-    'table.problems-table',
+    'table.problems-table.stack',
     {},
     h('thead', {}, h('tr', {}, h('th', {}, 'Problem'), h('th', {}, 'Status'), h('th.num', {}, 'Count'), h('th', {}, 'First seen'), h('th', {}, 'Last seen'))),
     h(
@@ -223,16 +224,16 @@ function problemsTable(r, canAcknowledge, onAcknowledged) {
           ),
           h(
             'td',
-            {},
+            { dataset: { label: 'Status' } },
             p.acknowledged
               ? h('span.tag.tag-ack', { title: `acknowledged by ${p.acknowledged.by}` }, 'acknowledged')
               : p.kind === 'event'
                 ? h('span.tag.tag-active', { title: p.clearsAt ? `clears ${dateTime(p.clearsAt)} unless it happens again` : '' }, 'active')
                 : h('span.tag.tag-active', {}, 'active'),
           ),
-          h('td.num', {}, p.count ?? 1),
-          h('td.when', {}, relTime(p.since)),
-          h('td.when', {}, p.kind === 'event' ? relTime(p.lastSeen ?? p.since) : h('span.muted', {}, 'still active')),
+          h('td.num', { dataset: { label: 'Count' } }, p.count ?? 1),
+          h('td.when', { dataset: { label: 'First seen' } }, relTime(p.since)),
+          h('td.when', { dataset: { label: 'Last seen' } }, p.kind === 'event' ? relTime(p.lastSeen ?? p.since) : h('span.muted', {}, 'still active')),
         ),
       ),
     ),
