@@ -58,10 +58,8 @@ describe.skipIf(!built)('the packaged agent (dist/agent)', () => {
     }
   });
 
-  it.skipIf(!process.env.VIGIL_WINE)('Windows: check runs under Wine (VIGIL_WINE)', () => {
-    const result = spawnSync(process.env.VIGIL_WINE as string, [WINDOWS, '--version'], { encoding: 'utf8', timeout: 120_000 });
-    expect(result.stdout.trim()).toBe('0.1.0');
-  });
+  // Not run under Wine: Debian 12's Wine 8 cannot start Node 24 at all (docs/INSTALL.md says what
+  // was and was not run on Windows).
 
   describe('Linux, on a host without Node.js, against a fleet of real broker and ingestor processes', () => {
     let fleet: Fleet;

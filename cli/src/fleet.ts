@@ -72,6 +72,7 @@ export async function startIngestorPart(
       dashboardDbPath: paths.dashboardDb,
       smtp: settings.smtp,
       dashboardUrl: ingest.dashboardUrl,
+      groupWindowMs: ingest.alertGroupSeconds * 1000,
     },
   });
 }

@@ -38,7 +38,8 @@ describeWithSystem('alerting end to end: page, engine, notifier, SMTP', [CHROMIU
     mailbox = await startMailbox();
     const settings = resolveSettings(
       { dataDir: join(dir, 'data'), httpPort: '0', mqttPort: '0', wssPort: '0', metricsPort: '0', enrollPort: '0' },
-      { VIGIL_ADMIN_PASSWORD: 'alerting-e2e-admin' },
+      // Notifications go out a second after the alert, not after the default 10 s grouping window.
+      { VIGIL_ADMIN_PASSWORD: 'alerting-e2e-admin', VIGIL_ALERT_GROUP_SECONDS: '1' },
     );
     const logger = pino({ level: 'silent' });
     fleet = await startFleet({ ...settings, smtp: mailbox.settings }, logger);

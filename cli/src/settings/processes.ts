@@ -6,6 +6,7 @@ import {
   addressValue,
   directoryValue,
   httpUrlValue,
+  secondsValue,
   logLevelValue,
   mqttUrlValue,
   onOffValue,
@@ -42,13 +43,24 @@ const groupMessages = setting(positiveIntegerValue, { env: 'VIGIL_INGESTOR_GROUP
 const groupMs = setting(positiveIntegerValue, { env: 'VIGIL_INGESTOR_GROUP_MS', example: '5' });
 const drainWorker = setting(onOffValue, { env: 'VIGIL_INGESTOR_DRAIN_WORKER', default: '1', example: '0' });
 const debug = setting(presenceValue, { env: 'DEBUG', example: 'mqttjs*' });
+const alertGroupSeconds = setting(secondsValue, { env: 'VIGIL_ALERT_GROUP_SECONDS', default: '10', example: '30' });
 const dashboardUrl = setting(httpUrlValue, { env: 'VIGIL_DASHBOARD_URL', example: 'https://vigil.example.com' });
 const problemLifetimes = setting(problemLifetimesValue, { env: 'VIGIL_PROBLEM_LIFETIMES', example: 'archive-fatal-error=48h,archive-move-failed=30m' });
 
 const outboxStallSeconds = setting(positiveIntegerValue, { env: 'VIGIL_OUTBOX_STALL_SECONDS', default: '300', example: '600' });
 
 const telemetrySettings = { influxUrl, influxToken, influxOrg, influxBucket, influxApi };
-const ingestSettings = { ...telemetrySettings, groupMessages, groupMs, drainWorker, debug, problemLifetimes, dashboardUrl, outboxStallSeconds };
+const ingestSettings = {
+  ...telemetrySettings,
+  groupMessages,
+  groupMs,
+  drainWorker,
+  debug,
+  problemLifetimes,
+  dashboardUrl,
+  outboxStallSeconds,
+  alertGroupSeconds,
+};
 
 /** The InfluxDB variables as telemetryStoreFromEnv reads them; all unset means the embedded store. */
 export type TelemetrySettings = {
@@ -73,6 +85,8 @@ export interface IngestSettings {
   dashboardUrl: string | undefined;
   /** An outbox with points that has not drained for this long is reported in /healthz and on the dashboard (VIGIL_OUTBOX_STALL_SECONDS). */
   outboxStallSeconds: number;
+  /** Alerts of one rule, channel and installation within this many seconds go out as one notification (VIGIL_ALERT_GROUP_SECONDS). */
+  alertGroupSeconds: number;
 }
 
 function telemetryOf(values: { influxUrl?: string; influxToken?: string; influxOrg?: string; influxBucket?: string; influxApi?: string }): TelemetrySettings {
@@ -99,6 +113,7 @@ function ingestOf(values: {
   problemLifetimes?: LifetimeOverrides;
   dashboardUrl?: string;
   outboxStallSeconds: number;
+  alertGroupSeconds: number;
 }): IngestSettings {
   return {
     telemetry: telemetryOf(values),
@@ -108,6 +123,7 @@ function ingestOf(values: {
     problemLifetimes: values.problemLifetimes ?? {},
     dashboardUrl: values.dashboardUrl,
     outboxStallSeconds: values.outboxStallSeconds,
+    alertGroupSeconds: values.alertGroupSeconds,
   };
 }
 

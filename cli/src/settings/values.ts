@@ -76,3 +76,8 @@ export const httpUrlValue: Value<string> = parsedText('an http:// or https:// UR
   const url = URL.parse(text);
   return url && (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password ? text.replace(/\/+$/, '') : undefined;
 });
+
+/** Seconds, 0 allowed (e.g. "no grouping"). */
+export const secondsValue: Value<number> = parsedText('a whole number of seconds, 0 or more', (text) =>
+  /^\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined,
+);
