@@ -41,7 +41,15 @@ describe('settings: flags win over environment variables, which win over default
       adminPassword: undefined,
     });
     expect(defaults.map).toEqual({ tilesUrl: null, attribution: 'Country shapes: Natural Earth (world-atlas)' });
-    expect(defaults.ingest).toEqual({ telemetry: {}, groupCommit: {}, drainInWorker: true, traceMqtt: false, problemLifetimes: {}, outboxStallSeconds: 300 });
+    expect(defaults.ingest).toEqual({
+      telemetry: {},
+      groupCommit: {},
+      drainInWorker: true,
+      traceMqtt: false,
+      problemLifetimes: {},
+      outboxStallSeconds: 300,
+      alertGroupSeconds: 10,
+    });
     expect(defaults.demoAgentLogLevel).toBe('warn');
 
     const fromEnv = upSettings.parse({}, { VIGIL_HTTP_PORT: '9090', VIGIL_HOST: '0.0.0.0', VIGIL_DATA_DIR: '/srv/vigil', VIGIL_LOG_LEVEL: 'info' });
@@ -79,7 +87,15 @@ describe('settings: flags win over environment variables, which win over default
   it('vigil ingestor', () => {
     const defaults = ingestorSettings.parse({}, {});
     expect(defaults).toMatchObject({ brokerUrl: 'mqtts://127.0.0.1:8883', metrics: { port: 9883, host: '127.0.0.1' }, logLevel: 'info' });
-    expect(defaults.ingest).toEqual({ telemetry: {}, groupCommit: {}, drainInWorker: true, traceMqtt: false, problemLifetimes: {}, outboxStallSeconds: 300 });
+    expect(defaults.ingest).toEqual({
+      telemetry: {},
+      groupCommit: {},
+      drainInWorker: true,
+      traceMqtt: false,
+      problemLifetimes: {},
+      outboxStallSeconds: 300,
+      alertGroupSeconds: 10,
+    });
 
     const env = {
       VIGIL_MQTT_PORT: '1883',
@@ -94,6 +110,8 @@ describe('settings: flags win over environment variables, which win over default
       VIGIL_INFLUX_ORG: 'acme-noc',
       VIGIL_INFLUX_API: 'v1',
       VIGIL_OUTBOX_STALL_SECONDS: '600',
+      VIGIL_ALERT_GROUP_SECONDS: '0',
+      VIGIL_DASHBOARD_URL: 'https://vigil.example.com/',
     };
     const fromEnv = ingestorSettings.parse({}, env);
     expect(fromEnv.brokerUrl).toBe('mqtts://127.0.0.1:1883');
@@ -110,7 +128,13 @@ describe('settings: flags win over environment variables, which win over default
       problemLifetimes: { 'archive-fatal-error': 48 * 3_600_000, 'archive-move-failed': 30 * 60_000 },
       traceMqtt: true,
       outboxStallSeconds: 600,
+      alertGroupSeconds: 0,
+      dashboardUrl: 'https://vigil.example.com',
     });
+    expect(() => ingestorSettings.parse({}, { VIGIL_ALERT_GROUP_SECONDS: '10s' })).toThrow(
+      /VIGIL_ALERT_GROUP_SECONDS is "10s": expected a whole number of seconds, 0 or more/,
+    );
+    expect(() => ingestorSettings.parse({}, { VIGIL_DASHBOARD_URL: 'vigil.example.com' })).toThrow(/VIGIL_DASHBOARD_URL/);
     expect(() => ingestorSettings.parse({}, { VIGIL_OUTBOX_STALL_SECONDS: '5 min' })).toThrow(
       /VIGIL_OUTBOX_STALL_SECONDS is "5 min": expected a whole number of at least 1, e.g. 600/,
     );
