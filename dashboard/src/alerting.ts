@@ -1,4 +1,4 @@
-import { codeName } from '@vigil/ingestor';
+import { ALERT_STATES, type AlertMetric, type AlertScope, type AlertStateName, codeName, type RuleCondition } from '@vigil/ingestor';
 import { vigil } from '@vigil/proto/wire';
 import { SEVERITIES, type Severity } from './severity.js';
 
@@ -8,14 +8,16 @@ import { SEVERITIES, type Severity } from './severity.js';
  * tenancy; this file holds only what does not depend on who asks.
  */
 
-export const ALERT_STATES = ['unavailable', 'offline', 'degraded', 'stopped'] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
+// The condition's shape is the engine's (ingestor/src/alerts/model.ts): one definition for both sides.
+export { ALERT_STATES, type AlertMetric, type AlertScope };
+export type AlertState = AlertStateName;
+export type AlertCondition = RuleCondition;
 
-export const ALERT_METRICS = [
+/** How the editor and the API name each metric the engine knows, and its bounds. */
+export const ALERT_METRICS: ReadonlyArray<{ metric: AlertMetric; label: string; unit: '%'; min: number; max: number }> = [
   { metric: 'disk-used-percent', label: 'Disk used above', unit: '%', min: 1, max: 100 },
   { metric: 'licence-use-percent', label: 'Cameras per licence above', unit: '%', min: 1, max: 1000 },
-] as const;
-export type AlertMetric = (typeof ALERT_METRICS)[number]['metric'];
+];
 
 export const WHEN_COVERED = ['lower', 'skip', 'same'] as const;
 export type WhenCovered = (typeof WHEN_COVERED)[number];
@@ -61,19 +63,6 @@ export const CONDITION_CODES: readonly ConditionCode[] = (() => {
 
 const KNOWN_CODES = new Set(CONDITION_CODES.map((c) => c.code));
 export const isKnownCode = (code: string) => KNOWN_CODES.has(code);
-
-export type AlertCondition =
-  | { kind: 'problem'; code?: string; minSeverity?: Severity }
-  | { kind: 'state'; states: AlertState[] }
-  | { kind: 'metric'; metric: AlertMetric; above: number };
-
-/** A rule's (or silence's) targets: a recorder matches if it is in any list; all empty: everything its owner sees. */
-export interface AlertScope {
-  installations: string[];
-  /** "SLC/siteId" */
-  sites: string[];
-  recorders: string[];
-}
 
 export type Owner = { kind: 'noc' } | { kind: 'reseller'; username: string };
 

@@ -3,8 +3,6 @@ import { AlertingDesk, WebhookReceiver } from './support/alerting.js';
 import { Fleet, waitFor } from './support/fleet.js';
 import { reportFault, secondsSince } from './support/report.js';
 
-/** The engine's grouping window (10 s) and tick (1 s), and slack. */
-const QUIET_MS = 15_000;
 /**
  * The backfill is slowed (2 batches of 50 a second) and the camera's clear comes 150 lines after
  * its raise, so the raise is stored and judged seconds before the clear: the engine really sees a
@@ -83,14 +81,7 @@ describe('fault: alerting on backfilled data', () => {
       90_000,
     );
     const total = await fleet.settleAll(agents);
-    const seen = receiver.received.length;
-    const quietUntil = Date.now() + QUIET_MS;
-    await waitFor(
-      'a quiet spell',
-      () => Date.now(),
-      (t) => t >= quietUntil || receiver.received.length > seen,
-      QUIET_MS + 5_000,
-    );
+    await receiver.quietSpell();
     const alerts = desk.alerts();
     const clearedAlerts = alerts.filter((a) => a.recorder_id === cleared.id);
     const activeAlerts = alerts.filter((a) => a.recorder_id === active.id);

@@ -9,8 +9,6 @@ import { reportFault, secondsSince } from './support/report.js';
  * start time kept in alerts.db, not one the restart made up.
  */
 const FOR_SECONDS = 40;
-/** The engine's grouping window (10 s) and tick (1 s), and slack. */
-const QUIET_MS = 15_000;
 
 /**
  * `vigil ingestor` SIGKILLed while one alert is firing (and its channel already told) and another
@@ -91,14 +89,7 @@ describe('fault: alerting across an ingestor restart', () => {
       (n) => n.length > 0,
       90_000,
     );
-    const seen = receiver.received.length;
-    const quietUntil = Date.now() + QUIET_MS;
-    await waitFor(
-      'a quiet spell',
-      () => Date.now(),
-      (t) => t >= quietUntil || receiver.received.length > seen,
-      QUIET_MS + 5_000,
-    );
+    await receiver.quietSpell();
     const after = desk.alerts();
     const total = await fleet.settle(agent);
     const firingOf = (ruleId: number) => receiver.received.filter((r) => r.body.kind !== 'test' && r.body.alerts.some((a) => a.rule.id === ruleId));

@@ -15,8 +15,6 @@ const MEMBERS = ['rec-quay-1', 'rec-quay-2', 'rec-quay-3'];
  * missed heartbeats tolerated anyway.
  */
 const FOR_SECONDS = 20;
-/** The engine's grouping window (10 s) and tick (1 s), and slack: a quiet spell this long proves nothing else is on its way. */
-const QUIET_MS = 15_000;
 
 /**
  * Alerting under a real site outage: three `vigil agent` processes of one site frozen (SIGSTOP,
@@ -102,15 +100,7 @@ describe('fault: alerting during a site outage', () => {
     );
     for (const agent of agents) agent.writeLines(20);
     const total = await fleet.settleAll(agents);
-    // Absence can only be watched for: nothing more may arrive through a grouping window and then some.
-    const seen = receiver.received.length;
-    const quietUntil = Date.now() + QUIET_MS;
-    await waitFor(
-      'a quiet spell',
-      () => Date.now(),
-      (now) => now >= quietUntil || receiver.received.length > seen,
-      QUIET_MS + 5_000,
-    );
+    await receiver.quietSpell();
     const after = desk.alerts();
 
     const siteAlerts = (rows: AlertRow[]) => rows.filter((a) => a.target_kind === 'site');

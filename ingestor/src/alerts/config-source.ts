@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { RecorderStateName } from '../registry/fleet-db.js';
 import {
   ALERT_METRICS,
   ALERT_SEVERITIES,
@@ -161,7 +160,7 @@ function parseRule(row: RuleRow): AlertRule {
   if (condition.kind === 'problem') {
     if (condition.minSeverity !== undefined && !ALERT_SEVERITIES.includes(condition.minSeverity)) throw new Error(`minSeverity ${condition.minSeverity}`);
   } else if (condition.kind === 'state') {
-    if (!Array.isArray(condition.states) || condition.states.some((s) => !ALERT_STATES.includes(s as RecorderStateName))) throw new Error('states');
+    if (!Array.isArray(condition.states) || condition.states.some((s) => !(ALERT_STATES as readonly string[]).includes(s))) throw new Error('states');
   } else if (condition.kind === 'metric') {
     if (!ALERT_METRICS.includes(condition.metric) || typeof condition.above !== 'number') throw new Error('metric');
   } else {

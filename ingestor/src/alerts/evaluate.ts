@@ -64,7 +64,7 @@ export function matchRecorder(rule: AlertRule, facts: RecorderFacts): AlertMatch
         : `${condition.code ?? 'problems'}: ${matched.length} (${subjects.slice(0, 5).join(', ')}${subjects.length > 5 ? ', …' : ''})`;
     inhibited = facts.siteUnreachable && matched.every((p) => p.code === RECORDER_UNAVAILABLE);
   } else if (condition.kind === 'state') {
-    if (!condition.states.includes(facts.state)) return null;
+    if (!(condition.states as readonly string[]).includes(facts.state)) return null;
     const downRule = down && condition.states.some((state) => DOWN_STATES.has(state));
     conditionKey = downRule ? 'state:down' : `state:${facts.state}`;
     subjects = [];

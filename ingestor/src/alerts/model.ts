@@ -7,7 +7,9 @@ import { ALERT_SEVERITIES, type AlertSeverity } from './channels/types.js';
 
 export { ALERT_SEVERITIES, type AlertSeverity };
 
-export const ALERT_STATES: readonly RecorderStateName[] = ['unavailable', 'offline', 'degraded', 'stopped'];
+/** The states a rule may name (online is what no rule is about). */
+export const ALERT_STATES = ['unavailable', 'offline', 'degraded', 'stopped'] as const satisfies readonly RecorderStateName[];
+export type AlertStateName = (typeof ALERT_STATES)[number];
 export const ALERT_METRICS = ['disk-used-percent', 'licence-use-percent'] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
@@ -17,7 +19,7 @@ export const SITE_UNREACHABLE = 'site-unreachable';
 
 export type RuleCondition =
   | { kind: 'problem'; code?: string; minSeverity?: AlertSeverity }
-  | { kind: 'state'; states: RecorderStateName[] }
+  | { kind: 'state'; states: AlertStateName[] }
   | { kind: 'metric'; metric: AlertMetric; above: number };
 
 export interface AlertScope {

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Channel, DashboardStore, type Rule, type RuleInput, type User } from '@vigil/dashboard';
 import type { WebhookBody } from '@vigil/ingestor';
-import type { Fleet } from './fleet.js';
+import { type Fleet, waitFor } from './fleet.js';
+
+/** The engine's grouping window (10 s) and tick (1 s), and slack: a spell this long with nothing new proves nothing else is on its way. */
+export const QUIET_SPELL_MS = 15_000;
 
 /**
  * The alerting side of the fault suite: the real dashboard store writing rules and channels into
@@ -58,6 +61,21 @@ export class WebhookReceiver {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}/vigil-hook`;
+  }
+
+  /**
+   * Waits for a quiet spell: QUIET_SPELL_MS with nothing new, or returns at the first arrival (the
+   * caller's assertions then say whether it was expected). Absence can only be watched for.
+   */
+  async quietSpell(): Promise<void> {
+    const seen = this.received.length;
+    const until = Date.now() + QUIET_SPELL_MS;
+    await waitFor(
+      'a quiet spell',
+      () => Date.now(),
+      (now) => now >= until || this.received.length > seen,
+      QUIET_SPELL_MS + 5_000,
+    );
   }
 
   /** Notifications of one kind (`firing`, `resolved`, `repeat`), each delivery once (a retry is the same notification). */
