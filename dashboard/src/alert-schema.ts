@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { publishViews } from '@vigil/ingestor';
 import { SEVERITIES, type Severity } from './severity.js';
 
 /**
@@ -104,18 +105,7 @@ const VIEW_SELECTS: Record<(typeof V)[keyof typeof V], string> = {
 
 /** Creates the views (again, if a definition changed) and records the version, in one transaction. */
 export function publishDashboardReadModel(db: Database.Database): void {
-  const existingView = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?").pluck();
-  db.transaction(() => {
-    for (const [name, select] of Object.entries(VIEW_SELECTS)) {
-      const sql = `CREATE VIEW ${name} AS ${select}`;
-      const existing = existingView.get(name) as string | undefined;
-      if (existing === sql) continue;
-      if (existing !== undefined) db.exec(`DROP VIEW ${name}`);
-      db.exec(sql);
-    }
-    db.exec('CREATE TABLE IF NOT EXISTS read_model (version INTEGER PRIMARY KEY)');
-    db.prepare('INSERT OR IGNORE INTO read_model (version) VALUES (?)').run(DASHBOARD_READ_MODEL_VERSION);
-  })();
+  publishViews(db, VIEW_SELECTS, DASHBOARD_READ_MODEL_VERSION);
 }
 
 interface OldRule {

@@ -46,5 +46,13 @@ export { openTelemetryStore } from './stores/open-store.js';
 export type { TelemetryStoreConfig, PortableStoreConfig } from './stores/store-config.js';
 export { drivePathTag } from './pipeline/points.js';
 export type { DiskRow, ServiceRow } from './registry/fleet-db.js';
-export { READ_MODEL_VERSION, READ_MODEL_VIEWS, READ_MODEL_SCHEMA, attachReadModel, openReadModel, ReadModelUnavailable } from './read-model/index.js';
+export {
+  READ_MODEL_VERSION,
+  READ_MODEL_VIEWS,
+  READ_MODEL_SCHEMA,
+  attachReadModel,
+  openReadModel,
+  ReadModelUnavailable,
+  publishViews,
+} from './read-model/index.js';
 export * from './alerts/index.js';

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { publishViews } from '../read-model/views.js';
 import type { AlertSeverity, OpenAlert, TargetKind } from './model.js';
 
 /** The read model version alerts.db publishes (docs/DESIGN.md "Alerting"). */
@@ -70,7 +71,6 @@ CREATE TABLE IF NOT EXISTS channel_status (
   last_failure_at INTEGER,
   last_error      TEXT
 );
-CREATE TABLE IF NOT EXISTS read_model (version INTEGER PRIMARY KEY);
 `;
 
 /** The views the dashboard reads (docs/DESIGN.md "Alerting"): columns are only ever added. */
@@ -129,13 +129,7 @@ export class AlertsDb {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
-    this.db.transaction(() => {
-      for (const [name, select] of Object.entries(VIEWS)) {
-        this.db.exec(`DROP VIEW IF EXISTS ${name}`);
-        this.db.exec(`CREATE VIEW ${name} AS ${select}`);
-      }
-      this.db.prepare('INSERT OR IGNORE INTO read_model (version) VALUES (?)').run(ALERTS_READ_MODEL_VERSION);
-    })();
+    publishViews(this.db, VIEWS, ALERTS_READ_MODEL_VERSION);
     const db = this.db;
     this.q = {
       open: db.prepare(`SELECT * FROM alerts WHERE state != 'resolved'`),

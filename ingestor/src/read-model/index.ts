@@ -1,2 +1,2 @@
-export { READ_MODEL_VERSION, READ_MODEL_VIEWS, publishReadModel } from './views.js';
+export { READ_MODEL_VERSION, READ_MODEL_VIEWS, publishReadModel, publishViews } from './views.js';
 export { attachReadModel, openReadModel, ReadModelUnavailable, READ_MODEL_SCHEMA } from './attach.js';

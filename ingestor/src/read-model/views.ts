@@ -69,9 +69,18 @@ const VIEW_SELECTS: Record<(typeof V)[keyof typeof V], string> = {
  * after the tables exist; it writes nothing when everything is in place already.
  */
 export function publishReadModel(db: Database.Database): void {
+  publishViews(db, VIEW_SELECTS, READ_MODEL_VERSION);
+}
+
+/**
+ * How every Vigil store publishes the views other processes read (fleet.db, dashboard.db,
+ * alerts.db): each view created, or replaced if this build defines it otherwise, and the version
+ * recorded in `read_model`, in one transaction.
+ */
+export function publishViews(db: Database.Database, selects: Record<string, string>, version: number): void {
   const existingView = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?").pluck();
   db.transaction(() => {
-    for (const [name, select] of Object.entries(VIEW_SELECTS)) {
+    for (const [name, select] of Object.entries(selects)) {
       const sql = `CREATE VIEW ${name} AS ${select}`;
       const existing = existingView.get(name) as string | undefined;
       if (existing === sql) continue;
@@ -80,6 +89,6 @@ export function publishReadModel(db: Database.Database): void {
       db.exec(sql);
     }
     db.exec('CREATE TABLE IF NOT EXISTS read_model (version INTEGER PRIMARY KEY)');
-    db.prepare('INSERT OR IGNORE INTO read_model (version) VALUES (?)').run(READ_MODEL_VERSION);
+    db.prepare('INSERT OR IGNORE INTO read_model (version) VALUES (?)').run(version);
   })();
 }
