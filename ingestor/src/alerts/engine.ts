@@ -142,6 +142,11 @@ export class AlertEngine {
     this.notices.get(alertId)?.delete(channelId);
   }
 
+  /** The configuration last read (undefined until the dashboard has published one). */
+  get configuration(): AlertConfig | undefined {
+    return this.config;
+  }
+
   /** Open alerts by state (for metrics and tests). */
   counts(): { pending: number; firing: number } {
     let pending = 0;

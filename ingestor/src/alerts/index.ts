@@ -83,14 +83,11 @@ export function startAlerting(options: AlertingOptions): RunningAlerting {
     onEvaluated: (seconds) => metrics?.evaluation.observe(seconds),
   });
   engineRef = engine;
-  let lastConfig: ReturnType<DashboardConfigSource['read']>;
   notifier = new Notifier({
     db,
     facts,
-    config: () => {
-      lastConfig = config.read() ?? lastConfig;
-      return lastConfig?.config;
-    },
+    // What the engine last read: reading the source here would take its news of a change from the engine.
+    config: () => engine.configuration,
     senderFor: options.senderFor ?? channelSenders(options.smtp).senderFor,
     logger,
     now: options.now,
