@@ -130,6 +130,15 @@ const DECISIONS: Record<string, Expectation> = {
       expect((await as(ctx.d, ctx.alice, 'GET', '/api/me')).statusCode).toBe(200);
     },
   },
+  'GET /api/session': {
+    decision: 'own session only', // and without one, 200 with no user: the page asks at every load
+    probe: async (ctx) => {
+      expect(await aliceReads(ctx, '/api/session')).toEqual({ user: { username: 'alice', role: 'reseller' } });
+      const anonymous = await ctx.d.app.inject({ method: 'GET', url: '/api/session' });
+      expect(anonymous.statusCode).toBe(200);
+      expect(anonymous.json()).toEqual({ user: null });
+    },
+  },
   'GET /api/me': {
     decision: 'own session only',
     probe: async (ctx) => {

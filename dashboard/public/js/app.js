@@ -213,6 +213,16 @@ setInterval(() => {
 }, 30_000);
 setInterval(() => tickRelativeTimes(), 10_000);
 
-fetch('/api/me', { credentials: 'same-origin' })
-  .then(async (res) => (res.ok ? startSession((await res.json()).user) : showLogin()))
+// /api/session answers 200 with or without a session, so a first visit logs no error.
+fetch('/api/session', { credentials: 'same-origin' })
+  .then(async (res) => {
+    const { user: me } = res.ok ? await res.json() : { user: null };
+    if (!me) return showLogin();
+    startSession(me);
+    // The telemetry-stall banner is for NOC and admin, in /api/me.
+    api.get('/api/me').then(
+      (full) => showTelemetryStall(full.telemetryStall),
+      () => undefined,
+    );
+  })
   .catch(showLogin);

@@ -37,7 +37,7 @@ export function routePath(request: FastifyRequest): string {
 }
 
 /** Routes anyone may call without a session. */
-const PUBLIC_API = new Set(['/api/login']);
+const PUBLIC_API = new Set(['/api/login', '/api/session']);
 
 /**
  * Sessions: POST /api/login sets an httpOnly, SameSite=Strict cookie (Secure over HTTPS); every
@@ -107,6 +107,20 @@ export const authPlugin = fp(async function auth(app: FastifyInstance, options: 
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send();
     },
+  );
+
+  // The page's first question. Without a session it is answered 200 with no user, not 401:
+  // a logged-out visit is normal, and a 401 would be an error in every browser console.
+  app.get(
+    '/api/session',
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Who is logged in on this browser, if anyone (never 401)',
+        response: { 200: { type: 'object', required: ['user'], properties: { user: { anyOf: [userSchema, { type: 'null' }] } } } },
+      },
+    },
+    async (request) => ({ user: request.user ? { username: request.user.username, role: request.user.role } : null }),
   );
 
   app.get(
