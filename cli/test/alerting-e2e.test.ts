@@ -83,8 +83,7 @@ describeWithSystem('alerting end to end: page, engine, notifier, SMTP', [CHROMIU
     });
     page.on('response', (res) => {
       const path = new URL(res.url()).pathname;
-      if (res.status() >= 400 && !(res.status() === 401 && path === '/api/me'))
-        pageErrors.push(`${username}: ${res.status()} ${res.request().method()} ${path}`);
+      if (res.status() >= 400) pageErrors.push(`${username}: ${res.status()} ${res.request().method()} ${path}`);
     });
     await page.goto(fleet.dashboardUrl);
     await page.fill('input[name=username]', username);
