@@ -33,10 +33,13 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
 
   const apiRoutes = () => fx.dashboard.routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
 
-  it('answers 401 without a session on every /api route but POST /api/login', async () => {
+  it('answers 401 without a session on every /api route but POST /api/login and GET /api/session (which names no user)', async () => {
     const checked: string[] = [];
+    const anonymous = await fx.dashboard.app.inject({ method: 'GET', url: '/api/session' });
+    expect(anonymous.json()).toEqual({ user: null });
     for (const route of apiRoutes()) {
       if (route.method === 'POST' && route.url === '/api/login') continue;
+      if (route.method === 'GET' && route.url === '/api/session') continue;
       const res = await as(fx.dashboard, undefined, route.method, concrete(route.url), STATE_CHANGING.has(route.method) ? {} : undefined);
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
       expect(res.json()).toEqual({ error: expect.stringContaining('log in') });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { DEMO_RESELLERS } from '../../src/demo/plan.js';
 import { type DemoFleet, ensureDemoUsers, fleetPaths, type RunningFleet, resolveSettings, startDemoFleet, startFleet } from '../../src/index.js';
 
 /** Debian's Chromium (`apt-get install chromium`); suites using it go through describeWithSystem. */
@@ -19,7 +20,7 @@ export const VIEWPORTS = {
 export type ViewportName = keyof typeof VIEWPORTS;
 
 /** NOC sees everything; the two demo resellers each hold their own installations only. */
-export const DEMO_USERS = ['noc', 'northwind', 'southwatch'] as const;
+export const DEMO_USERS = ['noc', ...DEMO_RESELLERS] as const;
 export type DemoUser = (typeof DEMO_USERS)[number] | 'admin';
 
 export interface BrowserFleetOptions {
