@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetDb, type SmtpSettings } from '@vigil/ingestor';
 import { buildDashboard, type Dashboard } from '../src/index.js';
 import { csvCell } from '../src/report.js';
+import { reportPdf } from '../src/report-pdf.js';
 import type { ServiceReport } from '../src/report.js';
 import { ALPHA, as, birth, BRAVO, logIn, startFixture, type Fixture, type Session } from './support/fixture.js';
 
@@ -215,6 +216,29 @@ describe('service report of a known month', () => {
     expect(text).not.toMatch(/bravo/i);
     const info = pdfInfo(res.rawPayload);
     expect(info).toMatch(/Page size:\s+595(\.\d+)? x 841(\.\d+)? pts \(A4\)/);
+  });
+});
+
+describe('service report PDF layout', () => {
+  it('a long month breaks onto A4 pages with the table header repeated and a footer on each', async () => {
+    const report = (await as(fx.dashboard, alice, 'GET', `/api/reports/${ALPHA.slc}/2026-03`)).json<ServiceReport>();
+    const outage = report.outages[0]!;
+    const many = {
+      ...report,
+      outages: Array.from({ length: 120 }, (_, i) => ({ ...outage, start: outage.start + i * H, end: outage.start + i * H + 60_000 })),
+    };
+    const pdf = await reportPdf(many);
+    const pages = Number(/Pages:\s+(\d+)/.exec(pdfInfo(pdf))![1]);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    const text = pdfText(pdf)
+      .split('\f')
+      .filter((page) => page.trim() !== '');
+    expect(text).toHaveLength(pages);
+    for (const [i, page] of text.entries()) {
+      expect(page, `page ${i + 1}`).toContain(`page ${i + 1} of ${pages}`);
+      if (i > 0 && i < pages - 1) expect(page, `page ${i + 1}`).toMatch(/Recorder\s+State\s+From\s+To\s+Duration/);
+    }
+    expect(text.join('').match(/Offline/g)?.length).toBe(120);
   });
 });
 
