@@ -88,7 +88,7 @@ export function enrollUrl(host: string, port: number): string {
 
 export async function startDashboardPart(
   pki: FleetPki,
-  settings: Pick<UpSettings, 'dataDir' | 'httpPort' | 'host' | 'adminPassword' | 'map' | 'enrollPort'>,
+  settings: Pick<UpSettings, 'dataDir' | 'httpPort' | 'host' | 'adminPassword' | 'map' | 'enrollPort' | 'smtp'>,
   brokerUrl: string,
   logger: Logger,
   telemetry?: TelemetryStore,
@@ -105,6 +105,8 @@ export async function startDashboardPart(
     logger: logger.child({ part: 'dashboard' }),
     telemetry,
     map: settings.map,
+    // Monthly service reports go out through the same mail server as the alerting e-mails.
+    smtp: settings.smtp,
   });
   const admin = await dashboard.store.ensureAdmin(settings.adminPassword);
   await dashboard.app.listen({ port: settings.httpPort, host: settings.host });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingestorSettings, SettingsError, upSettings } from '../src/index.js';
+import { dashboardSettings, ingestorSettings, SettingsError, upSettings } from '../src/index.js';
 
 const VIGIL = resolve(import.meta.dirname, '..', 'bin', 'vigil.js');
 const dir = mkdtempSync(join(tmpdir(), 'vigil-smtp-settings-'));
@@ -25,6 +25,12 @@ describe('SMTP settings (VIGIL_SMTP_*)', () => {
   it('unset: no mail server, for vigil up and vigil ingestor', () => {
     expect(upSettings.parse({}, {}).smtp).toBeUndefined();
     expect(ingestorSettings.parse({}, {}).smtp).toBeUndefined();
+    expect(dashboardSettings.parse({}, {}).smtp).toBeUndefined();
+  });
+
+  it('vigil dashboard reads the same settings as the ingestor (monthly service reports go out through them)', () => {
+    expect(dashboardSettings.parse({}, server).smtp).toEqual(ingestorSettings.parse({}, server).smtp);
+    expect(dashboardSettings.parse({}, server).smtp).toMatchObject({ host: 'mail.example.com', port: 587, from: 'Vigil <vigil@example.com>' });
   });
 
   it('smtp:// is STARTTLS (required unless said otherwise) on 587, smtps:// is TLS on 465; a login and a CA file are passed on', () => {

@@ -16,10 +16,13 @@ import { livePlugin } from './plugins/live.js';
 import { mapConfig, mapConfigPlugin, tileSource, type MapConfig } from './plugins/map-config.js';
 import { pagePlugin } from './plugins/page.js';
 import { recordersPlugin } from './plugins/recorders.js';
+import { reportsPlugin } from './plugins/reports.js';
 import { rulesPlugin } from './plugins/rules.js';
 import { sitesPlugin } from './plugins/sites.js';
 import { usersPlugin } from './plugins/users.js';
+import { ReportMailer } from './report-subscriptions.js';
 import { BadRequest, Conflict, DashboardStore, Forbidden, NotFound } from './store.js';
+import type { SmtpSettings } from '@vigil/ingestor';
 
 export interface DashboardOptions {
   dashboardDbPath: string;
@@ -46,6 +49,10 @@ export interface DashboardOptions {
   enrollment?: { pki: FleetPki; url?: string };
   /** Claims and enrolment tokens per reseller and per address (see DEFAULT_REGISTRATION_LIMITS). */
   registrationLimits?: Partial<RegistrationLimits>;
+  /** The operator's mail server (VIGIL_SMTP_*), for monthly service reports by e-mail; without it they report that none is set. */
+  smtp?: SmtpSettings;
+  /** The monthly report schedule: its clock (tests move it), how often it looks (default 60 s; 0: only when asked), retry delay. */
+  reports?: { now?: () => number; tickMs?: number; retryMs?: number };
 }
 
 export interface RouteInfo {
@@ -58,6 +65,8 @@ export interface Dashboard {
   store: DashboardStore;
   /** Every route registered, as fastify's onRoute hook saw it (the tenancy test checks each one). */
   routes: readonly RouteInfo[];
+  /** Monthly service reports by e-mail. */
+  reportMailer: ReportMailer;
 }
 
 const TAGS = [
@@ -68,6 +77,7 @@ const TAGS = [
   { name: 'users', description: 'User management (admin)' },
   { name: 'rules', description: 'Alert rules and alerts' },
   { name: 'map', description: 'Base map settings' },
+  { name: 'reports', description: 'Monthly service reports (JSON, PDF, CSV) and their e-mail subscriptions' },
   { name: 'live', description: 'Server-sent events' },
 ];
 
@@ -179,6 +189,8 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
   await app.register(recordersPlugin, { store });
   await app.register(sitesPlugin, { store });
   await app.register(availabilityPlugin, { store });
+  const reportMailer = new ReportMailer(store, { smtp: options.smtp, log: logger, ...options.reports });
+  await app.register(reportsPlugin, { store, mailer: reportMailer });
   const pki = options.enrollment?.pki;
   await app.register(installationsPlugin, {
     store,
@@ -191,6 +203,10 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
   await app.register(mapConfigPlugin, { map });
   await app.register(livePlugin, { store, brokerUrl: options.brokerUrl, tls: options.tls });
   await app.register(pagePlugin);
-  app.addHook('onClose', async () => store.close());
-  return { app, store, routes };
+  app.addHook('onReady', async () => reportMailer.start());
+  app.addHook('onClose', async () => {
+    await reportMailer.close();
+    store.close();
+  });
+  return { app, store, routes, reportMailer };
 }

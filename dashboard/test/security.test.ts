@@ -10,6 +10,7 @@ const SUCCESS: Record<string, string> = {
   'PUT /api/installations/{slc}/owner': '204',
   'POST /api/alert-channels/{id}/test': '202',
   'POST /api/alerts/{id}/acknowledge': '200',
+  'POST /api/report-subscriptions/{id}/send': '200',
 };
 /** A concrete URL for a route pattern (any value will do: the checks under test come before the handler). */
 const concrete = (url: string) =>
@@ -64,6 +65,7 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
       'DELETE /api/claims/:id',
       'DELETE /api/enrollment-tokens/:id',
       'DELETE /api/installations/:slc',
+      'DELETE /api/report-subscriptions/:id',
       'DELETE /api/rules/:id',
       'DELETE /api/silences/:id',
       'DELETE /api/users/:username',
@@ -75,6 +77,8 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
       'POST /api/installations',
       'POST /api/logout',
       'POST /api/recorders/:id/problems/acknowledge',
+      'POST /api/report-subscriptions',
+      'POST /api/report-subscriptions/:id/send',
       'POST /api/rules',
       'POST /api/silences',
       'POST /api/users',

@@ -56,7 +56,8 @@ type Decision =
   | 'the alerts of the installations the caller holds (NOC/admin: all); another’s answers like nonexistent (404)'
   | 'NOC/admin all; a reseller the entries of its own rules, channels and silences'
   | 'NOC/admin only (403); a reseller reads the acknowledgements of its own recorders'
-  | 'same for every user: no tenant data';
+  | 'same for every user: no tenant data'
+  | 'a reseller its own report subscriptions, of installations it holds (NOC/admin every one); another’s answers like nonexistent (404)';
 
 interface Expectation {
   decision: Decision;
@@ -106,6 +107,33 @@ async function outOfScopeIs404(ctx: Ctx, pattern: string): Promise<void> {
 
 const OWN_ALERTING: Decision =
   'NOC/admin every one; a reseller its own only, naming only what it holds and its own channels; another’s answers like nonexistent (404)';
+
+/** A service report route: Alice gets her installation's, Bob's answers exactly like a made-up SLC, Bob gets his. */
+async function reportIsScoped(ctx: Ctx, suffix: string): Promise<void> {
+  const month = new Date().toISOString().slice(0, 7);
+  const own = await as(ctx.d, ctx.alice, 'GET', `/api/reports/${ALPHA.slc}/${month}${suffix}`);
+  expect(own.statusCode, own.body.slice(0, 200)).toBe(200);
+  if (suffix !== '.pdf') noBobIn(own.body, `report${suffix}`);
+  const bobs = await as(ctx.d, ctx.alice, 'GET', `/api/reports/${BRAVO.slc}/${month}${suffix}`);
+  const none = await as(ctx.d, ctx.alice, 'GET', `/api/reports/SLC-NONE-0404/${month}${suffix}`);
+  expect(bobs.statusCode).toBe(404);
+  expect(bobs.body.replace(BRAVO.slc, 'X')).toBe(none.body.replace('SLC-NONE-0404', 'X'));
+  expect((await as(ctx.d, ctx.bob, 'GET', `/api/reports/${BRAVO.slc}/${month}${suffix}`)).statusCode).toBe(200);
+}
+
+let bobReportSubscription: number | undefined;
+/** Bob's monthly report subscription of his installation (made once, on first use). */
+async function bobSubscription(ctx: Ctx): Promise<number> {
+  if (bobReportSubscription === undefined) {
+    const made = await as(ctx.d, ctx.bob, 'POST', '/api/report-subscriptions', { slc: BRAVO.slc, to: ['boss@bravo.example'] });
+    expect(made.statusCode, made.body).toBe(201);
+    bobReportSubscription = made.json<{ id: number }>().id;
+  }
+  return bobReportSubscription;
+}
+
+const OWN_REPORTS: Decision =
+  'a reseller its own report subscriptions, of installations it holds (NOC/admin every one); another’s answers like nonexistent (404)';
 
 const publicRoute: Expectation = {
   decision: 'public: serves no fleet data',
@@ -462,6 +490,60 @@ const DECISIONS: Record<string, Expectation> = {
       expect(theirs.statusCode).toBe(404);
       expect(theirs.body.replace(String(ctx.bobRuleId), 'N')).toBe((await as(ctx.d, ctx.alice, 'DELETE', '/api/rules/999999')).body.replace('999999', 'N'));
       expect(ctx.d.store.rulesFor(ctx.d.store.userByName('bob')!).some((r) => r.id === ctx.bobRuleId)).toBe(true);
+    },
+  },
+  'GET /api/reports/:slc/:month': { decision: 'scoped: out of scope answers like nonexistent (404)', probe: (ctx) => reportIsScoped(ctx, '') },
+  'GET /api/reports/:slc/:month.pdf': { decision: 'scoped: out of scope answers like nonexistent (404)', probe: (ctx) => reportIsScoped(ctx, '.pdf') },
+  'GET /api/reports/:slc/:month.csv': { decision: 'scoped: out of scope answers like nonexistent (404)', probe: (ctx) => reportIsScoped(ctx, '.csv') },
+  'GET /api/report-subscriptions': {
+    decision: OWN_REPORTS,
+    probe: async (ctx) => {
+      const id = await bobSubscription(ctx);
+      const { subscriptions } = await aliceReads<{ subscriptions: Array<{ id: number }> }>(ctx, '/api/report-subscriptions');
+      expect(subscriptions.map((s) => s.id)).not.toContain(id);
+      await aliceReads(ctx, `/api/report-subscriptions?slc=${BRAVO.slc}`, [BRAVO.slc]);
+      const nocSees = (await as(ctx.d, ctx.noc, 'GET', '/api/report-subscriptions')).json<{ subscriptions: Array<{ id: number }> }>();
+      expect(nocSees.subscriptions.map((s) => s.id)).toContain(id);
+    },
+  },
+  'POST /api/report-subscriptions': {
+    decision: OWN_REPORTS,
+    probe: async (ctx) => {
+      const theirs = await as(ctx.d, ctx.alice, 'POST', '/api/report-subscriptions', { slc: BRAVO.slc, to: ['alice@alpha.example'] });
+      const none = await as(ctx.d, ctx.alice, 'POST', '/api/report-subscriptions', { slc: 'SLC-NONE-0404', to: ['alice@alpha.example'] });
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body.replace(BRAVO.slc, 'X')).toBe(none.body.replace('SLC-NONE-0404', 'X'));
+      // Nor to Bob's e-mail channel, which answers like a channel that does not exist.
+      const channel = await as(ctx.d, ctx.alice, 'POST', '/api/report-subscriptions', { slc: ALPHA.slc, channelId: ctx.bobChannelId });
+      expect(channel.statusCode).toBe(404);
+      noBobIn(channel.body, 'subscribe to Bob’s channel');
+    },
+  },
+  'DELETE /api/report-subscriptions/:id': {
+    decision: OWN_REPORTS,
+    probe: async (ctx) => {
+      const id = await bobSubscription(ctx);
+      const theirs = await as(ctx.d, ctx.alice, 'DELETE', `/api/report-subscriptions/${id}`);
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body.replace(String(id), 'N')).toBe((await as(ctx.d, ctx.alice, 'DELETE', '/api/report-subscriptions/999999')).body.replace('999999', 'N'));
+      expect(
+        (await as(ctx.d, ctx.bob, 'GET', '/api/report-subscriptions')).json<{ subscriptions: Array<{ id: number }> }>().subscriptions.map((s) => s.id),
+      ).toContain(id);
+    },
+  },
+  'POST /api/report-subscriptions/:id/send': {
+    decision: OWN_REPORTS,
+    probe: async (ctx) => {
+      const id = await bobSubscription(ctx);
+      const theirs = await as(ctx.d, ctx.alice, 'POST', `/api/report-subscriptions/${id}/send`, {});
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body.replace(String(id), 'N')).toBe(
+        (await as(ctx.d, ctx.alice, 'POST', '/api/report-subscriptions/999999/send', {})).body.replace('999999', 'N'),
+      );
+      const bobs = (await as(ctx.d, ctx.bob, 'GET', '/api/report-subscriptions')).json<{
+        subscriptions: Array<{ id: number; lastAttemptAt: number | null }>;
+      }>();
+      expect(bobs.subscriptions.find((s) => s.id === id)!.lastAttemptAt).toBeNull();
     },
   },
   'GET /api/alert-channels': {

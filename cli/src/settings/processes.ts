@@ -245,6 +245,8 @@ export interface DashboardSettings {
   map: MapConfig;
   /** The time series it reads, as the ingestor writes them. */
   telemetry: TelemetrySettings;
+  /** The mail server monthly service reports go out through (`VIGIL_SMTP_*`, as the ingestor's e-mail channels). */
+  smtp?: SmtpSettings;
 }
 
 export const dashboardSettings = new ProcessSettings(
@@ -263,6 +265,7 @@ export const dashboardSettings = new ProcessSettings(
     mapTilesUrl,
     mapAttribution,
     ...telemetrySettings,
+    ...smtpSettingSources,
   },
   (values): DashboardSettings => ({
     dataDir: values.dataDir,
@@ -274,6 +277,7 @@ export const dashboardSettings = new ProcessSettings(
     adminPassword: values.adminPassword,
     map: mapOf(values),
     telemetry: telemetryOf(values),
+    smtp: smtpOf(values),
   }),
 );
 

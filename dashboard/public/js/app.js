@@ -9,6 +9,7 @@ import { fleetView } from './views/fleet.js';
 import { installationsView } from './views/installations.js';
 import { mapView } from './views/map.js';
 import { recorderView } from './views/recorder.js';
+import { reportView } from './views/report.js';
 import { rulesView } from './views/rules.js';
 import { silencesView } from './views/silences.js';
 import { siteView } from './views/site.js';
@@ -23,6 +24,7 @@ const ROUTES = [
   { pattern: /^#\/rules$/, view: rulesView, nav: 'alerts' },
   { pattern: /^#\/channels$/, view: channelsView, nav: 'alerts' },
   { pattern: /^#\/silences$/, view: silencesView, nav: 'alerts' },
+  { pattern: /^#\/report(?:\/([^/]+)\/(\d{4}-\d{2}))?$/, view: reportView, nav: 'report' },
 ];
 
 let user = null;

@@ -109,7 +109,16 @@ export class SmtpTransport {
    * Rejects with a ChannelError within `timeoutMs` whatever the server does.
    */
   async deliver(
-    message: { to: string[]; subject: string; text: string; html: string; messageId: string; headers: Record<string, string> },
+    message: {
+      to: string[];
+      subject: string;
+      text: string;
+      html: string;
+      messageId: string;
+      headers: Record<string, string>;
+      /** Files sent with it (the dashboard's monthly report PDF). */
+      attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
+    },
     signal: AbortSignal,
   ): Promise<void> {
     const deadline = AbortSignal.timeout(this.timeoutMs);
