@@ -19,7 +19,7 @@ export const VIEWPORTS = {
 export type ViewportName = keyof typeof VIEWPORTS;
 
 /** NOC sees everything; the two demo resellers each hold their own installations only. */
-export const DEMO_USERS = ['noc', 'northwind', 'southwatch'] as const;
+export const DEMO_USERS = ['noc', 'northwind', 'acme'] as const;
 export type DemoUser = (typeof DEMO_USERS)[number] | 'admin';
 
 export interface BrowserFleetOptions {
@@ -27,6 +27,8 @@ export interface BrowserFleetOptions {
   env?: Record<string, string>;
   /** Run the demo's scripted troubles (cameras dropping, a drive filling); default false. */
   scenario?: boolean;
+  /** The demo agents' heartbeat (default 10 s): shorter makes a lost recorder unavailable sooner (3 missed + 2 s). */
+  heartbeatSeconds?: number;
 }
 
 export interface LogInOptions {
@@ -71,7 +73,10 @@ export async function startBrowserFleet(options: BrowserFleetOptions = {}): Prom
   const logger = pino({ level: 'silent' });
   const fleet = await startFleet(settings, logger);
   const logins: Record<string, string> = { ...(await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo)), admin: adminPassword };
-  const demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger, { scenario: options.scenario ?? false });
+  const demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger, {
+    scenario: options.scenario ?? false,
+    ...(options.heartbeatSeconds ? { heartbeatSeconds: options.heartbeatSeconds } : {}),
+  });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -15,6 +15,7 @@ function render(section, site, recorders, mapSlot) {
       {},
       h('h1', {}, site.name || site.id),
       stateBadge(worst, site.unreachable ? 'Unreachable' : undefined),
+      site.attention && site.attention.level !== 'ok' ? h('span.site-summary', {}, site.attention.summary) : null,
       h('span.spacer'),
       h('span.muted', {}, `${site.installation?.slc ?? ''} · ${place}`),
     ),
