@@ -19,19 +19,38 @@ const TOTAL: Record<(typeof USERS)[number], number> = { noc: 14, northwind: 6, a
 const RESELLER_PREFIXES: Record<string, RegExp> = { northwind: /^(hl|cm)-/, acme: /^(nt|sc|ks)-/ };
 const FULL_DRIVE = 'cm-mal-02';
 
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 describeWithSystem('dashboard filters, current values and map ranking in a real Chromium', [CHROMIUM], () => {
   let bf: BrowserFleet;
   let startedAt: number;
+  let fillingOn: Promise<void>;
 
   beforeAll(async () => {
     startedAt = Date.now();
     // A short heartbeat so a frozen site is unavailable within seconds (3 missed + 2 s).
     bf = await startBrowserFleet({ heartbeatSeconds: 3 });
+    const { store } = bf.fleet.dashboard;
+    const noc = store.userByName('noc')!;
+    // Every agent has been heard once (a recorder killed before its birth would be unknown, not down).
+    await waitFor(() => store.recordersFor(noc).length === TOTAL.noc, 60_000);
     // Acme's Hamburg loses one recorder of three (its agent killed); its Oslo site loses its uplink (both agents frozen).
     bf.demo.crash();
     bf.demo.uplink(false);
-    // Northwind's Malmö drive crosses drive-full's 95 % (read every 10 s).
-    bf.demo.hosts.get(FULL_DRIVE)!.setDriveUsed(0.96);
+    // Northwind's Malmö drive crosses drive-full's 95 % (read every 10 s), and once that is raised at
+    // 96 % it fills on: done in the background while the first test runs.
+    const host = bf.demo.hosts.get(FULL_DRIVE)!;
+    host.setDriveUsed(0.96);
+    fillingOn = waitFor(() => Boolean(store.recorderFor(noc, FULL_DRIVE)?.problems.some((p) => p.code === 'drive-full')), 90_000).then(() =>
+      host.setDriveUsed(0.985),
+    );
+    fillingOn.catch(() => undefined);
   }, 180_000);
 
   afterAll(async () => {
@@ -107,13 +126,12 @@ describeWithSystem('dashboard filters, current values and map ranking in a real 
   }, 240_000);
 
   it("shows a drive problem's value now beside the value it was raised at: fleet list, recorder page, site page", async () => {
-    const host = bf.demo.hosts.get(FULL_DRIVE)!;
     const page = await bf.logIn('noc', { viewport: 'laptop' });
     const chip = page.locator(`tr[data-recorder-id="${FULL_DRIVE}"] .problem[data-code="drive-full"]`);
     await chip.waitFor({ timeout: 60_000 });
     expect(await chip.getAttribute('title')).toMatch(/96\.0% full/);
-    // The drive fills on after the raise: the message keeps 96.0 %, the value of now follows.
-    host.setDriveUsed(0.985);
+    // The drive filled on after the raise (beforeAll): the message keeps 96.0 %, the value of now follows.
+    await fillingOn;
     await expect.poll(() => chip.locator('.now').textContent(), { timeout: 60_000 }).toBe('now 98.5 % used');
     expect(await chip.getAttribute('title')).toMatch(/96\.0% full.*now 98\.5 % used/);
     await bf.shot(page, 'current-value-fleet-noc-laptop');
