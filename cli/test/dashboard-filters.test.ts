@@ -96,11 +96,11 @@ describeWithSystem('dashboard filters, current values and map ranking in a real 
         await expect.poll(filtered, { timeout: 10_000 }).toEqual(expected);
         expect(await page.locator('#filter-note').textContent()).toMatch(/^Showing \d+ online recorders?\.Clear filter$/);
         await bf.shot(page, `filters-${user}-${viewport}`);
-        // Reloaded (or opened from a shared link): the same filter.
-        await page.reload();
-        await page.locator('#counts button[data-state=online]').waitFor({ timeout: 15_000 });
-        await expect.poll(filtered, { timeout: 15_000 }).toEqual(expected);
         if (i === 0) {
+          // Reloaded (or opened from a shared link): the same filter.
+          await page.reload();
+          await page.locator('#counts button[data-state=online]').waitFor({ timeout: 15_000 });
+          await expect.poll(filtered, { timeout: 15_000 }).toEqual(expected);
           // Pressed again: the whole fleet, problems first; back brings the filter again, forward clears it.
           await page.locator('#counts button[data-state=online]').click();
           await expect.poll(async () => (await fleetNow(page)).hash).toBe('#/fleet');
@@ -179,13 +179,15 @@ describeWithSystem('dashboard filters, current values and map ranking in a real 
         .poll(async () => (await list()).filter((s) => /^(nt-oslo|sc-hamburg)/.test(s)), { timeout: 60_000 })
         .toEqual(['nt-oslo · site unreachable: none of its 2 recorders answers', 'sc-hamburg · 1 of 3 recorders down']);
       if (user === 'acme') expect((await list()).every((s) => /^(nt|sc|ks)-/.test(s))).toBe(true);
-      // Oslo stands on its own at any zoom (no neighbour within a cluster's reach): its marker and tooltip.
-      const oslo = page.locator('#map .site-marker[data-site-id="nt-oslo"]');
-      await expect.poll(() => oslo.getAttribute('class'), { timeout: 10_000 }).toMatch(/state-offline level-unreachable/);
-      await oslo.hover();
-      await expect
-        .poll(() => page.locator('.leaflet-tooltip .site-tip').textContent(), { timeout: 5_000 })
-        .toMatch(/site unreachable: none of its 2 recorders answers/);
+      // On the wider screens Oslo stands on its own (on a phone it may share a cluster): its marker and tooltip.
+      if (viewport !== 'phone') {
+        const oslo = page.locator('#map .site-marker[data-site-id="nt-oslo"]');
+        await expect.poll(() => oslo.getAttribute('class'), { timeout: 10_000 }).toMatch(/state-offline level-unreachable/);
+        await oslo.hover();
+        await expect
+          .poll(() => page.locator('.leaflet-tooltip .site-tip').textContent(), { timeout: 5_000 })
+          .toMatch(/site unreachable: none of its 2 recorders answers/);
+      }
       await bf.shot(page, `map-ranking-${user}-${viewport}`);
       // Hamburg: one recorder down of three is "some down", not the colour of a site where nothing records.
       await bf.go(page, '#/site/sc-hamburg');
