@@ -130,6 +130,13 @@ describe("problems' current values", () => {
       expect(byCode.get('licence-overrun')).toMatchObject({ message: expect.stringContaining('14 cameras'), current: { cameras: 16, licensed: 12 } });
       expect(byCode.get('camera-unreachable')).not.toHaveProperty('current');
     }
+    // The list is built by SQLite as JSON; the views' JS path (recordersFor) must say exactly the same.
+    const bobUser = fx.dashboard.store.userByName('bob')!;
+    const viaJs = JSON.parse(JSON.stringify(fx.dashboard.store.recordersFor(bobUser))) as Array<{ id: string; problems: ProblemJson[] }>;
+    const byCodeSubject = (ps: ProblemJson[]) => [...ps].sort((a, b) => `${a.code}${a.subject}`.localeCompare(`${b.code}${b.subject}`));
+    expect(byCodeSubject((await listed(bob)).find((r) => r.id === 'b-mall-1')!.problems)).toEqual(
+      byCodeSubject(viaJs.find((r) => r.id === 'b-mall-1')!.problems),
+    );
     // Alice never sees Bob's drive, now or as it was.
     expect(JSON.stringify(await listed(alice))).not.toContain('b-mall-1');
   });
