@@ -45,6 +45,25 @@ export const acknowledgementSchema = {
   description: 'null until acknowledged; an acknowledged problem stays listed, and still counts, until it clears',
 } as const;
 
+/** A problem's subject as it is now (the message is as of the raise); only on problems with a live reading. */
+export const currentValueSchema = {
+  type: 'object',
+  description:
+    'the latest reading of what the problem is about, beside the raise-time message: disk problems (drive-full, drive-filling) the drive, licence-overrun the licence counts',
+  properties: {
+    usedPercent: { type: 'number', description: 'disk: used percent now' },
+    freeBytes: { type: 'integer' },
+    totalBytes: { type: 'integer' },
+    at: { type: 'integer', description: 'disk: when it was read' },
+    daysToFull: {
+      type: ['number', 'null'],
+      description: "disk, on GET /api/recorders/:id only: days to full at the last 24 h's trend, null when not filling; absent when unknown",
+    },
+    cameras: { type: 'integer', description: 'licence: cameras in use now' },
+    licensed: { type: 'integer', description: 'licence: cameras licensed now' },
+  },
+} as const;
+
 /** What a problem is, listed now or in history. */
 const problemFields = {
   kind: { type: 'string', enum: ['condition', 'event', 'state'] },
@@ -64,6 +83,7 @@ export const problemSchema = {
     lastSeen: { type: 'integer', description: 'events: the last occurrence' },
     clearsAt: { type: 'integer', description: "events: when it clears unless it happens again (last occurrence plus its code's lifetime)" },
     acknowledged: acknowledgementSchema,
+    current: currentValueSchema,
   },
 } as const;
 

@@ -18,7 +18,9 @@ import { enrollmentTokenDigest, type FleetPki } from '@vigil/proto/pki';
 import { isRecorderId } from '@vigil/proto/wire';
 import { bucketWidth, daysToFull, TREND_WINDOW_MS, usedPercent } from './disk-trend.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
+import { attachCurrent, type CurrentValue, currentValueSql, withCurrentJson, withTrends } from './current-values.js';
 import { worstState } from './severity.js';
+import { bySiteAttention, type SiteAttention, siteAttention } from './site-attention.js';
 import {
   ALERT_METRICS,
   DEFAULT_WEBHOOK_TIMEOUT_MS,
@@ -83,6 +85,8 @@ export interface Problem {
   clearsAt?: number;
   /** Null until a NOC user or admin acknowledges it; an acknowledged problem stays listed (and counts) until it clears. */
   acknowledged: Acknowledgement | null;
+  /** The subject's latest reading (disk, licence), for problems that have one; the message is as of the raise. */
+  current?: CurrentValue;
 }
 
 /** A problem of the recorder's past or present, for "what happened overnight". */
@@ -156,6 +160,8 @@ export interface SiteView {
   installation: { slc: string; name: string };
   worstState: RecorderStateName;
   unreachable: boolean;
+  /** How much of the site is wrong, and how badly: the map's colour, order and wording (site-attention.ts). */
+  attention: SiteAttention;
   counts: Record<RecorderStateName, number>;
   recorders: Array<{ id: string; name: string; state: RecorderStateName }>;
 }
@@ -634,13 +640,23 @@ export class DashboardStore {
               'since', ${stateSince}, 'acknowledged', ${ackJson(stateCode, stateSubject, stateSince)}) AS j
             WHERE r.state IN ('unavailable', 'offline')
             UNION ALL
-            SELECT 1, c.since, c.code, c.subject, json_object('kind', 'condition', 'code', c.code, 'subject', c.subject, 'severity', c.severity,
-              'message', c.message, 'since', c.since, 'acknowledged', ${ackJson('c.code', 'c.subject', 'c.since')})
+            SELECT 1, c.since, c.code, c.subject, ${withCurrentJson(
+              `json_object('kind', 'condition', 'code', c.code, 'subject', c.subject, 'severity', c.severity,
+              'message', c.message, 'since', c.since, 'acknowledged', ${ackJson('c.code', 'c.subject', 'c.since')})`,
+              'r.id',
+              'c.code',
+              'c.subject',
+            )}
             FROM fleet.${V.conditions} c WHERE c.recorder_id = r.id
             UNION ALL
-            SELECT 2, -e.last_seen, e.code, e.subject, json_object('kind', 'event', 'code', e.code, 'subject', e.subject, 'severity', e.severity,
+            SELECT 2, -e.last_seen, e.code, e.subject, ${withCurrentJson(
+              `json_object('kind', 'event', 'code', e.code, 'subject', e.subject, 'severity', e.severity,
               'message', e.message, 'since', e.since, 'count', e.count, 'lastSeen', e.last_seen, 'clearsAt', e.expires_at,
-              'acknowledged', ${ackJson('e.code', 'e.subject', 'e.since')})
+              'acknowledged', ${ackJson('e.code', 'e.subject', 'e.since')})`,
+              'r.id',
+              'e.code',
+              'e.subject',
+            )}
             FROM fleet.${V.eventProblems} e WHERE e.recorder_id = r.id AND e.expires_at > @now
           ) p)
         ) AS j FROM ${withSite} WHERE ${visible})`)
@@ -652,15 +668,18 @@ export class DashboardStore {
         r.camera_count AS cameraCount, r.licensed_cameras AS licensedCameras, r.clock_offset_ms AS clockOffsetMs
         FROM ${withSite} WHERE r.id = @id AND ${visible}`),
       visibleState: reader.prepare(`SELECT r.state FROM fleet.${V.recorders} r WHERE r.id = @id AND ${visible}`),
-      conditions: reader.prepare(`SELECT c.recorder_id AS recorderId, 'condition' AS kind, c.code, c.subject, c.severity, c.message, c.since
+      conditions: reader.prepare(`SELECT c.recorder_id AS recorderId, 'condition' AS kind, c.code, c.subject, c.severity, c.message, c.since,
+        ${currentValueSql('c.recorder_id', 'c.code', 'c.subject')} AS current
         FROM fleet.${V.conditions} c JOIN fleet.${V.recorders} r ON r.id = c.recorder_id WHERE ${visible} ORDER BY c.since, c.code, c.subject`),
-      conditionsOf: reader.prepare(`SELECT 'condition' AS kind, code, subject, severity, message, since
+      conditionsOf: reader.prepare(`SELECT 'condition' AS kind, code, subject, severity, message, since,
+        ${currentValueSql('recorder_id', 'code', 'subject')} AS current
         FROM fleet.${V.conditions} WHERE recorder_id = ? ORDER BY since, code, subject`),
       events: reader.prepare(`SELECT e.recorder_id AS recorderId, 'event' AS kind, e.code, e.subject, e.severity, e.message, e.since,
-        e.count, e.last_seen AS lastSeen, e.expires_at AS clearsAt
+        e.count, e.last_seen AS lastSeen, e.expires_at AS clearsAt, ${currentValueSql('e.recorder_id', 'e.code', 'e.subject')} AS current
         FROM fleet.${V.eventProblems} e JOIN fleet.${V.recorders} r ON r.id = e.recorder_id WHERE e.expires_at > @now AND ${visible}
         ORDER BY e.last_seen DESC, e.code, e.subject`),
-      eventsOf: reader.prepare(`SELECT 'event' AS kind, code, subject, severity, message, since, count, last_seen AS lastSeen, expires_at AS clearsAt
+      eventsOf: reader.prepare(`SELECT 'event' AS kind, code, subject, severity, message, since, count, last_seen AS lastSeen, expires_at AS clearsAt,
+        ${currentValueSql('recorder_id', 'code', 'subject')} AS current
         FROM fleet.${V.eventProblems} WHERE recorder_id = ? AND expires_at > ? ORDER BY last_seen DESC, code, subject`),
       acknowledgements: db.prepare('SELECT recorder_id AS recorderId, code, subject, since, username AS by, at, comment FROM acknowledgements'),
       acknowledgementsOf: db.prepare(
@@ -1116,8 +1135,10 @@ export class DashboardStore {
     const partnerState = row.failoverPartner
       ? ((this.q.visibleState.get({ ...this.scope(user), id: row.failoverPartner }) as { state: RecorderStateName } | undefined)?.state ?? null)
       : null;
+    const view = this.view(row, this.problemsOf(id), this.acknowledgementsBy(this.q.acknowledgementsOf.all(id)));
     return {
-      ...this.view(row, this.problemsOf(id), this.acknowledgementsBy(this.q.acknowledgementsOf.all(id))),
+      ...view,
+      problems: withTrends(view.problems, trends),
       disks: latestDisks.map((d) => ({ ...d, usedPercent: usedPercent(d.totalBytes, d.freeBytes), daysToFull: trends.get(d.path) ?? null })),
       services: (this.q.servicesOf.all(id) as Array<Omit<ServiceRow, 'running'> & { running: number }>).map((row) => ({ ...row, running: row.running === 1 })),
       cameras: { count: row.cameraCount, licensed: row.licensedCameras },
@@ -1293,6 +1314,7 @@ export class DashboardStore {
           installation: r.installation,
           worstState: 'online',
           unreachable: r.site.unreachable,
+          attention: siteAttention([], false),
           counts: emptyCounts(),
           recorders: [],
         };
@@ -1301,8 +1323,14 @@ export class DashboardStore {
       site.counts[r.state] += 1;
       site.recorders.push({ id: r.id, name: r.name, state: r.state });
     }
-    for (const site of sites.values()) site.worstState = worstState(site.recorders.map((r) => r.state));
-    return [...sites.values()];
+    for (const site of sites.values()) {
+      site.worstState = worstState(site.recorders.map((r) => r.state));
+      site.attention = siteAttention(
+        site.recorders.map((r) => r.state),
+        site.unreachable,
+      );
+    }
+    return [...sites.values()].sort((a, b) => bySiteAttention(a.attention, b.attention) || (a.name || a.id).localeCompare(b.name || b.id));
   }
 
   // ---- alerting: rules, channels, silences, audit ------------------------------------------------
@@ -1813,7 +1841,7 @@ export class DashboardStore {
       ...(this.q.conditions.all(scope) as Array<Problem & { recorderId: string }>),
       ...(this.q.events.all({ ...scope, now: Date.now() }) as Array<Problem & { recorderId: string }>),
     ];
-    for (const { recorderId, ...problem } of rows) {
+    for (const { recorderId, ...problem } of rows.map(attachCurrent)) {
       let list = byRecorder.get(recorderId);
       if (!list) byRecorder.set(recorderId, (list = []));
       list.push(problem);
@@ -1823,7 +1851,7 @@ export class DashboardStore {
 
   /** One recorder's problems; call only after its visibility was checked. */
   private problemsOf(recorderId: string): Problem[] {
-    return [...(this.q.conditionsOf.all(recorderId) as Problem[]), ...(this.q.eventsOf.all(recorderId, Date.now()) as Problem[])];
+    return [...(this.q.conditionsOf.all(recorderId) as Problem[]), ...(this.q.eventsOf.all(recorderId, Date.now()) as Problem[])].map(attachCurrent);
   }
 
   /** Days to full per drive, from the trend of the last 24 h of readings in the time-series store. */

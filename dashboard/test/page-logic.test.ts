@@ -28,6 +28,12 @@ interface Segment {
 const fleet = (await import(pathToFileURL(resolve(views, 'fleet.js')).href)) as {
   groupFleet(recorders: Recorder[]): FleetGroup[];
   needsAttention(r: Recorder): boolean;
+  parseFilter(query: string | undefined): { state: string | null; q: string };
+  filterHref(filter: { state: string | null; q: string }): string;
+  selectRecorders(recorders: Recorder[], filter: { state: string | null; q: string }, all: boolean): Recorder[];
+};
+const dom = (await import(pathToFileURL(resolve(views, '..', 'dom.js')).href)) as {
+  currentNote(problem: { current?: Record<string, number | null> }): string | null;
 };
 const recorder = (await import(pathToFileURL(resolve(views, 'recorder.js')).href)) as {
   timelineSegments(changes: Array<{ state: string; since: number }>, from: number, to: number): Segment[];
@@ -73,6 +79,43 @@ describe('fleet page ordering', () => {
     expect(fleet.needsAttention(rec('a', 'online', 'A', 's'))).toBe(false);
     expect(fleet.needsAttention(rec('a', 'stopped', 'A', 's'))).toBe(true);
     expect(fleet.needsAttention(rec('a', 'online', 'A', 's', { problems: [{ kind: 'event', code: 'archive-move-failed' }] }))).toBe(true);
+  });
+});
+
+describe('fleet filters (#/fleet?state=…&q=…)', () => {
+  const list = [
+    rec('a', 'online', 'SLC-1', 'Malmö'),
+    rec('b', 'offline', 'SLC-1', 'Malmö'),
+    rec('c', 'offline', 'SLC-2', 'Lund'),
+    rec('d', 'degraded', 'SLC-2', 'Lund'),
+  ];
+  const ids = (rs: Recorder[]) => rs.map((r) => r.id);
+
+  it('reads the filter from the URL and writes it back the same way, ignoring what it does not know', () => {
+    expect(fleet.parseFilter('state=offline&q=malm%C3%B6')).toEqual({ state: 'offline', q: 'malmö' });
+    expect(fleet.parseFilter('state=bogus&x=1')).toEqual({ state: null, q: '' });
+    expect(fleet.parseFilter(undefined)).toEqual({ state: null, q: '' });
+    expect(fleet.filterHref({ state: 'offline', q: 'malmö' })).toBe('#/fleet?state=offline&q=malm%C3%B6');
+    expect(fleet.filterHref({ state: null, q: '' })).toBe('#/fleet');
+    expect(fleet.parseFilter(fleet.filterHref({ state: 'degraded', q: 'lund 2' }).split('?')[1])).toEqual({ state: 'degraded', q: 'lund 2' });
+  });
+
+  it('lists every recorder of the state picked, healthy ones too, and narrows by every word searched', () => {
+    expect(ids(fleet.selectRecorders(list, { state: null, q: '' }, false))).toEqual(['b', 'c', 'd']);
+    expect(ids(fleet.selectRecorders(list, { state: 'online', q: '' }, false))).toEqual(['a']);
+    expect(ids(fleet.selectRecorders(list, { state: 'offline', q: '' }, false))).toEqual(['b', 'c']);
+    expect(ids(fleet.selectRecorders(list, { state: 'offline', q: 'LUND' }, false))).toEqual(['c']);
+    expect(ids(fleet.selectRecorders(list, { state: null, q: 'slc-1 malmö' }, false))).toEqual(['a', 'b']);
+  });
+});
+
+describe("a problem's current value", () => {
+  it('says the reading of now, and puts a forecast raised earlier right when the trend is known', () => {
+    expect(dom.currentNote({})).toBeNull();
+    expect(dom.currentNote({ current: { usedPercent: 97.64 } })).toBe('now 97.6 % used');
+    expect(dom.currentNote({ current: { usedPercent: 40, daysToFull: null } })).toBe('now 40.0 % used, not filling');
+    expect(dom.currentNote({ current: { usedPercent: 97.6, daysToFull: 0.5 } })).toBe('now 97.6 % used, full in about 12 h');
+    expect(dom.currentNote({ current: { cameras: 16, licensed: 12 } })).toBe('now 16 cameras, 12 licensed');
   });
 });
 

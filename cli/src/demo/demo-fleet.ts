@@ -100,6 +100,9 @@ export interface DemoFleet {
   hosts: Map<string, DemoHost>;
   /** Cut (false) or restore (true) the uplink of UPLINK_SITE, as the scenario does. */
   uplink(up: boolean): void;
+  /** Kill (SIGKILL) CRASHING_RECORDER's agent process, as the scenario's power loss does; `restart` brings it back. */
+  crash(): void;
+  restart(): void;
   stop(): Promise<void>;
 }
 
@@ -201,6 +204,8 @@ export async function startDemoFleet(
     agents,
     hosts,
     uplink,
+    crash: () => processes.get(CRASHING_RECORDER)?.kill(),
+    restart: () => processes.get(CRASHING_RECORDER)?.start(),
     async stop() {
       scenario?.stop();
       await Promise.all([...agents.map((agent) => agent.stop()), ...[...processes.values()].map((p) => p.stop())]);

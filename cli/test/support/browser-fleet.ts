@@ -28,6 +28,8 @@ export interface BrowserFleetOptions {
   env?: Record<string, string>;
   /** Run the demo's scripted troubles (cameras dropping, a drive filling); default false. */
   scenario?: boolean;
+  /** The demo agents' heartbeat (default 10 s): shorter makes a lost recorder unavailable sooner (3 missed + 2 s). */
+  heartbeatSeconds?: number;
 }
 
 export interface LogInOptions {
@@ -72,7 +74,10 @@ export async function startBrowserFleet(options: BrowserFleetOptions = {}): Prom
   const logger = pino({ level: 'silent' });
   const fleet = await startFleet(settings, logger);
   const logins: Record<string, string> = { ...(await ensureDemoUsers(fleet.dashboard.store, fleetPaths(settings.dataDir).demo)), admin: adminPassword };
-  const demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger, { scenario: options.scenario ?? false });
+  const demo = await startDemoFleet(fleet.pki, fleet.brokerUrl, fleetPaths(settings.dataDir).demo, logger, {
+    scenario: options.scenario ?? false,
+    ...(options.heartbeatSeconds ? { heartbeatSeconds: options.heartbeatSeconds } : {}),
+  });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -15,7 +15,8 @@ import { silencesView } from './views/silences.js';
 import { siteView } from './views/site.js';
 
 const ROUTES = [
-  { pattern: /^#\/fleet$/, view: fleetView, nav: 'fleet' },
+  // The query part holds the fleet's filters (state, search), so a filtered view can be shared and reloaded.
+  { pattern: /^#\/fleet(?:\?(.*))?$/, view: fleetView, nav: 'fleet' },
   { pattern: /^#\/map$/, view: mapView, nav: 'map' },
   { pattern: /^#\/site\/([^/]+)$/, view: siteView, nav: 'map' },
   { pattern: /^#\/recorder\/([^/]+)$/, view: recorderView, nav: 'fleet' },
@@ -95,6 +96,11 @@ async function route() {
     return;
   }
   const match = ROUTES.map((r) => ({ r, m: location.hash.match(r.pattern) })).find((x) => x.m);
+  // The same view with other parameters (a filter chosen, back/forward): it updates in place, no refetch or flicker.
+  if (match && current?.view === match.r.view && current.instance?.reroute) {
+    current.instance.reroute(match.m.slice(1).map((p) => (p === undefined ? undefined : decodeURIComponent(p))));
+    return;
+  }
   unmountCurrent();
   for (const a of $('nav').querySelectorAll('a')) a.classList.toggle('active', match?.r.nav === a.dataset.view);
   if (!match) {

@@ -113,15 +113,35 @@ export const codeLabel = (code) => (code ? code.charAt(0).toUpperCase() + code.s
 
 export const SEVERITIES = ['info', 'warning', 'error', 'critical'];
 
-/** A problem as a short chip: code and subject, coloured by severity. */
+/**
+ * What a problem's subject is like now, e.g. "now 97.6 % used" or "now 16 cameras, 12 licensed";
+ * null when the API gave no current reading. The message says how it was when raised, so both are
+ * shown; with time to full (the recorder's page) a forecast raised earlier is put right too.
+ */
+export function currentNote(problem) {
+  const c = problem.current;
+  if (!c) return null;
+  if (typeof c.usedPercent === 'number') {
+    let note = `now ${c.usedPercent.toFixed(1)} % used`;
+    if (c.daysToFull === null) note += ', not filling';
+    else if (typeof c.daysToFull === 'number') note += `, ${timeToFull(c.daysToFull)}`;
+    return note;
+  }
+  if (typeof c.cameras === 'number') return `now ${c.cameras} cameras, ${c.licensed} licensed`;
+  return null;
+}
+
+/** A problem as a short chip: code and subject, coloured by severity, and its current value when it has one. */
 export function problemChip(problem, recorderId) {
   const subject = problem.subject && problem.subject !== recorderId ? problem.subject : '';
+  const now = currentNote(problem);
   return h(
     `span.problem.sev-${problem.severity}`,
-    { title: problem.message, dataset: { code: problem.code } },
+    { title: now ? `${problem.message} · ${now}` : problem.message, dataset: { code: problem.code } },
     codeLabel(problem.code),
     subject ? h('span.subject', {}, subject) : null,
     problem.count > 1 ? h('span.times', {}, `×${problem.count}`) : null,
+    now ? h('span.now', {}, now) : null,
   );
 }
 

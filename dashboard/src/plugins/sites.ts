@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { countsSchema, errors, historyEntrySchema, outageSchema, rangeQuery, stateSchema } from '../schemas.js';
+import { SITE_LEVELS } from '../site-attention.js';
 import type { DashboardStore } from '../store.js';
 import { currentUser } from './auth.js';
 import { range } from './recorders.js';
 
 const siteSchema = {
   type: 'object',
-  required: ['id', 'name', 'latitude', 'longitude', 'installation', 'worstState', 'unreachable', 'counts', 'recorders'],
+  required: ['id', 'name', 'latitude', 'longitude', 'installation', 'worstState', 'unreachable', 'attention', 'counts', 'recorders'],
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
@@ -15,6 +16,19 @@ const siteSchema = {
     installation: { type: 'object', required: ['slc', 'name'], properties: { slc: { type: 'string' }, name: { type: 'string' } } },
     worstState: stateSchema,
     unreachable: { type: 'boolean' },
+    attention: {
+      type: 'object',
+      description: 'how much of the site is wrong and how badly (docs/DESIGN.md, "Sites on the map"): the map colours, orders and words sites by it',
+      required: ['level', 'colour', 'affected', 'total', 'score', 'summary'],
+      properties: {
+        level: { type: 'string', enum: [...SITE_LEVELS] },
+        colour: { ...stateSchema, description: 'the state colour the level is drawn in' },
+        affected: { type: 'integer', description: "recorders in the level's condition (down, degraded, stopped)" },
+        total: { type: 'integer' },
+        score: { type: 'number', description: "higher is worse: the level's rank (ok 0 … unreachable 5) plus the share affected" },
+        summary: { type: 'string', description: 'e.g. "2 of 3 recorders down", "site unreachable: none of its 2 recorders answers"' },
+      },
+    },
     counts: countsSchema,
     recorders: {
       type: 'array',
@@ -23,7 +37,7 @@ const siteSchema = {
   },
 } as const;
 
-/** Sites for the map: the caller's recorders grouped by site, coloured by their worst state. */
+/** Sites for the map: the caller's recorders grouped by site, worst first by the share and severity of what is wrong. */
 export async function sitesPlugin(app: FastifyInstance, options: { store: DashboardStore }) {
   app.get(
     '/api/sites',

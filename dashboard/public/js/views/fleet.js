@@ -1,5 +1,7 @@
 // Fleet: problems first. By default only recorders that need someone (an active problem, or not
 // online) are listed, grouped by installation and site, worst first; "show all" lists the rest.
+// The state chips and the search are filters kept in the URL (#/fleet?state=offline&q=malmo), so a
+// filtered view can be shared, reloaded and gone back to; a filter lists healthy recorders too.
 import { api } from '../api.js';
 import { $, STATES, isCovered, STATE_LABEL, byState, coalesce, h, link, problemChip, recorderHref, relTime, siteHref, stateBadge, worstOf } from '../dom.js';
 
@@ -8,6 +10,39 @@ const PAGE_ROWS = 500;
 let showAll = false; // kept across visits, like a filter the user chose
 
 export const needsAttention = (r) => r.problems.length > 0 || r.state !== 'online';
+
+/** The filter a `#/fleet?…` query part names; unknown states and parameters are ignored. */
+export function parseFilter(query) {
+  const params = new URLSearchParams(query ?? '');
+  const state = params.get('state');
+  return { state: STATES.includes(state) ? state : null, q: (params.get('q') ?? '').trim() };
+}
+
+export function filterHref(filter) {
+  const params = new URLSearchParams();
+  if (filter.state) params.set('state', filter.state);
+  if (filter.q) params.set('q', filter.q);
+  const query = params.toString();
+  return query ? `#/fleet?${query}` : '#/fleet';
+}
+
+const isFiltered = (filter) => Boolean(filter.state || filter.q);
+
+/** Name, id, site or customer (name or SLC) containing every word typed, in any case. */
+function matchesSearch(r, q) {
+  if (!q) return true;
+  const text = [r.name, r.id, r.site.name, r.site.id, r.installation.name, r.installation.slc].join(' ').toLowerCase();
+  return q
+    .toLowerCase()
+    .split(/\s+/)
+    .every((word) => text.includes(word));
+}
+
+/** Without a filter the problems-first rule (or "show all") decides; a filter shows every recorder it matches. */
+export function selectRecorders(recorders, filter, all) {
+  if (!isFiltered(filter)) return recorders.filter((r) => all || needsAttention(r));
+  return recorders.filter((r) => (!filter.state || r.state === filter.state) && matchesSearch(r, filter.q));
+}
 
 /** installation -> site -> recorders, each level sorted worst first, then by name. */
 export function groupFleet(recorders) {
@@ -35,19 +70,53 @@ export function groupFleet(recorders) {
     .sort(byWorstThenName);
 }
 
-function countChips(counts) {
+/** A state chip filters to that state; pressed again, it clears the filter (a new history entry each time, so back undoes it). */
+function countChips(counts, filter) {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return [
     h('span.count.total', {}, h('b.n', {}, total), ' recorders'),
-    ...STATES.map((state) =>
-      h(
-        `span.count.count-${state}`,
-        { dataset: { state }, class: counts[state] ? 'nonzero' : 'zero' },
+    ...STATES.map((state) => {
+      const pressed = filter.state === state;
+      return h(
+        `button.count.count-${state}`,
+        {
+          type: 'button',
+          dataset: { state },
+          class: counts[state] ? 'nonzero' : 'zero',
+          'aria-pressed': pressed ? 'true' : 'false',
+          title: pressed ? 'Show every state again' : `List only the ${STATE_LABEL[state].toLowerCase()} recorders`,
+          onclick: () => {
+            location.hash = filterHref({ ...filter, state: pressed ? null : state });
+          },
+        },
         h('b.n', {}, counts[state] ?? 0),
         ` ${STATE_LABEL[state].toLowerCase()}`,
-      ),
-    ),
+      );
+    }),
   ];
+}
+
+/** Says in words what the filter lists, with a way back to the whole fleet. */
+function filterNote(filter, shown) {
+  const note = $('filter-note');
+  note.hidden = !isFiltered(filter);
+  if (note.hidden) return note.replaceChildren();
+  const what = filter.state ? `${STATE_LABEL[filter.state].toLowerCase()} recorder${shown === 1 ? '' : 's'}` : `recorder${shown === 1 ? '' : 's'}`;
+  note.replaceChildren(
+    `Showing ${shown} ${what}`,
+    filter.q ? ` matching “${filter.q}”` : '',
+    '.',
+    h(
+      'button.ghost',
+      {
+        type: 'button',
+        onclick: () => {
+          location.hash = '#/fleet';
+        },
+      },
+      'Clear filter',
+    ),
+  );
 }
 
 function problemsCell(r) {
@@ -102,11 +171,12 @@ function unreachableSiteRow(site) {
  * Rows are built for at most `limit` recorders (worst first, so the ones that matter come first):
  * a 10,000-recorder "show all" would otherwise cost seconds of DOM work on every live update.
  */
-function render(section, { recorders, counts }, limit, onMore) {
-  $('counts').replaceChildren(...countChips(counts));
-  const shown = recorders.filter((r) => showAll || needsAttention(r));
+function render(section, { recorders, counts }, filter, limit, onMore) {
+  $('counts').replaceChildren(...countChips(counts, filter));
+  const shown = selectRecorders(recorders, filter, showAll);
   const hidden = recorders.length - shown.length;
-  $('hidden-count').textContent = hidden > 0 ? `(${hidden} healthy hidden)` : '';
+  $('hidden-count').textContent = hidden > 0 && !isFiltered(filter) ? `(${hidden} healthy hidden)` : '';
+  filterNote(filter, shown.length);
   const rows = [];
   let listed = 0;
   outer: for (const group of groupFleet(shown)) {
@@ -147,18 +217,21 @@ function render(section, { recorders, counts }, limit, onMore) {
   $('empty').replaceChildren(
     recorders.length === 0
       ? 'No recorders yet: they appear here when their agents first connect.'
-      : h('span', {}, h('b', {}, `All ${recorders.length} recorders are healthy.`), ' Tick "Show all recorders" to list them.'),
+      : isFiltered(filter)
+        ? `No ${filter.state ? `${STATE_LABEL[filter.state].toLowerCase()} ` : ''}recorders${filter.q ? ` matching “${filter.q}”` : ''}.`
+        : h('span', {}, h('b', {}, `All ${recorders.length} recorders are healthy.`), ' Tick "Show all recorders" to list them.'),
   );
 }
 
 export const fleetView = {
   section: 'fleet',
   title: 'Fleet',
-  mount(section) {
+  mount(section, { params: [query] = [] } = {}) {
     let last;
     let limit = PAGE_ROWS;
+    let filter = parseFilter(query);
     const draw = () =>
-      render(section, last, limit, () => {
+      render(section, last, filter, limit, () => {
         limit += PAGE_ROWS;
         draw();
       });
@@ -174,10 +247,30 @@ export const fleetView = {
       if (last) draw();
     };
     toggle.addEventListener('change', onToggle);
+    const search = $('fleet-search');
+    search.value = filter.q;
+    // Typing refines the view in place; the URL follows without a history entry per key.
+    const onSearch = () => {
+      filter = { ...filter, q: search.value.trim() };
+      history.replaceState(null, '', filterHref(filter));
+      limit = PAGE_ROWS;
+      if (last) draw();
+    };
+    search.addEventListener('input', onSearch);
     return {
       refresh,
       onEvent: () => refresh().catch(() => undefined),
-      unmount: () => toggle.removeEventListener('change', onToggle),
+      // A chip pressed, back or forward: the same data, another filter.
+      reroute: ([next] = []) => {
+        filter = parseFilter(next);
+        if (search.value.trim() !== filter.q) search.value = filter.q;
+        limit = PAGE_ROWS;
+        if (last) draw();
+      },
+      unmount: () => {
+        toggle.removeEventListener('change', onToggle);
+        search.removeEventListener('input', onSearch);
+      },
     };
   },
 };

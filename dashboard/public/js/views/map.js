@@ -1,8 +1,9 @@
-// Map: one marker per site, coloured by its worst recorder, clustered when dense. The base map is
+// Map: one marker per site, coloured and ranked by the share and severity of what is wrong there
+// (the server's site attention, docs/DESIGN.md "Sites on the map"), clustered when dense. The base map is
 // drawn from country shapes bundled with the dashboard (world-atlas), so it renders on networks
 // with no internet access; online tiles are used only when the server is configured with a URL.
 import { api } from '../api.js';
-import { STATE_LABEL, STATES, byState, coalesce, h, siteHref, worstOf } from '../dom.js';
+import { STATE_LABEL, STATES, coalesce, h, siteHref } from '../dom.js';
 
 /* global L, topojson */
 
@@ -50,21 +51,42 @@ function stateCountsLine(counts) {
     .join(' · ');
 }
 
+/** The colour a site is drawn in: its attention's (from /api/sites); the worst state only for an older answer. */
+export const siteColour = (site) => site.attention?.colour ?? (site.unreachable ? 'unavailable' : site.worstState);
+const siteScore = (site) => site.attention?.score ?? 0;
+const siteName = (site) => site.name || site.id;
+/** Worst first: what is wrong and how much of the site, then the more recorders affected, then by name. */
+export const bySiteAttention = (a, b) =>
+  siteScore(b) - siteScore(a) || (b.attention?.affected ?? 0) - (a.attention?.affected ?? 0) || siteName(a).localeCompare(siteName(b));
+
+/** Sites as the map names their levels, worst first; each drawn in its level's colour. */
+const LEVELS = [
+  ['offline', 'Nothing records (unreachable or all down)'],
+  ['unavailable', 'Some recorders down'],
+  ['degraded', 'Degraded'],
+  ['stopped', 'Stopped on purpose'],
+  ['online', 'Healthy'],
+];
+
 function siteTooltip(site) {
+  const level = site.attention?.level;
   return h(
     'div.site-tip',
     {},
-    h('b', {}, site.name || site.id),
+    h('b', {}, siteName(site)),
     h('div.muted', {}, site.installation?.name || site.installation?.slc || ''),
-    site.unreachable ? h('div.tip-alert', {}, 'Site unreachable') : null,
+    site.attention
+      ? h(level === 'unreachable' || level === 'down' ? 'div.tip-alert.tip-summary' : 'div.tip-summary', {}, site.attention.summary)
+      : site.unreachable
+        ? h('div.tip-alert', {}, 'Site unreachable')
+        : null,
     h('div', {}, stateCountsLine(site.counts) || `${site.recorders?.length ?? 0} recorders`),
   );
 }
 
 export function siteIcon(site, { label = true } = {}) {
-  const state = site.unreachable ? 'unavailable' : site.worstState;
   return L.divIcon({
-    className: `site-marker state-${state}`,
+    className: `site-marker state-${siteColour(site)}${site.attention ? ` level-${site.attention.level}` : ''}`,
     html: label ? h('span.site-label', {}, site.name || site.id) : '',
     iconSize: [18, 18],
     iconAnchor: [9, 9],
@@ -74,7 +96,7 @@ export function siteIcon(site, { label = true } = {}) {
 /** A cluster shows how many sites it holds and takes the colour of the worst one. */
 function clusterIcon(cluster) {
   const markers = cluster.getAllChildMarkers();
-  const worst = worstOf(markers.map((m) => m.options.siteState));
+  const worst = siteColour(markers.map((m) => m.options.site).sort(bySiteAttention)[0]);
   const size = markers.length < 10 ? 30 : 38;
   const count = document.createElement('span');
   count.textContent = String(markers.length);
@@ -87,7 +109,7 @@ function legend() {
     h(
       'div.map-legend',
       {},
-      STATES.map((s) => h('span', {}, h(`i.dot.state-${s}`), STATE_LABEL[s])),
+      LEVELS.map(([colour, label]) => h('span', {}, h(`i.dot.state-${colour}`), label)),
     );
   return control;
 }
@@ -104,9 +126,9 @@ function attentionPanel() {
   };
   control.show = (sites, unplaced) => {
     const troubled = sites
-      .map((site) => ({ site, state: site.unreachable ? 'unavailable' : site.worstState }))
-      .filter((x) => x.state !== 'online')
-      .sort((a, b) => byState(a.state, b.state) || (a.site.name || a.site.id).localeCompare(b.site.name || b.site.id));
+      .filter((site) => (site.attention ? site.attention.level !== 'ok' : site.unreachable || site.worstState !== 'online'))
+      .sort(bySiteAttention)
+      .map((site) => ({ site, state: siteColour(site) }));
     body.replaceChildren(
       troubled.length === 0
         ? h('p.ok', {}, `All ${sites.length} sites are healthy.`)
@@ -122,7 +144,7 @@ function attentionPanel() {
                   'span',
                   {},
                   h('a', { href: siteHref(site.id) }, site.name || site.id),
-                  h('span.muted', {}, ` · ${site.unreachable ? 'unreachable' : STATE_LABEL[state].toLowerCase()}`),
+                  h('span.muted.summary', {}, ` · ${site.attention?.summary ?? (site.unreachable ? 'unreachable' : STATE_LABEL[state].toLowerCase())}`),
                   h('div.muted.small', {}, site.installation?.name || site.installation?.slc || ''),
                 ),
               ),
@@ -164,13 +186,22 @@ export const mapView = {
       const sites = event.layer
         .getAllChildMarkers()
         .map((m) => m.options.site)
-        .sort((a, b) => byState(a.worstState, b.worstState) || (a.name || a.id).localeCompare(b.name || b.id));
+        .sort(bySiteAttention);
       event.layer
         .bindTooltip(
           h(
             'div.site-tip',
             {},
-            sites.map((site) => h('div', {}, h(`i.dot.state-${site.unreachable ? 'unavailable' : site.worstState}`), ' ', site.name || site.id)),
+            sites.map((site) =>
+              h(
+                'div',
+                {},
+                h(`i.dot.state-${siteColour(site)}`),
+                ' ',
+                siteName(site),
+                site.attention ? h('span.muted', {}, ` · ${site.attention.summary}`) : null,
+              ),
+            ),
           ),
           { direction: 'top' },
         )
@@ -200,10 +231,9 @@ export const mapView = {
         placed.map((site) => {
           const marker = L.marker([site.latitude, site.longitude], {
             icon: siteIcon(site),
-            siteState: site.unreachable ? 'unavailable' : site.worstState,
             site,
             keyboard: true,
-            alt: `${site.name || site.id}: ${site.worstState}`,
+            alt: `${siteName(site)}: ${site.attention?.summary ?? site.worstState}`,
           });
           marker.on('add', () => {
             const el = marker.getElement();

@@ -6,6 +6,7 @@ import {
   bytes,
   codeLabel,
   coalesce,
+  currentNote,
   dateTime,
   h,
   isCovered,
@@ -219,7 +220,8 @@ function problemsTable(r, canAcknowledge, onAcknowledged) {
             h(`span.sev.sev-${p.severity}`, { title: p.severity }),
             h('b', {}, codeLabel(p.code)),
             p.subject && p.subject !== r.id ? h('span.subject', {}, p.subject) : null,
-            h('div.msg', {}, p.message),
+            // As raised, then as it is now: a drive's problem outlives the figure in its message.
+            h('div.msg', {}, p.message, currentNote(p) ? [' · ', h('span.now', {}, currentNote(p))] : null),
             p.acknowledged ? acknowledgement(p) : canAcknowledge ? acknowledgeForm(r.id, p, onAcknowledged) : null,
           ),
           h(

@@ -3,6 +3,15 @@ import { ApiError, api } from '../api.js';
 import { miniMap } from './map.js';
 import { STATES, STATE_LABEL, byState, coalesce, fill, h, isCovered, link, problemChip, recorderHref, relTime, stateBadge, worstOf } from '../dom.js';
 
+const LEVEL_LABEL = {
+  unreachable: 'Unreachable',
+  down: 'Down',
+  'partly-down': 'Partly down',
+  degraded: 'Degraded',
+  stopped: 'Stopped',
+  ok: 'Online',
+};
+
 function render(section, site, recorders, mapSlot) {
   const worst = site.unreachable ? 'unavailable' : (site.worstState ?? worstOf(recorders.map((r) => r.state)));
   const counts = Object.fromEntries(STATES.map((s) => [s, recorders.filter((r) => r.state === s).length]));
@@ -14,7 +23,9 @@ function render(section, site, recorders, mapSlot) {
       'div.page-head',
       {},
       h('h1', {}, site.name || site.id),
-      stateBadge(worst, site.unreachable ? 'Unreachable' : undefined),
+      // Coloured by the map's rule (how much of the site is wrong), not by its worst recorder alone.
+      site.attention ? stateBadge(site.attention.colour, LEVEL_LABEL[site.attention.level]) : stateBadge(worst, site.unreachable ? 'Unreachable' : undefined),
+      site.attention && site.attention.level !== 'ok' ? h('span.site-summary', {}, site.attention.summary) : null,
       h('span.spacer'),
       h('span.muted', {}, `${site.installation?.slc ?? ''} · ${place}`),
     ),
