@@ -231,6 +231,12 @@ export class Accounts {
     return clean;
   }
 
+  /** Whom the caller's e-mail channels may address (the channel editor's choice): NOC and admin every user, a reseller itself. */
+  addressable(caller: User): Array<{ username: string; role: Role; hasContactEmail: boolean }> {
+    const rows = caller.role === 'reseller' ? [this.row(caller.username)] : (this.q.all.all() as AccountRow[]);
+    return rows.map((row) => ({ username: row.username, role: row.role, hasContactEmail: row.contactEmail !== null }));
+  }
+
   /** What an e-mail channel's users resolve to now: a line for each one that will be skipped. */
   channelNotes(users: readonly string[]): string[] {
     const notes: string[] = [];

@@ -57,7 +57,8 @@ type Decision =
   | 'NOC/admin all; a reseller the entries of its own rules, channels and silences'
   | 'NOC/admin only (403); a reseller reads the acknowledgements of its own recorders'
   | 'same for every user: no tenant data'
-  | 'own account only: the route takes no user name, so no other account is reachable';
+  | 'own account only: the route takes no user name, so no other account is reachable'
+  | 'NOC/admin every user name; a reseller only itself';
 
 interface Expectation {
   decision: Decision;
@@ -417,6 +418,15 @@ const DECISIONS: Record<string, Expectation> = {
       const bob = ctx.d.store.accounts.view('bob');
       expect(bob).toMatchObject({ role: 'reseller', contactEmail: null });
       expect((await as(ctx.d, ctx.bob, 'GET', '/api/account')).statusCode).toBe(200); // his session did not end
+    },
+  },
+  'GET /api/channel-users': {
+    decision: 'NOC/admin every user name; a reseller only itself',
+    probe: async (ctx) => {
+      const { users } = await aliceReads<{ users: Array<{ username: string }> }>(ctx, '/api/channel-users');
+      expect(users.map((u) => u.username)).toEqual(['alice']);
+      const all = (await as(ctx.d, ctx.noc, 'GET', '/api/channel-users')).json<{ users: Array<{ username: string }> }>().users.map((u) => u.username);
+      expect(all).toEqual(expect.arrayContaining(['admin', 'alice', 'bob', 'noc']));
     },
   },
   'GET /api/account': {

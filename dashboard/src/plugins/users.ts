@@ -113,6 +113,34 @@ export async function usersPlugin(app: FastifyInstance, options: { store: Dashbo
   );
 
   app.get(
+    '/api/channel-users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Whom your e-mail channels may address by user name: NOC and admin every user, a reseller itself; whether each has a contact e-mail',
+        response: {
+          200: {
+            type: 'object',
+            required: ['users'],
+            properties: {
+              users: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['username', 'role', 'hasContactEmail'],
+                  properties: { username: { type: 'string' }, role: roleSchema, hasContactEmail: { type: 'boolean' } },
+                },
+              },
+            },
+          },
+          401: errors[401],
+        },
+      },
+    },
+    async (request) => ({ users: accounts.addressable(currentUser(request)) }),
+  );
+
+  app.get(
     '/api/account',
     {
       schema: {
