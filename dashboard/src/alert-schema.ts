@@ -9,7 +9,7 @@ import { SEVERITIES, type Severity } from './severity.js';
  * contract like fleet.db's read model: columns are only ever added; another meaning is a new
  * version (read_v2_*), published beside the old one.
  */
-export const DASHBOARD_READ_MODEL_VERSION = 1;
+export const DASHBOARD_READ_MODEL_VERSION = 2;
 
 export const ALERT_TABLES = `
 -- owner_reseller_id NULL: NOC's (every installation). A reseller's rule matches only installations it holds.
@@ -68,12 +68,12 @@ CREATE TABLE IF NOT EXISTS channel_tests (
   requested_by TEXT NOT NULL,
   requested_at INTEGER NOT NULL
 );
--- Every change to a rule, channel or silence. before/after are the API's view of it (never a secret).
+-- Every change to a rule, channel, silence or user. before/after are the API's view of it (never a secret, never a password).
 CREATE TABLE IF NOT EXISTS audit_log (
   id                INTEGER PRIMARY KEY,
   at                INTEGER NOT NULL,
   username          TEXT NOT NULL,
-  entity            TEXT NOT NULL CHECK (entity IN ('rule', 'channel', 'silence')),
+  entity            TEXT NOT NULL CHECK (entity IN ('rule', 'channel', 'silence', 'user')),
   entity_id         INTEGER NOT NULL,
   owner_reseller_id INTEGER,
   action            TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
@@ -90,11 +90,13 @@ export const DASHBOARD_READ_VIEWS = {
   acks: 'read_v1_alert_acks',
   holders: 'read_v1_installation_holders',
   channelTests: 'read_v1_channel_tests',
+  /** Since version 2: whom an e-mail channel's `users` reach (NULL: no contact e-mail set). */
+  userContacts: 'read_v1_user_contacts',
 } as const;
 
 const V = DASHBOARD_READ_VIEWS;
 
-const VIEW_SELECTS: Record<(typeof V)[keyof typeof V], string> = {
+const VIEW_SELECTS_V1: Record<Exclude<(typeof V)[keyof typeof V], typeof V.userContacts>, string> = {
   [V.rules]: `SELECT id, name, owner_reseller_id, condition, scope, for_seconds, severity, when_covered, repeat_minutes, channel_ids, enabled, updated_at FROM alert_rules`,
   [V.channels]: `SELECT id, name, owner_reseller_id, type, config, enabled FROM alert_channels`,
   [V.silences]: `SELECT id, owner_reseller_id, scope, rule_id, starts_at, ends_at, reason, created_by FROM alert_silences`,
@@ -103,8 +105,17 @@ const VIEW_SELECTS: Record<(typeof V)[keyof typeof V], string> = {
   [V.channelTests]: `SELECT id, channel_id, requested_by, requested_at FROM channel_tests`,
 };
 
-/** Creates the views (again, if a definition changed) and records the version, in one transaction. */
+const VIEW_SELECTS: Record<(typeof V)[keyof typeof V], string> = {
+  ...VIEW_SELECTS_V1,
+  [V.userContacts]: `SELECT username, contact_email FROM users`,
+};
+
+/**
+ * Creates the views (again, if a definition changed) and records the versions, in one transaction
+ * each. Version 2 only adds a view, so the file keeps saying it publishes version 1 too.
+ */
 export function publishDashboardReadModel(db: Database.Database): void {
+  publishViews(db, VIEW_SELECTS_V1, 1);
   publishViews(db, VIEW_SELECTS, DASHBOARD_READ_MODEL_VERSION);
 }
 

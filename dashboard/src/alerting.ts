@@ -98,12 +98,13 @@ export interface Rule {
 
 export type ChannelInput =
   | { name: string; type: 'webhook'; config: { url: string; secret?: string; timeoutMs?: number }; enabled?: boolean }
-  | { name: string; type: 'email'; config: { to: string[] }; enabled?: boolean };
+  | { name: string; type: 'email'; config: { to?: string[]; users?: string[] }; enabled?: boolean };
 
 /** As stored (and read by the engine): the webhook secret included. Never leaves the server. */
-export type StoredChannelConfig = { url: string; secret: string; timeoutMs: number } | { to: string[] };
+/** An e-mail channel's `users` are user names, resolved to their contact e-mails when a notification is sent. */
+export type StoredChannelConfig = { url: string; secret: string; timeoutMs: number } | { to: string[]; users?: string[] };
 
-export type PublicChannelConfig = { url: string; timeoutMs: number; secretSet: true } | { to: string[] };
+export type PublicChannelConfig = { url: string; timeoutMs: number; secretSet: true } | { to: string[]; users: string[] };
 
 export type ChannelTestStatus = 'waiting' | 'queued' | 'sent' | 'failed';
 
@@ -124,6 +125,8 @@ export interface Channel {
   enabled: boolean;
   owner: Owner;
   status: { lastSuccessAt: number | null; lastFailureAt: number | null; lastError: string | null; lastTest?: ChannelTestView };
+  /** What sending will skip as things stand (a user without a contact e-mail). */
+  notes?: string[];
 }
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
@@ -175,7 +178,7 @@ export interface AlertHistoryEntry extends AlertEntry {
   transitions: Array<{ at: number; state: string }>;
 }
 
-export type AuditEntity = 'rule' | 'channel' | 'silence';
+export type AuditEntity = 'rule' | 'channel' | 'silence' | 'user';
 
 export interface AuditEntry {
   at: number;

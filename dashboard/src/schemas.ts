@@ -417,8 +417,23 @@ export const channelInputSchema = {
         config: {
           type: 'object',
           additionalProperties: false,
-          required: ['to'],
-          properties: { to: { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: emailSchema } },
+          properties: {
+            to: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 20,
+              uniqueItems: true,
+              items: emailSchema,
+              description: 'addresses; may be left out when `users` names someone',
+            },
+            users: {
+              type: 'array',
+              maxItems: 50,
+              uniqueItems: true,
+              items: { type: 'string', minLength: 1, maxLength: 64 },
+              description: 'user names, sent to at their contact e-mail as it is when a notification goes out (NOC/admin: any user; a reseller: only itself)',
+            },
+          },
         },
         enabled: { type: 'boolean', default: true },
       },
@@ -448,16 +463,18 @@ export const channelSchema = {
     type: { type: 'string', enum: ['webhook', 'email'] },
     config: {
       type: 'object',
-      description: 'webhook: {url, timeoutMs, secretSet}; email: {to}. The secret is never returned.',
+      description: 'webhook: {url, timeoutMs, secretSet}; email: {to, users}. The secret is never returned.',
       properties: {
         url: { type: 'string' },
         timeoutMs: { type: 'integer' },
         secretSet: { type: 'boolean' },
         to: { type: 'array', items: { type: 'string' } },
+        users: { type: 'array', items: { type: 'string' } },
       },
     },
     enabled: { type: 'boolean' },
     owner: ownerSchema,
+    notes: { type: 'array', items: { type: 'string' }, description: 'what sending will skip as things stand, e.g. a user without a contact e-mail' },
     status: {
       type: 'object',
       required: ['lastSuccessAt', 'lastFailureAt', 'lastError'],
@@ -563,7 +580,7 @@ export const auditEntrySchema = {
   properties: {
     at: { type: 'integer' },
     by: { type: 'string' },
-    entity: { type: 'string', enum: ['rule', 'channel', 'silence'] },
+    entity: { type: 'string', enum: ['rule', 'channel', 'silence', 'user'] },
     entityId: { type: 'integer' },
     action: { type: 'string', enum: ['create', 'update', 'delete'] },
     before: { description: 'the entity before (null on create); secrets never included' },

@@ -45,6 +45,7 @@ import {
   type StoredChannelConfig,
 } from './alerting.js';
 import { ALERT_TABLES, migrateOldRules, publishDashboardReadModel } from './alert-schema.js';
+import { Accounts, type AccountView, cleanContactEmail, migrateAccounts } from './accounts.js';
 import { severityRank } from './severity.js';
 
 export type Role = 'admin' | 'noc' | 'reseller';
@@ -480,6 +481,8 @@ export class DashboardStore {
   private alertGeneration = 0;
   /** Told of every acknowledgement and silence change (the live plugin sends the `alerts` event). */
   readonly alertListeners = new Set<() => void>();
+  /** Users as people manage them: roles, passwords, contact e-mails, last logins (accounts.ts). */
+  readonly accounts: Accounts;
 
   /**
    * The store, once the ingestor has published the read model in fleet.db. A dashboard started
@@ -528,6 +531,7 @@ export class DashboardStore {
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
       migrate(this.db);
+      migrateAccounts(this.db);
       const migrated = migrateOldRules(this.db);
       if (migrated > 0) options.log?.info({ rules: migrated }, 'alert rules migrated to the new shape (owned by NOC, no channels yet)');
       publishDashboardReadModel(this.db);
@@ -736,6 +740,7 @@ export class DashboardStore {
         VALUES (@at, @by, @entity, @entityId, @owner, @action, @before, @after)`),
       auditEntries: db.prepare(`SELECT at, username AS by, entity, entity_id AS entityId, action, before, after FROM audit_log
         WHERE (@all = 1 OR owner_reseller_id = @userId) AND (@entity IS NULL OR entity = @entity) AND (@id IS NULL OR entity_id = @id)
+          AND (entity <> 'user' OR @admin = 1)
         ORDER BY at DESC, id DESC LIMIT 1000`),
       // Scope entries as the owner may name them: NOC anything the fleet (or an installation's holder) knows, a reseller what it holds.
       scopeInstallation: reader
@@ -752,6 +757,7 @@ export class DashboardStore {
         SELECT * FROM (SELECT state, since FROM fleet.${V.stateChanges} WHERE recorder_id = @id AND since < @from ORDER BY since DESC LIMIT 1)
         ORDER BY since`),
     };
+    this.accounts = new Accounts(db);
     this.startSettling(options.settleEveryMs ?? 1_000, options.log);
   }
 
@@ -816,6 +822,7 @@ export class DashboardStore {
     const token = randomBytes(32).toString('base64url');
     this.q.purgeSessions.run(Date.now());
     this.q.insertSession.run(tokenHash(token), row.id, Date.now() + SESSION_TTL_MS);
+    this.accounts.recordLogin(row.id);
     return { user: { id: row.id, username: row.username, role: row.role }, token };
   }
 
@@ -832,20 +839,23 @@ export class DashboardStore {
     return this.q.users.all() as UserView[];
   }
 
-  async addUser(caller: User, username: string, role: Role, password: string): Promise<UserView> {
+  async addUser(caller: User, username: string, role: Role, password: string, contactEmail: string | null = null): Promise<AccountView> {
     this.requireRole(caller, ['admin'], 'only admins manage users');
+    const contact = cleanContactEmail(contactEmail);
     if (this.userExists(username)) throw new Conflict(`a user "${username}" exists already`);
     await this.createUser(username, role, password);
-    return this.q.users.all().find((u) => (u as UserView).username === username) as UserView;
+    return this.accounts.created(caller, username, contact);
   }
 
   /** Removes a user, its sessions and (for a reseller) its registrations. */
   removeUser(caller: User, username: string): void {
     this.requireRole(caller, ['admin'], 'only admins manage users');
     if (username === caller.username) throw new Conflict('you cannot remove your own account');
-    // Its unused tokens would otherwise still enrol recorders for nobody.
-    for (const digest of this.q.resellerTokenDigests.all(username) as string[]) this.pki?.revokeEnrollmentToken(digest);
-    if (this.q.deleteUser.run(username).changes === 0) throw new NotFound(`no user "${username}"`);
+    this.accounts.removing(caller, username, () => {
+      // Its unused tokens would otherwise still enrol recorders for nobody.
+      for (const digest of this.q.resellerTokenDigests.all(username) as string[]) this.pki?.revokeEnrollmentToken(digest);
+      this.q.deleteUser.run(username);
+    });
     this.generation += 1; // its registrations went with it
   }
 
@@ -1381,7 +1391,7 @@ export class DashboardStore {
 
   createChannel(user: User, input: ChannelInput): Channel {
     const owner = this.ownerIdOf(user);
-    const config = checkChannelConfig(input, undefined);
+    const config = this.withChannelUsers(checkChannelConfig(input, undefined), owner);
     const at = Date.now();
     return this.db.transaction(() => {
       const id = Number(
@@ -1403,7 +1413,7 @@ export class DashboardStore {
 
   updateChannel(user: User, id: number, input: ChannelInput): Channel {
     const before = this.ownChannel(user, id);
-    const config = checkChannelConfig(input, before);
+    const config = this.withChannelUsers(checkChannelConfig(input, before), ownerIdOfRecord(before));
     return this.db.transaction(() => {
       this.q.updateChannel.run({
         id,
@@ -1494,7 +1504,9 @@ export class DashboardStore {
   }
 
   auditFor(user: User, entity?: AuditEntity, id?: number): AuditEntry[] {
-    const rows = this.q.auditEntries.all({ ...this.scope(user), entity: entity ?? null, id: id ?? null }) as Array<
+    // Changes to users are the admins' business only (they manage them).
+    const admin = user.role === 'admin' ? 1 : 0;
+    const rows = this.q.auditEntries.all({ ...this.scope(user), admin, entity: entity ?? null, id: id ?? null }) as Array<
       Omit<AuditEntry, 'before' | 'after'> & { before: string | null; after: string | null }
     >;
     return rows.map((row) => ({
@@ -1713,7 +1725,9 @@ export class DashboardStore {
 
   private channelView(record: ChannelRecord): Channel {
     const stored = JSON.parse(record.config) as StoredChannelConfig;
-    const config: PublicChannelConfig = 'url' in stored ? { url: stored.url, timeoutMs: stored.timeoutMs, secretSet: true } : { to: stored.to };
+    const config: PublicChannelConfig =
+      'url' in stored ? { url: stored.url, timeoutMs: stored.timeoutMs, secretSet: true } : { to: stored.to, users: stored.users ?? [] };
+    const notes = 'url' in stored ? [] : this.accounts.channelNotes(stored.users ?? []);
     const status = (this.aq?.channelStatus.get(record.id) as Channel['status'] | undefined) ?? { lastSuccessAt: null, lastFailureAt: null, lastError: null };
     const lastTest = this.q.lastChannelTest.get(record.id) as TestRequest | undefined;
     return {
@@ -1724,7 +1738,16 @@ export class DashboardStore {
       enabled: record.enabled === 1,
       owner: ownerOf(record),
       status: { ...status, ...(lastTest ? { lastTest: this.testView(lastTest) } : {}) },
+      ...(notes.length > 0 ? { notes } : {}),
     };
+  }
+
+  /** An e-mail channel's users checked against who its owner may address (accounts.ts); at least one recipient in all. */
+  private withChannelUsers(config: StoredChannelConfig, owner: number | null): StoredChannelConfig {
+    if ('url' in config) return config;
+    const users = this.accounts.checkChannelUsers(config.users ?? [], owner);
+    if (config.to.length === 0 && users.length === 0) throw new BadRequest('config.to: name at least one address, or a user in config.users');
+    return users.length > 0 ? { to: config.to, users } : { to: config.to };
   }
 
   private testView(request: TestRequest): ChannelTestView {
@@ -2070,7 +2093,7 @@ function auditableChannel(channel: Channel): Omit<Channel, 'status'> {
 
 /** The stored config of a channel: a webhook's URL must be http(s); a PUT without a secret keeps the stored one. */
 function checkChannelConfig(input: ChannelInput, before: ChannelRecord | undefined): StoredChannelConfig {
-  if (input.type === 'email') return { to: input.config.to };
+  if (input.type === 'email') return { to: input.config.to ?? [], ...(input.config.users ? { users: input.config.users } : {}) };
   let url: URL;
   try {
     url = new URL(input.config.url);

@@ -378,7 +378,8 @@ describe('alert rules, channels, silences: validation, tenancy, audit', () => {
   it('publishes the read_v1 views the alert engine reads, with their version', () => {
     const reader = new Database(join(fx.dir, 'dashboard.db'), { readonly: true });
     try {
-      expect(reader.prepare('SELECT version FROM read_model').pluck().all()).toEqual([1]);
+      // Version 2 added read_v1_user_contacts beside the views of version 1, which the file still publishes.
+      expect(reader.prepare('SELECT version FROM read_model ORDER BY version').pluck().all()).toEqual([1, 2]);
       const columns = (view: string) => (reader.pragma(`table_info(${view})`) as Array<{ name: string }>).map((c) => c.name);
       expect(columns('read_v1_alert_rules')).toEqual([
         'id',
@@ -399,6 +400,7 @@ describe('alert rules, channels, silences: validation, tenancy, audit', () => {
       expect(columns('read_v1_alert_acks')).toEqual(['alert_id', 'by', 'at', 'comment']);
       expect(columns('read_v1_installation_holders')).toEqual(['slc', 'reseller_id']);
       expect(columns('read_v1_channel_tests')).toEqual(['id', 'channel_id', 'requested_by', 'requested_at']);
+      expect(columns('read_v1_user_contacts')).toEqual(['username', 'contact_email']);
       const holders = reader.prepare('SELECT slc FROM read_v1_installation_holders ORDER BY slc').pluck().all();
       expect(holders).toEqual([ALPHA.slc, BRAVO.slc]);
       const bobRule = reader.prepare("SELECT * FROM read_v1_alert_rules WHERE name = 'Bravo offline'").get() as Record<string, unknown>;

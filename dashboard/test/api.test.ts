@@ -239,7 +239,7 @@ describe('dashboard API: what each view gets', () => {
   it('lets an admin manage users without ever sending a password hash', async () => {
     const created = await as(fx.dashboard, admin, 'POST', '/api/users', { username: 'dave', role: 'reseller', password: 'twelve chars ok' });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toEqual({ user: { username: 'dave', role: 'reseller', createdAt: expect.any(Number) } });
+    expect(created.json()).toEqual({ user: { username: 'dave', role: 'reseller', createdAt: expect.any(Number), lastLoginAt: null, contactEmail: null } });
     expect((await as(fx.dashboard, admin, 'POST', '/api/users', { username: 'dave', role: 'noc', password: 'twelve chars ok' })).statusCode).toBe(409);
     expect((await as(fx.dashboard, admin, 'POST', '/api/users', { username: 'eve', role: 'noc', password: 'short' })).statusCode).toBe(400);
     const list = await as(fx.dashboard, admin, 'GET', '/api/users');

@@ -11,6 +11,7 @@ const SUCCESS: Record<string, string> = {
   'POST /api/alert-channels/{id}/test': '202',
   'POST /api/alerts/{id}/acknowledge': '200',
   'POST /api/report-subscriptions/{id}/send': '200',
+  'POST /api/account/password': '204',
 };
 /** A concrete URL for a route pattern (any value will do: the checks under test come before the handler). */
 const concrete = (url: string) =>
@@ -69,6 +70,9 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
       'DELETE /api/rules/:id',
       'DELETE /api/silences/:id',
       'DELETE /api/users/:username',
+      'PATCH /api/account',
+      'PATCH /api/users/:username',
+      'POST /api/account/password',
       'POST /api/alert-channels',
       'POST /api/alert-channels/:id/test',
       'POST /api/alerts/:id/acknowledge',

@@ -6,7 +6,7 @@ import { topics, vigil } from '@vigil/proto/wire';
 import type { Dashboard } from '../src/index.js';
 import { join } from 'node:path';
 import { AlertsDbWriter } from './support/alerts-db.js';
-import { ALPHA, as, BRAVO, logIn, startFixture, type Fixture, type Session } from './support/fixture.js';
+import { ALPHA, as, BRAVO, logIn, PASSWORD, startFixture, type Fixture, type Session } from './support/fixture.js';
 
 /**
  * docs/DESIGN.md "Tenancy", proven route by route. Alice (reseller of Alpha) probes Bob's (Bravo)
@@ -58,6 +58,8 @@ type Decision =
   | 'NOC/admin only (403); a reseller reads the acknowledgements of its own recorders'
   | 'same for every user: no tenant data'
   | 'a reseller its own report subscriptions, of installations it holds (NOC/admin every one); another’s answers like nonexistent (404)';
+  | 'own account only: the route takes no user name, so no other account is reachable'
+  | 'NOC/admin every user name; a reseller only itself';
 
 interface Expectation {
   decision: Decision;
@@ -431,6 +433,64 @@ const DECISIONS: Record<string, Expectation> = {
     probe: async (ctx) => {
       expect((await as(ctx.d, ctx.alice, 'DELETE', '/api/users/bob')).statusCode).toBe(403);
       expect(ctx.d.store.userExists('bob')).toBe(true);
+    },
+  },
+  'PATCH /api/users/:username': {
+    decision: 'admin only (403)',
+    probe: async (ctx) => {
+      for (const caller of [ctx.alice, ctx.noc]) {
+        for (const change of [{ role: 'admin' }, { contactEmail: 'mallory@evil.example' }, { password: 'mallory knows this one' }]) {
+          expect((await as(ctx.d, caller, 'PATCH', '/api/users/bob', change)).statusCode).toBe(403);
+        }
+      }
+      const bob = ctx.d.store.accounts.view('bob');
+      expect(bob).toMatchObject({ role: 'reseller', contactEmail: null });
+      expect((await as(ctx.d, ctx.bob, 'GET', '/api/account')).statusCode).toBe(200); // his session did not end
+    },
+  },
+  'GET /api/channel-users': {
+    decision: 'NOC/admin every user name; a reseller only itself',
+    probe: async (ctx) => {
+      const { users } = await aliceReads<{ users: Array<{ username: string }> }>(ctx, '/api/channel-users');
+      expect(users.map((u) => u.username)).toEqual(['alice']);
+      const all = (await as(ctx.d, ctx.noc, 'GET', '/api/channel-users')).json<{ users: Array<{ username: string }> }>().users.map((u) => u.username);
+      expect(all).toEqual(expect.arrayContaining(['admin', 'alice', 'bob', 'noc']));
+    },
+  },
+  'GET /api/account': {
+    decision: 'own account only: the route takes no user name, so no other account is reachable',
+    probe: async (ctx) => {
+      const { user } = await aliceReads<{ user: { username: string; role: string } }>(ctx, '/api/account');
+      expect(user).toMatchObject({ username: 'alice', role: 'reseller' });
+      expect((await as(ctx.d, ctx.alice, 'GET', '/api/account?username=bob')).json<{ user: { username: string } }>().user.username).toBe('alice');
+    },
+  },
+  'PATCH /api/account': {
+    decision: 'own account only: the route takes no user name, so no other account is reachable',
+    probe: async (ctx) => {
+      const sneaky = await as(ctx.d, ctx.alice, 'PATCH', '/api/account', { username: 'bob', contactEmail: 'alice@alpha.example' });
+      expect(sneaky.statusCode).toBe(400);
+      const own = await as(ctx.d, ctx.alice, 'PATCH', '/api/account', { contactEmail: 'alice@alpha.example' });
+      expect(own.json<{ user: { username: string } }>().user.username).toBe('alice');
+      noBobIn(own.body, 'PATCH /api/account');
+      expect(ctx.d.store.accounts.view('bob').contactEmail).toBeNull();
+      await as(ctx.d, ctx.alice, 'PATCH', '/api/account', { contactEmail: null });
+    },
+  },
+  'POST /api/account/password': {
+    decision: 'own account only: the route takes no user name, so no other account is reachable',
+    probe: async (ctx) => {
+      const sneaky = await as(ctx.d, ctx.alice, 'POST', '/api/account/password', {
+        username: 'bob',
+        currentPassword: PASSWORD,
+        newPassword: 'alice owns bob now',
+      });
+      expect(sneaky.statusCode).toBe(400);
+      // Bob's password is Alice's too in this fixture; still only her own account is checked, and left alone when wrong.
+      const wrong = await as(ctx.d, ctx.alice, 'POST', '/api/account/password', { currentPassword: 'not it at all', newPassword: 'alice owns bob now' });
+      expect(wrong.statusCode).toBe(403);
+      expect((await as(ctx.d, ctx.bob, 'GET', '/api/account')).statusCode).toBe(200);
+      await logIn(ctx.d, 'bob', PASSWORD);
     },
   },
   'GET /api/alert-conditions': {

@@ -3,6 +3,7 @@
 import { api, forgetCsrfToken, whenUnauthorized } from './api.js';
 import { clearBadge, refreshBadge, showSummary } from './badge.js';
 import { $, tickRelativeTimes } from './dom.js';
+import { accountView } from './views/account.js';
 import { alertsView } from './views/alerts.js';
 import { channelsView } from './views/channels.js';
 import { fleetView } from './views/fleet.js';
@@ -13,6 +14,7 @@ import { reportView } from './views/report.js';
 import { rulesView } from './views/rules.js';
 import { silencesView } from './views/silences.js';
 import { siteView } from './views/site.js';
+import { usersView } from './views/users.js';
 
 const ROUTES = [
   // The query part holds the fleet's filters (state, search), so a filtered view can be shared and reloaded.
@@ -26,6 +28,9 @@ const ROUTES = [
   { pattern: /^#\/channels$/, view: channelsView, nav: 'alerts' },
   { pattern: /^#\/silences$/, view: silencesView, nav: 'alerts' },
   { pattern: /^#\/report(?:\/([^/]+)\/(\d{4}-\d{2}))?$/, view: reportView, nav: 'report' },
+  // Only for the roles listed: for anyone else the route does not exist (not found, no request made).
+  { pattern: /^#\/users$/, view: usersView, nav: 'users', roles: ['admin'] },
+  { pattern: /^#\/account$/, view: accountView, nav: 'account' },
 ];
 
 let user = null;
@@ -70,7 +75,9 @@ function startSession(me) {
   $('nav').hidden = false;
   $('live').hidden = false;
   $('logout').hidden = false;
-  $('who').replaceChildren(me.username, Object.assign(document.createElement('span'), { className: `role role-${me.role}`, textContent: me.role }));
+  const account = Object.assign(document.createElement('a'), { href: '#/account', id: 'account-link', textContent: me.username, title: 'Your account' });
+  $('who').replaceChildren(account, Object.assign(document.createElement('span'), { className: `role role-${me.role}`, textContent: me.role }));
+  for (const link of $('nav').querySelectorAll('a[data-roles]')) link.hidden = !link.dataset.roles.split(' ').includes(me.role);
   listen();
   route();
 }
@@ -95,7 +102,7 @@ async function route() {
     location.replace('#/fleet');
     return;
   }
-  const match = ROUTES.map((r) => ({ r, m: location.hash.match(r.pattern) })).find((x) => x.m);
+  const match = ROUTES.map((r) => ({ r, m: location.hash.match(r.pattern) })).find((x) => x.m && (!x.r.roles || x.r.roles.includes(user.role)));
   // The same view with other parameters (a filter chosen, back/forward): it updates in place, no refetch or flicker.
   if (match && current?.view === match.r.view && current.instance?.reroute) {
     current.instance.reroute(match.m.slice(1).map((p) => (p === undefined ? undefined : decodeURIComponent(p))));

@@ -343,11 +343,12 @@ export async function rulesPlugin(app: FastifyInstance, options: { store: Dashbo
     {
       schema: {
         tags: ['rules'],
-        summary: 'Changes to rules, channels and silences: who, when, before and after (NOC and admin all, a reseller its own); newest first',
+        summary:
+          'Changes to rules, channels, silences and users: who, when, before and after (NOC and admin all, a reseller its own; users: admins only); newest first',
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { entity: { type: 'string', enum: ['rule', 'channel', 'silence'] }, id: { type: 'integer', minimum: 1 } },
+          properties: { entity: { type: 'string', enum: ['rule', 'channel', 'silence', 'user'] }, id: { type: 'integer', minimum: 1 } },
         },
         response: { 200: { type: 'object', required: ['entries'], properties: { entries: { type: 'array', items: auditEntrySchema } } }, ...errors },
       },

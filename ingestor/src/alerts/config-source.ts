@@ -23,6 +23,11 @@ export interface AlertConfig {
   /** Installation SLC -> the reseller user holding it. */
   holders: Map<string, number>;
   testRequests: Array<{ id: number; channelId: number; requestedAt: number }>;
+  /**
+   * User name -> contact e-mail (null: none set), from read_v1_user_contacts; empty when the
+   * dashboard.db predates it (version 1), so a channel's users are then all skipped, with a reason.
+   */
+  contacts: Map<string, string | null>;
 }
 
 /**
@@ -152,7 +157,17 @@ function load(db: Database.Database, logger: Logger): AlertConfig {
   const testRequests = (
     db.prepare('SELECT id, channel_id, requested_at FROM read_v1_channel_tests').all() as Array<{ id: number; channel_id: number; requested_at: number }>
   ).map((row) => ({ id: row.id, channelId: row.channel_id, requestedAt: row.requested_at }));
-  return { rules, channels, silences, acknowledged, holders, testRequests };
+  const contacts = new Map<string, string | null>();
+  // Published from read model version 2 on; an older dashboard.db has no such view.
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'read_v1_user_contacts'").get() !== undefined) {
+    for (const row of db.prepare('SELECT username, contact_email FROM read_v1_user_contacts').all() as Array<{
+      username: string;
+      contact_email: string | null;
+    }>) {
+      contacts.set(row.username, row.contact_email);
+    }
+  }
+  return { rules, channels, silences, acknowledged, holders, testRequests, contacts };
 }
 
 function parseRule(row: RuleRow): AlertRule {
@@ -195,8 +210,10 @@ function parseChannel(type: string, text: string): ChannelConfig {
     return { type, url: config.url, secret: config.secret, timeoutMs: typeof config.timeoutMs === 'number' ? config.timeoutMs : 10_000 };
   }
   if (type === 'email') {
-    if (!Array.isArray(config.to) || config.to.length === 0) throw new Error('email needs recipients');
-    return { type, to: config.to.map(String) };
+    const to = Array.isArray(config.to) ? config.to.map(String) : [];
+    const users = Array.isArray(config.users) ? config.users.map(String) : [];
+    if (to.length === 0 && users.length === 0) throw new Error('email needs recipients (to or users)');
+    return { type, to, users };
   }
   throw new Error(`channel type ${type}`);
 }

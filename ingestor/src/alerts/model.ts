@@ -42,7 +42,8 @@ export interface AlertRule {
   channelIds: number[];
 }
 
-export type ChannelConfig = { type: 'webhook'; url: string; secret: string; timeoutMs: number } | { type: 'email'; to: string[] };
+/** An e-mail channel's `users` are user names of dashboard.db, sent to at their contact e-mail as it is at send time. */
+export type ChannelConfig = { type: 'webhook'; url: string; secret: string; timeoutMs: number } | { type: 'email'; to: string[]; users: string[] };
 
 export interface AlertChannel {
   id: number;

@@ -1,6 +1,7 @@
 import { backoffDelay } from '@vigil/proto/backoff';
 import type { Logger } from 'pino';
 import type { AlertsDb, QueuedNotification } from './alerts-db.js';
+import { channelRecipients } from './channels/email.js';
 import { type AlertNotice, ChannelError, type ChannelSender, type Notification } from './channels/types.js';
 import type { AlertConfig } from './config-source.js';
 import type { FleetFacts } from './fleet-facts.js';
@@ -121,7 +122,7 @@ export class Notifier {
         db.markSkipped(row.id, this.now(), 'not sent: by the time it was due, a site outage covered every alert in it');
         return;
       }
-      await this.options.senderFor(channel).send(notification, controller.signal);
+      await this.options.senderFor(this.addressed(channel)).send(notification, controller.signal);
       const at = this.now();
       db.markSent(row.id, row.channelId, at);
       this.options.onOutcome?.(row.channelId, 'sent', at);
@@ -147,6 +148,22 @@ export class Notifier {
     } finally {
       this.inFlight.delete(row.id);
     }
+  }
+
+  /**
+   * An e-mail channel with its users resolved to their contact e-mails as they are now (docs/CHANNELS.md).
+   * Users without one are skipped and logged; with nobody left to send to, the delivery fails with
+   * that reason, shown on the channel (not retried: a contact e-mail set later reaches the next one).
+   */
+  private addressed(channel: AlertChannel): AlertChannel {
+    const config = channel.config;
+    if (config.type !== 'email' || config.users.length === 0) return channel;
+    const { to, skipped } = channelRecipients(config, this.options.config()?.contacts ?? new Map());
+    if (skipped.length > 0) this.options.logger.warn({ channelId: channel.id, skipped }, 'e-mail channel: users skipped');
+    if (to.length === 0) {
+      throw new ChannelError(`no recipient: ${skipped.join('; ')} (a user sets it on the Account page)`, false, 'no-recipient');
+    }
+    return { ...channel, config: { type: 'email', to, users: [] } };
   }
 
   private build(row: QueuedNotification): Notification {

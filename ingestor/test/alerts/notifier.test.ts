@@ -44,6 +44,7 @@ function start(senders: Record<number, ChannelSender>, fleetDb: import('better-s
     acknowledged: new Set(),
     holders: new Map(),
     testRequests: [],
+    contacts: new Map(),
   };
   const startedAt = Date.now();
   notifier = new Notifier({

@@ -1,5 +1,6 @@
 // Notification channels (docs/DESIGN.md "Alerting"): webhooks (URL, HMAC secret, timeout) and
-// e-mail (recipients). Each shows how its last delivery went. "Send test" files a request the
+// e-mail (addresses, and users, sent to at their contact e-mail as it is when the mail goes out).
+// Each shows how its last delivery went. "Send test" files a request the
 // notifier sends like any notification; the page polls for its outcome and shows it when it comes.
 import { api } from '../api.js';
 import { coalesce, fill, h, relTime } from '../dom.js';
@@ -61,7 +62,37 @@ function statusCell(c) {
 const target = (c) =>
   c.type === 'webhook'
     ? h('span.mono.break', {}, c.config.url, c.config.timeoutMs ? h('span.muted', {}, ` · ${c.config.timeoutMs / 1000} s timeout`) : null)
-    : h('span.break', {}, (c.config.to ?? []).join(', '));
+    : h(
+        'span.break',
+        {},
+        (c.config.to ?? []).join(', '),
+        (c.config.users ?? []).length > 0 ? h('span.chan-users', {}, (c.config.to ?? []).length > 0 ? '; ' : '', 'users: ', c.config.users.join(', ')) : null,
+      );
+
+/** The users an e-mail channel may name (NOC/admin: everyone; a reseller: itself), as checkboxes. */
+async function fillUserChoices(fieldset, chosen) {
+  let users;
+  try {
+    ({ users } = await api.get('/api/channel-users'));
+  } catch (error) {
+    fill(fieldset, h('legend', {}, 'Users'), h('p.form-msg.bad', {}, `Could not list users: ${error.message}`));
+    return;
+  }
+  fill(
+    fieldset,
+    h('legend', {}, 'Users (sent to their contact e-mail)'),
+    users.map((u) =>
+      h(
+        'label.check',
+        {},
+        h('input', { type: 'checkbox', name: 'users', value: u.username, checked: chosen.includes(u.username) }),
+        u.username,
+        h('span.muted', {}, ` (${u.role})`),
+        u.hasContactEmail ? null : h('span.muted', {}, ' · no contact e-mail yet'),
+      ),
+    ),
+  );
+}
 
 /** The editor: type fixed once made (the secret belongs to a webhook); the secret is write-only. */
 function channelEditor({ channel, onSaved, onCancel }) {
@@ -100,6 +131,7 @@ function channelEditor({ channel, onSaved, onCancel }) {
     }),
     to: h('textarea', { name: 'to', rows: 2, spellcheck: 'false', placeholder: 'noc@example.com, oncall@example.com' }, (channel?.config?.to ?? []).join(', ')),
     enabled: h('input', { type: 'checkbox', name: 'enabled', checked: channel?.enabled ?? true }),
+    users: h('fieldset.wide.user-choices', { dataset: { field: 'users' } }, h('legend', {}, 'Users'), h('p.muted', {}, 'loading…')),
   };
   const webhookPart = h(
     'div.form-grid.type-part',
@@ -111,8 +143,10 @@ function channelEditor({ channel, onSaved, onCancel }) {
   const emailPart = h(
     'div.form-grid.type-part',
     { dataset: { type: 'email' } },
-    h('label.wide', { dataset: { field: 'to' } }, 'Recipients (comma or line separated)', f.to),
+    h('label.wide', { dataset: { field: 'to' } }, 'Addresses (comma or line separated)', f.to),
+    f.users,
   );
+  fillUserChoices(f.users, channel?.config?.users ?? []);
   const showType = () => {
     webhookPart.hidden = f.type.value !== 'webhook';
     emailPart.hidden = f.type.value !== 'email';
@@ -144,7 +178,8 @@ function channelEditor({ channel, onSaved, onCancel }) {
         .split(/[\s,;]+/)
         .map((s) => s.trim())
         .filter(Boolean);
-      return { ...base, type: 'email', config: { to } };
+      const users = [...f.users.querySelectorAll('input[name=users]:checked')].map((box) => box.value);
+      return { ...base, type: 'email', config: { ...(to.length > 0 ? { to } : {}), users } };
     }
     const config = { url: f.url.value.trim() };
     // Write-only: sent when typed; left out on an edit to keep the one the server has.
@@ -169,6 +204,7 @@ function channelEditor({ channel, onSaved, onCancel }) {
         ['secret', () => f.secret],
         ['timeoutMs', () => f.timeout],
         [/config[./]to\b/, () => f.to],
+        [/config[./]users\b/, () => f.users],
         ['type', () => f.type],
         ['enabled', () => f.enabled],
         ['name', () => f.name],
@@ -320,7 +356,13 @@ export const channelsView = {
                       h('div.msg', {}, c.type === 'email' ? 'e-mail' : 'webhook', c.enabled ? '' : ' · disabled'),
                     ),
                     h('td', { dataset: { label: 'Sends to' } }, target(c)),
-                    h('td.chan-status', { dataset: { label: 'Status' } }, statusCell(c), h('div.test-slot', {}, testLine(c))),
+                    h(
+                      'td.chan-status',
+                      { dataset: { label: 'Status' } },
+                      (c.notes ?? []).map((note) => h('p.chan-note', {}, note)),
+                      statusCell(c),
+                      h('div.test-slot', {}, testLine(c)),
+                    ),
                     h(
                       'td.actions',
                       {},

@@ -57,6 +57,26 @@ export function checkEmailConfig(input: unknown): { ok: true; config: EmailConfi
   return { ok: true, config: { to: [...new Set(to.map((address: string) => address.trim()))] } };
 }
 
+/**
+ * Whom an e-mail channel reaches now: its addresses and its users' contact e-mails as they are at
+ * send time (`contacts`: user name -> contact e-mail, null when none is set). A user without one,
+ * or no longer there, is skipped and said so in `skipped`.
+ */
+export function channelRecipients(
+  config: { to: readonly string[]; users: readonly string[] },
+  contacts: ReadonlyMap<string, string | null>,
+): { to: string[]; skipped: string[] } {
+  const to = new Set(config.to);
+  const skipped: string[] = [];
+  for (const user of config.users) {
+    const address = contacts.get(user);
+    if (!contacts.has(user)) skipped.push(`user "${user}" no longer exists`);
+    else if (address === null || address === undefined || !isEmailAddress(address)) skipped.push(`user "${user}" has no contact e-mail`);
+    else to.add(address);
+  }
+  return { to: [...to], skipped };
+}
+
 /** What a message may not show of the settings: the password, also as the SASL PLAIN and LOGIN exchanges encode it. */
 function redactor(settings: SmtpSettings): (text: string) => string {
   const secrets: string[] = [];

@@ -28,6 +28,7 @@ export {
   EMAIL_MAX_RECIPIENTS,
   SMTP_STARTTLS_MODES,
   SmtpTransport,
+  channelRecipients,
   checkEmailConfig,
   emailSender,
   isEmailAddress,
