@@ -57,7 +57,7 @@ type Decision =
   | 'NOC/admin all; a reseller the entries of its own rules, channels and silences'
   | 'NOC/admin only (403); a reseller reads the acknowledgements of its own recorders'
   | 'same for every user: no tenant data'
-  | 'a reseller its own report subscriptions, of installations it holds (NOC/admin every one); another’s answers like nonexistent (404)';
+  | 'a reseller its own report subscriptions, of installations it holds (NOC/admin every one); another’s answers like nonexistent (404)'
   | 'own account only: the route takes no user name, so no other account is reachable'
   | 'NOC/admin every user name; a reseller only itself';
 
