@@ -17,6 +17,7 @@ import { mapConfig, mapConfigPlugin, tileSource, type MapConfig } from './plugin
 import { pagePlugin } from './plugins/page.js';
 import { recordersPlugin } from './plugins/recorders.js';
 import { rulesPlugin } from './plugins/rules.js';
+import { shiftLogPlugin } from './plugins/shift-log.js';
 import { sitesPlugin } from './plugins/sites.js';
 import { usersPlugin } from './plugins/users.js';
 import { BadRequest, Conflict, DashboardStore, Forbidden, NotFound } from './store.js';
@@ -67,6 +68,7 @@ const TAGS = [
   { name: 'installations', description: 'Ownership of installations: enrolment tokens, claims, assignment (tenancy)' },
   { name: 'users', description: 'User management (admin)' },
   { name: 'rules', description: 'Alert rules and alerts' },
+  { name: 'shift-log', description: 'What happened in a period: problems, outages, acknowledgements' },
   { name: 'map', description: 'Base map settings' },
   { name: 'live', description: 'Server-sent events' },
 ];
@@ -179,6 +181,7 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
   await app.register(recordersPlugin, { store });
   await app.register(sitesPlugin, { store });
   await app.register(availabilityPlugin, { store });
+  await app.register(shiftLogPlugin, { store });
   const pki = options.enrollment?.pki;
   await app.register(installationsPlugin, {
     store,
