@@ -146,12 +146,12 @@ export class ShiftLog {
       // Cleared problems that were active in the period (problem_history by recorder and ended_at).
       history: reader.prepare(`SELECT ${cols}, h.kind AS problemKind, h.code, h.subject, h.severity, h.message, h.started_at AS start,
           h.ended_at AS end, h.count, a.username AS ackBy, a.at AS ackAt, a.comment AS ackComment
-        FROM fleet.${V.recorders} r JOIN fleet.${V.problemHistory} h ON h.recorder_id = r.id AND h.ended_at >= @from AND h.started_at <= @to
+        FROM fleet.${V.recorders} r CROSS JOIN fleet.${V.problemHistory} h ON h.recorder_id = r.id AND h.ended_at >= @from AND h.started_at <= @to
         ${ack('h.recorder_id', 'h.code', 'h.subject', 'h.started_at')}
         WHERE ${visible}`),
       conditions: reader.prepare(`SELECT ${cols}, 'condition' AS problemKind, c.code, c.subject, c.severity, c.message, c.since AS start,
           NULL AS count, a.username AS ackBy, a.at AS ackAt, a.comment AS ackComment
-        FROM fleet.${V.recorders} r JOIN fleet.${V.conditions} c ON c.recorder_id = r.id
+        FROM fleet.${V.recorders} r CROSS JOIN fleet.${V.conditions} c ON c.recorder_id = r.id
         ${ack('c.recorder_id', 'c.code', 'c.subject', 'c.since')}
         WHERE c.since <= @to AND ${visible}`),
       events: reader.prepare(`SELECT ${cols}, 'event' AS problemKind, e.code, e.subject, e.severity, e.message, e.since AS start,
@@ -159,12 +159,15 @@ export class ShiftLog {
         FROM fleet.${V.recorders} r JOIN fleet.${V.eventProblems} e ON e.recorder_id = r.id
         ${ack('e.recorder_id', 'e.code', 'e.subject', 'e.since')}
         WHERE e.expires_at > @now AND e.since <= @to AND ${visible}`),
-      // Each recorder's changes in the period, preceded by the one in force at `from` (state_changes by recorder and since).
+      // Each recorder's changes from the last time it was up before `from` until now (so an outage
+      // running at either end of the period has its real start and end), sought by recorder and
+      // since only for recorders that changed since `from` or are down: any other was up throughout.
       stateChanges: reader.prepare(`SELECT ${cols}, sc.state, sc.since
-        FROM fleet.${V.recorders} r JOIN fleet.${V.stateChanges} sc ON sc.recorder_id = r.id
-          AND sc.since >= COALESCE((SELECT MAX(x.since) FROM fleet.${V.stateChanges} x WHERE x.recorder_id = r.id AND x.since < @from), @from)
-          AND sc.since <= @to
-        WHERE ${visible} ORDER BY r.id, sc.since`),
+        FROM fleet.${V.recorders} r CROSS JOIN fleet.${V.stateChanges} sc ON sc.recorder_id = r.id
+          AND sc.since >= COALESCE((SELECT MAX(x.since) FROM fleet.${V.stateChanges} x
+            WHERE x.recorder_id = r.id AND x.since < @from AND x.state IN ('online', 'degraded')), 0)
+        WHERE (r.state_since >= @from OR r.state NOT IN ('online', 'degraded')) AND ${visible}
+        ORDER BY r.id, sc.since`),
       siteSizes: reader.prepare(`SELECT r.installation_slc AS slc, r.site_id AS siteId, COUNT(*) AS n FROM fleet.${V.recorders} r
         WHERE ${visible} GROUP BY r.installation_slc, r.site_id HAVING n >= 2`),
       unreachable: reader.prepare(`SELECT s.installation_slc AS slc, s.site_id AS siteId, s.unreachable_since AS since,

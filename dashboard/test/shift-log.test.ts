@@ -207,6 +207,17 @@ describe('shift log', () => {
       ['outage', 'a-rec-1', ['unavailable', 'offline'], T0 + 10 * MIN, T0 + 20 * MIN, 10 * MIN],
     ]);
     expect(outages.find((o) => o.states?.[0] === 'stopped')?.counted).toBe(false);
+    // a period starting within outages: down since before it (no change in it), or back within it
+    const later = await get(alice, `?from=${T0 + 115 * MIN}`);
+    expect(later.entries.filter((e) => e.kind === 'outage').map((o) => [o.recorder?.id, o.start, o.end])).toEqual([
+      ['a-rec-4', T0 + 111 * MIN, null],
+      ['a-rec-3', T0 + 110 * MIN, null],
+    ]);
+    const within = await get(alice, `?from=${T0 + 15 * MIN}&to=${T0 + 35 * MIN}`);
+    expect(within.entries.filter((e) => e.kind === 'outage').map((o) => [o.recorder?.id, o.states, o.start, o.end, o.at])).toEqual([
+      ['a-rec-2', ['stopped'], T0 + 30 * MIN, T0 + 40 * MIN, T0 + 30 * MIN],
+      ['a-rec-1', ['unavailable', 'offline'], T0 + 10 * MIN, T0 + 20 * MIN, T0 + 20 * MIN],
+    ]);
     expect(outages.find((o) => o.states?.[1] === 'offline')?.counted).toBe(true);
   });
 
