@@ -199,6 +199,9 @@ export class ShiftLog {
     const from = query.from ?? Math.max(lastSeen ?? to - DEFAULT_SPAN_MS, to - MAX_DEFAULT_SPAN_MS);
     if (from > to) throw new BadRequest(`querystring/from (${from}) is after querystring/to (${to}): pick a from before to`);
     if (to - from > MAX_SPAN_MS) throw new BadRequest(`querystring/from: the period is longer than ${MAX_SPAN_MS / 86_400_000} days; pick a later from`);
+    const slash = query.site?.indexOf('/') ?? -1;
+    const site = query.site === undefined ? undefined : { slc: query.site.slice(0, slash), id: query.site.slice(slash + 1) };
+    if (query.site !== undefined && slash < 0) throw new BadRequest('querystring/site must be "SLC/site id" (as in the site page\'s address)');
     const limit = query.limit ?? DEFAULT_LIMIT;
     const scope = this.store.tenancyParams(user);
     const params = { ...scope, from, to, now };
@@ -221,9 +224,6 @@ export class ShiftLog {
       group.counts[entry.kind] += 1;
     }
 
-    const slash = query.site?.indexOf('/') ?? -1;
-    const site = query.site === undefined ? undefined : { slc: query.site.slice(0, slash), id: query.site.slice(slash + 1) };
-    if (query.site !== undefined && slash < 0) throw new BadRequest('querystring/site must be "SLC/site id" (as in the site page\'s address)');
     const kept = all.filter(
       (e) =>
         (query.installation === undefined || e.installation.slc === query.installation) &&

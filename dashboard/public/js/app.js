@@ -10,6 +10,7 @@ import { installationsView } from './views/installations.js';
 import { mapView } from './views/map.js';
 import { recorderView } from './views/recorder.js';
 import { rulesView } from './views/rules.js';
+import { shiftLogView } from './views/shift-log.js';
 import { silencesView } from './views/silences.js';
 import { siteView } from './views/site.js';
 
@@ -19,6 +20,7 @@ const ROUTES = [
   { pattern: /^#\/site\/([^/]+)$/, view: siteView, nav: 'map' },
   { pattern: /^#\/recorder\/([^/]+)$/, view: recorderView, nav: 'fleet' },
   { pattern: /^#\/installations$/, view: installationsView, nav: 'installations' },
+  { pattern: /^#\/shift-log$/, view: shiftLogView, nav: 'shift-log' },
   { pattern: /^#\/alerts(?:\/(firing|acknowledged|silenced|resolved-today))?$/, view: alertsView, nav: 'alerts' },
   { pattern: /^#\/rules$/, view: rulesView, nav: 'alerts' },
   { pattern: /^#\/channels$/, view: channelsView, nav: 'alerts' },
