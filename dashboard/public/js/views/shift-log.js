@@ -209,9 +209,9 @@ export const shiftLogView = {
       h(
         'div.toolbar.sl-toolbar',
         {},
-        h('label.sl-field', {}, 'Period', periodSelect),
-        h('label.sl-field', {}, 'Installation', installationSelect),
-        h('label.sl-field', {}, 'Site', siteSelect),
+        h('span.sl-field', {}, h('label', { for: 'sl-period' }, 'Period'), periodSelect),
+        h('span.sl-field', {}, h('label', { for: 'sl-installation' }, 'Installation'), installationSelect),
+        h('span.sl-field', {}, h('label', { for: 'sl-site' }, 'Site'), siteSelect),
       ),
       customBox,
       summary,
