@@ -10,6 +10,7 @@ const SUCCESS: Record<string, string> = {
   'PUT /api/installations/{slc}/owner': '204',
   'POST /api/alert-channels/{id}/test': '202',
   'POST /api/alerts/{id}/acknowledge': '200',
+  'POST /api/shift-log/seen': '200',
 };
 /** A concrete URL for a route pattern (any value will do: the checks under test come before the handler). */
 const concrete = (url: string) =>
@@ -73,6 +74,7 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
       'POST /api/logout',
       'POST /api/recorders/:id/problems/acknowledge',
       'POST /api/rules',
+      'POST /api/shift-log/seen',
       'POST /api/silences',
       'POST /api/users',
       'PUT /api/alert-channels/:id',
