@@ -18,6 +18,7 @@ import { pagePlugin } from './plugins/page.js';
 import { recordersPlugin } from './plugins/recorders.js';
 import { reportsPlugin } from './plugins/reports.js';
 import { rulesPlugin } from './plugins/rules.js';
+import { shiftLogPlugin } from './plugins/shift-log.js';
 import { sitesPlugin } from './plugins/sites.js';
 import { usersPlugin } from './plugins/users.js';
 import { ReportMailer } from './report-subscriptions.js';
@@ -76,6 +77,7 @@ const TAGS = [
   { name: 'installations', description: 'Ownership of installations: enrolment tokens, claims, assignment (tenancy)' },
   { name: 'users', description: 'User management (admin)' },
   { name: 'rules', description: 'Alert rules and alerts' },
+  { name: 'shift-log', description: 'What happened in a period: problems, outages, acknowledgements' },
   { name: 'map', description: 'Base map settings' },
   { name: 'reports', description: 'Monthly service reports (JSON, PDF, CSV) and their e-mail subscriptions' },
   { name: 'live', description: 'Server-sent events' },
@@ -191,6 +193,7 @@ export async function buildDashboard(options: DashboardOptions): Promise<Dashboa
   await app.register(availabilityPlugin, { store });
   const reportMailer = new ReportMailer(store, { smtp: options.smtp, log: logger, ...options.reports });
   await app.register(reportsPlugin, { store, mailer: reportMailer });
+  await app.register(shiftLogPlugin, { store });
   const pki = options.enrollment?.pki;
   await app.register(installationsPlugin, {
     store,

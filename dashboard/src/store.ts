@@ -47,6 +47,7 @@ import {
 import { ALERT_TABLES, migrateOldRules, publishDashboardReadModel } from './alert-schema.js';
 import { Accounts, type AccountView, cleanContactEmail, migrateAccounts } from './accounts.js';
 import { severityRank } from './severity.js';
+import { SHIFT_LOG_TABLES } from './shift-log.js';
 
 export type Role = 'admin' | 'noc' | 'reseller';
 
@@ -532,6 +533,7 @@ export class DashboardStore {
       this.db.exec(SCHEMA);
       migrate(this.db);
       migrateAccounts(this.db);
+      this.db.exec(SHIFT_LOG_TABLES);
       const migrated = migrateOldRules(this.db);
       if (migrated > 0) options.log?.info({ rules: migrated }, 'alert rules migrated to the new shape (owned by NOC, no channels yet)');
       publishDashboardReadModel(this.db);
@@ -1844,6 +1846,21 @@ export class DashboardStore {
   }
 
   // ---- the rules themselves ------------------------------------------------------------------
+
+  /** The tenancy rule as SQL on an installation SLC column, for modules with their own queries (bind tenancyParams). */
+  visibleSql(column: string): string {
+    return visibleSlc(column);
+  }
+
+  /** The named parameters visibleSql's condition binds for the caller. */
+  tenancyParams(user: User): { all: 0 | 1; userId: number } {
+    return this.scope(user);
+  }
+
+  /** The schema name alerts.db is attached as on `reader`, once the engine has created it; else undefined. */
+  alertsSchema(): string | undefined {
+    return this.ensureAlertsDb() ? ALERTS_SCHEMA : undefined;
+  }
 
   private scope(user: User): Scope {
     return { all: user.role === 'reseller' ? 0 : 1, userId: user.id };

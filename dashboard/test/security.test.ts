@@ -12,6 +12,7 @@ const SUCCESS: Record<string, string> = {
   'POST /api/alerts/{id}/acknowledge': '200',
   'POST /api/report-subscriptions/{id}/send': '200',
   'POST /api/account/password': '204',
+  'POST /api/shift-log/seen': '200',
 };
 /** A concrete URL for a route pattern (any value will do: the checks under test come before the handler). */
 const concrete = (url: string) =>
@@ -84,6 +85,7 @@ describe('dashboard security: sessions, CSRF, login rate limit, headers, OpenAPI
       'POST /api/report-subscriptions',
       'POST /api/report-subscriptions/:id/send',
       'POST /api/rules',
+      'POST /api/shift-log/seen',
       'POST /api/silences',
       'POST /api/users',
       'PUT /api/alert-channels/:id',

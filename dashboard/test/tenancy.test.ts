@@ -247,6 +247,35 @@ const DECISIONS: Record<string, Expectation> = {
       expect((await ask(ctx.noc, 'reseller', 'bob')).json<{ recorders: number }>().recorders).toBe(2);
     },
   },
+  'GET /api/shift-log': {
+    decision: 'scoped to the caller’s installations',
+    probe: async (ctx) => {
+      const from = Date.now() - 86_400_000;
+      // Alice's: her outages, not a trace of Bob's offline recorder, drive, event or acknowledgements
+      const own = await aliceReads<{ entries: Array<{ installation: { slc: string } }> }>(ctx, `/api/shift-log?from=${from}`);
+      expect(own.entries.length).toBeGreaterThan(0);
+      expect(new Set(own.entries.map((e) => e.installation.slc))).toEqual(new Set([ALPHA.slc]));
+      // filtered to Bob's installation or site: the same answer as for one that does not exist
+      const filtered = async (query: string) =>
+        (await as(ctx.d, ctx.alice, 'GET', `/api/shift-log?from=${from}&to=${from + 86_400_000}&${query}`)).json<{ entries: unknown[] }>();
+      expect(await filtered(`installation=${BRAVO.slc}`)).toEqual(await filtered('installation=SLC-NONE-0000'));
+      expect(await filtered(`site=${encodeURIComponent(`${BRAVO.slc}/bravo-mall`)}`)).toEqual(await filtered('site=SLC-NONE-0000%2Fnowhere'));
+      // Bob does have entries there: the emptiness is scope
+      const bobs = (await as(ctx.d, ctx.bob, 'GET', `/api/shift-log?from=${from}&installation=${BRAVO.slc}`)).json<{ entries: unknown[] }>();
+      expect(bobs.entries.length).toBeGreaterThan(0);
+    },
+  },
+  'POST /api/shift-log/seen': {
+    decision: 'own session only',
+    probe: async (ctx) => {
+      const seen = async (session: Session) => (await as(ctx.d, session, 'GET', `/api/shift-log?limit=1`)).json<{ lastSeen: number | null }>().lastSeen;
+      const bobBefore = await seen(ctx.bob);
+      const res = await as(ctx.d, ctx.alice, 'POST', '/api/shift-log/seen', {});
+      expect(res.statusCode).toBe(200);
+      expect(await seen(ctx.alice)).toBe(res.json<{ lastSeen: number }>().lastSeen);
+      expect(await seen(ctx.bob)).toBe(bobBefore);
+    },
+  },
   'GET /api/sites/history': {
     decision: 'scoped: out of scope answers like nonexistent (404)',
     probe: async (ctx) => {

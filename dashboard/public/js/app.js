@@ -12,6 +12,7 @@ import { mapView } from './views/map.js';
 import { recorderView } from './views/recorder.js';
 import { reportView } from './views/report.js';
 import { rulesView } from './views/rules.js';
+import { shiftLogView } from './views/shift-log.js';
 import { silencesView } from './views/silences.js';
 import { siteView } from './views/site.js';
 import { usersView } from './views/users.js';
@@ -23,6 +24,7 @@ const ROUTES = [
   { pattern: /^#\/site\/([^/]+)$/, view: siteView, nav: 'map' },
   { pattern: /^#\/recorder\/([^/]+)$/, view: recorderView, nav: 'fleet' },
   { pattern: /^#\/installations$/, view: installationsView, nav: 'installations' },
+  { pattern: /^#\/shift-log$/, view: shiftLogView, nav: 'shift-log' },
   { pattern: /^#\/alerts(?:\/(firing|acknowledged|silenced|resolved-today))?$/, view: alertsView, nav: 'alerts' },
   { pattern: /^#\/rules$/, view: rulesView, nav: 'alerts' },
   { pattern: /^#\/channels$/, view: channelsView, nav: 'alerts' },
