@@ -4,6 +4,7 @@ import { api, forgetCsrfToken, whenUnauthorized } from './api.js';
 import { clearBadge, refreshBadge, showSummary } from './badge.js';
 import { $, tickRelativeTimes } from './dom.js';
 import { alertsView } from './views/alerts.js';
+import { availabilityView } from './views/availability.js';
 import { channelsView } from './views/channels.js';
 import { fleetView } from './views/fleet.js';
 import { installationsView } from './views/installations.js';
@@ -19,6 +20,7 @@ const ROUTES = [
   { pattern: /^#\/site\/([^/]+)$/, view: siteView, nav: 'map' },
   { pattern: /^#\/recorder\/([^/]+)$/, view: recorderView, nav: 'fleet' },
   { pattern: /^#\/installations$/, view: installationsView, nav: 'installations' },
+  { pattern: /^#\/availability(?:\?.*)?$/, view: availabilityView, nav: 'availability' },
   { pattern: /^#\/alerts(?:\/(firing|acknowledged|silenced|resolved-today))?$/, view: alertsView, nav: 'alerts' },
   { pattern: /^#\/rules$/, view: rulesView, nav: 'alerts' },
   { pattern: /^#\/channels$/, view: channelsView, nav: 'alerts' },
