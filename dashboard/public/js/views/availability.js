@@ -231,7 +231,8 @@ function drawChart(el, days) {
       height: 160,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: [low, 100] } },
+      // Each day's bar in the middle of its (possibly partial) day, across the whole period.
+      scales: { x: { time: true, range: () => [days[0].start / 1000, days.at(-1).end / 1000] }, y: { range: [low, 100] } },
       axes: [
         { stroke: '#5b6675', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#e2e6ec' }, font: '11px system-ui' },
         {
@@ -255,7 +256,7 @@ function drawChart(el, days) {
         },
       ],
     },
-    [days.map((d) => d.start / 1000), values],
+    [days.map((d) => (d.start + d.end) / 2000), values],
     el,
   );
 }
@@ -435,7 +436,7 @@ export const availabilityView = {
       if (token !== detailToken) return;
       const { card, chartSlot } = detail(row, state, summary, daily);
       fill(detailSlot, card);
-      chart = drawChart(chartSlot, daily.days);
+      chart = daily.days.length ? drawChart(chartSlot, daily.days) : null;
       if (focus) {
         card.scrollIntoView({ block: 'start' });
         card.querySelector('h2').focus({ preventScroll: true });
