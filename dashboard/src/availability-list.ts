@@ -64,12 +64,11 @@ function fold(prior: number, packed: string | null, from: number, end: number, v
   let kind = prior;
   let since = from;
   if (packed !== null) {
-    let at = 0;
-    while (at <= packed.length) {
-      let comma = packed.indexOf(',', at);
-      if (comma < 0) comma = packed.length;
-      const value = Number(packed.slice(at, comma));
-      at = comma + 1;
+    let values = packed.split(',').map(Number);
+    // SQLite concatenates in the order of the index scan, (recorder_id, since); an explicit ORDER BY
+    // in group_concat cost a sorter per recorder (a third of the query), so the order is checked here.
+    if (values.some((v, i) => i > 0 && v < values[i - 1]!)) values = values.sort((a, b) => a - b);
+    for (const value of values) {
       const next = Math.floor(value / 4);
       if (kind !== 0) {
         const start = Math.max(since, from);
@@ -113,7 +112,7 @@ const prepared = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 function prepare(reader: Database.Database) {
   const visible = visibleSlc('r.installation_slc');
   const timeline = `(SELECT ${KIND_SQL('p.state')} FROM fleet.${V.stateChanges} p WHERE p.recorder_id = r.id AND p.since < @from ORDER BY p.since DESC LIMIT 1) AS prior,
-    (SELECT group_concat(sc.since * 4 + ${KIND_SQL('sc.state')} ORDER BY sc.since) FROM fleet.${V.stateChanges} sc
+    (SELECT group_concat(sc.since * 4 + ${KIND_SQL('sc.state')}) FROM fleet.${V.stateChanges} sc
       WHERE sc.recorder_id = r.id AND sc.since BETWEEN @from AND @to) AS packed`;
   const holder = 'LEFT JOIN main.installations i ON i.slc = r.installation_slc LEFT JOIN main.users u ON u.id = i.reseller_id';
   const list = (by: Grouping) => reader.prepare(`SELECT ${COLUMNS[by]}, ${timeline} FROM fleet.${V.recorders} r ${holder} WHERE ${visible}`);
