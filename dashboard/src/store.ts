@@ -433,7 +433,7 @@ export interface OpenStoreOptions extends StoreOptions {
 }
 
 /** The tenancy rule, the only place it is written down: NOC and admin (@all = 1) everything, a reseller the installations it holds. */
-const visibleSlc = (column: string) => `(@all = 1 OR ${column} IN (SELECT slc FROM main.installations WHERE reseller_id = @userId))`;
+export const visibleSlc = (column: string) => `(@all = 1 OR ${column} IN (SELECT slc FROM main.installations WHERE reseller_id = @userId))`;
 
 /** The views of alerts.db the dashboard reads (docs/DESIGN.md "Alerting"); without all of them it shows no alerts. */
 const ALERTS_DB_VIEWS = ['read_v1_alerts', 'read_v1_alert_transitions', 'read_v1_channel_status', 'read_v1_channel_test_results'] as const;
@@ -1283,6 +1283,14 @@ export class DashboardStore {
    * itself only, and anything out of scope answers like nonexistent.
    */
   availabilityFor(user: User, scope: AvailabilityScope, id: string, from: number, to: number): AvailabilityView {
+    return this.availabilityOf(scope, id, this.availabilityTargetOf(user, scope, id), from, to);
+  }
+
+  /**
+   * The recorders behind an availability target (see availabilityFor) that the caller may see,
+   * oldest id first; out of scope or unknown throws NotFound. A reseller's fleet may be empty.
+   */
+  availabilityTargetOf(user: User, scope: AvailabilityScope, id: string): string[] {
     const visible = this.scope(user);
     let ids: string[];
     if (scope === 'recorder') {
@@ -1296,10 +1304,15 @@ export class DashboardStore {
       const reseller = this.userByName(id);
       const allowed = reseller?.role === 'reseller' && (user.role !== 'reseller' || reseller.id === user.id);
       ids = allowed ? (this.q.resellerRecorders.all({ ...visible, resellerId: reseller.id }) as string[]) : [];
-      if (allowed) return this.availabilityOf(scope, id, ids, from, to);
+      if (allowed) return ids;
     }
     if (ids.length === 0) throw new NotFound(`no ${scope} "${id}"`);
-    return this.availabilityOf(scope, id, ids, from, to);
+    return ids;
+  }
+
+  /** The parameters `visibleSlc` expects (@all, @userId) for the caller, for queries written outside this class. */
+  tenancyOf(user: User): { all: 0 | 1; userId: number } {
+    return this.scope(user);
   }
 
   private availabilityOf(scope: AvailabilityScope, id: string, ids: readonly string[], from: number, to: number): AvailabilityView {

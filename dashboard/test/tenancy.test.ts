@@ -276,6 +276,41 @@ const DECISIONS: Record<string, Expectation> = {
       expect(await seen(ctx.bob)).toBe(bobBefore);
     },
   },
+  'GET /api/availability/list': {
+    decision: 'scoped to the caller’s installations',
+    probe: async (ctx) => {
+      for (const by of ['recorder', 'site', 'installation', 'reseller']) {
+        const { rows } = await aliceReads<{ rows: Array<{ id: string }> }>(ctx, `/api/availability/list?by=${by}`);
+        expect(rows.length, by).toBeGreaterThan(0);
+      }
+      // grouped by reseller, Alice sees herself only; NOC sees Bob too
+      expect((await aliceReads<{ rows: Array<{ id: string }> }>(ctx, '/api/availability/list?by=reseller')).rows.map((r) => r.id)).toEqual(['alice']);
+      const noc = (await as(ctx.d, ctx.noc, 'GET', '/api/availability/list?by=recorder')).json<{ rows: Array<{ id: string }> }>();
+      expect(noc.rows.map((r) => r.id)).toContain('b-rec-1');
+    },
+  },
+  'GET /api/availability/daily': {
+    decision: 'scoped: out of scope answers like nonexistent (404)',
+    probe: async (ctx) => {
+      const ask = (session: Session, scope: string, id: string) =>
+        as(ctx.d, session, 'GET', `/api/availability/daily?scope=${scope}&id=${encodeURIComponent(id)}`);
+      for (const [scope, own, bobs, none] of [
+        ['recorder', 'a-rec-1', 'b-rec-1', 'zz-rec-9'],
+        ['site', `${ALPHA.slc}/alpha-hq`, `${BRAVO.slc}/bravo-mall`, 'SLC-NONE-0000/nowhere'],
+        ['installation', ALPHA.slc, BRAVO.slc, 'SLC-NONE-0000'],
+        ['reseller', 'alice', 'bob', 'nobody'],
+      ] as const) {
+        const mine = await ask(ctx.alice, scope, own);
+        expect(mine.statusCode, `${scope} ${own}`).toBe(200);
+        noBobIn(mine.body, `${scope} ${own}`);
+        const theirs = await ask(ctx.alice, scope, bobs);
+        const missing = await ask(ctx.alice, scope, none);
+        expect(theirs.statusCode, `${scope} ${bobs}`).toBe(404);
+        expect(theirs.body.replace(bobs, 'ID')).toBe(missing.body.replace(none, 'ID'));
+        expect((await ask(ctx.bob, scope, bobs)).statusCode, `bob: ${scope} ${bobs}`).toBe(200);
+      }
+    },
+  },
   'GET /api/sites/history': {
     decision: 'scoped: out of scope answers like nonexistent (404)',
     probe: async (ctx) => {

@@ -5,6 +5,7 @@ import { clearBadge, refreshBadge, showSummary } from './badge.js';
 import { $, tickRelativeTimes } from './dom.js';
 import { accountView } from './views/account.js';
 import { alertsView } from './views/alerts.js';
+import { availabilityView } from './views/availability.js';
 import { channelsView } from './views/channels.js';
 import { fleetView } from './views/fleet.js';
 import { installationsView } from './views/installations.js';
@@ -25,6 +26,7 @@ const ROUTES = [
   { pattern: /^#\/recorder\/([^/]+)$/, view: recorderView, nav: 'fleet' },
   { pattern: /^#\/installations$/, view: installationsView, nav: 'installations' },
   { pattern: /^#\/shift-log$/, view: shiftLogView, nav: 'shift-log' },
+  { pattern: /^#\/availability(?:\?.*)?$/, view: availabilityView, nav: 'availability' },
   { pattern: /^#\/alerts(?:\/(firing|acknowledged|silenced|resolved-today))?$/, view: alertsView, nav: 'alerts' },
   { pattern: /^#\/rules$/, view: rulesView, nav: 'alerts' },
   { pattern: /^#\/channels$/, view: channelsView, nav: 'alerts' },
