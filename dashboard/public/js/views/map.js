@@ -33,7 +33,8 @@ export const countryLayer = (shapes) =>
 export async function miniMap(container, site) {
   const map = L.map(container, { zoomControl: false, attributionControl: false, scrollWheelZoom: false });
   map.setView([site.latitude, site.longitude], 5);
-  const marker = L.marker([site.latitude, site.longitude], { icon: siteIcon(site, { label: false }), interactive: false }).addTo(map);
+  // Not focusable: it opens nothing, the page it sits on is the site's.
+  const marker = L.marker([site.latitude, site.longitude], { icon: siteIcon(site, { label: false }), interactive: false, keyboard: false }).addTo(map);
   map.showState = (s) => marker.setIcon(siteIcon(s, { label: false }));
   const config = await api.get('/api/map-config').catch(() => ({ tilesUrl: null }));
   if (config.tilesUrl) L.tileLayer(config.tilesUrl, { maxZoom: 18 }).addTo(map);
@@ -203,11 +204,21 @@ export const mapView = {
             siteState: site.unreachable ? 'unavailable' : site.worstState,
             site,
             keyboard: true,
-            alt: `${site.name || site.id}: ${site.worstState}`,
           });
+          const state = site.unreachable ? 'unreachable' : (STATE_LABEL[site.worstState] ?? site.worstState).toLowerCase();
           marker.on('add', () => {
             const el = marker.getElement();
-            if (el) el.dataset.siteId = site.id;
+            if (!el) return;
+            el.dataset.siteId = site.id;
+            // Leaflet makes it a focusable button; its name says what Enter opens.
+            el.setAttribute('aria-label', `${site.name || site.id}, ${state}: open the site`);
+          });
+          // Enter and Space on a focused marker open the site, as a click does.
+          marker.on('keydown', (event) => {
+            const key = event.originalEvent.key;
+            if (key !== 'Enter' && key !== ' ') return;
+            event.originalEvent.preventDefault();
+            location.hash = siteHref(site.id);
           });
           marker.bindTooltip(siteTooltip(site), { direction: 'top', offset: [0, -10] });
           marker.on('click', () => {
