@@ -148,7 +148,21 @@ export const mapView = {
   title: 'Map',
   mount(section) {
     const container = section.querySelector('#map');
-    const map = L.map(container, { zoomControl: true, worldCopyJump: false, minZoom: 2, maxZoom: 18 });
+    // Kept to the one world Web Mercator draws (to ±85°): zoomed out, no empty band above or below it.
+    const map = L.map(container, {
+      zoomControl: true,
+      worldCopyJump: false,
+      minZoom: 2,
+      maxZoom: 18,
+      maxBounds: L.latLngBounds([-85, -180], [85, 180]),
+      maxBoundsViscosity: 1,
+    });
+    /** The smallest zoom at which the world is at least as tall as the map. */
+    const fitMinZoom = () => {
+      const height = map.getSize().y;
+      if (height > 0) map.setMinZoom(Math.max(2, Math.ceil(Math.log2(height / 256))));
+    };
+    map.on('resize', fitMinZoom);
     map.attributionControl.setPrefix(false);
     legend().addTo(map);
     const panel = attentionPanel();
@@ -230,7 +244,12 @@ export const mapView = {
       if (!fitted) {
         fitted = true;
         if (placed.length)
-          map.fitBounds(L.latLngBounds(placed.map((s) => [s.latitude, s.longitude])), { paddingTopLeft: [60, 60], paddingBottomRight: [300, 60], maxZoom: 7 });
+          map.fitBounds(L.latLngBounds(placed.map((s) => [s.latitude, s.longitude])), {
+            paddingTopLeft: [60, 60],
+            // Room for the attention panel on the right, less of it on a phone.
+            paddingBottomRight: [Math.min(300, map.getSize().x / 4), 60],
+            maxZoom: 7,
+          });
         else map.setView([54, 10], 4);
       }
       panel.show(
@@ -244,6 +263,7 @@ export const mapView = {
       if (disposed) return;
       // Leaflet measures its container, which was hidden until this view was shown.
       map.invalidateSize();
+      fitMinZoom();
       draw(sites);
       await base;
     });
