@@ -23,8 +23,39 @@ export async function countries() {
   return baseMap;
 }
 
+/**
+ * Country outlines crossing the antimeridian (Russia's Chukotka, Fiji) have points at +180 and
+ * -180 side by side; drawn flat they become a band across the whole map. Each such ring is made
+ * continuous (past 180) instead. Antarctica, which runs along the edge of the map, is left as is.
+ */
+function unwrapRing(ring) {
+  if (ring.some(([, lat]) => lat < -80)) return ring;
+  let shift = 0;
+  return ring.map(([lon, lat], i) => {
+    if (i > 0) {
+      const previous = ring[i - 1][0];
+      if (lon - previous > 180) shift -= 360;
+      else if (previous - lon > 180) shift += 360;
+    }
+    return [lon + shift, lat];
+  });
+}
+
+function unwrapShapes(shapes) {
+  const polygon = (rings) => rings.map(unwrapRing);
+  return {
+    ...shapes,
+    features: shapes.features.map((f) => {
+      const g = f.geometry;
+      if (g?.type === 'Polygon') return { ...f, geometry: { ...g, coordinates: polygon(g.coordinates) } };
+      if (g?.type === 'MultiPolygon') return { ...f, geometry: { ...g, coordinates: g.coordinates.map(polygon) } };
+      return f;
+    }),
+  };
+}
+
 export const countryLayer = (shapes) =>
-  L.geoJSON(shapes, {
+  L.geoJSON(unwrapShapes(shapes), {
     interactive: false,
     style: () => ({ className: 'country', color: '#a9b4c2', weight: 0.7, fillColor: '#f7f5f0', fillOpacity: 1 }),
   });
