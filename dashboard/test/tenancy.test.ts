@@ -45,6 +45,7 @@ type Decision =
   | 'own session only'
   | 'scoped to the caller’s installations'
   | 'scoped: out of scope answers like nonexistent (404)'
+  | 'scoped: true only for a recorder the caller holds; another’s answers exactly like nonexistent (false)'
   | 'reseller-only, own registrations only'
   | 'reseller-only: a claim is pending until an admin decides, and the answer never says who holds the SLC'
   | 'admin: every claim; reseller: its own, without holder or claimant; NOC 403'
@@ -196,6 +197,20 @@ const DECISIONS: Record<string, Expectation> = {
     },
   },
   'GET /api/recorders/:id': { decision: 'scoped: out of scope answers like nonexistent (404)', probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id') },
+  'GET /api/recorders/:id/visible': {
+    decision: 'scoped: true only for a recorder the caller holds; another’s answers exactly like nonexistent (false)',
+    probe: async (ctx) => {
+      const visible = async (user: typeof ctx.alice, id: string) => {
+        const res = await as(ctx.d, user, 'GET', `/api/recorders/${id}/visible`);
+        expect(res.statusCode).toBe(200);
+        return res.body;
+      };
+      expect(JSON.parse(await visible(ctx.alice, 'a-rec-1'))).toEqual({ visible: true });
+      expect(JSON.parse(await visible(ctx.alice, 'b-rec-1'))).toEqual({ visible: false });
+      expect(await visible(ctx.alice, 'b-rec-1')).toBe(await visible(ctx.alice, 'zz-rec-9'));
+      expect(JSON.parse(await visible(ctx.bob, 'b-rec-1'))).toEqual({ visible: true });
+    },
+  },
   'GET /api/recorders/:id/disks/history': {
     decision: 'scoped: out of scope answers like nonexistent (404)',
     probe: (ctx) => outOfScopeIs404(ctx, '/api/recorders/:id/disks/history'),

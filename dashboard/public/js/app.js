@@ -115,8 +115,7 @@ async function route() {
   unmountCurrent();
   for (const a of $('nav').querySelectorAll('a')) a.classList.toggle('active', match?.r.nav === a.dataset.view);
   if (!match) {
-    $('not-found').hidden = false;
-    current = { section: $('not-found') };
+    showNotFound();
     return;
   }
   const { view } = match.r;
@@ -134,12 +133,17 @@ async function route() {
   } catch (error) {
     if (error?.status === 404 && current === entry) {
       unmountCurrent();
-      $('not-found').hidden = false;
-      current = { section: $('not-found') };
+      showNotFound();
     } else if (error?.status !== 401) {
       console.error(error);
     }
   }
+}
+
+function showNotFound() {
+  $('not-found').hidden = false;
+  current = { section: $('not-found') };
+  document.title = 'Vigil · Not found';
 }
 
 function setLive(status, text) {
@@ -220,6 +224,10 @@ $('logout').addEventListener('click', async () => {
 });
 
 window.addEventListener('hashchange', route);
+// The top bar wraps on narrow screens; the full-screen map sits below it, however tall it is.
+new ResizeObserver(([entry]) => {
+  document.documentElement.style.setProperty('--topbar-height', `${Math.round(entry.target.getBoundingClientRect().height)}px`);
+}).observe(document.querySelector('.topbar'));
 // Views refetch now and then even without events: "last seen" must not go stale on a quiet fleet.
 setInterval(() => {
   if (user && document.visibilityState === 'visible') refreshCurrent();

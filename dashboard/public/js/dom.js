@@ -131,18 +131,38 @@ export function currentNote(problem) {
   return null;
 }
 
-/** A problem as a short chip: code and subject, coloured by severity, and its current value when it has one. */
+/**
+ * A problem as a chip: severity in words (the colour only helps), code, subject, and the message as
+ * text, not only in a tooltip keyboard and touch users never see.
+ */
 export function problemChip(problem, recorderId) {
   const subject = problem.subject && problem.subject !== recorderId ? problem.subject : '';
   const now = currentNote(problem);
   return h(
     `span.problem.sev-${problem.severity}`,
-    { title: now ? `${problem.message} · ${now}` : problem.message, dataset: { code: problem.code } },
+    { dataset: { code: problem.code } },
+    h('span.sev-word', {}, problem.severity),
     codeLabel(problem.code),
     subject ? h('span.subject', {}, subject) : null,
     problem.count > 1 ? h('span.times', {}, `×${problem.count}`) : null,
+    problem.message ? h('span.problem-msg', {}, problem.message) : null,
     now ? h('span.now', {}, now) : null,
   );
+}
+
+/**
+ * Names each cell after its column (data-label), so a `table.stack` can show one row as a small
+ * card on a phone (app.css) instead of scrolling sideways.
+ */
+export function labelCells(root) {
+  for (const table of root.querySelectorAll('table.stack')) {
+    const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+    for (const row of table.querySelectorAll('tbody tr')) {
+      [...row.children].forEach((cell, i) => {
+        if (cell.tagName === 'TD' && names[i] && !cell.dataset.label) cell.dataset.label = names[i];
+      });
+    }
+  }
 }
 
 export const link = (href, ...children) => h('a', { href }, ...children);

@@ -65,6 +65,21 @@ export async function recordersPlugin(app: FastifyInstance, options: { store: Da
     async (request) => store.recorderDetailFor(currentUser(request), request.params.id),
   );
 
+  app.get<{ Params: { id: string } }>(
+    '/api/recorders/:id/visible',
+    {
+      schema: {
+        tags: ['recorders'],
+        summary: 'Whether the caller may see this recorder: false for another reseller’s and for none at all alike',
+        description:
+          'The page asks this once before opening a recorder, so a link to one the caller cannot see shows "not found" without an error answer (and the console noise of three 404s).',
+        params: recorderIdParams,
+        response: { 200: { type: 'object', required: ['visible'], properties: { visible: { type: 'boolean' } } }, 401: errors[401] },
+      },
+    },
+    async (request) => ({ visible: store.canSee(currentUser(request), request.params.id) }),
+  );
+
   app.get<{ Params: { id: string } } & Range>(
     '/api/recorders/:id/disks/history',
     {

@@ -141,7 +141,7 @@ function recorderRow(r) {
       isCovered(r) ? h('span.covered', { title: 'its failover partner is healthy and records in its place' }, `covered by ${r.coveredBy}`) : null,
     ),
     problemsCell(r),
-    h('td.seen', {}, relTime(r.lastSeen)),
+    h('td.seen', { dataset: { label: 'Last seen' } }, relTime(r.lastSeen)),
   );
 }
 
@@ -163,7 +163,7 @@ function unreachableSiteRow(site) {
         site.recorders.map((r, i) => [i ? ', ' : '', link(recorderHref(r.id), r.name)]),
       ),
     ),
-    h('td.seen', {}, relTime(lastSeen || null)),
+    h('td.seen', { dataset: { label: 'Last seen' } }, relTime(lastSeen || null)),
   );
 }
 

@@ -3,7 +3,7 @@
 // reported, the installation is the reseller's. A claim by SLC alone is a request an admin
 // decides. Admins decide claims and assign installations; NOC sees who holds what.
 import { ApiError, api } from '../api.js';
-import { coalesce, dateTime, fill, h } from '../dom.js';
+import { coalesce, dateTime, fill, h, labelCells } from '../dom.js';
 
 const SLC_PATTERN = '^[A-Za-z0-9\\-]+$';
 const RECORDER_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}$';
@@ -94,7 +94,7 @@ function tokenResult(made) {
 function table(headers, rows, empty) {
   if (rows.length === 0) return h('p.empty', {}, empty);
   return h(
-    'table',
+    'table.stack',
     {},
     h(
       'thead',
@@ -128,7 +128,7 @@ export const installationsView = {
         sorted.length === 0
           ? h('p.empty', {}, isReseller ? 'No installation is yours yet: enrol a recorder of it with a token above.' : 'No installation known yet.')
           : h(
-              'table.installations',
+              'table.installations.stack',
               {},
               h(
                 'thead',
@@ -243,6 +243,7 @@ export const installationsView = {
           ),
         );
       }
+      labelCells(section);
     });
 
     const decide = async (id, decision) => {

@@ -24,8 +24,39 @@ export async function countries() {
   return baseMap;
 }
 
+/**
+ * Country outlines crossing the antimeridian (Russia's Chukotka, Fiji) have points at +180 and
+ * -180 side by side; drawn flat they become a band across the whole map. Each such ring is made
+ * continuous (past 180) instead. Antarctica, which runs along the edge of the map, is left as is.
+ */
+function unwrapRing(ring) {
+  if (ring.some(([, lat]) => lat < -80)) return ring;
+  let shift = 0;
+  return ring.map(([lon, lat], i) => {
+    if (i > 0) {
+      const previous = ring[i - 1][0];
+      if (lon - previous > 180) shift -= 360;
+      else if (previous - lon > 180) shift += 360;
+    }
+    return [lon + shift, lat];
+  });
+}
+
+function unwrapShapes(shapes) {
+  const polygon = (rings) => rings.map(unwrapRing);
+  return {
+    ...shapes,
+    features: shapes.features.map((f) => {
+      const g = f.geometry;
+      if (g?.type === 'Polygon') return { ...f, geometry: { ...g, coordinates: polygon(g.coordinates) } };
+      if (g?.type === 'MultiPolygon') return { ...f, geometry: { ...g, coordinates: g.coordinates.map(polygon) } };
+      return f;
+    }),
+  };
+}
+
 export const countryLayer = (shapes) =>
-  L.geoJSON(shapes, {
+  L.geoJSON(unwrapShapes(shapes), {
     interactive: false,
     style: () => ({ className: 'country', color: '#a9b4c2', weight: 0.7, fillColor: '#f7f5f0', fillOpacity: 1 }),
   });
@@ -34,7 +65,8 @@ export const countryLayer = (shapes) =>
 export async function miniMap(container, site) {
   const map = L.map(container, { zoomControl: false, attributionControl: false, scrollWheelZoom: false });
   map.setView([site.latitude, site.longitude], 5);
-  const marker = L.marker([site.latitude, site.longitude], { icon: siteIcon(site, { label: false }), interactive: false }).addTo(map);
+  // Not focusable: it opens nothing, the page it sits on is the site's.
+  const marker = L.marker([site.latitude, site.longitude], { icon: siteIcon(site, { label: false }), interactive: false, keyboard: false }).addTo(map);
   map.showState = (s) => marker.setIcon(siteIcon(s, { label: false }));
   const config = await api.get('/api/map-config').catch(() => ({ tilesUrl: null }));
   if (config.tilesUrl) L.tileLayer(config.tilesUrl, { maxZoom: 18 }).addTo(map);
@@ -169,7 +201,21 @@ export const mapView = {
   title: 'Map',
   mount(section) {
     const container = section.querySelector('#map');
-    const map = L.map(container, { zoomControl: true, worldCopyJump: false, minZoom: 2, maxZoom: 18 });
+    // Kept to the one world Web Mercator draws (to ±85°): zoomed out, no empty band above or below it.
+    const map = L.map(container, {
+      zoomControl: true,
+      worldCopyJump: false,
+      minZoom: 2,
+      maxZoom: 18,
+      maxBounds: L.latLngBounds([-85, -180], [85, 180]),
+      maxBoundsViscosity: 1,
+    });
+    /** The smallest zoom at which the world is at least as tall as the map. */
+    const fitMinZoom = () => {
+      const height = map.getSize().y;
+      if (height > 0) map.setMinZoom(Math.max(2, Math.ceil(Math.log2(height / 256))));
+    };
+    map.on('resize', fitMinZoom);
     map.attributionControl.setPrefix(false);
     legend().addTo(map);
     const panel = attentionPanel();
@@ -233,11 +279,21 @@ export const mapView = {
             icon: siteIcon(site),
             site,
             keyboard: true,
-            alt: `${siteName(site)}: ${site.attention?.summary ?? site.worstState}`,
           });
+          const state = site.unreachable ? 'unreachable' : (STATE_LABEL[site.worstState] ?? site.worstState).toLowerCase();
           marker.on('add', () => {
             const el = marker.getElement();
-            if (el) el.dataset.siteId = site.id;
+            if (!el) return;
+            el.dataset.siteId = site.id;
+            // Leaflet makes it a focusable button; its name says what Enter opens.
+            el.setAttribute('aria-label', `${site.name || site.id}, ${site.attention?.summary ?? state}: open the site`);
+          });
+          // Enter and Space on a focused marker open the site, as a click does.
+          marker.on('keydown', (event) => {
+            const key = event.originalEvent.key;
+            if (key !== 'Enter' && key !== ' ') return;
+            event.originalEvent.preventDefault();
+            location.hash = siteHref(site.id);
           });
           marker.bindTooltip(siteTooltip(site), { direction: 'top', offset: [0, -10] });
           marker.on('click', () => {
@@ -249,7 +305,12 @@ export const mapView = {
       if (!fitted) {
         fitted = true;
         if (placed.length)
-          map.fitBounds(L.latLngBounds(placed.map((s) => [s.latitude, s.longitude])), { paddingTopLeft: [60, 60], paddingBottomRight: [300, 60], maxZoom: 7 });
+          map.fitBounds(L.latLngBounds(placed.map((s) => [s.latitude, s.longitude])), {
+            paddingTopLeft: [60, 60],
+            // Room for the attention panel on the right, less of it on a phone.
+            paddingBottomRight: [Math.min(300, map.getSize().x / 4), 60],
+            maxZoom: 7,
+          });
         else map.setView([54, 10], 4);
       }
       panel.show(
@@ -263,6 +324,7 @@ export const mapView = {
       if (disposed) return;
       // Leaflet measures its container, which was hidden until this view was shown.
       map.invalidateSize();
+      fitMinZoom();
       draw(sites);
       await base;
     });

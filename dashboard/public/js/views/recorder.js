@@ -217,7 +217,8 @@ function problemsTable(r, canAcknowledge, onAcknowledged) {
           h(
             'td',
             {},
-            h(`span.sev.sev-${p.severity}`, { title: p.severity }),
+            severityTag(p.severity),
+            ' ',
             h('b', {}, codeLabel(p.code)),
             p.subject && p.subject !== r.id ? h('span.subject', {}, p.subject) : null,
             // As raised, then as it is now: a drive's problem outlives the figure in its message.
@@ -394,6 +395,9 @@ export const recorderView = {
     let charts = [];
     let detail;
     let disposed = false;
+    // Asked once before anything else: one the caller cannot see (another reseller's, or removed)
+    // is "not found" after a single answer, not after three 404s in the console.
+    let known = false;
     section.replaceChildren(h('p.muted', {}, 'Loading…'));
 
     const slots = {
@@ -489,6 +493,7 @@ export const recorderView = {
 
     /** On a live event only the state and problems can have changed: the charts stay as they are. */
     const refreshState = coalesce(async () => {
+      if (!known) return;
       const { from, to } = period();
       const [r, tl] = await Promise.all([api.get(base), api.get(`${base}/timeline?from=${from}&to=${to}`).catch(() => ({ changes: [] }))]);
       if (disposed) return;
@@ -498,6 +503,11 @@ export const recorderView = {
     });
 
     const refreshAll = coalesce(async () => {
+      if (!known) {
+        const { visible } = await api.get(`${base}/visible`);
+        if (!visible) throw Object.assign(new Error(`no recorder "${recorderId}"`), { status: 404 });
+        known = true;
+      }
       const { from, to } = period();
       const [r, tl, hist, alerts] = await Promise.all([
         api.get(base),
@@ -524,7 +534,7 @@ export const recorderView = {
         // The partner's state matters here too (failover cover), so its events count.
         if (!event?.id || event.id === recorderId || event.id === detail?.failoverPartner) refreshState().catch(() => undefined);
       },
-      onAlerts: () => refreshAlerts().catch(() => undefined),
+      onAlerts: () => (known ? refreshAlerts().catch(() => undefined) : undefined),
       unmount: () => {
         disposed = true;
         clearInterval(poll);

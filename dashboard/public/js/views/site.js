@@ -1,7 +1,22 @@
 // Site: where it is, which installation it belongs to, and each of its recorders with its state.
 import { ApiError, api } from '../api.js';
 import { miniMap } from './map.js';
-import { STATES, STATE_LABEL, byState, coalesce, fill, h, isCovered, link, problemChip, recorderHref, relTime, stateBadge, worstOf } from '../dom.js';
+import {
+  STATES,
+  STATE_LABEL,
+  byState,
+  coalesce,
+  fill,
+  h,
+  isCovered,
+  labelCells,
+  link,
+  problemChip,
+  recorderHref,
+  relTime,
+  stateBadge,
+  worstOf,
+} from '../dom.js';
 
 const LEVEL_LABEL = {
   unreachable: 'Unreachable',
@@ -43,7 +58,7 @@ function render(section, site, recorders, mapSlot) {
       'div.site-grid',
       {},
       h(
-        'table.site-recorders',
+        'table.site-recorders.stack',
         {},
         h(
           'thead',
@@ -106,6 +121,7 @@ export const siteView = {
       if (!site) throw new ApiError(404, `no site "${siteId}"`);
       const here = recorders.filter((r) => r.site.id === siteId).sort((a, b) => byState(a.state, b.state) || a.name.localeCompare(b.name));
       render(section, site, here, mapSlot);
+      labelCells(section);
       if (!map && typeof site.latitude === 'number') {
         const container = h('div.mini-map');
         mapSlot.replaceChildren(h('h2', {}, 'Location'), container);
