@@ -12,8 +12,8 @@ import { type BrowserFleet, CHROMIUM, type DemoUser, startBrowserFleet, VIEWPORT
 
 const CRASHED = 'hl-cph-01'; // northwind's
 const STOPPED = 'cm-lun-01'; // northwind's
-/** The second demo reseller (browser-fleet's DEMO_USERS names it "southwatch"; the demo plan calls it acme). */
-const ACME = 'acme' as DemoUser;
+/** The second demo reseller. */
+const ACME: DemoUser = 'acme';
 const NORTHWIND_PREFIXES = ['hl-', 'cm-'];
 const ACME_PREFIXES = ['nt-', 'sc-', 'ks-'];
 
