@@ -235,7 +235,9 @@ describeWithSystem('dashboard at phone width and with WCAG 2.2 AA, in a real Chr
           );
           previous = hash;
           const where = `${view.name} as ${user} @ ${viewport}`;
-          for (const line of await timed('axe', axeViolations(page))) failures.push(`${where}: axe ${line}`);
+          // The stylesheet has one breakpoint (700 px): the monitor has the laptop's layout, so axe
+          // (the costliest check) runs at the phone and the laptop; the rest at every screen.
+          if (viewport !== 'monitor') for (const line of await timed('axe', axeViolations(page))) failures.push(`${where}: axe ${line}`);
           for (const line of await timed('overflow', overflowing(page))) failures.push(`${where}: overflow ${line}`);
           const h1s = await page.evaluate(H1_COUNT);
           if (h1s !== 1) failures.push(`${where}: ${h1s} h1 elements, not one`);
