@@ -18,6 +18,7 @@ import { pino } from 'pino';
 import { buildDashboard } from '@vigil/dashboard';
 import { FleetDb, type RecorderStateName } from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto/pki';
+import { rng } from '../support/random.js';
 
 const RECORDERS = Number(process.env.BENCH_RECORDERS ?? 10_000);
 const INSTALLATIONS = 400;
@@ -29,15 +30,6 @@ const PEER_ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 3);
 const PASSWORD = 'bench password long enough';
 const DAY = 86_400_000;
 const MINUTE = 60_000;
-
-/** Deterministic pseudo-random numbers, so every run measures the same fleet. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** One recorder's timeline over the window: [since, state] ascending, starting online. */
 function timeline(random: () => number, windowStart: number, now: number): Array<[number, RecorderStateName]> {

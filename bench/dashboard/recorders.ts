@@ -18,6 +18,7 @@ import { pino } from 'pino';
 import { buildDashboard } from '@vigil/dashboard';
 import { FleetDb, type RecorderStateName } from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto/pki';
+import { rng } from '../support/random.js';
 
 const RECORDERS = Number(process.env.BENCH_RECORDERS ?? 10_000);
 const INSTALLATIONS = 400;
@@ -26,15 +27,6 @@ const WARMUP = 30;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const PASSWORD = 'bench password long enough';
 const HEARTBEATS_PER_SECOND = RECORDERS / 30;
-
-/** Deterministic pseudo-random numbers, so every run measures the same fleet. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const CONDITIONS = [
   { code: 'camera-unreachable', severity: 'warning', subject: (n: number) => `cam-${n % 64}`, message: 'camera unreachable' },

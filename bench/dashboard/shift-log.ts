@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { buildDashboard } from '@vigil/dashboard';
 import { FleetDb } from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto/pki';
+import { rng } from '../support/random.js';
 
 const RECORDERS = Number(process.env.BENCH_RECORDERS ?? 10_000);
 const INSTALLATIONS = 400;
@@ -24,14 +25,6 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const PASSWORD = 'bench password long enough';
 const DAY = 86_400_000;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function seed(path: string, now: number): { resellerSlcs: string[]; acknowledgements: Array<{ id: string; code: string; subject: string; since: number }> } {
   const random = rng(7);

@@ -8,14 +8,9 @@ import Database from 'better-sqlite3';
 import { FleetDb, type RecorderStateName } from '@vigil/ingestor';
 import { benchRecorderId } from '../../support/fleet-pki.js';
 
-/** Deterministic pseudo-random numbers, so every run measures the same fleet and the same changes. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { rng } from '../../support/random.js';
+
+export { rng };
 
 export interface Place {
   id: string;
