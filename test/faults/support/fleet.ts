@@ -231,6 +231,21 @@ export class FaultAgent {
     }
   }
 
+  /** The unacknowledged spool entries whose stored body contains `text` (a log line's words). */
+  spooledContaining(text: string): number {
+    try {
+      const db = new Database(join(this.dataDir, 'spool.db'), { readonly: true, fileMustExist: true });
+      try {
+        db.pragma('busy_timeout = 5000');
+        return db.prepare('SELECT COUNT(*) FROM entries WHERE instr(body, ?) > 0').pluck().get(text) as number;
+      } finally {
+        db.close();
+      }
+    } catch {
+      return 0;
+    }
+  }
+
   /** The times the agent said it connected (one per session). */
   connections(): number {
     return this.process.lines.filter((l) => l.msg === 'connected').length;
