@@ -10,6 +10,7 @@ import { buildCollectors, type CollectorDeps } from './collectors/index.js';
 import type { Collector, CollectorSink, InventoryFacts } from './collectors/types.js';
 import type { AgentConfig } from './config.js';
 import { loadCredentials } from './credentials.js';
+import { CertificateRenewer, finishPendingRenewal, type RenewedCredentials } from './renewal.js';
 import { Shipper } from './spool/shipper.js';
 import { isStorageFull, Spool } from './spool/spool.js';
 
@@ -37,7 +38,9 @@ export class Agent {
   readonly shipper: Shipper;
   private readonly collectors: Collector[];
   private readonly sealer: EnvelopeSealer;
-  private readonly tls: { cert: Buffer; key: Buffer; ca: Buffer };
+  /** Replaced when the certificate is renewed; each session connects with what is here then. */
+  private tls: { cert: Buffer; key: Buffer; ca: Buffer };
+  private readonly renewer: CertificateRenewer | undefined;
   private client: MqttClient | undefined;
   private bdSeq = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -87,8 +90,14 @@ export class Agent {
       logger: this.log,
     };
     this.collectors = (options.collectors ?? ((d) => buildCollectors(config, d)))(deps);
+    // A renewal a crash interrupted is finished (or undone) before the files are read.
+    finishPendingRenewal(config, this.log);
     const credentials = loadCredentials(config, options.configSource ?? `agent ${config.recorderId}`);
     this.tls = credentials.tls;
+    this.renewer =
+      config.tls.renewBeforeDays > 0
+        ? new CertificateRenewer(config, { logger: this.log, onRenewed: (renewed) => this.useRenewedCertificate(renewed) })
+        : undefined;
     this.sealer = new EnvelopeSealer({
       sender: config.recorderId,
       signingKeyPem: credentials.signingKeyPem,
@@ -172,6 +181,44 @@ export class Agent {
     this.fullDiskTimer = setInterval(() => this.retryFullDisk(), 2_000);
     this.fullDiskTimer.unref();
     this.openSession();
+    this.renewer?.start();
+  }
+
+  /**
+   * A renewed certificate is used at once: the session ends with a clean DISCONNECT (the broker
+   * discards the will, so the fleet never sees the recorder offline) after what is in flight got
+   * its PUBACK, and a new session opens with the new certificate, which is what lets the broker
+   * retire the old one. Unacknowledged batches are re-sent as after any reconnect; the ingestor
+   * acknowledges a seq it has without applying it again.
+   */
+  private useRenewedCertificate(renewed: RenewedCredentials): void {
+    this.tls = { cert: renewed.cert, key: renewed.key, ca: renewed.ca };
+    const client = this.client;
+    // Not connected: the next attempt takes the new certificate.
+    if (this.stopping || !client?.connected) return;
+    this.log.info('reconnecting with the renewed certificate');
+    clearInterval(this.heartbeatTimer);
+    this.shipper.offline();
+    this.client = undefined; // its close must not schedule a reconnect of its own
+    const ended = new Promise<void>((resolve) => {
+      const forced = setTimeout(() => {
+        client.end(true);
+        resolve();
+      }, 10_000);
+      client.end(false, {}, () => {
+        clearTimeout(forced);
+        resolve();
+      });
+    });
+    void ended.then(() => {
+      if (this.stopping) return;
+      try {
+        this.openSession();
+      } catch (error) {
+        this.log.error({ err: (error as Error).message }, 'could not open a broker session; retrying');
+        this.scheduleReconnect();
+      }
+    });
   }
 
   /** Graceful stop: a death marked graceful, then a clean DISCONNECT so the will is not sent. */
@@ -182,6 +229,7 @@ export class Agent {
     clearTimeout(this.reconnectTimer);
     clearInterval(this.heartbeatTimer);
     clearInterval(this.fullDiskTimer);
+    await this.renewer?.stop();
     await Promise.all(this.collectors.map((c) => c.stop().catch(() => undefined)));
     this.shipper.offline();
     // Held observations live only in memory: one last try, and say what is lost if the disk is still full.
@@ -275,6 +323,8 @@ export class Agent {
       this.log.warn({ err: describeConnectError(error) }, 'broker connection error');
     });
     client.on('close', () => {
+      // A session already replaced (by a renewed certificate) must not stop its successor's heartbeat and shipping.
+      if (this.client !== client && this.client !== undefined) return;
       clearInterval(this.heartbeatTimer);
       this.shipper.offline();
       if (this.stopping || this.client !== client) return;

@@ -18,7 +18,20 @@ export const agentConfigSchema = z.strictObject({
   }),
   /** The bundle written by `vigil pki issue`; the individual paths below default to files in it. */
   bundleDir: nonEmpty.optional(),
-  tls: z.strictObject({ cert: nonEmpty.optional(), key: nonEmpty.optional(), ca: nonEmpty.optional() }).default({}),
+  tls: z
+    .strictObject({
+      cert: nonEmpty.optional(),
+      key: nonEmpty.optional(),
+      ca: nonEmpty.optional(),
+      /** Renew the certificate when fewer days than this remain (0: never; docs/DESIGN.md "Enrolment"). */
+      renewBeforeDays: z.number().int().min(0).max(3650).default(30),
+      /** The fleet's enrolment endpoint (POST /renew); default https://<broker host>:8885, as "vigil agent enroll --url". */
+      renewUrl: z
+        .string()
+        .regex(/^https:\/\/[^/\s]+\/?$/, 'the https://host:port URL of the fleet enrolment endpoint, as given to "vigil agent enroll --url"')
+        .optional(),
+    })
+    .default({ renewBeforeDays: 30 }),
   envelope: z.strictObject({ signingKey: nonEmpty.optional(), recipientPublicKey: nonEmpty.optional() }).default({}),
   heartbeatSeconds: z.number().int().min(1).max(3600).default(30),
   /** Where the agent keeps its spool (observations not yet acknowledged, log offsets, sequence numbers). */
@@ -71,7 +84,7 @@ export type AgentConfigInput = z.input<typeof agentConfigSchema>;
 export type AgentConfig = Omit<z.output<typeof agentConfigSchema>, 'tls' | 'envelope'> & {
   /** The config file's folder; relative paths in it resolve against this. */
   configDir: string;
-  tls: { cert: string; key: string; ca: string };
+  tls: { cert: string; key: string; ca: string; renewBeforeDays: number; renewUrl?: string | undefined };
   envelope: { signingKey: string; recipientPublicKey: string };
 };
 
@@ -130,6 +143,8 @@ export function parseAgentConfig(raw: unknown, source: string, baseDir: string, 
       cert: pick(config.tls.cert, 'device.crt', 'tls.cert'),
       key: pick(config.tls.key, 'device.key', 'tls.key'),
       ca: pick(config.tls.ca, 'ca.crt', 'tls.ca'),
+      renewBeforeDays: config.tls.renewBeforeDays,
+      renewUrl: config.tls.renewUrl,
     },
     envelope: {
       signingKey: pick(config.envelope.signingKey, 'signing.key', 'envelope.signingKey'),

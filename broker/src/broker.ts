@@ -192,7 +192,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       if (typeof identity === 'string') return deny('bad-certificate', identity, 5);
       if (identity.role === 'recorder') {
         if (client.id !== identity.id) return deny('client-id', `client id "${client.id}" must equal the certificate's recorder id "${identity.id}"`, 2);
-        const why = admission?.refusal(identity.id, tlsSocketOf(client).getPeerCertificate().serialNumber);
+        const why = admission?.refusal(identity.id, tlsSocketOf(client).getPeerCertificate().serialNumber, true);
         if (why) return deny('not-admitted', why, 5);
       } else if (!client.id.startsWith(SERVICE_CLIENT_PREFIX)) {
         return deny('client-id', `service client ids must start with "${SERVICE_CLIENT_PREFIX}"`, 2);

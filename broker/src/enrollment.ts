@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import { DeviceKeyError, type EnrollmentRefusal, type FleetPki, isEnrollmentTokenShape, parseDeviceKeys } from '@vigil/proto/pki';
+import { DeviceKeyError, type EnrollmentRefusal, type FleetPki, isEnrollmentTokenShape, parseDeviceKeys, parseTlsPublicKey } from '@vigil/proto/pki';
 import { RateLimitedWarning } from '@vigil/proto/rate-limited-warning';
 import { isRecorderId } from '@vigil/proto/wire';
 import { AddressBuckets, addressKey, TokenBucket } from './limits.js';
@@ -23,6 +24,17 @@ export interface EnrollmentResponse {
   certificate: string;
   ca: string;
   recipientPublicKey: string;
+}
+
+/** POST /renew, over TLS with the recorder's current certificate: a new TLS public key (P-256, PEM) for the same recorder. */
+export interface RenewalRequest {
+  tlsPublicKey: string;
+}
+
+export interface RenewalResponse {
+  /** The new certificate: same recorder id, new serial, new key. */
+  certificate: string;
+  ca: string;
 }
 
 /** Requests a second and burst, per source address (IPv6: per /64) and for the whole port. */
@@ -55,6 +67,12 @@ export const ENROLLMENT_REFUSAL_REASONS = [
   'wrong-recorder',
   'used-token',
   'expired-token',
+  // POST /renew: the client certificate that authenticates it
+  'no-client-certificate',
+  'bad-certificate',
+  'expired-certificate',
+  'revoked',
+  'not-current',
   'internal-error',
 ] as const;
 export type EnrollmentRefusalReason = (typeof ENROLLMENT_REFUSAL_REASONS)[number];
@@ -76,11 +94,52 @@ function tokenRefusalMessage(refusal: EnrollmentRefusal, recorderId: string): st
 }
 
 /**
+ * Who a renewal request comes from: the recorder in a valid client certificate of the fleet CA,
+ * or why not. The TLS layer asks for a certificate without requiring one (enrolment has none)
+ * and verifies what it gets against the CA and its dates; this reads its verdict.
+ */
+function renewalIdentity(
+  socket: TLSSocket,
+):
+  | { recorderId: string; serial: string }
+  | { refusal: 'no-client-certificate' | 'bad-certificate' | 'expired-certificate'; status: number; error: string; detail?: string } {
+  const cert = socket.getPeerCertificate();
+  if (!cert || Object.keys(cert).length === 0 || !cert.subject) {
+    return {
+      refusal: 'no-client-certificate',
+      status: 401,
+      error: "renewal needs the recorder's current client certificate (TLS); a recorder without one enrolls with a token (POST /enroll)",
+    };
+  }
+  if (!socket.authorized) {
+    const code = String(socket.authorizationError ?? 'unknown');
+    if (code === 'CERT_HAS_EXPIRED') {
+      return {
+        refusal: 'expired-certificate',
+        status: 403,
+        error: 'renewal refused: the certificate has expired; enroll again with a new token ("vigil pki token" on the fleet, "vigil agent enroll" here)',
+      };
+    }
+    return { refusal: 'bad-certificate', status: 403, error: 'renewal refused: the client certificate is not a valid one of this fleet', detail: code };
+  }
+  const subject = cert.subject as unknown as Record<string, string | string[] | undefined>;
+  const cn = subject.CN;
+  if (subject.OU !== 'recorder' || typeof cn !== 'string' || !isRecorderId(cn)) {
+    return { refusal: 'bad-certificate', status: 403, error: 'renewal refused: only a recorder certificate can be renewed here' };
+  }
+  return { recorderId: cn, serial: cert.serialNumber };
+}
+
+/**
  * POST /enroll over HTTPS (the broker's server certificate, no client certificate: the device has
  * none yet). A valid one-time token for the recorder buys a certificate for the keys the device
  * sent. The whole request is checked before the token is spent, so a bad request costs nothing
  * but a try; a certificate that then cannot be issued gives the token back. Attempts are limited
  * per source address and in total; every refusal is counted under its reason.
+ *
+ * POST /renew on the same port: a recorder authenticated by its current certificate (fleet CA,
+ * not expired, current or not yet replaced in the registry, not revoked) gets a new certificate
+ * for a new TLS key; same limits, same refusal counter (docs/DESIGN.md "Enrolment").
  */
 export async function startEnrollmentServer(
   pki: FleetPki,
@@ -101,7 +160,17 @@ export async function startEnrollmentServer(
 
   const broker = pki.broker();
   const server = createServer(
-    { cert: readFileSync(broker.cert), key: readFileSync(broker.key), minVersion: 'TLSv1.2', ciphers: CIPHERS, honorCipherOrder: true },
+    {
+      cert: readFileSync(broker.cert),
+      key: readFileSync(broker.key),
+      minVersion: 'TLSv1.2',
+      ciphers: CIPHERS,
+      honorCipherOrder: true,
+      // Asked, never required: /enroll comes without one; /renew checks it itself (renewalIdentity).
+      ca: readFileSync(pki.caCertPath),
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
     (req, res) => {
       const remote = req.socket.remoteAddress;
       const reply = (status: number, body: object, headers: Record<string, string> = {}) => {
@@ -121,7 +190,9 @@ export async function startEnrollmentServer(
       // A client that goes away mid-body is not a refusal; without a listener it would be an uncaught error.
       req.on('error', (error) => logger.debug({ remote, err: error.message }, 'enrollment request aborted'));
 
-      if (req.method !== 'POST' || req.url !== '/enroll') return refuse(404, 'not-found', 'not found: the enrollment endpoint is POST /enroll');
+      const renewal = req.url === '/renew';
+      if (req.method !== 'POST' || (req.url !== '/enroll' && !renewal))
+        return refuse(404, 'not-found', 'not found: the enrollment endpoints are POST /enroll (with a token) and POST /renew (with the current certificate)');
       const now = Date.now();
       const addressWait = perAddress.take(addressKey(remote), now);
       if (addressWait > 0) {
@@ -135,6 +206,46 @@ export async function startEnrollmentServer(
       const tooLarge = () =>
         refuse(413, 'body-too-large', `the request body must be at most ${MAX_BODY} bytes: ${SHAPE} with PEM public keys`, {}, { connection: 'close' });
       if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return tooLarge();
+
+      const handleRenewal = async (text: string) => {
+        const who = renewalIdentity(req.socket as TLSSocket);
+        if ('refusal' in who) return refuse(who.status, who.refusal, who.error, who.detail ? { detail: who.detail } : {});
+        const { recorderId, serial } = who;
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return refuse(400, 'malformed-request', 'body must be JSON: {tlsPublicKey}', { recorderId });
+        }
+        const tlsPublicKey = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).tlsPublicKey : undefined;
+        if (typeof tlsPublicKey !== 'string' || tlsPublicKey === '')
+          return refuse(400, 'malformed-request', 'tlsPublicKey: required, the new P-256 public key in PEM (body: {tlsPublicKey})', { recorderId });
+        try {
+          parseTlsPublicKey(tlsPublicKey);
+        } catch (error) {
+          if (!(error instanceof DeviceKeyError)) throw error;
+          return refuse(400, 'bad-public-key', error.message, { recorderId, field: error.field });
+        }
+        const standing = pki.renewalRefusal(recorderId, serial);
+        if (standing === 'revoked') return refuse(403, 'revoked', 'renewal refused: this recorder was revoked; ask the fleet operator', { recorderId });
+        if (standing === 'not-current') {
+          return refuse(403, 'not-current', 'renewal refused: this certificate was replaced by a newer one; use that, or enroll again with a new token', {
+            recorderId,
+            serial,
+          });
+        }
+        let renewed: { certificate: string; ca: string; serial: string };
+        try {
+          renewed = await pki.renewDevice(recorderId, serial, tlsPublicKey);
+        } catch (error) {
+          logger.error({ recorderId, err: (error as Error).message }, 'renewal: certificate not issued');
+          return refuse(500, 'internal-error', 'the broker could not issue the certificate (see its log); try again', { recorderId });
+        }
+        metrics.renewals.inc();
+        logger.info({ recorderId, remote, previousSerial: serial.toLowerCase(), serial: renewed.serial }, 'recorder certificate renewed');
+        const answer: RenewalResponse = { certificate: renewed.certificate, ca: renewed.ca };
+        reply(200, answer);
+      };
 
       const handle = async (text: string) => {
         let body: unknown;
@@ -199,7 +310,7 @@ export async function startEnrollmentServer(
       });
       req.on('end', () => {
         if (refused) return;
-        void handle(Buffer.concat(chunks).toString('utf8')).catch((error: Error) => {
+        void (renewal ? handleRenewal : handle)(Buffer.concat(chunks).toString('utf8')).catch((error: Error) => {
           logger.error({ remote, err: error.message }, 'enrollment failed');
           if (!res.headersSent) refuse(500, 'internal-error', 'the broker could not complete the enrollment (see its log); try again');
         });

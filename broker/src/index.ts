@@ -20,4 +20,6 @@ export {
   type EnrollmentRefusalReason,
   type EnrollmentRequest,
   type EnrollmentResponse,
+  type RenewalRequest,
+  type RenewalResponse,
 } from './enrollment.js';

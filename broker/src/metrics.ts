@@ -55,6 +55,11 @@ export class BrokerMetrics {
     help: 'Recorders enrolled with a one-time token',
     registers: [this.registry],
   });
+  readonly renewals = new Counter({
+    name: 'vigil_broker_renewals_total',
+    help: 'Recorder certificates renewed (POST /renew)',
+    registers: [this.registry],
+  });
   readonly queued: Gauge;
 
   constructor(counts: BrokerCounts = { queueDepth: () => 0, messagesIn: () => 0, messagesOut: () => 0 }) {

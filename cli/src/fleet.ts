@@ -19,8 +19,12 @@ export interface RunningFleet {
   close(): Promise<void>;
 }
 
-export async function ensurePki(dataDir: string, brokerHosts: string[] = []): Promise<{ pki: FleetPki; created: string[] }> {
-  const pki = new FleetPki(fleetPaths(dataDir).pki);
+export async function ensurePki(
+  dataDir: string,
+  brokerHosts: string[] = [],
+  options: { deviceCertDays?: number } = {},
+): Promise<{ pki: FleetPki; created: string[] }> {
+  const pki = new FleetPki(fleetPaths(dataDir).pki, { deviceCertificateDays: options.deviceCertDays });
   const created = await pki.init({ brokerHosts });
   return { pki, created };
 }
@@ -117,7 +121,7 @@ export async function startDashboardPart(
 
 /** Broker, ingestor and dashboard in one process: the embedded single-machine default. */
 export async function startFleet(settings: UpSettings, logger: Logger): Promise<RunningFleet> {
-  const { pki } = await ensurePki(settings.dataDir);
+  const { pki } = await ensurePki(settings.dataDir, [], { deviceCertDays: settings.deviceCertDays });
   const broker = await startBrokerPart(pki, settings, logger);
   const brokerUrl = `mqtts://127.0.0.1:${broker.port}`;
   // Links in notifications point at this dashboard unless VIGIL_DASHBOARD_URL names its public address.

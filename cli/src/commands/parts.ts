@@ -7,8 +7,8 @@ import { onShutdown } from '../shutdown.js';
 import { fleetLogger } from './logger.js';
 import { fleetOptions } from './options.js';
 
-function initialisedPki(dataDir: string): FleetPki {
-  const pki = new FleetPki(fleetPaths(dataDir).pki);
+function initialisedPki(dataDir: string, deviceCertDays?: number): FleetPki {
+  const pki = new FleetPki(fleetPaths(dataDir).pki, { deviceCertificateDays: deviceCertDays });
   if (!pki.isInitialised()) throw new SettingsError(`no fleet PKI in ${pki.dir}: run "vigil pki init --data-dir ${dataDir}" first`);
   return pki;
 }
@@ -27,7 +27,7 @@ export function registerParts(program: Command, env: Environment): void {
   ]).action(async (flags: Flags) => {
     const settings = brokerSettings.parse(flags, env);
     const logger = fleetLogger(settings.logLevel, env);
-    const broker = await startBrokerPart(initialisedPki(settings.dataDir), settings, logger);
+    const broker = await startBrokerPart(initialisedPki(settings.dataDir, settings.deviceCertDays), settings, logger);
     onShutdown(() => broker.close());
   });
 

@@ -25,8 +25,8 @@ export function registerPki(program: Command, env: Environment): void {
   fleetOptions(pki.command('issue').description("issue a recorder's device certificate (CN = recorder id) and signing key").argument('<recorderId>'), [
     'dataDir',
   ]).action(async (recorderId: string, flags: FleetFlags) => {
-    const { dataDir } = pkiSettings.parse(flags, env);
-    const bundle = await new FleetPki(fleetPaths(dataDir).pki).issueDevice(recorderId);
+    const { dataDir, deviceCertDays } = pkiSettings.parse(flags, env);
+    const bundle = await new FleetPki(fleetPaths(dataDir).pki, { deviceCertificateDays: deviceCertDays }).issueDevice(recorderId);
     console.log(`issued ${recorderId}; copy this folder to the recorder host and set bundleDir to it in agent.yaml:\n  ${bundle.dir}`);
   });
 

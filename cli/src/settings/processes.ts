@@ -47,6 +47,9 @@ const alertGroupSeconds = setting(secondsValue, { env: 'VIGIL_ALERT_GROUP_SECOND
 const dashboardUrl = setting(httpUrlValue, { env: 'VIGIL_DASHBOARD_URL', example: 'https://vigil.example.com' });
 const problemLifetimes = setting(problemLifetimesValue, { env: 'VIGIL_PROBLEM_LIFETIMES', example: 'archive-fatal-error=48h,archive-move-failed=30m' });
 
+/** Days a recorder certificate issued from now on is valid (vigil pki issue, enrolment, renewal); agents renew before the end. */
+const deviceCertDays = setting(positiveIntegerValue, { env: 'VIGIL_DEVICE_CERT_DAYS', default: '825', example: '365' });
+
 const outboxStallSeconds = setting(positiveIntegerValue, { env: 'VIGIL_OUTBOX_STALL_SECONDS', default: '300', example: '600' });
 
 const telemetrySettings = { influxUrl, influxToken, influxOrg, influxBucket, influxApi };
@@ -144,6 +147,8 @@ export interface FleetSettings {
   enrollPort: number;
   /** Address the broker and dashboard listen on. */
   host: string;
+  /** How long recorder certificates the broker issues (enrolment, renewal) are valid (VIGIL_DEVICE_CERT_DAYS). */
+  deviceCertDays: number;
 }
 
 /** `vigil up`: broker, ingestor and dashboard in one process, and the demo fleet with --demo. */
@@ -168,6 +173,7 @@ export const upSettings = new ProcessSettings(
     metricsPort,
     enrollPort,
     host,
+    deviceCertDays,
     logLevel: logLevel('warn'),
     adminPassword,
     mapTilesUrl,
@@ -183,6 +189,7 @@ export const upSettings = new ProcessSettings(
     metricsPort: values.metricsPort,
     enrollPort: values.enrollPort,
     host: values.host,
+    deviceCertDays: values.deviceCertDays,
     logLevel: values.logLevel,
     adminPassword: values.adminPassword,
     map: mapOf(values),
@@ -199,11 +206,13 @@ export interface BrokerSettings {
   metricsPort: number;
   enrollPort: number;
   host: string;
+  /** How long recorder certificates it issues (enrolment, renewal) are valid (VIGIL_DEVICE_CERT_DAYS). */
+  deviceCertDays: number;
   logLevel: LogLevel;
 }
 
 export const brokerSettings = new ProcessSettings(
-  { dataDir, mqttPort, wssPort, metricsPort, enrollPort, host, logLevel: logLevel('info') },
+  { dataDir, mqttPort, wssPort, metricsPort, enrollPort, host, deviceCertDays, logLevel: logLevel('info') },
   (values): BrokerSettings => values,
 );
 
@@ -282,7 +291,7 @@ export const dashboardSettings = new ProcessSettings(
 );
 
 /** `vigil pki ...` works on files only. */
-export const pkiSettings = new ProcessSettings({ dataDir }, (values): { dataDir: string } => values);
+export const pkiSettings = new ProcessSettings({ dataDir, deviceCertDays }, (values): { dataDir: string; deviceCertDays: number } => values);
 
 /** Every variable some fleet-side process reads. */
 export const FLEET_VARIABLES: readonly string[] = [

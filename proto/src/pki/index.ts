@@ -136,17 +136,23 @@ function publicKeyFrom(field: 'tlsPublicKey' | 'signingPublicKey', pemText: stri
  * would fail does so before its token is spent. Errors name the field and never echo the key.
  */
 export function parseDeviceKeys(tlsPublicKeyPem: string, signingPublicKeyPem: string): { tls: KeyObject; signing: KeyObject } {
-  const tlsExpected = 'a P-256 (prime256v1) EC public key';
-  const tls = publicKeyFrom('tlsPublicKey', tlsPublicKeyPem, tlsExpected);
-  if (tls.asymmetricKeyType !== 'ec' || tls.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new DeviceKeyError('tlsPublicKey', `tlsPublicKey must be ${tlsExpected}, not ${describeKey(tls)}`);
-  }
+  const tls = parseTlsPublicKey(tlsPublicKeyPem);
   const signingExpected = 'an RSA public key of at least 2048 bits';
   const signing = publicKeyFrom('signingPublicKey', signingPublicKeyPem, signingExpected);
   if (signing.asymmetricKeyType !== 'rsa' || (signing.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
     throw new DeviceKeyError('signingPublicKey', `signingPublicKey must be ${signingExpected}, not ${describeKey(signing)}`);
   }
   return { tls, signing };
+}
+
+/** A device's TLS public key (enrolment and renewal): P-256 only. Errors name the field. */
+export function parseTlsPublicKey(tlsPublicKeyPem: string): KeyObject {
+  const expected = 'a P-256 (prime256v1) EC public key';
+  const tls = publicKeyFrom('tlsPublicKey', tlsPublicKeyPem, expected);
+  if (tls.asymmetricKeyType !== 'ec' || tls.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new DeviceKeyError('tlsPublicKey', `tlsPublicKey must be ${expected}, not ${describeKey(tls)}`);
+  }
+  return tls;
 }
 
 function describeKey(key: KeyObject): string {
@@ -167,8 +173,23 @@ function describeKey(key: KeyObject): string {
  *   signers/{recorderId}.pem               registered signing public keys, read by the ingestor
  *   devices/{recorderId}/                  the bundle an installer copies to the recorder host
  */
+export interface FleetPkiOptions {
+  /**
+   * How long recorder certificates issued from now on are valid, in days (default 825): by
+   * "vigil pki issue", enrolment and renewal alike (VIGIL_DEVICE_CERT_DAYS). Agents renew theirs
+   * before it runs out (docs/DESIGN.md "Enrolment").
+   */
+  deviceCertificateDays?: number;
+}
+
+/** The default life of a recorder certificate: the most browsers ever accepted, long enough to forget, which renewal now covers. */
+export const DEFAULT_DEVICE_CERTIFICATE_DAYS = 825;
+
 export class FleetPki {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly options: FleetPkiOptions = {},
+  ) {}
 
   get caCertPath(): string {
     return join(this.dir, 'ca.crt');
@@ -308,7 +329,10 @@ export class FleetPki {
     if (!this.isInitialised()) throw new Error(`no fleet PKI in ${this.dir}: run "vigil pki init" first`);
     const bundle = this.device(recorderId);
     mkdirSync(bundle.dir, { recursive: true, mode: 0o700 });
-    const serial = await this.issueTls(recorderId, 'recorder', join(bundle.dir, 'device'), undefined, validity);
+    const serial = await this.issueTls(recorderId, 'recorder', join(bundle.dir, 'device'), undefined, {
+      ...validity,
+      notAfter: validity.notAfter ?? this.deviceNotAfter(),
+    });
     const { publicKey, privateKey } = await generateKeyPair('rsa', {
       modulusLength: 2048,
       publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -404,10 +428,52 @@ export class FleetPki {
     if (!isRecorderId(recorderId)) throw new DeviceKeyError('recorderId', `recorder id "${recorderId}" is not valid`);
     const keys = parseDeviceKeys(tlsPublicKeyPem, signingPublicKeyPem);
     const publicKey = await subtle.importKey('spki', keys.tls.export({ type: 'spki', format: 'der' }), EC, true, ['verify']);
-    const { pem, serial } = await this.issueCertificate(recorderId, 'recorder', publicKey);
+    const { pem, serial } = await this.issueCertificate(recorderId, 'recorder', publicKey, undefined, { notAfter: this.deviceNotAfter() });
     writeFileSync(this.signerPath(recorderId), keys.signing.export({ type: 'spki', format: 'pem' }));
     this.register(recorderId, serial);
     return { certificate: pem, ca: readFileSync(this.caCertPath, 'utf8'), recipientPublicKey: readFileSync(this.envelopePublicKeyPath, 'utf8') };
+  }
+
+  private deviceNotAfter(now = Date.now()): Date {
+    return new Date(now + (this.options.deviceCertificateDays ?? DEFAULT_DEVICE_CERTIFICATE_DAYS) * DAY);
+  }
+
+  /**
+   * Why a recorder presenting the certificate with `serial` may not renew it, or undefined when it
+   * may: it must be in the registry, not revoked, and the certificate must be its current one or
+   * the one a renewal not yet taken up replaces (see renewDevice). The caller has checked the
+   * certificate itself (fleet CA, dates).
+   */
+  renewalRefusal(recorderId: string, serial: string): 'not-current' | 'revoked' | undefined {
+    const entry = this.registry().recorders[recorderId];
+    if (!entry) return 'not-current';
+    if (entry.revokedAt) return 'revoked';
+    return registrySerialStanding(entry, serial) === undefined ? 'not-current' : undefined;
+  }
+
+  /**
+   * A new certificate for a recorder that proved it holds a valid one (`presentedSerial`), for a
+   * TLS key it made itself; the signing key stays. The registry's current serial becomes the new
+   * one and the presented one stays admitted as `previousSerial` until the new one is first seen
+   * connecting (retirePreviousSerial): an agent that dies before it has saved the answer still
+   * gets in with the certificate it has, and renews again.
+   */
+  async renewDevice(recorderId: string, presentedSerial: string, tlsPublicKeyPem: string): Promise<{ certificate: string; ca: string; serial: string }> {
+    if (!isRecorderId(recorderId)) throw new DeviceKeyError('recorderId', `recorder id "${recorderId}" is not valid`);
+    const tls = parseTlsPublicKey(tlsPublicKeyPem);
+    const publicKey = await subtle.importKey('spki', tls.export({ type: 'spki', format: 'der' }), EC, true, ['verify']);
+    const { pem, serial } = await this.issueCertificate(recorderId, 'recorder', publicKey, undefined, { notAfter: this.deviceNotAfter() });
+    updateRegistryFile(this.registryPath, (registry) => {
+      const entry = registry.recorders[recorderId];
+      if (!entry) throw new Error(`recorder "${recorderId}" left the registry during its renewal`);
+      registry.recorders[recorderId] = {
+        serial: serial.toLowerCase(),
+        issuedAt: new Date().toISOString(),
+        previousSerial: normalSerial(presentedSerial),
+        ...(entry.revokedAt ? { revokedAt: entry.revokedAt } : {}),
+      };
+    });
+    return { certificate: pem, ca: readFileSync(this.caCertPath, 'utf8'), serial };
   }
 
   get enrollmentPath(): string {
@@ -579,10 +645,11 @@ export class FleetPki {
     this.writeRegistry(registry);
   }
 
+  /** Issuing (or reissuing) from scratch: only the new certificate is admitted, no previous one. */
   private register(recorderId: string, serial: string): void {
-    const registry = this.registry();
-    registry.recorders[recorderId] = { serial: serial.toLowerCase(), issuedAt: new Date().toISOString() };
-    this.writeRegistry(registry);
+    updateRegistryFile(this.registryPath, (registry) => {
+      registry.recorders[recorderId] = { serial: serial.toLowerCase(), issuedAt: new Date().toISOString() };
+    });
   }
 
   private writeRegistry(registry: DeviceRegistryFile): void {
@@ -592,10 +659,65 @@ export class FleetPki {
   }
 }
 
+const normalSerial = (serial: string) => serial.toLowerCase().replace(/^0+/, '');
+
+/**
+ * Whether a certificate serial is a recorder's current one, the previous one a renewal has not
+ * yet replaced on the wire, or neither (undefined). Serials compare as hex numbers: Node prints
+ * them in upper case and may keep or drop leading zeros.
+ */
+export function registrySerialStanding(entry: DeviceRegistryEntry, serial: string): 'current' | 'previous' | undefined {
+  const presented = normalSerial(serial);
+  if (normalSerial(entry.serial) === presented) return 'current';
+  if (entry.previousSerial !== undefined && normalSerial(entry.previousSerial) === presented) return 'previous';
+  return undefined;
+}
+
+/**
+ * The registry changed in place, written aside and renamed (a reader never sees half a file).
+ * Read and written back at once: the writers (vigil pki, the broker's enrolment, renewal and
+ * admission) change one recorder each, so a lost race costs at most a previous serial kept a
+ * little longer.
+ */
+function updateRegistryFile(path: string, change: (registry: DeviceRegistryFile) => void): void {
+  let registry: DeviceRegistryFile;
+  try {
+    registry = JSON.parse(readFileSync(path, 'utf8')) as DeviceRegistryFile;
+  } catch {
+    registry = { recorders: {} };
+  }
+  change(registry);
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, JSON.stringify(registry, null, 2));
+  renameSync(tmp, path);
+}
+
+/**
+ * Once a recorder has connected with its current certificate, the one its renewal replaced is no
+ * longer admitted. Does nothing when the registry has moved on meanwhile (another renewal, a
+ * reissue) or there is no previous serial. Returns whether it changed the file.
+ */
+export function retirePreviousSerial(registryPath: string, recorderId: string, currentSerial: string): boolean {
+  let changed = false;
+  updateRegistryFile(registryPath, (registry) => {
+    const entry = registry.recorders[recorderId];
+    if (!entry || entry.previousSerial === undefined || registrySerialStanding(entry, currentSerial) !== 'current') return;
+    delete entry.previousSerial;
+    changed = true;
+  });
+  return changed;
+}
+
 export interface DeviceRegistryEntry {
   /** Hex serial of the recorder's current certificate; older certificates of it are refused. */
   serial: string;
   issuedAt: string;
+  /**
+   * Set by a renewal: the serial of the certificate it replaced, still admitted until the current
+   * one is first seen connecting (then removed), so an agent that lost the renewal's answer is not
+   * locked out.
+   */
+  previousSerial?: string;
   revokedAt?: string;
 }
 
