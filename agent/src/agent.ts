@@ -193,8 +193,12 @@ export class Agent {
    */
   private useRenewedCertificate(renewed: RenewedCredentials): void {
     this.tls = { cert: renewed.cert, key: renewed.key, ca: renewed.ca };
+    this.reconnectWithCurrentCertificate();
+  }
+
+  private reconnectWithCurrentCertificate(): void {
     const client = this.client;
-    // Not connected: the next attempt takes the new certificate.
+    // Not connected: the next attempt takes the new certificate (one still connecting switches once it is up).
     if (this.stopping || !client?.connected) return;
     this.log.info('reconnecting with the renewed certificate');
     clearInterval(this.heartbeatTimer);
@@ -276,6 +280,7 @@ export class Agent {
       will: { topic: topics.recorder(this.config.recorderId, 'death'), payload: Buffer.from(will), qos: 1, retain: false },
     });
     this.client = client;
+    const sessionTls = this.tls;
     let lastHeard = Date.now();
 
     client.on('connect', () => {
@@ -304,6 +309,8 @@ export class Agent {
         }
         void this.publish(client, 'hb', { heartbeat: { bdSeq: this.bdSeq, spoolEpoch: this.spool.epoch, sentAt: Date.now() } }).catch(() => undefined);
       }, this.config.heartbeatSeconds * 1000);
+      // Renewed while this session was connecting: it is on the old certificate, which stays admitted only until the new one is used.
+      if (this.tls !== sessionTls) this.reconnectWithCurrentCertificate();
     });
     client.on('packetreceive', () => {
       lastHeard = Date.now();

@@ -146,6 +146,8 @@ export interface AgentOptions {
   brokerPort?: number;
   /** Where it says it is (default: an installation and a site of its own). */
   site?: { installationSlc: string; siteId: string };
+  /** More of its config, over the suite's (e.g. a tls section). */
+  config?: Partial<AgentConfigInput>;
 }
 
 /** What the store holds of `sent` numbered observations: each once, none missing, none twice. */
@@ -361,6 +363,7 @@ export class Fleet {
         installation: { slc: options.site?.installationSlc ?? `SLC-${id}` },
         site: { id: options.site?.siteId ?? `site-${id}` },
       },
+      ...options.config,
     };
     const configPath = join(this.dir, `${id}.yaml`);
     writeFileSync(configPath, stringify(config));
