@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { request } from 'node:https';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
@@ -280,6 +280,7 @@ export class CertificateRenewer {
 
   private saveStatus(status: RenewalStatus): void {
     try {
+      mkdirSync(this.config.dataDir, { recursive: true });
       writeDurably(renewalStatusPath(this.config), `${JSON.stringify(status, null, 2)}\n`, 0o644);
     } catch (error) {
       this.log.debug({ err: (error as Error).message }, 'renewal status not saved');

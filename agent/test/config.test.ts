@@ -115,8 +115,8 @@ spool: { maxMegabyte: 10 }
   it('lists the valid keys when nothing is close, and reports every unknown key of an object', () => {
     const { problems } = problemsOf(`${VALID}broker2: {}\ntls: { certificate: a.crt, zzz: 1 }\n`);
     expect(problems).toContain('(top level): Unrecognized key: "broker2"; did you mean "broker"?');
-    expect(problems).toContain('tls: Unrecognized key: "certificate"; the keys here are cert, key, ca');
-    expect(problems).toContain('tls: Unrecognized key: "zzz"; the keys here are cert, key, ca');
+    expect(problems).toContain('tls: Unrecognized key: "certificate"; the keys here are cert, key, ca, renewBeforeDays, renewUrl');
+    expect(problems).toContain('tls: Unrecognized key: "zzz"; the keys here are cert, key, ca, renewBeforeDays, renewUrl');
   });
 
   it('names the path and the expected type of a value of the wrong type', () => {

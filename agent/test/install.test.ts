@@ -109,6 +109,8 @@ describe('vigil-agent install and uninstall', () => {
       expect.objectContaining({ kind: 'copy', to: '/etc/vigil-agent/bundle/device.key', mode: 0o640, owner: 'root:vigil-agent' }),
     );
     expect(plan.steps).toContainEqual(expect.objectContaining({ kind: 'mkdir', path: '/etc/vigil-agent', mode: 0o750, owner: 'root:vigil-agent' }));
+    // The agent renews its certificate in place: the bundle folder is writable by it, and only that under /etc.
+    expect(plan.steps).toContainEqual(expect.objectContaining({ kind: 'mkdir', path: '/etc/vigil-agent/bundle', mode: 0o770, owner: 'root:vigil-agent' }));
     const unit = written(plan.steps, '/etc/systemd/system/vigil-agent.service');
     for (const line of [
       'User=vigil-agent',
@@ -119,6 +121,7 @@ describe('vigil-agent install and uninstall', () => {
       'StateDirectory=vigil-agent',
       'NoNewPrivileges=yes',
       'ProtectSystem=strict',
+      'ReadWritePaths=/etc/vigil-agent/bundle',
       'ProtectHome=yes',
       'PrivateTmp=yes',
       'CapabilityBoundingSet=',

@@ -211,6 +211,8 @@ UMask=0077
 # look at other users' processes), PrivateNetwork and IPAddressDeny (it talks to the broker).
 NoNewPrivileges=yes
 ProtectSystem=strict
+# The one place under /etc it writes: its renewed certificate and key.
+ReadWritePaths=${L.bundleDir}
 ProtectHome=${options.protectHome}
 PrivateTmp=yes
 PrivateDevices=yes
@@ -310,7 +312,8 @@ export function linuxInstallPlan(input: InstallInput): { plan: Plan; manifest: I
     { kind: 'copy', from: input.binary, to: L.binary, mode: 0o755 },
     { kind: 'symlink', path: L.link, target: L.binary },
     { kind: 'mkdir', path: L.configDir, mode: 0o750, owner },
-    { kind: 'mkdir', path: L.bundleDir, mode: 0o750, owner },
+    // Group-writable: the agent renews its certificate in place (device.key and device.crt renamed over, docs/DESIGN.md "Enrolment").
+    { kind: 'mkdir', path: L.bundleDir, mode: 0o770, owner },
   );
   for (const file of CREDENTIAL_FILES) {
     steps.push({
