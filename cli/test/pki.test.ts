@@ -49,6 +49,20 @@ describe('vigil pki', () => {
     expect(readFileSync(join(dir, 'pki', 'signers', 'rec-0042.pem'), 'utf8')).toContain('BEGIN PUBLIC KEY');
   });
 
+  it('issue makes certificates valid 825 days, or VIGIL_DEVICE_CERT_DAYS', () => {
+    const days = (id: string) =>
+      (Date.parse(new X509Certificate(readFileSync(join(dir, 'pki', 'devices', id, 'device.crt'))).validTo) - Date.now()) / 86_400_000;
+    expect(days('rec-0042')).toBeGreaterThan(824);
+    expect(days('rec-0042')).toBeLessThan(826);
+    const result = spawnSync(process.execPath, [VIGIL, 'pki', 'issue', 'rec-short', '--data-dir', dir], {
+      encoding: 'utf8',
+      env: { ...process.env, VIGIL_DEVICE_CERT_DAYS: '45' },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(days('rec-short')).toBeGreaterThan(44);
+    expect(days('rec-short')).toBeLessThan(46);
+  });
+
   it('refuses a recorder id that cannot be a topic level, saying what is allowed', () => {
     const result = vigil('pki', 'issue', 'bad/id');
     expect(result.status).toBe(1);

@@ -78,9 +78,14 @@ describe('settings: flags win over environment variables, which win over default
       metricsPort: 9883,
       enrollPort: 8885,
       host: '127.0.0.1',
+      deviceCertDays: 825,
       logLevel: 'info',
     });
     expect(brokerSettings.parse({}, { VIGIL_MQTT_PORT: '1883', VIGIL_ENROLL_PORT: '0' })).toMatchObject({ mqttPort: 1883, enrollPort: 0 });
+    expect(brokerSettings.parse({}, { VIGIL_DEVICE_CERT_DAYS: '90' })).toMatchObject({ deviceCertDays: 90 });
+    expect(failure(() => brokerSettings.parse({}, { VIGIL_DEVICE_CERT_DAYS: '0' }))).toBe(
+      'VIGIL_DEVICE_CERT_DAYS is "0": expected a whole number of at least 1, e.g. 365',
+    );
     expect(brokerSettings.parse({ mqttPort: '2883' }, { VIGIL_MQTT_PORT: '1883' })).toMatchObject({ mqttPort: 2883 });
   });
 
@@ -163,9 +168,9 @@ describe('settings: flags win over environment variables, which win over default
     });
   });
 
-  it('vigil pki reads only the data directory', () => {
-    expect(pkiSettings.parse({}, { VIGIL_HTTP_PORT: 'not a port' })).toEqual({ dataDir: resolve('./data') });
-    expect(pkiSettings.parse({ dataDir: '/a' }, { VIGIL_DATA_DIR: '/b' })).toEqual({ dataDir: '/a' });
+  it('vigil pki reads only the data directory and how long the certificates it issues are valid', () => {
+    expect(pkiSettings.parse({}, { VIGIL_HTTP_PORT: 'not a port' })).toEqual({ dataDir: resolve('./data'), deviceCertDays: 825 });
+    expect(pkiSettings.parse({ dataDir: '/a' }, { VIGIL_DATA_DIR: '/b', VIGIL_DEVICE_CERT_DAYS: '30' })).toEqual({ dataDir: '/a', deviceCertDays: 30 });
   });
 });
 
