@@ -339,6 +339,8 @@ export class CertificateRenewer {
         {
           method: 'POST',
           ...tls,
+          // One request a month or so: no pooled connection kept on the old certificate.
+          agent: false,
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
           timeout: REQUEST_TIMEOUT_MS,
         },
