@@ -264,7 +264,14 @@ export class Agent {
       if (this.stopping || topic !== topics.ack(this.config.recorderId)) return;
       try {
         const ack = vigil.v1.Ack.decode(payload);
-        if (ack.spoolEpoch === this.spool.epoch) this.shipper.acknowledged(ack.seq);
+        if (ack.spoolEpoch === this.spool.epoch) {
+          // The fleet side knows less than we have already let go of: its fleet.db went back in
+          // time (restored from a backup) and it missed this session's birth, which said so. Until
+          // told, it waits for batches we deleted and acknowledges nothing above them; the birth
+          // (idempotent, carrying ackedThrough) tells it again.
+          if (ack.seq < this.spool.ackedThrough) this.remindOfPosition(client);
+          this.shipper.acknowledged(ack.seq);
+        }
       } catch {
         this.log.warn('ignored an ack that is not an Ack message');
       }
@@ -282,6 +289,16 @@ export class Agent {
       client.end(true);
       this.scheduleReconnect();
     });
+  }
+
+  private lastReminderAt = 0;
+
+  /** Publishes this session's birth again, at most every 5 s (acks of a burst of batches all ask for it). */
+  private remindOfPosition(client: MqttClient): void {
+    if (Date.now() - this.lastReminderAt < 5_000) return;
+    this.lastReminderAt = Date.now();
+    this.log.info({ ackedThrough: this.spool.ackedThrough }, 'the fleet side acknowledged less than we already let go of; sending the birth again');
+    void this.publish(client, 'birth', { birth: this.birth() }).catch((error: Error) => this.log.warn({ err: error.message }, 'birth not sent'));
   }
 
   /** Exponential backoff with full jitter, so a broker restart does not meet the whole fleet at once. */
