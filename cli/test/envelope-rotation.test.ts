@@ -53,9 +53,9 @@ describe('envelope key rotation', () => {
     fleet = await Fleet.start('rotation');
     const f = fleet;
     const oldKeyId = f.pki.envelopeKeyId();
-    const agents = [await f.agent('rot-a'), await f.agent('rot-b')];
     // The sleeper is stopped (gracefully) before the rotation and started only after the old key is gone.
-    const sleeper = await f.agent('rot-sleeper');
+    const [a, b, sleeper] = await Promise.all([f.agent('rot-a'), f.agent('rot-b'), f.agent('rot-sleeper')]);
+    const agents = [a!, b!];
     sleeper.writeLines(50);
     expect(await f.settle(sleeper)).toMatchObject({ lost: 0, doubled: 0 });
     await sleeper.process.stop();
@@ -112,11 +112,13 @@ describe('envelope key rotation', () => {
     expect(settled[oldKeyId]).toBe(movedAt[oldKeyId]);
 
     // Retire the old key, restart the ingestor: it opens with the new key only, and everything flows.
-    const retired = await vigil('pki', 'retire-envelope-key', '--all-previous', '--data-dir', f.dataDir);
+    const [retired, refusedCurrent] = await Promise.all([
+      vigil('pki', 'retire-envelope-key', '--all-previous', '--data-dir', f.dataDir),
+      vigil('pki', 'retire-envelope-key', newKeyId, '--data-dir', f.dataDir),
+    ]);
     expect(retired.stderr).toBe('');
     expect(retired.status).toBe(0);
     expect(readdirSync(join(f.dataDir, 'pki', 'envelope-previous'))).toEqual([]);
-    const refusedCurrent = await vigil('pki', 'retire-envelope-key', newKeyId, '--data-dir', f.dataDir);
     expect(refusedCurrent.status).toBe(2);
     expect(refusedCurrent.stderr).toContain('is the current envelope key');
     await f.ingestor.stop();

@@ -57,7 +57,7 @@ export function registerPki(program: Command, env: Environment): void {
       [
         `envelope key rotated: ${currentKeyId} is current, ${previousKeyId} moved to pki/envelope-previous/.`,
         'Next: restart every ingestor (it reads the keys at start). Agents sealing to the previous key are sent the new one',
-        'in their acks and move to it by themselves. Watch vigil_envelope_opened_total{key_id="' + previousKeyId + '"} on the',
+        `in their acks and move to it by themselves. Watch vigil_envelope_opened_total{key_id="${previousKeyId}"} on the`,
         `ingestor's /metrics; once it stays flat, retire the old key: vigil pki retire-envelope-key ${previousKeyId}`,
       ].join('\n'),
     );
