@@ -83,10 +83,19 @@ describe('vigil backup and restore', () => {
       channelIds: [],
     });
     desk.close();
-    const agents: FaultAgent[] = [await f.agent('bk-a'), await f.agent('bk-b')];
+    const agents: FaultAgent[] = await Promise.all([f.agent('bk-a'), f.agent('bk-b')]);
     for (const agent of agents) agent.writeLines(300);
     const settled = await f.settleAll(agents);
     expect(settled).toMatchObject({ lost: 0, doubled: 0, unexpected: 0 });
+    // Drained from the outbox into telemetry.db too, so the backup's time series can be checked line by line.
+    for (const agent of agents) {
+      await waitFor(
+        `${agent.id}'s points drained`,
+        () => pointsIn(join(f.dataDir, 'telemetry.db'), agent.id).size,
+        (n) => n >= 300,
+        30_000,
+      );
+    }
 
     // The backup, while both agents write 40 lines a second each.
     const backupDir = join(f.dir, 'backup');
