@@ -118,11 +118,6 @@ describe('vigil backup and restore', () => {
     expect(mode('pki/ca.key')).toBe(0o600);
     expect(mode('dashboard.db')).toBe(0o600);
 
-    // A second backup into the same place is refused, and writes nothing.
-    const again = await vigil('backup', '--data-dir', f.dataDir, '--to', backupDir);
-    expect(again.status).toBe(2);
-    expect(again.stderr).toContain('is not empty');
-
     // What the backup holds: every line stored before it began, each once, events and points alike.
     const backedUp = new Map(agents.map((agent) => [agent.id, eventsIn(join(backupDir, 'fleet.db'), agent.id)]));
     for (const agent of agents) {
@@ -135,8 +130,12 @@ describe('vigil backup and restore', () => {
       for (const count of events.values()) expect(count).toBe(1);
     }
 
+    // A second backup into the same place is refused, and writes nothing.
+    const [again] = await Promise.all([vigil('backup', '--data-dir', f.dataDir, '--to', backupDir), f.settleAll(agents)]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('is not empty');
+
     // The old fleet side goes; its directory is kept aside and a fresh one restored in its place.
-    await f.settleAll(agents);
     await f.ingestor.stop();
     await f.broker.stop();
     const oldDataDir = join(f.dir, 'data-old');
@@ -148,8 +147,6 @@ describe('vigil backup and restore', () => {
     expect(existsSync(join(f.dataDir, 'vigil-backup.json'))).toBe(false);
 
     const connectionsBefore = agents.map((agent) => agent.connections());
-    await f.broker.start();
-    await f.ingestor.start();
     const httpPort = await freePort();
     dashboard = new VigilProcess(
       'dashboard',
@@ -157,7 +154,8 @@ describe('vigil backup and restore', () => {
       {},
       async () => (await fetch(`http://127.0.0.1:${httpPort}/api/session`)).status < 500,
     );
-    await dashboard.start();
+    // The dashboard waits for nothing of theirs to start: all three come up together.
+    await Promise.all([f.broker.start().then(() => f.ingestor.start()), dashboard.start()]);
 
     // The same agents (same certificates, same envelope key) come back to the restored fleet.
     for (const [i, agent] of agents.entries()) {
