@@ -11,6 +11,7 @@ import type { Collector, CollectorSink, InventoryFacts } from './collectors/type
 import type { AgentConfig } from './config.js';
 import { loadCredentials } from './credentials.js';
 import { CertificateRenewer, finishPendingRenewal, type RenewedCredentials } from './renewal.js';
+import { loadLearntRecipientKey, recipientKeyIdOf, recipientKeyProblem, saveLearntRecipientKey } from './recipient-key.js';
 import { Shipper } from './spool/shipper.js';
 import { isStorageFull, Spool } from './spool/spool.js';
 
@@ -101,7 +102,8 @@ export class Agent {
     this.sealer = new EnvelopeSealer({
       sender: config.recorderId,
       signingKeyPem: credentials.signingKeyPem,
-      recipientPublicKeyPem: credentials.recipientPublicKeyPem,
+      // What an ingestor told us after a key rotation wins over what the bundle brought.
+      recipientPublicKeyPem: loadLearntRecipientKey(config.dataDir) ?? credentials.recipientPublicKeyPem,
     });
     this.minReconnectMs = options.minReconnectMs ?? 1_000;
     this.maxReconnectMs = options.maxReconnectMs ?? 60_000;
@@ -319,7 +321,15 @@ export class Agent {
       if (this.stopping || topic !== topics.ack(this.config.recorderId)) return;
       try {
         const ack = vigil.v1.Ack.decode(payload);
-        if (ack.spoolEpoch === this.spool.epoch) this.shipper.acknowledged(ack.seq);
+        if (ack.recipientPublicKey) this.adoptRecipientKey(client, ack.recipientPublicKey);
+        if (ack.spoolEpoch === this.spool.epoch) {
+          // The fleet side knows less than we have already let go of: its fleet.db went back in
+          // time (restored from a backup) and it missed this session's birth, which said so. Until
+          // told, it waits for batches we deleted and acknowledges nothing above them; the birth
+          // (idempotent, carrying ackedThrough) tells it again.
+          if (ack.seq < this.spool.ackedThrough) this.remindOfPosition(client);
+          this.shipper.acknowledged(ack.seq);
+        }
       } catch {
         this.log.warn('ignored an ack that is not an Ack message');
       }
@@ -337,8 +347,55 @@ export class Agent {
       if (this.stopping || this.client !== client) return;
       client.removeAllListeners();
       client.end(true);
+      if (this.newSessionNow) {
+        this.newSessionNow = false;
+        try {
+          this.openSession();
+          return;
+        } catch (error) {
+          this.log.error({ err: (error as Error).message }, 'could not open a broker session; retrying');
+        }
+      }
       this.scheduleReconnect();
     });
+  }
+
+  private lastReminderAt = 0;
+  /** Set when this connection ends on purpose to start the next session at once (a new envelope key). */
+  private newSessionNow = false;
+
+  /**
+   * The ingestor sealed-to key changed (docs/DESIGN.md "Envelope", key rotation): only services may
+   * publish on our ack/ topic, so the key is the fleet's. Saved in the data directory, then a new
+   * session: its will, birth and data key are sealed to the new key, so nothing of ours needs the
+   * old one any more. The clean DISCONNECT discards the old will; the birth follows at once.
+   */
+  private adoptRecipientKey(client: MqttClient, pem: string): void {
+    const problem = recipientKeyProblem(pem);
+    if (problem !== undefined) {
+      this.log.warn({ problem }, 'ignored an envelope key in an ack that cannot be one');
+      return;
+    }
+    const keyId = recipientKeyIdOf(pem);
+    if (keyId === this.sealer.recipientKeyId || this.newSessionNow) return;
+    try {
+      saveLearntRecipientKey(this.config.dataDir, pem);
+    } catch (error) {
+      // Not saved: used anyway; after a restart the ingestor tells us again.
+      this.log.warn({ err: (error as Error).message }, 'could not save the new envelope key');
+    }
+    this.log.info({ keyId, previousKeyId: this.sealer.recipientKeyId }, 'the ingestor has a new envelope key; sealing to it from a new session');
+    this.sealer.setRecipient(pem);
+    this.newSessionNow = true;
+    client.end(false);
+  }
+
+  /** Publishes this session's birth again, at most every 5 s (acks of a burst of batches all ask for it). */
+  private remindOfPosition(client: MqttClient): void {
+    if (Date.now() - this.lastReminderAt < 5_000) return;
+    this.lastReminderAt = Date.now();
+    this.log.info({ ackedThrough: this.spool.ackedThrough }, 'the fleet side acknowledged less than we already let go of; sending the birth again');
+    void this.publish(client, 'birth', { birth: this.birth() }).catch((error: Error) => this.log.warn({ err: error.message }, 'birth not sent'));
   }
 
   /** Exponential backoff with full jitter, so a broker restart does not meet the whole fleet at once. */

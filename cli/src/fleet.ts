@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { startBroker, type RunningBroker } from '@vigil/broker';
@@ -61,7 +60,8 @@ export async function startIngestorPart(
     telemetry,
     brokerUrl,
     tls: pki.service('ingestor'),
-    recipientPrivateKeyPems: [readFileSync(pki.envelopeKeyPath, 'utf8')],
+    // The current key first, then the previous ones a rotation kept (read at start: restart after a rotation).
+    recipientPrivateKeyPems: pki.envelopePrivateKeyPems(),
     signingKeyOf: (id) => pki.signingKeyOf(id),
     dbPath: fleetPaths(dataDir).fleetDb,
     logger: logger.child({ part: 'ingestor' }),

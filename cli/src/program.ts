@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { vigilProgram } from '@vigil/agent';
 import { registerAgent } from './commands/agent.js';
+import { registerBackup } from './commands/backup.js';
 import { registerParts } from './commands/parts.js';
 import { registerPki } from './commands/pki.js';
 import { registerUp } from './commands/up.js';
@@ -16,5 +17,6 @@ export function fleetProgram(env: Environment): Command {
   registerParts(program, env);
   registerAgent(program);
   registerPki(program, env);
+  registerBackup(program, env);
   return program;
 }

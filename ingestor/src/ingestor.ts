@@ -17,6 +17,7 @@ import { offsetText } from './pipeline/clock-offsets.js';
 import type { Outlets } from './pipeline/effects.js';
 import type { DropReason } from './pipeline/message.js';
 import { IngestorMetrics } from './metrics.js';
+import { EnvelopeKeyUse } from './envelope-keys.js';
 import { type AlertingOptions, type RunningAlerting, startAlerting } from './alerts/index.js';
 import { OutboxDrain, type DrainPlacement } from './pipeline/outbox-drain.js';
 import { TelemetryMetrics } from './pipeline/telemetry-metrics.js';
@@ -34,7 +35,10 @@ export type { DropReason } from './pipeline/message.js';
 export interface IngestorOptions {
   brokerUrl: string;
   tls: TlsIdentityFiles;
-  /** The envelope private keys (PEM) this ingestor opens data keys with. */
+  /**
+   * The envelope private keys (PEM) this ingestor opens data keys with: the current one first, then
+   * previous ones a rotation kept. An agent sealing to any but the first is sent the first's public key.
+   */
   recipientPrivateKeyPems: string[];
   /** A recorder's registered signing public key (PEM). */
   signingKeyOf: (recorderId: string) => string | undefined;
@@ -269,7 +273,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
 
   const pipeline = buildPipeline({
     db,
-    opener: new EnvelopeOpener({ recipientPrivateKeyPems: options.recipientPrivateKeyPems, signingKeyOf: options.signingKeyOf }),
+    // Made below with the metrics; no message arrives before the MQTT client connects, after both.
+    opener: { open: (topic, bytes) => envelopeKeys.open(topic, bytes) },
     outlets,
     counters,
     logger: log,
@@ -285,6 +290,14 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   // Until subscribed we hear nothing: heartbeats we cannot receive are not missed (hearingFrom, below).
   state.stopHearing();
   const metrics = new IngestorMetrics({ recorders: () => state.countsByState(), unreachableSites: () => state.unreachableSiteCount });
+  const envelopeKeys = new EnvelopeKeyUse({
+    opener: new EnvelopeOpener({ recipientPrivateKeyPems: options.recipientPrivateKeyPems, signingKeyOf: options.signingKeyOf }),
+    privateKeyPems: options.recipientPrivateKeyPems,
+    registry: metrics.registry,
+    logger: log,
+    // An Ack with only the key (no spool position): nothing in it waits for a COMMIT.
+    tell: (recorderId, pem) => client?.publish(topics.ack(recorderId), Buffer.from(vigil.v1.Ack.encode({ recipientPublicKey: pem }).finish()), { qos: 1 }),
+  });
   if (options.alerting) {
     alerting = startAlerting({
       ...options.alerting,

@@ -3,6 +3,12 @@ import { FleetPki } from '@vigil/proto/pki';
 import { fleetPaths, pkiSettings, SettingsError, type Environment } from '../settings/index.js';
 import { fleetOptions, type FleetFlags } from './options.js';
 
+function initialised(dataDir: string): FleetPki {
+  const fleetPki = new FleetPki(fleetPaths(dataDir).pki);
+  if (!fleetPki.isInitialised()) throw new SettingsError(`no fleet PKI in ${fleetPki.dir}: run "vigil pki init --data-dir ${dataDir}" first`);
+  return fleetPki;
+}
+
 export function registerPki(program: Command, env: Environment): void {
   const pki = program.command('pki').description('fleet certificates and keys');
 
@@ -38,6 +44,54 @@ export function registerPki(program: Command, env: Environment): void {
     new FleetPki(fleetPaths(dataDir).pki).revoke(recorderId);
     console.log(`revoked ${recorderId}; a running broker drops it within seconds. Reissue with "vigil pki issue ${recorderId}" to let it back in.`);
   });
+
+  fleetOptions(
+    pki
+      .command('rotate-envelope-key')
+      .description('make a new envelope key pair current; the old one is kept in pki/envelope-previous/ so what was sealed to it still opens'),
+    ['dataDir'],
+  ).action(async (flags: FleetFlags) => {
+    const { dataDir } = pkiSettings.parse(flags, env);
+    const { previousKeyId, currentKeyId } = await initialised(dataDir).rotateEnvelopeKey();
+    console.log(
+      [
+        `envelope key rotated: ${currentKeyId} is current, ${previousKeyId} moved to pki/envelope-previous/.`,
+        'Next: restart every ingestor (it reads the keys at start). Agents sealing to the previous key are sent the new one',
+        `in their acks and move to it by themselves. Watch vigil_envelope_opened_total{key_id="${previousKeyId}"} on the`,
+        `ingestor's /metrics; once it stays flat, retire the old key: vigil pki retire-envelope-key ${previousKeyId}`,
+      ].join('\n'),
+    );
+  });
+
+  fleetOptions(pki.command('retire-envelope-key').description('delete previous envelope keys no agent seals to any more').argument('[keyId]'), ['dataDir'])
+    .option('--all-previous', 'retire every previous key')
+    .action((keyId: string | undefined, flags: FleetFlags & { allPrevious?: boolean }) => {
+      const { dataDir } = pkiSettings.parse(flags, env);
+      const fleetPki = initialised(dataDir);
+      if ((keyId === undefined) === (flags.allPrevious !== true)) {
+        throw new SettingsError('name one previous key id, or give --all-previous ("vigil pki envelope-keys" lists them)');
+      }
+      const ids = keyId !== undefined ? [keyId] : fleetPki.previousEnvelopeKeys().map((key) => key.keyId);
+      try {
+        for (const id of ids) fleetPki.retireEnvelopeKey(id);
+      } catch (error) {
+        throw new SettingsError((error as Error).message);
+      }
+      console.log(
+        ids.length > 0
+          ? `retired ${ids.join(', ')}; restart the ingestors to drop it from memory. An agent still sealing to it is refused (unknown-recipient-key), sent the current key, and re-sends its spool.`
+          : 'no previous envelope keys to retire',
+      );
+    });
+
+  fleetOptions(pki.command('envelope-keys').description('list the current envelope key and the previous ones the ingestor still opens'), ['dataDir']).action(
+    (flags: FleetFlags) => {
+      const { dataDir } = pkiSettings.parse(flags, env);
+      const fleetPki = initialised(dataDir);
+      console.log(`current   ${fleetPki.envelopeKeyId()}`);
+      for (const key of fleetPki.previousEnvelopeKeys()) console.log(`previous  ${key.keyId}  (replaced ${key.replacedAt.toISOString()})`);
+    },
+  );
 
   fleetOptions(
     pki.command('token').description('create a one-time enrollment token for a recorder ("vigil agent enroll" redeems it)').argument('<recorderId>'),

@@ -31,6 +31,8 @@ export interface OpenedEnvelope {
   payload: vigil.v1.Payload;
   /** The Payload as it was encoded (the decrypted bytes `payload` was decoded from). */
   plaintext: Buffer;
+  /** Hex id of the recipient key it was sealed to (which of several keys, during a rotation). */
+  keyId: string;
 }
 
 interface VerifiedDataKey {
@@ -115,7 +117,7 @@ export class EnvelopeOpener {
     } catch (error) {
       throw new MalformedEnvelopeError(`payload from "${sender}" is not a Payload: ${(error as Error).message}`);
     }
-    return { sender, seq: envelope.seq, sessionStart: envelope.sessionStart, payload, plaintext };
+    return { sender, seq: envelope.seq, sessionStart: envelope.sessionStart, payload, plaintext, keyId: keyIdHex };
   }
 
   private verifiedDataKey(envelope: vigil.v1.Envelope, recipient: NodeRSA): VerifiedDataKey {

@@ -29,8 +29,8 @@ interface DataKey {
 export class EnvelopeSealer {
   readonly sender: string;
   private readonly signer: NodeRSA;
-  private readonly recipient: NodeRSA;
-  private readonly keyId: Buffer;
+  private recipient: NodeRSA;
+  private keyId: Buffer;
   private readonly maxKeyAgeMs: number;
   private readonly now: () => number;
   private current: DataKey | undefined;
@@ -43,6 +43,18 @@ export class EnvelopeSealer {
     this.keyId = keyIdOf(options.recipientPublicKeyPem);
     this.maxKeyAgeMs = options.maxKeyAgeMs ?? 3_600_000;
     this.now = options.now ?? Date.now;
+  }
+
+  /** Hex id of the recipient key data keys are wrapped to. */
+  get recipientKeyId(): string {
+    return this.keyId.toString('hex');
+  }
+
+  /** Seals to another recipient key from the next message on, under a new data key (an envelope key rotation). */
+  setRecipient(recipientPublicKeyPem: string): void {
+    this.recipient = rsaKey(recipientPublicKeyPem);
+    this.keyId = keyIdOf(recipientPublicKeyPem);
+    this.rotate();
   }
 
   /** Starts a new data key; call at every MQTT session start. */

@@ -2179,6 +2179,9 @@ export namespace vigil {
             /** Ack spoolEpoch. */
             spoolEpoch: string;
 
+            /** Ack recipientPublicKey. */
+            recipientPublicKey: string;
+
             /**
              * Creates a new Ack instance using the specified properties.
              * @param [properties] Properties to set
@@ -2268,6 +2271,9 @@ export namespace vigil {
 
                 /** Ack spoolEpoch */
                 spoolEpoch?: (string|null);
+
+                /** Ack recipientPublicKey */
+                recipientPublicKey?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

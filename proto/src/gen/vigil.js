@@ -6821,6 +6821,7 @@ export const vigil = $root.vigil = (() => {
              * @typedef {Object} vigil.v1.Ack.$Properties
              * @property {number|null} [seq] Ack seq
              * @property {string|null} [spoolEpoch] Ack spoolEpoch
+             * @property {string|null} [recipientPublicKey] Ack recipientPublicKey
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -6869,6 +6870,14 @@ export const vigil = $root.vigil = (() => {
             Ack.prototype.spoolEpoch = "";
 
             /**
+             * Ack recipientPublicKey.
+             * @member {string} recipientPublicKey
+             * @memberof vigil.v1.Ack
+             * @instance
+             */
+            Ack.prototype.recipientPublicKey = "";
+
+            /**
              * Creates a new Ack instance using the specified properties.
              * @function create
              * @memberof vigil.v1.Ack
@@ -6904,6 +6913,8 @@ export const vigil = $root.vigil = (() => {
                     writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.seq);
                 if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch") && message.spoolEpoch !== "")
                     writer.uint32(/* id 2, wireType 2 =*/18).string(message.spoolEpoch);
+                if (message.recipientPublicKey != null && $Object.hasOwnProperty.call(message, "recipientPublicKey") && message.recipientPublicKey !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.recipientPublicKey);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -6979,6 +6990,15 @@ export const vigil = $root.vigil = (() => {
                                 delete message.spoolEpoch;
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.recipientPublicKey = value;
+                            else
+                                delete message.recipientPublicKey;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -7033,6 +7053,9 @@ export const vigil = $root.vigil = (() => {
                 if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
                     if (!$util.isString(message.spoolEpoch))
                         return "spoolEpoch: string expected";
+                if (message.recipientPublicKey != null && $Object.hasOwnProperty.call(message, "recipientPublicKey"))
+                    if (!$util.isString(message.recipientPublicKey))
+                        return "recipientPublicKey: string expected";
                 return null;
             };
 
@@ -7067,6 +7090,9 @@ export const vigil = $root.vigil = (() => {
                 if (object.spoolEpoch != null)
                     if (typeof object.spoolEpoch !== "string" || object.spoolEpoch.length)
                         message.spoolEpoch = $String(object.spoolEpoch);
+                if (object.recipientPublicKey != null)
+                    if (typeof object.recipientPublicKey !== "string" || object.recipientPublicKey.length)
+                        message.recipientPublicKey = $String(object.recipientPublicKey);
                 return message;
             };
 
@@ -7094,6 +7120,7 @@ export const vigil = $root.vigil = (() => {
                     } else
                         object.seq = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                     object.spoolEpoch = "";
+                    object.recipientPublicKey = "";
                 }
                 if (message.seq != null && $Object.hasOwnProperty.call(message, "seq"))
                     if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
@@ -7104,6 +7131,8 @@ export const vigil = $root.vigil = (() => {
                         object.seq = options.longs === $String ? $util.Long.prototype.toString.call(message.seq) : options.longs === $Number ? new $util.LongBits(message.seq.low >>> 0, message.seq.high >>> 0).toNumber(true) : message.seq;
                 if (message.spoolEpoch != null && $Object.hasOwnProperty.call(message, "spoolEpoch"))
                     object.spoolEpoch = message.spoolEpoch;
+                if (message.recipientPublicKey != null && $Object.hasOwnProperty.call(message, "recipientPublicKey"))
+                    object.recipientPublicKey = message.recipientPublicKey;
                 return object;
             };
 

@@ -1,6 +1,19 @@
 import 'reflect-metadata';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, type KeyObject, randomBytes, webcrypto } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,6 +56,12 @@ export interface DeviceBundle extends TlsIdentityFiles {
   dir: string;
   signingKey: string;
   recipientPublicKey: string;
+}
+
+/** An envelope key's id as the envelope carries it (proto's envelope keyIdOf), in hex: the first 16 bytes of SHA-256 over the SPKI DER. */
+export function envelopeKeyIdOf(publicOrPrivatePem: string): string {
+  const der = createPublicKey(publicOrPrivatePem).export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(der).digest().subarray(0, 16).toString('hex');
 }
 
 /** Writes a private key (or other secret) readable by its owner only. */
@@ -170,6 +189,7 @@ function describeKey(key: KeyObject): string {
  *   broker.crt broker.key                  broker TLS server identity
  *   services/{name}.crt .key               ingestor, dashboard client identities (OU=service)
  *   envelope.key envelope.pub.pem          ingestor's RSA envelope key (docs/DESIGN.md "Envelope")
+ *   envelope-previous/{keyId}.key .pub.pem keys replaced by a rotation, opened until retired
  *   signers/{recorderId}.pem               registered signing public keys, read by the ingestor
  *   devices/{recorderId}/                  the bundle an installer copies to the recorder host
  */
@@ -199,6 +219,71 @@ export class FleetPki {
   }
   get envelopePublicKeyPath(): string {
     return join(this.dir, 'envelope.pub.pem');
+  }
+
+  /** Envelope key pairs replaced by a rotation, kept until retired: `<key id>.key` (0600) and `<key id>.pub.pem`. */
+  get previousEnvelopeKeysDir(): string {
+    return join(this.dir, 'envelope-previous');
+  }
+
+  /** The current envelope key's id (docs/DESIGN.md "Envelope": SHA-256 of the SPKI DER, 16 bytes, hex). */
+  envelopeKeyId(): string {
+    return envelopeKeyIdOf(readFileSync(this.envelopePublicKeyPath, 'utf8'));
+  }
+
+  /** The previous envelope keys still kept, oldest rotation first. */
+  previousEnvelopeKeys(): Array<{ keyId: string; path: string; replacedAt: Date }> {
+    const dir = this.previousEnvelopeKeysDir;
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((name) => /^[0-9a-f]{32}\.key$/.test(name))
+      .map((name) => ({ keyId: name.slice(0, 32), path: join(dir, name), replacedAt: statSync(join(dir, name)).mtime }))
+      .sort((a, b) => a.replacedAt.getTime() - b.replacedAt.getTime());
+  }
+
+  /** The private keys the ingestor opens envelopes with: the current one first, then every previous one. */
+  envelopePrivateKeyPems(): string[] {
+    return [readFileSync(this.envelopeKeyPath, 'utf8'), ...this.previousEnvelopeKeys().map((key) => readFileSync(key.path, 'utf8'))];
+  }
+
+  /**
+   * A new envelope key pair becomes current; the old one moves to envelope-previous/ first (so it
+   * is never lost between the two steps), where ingestors keep opening what was sealed to it.
+   * New device bundles and enrolments hand out the new public key.
+   */
+  async rotateEnvelopeKey(): Promise<{ previousKeyId: string; currentKeyId: string }> {
+    if (!existsSync(this.envelopeKeyPath)) throw new Error(`no envelope key in ${this.dir}: run "vigil pki init" first`);
+    const previousKeyId = this.envelopeKeyId();
+    mkdirSync(this.previousEnvelopeKeysDir, { recursive: true, mode: 0o700 });
+    chmodSync(this.previousEnvelopeKeysDir, 0o700);
+    writeSecret(join(this.previousEnvelopeKeysDir, `${previousKeyId}.key`), readFileSync(this.envelopeKeyPath, 'utf8'));
+    writeFileSync(join(this.previousEnvelopeKeysDir, `${previousKeyId}.pub.pem`), readFileSync(this.envelopePublicKeyPath, 'utf8'));
+    const { publicKey, privateKey } = await generateKeyPair('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    // Each file written aside and renamed: a reader sees the old key or the new one, never half of one.
+    writeSecret(`${this.envelopeKeyPath}.tmp`, privateKey);
+    writeFileSync(`${this.envelopePublicKeyPath}.tmp`, publicKey);
+    renameSync(`${this.envelopeKeyPath}.tmp`, this.envelopeKeyPath);
+    renameSync(`${this.envelopePublicKeyPath}.tmp`, this.envelopePublicKeyPath);
+    return { previousKeyId, currentKeyId: envelopeKeyIdOf(publicKey) };
+  }
+
+  /** Deletes a previous envelope key pair; refuses the current one and ids it does not hold. */
+  retireEnvelopeKey(keyId: string): void {
+    const id = keyId.trim().toLowerCase();
+    if (id === this.envelopeKeyId()) throw new Error(`${id} is the current envelope key; only previous keys can be retired`);
+    const known = this.previousEnvelopeKeys();
+    const key = known.find((one) => one.keyId === id);
+    if (!key) {
+      throw new Error(
+        `no previous envelope key ${keyId}; previous keys: ${known.length > 0 ? known.map((one) => one.keyId).join(', ') : 'none'} ("vigil pki envelope-keys" lists them)`,
+      );
+    }
+    unlinkSync(key.path);
+    rmSync(join(this.previousEnvelopeKeysDir, `${id}.pub.pem`), { force: true });
   }
 
   isInitialised(): boolean {
