@@ -14,6 +14,7 @@ import {
   positiveIntegerValue,
   presenceValue,
   problemLifetimesValue,
+  redisUrlValue,
   textValue,
   tileUrlValue,
   type LogLevel,
@@ -46,6 +47,10 @@ const debug = setting(presenceValue, { env: 'DEBUG', example: 'mqttjs*' });
 const alertGroupSeconds = setting(secondsValue, { env: 'VIGIL_ALERT_GROUP_SECONDS', default: '10', example: '30' });
 const dashboardUrl = setting(httpUrlValue, { env: 'VIGIL_DASHBOARD_URL', example: 'https://vigil.example.com' });
 const problemLifetimes = setting(problemLifetimesValue, { env: 'VIGIL_PROBLEM_LIFETIMES', example: 'archive-fatal-error=48h,archive-move-failed=30m' });
+
+// Read by the broker (shared sessions and messages) and the ingestor (its single-active lease); a
+// password in it is never echoed back.
+const redisUrl = setting(redisUrlValue, { flag: '--redis-url', env: 'VIGIL_REDIS_URL', example: 'redis://127.0.0.1:6379/0', secret: true });
 
 const outboxStallSeconds = setting(positiveIntegerValue, { env: 'VIGIL_OUTBOX_STALL_SECONDS', default: '300', example: '600' });
 
@@ -209,6 +214,8 @@ export const brokerSettings = new ProcessSettings(
 
 export interface IngestorSettings {
   dataDir: string;
+  /** Set: the single-active right is a Redis lease as well as the data directory's lock. */
+  redisUrl: string | undefined;
   /** Where its own /healthz and /metrics listen. */
   metrics: { port: number; host: string };
   brokerUrl: string;
@@ -222,9 +229,10 @@ export interface IngestorSettings {
 const localBroker = (port: number) => `mqtts://127.0.0.1:${port}`;
 
 export const ingestorSettings = new ProcessSettings(
-  { dataDir, mqttPort, metricsPort, host, brokerUrl, logLevel: logLevel('info'), ...ingestSettings, ...smtpSettingSources },
+  { dataDir, mqttPort, metricsPort, host, brokerUrl, redisUrl, logLevel: logLevel('info'), ...ingestSettings, ...smtpSettingSources },
   (values): IngestorSettings => ({
     dataDir: values.dataDir,
+    redisUrl: values.redisUrl,
     metrics: { port: values.metricsPort, host: values.host },
     brokerUrl: values.brokerUrl ?? localBroker(values.mqttPort),
     logLevel: values.logLevel,

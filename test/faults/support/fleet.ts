@@ -67,6 +67,10 @@ export class VigilProcess {
   get pid(): number | undefined {
     return this.child?.pid;
   }
+  /** How it last exited (null while running or killed by a signal). */
+  get exitCode(): number | null | undefined {
+    return this.child?.exitCode;
+  }
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -258,6 +262,8 @@ export class Fleet {
   readonly broker: VigilProcess;
   readonly ingestor: VigilProcess;
   readonly agents: FaultAgent[] = [];
+  /** Ingestors beyond the first (standby scenarios), stopped by close(). */
+  readonly otherIngestors: VigilProcess[] = [];
   private readonly rulesPath: string;
 
   private constructor(
@@ -339,6 +345,18 @@ export class Fleet {
     await fleet.broker.start();
     await fleet.ingestor.start();
     return fleet;
+  }
+
+  /**
+   * Another `vigil ingestor` on this fleet's broker (on its data directory unless told), not started;
+   * ready when its /healthz answers, which a standby does too.
+   */
+  async anotherIngestor(name: string, options: { env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<{ process: VigilProcess; metricsPort: number }> {
+    const metricsPort = await freePort();
+    const args = ['ingestor', '--data-dir', options.dataDir ?? this.dataDir, '--mqtt-port', String(this.ports.mqtt), '--metrics-port', String(metricsPort)];
+    const process = new VigilProcess(name, args, options.env ?? {}, async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok);
+    this.otherIngestors.push(process);
+    return { process, metricsPort };
   }
 
   /** A `vigil agent` process watching its own log file with the numbered-fault rule, started and connected. */
@@ -481,6 +499,7 @@ export class Fleet {
 
   async close(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.process.stop()));
+    await Promise.all(this.otherIngestors.map((i) => i.stop()));
     await this.ingestor.stop();
     await this.broker.stop();
     rmSync(this.dir, { recursive: true, force: true });
