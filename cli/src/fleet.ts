@@ -3,7 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { startBroker, type RunningBroker } from '@vigil/broker';
 import { buildDashboard, type Dashboard } from '@vigil/dashboard';
-import { roleMetric, startIngestor, telemetryStoreFromEnv, type ActiveRight, type RunningIngestor, type SmtpSettings, type TelemetryStore } from '@vigil/ingestor';
+import {
+  roleMetric,
+  startIngestor,
+  telemetryStoreFromEnv,
+  type ActiveRight,
+  type RunningIngestor,
+  type SmtpSettings,
+  type TelemetryStore,
+} from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto/pki';
 import { exitOnLostRight, waitForActiveRight } from './single-active.js';
 import { fleetPaths, type FleetSettings, type IngestSettings, type UpSettings } from './settings/index.js';
@@ -127,7 +135,14 @@ export async function startFleet(settings: UpSettings, logger: Logger): Promise<
   if (!right) throw new Error('stopped while waiting as a standby');
   exitOnLostRight(right, logger);
   let ingestorStarted = false;
-  let parts: { broker: RunningBroker; ingestor: RunningIngestor; brokerUrl: string; dashboard: Dashboard; url: string; generatedAdminPassword: string | undefined };
+  let parts: {
+    broker: RunningBroker;
+    ingestor: RunningIngestor;
+    brokerUrl: string;
+    dashboard: Dashboard;
+    url: string;
+    generatedAdminPassword: string | undefined;
+  };
   try {
     const broker = await startBrokerPart(pki, settings, logger);
     const brokerUrl = `mqtts://127.0.0.1:${broker.port}`;

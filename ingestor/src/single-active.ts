@@ -148,6 +148,12 @@ export class RedisLease {
   private async renew(): Promise<void> {
     if (this.lostReason !== undefined) return;
     const sentAt = Date.now();
+    // Renewals that hang (Redis paused, a partition) count as failed: by the next tick the lease
+    // might be gone, so it is given up now, before Redis can hand it to another.
+    if (sentAt + this.renewMs >= this.validUntil) {
+      this.lose('the lease was not renewed in time (Redis did not answer)');
+      return;
+    }
     try {
       const renewed = await this.redis.eval(RENEW, 1, this.key, this.value, String(this.ttlMs));
       if (renewed === 1) {
@@ -221,9 +227,7 @@ export interface ActiveRight {
 export async function acquireActiveRight(options: ActiveRightOptions): Promise<ActiveRight | undefined> {
   const { logger: log, signal } = options;
   const pollMs = options.pollMs ?? 1_000;
-  const redis = options.redisUrl
-    ? new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2_000, enableOfflineQueue: true })
-    : undefined;
+  const redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2_000 }) : undefined;
   // ioredis reports connection errors as events; the lease's calls fail with them and are retried.
   redis?.on('error', () => undefined);
   let lock: DataDirLock | undefined;
@@ -259,7 +263,10 @@ export async function acquireActiveRight(options: ActiveRightOptions): Promise<A
         try {
           lease ??= new RedisLease(redis, options.lease);
           if (await lease.tryAcquire()) {
-            log.info({ role: 'active', lock: lock.path, lease: lease.key, redis: redactedRedisUrl(options.redisUrl!) }, 'active: this ingestor holds the data directory lock and the Redis lease');
+            log.info(
+              { role: 'active', lock: lock.path, lease: lease.key, redis: redactedRedisUrl(options.redisUrl!) },
+              'active: this ingestor holds the data directory lock and the Redis lease',
+            );
             const [held, leased, client] = [lock, lease, redis];
             return {
               valid: () => leased.valid(),
@@ -278,11 +285,15 @@ export async function acquireActiveRight(options: ActiveRightOptions): Promise<A
         }
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        signal?.addEventListener('abort', () => {
+        const wake = () => {
           clearTimeout(timer);
           resolve();
-        });
+        };
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', wake);
+          resolve();
+        }, pollMs);
+        signal?.addEventListener('abort', wake, { once: true });
       });
     }
   } catch (error) {

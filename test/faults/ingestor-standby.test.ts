@@ -122,10 +122,11 @@ async function startRedis(): Promise<{ url: string; child: ChildProcess; dir: st
   probe.on('error', () => undefined);
   await waitFor(
     'redis-server to answer',
-    () => probe.connect().then(
-      () => true,
-      () => false,
-    ),
+    () =>
+      probe.connect().then(
+        () => true,
+        () => false,
+      ),
     (ok) => ok,
     20_000,
   );

@@ -56,7 +56,13 @@ export function registerParts(program: Command, env: Environment): void {
         await release?.();
       });
       const part = logger.child({ part: 'ingestor' });
-      const right = await waitForActiveRight({ dataDir: settings.dataDir, redisUrl: settings.redisUrl, logger: part, metrics: settings.metrics, signal: waiting.signal });
+      const right = await waitForActiveRight({
+        dataDir: settings.dataDir,
+        redisUrl: settings.redisUrl,
+        logger: part,
+        metrics: settings.metrics,
+        signal: waiting.signal,
+      });
       if (!right) return;
       release = () => right.release();
       exitOnLostRight(right, part);
