@@ -23,15 +23,16 @@ async function roleOf(metricsPort: number): Promise<{ role?: string; active?: st
   return { role: health.role, heldBy: health.heldBy, active: /^vigil_ingestor_active (\d)/m.exec(metrics)?.[1] };
 }
 
-describe('fault: a second ingestor on the same data directory', () => {
-  let fleet: Fleet;
-  beforeAll(async () => {
-    fleet = await Fleet.start('ingestor-standby');
-  });
-  afterAll(async () => {
-    await fleet?.close();
-  });
+// One fleet (broker, PKI) for both scenarios: each starts its own ingestors.
+let fleet: Fleet;
+beforeAll(async () => {
+  fleet = await Fleet.start('ingestor-standby');
+});
+afterAll(async () => {
+  await fleet?.close();
+});
 
+describe('fault: a second ingestor on the same data directory', () => {
   it('waits as a standby, takes over a SIGKILLed active under load with nothing lost, doubled or shown wrong', async () => {
     const first = fleet.ingestor;
     const second = await fleet.anotherIngestor('ingestor 2');
@@ -136,13 +137,12 @@ async function startRedis(): Promise<{ url: string; child: ChildProcess; dir: st
 
 describeWithSystem('fault: ingestors on different hosts share a Redis lease', ['/usr/bin/redis-server'], () => {
   let redis: { url: string; child: ChildProcess; dir: string };
-  let fleet: Fleet;
   beforeAll(async () => {
     redis = await startRedis();
-    fleet = await Fleet.start('ingestor-lease', { ingestorEnv: { VIGIL_REDIS_URL: redis.url } });
+    // Whatever the other scenario left running.
+    await Promise.all([fleet.ingestor, ...fleet.otherIngestors].map((one) => one.stop()));
   });
   afterAll(async () => {
-    await fleet?.close();
     if (redis) {
       redis.child.kill('SIGTERM');
       rmSync(redis.dir, { recursive: true, force: true });
@@ -154,8 +154,15 @@ describeWithSystem('fault: ingestors on different hosts share a Redis lease', ['
     const otherDir = join(fleet.dir, 'other-host');
     mkdirSync(otherDir);
     cpSync(join(fleet.dataDir, 'pki'), join(otherDir, 'pki'), { recursive: true });
-    const first = fleet.ingestor;
-    const second = await fleet.anotherIngestor('ingestor on another host', { dataDir: otherDir, env: { VIGIL_REDIS_URL: redis.url } });
+    const env = { VIGIL_REDIS_URL: redis.url };
+    const first = (await fleet.anotherIngestor('ingestor with a lease', { env })).process;
+    await first.start();
+    await waitFor(
+      'the first to be active',
+      () => connections(first),
+      (n) => n >= 1,
+    );
+    const second = await fleet.anotherIngestor('ingestor on another host', { dataDir: otherDir, env });
     await second.process.start();
     await waitFor(
       'the second ingestor to be the standby',
