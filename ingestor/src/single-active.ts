@@ -97,7 +97,9 @@ export class RedisLease {
   readonly key: string;
   readonly ttlMs: number;
   readonly renewMs: number;
-  private readonly value: string;
+  /** What the key holds while this lease has it: the token, and who and since when for standbys. */
+  private value = '';
+  private readonly token = randomBytes(16).toString('hex');
   private validUntil = 0;
   private timer: NodeJS.Timeout | undefined;
   private lostReason: string | undefined;
@@ -110,12 +112,12 @@ export class RedisLease {
     this.key = options.key ?? 'vigil:ingestor:active';
     this.ttlMs = options.ttlMs ?? 6_000;
     this.renewMs = options.renewMs ?? Math.floor(this.ttlMs / 4);
-    this.value = JSON.stringify({ token: randomBytes(16).toString('hex'), pid: process.pid, host: hostname(), since: Date.now() });
   }
 
   /** True when this call took the lease (then it is renewed until release() or loss). */
   async tryAcquire(): Promise<boolean> {
-    const sentAt = Date.now();
+    const sentAt = performance.now();
+    this.value = JSON.stringify({ token: this.token, pid: process.pid, host: hostname(), since: Date.now() });
     const taken = await this.redis.set(this.key, this.value, 'PX', this.ttlMs, 'NX');
     if (taken !== 'OK') return false;
     this.validUntil = sentAt + this.ttlMs;
@@ -135,8 +137,11 @@ export class RedisLease {
     }
   }
 
-  /** Ours, and certainly not expired in Redis (by our clock, from our last renewal). */
-  valid(now = Date.now()): boolean {
+  /**
+   * Ours, and certainly not expired in Redis (from our last renewal, on the monotonic clock: a
+   * wall clock set back must not stretch the lease).
+   */
+  valid(now = performance.now()): boolean {
     return this.lostReason === undefined && now < this.validUntil;
   }
 
@@ -147,7 +152,7 @@ export class RedisLease {
 
   private async renew(): Promise<void> {
     if (this.lostReason !== undefined) return;
-    const sentAt = Date.now();
+    const sentAt = performance.now();
     // Renewals that hang (Redis paused, a partition) count as failed: by the next tick the lease
     // might be gone, so it is given up now, before Redis can hand it to another.
     if (sentAt + this.renewMs >= this.validUntil) {
@@ -164,7 +169,7 @@ export class RedisLease {
     } catch (error) {
       // One failed renewal is retried at the next tick, but only while the lease is surely still
       // ours: past that, another ingestor may hold it.
-      if (Date.now() + this.renewMs >= this.validUntil) this.lose(`the lease could not be renewed in time: ${(error as Error).message}`);
+      if (performance.now() + this.renewMs >= this.validUntil) this.lose(`the lease could not be renewed in time: ${(error as Error).message}`);
     }
   }
 
