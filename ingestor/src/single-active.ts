@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Gauge, Registry } from 'prom-client';
 
@@ -232,7 +232,10 @@ export interface ActiveRight {
 export async function acquireActiveRight(options: ActiveRightOptions): Promise<ActiveRight | undefined> {
   const { logger: log, signal } = options;
   const pollMs = options.pollMs ?? 1_000;
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2_000 }) : undefined;
+  // Loaded only when configured: most fleets run without Redis, and every start would pay for it.
+  const redis = options.redisUrl
+    ? new (await import('ioredis')).Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2_000 })
+    : undefined;
   // ioredis reports connection errors as events; the lease's calls fail with them and are retried.
   redis?.on('error', () => undefined);
   let lock: DataDirLock | undefined;
