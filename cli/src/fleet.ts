@@ -2,8 +2,17 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { startBroker, type RunningBroker } from '@vigil/broker';
 import { buildDashboard, type Dashboard } from '@vigil/dashboard';
-import { startIngestor, telemetryStoreFromEnv, type RunningIngestor, type SmtpSettings, type TelemetryStore } from '@vigil/ingestor';
+import {
+  roleMetric,
+  startIngestor,
+  telemetryStoreFromEnv,
+  type ActiveRight,
+  type RunningIngestor,
+  type SmtpSettings,
+  type TelemetryStore,
+} from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto/pki';
+import { exitOnLostRight, waitForActiveRight } from './single-active.js';
 import { fleetPaths, type FleetSettings, type IngestSettings, type UpSettings } from './settings/index.js';
 
 export interface RunningFleet {
@@ -51,6 +60,7 @@ export async function startIngestorPart(
   brokerUrl: string,
   logger: Logger,
   metrics?: { port: number; host: string },
+  activeRight?: ActiveRight,
 ): Promise<RunningIngestor> {
   const { dataDir, ingest } = settings;
   const paths = fleetPaths(dataDir);
@@ -70,6 +80,7 @@ export async function startIngestorPart(
     outbox: { worker: ingest.drainInWorker, stallAfterMs: ingest.outboxStallSeconds * 1000 },
     traceMqtt: ingest.traceMqtt,
     problemLifetimes: ingest.problemLifetimes,
+    activeRight,
     // Rules come from the dashboard's dashboard.db in the same data directory (docs/DESIGN.md "Alerting").
     alerting: {
       alertsDbPath: paths.alertsDb,
@@ -122,22 +133,46 @@ export async function startDashboardPart(
 /** Broker, ingestor and dashboard in one process: the embedded single-machine default. */
 export async function startFleet(settings: UpSettings, logger: Logger): Promise<RunningFleet> {
   const { pki } = await ensurePki(settings.dataDir, [], { deviceCertDays: settings.deviceCertDays });
-  const broker = await startBrokerPart(pki, settings, logger);
-  const brokerUrl = `mqtts://127.0.0.1:${broker.port}`;
-  // Links in notifications point at this dashboard unless VIGIL_DASHBOARD_URL names its public address.
-  const shown = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
-  const dashboardUrl = settings.ingest.dashboardUrl ?? (settings.httpPort !== 0 ? `http://${shown}:${settings.httpPort}` : undefined);
-  const ingestor = await startIngestorPart(pki, { ...settings, ingest: { ...settings.ingest, dashboardUrl } }, brokerUrl, logger);
-  await ingestor.ready;
-  broker.serveMetricsOf(ingestor.metrics.registry, { name: 'ingestor', report: () => ingestor.health() });
-  // The port the broker really got (settings may say 0: any free port).
-  const { dashboard, url, generatedAdminPassword } = await startDashboardPart(
-    pki,
-    { ...settings, enrollPort: broker.enrollPort ?? settings.enrollPort },
-    brokerUrl,
-    logger,
-    ingestor.telemetry,
-  );
+  // Its ingestor part follows the rule of `vigil ingestor` (the data directory's lock): a second
+  // `vigil up` on the same directory waits, serving nothing, until the first stops.
+  const right = await waitForActiveRight({ dataDir: settings.dataDir, redisUrl: undefined, logger: logger.child({ part: 'ingestor' }) });
+  if (!right) throw new Error('stopped while waiting as a standby');
+  exitOnLostRight(right, logger);
+  let ingestorStarted = false;
+  let parts: {
+    broker: RunningBroker;
+    ingestor: RunningIngestor;
+    brokerUrl: string;
+    dashboard: Dashboard;
+    url: string;
+    generatedAdminPassword: string | undefined;
+  };
+  try {
+    const broker = await startBrokerPart(pki, settings, logger);
+    const brokerUrl = `mqtts://127.0.0.1:${broker.port}`;
+    // Links in notifications point at this dashboard unless VIGIL_DASHBOARD_URL names its public address.
+    const shown = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
+    const dashboardUrl = settings.ingest.dashboardUrl ?? (settings.httpPort !== 0 ? `http://${shown}:${settings.httpPort}` : undefined);
+    const ingestor = await startIngestorPart(pki, { ...settings, ingest: { ...settings.ingest, dashboardUrl } }, brokerUrl, logger, undefined, right);
+    ingestorStarted = true;
+    await ingestor.ready;
+    broker.serveMetricsOf(ingestor.metrics.registry, { name: 'ingestor', report: () => ingestor.health() });
+    // The port the broker really got (settings may say 0: any free port).
+    const { dashboard, url, generatedAdminPassword } = await startDashboardPart(
+      pki,
+      { ...settings, enrollPort: broker.enrollPort ?? settings.enrollPort },
+      brokerUrl,
+      logger,
+      ingestor.telemetry,
+    );
+    roleMetric(true, ingestor.metrics.registry);
+    parts = { broker, ingestor, brokerUrl, dashboard, url, generatedAdminPassword };
+  } catch (error) {
+    // A start that failed before its ingestor ran leaves the directory to whoever tries next.
+    if (!ingestorStarted) await right.release();
+    throw error;
+  }
+  const { broker, ingestor, brokerUrl, dashboard, url, generatedAdminPassword } = parts;
   return {
     pki,
     broker,
@@ -150,6 +185,7 @@ export async function startFleet(settings: UpSettings, logger: Logger): Promise<
       await dashboard.app.close();
       await ingestor.close();
       await broker.close();
+      await right.release();
     },
   };
 }

@@ -136,6 +136,16 @@ describe('settings: flags win over environment variables, which win over default
       alertGroupSeconds: 0,
       dashboardUrl: 'https://vigil.example.com',
     });
+    // Redis (the single-active lease): unset by default, a flag over the variable, a bad one named
+    // without echoing a password it may hold.
+    expect(defaults.redisUrl).toBeUndefined();
+    expect(ingestorSettings.parse({}, { VIGIL_REDIS_URL: 'redis://127.0.0.1:6379/0' }).redisUrl).toBe('redis://127.0.0.1:6379/0');
+    expect(ingestorSettings.parse({ redisUrl: 'rediss://r.example:6380' }, { VIGIL_REDIS_URL: 'redis://127.0.0.1:6379/0' }).redisUrl).toBe(
+      'rediss://r.example:6380',
+    );
+    expect(failure(() => ingestorSettings.parse({}, { VIGIL_REDIS_URL: 'http://:hunter2@r.example' }))).toBe(
+      'VIGIL_REDIS_URL (or --redis-url) is set: expected a Redis URL (redis:// or rediss://), e.g. redis://127.0.0.1:6379/0',
+    );
     expect(() => ingestorSettings.parse({}, { VIGIL_ALERT_GROUP_SECONDS: '10s' })).toThrow(
       /VIGIL_ALERT_GROUP_SECONDS is "10s": expected a whole number of seconds, 0 or more/,
     );

@@ -56,3 +56,14 @@ export {
   publishViews,
 } from './read-model/index.js';
 export * from './alerts/index.js';
+export {
+  acquireActiveRight,
+  DataDirLock,
+  RedisLease,
+  redactedRedisUrl,
+  roleMetric,
+  type ActiveRight,
+  type ActiveRightOptions,
+  type ActiveHolder,
+  type LeaseOptions,
+} from './single-active.js';

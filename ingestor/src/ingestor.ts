@@ -95,6 +95,12 @@ export interface IngestorOptions {
    * change, alerts and the notification queue in alerts.db. Off when not given.
    */
   alerting?: Omit<AlertingOptions, 'fleet' | 'logger' | 'registry'>;
+  /**
+   * The single-active right this ingestor holds (single-active.ts): while it is not valid (a Redis
+   * lease lost or not renewed in time), no message is taken or acknowledged, so two ingestors never
+   * both write. The caller exits on its loss.
+   */
+  activeRight?: { valid(): boolean };
 }
 
 export interface IngestorStats {
@@ -111,6 +117,8 @@ export interface IngestorStats {
 
 /** What /healthz says of the ingestor (and, under vigil up, the broker's /healthz too). */
 export interface IngestorHealth {
+  /** A running ingestor is the active one; a standby answers /healthz with `standby` (cli). */
+  role: 'active';
   /** `degraded` (HTTP 503) while the telemetry outbox is stalled. */
   status: 'ok' | 'degraded';
   /** Why it is degraded, in words for an operator; empty when ok. */
@@ -377,6 +385,8 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   // agent does not spool (a will is published by the broker, once): they are PUBACKed only after
   // the group holding them has committed, so the broker redelivers them if we die first.
   client.handleMessage = (packet, done) => {
+    // Not even a PUBACK: the broker keeps the message for whichever ingestor holds the right.
+    if (options.activeRight && !options.activeRight.valid()) return;
     if (packet.cmd === 'publish') {
       try {
         const outcome = pipeline.process(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
@@ -410,6 +420,10 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
 
   const ready = new Promise<void>((resolve) => {
     client!.on('connect', () => {
+      if (options.activeRight && !options.activeRight.valid()) {
+        client!.end(true);
+        return;
+      }
       log.info({ broker: options.brokerUrl }, 'ingestor connected');
       client!.subscribe(topics.allRecorderMessages, { qos: 1 }, (error) => {
         if (error) log.error({ err: error.message }, 'subscription refused');
@@ -444,6 +458,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       );
     }
     return {
+      role: 'active',
       status: reasons.length > 0 ? 'degraded' : 'ok',
       reasons,
       connected: client?.connected ?? false,

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { telemetryStoreFromEnv } from '@vigil/ingestor';
+import { roleMetric, telemetryStoreFromEnv, type RunningIngestor } from '@vigil/ingestor';
 import { FleetPki } from '@vigil/proto/pki';
 import { startBrokerPart, startDashboardPart, startIngestorPart } from '../fleet.js';
 import { brokerSettings, dashboardSettings, fleetPaths, ingestorSettings, SettingsError, type Environment, type Flags } from '../settings/index.js';
 import { onShutdown } from '../shutdown.js';
+import { exitOnLostRight, waitForActiveRight } from '../single-active.js';
 import { fleetLogger } from './logger.js';
 import { fleetOptions } from './options.js';
 
@@ -38,11 +39,35 @@ export function registerParts(program: Command, env: Environment): void {
     'host',
   ])
     .option(brokerUrlOption, brokerUrlHelp)
+    .option('--redis-url <url>', 'Redis holding the single-active lease, as well as the data directory lock (env VIGIL_REDIS_URL)')
     .action(async (flags: Flags) => {
       const settings = ingestorSettings.parse(flags, env);
       const logger = fleetLogger(settings.logLevel, env);
-      const ingestor = await startIngestorPart(initialisedPki(settings.dataDir), settings, settings.brokerUrl, logger, settings.metrics);
-      onShutdown(() => ingestor.close());
+      const pki = initialisedPki(settings.dataDir);
+      // One ingestor at a time (docs/DESIGN.md "Scale-out"): nothing is opened for writing and the
+      // broker is not reached before this process holds the right; until then it is a standby.
+      const waiting = new AbortController();
+      let ingestor: RunningIngestor | undefined;
+      let release: (() => Promise<void>) | undefined;
+      onShutdown(async () => {
+        waiting.abort();
+        await ingestor?.close();
+        // Released at once, so a standby takes over now rather than after a lease's TTL.
+        await release?.();
+      });
+      const part = logger.child({ part: 'ingestor' });
+      const right = await waitForActiveRight({
+        dataDir: settings.dataDir,
+        redisUrl: settings.redisUrl,
+        logger: part,
+        metrics: settings.metrics,
+        signal: waiting.signal,
+      });
+      if (!right) return;
+      release = () => right.release();
+      exitOnLostRight(right, part);
+      ingestor = await startIngestorPart(pki, settings, settings.brokerUrl, logger, settings.metrics, right);
+      roleMetric(true, ingestor.metrics.registry);
     });
 
   fleetOptions(program.command('dashboard').description('run the dashboard (API and web UI)'))

@@ -14,6 +14,7 @@ import {
   positiveIntegerValue,
   presenceValue,
   problemLifetimesValue,
+  redisUrlValue,
   textValue,
   tileUrlValue,
   type LogLevel,
@@ -49,6 +50,9 @@ const problemLifetimes = setting(problemLifetimesValue, { env: 'VIGIL_PROBLEM_LI
 
 /** Days a recorder certificate issued from now on is valid (vigil pki issue, enrolment, renewal); agents renew before the end. */
 const deviceCertDays = setting(positiveIntegerValue, { env: 'VIGIL_DEVICE_CERT_DAYS', default: '825', example: '365' });
+// Read by the broker (shared sessions and messages) and the ingestor (its single-active lease); a
+// password in it is never echoed back.
+const redisUrl = setting(redisUrlValue, { flag: '--redis-url', env: 'VIGIL_REDIS_URL', example: 'redis://127.0.0.1:6379/0', secret: true });
 
 const outboxStallSeconds = setting(positiveIntegerValue, { env: 'VIGIL_OUTBOX_STALL_SECONDS', default: '300', example: '600' });
 
@@ -218,6 +222,8 @@ export const brokerSettings = new ProcessSettings(
 
 export interface IngestorSettings {
   dataDir: string;
+  /** Set: the single-active right is a Redis lease as well as the data directory's lock. */
+  redisUrl: string | undefined;
   /** Where its own /healthz and /metrics listen. */
   metrics: { port: number; host: string };
   brokerUrl: string;
@@ -231,9 +237,10 @@ export interface IngestorSettings {
 const localBroker = (port: number) => `mqtts://127.0.0.1:${port}`;
 
 export const ingestorSettings = new ProcessSettings(
-  { dataDir, mqttPort, metricsPort, host, brokerUrl, logLevel: logLevel('info'), ...ingestSettings, ...smtpSettingSources },
+  { dataDir, mqttPort, metricsPort, host, brokerUrl, redisUrl, logLevel: logLevel('info'), ...ingestSettings, ...smtpSettingSources },
   (values): IngestorSettings => ({
     dataDir: values.dataDir,
+    redisUrl: values.redisUrl,
     metrics: { port: values.metricsPort, host: values.host },
     brokerUrl: values.brokerUrl ?? localBroker(values.mqttPort),
     logLevel: values.logLevel,

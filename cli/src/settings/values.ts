@@ -49,6 +49,12 @@ export const mqttUrlValue: Value<string> = parsedText(`an MQTT URL (${MQTT_PROTO
   return url && MQTT_PROTOCOLS.includes(url.protocol) ? text : undefined;
 });
 
+/** Redis (VIGIL_REDIS_URL): redis:// or rediss:// (TLS), a database number as the path if any. */
+export const redisUrlValue: Value<string> = parsedText('a Redis URL (redis:// or rediss://)', (text) => {
+  const url = URL.parse(text);
+  return url && (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname ? text : undefined;
+});
+
 /** A Leaflet template: {s}, {z}, {x}, {y}, {r} stand in for parts of the URL. */
 export const tileUrlValue: Value<string> = parsedText('an http:// or https:// tile URL template with {z}, {x} and {y}', (text) => {
   const url = URL.parse(text.replace(/\{s\}/g, 'tile-subdomain').replace(/\{[^}]*\}/g, '0'));

@@ -19,15 +19,22 @@ const VIGIL = resolve(import.meta.dirname, '..', '..', '..', 'cli', 'bin', 'vigi
 /** The code every numbered line raises, as an event whose subject is the line's number. */
 export const FAULT_CODE = 'archive-move-failed';
 
+/**
+ * A port below Linux's ephemeral range (32768-60999): a scenario stops and restarts its servers on
+ * the same ports, and a port from that range may meanwhile become the source port of some client's
+ * outgoing connection (another suite's agents), so the restart would fail to listen.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((done) => {
+      const server = createServer();
+      server.once('error', () => done(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
     });
-  });
+    if (free) return port;
+    if (attempt > 200) throw new Error('no free port between 20000 and 32000 on 127.0.0.1');
+  }
 }
 
 export async function waitFor<T>(what: string, probe: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
@@ -66,6 +73,10 @@ export class VigilProcess {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+  /** How it last exited (null while running or killed by a signal). */
+  get exitCode(): number | null | undefined {
+    return this.child?.exitCode;
   }
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
@@ -260,6 +271,8 @@ export class Fleet {
   readonly broker: VigilProcess;
   readonly ingestor: VigilProcess;
   readonly agents: FaultAgent[] = [];
+  /** Ingestors beyond the first (standby scenarios), stopped by close(). */
+  readonly otherIngestors: VigilProcess[] = [];
   private readonly rulesPath: string;
 
   private constructor(
@@ -341,6 +354,18 @@ export class Fleet {
     await fleet.broker.start();
     await fleet.ingestor.start();
     return fleet;
+  }
+
+  /**
+   * Another `vigil ingestor` on this fleet's broker (on its data directory unless told), not started;
+   * ready when its /healthz answers, which a standby does too.
+   */
+  async anotherIngestor(name: string, options: { env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<{ process: VigilProcess; metricsPort: number }> {
+    const metricsPort = await freePort();
+    const args = ['ingestor', '--data-dir', options.dataDir ?? this.dataDir, '--mqtt-port', String(this.ports.mqtt), '--metrics-port', String(metricsPort)];
+    const process = new VigilProcess(name, args, options.env ?? {}, async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok);
+    this.otherIngestors.push(process);
+    return { process, metricsPort };
   }
 
   /** A `vigil agent` process watching its own log file with the numbered-fault rule, started and connected. */
@@ -484,6 +509,7 @@ export class Fleet {
 
   async close(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.process.stop()));
+    await Promise.all(this.otherIngestors.map((i) => i.stop()));
     await this.ingestor.stop();
     await this.broker.stop();
     rmSync(this.dir, { recursive: true, force: true });
