@@ -19,7 +19,11 @@ interface RedisPersistence {
 }
 /** The package's export: aedes' callback/stream face over the async store (streams as Readables, which aedes 1.2 pipes). */
 type PersistenceFactory = (options: { conn: Redis; maxSessionDelivery: number }) => { asyncPersistence: RedisPersistence };
-type EmitterFactory = (options: { pubConn: Redis; subConn: Redis; concurrency: number }) => { close(cb: () => void): void };
+type EmitterFactory = (options: { pubConn: Redis; subConn: Redis; concurrency: number }) => {
+  close(cb: () => void): void;
+  /** Re-emits its connections' errors; unheard, the first would end the process. */
+  state: { on(event: 'error', listener: (error: Error) => void): void };
+};
 
 const require = createRequire(import.meta.url);
 const aedesPersistenceRedis = require('aedes-persistence-redis') as PersistenceFactory;
@@ -159,6 +163,7 @@ export async function redisBackend(url: string, limit: number, onDrop: (clientId
   refresh.unref();
 
   const mq = mqemitterRedis({ pubConn, subConn, concurrency: 0 });
+  mq.state.on('error', () => {}); // logged by the connection's own listener above
   log.info({ redis: shown }, 'broker node shares sessions and deliveries through Redis');
   return {
     persistence: persistence as unknown as RedisBackend['persistence'],
