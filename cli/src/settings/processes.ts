@@ -8,7 +8,7 @@ import {
   httpUrlValue,
   secondsValue,
   logLevelValue,
-  mqttUrlValue,
+  mqttUrlListValue,
   onOffValue,
   portValue,
   positiveIntegerValue,
@@ -30,7 +30,7 @@ const metricsPort = setting(portValue, { flag: '--metrics-port', env: 'VIGIL_MET
 const enrollPort = setting(portValue, { flag: '--enroll-port', env: 'VIGIL_ENROLL_PORT', default: '8885' });
 const host = setting(addressValue, { flag: '--host', env: 'VIGIL_HOST', default: '127.0.0.1', example: '0.0.0.0' });
 const logLevel = (fallback: LogLevel) => setting(logLevelValue, { env: 'VIGIL_LOG_LEVEL', default: fallback, example: 'debug' });
-const brokerUrl = setting(mqttUrlValue, { flag: '--broker-url', env: 'VIGIL_BROKER_URL', example: 'mqtts://fleet.example.com:8883' });
+const brokerUrl = setting(mqttUrlListValue, { flag: '--broker-url', env: 'VIGIL_BROKER_URL', example: 'mqtts://fleet.example.com:8883' });
 /** A login typed into the URL stays out of messages. */
 const withoutLogin = (text: string) => text.replace(/\/\/[^/@]*@/, '//***@');
 const redisUrl = setting(redisUrlValue, { flag: '--redis-url', env: 'VIGIL_REDIS_URL', example: 'redis://127.0.0.1:6379/0', shown: withoutLogin });
