@@ -73,15 +73,15 @@ export interface BrokerOptions {
     /**
      * How often this node tells the others it is alive. A node silent for three of these is dead:
      * another node publishes its clients' wills at its next check (every four), so 3-7 times this
-     * after a SIGKILL. Default 5 s (aedes' own, 60 s, would leave a dead node's recorders online
-     * for up to 7 minutes); a node whose event loop stalls for 3 of these would see its live
-     * clients' wills published, so not much less.
+     * after a SIGKILL: 9-21 s at the default 3 s (aedes' own 60 s would leave a dead node's
+     * recorders online for up to 7 minutes). Not much less: a node whose event loop stalls for
+     * three of these would see its live clients' wills published by the others.
      */
     heartbeatIntervalMs?: number;
   };
 }
 
-export const DEFAULT_REDIS_HEARTBEAT_MS = 5_000;
+export const DEFAULT_REDIS_HEARTBEAT_MS = 3_000;
 
 export type DropReason = 'publish-denied' | 'subscribe-denied' | 'queue-full';
 
