@@ -1,4 +1,4 @@
-import { connectedBroker, mqttServers, splitBrokerUrls } from '@vigil/proto/broker-urls';
+import { connectedBroker, followServerNames, mqttServers, splitBrokerUrls } from '@vigil/proto/broker-urls';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
@@ -361,6 +361,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   const brokerUrls = splitBrokerUrls(options.brokerUrl);
   const servers = mqttServers(brokerUrls);
   client = connect(brokerUrls[0] ?? options.brokerUrl, servers ? { ...mqttOptions, servers } : mqttOptions);
+  if (servers) followServerNames(client);
   // mqtt.js sends the PUBACK when `done` is called and hands us no further message before that.
   // A data batch or heartbeat is PUBACKed once applied in the open group, before its COMMIT: the
   // agent deletes a spooled batch only on the end-to-end ack, which leaves after the COMMIT and an

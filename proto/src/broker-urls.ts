@@ -41,3 +41,14 @@ export function mqttServers(urls: readonly string[]): MqttServer[] | undefined {
 export function connectedBroker(options: { protocol?: string; host?: string; port?: number }): string {
   return `${options.protocol ?? 'mqtts'}://${options.host ?? '?'}:${options.port ?? '?'}`;
 }
+
+/**
+ * mqtt.js sets the TLS server name from the first server's host and keeps it when `servers`
+ * moves on, so every later node would be checked against the first node's name (mqtt.js 5.16,
+ * lib/connect/tls). Forgetting it at each close makes the next connection use its own host.
+ */
+export function followServerNames(client: { options: { servername?: string }; on(event: 'close', listener: () => void): unknown }): void {
+  client.on('close', () => {
+    delete client.options.servername;
+  });
+}

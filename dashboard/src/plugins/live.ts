@@ -1,4 +1,4 @@
-import { mqttServers, splitBrokerUrls } from '@vigil/proto/broker-urls';
+import { followServerNames, mqttServers, splitBrokerUrls } from '@vigil/proto/broker-urls';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -50,6 +50,7 @@ export async function livePlugin(app: FastifyInstance, options: LiveOptions) {
     key: readFileSync(options.tls.key),
     ca: readFileSync(options.tls.ca),
   });
+  if (servers) followServerNames(client);
   client.on('connect', () => client.subscribe(topics.allStates, { qos: 1 }));
   client.on('error', (error) => app.log.warn({ err: error.message }, 'broker connection error'));
   client.on('message', (topic, payload) => {
