@@ -46,6 +46,8 @@ export class Agent {
   private bdSeq = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** Which of the broker URLs the next session opens on: the next one after a failure or a drop. */
+  private brokerIndex = 0;
   /** Retries spooling what a full disk made the spool hold in memory. */
   private fullDiskTimer: NodeJS.Timeout | undefined;
   private fullDiskReported = false;
@@ -268,7 +270,8 @@ export class Agent {
     this.sealer.rotate();
     // The session is (spool epoch, bdSeq): a reinstalled agent starts a new epoch and counts bdSeq from 1 again.
     const will = this.seal({ death: { bdSeq: this.bdSeq, spoolEpoch: this.spool.epoch, reason: vigil.v1.DeathReason.DEATH_REASON_WILL, sentAt: Date.now() } });
-    const client = connect(this.config.broker.url, {
+    const brokerUrl = this.config.broker.urls[this.brokerIndex % this.config.broker.urls.length] ?? this.config.broker.urls.join(',');
+    const client = connect(brokerUrl, {
       clientId: this.config.recorderId,
       protocolVersion: 4,
       clean: true,
@@ -289,7 +292,7 @@ export class Agent {
       // A CONNACK can arrive after stop() began; the spool may already be closed.
       if (this.stopping) return;
       this.failures = 0;
-      this.log.info({ bdSeq: this.bdSeq, broker: this.config.broker.url }, 'connected');
+      this.log.info({ bdSeq: this.bdSeq, broker: brokerUrl }, 'connected');
       client.subscribe(topics.ack(this.config.recorderId), { qos: 1 });
       void this.publish(client, 'birth', { birth: this.birth() }).catch((error: Error) => this.log.warn({ err: error.message }, 'birth not sent'));
       // MQTT keeps one connection's QoS 1 messages in order, so the birth lands before any batch.
@@ -356,6 +359,9 @@ export class Agent {
           this.log.error({ err: (error as Error).message }, 'could not open a broker session; retrying');
         }
       }
+      // The node that refused or dropped us is the least likely to answer next: with several
+      // (broker nodes sharing Redis) the next attempt goes to the next one, after the same backoff.
+      this.brokerIndex = (this.brokerIndex + 1) % this.config.broker.urls.length;
       this.scheduleReconnect();
     });
   }
@@ -406,7 +412,7 @@ export class Agent {
       this.minReconnectMs,
       reconnectCeilingMs(this.config.heartbeatSeconds, this.minReconnectMs, this.maxReconnectMs),
     );
-    this.log.info({ inMs: delay, attempt: this.failures }, 'reconnecting');
+    this.log.info({ inMs: delay, attempt: this.failures, broker: this.config.broker.urls[this.brokerIndex] }, 'reconnecting');
     this.reconnectTimer = setTimeout(() => {
       // Nothing may throw out of a timer: that would end the process and the fleet would see the
       // recorder unavailable for good. A session that cannot open is retried like a refused one.

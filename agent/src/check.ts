@@ -21,7 +21,13 @@ export interface CheckOptions {
  * each collector shows what it sees right now. Nothing connects and nothing is saved.
  */
 export async function checkAgent(config: AgentConfig, source: string, options: CheckOptions = {}): Promise<AgentCheck> {
-  const lines: string[] = [`${source}: valid config for recorder "${config.recorderId}", broker ${config.broker.url}`];
+  const brokers = config.broker.urls;
+  const lines: string[] = [
+    brokers.length === 1
+      ? `${source}: valid config for recorder "${config.recorderId}", broker ${brokers[0]}`
+      : `${source}: valid config for recorder "${config.recorderId}", ${brokers.length} brokers (tried in this order, the next after a failure):`,
+    ...(brokers.length === 1 ? [] : brokers.map((url, i) => `  broker ${i + 1}: ${url}`)),
+  ];
   let ok = true;
   try {
     const credentials = loadCredentials(config, source);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
+import { splitBrokerUrls } from '@vigil/proto/broker-urls';
 import { RECORDER_ID_PATTERN } from '@vigil/proto/wire';
 import { disksConfigSchema } from './collectors/disks/config.js';
 import { licencesConfigSchema } from './collectors/licences/config.js';
@@ -10,12 +11,30 @@ import { servicesConfigSchema } from './collectors/services/config.js';
 import { configProblems } from './config-problems.js';
 
 const nonEmpty = z.string().min(1);
+const BROKER_URL = /^mqtts:\/\/[^/,]+$/;
 
 export const agentConfigSchema = z.strictObject({
   recorderId: z.string().regex(RECORDER_ID_PATTERN, '1-64 letters, digits, ".", "_" or "-", starting with a letter or digit'),
-  broker: z.strictObject({
-    url: z.string().regex(/^mqtts:\/\/[^/]+$/, 'an mqtts://host:port URL (TLS is required)'),
-  }),
+  broker: z
+    .strictObject({
+      /**
+       * One broker, or several broker nodes sharing Redis: a YAML list, or URLs separated by
+       * commas (as VIGIL_BROKER_URL). The agent starts with the first and moves to the next when a
+       * connection fails or drops, with its usual backoff.
+       */
+      url: z.union([nonEmpty, z.array(z.string()).min(1, 'at least one mqtts://host:port URL')]).superRefine((value, context) => {
+        const urls = splitBrokerUrls(value);
+        if (urls.length === 0) context.addIssue({ code: 'custom', message: 'an mqtts://host:port URL (TLS is required)' });
+        urls.forEach((url, i) => {
+          if (!BROKER_URL.test(url))
+            context.addIssue({
+              code: 'custom',
+              message: `${urls.length > 1 ? `entry ${i + 1} ("${url}") is not ` : ''}an mqtts://host:port URL (TLS is required)`,
+            });
+        });
+      }),
+    })
+    .transform((broker) => ({ ...broker, urls: splitBrokerUrls(broker.url) })),
   /** The bundle written by `vigil pki issue`; the individual paths below default to files in it. */
   bundleDir: nonEmpty.optional(),
   tls: z

@@ -45,8 +45,7 @@ export function readRenewalStatus(config: AgentConfig): RenewalStatus | undefine
  */
 export function renewalUrl(config: AgentConfig): URL {
   if (config.tls.renewUrl) return new URL('/renew', config.tls.renewUrl);
-  const first = config.broker.url.split(',')[0]?.trim() ?? config.broker.url;
-  const broker = new URL(first);
+  const broker = new URL(config.broker.urls[0]!);
   return new URL(`https://${broker.hostname.includes(':') ? `[${broker.hostname}]` : broker.hostname}:${DEFAULT_ENROLL_PORT}/renew`);
 }
 

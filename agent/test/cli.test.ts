@@ -57,4 +57,16 @@ describe('vigil agent check', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('heartbeatSeconds: expected a whole number of seconds from 1 to 3600, e.g. 30; got "soon"');
   });
+
+  it('reports each broker URL of a list, in the order they are tried, and names a bad one', () => {
+    const path = join(dir, 'nodes.yaml');
+    writeFileSync(path, CONFIG.replace('broker: { url: "mqtts://127.0.0.1:1" }', 'broker:\n  url: [mqtts://node-a:8883, mqtts://node-b:8883]'));
+    const result = vigil(['check', '--config', path]);
+    expect(result.stdout).toContain(
+      'valid config for recorder "rec-cli", 2 brokers (tried in this order, the next after a failure):\n  broker 1: mqtts://node-a:8883\n  broker 2: mqtts://node-b:8883\n',
+    );
+    const fromEnv = vigil(['check', '--config', path], { VIGIL_BROKER_URL: 'mqtts://node-c:8883,mqtt://node-d:1883' });
+    expect(fromEnv.status).toBe(2);
+    expect(fromEnv.stderr).toContain('broker.url: entry 2 ("mqtt://node-d:1883") is not an mqtts://host:port URL (TLS is required)');
+  });
 });

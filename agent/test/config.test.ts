@@ -53,6 +53,31 @@ describe('agent config', () => {
     expect(message).toContain('inventory.site.latitude');
   });
 
+  it('takes several broker URLs as a YAML list or separated by commas (VIGIL_BROKER_URL too), and names a bad entry', () => {
+    const list = loadAgentConfig(
+      write(
+        'list.yaml',
+        VALID.replace('broker: { url: "mqtts://fleet.example:8883" }', 'broker:\n  url:\n    - mqtts://node-a:8883\n    - mqtts://node-b:8883'),
+      ),
+      {},
+    );
+    expect(list.broker.urls).toEqual(['mqtts://node-a:8883', 'mqtts://node-b:8883']);
+    const commas = loadAgentConfig(write('commas.yaml', VALID.replace('mqtts://fleet.example:8883', 'mqtts://node-a:8883, mqtts://node-b:8883')), {});
+    expect(commas.broker.urls).toEqual(['mqtts://node-a:8883', 'mqtts://node-b:8883']);
+    const { configOverrides } = readAgentEnvironment({ VIGIL_BROKER_URL: 'mqtts://node-b:8883,mqtts://node-a:8883' });
+    expect(loadAgentConfig(write('env-list.yaml', VALID), configOverrides).broker.urls).toEqual(['mqtts://node-b:8883', 'mqtts://node-a:8883']);
+    // One URL, as every existing config has it, is a list of one.
+    expect(loadAgentConfig(write('one.yaml', VALID), {}).broker.urls).toEqual(['mqtts://fleet.example:8883']);
+    const bad = write(
+      'bad-list.yaml',
+      VALID.replace('broker: { url: "mqtts://fleet.example:8883" }', 'broker:\n  url: [mqtts://node-a:8883, mqtt://node-b:1883]'),
+    );
+    expect(() => loadAgentConfig(bad, {})).toThrow(/broker\.url: entry 2 \("mqtt:\/\/node-b:1883"\) is not an mqtts:\/\/host:port URL \(TLS is required\)/);
+    expect(() => loadAgentConfig(write('empty-list.yaml', VALID.replace('broker: { url: "mqtts://fleet.example:8883" }', 'broker: { url: [] }')), {})).toThrow(
+      /broker\.url: at least one mqtts:\/\/host:port URL/,
+    );
+  });
+
   it('says what to do when key paths are missing', () => {
     const path = write('nokeys.yaml', VALID.replace('bundleDir: ./bundle', ''));
     expect(() => loadAgentConfig(path, {})).toThrow(/tls\.cert: missing; set it, or set bundleDir/);

@@ -216,6 +216,22 @@ describe('settings: a bad value stops the start with its flag, its variable, wha
     expect(failure(() => dashboardSettings.parse({ brokerUrl: 'http://broker' }, {}))).toContain(
       '--broker-url (or VIGIL_BROKER_URL) is "http://broker": expected an MQTT URL',
     );
+    expect(failure(() => ingestorSettings.parse({}, { VIGIL_BROKER_URL: 'mqtts://a:8883, http://b' }))).toContain(
+      'VIGIL_BROKER_URL (or --broker-url) is "mqtts://a:8883, http://b": expected an MQTT URL (mqtts://, mqtt://, wss://, ws://, tls://, tcp://) or several mqtts:// URLs separated by commas; entry 2 ("http://b") is not one',
+    );
+    expect(failure(() => ingestorSettings.parse({}, { VIGIL_BROKER_URL: 'mqtts://a:8883,wss://b:8884/mqtt' }))).toContain(
+      'broker URL 2 of 2 ("wss://b:8884/mqtt"): a list takes mqtts:// or mqtt:// URLs',
+    );
+    expect(failure(() => brokerSettings.parse({}, { VIGIL_REDIS_URL: 'redis://user:secret@:6379/x' }))).toBe(
+      'VIGIL_REDIS_URL (or --redis-url) is "redis://***@:6379/x": expected a redis:// or rediss:// URL with a host and an optional database number, e.g. redis://127.0.0.1:6379/0',
+    );
+  });
+
+  it('takes a comma-separated list of broker nodes in VIGIL_BROKER_URL, and a Redis URL for the broker', () => {
+    expect(ingestorSettings.parse({}, { VIGIL_BROKER_URL: ' mqtts://a:8883 , mqtts://b:8883 ' }).brokerUrl).toBe('mqtts://a:8883,mqtts://b:8883');
+    expect(dashboardSettings.parse({ brokerUrl: 'mqtts://a:8883,mqtts://b:8883' }, {}).brokerUrl).toBe('mqtts://a:8883,mqtts://b:8883');
+    expect(brokerSettings.parse({}, { VIGIL_REDIS_URL: 'redis://127.0.0.1:6379/0' }).redisUrl).toBe('redis://127.0.0.1:6379/0');
+    expect(brokerSettings.parse({}, {}).redisUrl).toBeUndefined();
   });
 
   it('names every bad value at once, one per line', () => {

@@ -1,3 +1,4 @@
+import { connectedBroker, followServerNames, mqttServers, splitBrokerUrls } from '@vigil/proto/broker-urls';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
@@ -33,6 +34,7 @@ const HELD_MESSAGES_WINDOW_MS = 10_000;
 export type { DropReason } from './pipeline/message.js';
 
 export interface IngestorOptions {
+  /** One broker URL, or several broker nodes separated by commas (tried in turn). */
   brokerUrl: string;
   tls: TlsIdentityFiles;
   /**
@@ -376,7 +378,11 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     key: readFileSync(options.tls.key),
     ca: readFileSync(options.tls.ca),
   };
-  client = connect(options.brokerUrl, mqttOptions);
+  // Several broker nodes (VIGIL_BROKER_URL with commas): mqtt.js moves to the next at each reconnect.
+  const brokerUrls = splitBrokerUrls(options.brokerUrl);
+  const servers = mqttServers(brokerUrls);
+  client = connect(brokerUrls[0] ?? options.brokerUrl, servers ? { ...mqttOptions, servers } : mqttOptions);
+  if (servers) followServerNames(client);
   // mqtt.js sends the PUBACK when `done` is called and hands us no further message before that.
   // A data batch or heartbeat is PUBACKed once applied in the open group, before its COMMIT: the
   // agent deletes a spooled batch only on the end-to-end ack, which leaves after the COMMIT and an
@@ -424,7 +430,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         client!.end(true);
         return;
       }
-      log.info({ broker: options.brokerUrl }, 'ingestor connected');
+      log.info({ broker: connectedBroker(client!.options) }, 'ingestor connected');
       client!.subscribe(topics.allRecorderMessages, { qos: 1 }, (error) => {
         if (error) log.error({ err: error.message }, 'subscription refused');
         else {

@@ -74,7 +74,19 @@ describe('compose.yaml', () => {
   });
 
   it('runs broker, ingestor and dashboard from the vigil image, InfluxDB 2 initialised, Grafana and demo agents in profiles', () => {
-    expect(Object.keys(services).sort()).toEqual(['broker', 'dashboard', 'demo-rec-1', 'demo-rec-2', 'demo-rec-3', 'grafana', 'influxdb', 'ingestor', 'pki']);
+    expect(Object.keys(services).sort()).toEqual([
+      'broker',
+      'broker-2',
+      'dashboard',
+      'demo-rec-1',
+      'demo-rec-2',
+      'demo-rec-3',
+      'grafana',
+      'influxdb',
+      'ingestor',
+      'pki',
+      'redis',
+    ]);
     expect(services.influxdb?.image).toMatch(/^influxdb:2\./);
     expect(services.influxdb?.environment).toMatchObject({
       DOCKER_INFLUXDB_INIT_MODE: 'setup',
@@ -83,6 +95,7 @@ describe('compose.yaml', () => {
     });
     expect(services.grafana?.profiles).toEqual(['grafana']);
     for (const demo of ['demo-rec-1', 'demo-rec-2', 'demo-rec-3']) expect(services[demo]?.profiles).toEqual(['demo']);
+    for (const part of ['redis', 'broker-2']) expect(services[part]?.profiles).toEqual(['redis']);
     for (const [, service] of vigilServices) expect(service.build).toBe('.');
   });
 
@@ -113,6 +126,7 @@ describe('compose.yaml', () => {
       '127.0.0.1:8883:8883',
       '127.0.0.1:8884:8884',
       '127.0.0.1:8885:8885',
+      '127.0.0.1:8893:8883', // broker-2 (profile redis)
     ]);
     expect(published(composeFile({ VIGIL_BIND_ADDRESS: '10.0.0.5' })).every((port) => port.startsWith('10.0.0.5:'))).toBe(true);
   });
@@ -125,9 +139,14 @@ describe('compose.yaml', () => {
       '/data',
       '--broker-host',
       'broker',
+      'broker-2',
       'fleet.example.com,10.0.0.5',
     ]);
     for (const part of ['ingestor', 'dashboard']) expect(services[part]?.command).toContain('mqtts://broker:8883');
+    // Profile redis: the broker joins the second node on Redis, the fleet services take both nodes.
+    const twoNodes = composeFile({ VIGIL_REDIS_URL: 'redis://redis:6379/0', VIGIL_FLEET_BROKER_URLS: 'mqtts://broker:8883,mqtts://broker-2:8883' }).services;
+    for (const node of ['broker', 'broker-2']) expect(twoNodes[node]?.environment).toMatchObject({ VIGIL_REDIS_URL: 'redis://redis:6379/0' });
+    for (const part of ['ingestor', 'dashboard']) expect(twoNodes[part]?.command).toContain('mqtts://broker:8883,mqtts://broker-2:8883');
     expect(parse(read('deploy/demo/agent.yaml')).broker.url).toBe('mqtts://broker:8883');
     expect(read('deploy/demo/demo-agent.sh')).toContain('--url https://broker:8885');
   });

@@ -8,7 +8,7 @@ import {
   httpUrlValue,
   secondsValue,
   logLevelValue,
-  mqttUrlValue,
+  mqttUrlListValue,
   onOffValue,
   portValue,
   positiveIntegerValue,
@@ -30,7 +30,11 @@ const metricsPort = setting(portValue, { flag: '--metrics-port', env: 'VIGIL_MET
 const enrollPort = setting(portValue, { flag: '--enroll-port', env: 'VIGIL_ENROLL_PORT', default: '8885' });
 const host = setting(addressValue, { flag: '--host', env: 'VIGIL_HOST', default: '127.0.0.1', example: '0.0.0.0' });
 const logLevel = (fallback: LogLevel) => setting(logLevelValue, { env: 'VIGIL_LOG_LEVEL', default: fallback, example: 'debug' });
-const brokerUrl = setting(mqttUrlValue, { flag: '--broker-url', env: 'VIGIL_BROKER_URL', example: 'mqtts://fleet.example.com:8883' });
+const brokerUrl = setting(mqttUrlListValue, { flag: '--broker-url', env: 'VIGIL_BROKER_URL', example: 'mqtts://fleet.example.com:8883' });
+/** A login typed into the URL stays out of messages. */
+const withoutLogin = (text: string) => text.replace(/\/\/[^/@]*@/, '//***@');
+// Read by the broker (shared sessions and messages) and the ingestor (its single-active lease).
+const redisUrl = setting(redisUrlValue, { flag: '--redis-url', env: 'VIGIL_REDIS_URL', example: 'redis://127.0.0.1:6379/0', shown: withoutLogin });
 const adminPassword = setting(textValue, { env: 'VIGIL_ADMIN_PASSWORD', secret: true });
 const mapTilesUrl = setting(tileUrlValue, { env: 'VIGIL_MAP_TILES_URL', example: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' });
 const mapAttribution = setting(textValue, { env: 'VIGIL_MAP_ATTRIBUTION', example: '© OpenStreetMap contributors' });
@@ -50,9 +54,6 @@ const problemLifetimes = setting(problemLifetimesValue, { env: 'VIGIL_PROBLEM_LI
 
 /** Days a recorder certificate issued from now on is valid (vigil pki issue, enrolment, renewal); agents renew before the end. */
 const deviceCertDays = setting(positiveIntegerValue, { env: 'VIGIL_DEVICE_CERT_DAYS', default: '825', example: '365' });
-// Read by the broker (shared sessions and messages) and the ingestor (its single-active lease); a
-// password in it is never echoed back.
-const redisUrl = setting(redisUrlValue, { flag: '--redis-url', env: 'VIGIL_REDIS_URL', example: 'redis://127.0.0.1:6379/0', secret: true });
 
 const outboxStallSeconds = setting(positiveIntegerValue, { env: 'VIGIL_OUTBOX_STALL_SECONDS', default: '300', example: '600' });
 
@@ -213,10 +214,12 @@ export interface BrokerSettings {
   /** How long recorder certificates it issues (enrolment, renewal) are valid (VIGIL_DEVICE_CERT_DAYS). */
   deviceCertDays: number;
   logLevel: LogLevel;
+  /** Set: this broker is one node of several sharing Redis (VIGIL_REDIS_URL). */
+  redisUrl: string | undefined;
 }
 
 export const brokerSettings = new ProcessSettings(
-  { dataDir, mqttPort, wssPort, metricsPort, enrollPort, host, deviceCertDays, logLevel: logLevel('info') },
+  { dataDir, mqttPort, wssPort, metricsPort, enrollPort, host, deviceCertDays, logLevel: logLevel('info'), redisUrl },
   (values): BrokerSettings => values,
 );
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { parseProblemLifetimes, type LifetimeOverrides } from '@vigil/ingestor';
+import { mqttServers, splitBrokerUrls } from '@vigil/proto/broker-urls';
 
 /**
  * What a setting's text may be, as zod schemas from text to value. Each failure message says what
@@ -49,10 +50,32 @@ export const mqttUrlValue: Value<string> = parsedText(`an MQTT URL (${MQTT_PROTO
   return url && MQTT_PROTOCOLS.includes(url.protocol) ? text : undefined;
 });
 
-/** Redis (VIGIL_REDIS_URL): redis:// or rediss:// (TLS), a database number as the path if any. */
-export const redisUrlValue: Value<string> = parsedText('a Redis URL (redis:// or rediss://)', (text) => {
+/**
+ * One MQTT URL, or several broker nodes separated by commas (mqtts:// or mqtt:// then: mqtt.js
+ * moves to the next at each reconnect). Each entry is checked and named in the error.
+ */
+export const mqttUrlListValue: Value<string> = z.string().transform((text, context) => {
+  const urls = splitBrokerUrls(text);
+  const wrong = urls.findIndex((entry) => !URL.parse(entry) || !MQTT_PROTOCOLS.includes(URL.parse(entry)!.protocol));
+  const expected = `an MQTT URL (${MQTT_PROTOCOLS.map((p) => `${p}//`).join(', ')}) or several mqtts:// URLs separated by commas`;
+  if (urls.length === 0 || wrong >= 0) {
+    context.addIssue({ code: 'custom', message: urls.length > 1 ? `${expected}; entry ${wrong + 1} ("${urls[wrong]}") is not one` : expected });
+    return z.NEVER;
+  }
+  try {
+    mqttServers(urls);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+  return urls.join(',');
+});
+
+/** Redis for broker nodes sharing their sessions (and the ingestor's lease): redis:// or rediss://, an optional database number. */
+export const redisUrlValue: Value<string> = parsedText('a redis:// or rediss:// URL with a host and an optional database number', (text) => {
   const url = URL.parse(text);
-  return url && (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname ? text : undefined;
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) return undefined;
+  return url.pathname.length <= 1 || /^\/\d+$/.test(url.pathname) ? text : undefined;
 });
 
 /** A Leaflet template: {s}, {z}, {x}, {y}, {r} stand in for parts of the URL. */

@@ -1,3 +1,4 @@
+import { followServerNames, mqttServers, splitBrokerUrls } from '@vigil/proto/broker-urls';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -36,7 +37,11 @@ const ALERTS_POLL_MS = 500;
  */
 export async function livePlugin(app: FastifyInstance, options: LiveOptions) {
   const subscribers = new Set<Subscriber>();
-  const client: MqttClient = connect(options.brokerUrl, {
+  // Several broker nodes (VIGIL_BROKER_URL with commas): mqtt.js moves to the next at each reconnect.
+  const brokerUrls = splitBrokerUrls(options.brokerUrl);
+  const servers = mqttServers(brokerUrls);
+  const client: MqttClient = connect(brokerUrls[0] ?? options.brokerUrl, {
+    ...(servers ? { servers } : {}),
     clientId: `service:dashboard:${randomBytes(4).toString('hex')}`,
     protocolVersion: 4,
     clean: true,
@@ -45,6 +50,7 @@ export async function livePlugin(app: FastifyInstance, options: LiveOptions) {
     key: readFileSync(options.tls.key),
     ca: readFileSync(options.tls.ca),
   });
+  if (servers) followServerNames(client);
   client.on('connect', () => client.subscribe(topics.allStates, { qos: 1 }));
   client.on('error', (error) => app.log.warn({ err: error.message }, 'broker connection error'));
   client.on('message', (topic, payload) => {

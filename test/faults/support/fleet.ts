@@ -145,6 +145,11 @@ export class VigilProcess {
 export interface FleetOptions {
   /** Extra environment of the ingestor, e.g. its InfluxDB settings. */
   ingestorEnv?: NodeJS.ProcessEnv;
+  /**
+   * Broker nodes sharing this Redis (VIGIL_REDIS_URL) on the one data directory: `brokerNodes`
+   * of them (default 2), `broker` the first, the ingestor given all their URLs in order.
+   */
+  redis?: { url: string; brokerNodes?: number };
 }
 
 export interface AgentOptions {
@@ -155,6 +160,8 @@ export interface AgentOptions {
   env?: NodeJS.ProcessEnv;
   /** Connect through this port instead of the broker's (a CuttableLink). */
   brokerPort?: number;
+  /** Broker nodes to try in this order (fleet.nodes' indexes), instead of the one broker. */
+  brokerNodes?: number[];
   /** Where it says it is (default: an installation and a site of its own). */
   site?: { installationSlc: string; siteId: string };
   /** More of its config, over the suite's (e.g. a tls section). */
@@ -269,6 +276,8 @@ export class Fleet {
   readonly pki: FleetPki;
   readonly dataDir: string;
   readonly broker: VigilProcess;
+  /** Every broker node: `broker` alone, or the nodes sharing Redis (FleetOptions.redis). */
+  readonly nodes: Array<{ process: VigilProcess; mqttPort: number }> = [];
   readonly ingestor: VigilProcess;
   readonly agents: FaultAgent[] = [];
   /** Ingestors beyond the first (standby scenarios), stopped by close(). */
@@ -279,20 +288,24 @@ export class Fleet {
     readonly dir: string,
     readonly ports: { mqtt: number; wss: number; enroll: number; brokerMetrics: number; ingestorMetrics: number },
     options: FleetOptions,
+    /** The ports of broker nodes after the first (FleetOptions.redis). */
+    moreNodes: Array<{ mqtt: number; wss: number; enroll: number; metrics: number }> = [],
   ) {
     this.dataDir = join(dir, 'data');
     this.pki = new FleetPki(join(this.dataDir, 'pki'));
     const healthy = (port: number) => async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
     const common = ['--data-dir', this.dataDir, '--mqtt-port', String(ports.mqtt)];
-    this.broker = new VigilProcess(
-      'broker',
-      ['broker', ...common, '--wss-port', String(ports.wss), '--enroll-port', String(ports.enroll), '--metrics-port', String(ports.brokerMetrics)],
-      {},
-      healthy(ports.brokerMetrics),
-    );
+    const redisEnv: NodeJS.ProcessEnv = options.redis ? { VIGIL_REDIS_URL: options.redis.url } : {};
+    for (const [i, node] of [{ mqtt: ports.mqtt, wss: ports.wss, enroll: ports.enroll, metrics: ports.brokerMetrics }, ...moreNodes].entries()) {
+      const args = ['broker', '--data-dir', this.dataDir, '--mqtt-port', String(node.mqtt), '--wss-port', String(node.wss)];
+      args.push('--enroll-port', String(node.enroll), '--metrics-port', String(node.metrics));
+      this.nodes.push({ process: new VigilProcess(i === 0 ? 'broker' : `broker node ${i + 1}`, args, redisEnv, healthy(node.metrics)), mqttPort: node.mqtt });
+    }
+    this.broker = this.nodes[0]!.process;
+    const brokerUrls = this.nodes.length > 1 ? ['--broker-url', this.nodes.map((n) => `mqtts://127.0.0.1:${n.mqttPort}`).join(',')] : [];
     this.ingestor = new VigilProcess(
       'ingestor',
-      ['ingestor', ...common, '--metrics-port', String(ports.ingestorMetrics)],
+      ['ingestor', ...common, '--metrics-port', String(ports.ingestorMetrics), ...brokerUrls],
       options.ingestorEnv ?? {},
       async () => {
         const ok = await healthy(ports.ingestorMetrics)();
@@ -349,9 +362,12 @@ export class Fleet {
       brokerMetrics: await freePort(),
       ingestorMetrics: await freePort(),
     };
-    const fleet = new Fleet(dir, ports, options);
+    const moreNodes = [];
+    for (let i = 1; i < (options.redis ? (options.redis.brokerNodes ?? 2) : 1); i++)
+      moreNodes.push({ mqtt: await freePort(), wss: await freePort(), enroll: await freePort(), metrics: await freePort() });
+    const fleet = new Fleet(dir, ports, options, moreNodes);
     await fleet.pki.init();
-    await fleet.broker.start();
+    await Promise.all(fleet.nodes.map((node) => node.process.start()));
     await fleet.ingestor.start();
     return fleet;
   }
@@ -378,7 +394,11 @@ export class Fleet {
     const dataDir = options.dataDir ?? join(this.dir, 'agents', id);
     const config: AgentConfigInput = {
       recorderId: id,
-      broker: { url: `mqtts://127.0.0.1:${options.brokerPort ?? this.ports.mqtt}` },
+      broker: {
+        url: options.brokerNodes
+          ? options.brokerNodes.map((i) => `mqtts://127.0.0.1:${this.nodes[i]!.mqttPort}`)
+          : `mqtts://127.0.0.1:${options.brokerPort ?? this.ports.mqtt}`,
+      },
       bundleDir: this.pki.device(id).dir,
       heartbeatSeconds: options.heartbeatSeconds ?? 2,
       dataDir,
@@ -511,7 +531,7 @@ export class Fleet {
     await Promise.all(this.agents.map((a) => a.process.stop()));
     await Promise.all(this.otherIngestors.map((i) => i.stop()));
     await this.ingestor.stop();
-    await this.broker.stop();
+    await Promise.all(this.nodes.map((node) => node.process.stop()));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
