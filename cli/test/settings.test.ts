@@ -143,9 +143,12 @@ describe('settings: flags win over environment variables, which win over default
     expect(ingestorSettings.parse({ redisUrl: 'rediss://r.example:6380' }, { VIGIL_REDIS_URL: 'redis://127.0.0.1:6379/0' }).redisUrl).toBe(
       'rediss://r.example:6380',
     );
-    expect(failure(() => ingestorSettings.parse({}, { VIGIL_REDIS_URL: 'http://:hunter2@r.example' }))).toBe(
-      'VIGIL_REDIS_URL (or --redis-url) is set: expected a Redis URL (redis:// or rediss://), e.g. redis://127.0.0.1:6379/0',
+    // The same setting as the broker's: the URL is shown with its login masked.
+    const wrongScheme = failure(() => ingestorSettings.parse({}, { VIGIL_REDIS_URL: 'http://:hunter2@r.example' }));
+    expect(wrongScheme).toBe(
+      'VIGIL_REDIS_URL (or --redis-url) is "http://***@r.example": expected a redis:// or rediss:// URL with a host and an optional database number, e.g. redis://127.0.0.1:6379/0',
     );
+    expect(wrongScheme).not.toContain('hunter2');
     expect(() => ingestorSettings.parse({}, { VIGIL_ALERT_GROUP_SECONDS: '10s' })).toThrow(
       /VIGIL_ALERT_GROUP_SECONDS is "10s": expected a whole number of seconds, 0 or more/,
     );
