@@ -104,7 +104,7 @@ describe('the agent bundle', () => {
     const missing = vigil(['agent', '--config', join(dir, 'missing.yaml')], 'bundle');
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('cannot read the file (ENOENT)');
-  });
+  }, 150_000); // 18 processes one after another, half of them loading the fleet side's sources through tsx (~3 s each under CI's load)
 
   it('reports a bad VIGIL_LOG_LEVEL as a usage error (exit 2) either way', () => {
     const fromBundle = vigil(['agent', '--config', goodConfig], 'bundle', { VIGIL_LOG_LEVEL: 'loud' });
