@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,7 @@ import { fillPacketLengthCache } from '@vigil/proto/upstream-patches/mqtt-packet
 import { startMetricsServer, type HealthReport, type MetricsSource } from '@vigil/proto/metrics-server';
 import { BrokerMetrics } from './metrics.js';
 import { batchWritesPerTurn } from './upstream-patches/write-batching.js';
+import { redisBackend } from './redis.js';
 
 export interface BrokerLimits {
   /** Largest MQTT packet accepted; a bigger one closes the connection. Default 256 KiB. */
@@ -62,7 +64,24 @@ export interface BrokerOptions {
   logger?: Logger;
   /** How often certificate files and the registry are checked for changes. */
   reloadIntervalMs?: number;
+  /**
+   * Run as one node of several sharing Redis (VIGIL_REDIS_URL): sessions, QoS 1 queues, retained
+   * messages and wills live there, and deliveries cross nodes through it. Unset: one process, in memory.
+   */
+  redis?: {
+    url: string;
+    /**
+     * How often this node tells the others it is alive. A node silent for three of these is dead:
+     * another node publishes its clients' wills at its next check (every four), so 3-7 times this
+     * after a SIGKILL. Default 5 s (aedes' own, 60 s, would leave a dead node's recorders online
+     * for up to 7 minutes); a node whose event loop stalls for 3 of these would see its live
+     * clients' wills published, so not much less.
+     */
+    heartbeatIntervalMs?: number;
+  };
 }
+
+export const DEFAULT_REDIS_HEARTBEAT_MS = 5_000;
 
 export type DropReason = 'publish-denied' | 'subscribe-denied' | 'queue-full';
 
@@ -138,7 +157,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const limits: BrokerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const host = options.host ?? '127.0.0.1';
   const warning = new RateLimitedWarning(log, 10_000);
-  const backlog = boundedMemoryPersistence(limits.offlineQueue, (clientId) => {
+  const onQueueFull = (clientId: string) => {
     stats.drops['queue-full']++;
     metrics.drops.inc({ reason: 'queue-full' });
     warning.warn(
@@ -146,7 +165,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       { clientId, limit: limits.offlineQueue },
       'offline queue of a persistent session is full; message dropped (agents re-send unacknowledged data)',
     );
-  });
+  };
+  const redis = options.redis ? await redisBackend(options.redis.url, limits.offlineQueue, onQueueFull, log) : undefined;
+  const backlog = redis ?? boundedMemoryPersistence(limits.offlineQueue, onQueueFull);
   const stats: BrokerStats = {
     connections: 0,
     messagesIn: 0,
@@ -250,8 +271,13 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     // latency (bench/broker/throughput). Unlimited: in flight is then bounded by the subscribers'
     // sockets (aedes waits for their drain), and no queue is shifted.
     concurrency: 0,
+    ...(redis ? { mq: redis.mq, heartbeatInterval: options.redis?.heartbeatIntervalMs ?? DEFAULT_REDIS_HEARTBEAT_MS } : {}),
   };
   const aedes = await Aedes.createBroker(aedesOptions);
+  // aedes reports persistence and emitter failures (Redis lost mid-operation) as 'error' events;
+  // unheard, one would end the process.
+  (aedes as unknown as EventEmitter).on('error', (error: Error) => warning.warn(`aedes-error:${error.message}`, { err: error.message }, 'broker error'));
+  if (redis) log.info({ nodeId: aedes.id }, 'broker node id');
   aedes.on('client', () => {
     stats.connections++;
     metrics.connections.inc();
@@ -390,6 +416,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       admission?.close();
       for (const file of watched) unwatchFile(file, reload);
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await redis?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (wss) {
         for (const client of wss.ws.clients) client.terminate();

@@ -27,7 +27,7 @@ export async function ensurePki(dataDir: string, brokerHosts: string[] = []): Pr
 
 export function startBrokerPart(
   pki: FleetPki,
-  settings: Pick<FleetSettings, 'mqttPort' | 'wssPort' | 'metricsPort' | 'enrollPort' | 'host'>,
+  settings: Pick<FleetSettings, 'mqttPort' | 'wssPort' | 'metricsPort' | 'enrollPort' | 'host'> & { redisUrl?: string },
   logger: Logger,
 ): Promise<RunningBroker> {
   return startBroker({
@@ -39,6 +39,7 @@ export function startBrokerPart(
     registryPath: pki.registryPath,
     enrollment: { port: settings.enrollPort, pki },
     logger: logger.child({ part: 'broker' }),
+    ...(settings.redisUrl ? { redis: { url: settings.redisUrl } } : {}),
   });
 }
 

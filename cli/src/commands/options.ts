@@ -8,6 +8,7 @@ export interface FleetFlags {
   metricsPort?: string;
   enrollPort?: string;
   host?: string;
+  redisUrl?: string;
 }
 
 /** The flags every fleet-side command shares; each has an environment variable too. */
@@ -22,6 +23,11 @@ export function fleetOptions(
   if (which.includes('metricsPort')) command.option('--metrics-port <port>', '/healthz and Prometheus /metrics port (env VIGIL_METRICS_PORT, default 9883)');
   if (which.includes('enrollPort'))
     command.option('--enroll-port <port>', 'broker HTTPS enrollment port for one-time tokens (env VIGIL_ENROLL_PORT, default 8885)');
+  if (which.includes('redisUrl'))
+    command.option(
+      '--redis-url <url>',
+      'Redis shared by several broker nodes, e.g. redis://127.0.0.1:6379/0 (env VIGIL_REDIS_URL; unset: one broker, in memory)',
+    );
   if (which.includes('host')) command.option('--host <address>', 'address to listen on (env VIGIL_HOST, default 127.0.0.1)');
   return command;
 }

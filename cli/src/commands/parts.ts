@@ -24,6 +24,7 @@ export function registerParts(program: Command, env: Environment): void {
     'metricsPort',
     'enrollPort',
     'host',
+    'redisUrl',
   ]).action(async (flags: Flags) => {
     const settings = brokerSettings.parse(flags, env);
     const logger = fleetLogger(settings.logLevel, env);

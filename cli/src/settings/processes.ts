@@ -14,6 +14,7 @@ import {
   positiveIntegerValue,
   presenceValue,
   problemLifetimesValue,
+  redisUrlValue,
   textValue,
   tileUrlValue,
   type LogLevel,
@@ -30,6 +31,9 @@ const enrollPort = setting(portValue, { flag: '--enroll-port', env: 'VIGIL_ENROL
 const host = setting(addressValue, { flag: '--host', env: 'VIGIL_HOST', default: '127.0.0.1', example: '0.0.0.0' });
 const logLevel = (fallback: LogLevel) => setting(logLevelValue, { env: 'VIGIL_LOG_LEVEL', default: fallback, example: 'debug' });
 const brokerUrl = setting(mqttUrlValue, { flag: '--broker-url', env: 'VIGIL_BROKER_URL', example: 'mqtts://fleet.example.com:8883' });
+/** A login typed into the URL stays out of messages. */
+const withoutLogin = (text: string) => text.replace(/\/\/[^/@]*@/, '//***@');
+const redisUrl = setting(redisUrlValue, { flag: '--redis-url', env: 'VIGIL_REDIS_URL', example: 'redis://127.0.0.1:6379/0', shown: withoutLogin });
 const adminPassword = setting(textValue, { env: 'VIGIL_ADMIN_PASSWORD', secret: true });
 const mapTilesUrl = setting(tileUrlValue, { env: 'VIGIL_MAP_TILES_URL', example: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' });
 const mapAttribution = setting(textValue, { env: 'VIGIL_MAP_ATTRIBUTION', example: '© OpenStreetMap contributors' });
@@ -200,10 +204,12 @@ export interface BrokerSettings {
   enrollPort: number;
   host: string;
   logLevel: LogLevel;
+  /** Set: this broker is one node of several sharing Redis (VIGIL_REDIS_URL). */
+  redisUrl: string | undefined;
 }
 
 export const brokerSettings = new ProcessSettings(
-  { dataDir, mqttPort, wssPort, metricsPort, enrollPort, host, logLevel: logLevel('info') },
+  { dataDir, mqttPort, wssPort, metricsPort, enrollPort, host, logLevel: logLevel('info'), redisUrl },
   (values): BrokerSettings => values,
 );
 

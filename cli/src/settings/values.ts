@@ -49,6 +49,13 @@ export const mqttUrlValue: Value<string> = parsedText(`an MQTT URL (${MQTT_PROTO
   return url && MQTT_PROTOCOLS.includes(url.protocol) ? text : undefined;
 });
 
+/** Redis for broker nodes sharing their sessions (and the ingestor's lease): redis:// or rediss://, an optional database number. */
+export const redisUrlValue: Value<string> = parsedText('a redis:// or rediss:// URL with a host and an optional database number', (text) => {
+  const url = URL.parse(text);
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) return undefined;
+  return url.pathname.length <= 1 || /^\/\d+$/.test(url.pathname) ? text : undefined;
+});
+
 /** A Leaflet template: {s}, {z}, {x}, {y}, {r} stand in for parts of the URL. */
 export const tileUrlValue: Value<string> = parsedText('an http:// or https:// tile URL template with {z}, {x} and {y}', (text) => {
   const url = URL.parse(text.replace(/\{s\}/g, 'tile-subdomain').replace(/\{[^}]*\}/g, '0'));
