@@ -41,6 +41,7 @@ const MODES = (process.env.BENCH_RESTARTS ?? 'rolling,both').split(',');
 const MB = 1024 ** 2;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const countBy = (values: string[]) => values.reduce<Record<string, number>>((counts, v) => ({ ...counts, [v]: (counts[v] ?? 0) + 1 }), {});
 const now = () => performance.timeOrigin + performance.now();
 const log = pino({ name: 'bench', level: process.env.BENCH_LOG_LEVEL ?? 'warn' }, pino.destination(2));
 
@@ -202,7 +203,7 @@ try {
       `${label}: ${which.length === 1 ? 'node down' : 'nodes down'} ${downS.toFixed(1)} s after SIGTERM, listening again at ${upS.toFixed(1)} s;`,
       `${fmt(cut.length)} recorders cut, ${Number.isNaN(backMs) ? 'NOT all back' : `all back in the ingestor's state (new session born) ${(backMs / 1000).toFixed(1)} s after the SIGTERM`}`,
       `(longest backoff drawn ${(longestBackoff / 1000).toFixed(1)} s, ${fmt(failed)} failed attempts${errors.length ? `, e.g. ${errors.join('; ')}` : ''});`,
-      `shown unavailable/offline: ${shownDown.size} (state log in fleet.db: ${logged.n}); states now ${JSON.stringify(ingestor.state.countsByState())};`,
+      `shown unavailable/offline: ${shownDown.size} (${JSON.stringify(countBy([...shownDown.values()]))}; state log in fleet.db: ${logged.n}); states now ${JSON.stringify(ingestor.state.countsByState())};`,
       `ingestor event loop delay max ${(delay.max / 1e6).toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms, mean ${(delay.mean / 1e6).toFixed(1)} ms;`,
       `opening sessions (verify + unwrap, or the cache): ${((rsaMs - rsaBefore.ms) / 1000).toFixed(1)} s of the ingestor's thread over ${fmt(rsaCount - rsaBefore.count)} entries;`,
       `target (none shown down, all back within ${TARGET_MS / 1000} s): ${met ? 'met' : 'MISSED'}`,
