@@ -41,7 +41,11 @@ const MODES = (process.env.BENCH_RESTARTS ?? 'rolling,both').split(',');
 const MB = 1024 ** 2;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
-const countBy = (values: string[]) => values.reduce<Record<string, number>>((counts, v) => ({ ...counts, [v]: (counts[v] ?? 0) + 1 }), {});
+const countBy = (values: string[]) => {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+};
 const now = () => performance.timeOrigin + performance.now();
 const log = pino({ name: 'bench', level: process.env.BENCH_LOG_LEVEL ?? 'warn' }, pino.destination(2));
 
