@@ -9,6 +9,10 @@ import { FleetPki } from '@vigil/proto/pki';
 interface BrokerProcessOptions {
   pkiDir: string;
   limits?: Partial<BrokerLimits>;
+  /** Default 0 (any free port); a node restarted on the same port keeps its place in the agents' URL list. */
+  port?: number;
+  /** One node of several sharing this Redis (VIGIL_REDIS_URL). */
+  redisUrl?: string;
 }
 
 export interface BrokerProcess {
@@ -73,7 +77,8 @@ if (process.env.BENCH_BROKER_PROCESS && process.send) {
   const options = JSON.parse(process.env.BENCH_BROKER_PROCESS) as BrokerProcessOptions;
   const pki = new FleetPki(options.pkiDir);
   const broker = await startBroker({
-    port: 0,
+    port: options.port ?? 0,
+    ...(options.redisUrl ? { redis: { url: options.redisUrl } } : {}),
     tls: pki.broker(),
     registryPath: pki.registryPath,
     limits: options.limits,

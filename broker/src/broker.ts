@@ -192,8 +192,12 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     client.close();
   };
 
+  /** Set by close(): a node shutting down takes no new sessions (their wills would outlive it). */
+  let shuttingDown = false;
+
   const aedesOptions: AedesOptions = {
     preConnect(client, _packet, done) {
+      if (shuttingDown) return done(refuse('broker node shutting down', 3), false);
       if (aedes.connectedClients >= limits.maxConnections) {
         refused('max-connections', { clientId: client.id, limit: limits.maxConnections }, 'connection refused');
         return done(refuse('server full', 3), false);
@@ -317,6 +321,33 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     }
   }, options.reloadIntervalMs ?? 1_000);
 
+  /**
+   * A node that stops on purpose (SIGTERM: a restart, an upgrade) is not its recorders failing:
+   * their wills are withdrawn before their connections close, from memory (aedes publishes a
+   * client's will when it closes without DISCONNECT) and from the persistence (in Redis, another
+   * node would publish it once this node's heartbeat stops). The recorders reconnect, to this node
+   * or another, within their backoff. A node that dies (SIGKILL) withdraws nothing: the other nodes
+   * publish its clients' wills.
+   */
+  const withdrawWills = async () => {
+    const clients = Object.values((aedes as Aedes & { clients: Record<string, Client & { will?: unknown }> }).clients);
+    const persistence = (aedes as Aedes & { persistence: { delWill(client: { id: string; brokerId: string }): Promise<unknown> } }).persistence;
+    let withdrawn = 0;
+    await Promise.all(
+      clients.map(async (client) => {
+        if (!client.will) return;
+        client.will = null;
+        withdrawn++;
+        try {
+          await persistence.delWill({ id: client.id, brokerId: aedes.id });
+        } catch (error) {
+          log.warn({ clientId: client.id, err: (error as Error).message }, 'could not withdraw a will while shutting down; another node may publish it');
+        }
+      }),
+    );
+    log.info({ clients: clients.length, withdrawn }, 'shutting down: connections close without their wills');
+  };
+
   const secureContext = (): SecureContextOptions => ({
     cert: readFileSync(options.tls.cert),
     key: readFileSync(options.tls.key),
@@ -413,11 +444,14 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       if (part) healthSources.push(part);
     },
     async close() {
+      shuttingDown = true;
       admission?.close();
       for (const file of watched) unwatchFile(file, reload);
+      const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await withdrawWills();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await redis?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listenerClosed;
       if (wss) {
         for (const client of wss.ws.clients) client.terminate();
         await new Promise<void>((resolve) => wss!.https.close(() => resolve()));

@@ -1,4 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   BadSignatureError,
@@ -13,6 +14,7 @@ import {
   UnknownSenderError,
 } from '@vigil/proto/envelope';
 import { soleDataBatchBytes, vigil } from '@vigil/proto/wire';
+import { keyIdOf, rsaKey, signDataKey, signedPart, wrapDataKey } from '../src/envelope/keys.js';
 
 const rsa = () =>
   generateKeyPairSync('rsa', {
@@ -192,5 +194,152 @@ describe('envelope seal/open', () => {
     } catch (error) {
       expect((error as SenderMismatchError).reason).toBe('sender-mismatch');
     }
+  });
+
+  it('refuses a signed wrapped key that does not unwrap to a 32-byte data key as tampered', () => {
+    // Only the holder of the signing key can produce these: a broken or hostile agent, not a third party.
+    const sender = 'rec-a';
+    const signer = createPrivateKey(signers[sender]!.privateKey);
+    const keyId = keyIdOf(ingestorKey.publicKey);
+    const forged = (wrappedKey: Uint8Array) => {
+      const envelope = vigil.v1.Envelope.decode(sealerFor(sender).seal(heartbeat(1), 1));
+      envelope.wrappedKey = wrappedKey;
+      envelope.signature = signDataKey(signer, signedPart(sender, keyId, wrappedKey, envelope.sessionStart));
+      return vigil.v1.Envelope.encode(envelope).finish();
+    };
+    const notOaep = randomBytes(256);
+    const shortKey = wrapDataKey(createPrivateKey(ingestorKey.privateKey), randomBytes(16));
+    const shortCiphertext = randomBytes(100);
+    for (const wrappedKey of [notOaep, shortKey, shortCiphertext]) {
+      expect(() => newOpener().open(sender, forged(wrappedKey))).toThrow(TamperedEnvelopeError);
+    }
+  });
+
+  it('refuses a signature of the wrong length, and a registered signing key that is not a key, as bad-signature', () => {
+    const envelope = vigil.v1.Envelope.decode(sealerFor('rec-a').seal(heartbeat(1), 1));
+    envelope.signature = Buffer.from(envelope.signature).subarray(0, 100);
+    expect(() => newOpener().open('rec-a', vigil.v1.Envelope.encode(envelope).finish())).toThrow(BadSignatureError);
+    const garbled = new EnvelopeOpener({
+      recipientPrivateKeyPems: [ingestorKey.privateKey],
+      signingKeyOf: () => '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n',
+    });
+    expect(() => garbled.open('rec-a', sealerFor('rec-a').seal(heartbeat(1), 1))).toThrow(BadSignatureError);
+  });
+
+  it('follows a re-registered signing key: the old key no longer verifies a new session', () => {
+    let registered = signers['rec-a']!.publicKey;
+    const opener = new EnvelopeOpener({ recipientPrivateKeyPems: [ingestorKey.privateKey], signingKeyOf: () => registered });
+    opener.open('rec-a', sealerFor('rec-a').seal(heartbeat(1), 1));
+    const replacement = rsa();
+    registered = replacement.publicKey;
+    expect(() => opener.open('rec-a', sealerFor('rec-a').seal(heartbeat(2), 1))).toThrow(BadSignatureError);
+    expect(opener.open('rec-a', sealerFor('rec-a', replacement.privateKey).seal(heartbeat(3), 1)).payload.heartbeat?.bdSeq).toBe(3);
+  });
+
+  it('names the setting when a recipient key is not a private key', () => {
+    expect(() => new EnvelopeOpener({ recipientPrivateKeyPems: [ingestorKey.publicKey], signingKeyOf: () => undefined })).toThrow(
+      /recipientPrivateKeyPems\[0\]/,
+    );
+    expect(() => new EnvelopeSealer({ sender: 'rec-a', signingKeyPem: signers['rec-a']!.publicKey, recipientPublicKeyPem: ingestorKey.publicKey })).toThrow(
+      /signingKeyPem must be an RSA private key/,
+    );
+  });
+});
+
+/**
+ * Envelopes sealed by the agent as it was before the envelope's RSA moved to node:crypto (node-rsa
+ * wrapped and signed): a fleet upgraded on the ingestor side first must keep opening them, and
+ * refuse them for the same reasons.
+ */
+describe('envelopes sealed with node-rsa (agents before the native RSA path)', () => {
+  interface Fixture {
+    sender: string;
+    ingestorPrivateKeyPem: string;
+    ingestorPublicKeyPem: string;
+    signerPublicKeyPem: string;
+    signerPrivateKeyPem: string;
+    envelopes: Array<{ seq: number; bdSeq: number; base64: string }>;
+  }
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/node-rsa-sealed.json', import.meta.url), 'utf8')) as Fixture;
+  const legacy = fixture.envelopes.map((e) => ({ ...e, bytes: Buffer.from(e.base64, 'base64') }));
+  const openerFor = (signingKeyOf: (id: string) => string | undefined = (id) => (id === fixture.sender ? fixture.signerPublicKeyPem : undefined)) =>
+    new EnvelopeOpener({ recipientPrivateKeyPems: [fixture.ingestorPrivateKeyPem], signingKeyOf });
+  const altered = (bytes: Buffer, change: (envelope: vigil.v1.Envelope) => void) => {
+    // A copy: decoded bytes fields are views into the buffer, and the fixture must stay intact.
+    const envelope = vigil.v1.Envelope.decode(Buffer.from(bytes));
+    change(envelope);
+    return vigil.v1.Envelope.encode(envelope).finish();
+  };
+
+  it('opens them unchanged, one RSA unwrap per session', () => {
+    const opener = openerFor();
+    for (const { bytes, seq, bdSeq } of legacy) {
+      const opened = opener.open(fixture.sender, bytes);
+      expect(opened.seq).toBe(seq);
+      expect(opened.payload.heartbeat?.bdSeq).toBe(bdSeq);
+    }
+    expect(opener.cachedDataKeys).toBe(2);
+  });
+
+  it('refuses altered ones for the same reasons as before', () => {
+    const first = legacy[0]!.bytes;
+    const reasonOf = (open: () => unknown) => {
+      try {
+        open();
+      } catch (error) {
+        return (error as { reason?: string }).reason;
+      }
+      return 'opened';
+    };
+    expect(
+      reasonOf(() =>
+        openerFor().open(
+          fixture.sender,
+          altered(first, (e) => (e.ciphertext[0] = (e.ciphertext[0] ?? 0) ^ 1)),
+        ),
+      ),
+    ).toBe('tampered');
+    expect(
+      reasonOf(() =>
+        openerFor().open(
+          fixture.sender,
+          altered(first, (e) => (e.seq += 1)),
+        ),
+      ),
+    ).toBe('tampered');
+    expect(
+      reasonOf(() =>
+        openerFor().open(
+          fixture.sender,
+          altered(first, (e) => (e.sessionStart += 1)),
+        ),
+      ),
+    ).toBe('bad-signature');
+    expect(
+      reasonOf(() =>
+        openerFor().open(
+          fixture.sender,
+          altered(first, (e) => (e.wrappedKey = Buffer.from(e.wrappedKey).fill(0, 0, 1))),
+        ),
+      ),
+    ).toBe('bad-signature');
+    expect(reasonOf(() => openerFor(() => rsa().publicKey).open(fixture.sender, first))).toBe('bad-signature');
+    expect(reasonOf(() => openerFor(() => undefined).open(fixture.sender, first))).toBe('unknown-sender');
+    expect(reasonOf(() => openerFor().open('rec-other', first))).toBe('sender-mismatch');
+    expect(reasonOf(() => newOpener().open(fixture.sender, first))).toBe('unknown-recipient-key');
+    expect(reasonOf(() => openerFor().open(fixture.sender, first.subarray(0, first.length - 1)))).toBe('malformed');
+    expect(reasonOf(() => openerFor().open(fixture.sender, first))).toBe('opened');
+  });
+
+  it("and what today's sealer makes opens with node-rsa's own decrypt and verify (the contract both sides hold)", () => {
+    const sealer = new EnvelopeSealer({
+      sender: fixture.sender,
+      signingKeyPem: fixture.signerPrivateKeyPem,
+      recipientPublicKeyPem: fixture.ingestorPublicKeyPem,
+    });
+    const envelope = vigil.v1.Envelope.decode(sealer.seal(heartbeat(9), 1));
+    const signed = signedPart(envelope.sender, envelope.keyId, envelope.wrappedKey, envelope.sessionStart);
+    expect(rsaKey(fixture.signerPublicKeyPem).verify(signed, envelope.signature)).toBe(true);
+    expect(Buffer.from(rsaKey(fixture.ingestorPrivateKeyPem).decrypt(envelope.wrappedKey)).length).toBe(32);
   });
 });

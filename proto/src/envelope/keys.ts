@@ -1,4 +1,4 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { constants, createHash, createPrivateKey, createPublicKey, type KeyObject, privateDecrypt, publicEncrypt, sign, verify } from 'node:crypto';
 import { NodeRSA } from 'node-rsa';
 
 /**
@@ -10,10 +10,59 @@ const RSA_OPTIONS = {
   signingScheme: { scheme: 'pss', hash: 'sha256', saltLength: 32 },
 } as const;
 
+/**
+ * The envelope's RSA parameters for node:crypto: the same as RSA_OPTIONS (docs/DESIGN.md
+ * "Envelope"), so an envelope sealed through either path opens through the other.
+ */
+const OAEP = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' } as const;
+const PSS = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } as const;
+const HASH = 'sha256';
+
+/** A node-rsa key with the envelope's schemes; kept for benchmarks comparing it with the native path. */
 export function rsaKey(pem: string): NodeRSA {
   const key = new NodeRSA(pem);
   key.setOptions(RSA_OPTIONS);
   return key;
+}
+
+/**
+ * node-rsa reads the key (every format it accepted before stays accepted); the key is handed to
+ * OpenSSL once, so each private-key operation is native instead of node-rsa exporting and
+ * re-parsing a PEM per call (docs/BENCHMARKS.md "Opening a session").
+ */
+export function rsaPrivateKey(pem: string): KeyObject {
+  const key = new NodeRSA(pem);
+  if (!key.isPrivate()) throw new Error('not an RSA private key');
+  return createPrivateKey({ key: Buffer.from(key.exportKey('pkcs8-private-der')), format: 'der', type: 'pkcs8' });
+}
+
+export function rsaPublicKey(pem: string): KeyObject {
+  const key = new NodeRSA(pem);
+  return createPublicKey({ key: Buffer.from(key.exportKey('pkcs8-public-der')), format: 'der', type: 'spki' });
+}
+
+/** RSA-OAEP-SHA256. */
+export function wrapDataKey(recipient: KeyObject, dataKey: Uint8Array): Buffer {
+  return publicEncrypt({ key: recipient, ...OAEP }, dataKey);
+}
+
+/** RSA-OAEP-SHA256; throws when the wrapped key does not decrypt under `recipient`. */
+export function unwrapDataKey(recipient: KeyObject, wrappedKey: Uint8Array): Buffer {
+  return privateDecrypt({ key: recipient, ...OAEP }, wrappedKey);
+}
+
+/** RSA-PSS-SHA256, salt length 32. */
+export function signDataKey(signer: KeyObject, signed: Uint8Array): Buffer {
+  return sign(HASH, signed, { key: signer, ...PSS });
+}
+
+/** False for any signature that does not verify, including one of the wrong length. */
+export function verifiesDataKey(signer: KeyObject, signed: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    return verify(HASH, signed, { key: signer, ...PSS }, signature);
+  } catch {
+    return false;
+  }
 }
 
 /** Recipient key id: the first 16 bytes of SHA-256 over the public key's SPKI DER. */

@@ -1,5 +1,4 @@
-import { createDecipheriv, createHash } from 'node:crypto';
-import type { NodeRSA } from 'node-rsa';
+import { createDecipheriv, createHash, type KeyObject } from 'node:crypto';
 import { vigil } from '../wire.js';
 import {
   BadSignatureError,
@@ -11,7 +10,7 @@ import {
   UnknownRecipientKeyError,
   UnknownSenderError,
 } from './errors.js';
-import { additionalData, keyIdOf, rsaKey, signedPart } from './keys.js';
+import { additionalData, keyIdOf, rsaPrivateKey, rsaPublicKey, signedPart, unwrapDataKey, verifiesDataKey } from './keys.js';
 
 export interface OpenerOptions {
   /** The ingestor's envelope private keys (PEM); several while a key rotation is under way. */
@@ -62,7 +61,7 @@ const sha256 = (...parts: Uint8Array[]): string => {
  * time it is seen; later messages under the same key cost one AES-GCM open.
  */
 export class EnvelopeOpener {
-  private readonly recipients = new Map<string, NodeRSA>();
+  private readonly recipients = new Map<string, KeyObject>();
   private readonly signingKeyOf: (recorderId: string) => string | undefined;
   private readonly maxEnvelopeBytes: number;
   private readonly maxCachedDataKeys: number;
@@ -75,12 +74,20 @@ export class EnvelopeOpener {
    * the fields byte for byte costs far less than hashing them (two SHA-256 per message).
    */
   private readonly lastSessions = new Map<string, LastSession>();
+  /** sender -> its signing key as last registered, parsed once: a reconnecting fleet re-verifies every sender. */
+  private readonly signingKeys = new Map<string, { pem: string; key: KeyObject }>();
 
   constructor(options: OpenerOptions) {
     if (options.recipientPrivateKeyPems.length === 0) throw new Error('at least one recipient private key is required');
-    for (const pem of options.recipientPrivateKeyPems) {
-      this.recipients.set(keyIdOf(pem).toString('hex'), rsaKey(pem));
-    }
+    options.recipientPrivateKeyPems.forEach((pem, index) => {
+      let key: KeyObject;
+      try {
+        key = rsaPrivateKey(pem);
+      } catch {
+        throw new Error(`recipientPrivateKeyPems[${index}] is not an RSA private key in PEM: give the ingestor's envelope.key`);
+      }
+      this.recipients.set(keyIdOf(pem).toString('hex'), key);
+    });
     this.signingKeyOf = options.signingKeyOf;
     this.maxEnvelopeBytes = options.maxEnvelopeBytes ?? 256 * 1024;
     this.maxCachedDataKeys = options.maxCachedDataKeys ?? 100_000;
@@ -120,7 +127,7 @@ export class EnvelopeOpener {
     return { sender, seq: envelope.seq, sessionStart: envelope.sessionStart, payload, plaintext, keyId: keyIdHex };
   }
 
-  private verifiedDataKey(envelope: vigil.v1.Envelope, recipient: NodeRSA): VerifiedDataKey {
+  private verifiedDataKey(envelope: vigil.v1.Envelope, recipient: KeyObject): VerifiedDataKey {
     const { sender } = envelope;
     const last = this.lastSessions.get(sender);
     if (
@@ -148,7 +155,7 @@ export class EnvelopeOpener {
     return dataKey;
   }
 
-  private verifiedByDigest(envelope: vigil.v1.Envelope, recipient: NodeRSA): VerifiedDataKey {
+  private verifiedByDigest(envelope: vigil.v1.Envelope, recipient: KeyObject): VerifiedDataKey {
     const { sender } = envelope;
     const sessionStart = Buffer.alloc(8);
     sessionStart.writeBigInt64BE(BigInt(envelope.sessionStart));
@@ -162,17 +169,14 @@ export class EnvelopeOpener {
 
     const signingKeyPem = this.signingKeyOf(sender);
     if (!signingKeyPem) throw new UnknownSenderError(sender);
-    let verified = false;
-    try {
-      verified = rsaKey(signingKeyPem).verify(signedPart(sender, envelope.keyId, envelope.wrappedKey, envelope.sessionStart), envelope.signature);
-    } catch {
-      verified = false;
+    const signingKey = this.signingKeyFor(sender, signingKeyPem);
+    if (!signingKey || !verifiesDataKey(signingKey, signedPart(sender, envelope.keyId, envelope.wrappedKey, envelope.sessionStart), envelope.signature)) {
+      throw new BadSignatureError(sender);
     }
-    if (!verified) throw new BadSignatureError(sender);
 
     let key: Buffer;
     try {
-      key = Buffer.from(recipient.decrypt(envelope.wrappedKey));
+      key = unwrapDataKey(recipient, envelope.wrappedKey);
     } catch {
       throw new TamperedEnvelopeError(sender);
     }
@@ -181,6 +185,24 @@ export class EnvelopeOpener {
     const verifiedKey = { sender, key };
     this.remember(sessionDigest, verifiedKey, wrappedDigest);
     return verifiedKey;
+  }
+
+  /** Undefined when the registered PEM is not an RSA public key: nothing can verify against it. */
+  private signingKeyFor(sender: string, pem: string): KeyObject | undefined {
+    const known = this.signingKeys.get(sender);
+    if (known?.pem === pem) return known.key;
+    let key: KeyObject;
+    try {
+      key = rsaPublicKey(pem);
+    } catch {
+      return undefined;
+    }
+    if (!known && this.signingKeys.size >= this.maxCachedDataKeys) {
+      const oldest = this.signingKeys.keys().next().value;
+      if (oldest !== undefined) this.signingKeys.delete(oldest);
+    }
+    this.signingKeys.set(sender, { pem, key });
+    return key;
   }
 
   private remember(sessionDigest: string, dataKey: VerifiedDataKey, wrappedDigest: string): void {

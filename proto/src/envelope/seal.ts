@@ -1,7 +1,6 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, type KeyObject, randomBytes } from 'node:crypto';
 import { vigil } from '../wire.js';
-import type { NodeRSA } from 'node-rsa';
-import { additionalData, keyIdOf, rsaKey, signedPart } from './keys.js';
+import { additionalData, keyIdOf, rsaPrivateKey, rsaPublicKey, signDataKey, signedPart, wrapDataKey } from './keys.js';
 
 export interface SealerOptions {
   /** Recorder id; must match the CN of the device certificate the agent connects with. */
@@ -28,8 +27,8 @@ interface DataKey {
  */
 export class EnvelopeSealer {
   readonly sender: string;
-  private readonly signer: NodeRSA;
-  private recipient: NodeRSA;
+  private readonly signer: KeyObject;
+  private recipient: KeyObject;
   private keyId: Buffer;
   private readonly maxKeyAgeMs: number;
   private readonly now: () => number;
@@ -37,9 +36,12 @@ export class EnvelopeSealer {
 
   constructor(options: SealerOptions) {
     this.sender = options.sender;
-    this.signer = rsaKey(options.signingKeyPem);
-    if (!this.signer.isPrivate()) throw new Error('signingKeyPem must be a private key');
-    this.recipient = rsaKey(options.recipientPublicKeyPem);
+    try {
+      this.signer = rsaPrivateKey(options.signingKeyPem);
+    } catch {
+      throw new Error("signingKeyPem must be an RSA private key in PEM (the agent's signing.key)");
+    }
+    this.recipient = rsaPublicKey(options.recipientPublicKeyPem);
     this.keyId = keyIdOf(options.recipientPublicKeyPem);
     this.maxKeyAgeMs = options.maxKeyAgeMs ?? 3_600_000;
     this.now = options.now ?? Date.now;
@@ -52,7 +54,7 @@ export class EnvelopeSealer {
 
   /** Seals to another recipient key from the next message on, under a new data key (an envelope key rotation). */
   setRecipient(recipientPublicKeyPem: string): void {
-    this.recipient = rsaKey(recipientPublicKeyPem);
+    this.recipient = rsaPublicKey(recipientPublicKeyPem);
     this.keyId = keyIdOf(recipientPublicKeyPem);
     this.rotate();
   }
@@ -61,8 +63,8 @@ export class EnvelopeSealer {
   rotate(): void {
     const key = randomBytes(32);
     const sessionStart = this.now();
-    const wrappedKey = this.recipient.encrypt(key);
-    const signature = this.signer.sign(signedPart(this.sender, this.keyId, wrappedKey, sessionStart));
+    const wrappedKey = wrapDataKey(this.recipient, key);
+    const signature = signDataKey(this.signer, signedPart(this.sender, this.keyId, wrappedKey, sessionStart));
     this.current = { key, wrappedKey, signature, sessionStart };
   }
 
