@@ -75,6 +75,27 @@ describe('fleet state', () => {
     expect(state.stateOf('r1')).toBe('offline');
   });
 
+  it('ignores the will of a connection attempt that never began its session (no birth, no heartbeat)', () => {
+    state.birth('r1', 3, 30, T0);
+    // Its broker node restarted (withdrawing the session's will); the next attempt timed out before
+    // its CONNACK and the broker published that attempt's will; the one after succeeds.
+    expect(state.death('r1', 4, false, T0 + 5_000)).toBe(false);
+    state.sweep(T0 + 5_000 + WILL_GRACE_MS + 1);
+    expect(state.stateOf('r1')).toBe('online');
+    state.birth('r1', 5, 30, T0 + 9_000);
+    expect(changes.map((c) => c.state)).toEqual(['online']);
+    // A session we did hear (a heartbeat without its birth) is adopted, and its will counts.
+    state.heartbeat('r1', 6, T0 + 20_000);
+    expect(state.death('r1', 6, false, T0 + 21_000)).toBe(true);
+    state.sweep(T0 + 21_000 + WILL_GRACE_MS);
+    expect(state.stateOf('r1')).toBe('offline');
+    // Silence is still judged: an agent that never gets a session through goes unavailable.
+    state.birth('r2', 1, 30, T0);
+    expect(state.death('r2', 2, false, T0 + 1_000)).toBe(false);
+    state.sweep(T0 + 3 * 30_000 + 5_000);
+    expect(state.stateOf('r2')).toBe('unavailable');
+  });
+
   it('does not reopen an offline recorder on data alone, but does on a new birth', () => {
     state.birth('r1', 1, 30, T0);
     state.death('r1', 1, false, T0 + 1);

@@ -266,8 +266,16 @@ export class FleetState {
     this.heard(recorderId, runtime, now);
   }
 
-  /** False for the death of an older session (a will published after the agent came back): ignored. */
+  /**
+   * False, ignored: the death of an older session (a will published after the agent came back), and
+   * the will of a session we never heard a word of. A will is registered at CONNECT, so a connection
+   * attempt that fails before its birth (the CONNACK late under a reconnect storm, the agent giving
+   * up and trying the next broker node) has its will published although that session never began:
+   * it says nothing about the recorder, whose own silence the heartbeat clock judges.
+   */
   death(recorderId: string, bdSeq: number, graceful: boolean, now: number, epoch = ''): boolean {
+    const known = this.recorders.get(recorderId);
+    if (!graceful && known !== undefined && judge(known, { bdSeq, epoch }) === 'newer') return false;
     const runtime = this.changing(recorderId, now);
     if (!this.follow(recorderId, runtime, { bdSeq, epoch })) return false;
     if (graceful) {
