@@ -11,7 +11,7 @@
 // startBroker as `vigil broker` runs it, SIGTERM -> close()), the agents in children of 2,500
 // (bench/support/storm-agents.ts: mqtt.js over TLS, birth, heartbeats, sealed wills, the agent's
 // backoff over the list of both URLs), and this process, which runs the ingestor (startIngestor, as
-// `vigil ingestor`, SQLite) connected to node A. Target: nobody shown unavailable or offline, all
+// `vigil ingestor`, SQLite) given both nodes' URLs. Target: nobody shown unavailable or offline, all
 // back within the longest backoff (the agent's ceiling: one heartbeat interval, 30 s) + 30 s.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -101,7 +101,7 @@ const rssTimer = setInterval(() => {
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-storm-'));
 const dbPath = join(dir, 'fleet.db');
 const ingestor = await startIngestor({
-  brokerUrl: urls[0] as string,
+  brokerUrl: urls.join(','), // both nodes, as `VIGIL_BROKER_URL` lists them: a restart of one moves it to the other
   tls: fleet.pki.service('ingestor'),
   recipientPrivateKeyPems: [readFileSync(fleet.pki.envelopeKeyPath, 'utf8')],
   signingKeyOf: (id) => fleet.pki.signingKeyOf(id),
@@ -229,7 +229,7 @@ try {
   loadAt.push(loadavg()[0] as number);
   const stats = await Promise.all(nodes.map((n) => n.stats()));
   console.log(
-    `storm: ${fmt(AGENTS)} agents (mqtt.js over TLS in ${children.length} processes, heartbeat ${HEARTBEAT_S} s, backoff ${MIN_RECONNECT_MS / 1000}-${LONGEST_BACKOFF_MS / 1000} s over both URLs), two broker nodes on Redis, the ingestor (SQLite) on node A; ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${loadAt.map((l) => l.toFixed(1)).join(' -> ')}:`,
+    `storm: ${fmt(AGENTS)} agents (mqtt.js over TLS in ${children.length} processes, heartbeat ${HEARTBEAT_S} s, backoff ${MIN_RECONNECT_MS / 1000}-${LONGEST_BACKOFF_MS / 1000} s over both URLs), two broker nodes on Redis, the ingestor (SQLite) given both URLs; ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${loadAt.map((l) => l.toFixed(1)).join(' -> ')}:`,
   );
   for (const line of results) console.log(`  ${line}`);
   console.log(

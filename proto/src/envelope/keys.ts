@@ -26,17 +26,35 @@ export function rsaKey(pem: string): NodeRSA {
 }
 
 /**
+ * OpenSSL reads the PEM formats our tools write (PKCS#1, PKCS#8, SPKI) in microseconds; node-rsa's
+ * pure-JS parse of a 2048-bit key costs about a millisecond, which a reconnecting fleet pays once
+ * per recorder. node-rsa stays the fallback for anything else it accepted before.
+ */
+function nativeRsaKey(parse: () => KeyObject): KeyObject | undefined {
+  try {
+    const key = parse();
+    return key.asymmetricKeyType === 'rsa' ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * node-rsa reads the key (every format it accepted before stays accepted); the key is handed to
  * OpenSSL once, so each private-key operation is native instead of node-rsa exporting and
  * re-parsing a PEM per call (docs/BENCHMARKS.md "Opening a session").
  */
 export function rsaPrivateKey(pem: string): KeyObject {
+  const native = nativeRsaKey(() => createPrivateKey(pem));
+  if (native) return native;
   const key = new NodeRSA(pem);
   if (!key.isPrivate()) throw new Error('not an RSA private key');
   return createPrivateKey({ key: Buffer.from(key.exportKey('pkcs8-private-der')), format: 'der', type: 'pkcs8' });
 }
 
 export function rsaPublicKey(pem: string): KeyObject {
+  const native = nativeRsaKey(() => createPublicKey(pem));
+  if (native) return native;
   const key = new NodeRSA(pem);
   return createPublicKey({ key: Buffer.from(key.exportKey('pkcs8-public-der')), format: 'der', type: 'spki' });
 }
