@@ -27,11 +27,11 @@ export default defineConfig({
       },
       {
         // The fault scenarios mostly wait on their child processes (an outage lasts two minutes
-        // whatever the CPU does), so three run at once (CI stays under 20 minutes); they share no ports or data. In a group of
-        // their own, so they never run beside the suites. (The backfill scenario once failed under this load: it let the
-        // broker return before the agent had read its last log lines, which then went out live and rightly ended the catch-up.)
+        // whatever the CPU does), so four run at once (CI stays under 20 minutes); they share no ports or data. In a group of
+        // their own, so they never run beside the suites. (The backfill scenario once failed at four: it let the broker
+        // return before the agent had read its last log lines, which then went out live and rightly ended the catch-up.)
         extends: true,
-        test: { name: 'faults', include: [FAULTS], maxWorkers: 3, sequence: { groupOrder: 1 }, hookTimeout: 120_000 },
+        test: { name: 'faults', include: [FAULTS], maxWorkers: 4, sequence: { groupOrder: 1 }, hookTimeout: 120_000 },
       },
       { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 2 } } },
     ],
