@@ -1,35 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FleetPki, type TlsIdentityFiles } from '@vigil/proto/pki';
 import { REDIS_SERVER, startRedisServer, type RedisServer } from '../../testing/redis-server.js';
+import { attempt, waitFor as waitForWithin } from './support/clients.js';
 import { describeWithSystem } from '../../testing/system.js';
 import { startBroker, type RunningBroker } from '../src/index.js';
-
-const attempt = (url: string, opts: IClientOptions) =>
-  new Promise<MqttClient>((resolve, reject) => {
-    const client = connect(url, opts);
-    client.once('connect', () => resolve(client));
-    client.once('error', (error) => {
-      client.end(true);
-      reject(error);
-    });
-    client.once('close', () => {
-      client.end(true);
-      reject(new Error('connection closed before CONNACK'));
-    });
-  });
-
-const waitFor = async (what: string, probe: () => boolean, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 const HEARTBEAT_MS = 300;
 const deathTopic = (id: string) => `vigil/v1/rec/${id}/death`;
@@ -128,3 +107,7 @@ describeWithSystem('a broker node that shuts down on purpose', [REDIS_SERVER], (
     expect(deaths.sort()).toEqual(['will of rec-crashed', 'will of rec-stays']);
   });
 });
+
+function waitFor(what: string, probe: () => boolean, timeoutMs = 20_000): Promise<void> {
+  return waitForWithin(what, probe, timeoutMs);
+}

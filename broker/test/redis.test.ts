@@ -1,35 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FleetPki, type TlsIdentityFiles } from '@vigil/proto/pki';
 import { REDIS_SERVER, startRedisServer, type RedisServer } from '../../testing/redis-server.js';
+import { attempt, waitFor as waitForWithin } from './support/clients.js';
 import { describeWithSystem } from '../../testing/system.js';
 import { startBroker, type RunningBroker } from '../src/index.js';
-
-const attempt = (url: string, opts: IClientOptions) =>
-  new Promise<MqttClient>((resolve, reject) => {
-    const client = connect(url, opts);
-    client.once('connect', () => resolve(client));
-    client.once('error', (error) => {
-      client.end(true);
-      reject(error);
-    });
-    client.once('close', () => {
-      client.end(true);
-      reject(new Error('connection closed before CONNACK'));
-    });
-  });
-
-const waitFor = async (what: string, probe: () => boolean, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 const HEARTBEAT_MS = 300;
 const QUEUE_BOUND = 8;
@@ -185,3 +164,7 @@ describeWithSystem('broker nodes sharing Redis', [REDIS_SERVER], () => {
     console.log(`will of a dead node's client published ${after} ms after the node went silent (heartbeat ${HEARTBEAT_MS} ms)`);
   });
 });
+
+function waitFor(what: string, probe: () => boolean, timeoutMs = 15_000): Promise<void> {
+  return waitForWithin(what, probe, timeoutMs);
+}

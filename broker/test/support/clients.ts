@@ -1,0 +1,27 @@
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+
+/**
+ * Connects, or fails: with TLS 1.3 a refused client certificate is reported after the client's
+ * handshake has finished, so a refusal can arrive as a plain close rather than an error.
+ */
+export const attempt = (url: string, opts: IClientOptions) =>
+  new Promise<MqttClient>((resolve, reject) => {
+    const client = connect(url, opts);
+    client.once('connect', () => resolve(client));
+    client.once('error', (error) => {
+      client.end(true);
+      reject(error);
+    });
+    client.once('close', () => {
+      client.end(true);
+      reject(new Error('connection closed before CONNACK'));
+    });
+  });
+
+export const waitFor = async (what: string, probe: () => boolean, timeoutMs = 5_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
