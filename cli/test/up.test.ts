@@ -94,7 +94,8 @@ describe('vigil up --demo (what npm start runs)', () => {
     expect(northwind.every((r) => /^(hl|cm)-/.test(r.id))).toBe(true);
     await login(url, 'admin', adminPassword);
 
-    expect(await first.stop('SIGINT')).toBe(0);
+    const firstExit = await first.stop('SIGINT');
+    expect(firstExit, `vigil up's output:\n${first.output().slice(-3000)}`).toBe(0);
     expect(statSync(join(dataDir, 'pki', 'ca.key')).mode & 0o777).toBe(0o600);
 
     const second = await up(dataDir);

@@ -81,7 +81,7 @@ describe('fault: alerting on backfilled data', () => {
       'the active condition notified',
       () => receiver.of('firing'),
       (n) => n.length > 0,
-      90_000,
+      150_000, // the agents' reconnect, then up to 35 s of catch-up quiet
     );
     const total = await fleet.settleAll(agents);
     await receiver.quietSpell();

@@ -11,6 +11,14 @@ export interface ConfigReader {
   read(): { config: AlertConfig; changed: boolean } | undefined;
 }
 
+/**
+ * How long without a historical batch before a recorder counts as caught up (when no live batch says
+ * so first). Longer than the agent's longest reconnect backoff (its heartbeat interval, 30 s): a
+ * connection lost mid-backfill, under load, left gaps of more than the 10 s this once was, and a
+ * condition cleared later in the same backfill fired (test/faults/alerting-backfill in CI).
+ */
+export const CATCH_UP_QUIET_MS = 35_000;
+
 export interface AlertEngineOptions {
   db: AlertsDb;
   facts: FleetFacts;
@@ -19,7 +27,7 @@ export interface AlertEngineOptions {
   now?: () => number;
   /** Notifications of one rule, channel and installation raised within this window go out as one. */
   groupWindowMs?: number;
-  /** A recorder that sent a historical batch is catching up until a live one, or this long without another. */
+  /** A recorder that sent a historical batch is catching up until a live one, or this long without another (default CATCH_UP_QUIET_MS). */
   catchUpQuietMs?: number;
   /** A channel test request older than this when first seen (the notifier was not running) is not sent. */
   testRequestMaxAgeMs?: number;
@@ -102,7 +110,7 @@ export class AlertEngine {
     this.facts = options.facts;
     this.now = options.now ?? Date.now;
     this.groupWindowMs = options.groupWindowMs ?? 10_000;
-    this.catchUpQuietMs = options.catchUpQuietMs ?? 10_000;
+    this.catchUpQuietMs = options.catchUpQuietMs ?? CATCH_UP_QUIET_MS;
     this.testRequestMaxAgeMs = options.testRequestMaxAgeMs ?? 15 * 60_000;
     this.knownTests = new Set();
     this.resync();

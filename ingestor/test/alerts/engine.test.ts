@@ -220,14 +220,15 @@ describe('backfill', () => {
     expect(f.notifications()).toEqual([]);
   });
 
-  it('fires for a condition still true once the recorder has caught up (a live batch, or 10 s without backfill)', () => {
+  it('fires for a condition still true once the recorder has caught up (a live batch, or 35 s without backfill)', () => {
     f = alertingFixture();
     f.channel(1);
     f.rule({ condition: driveFull, channels: [1] });
     f.recorder('rec-1');
     f.condition('rec-1', 'drive-full', 'D:', true);
     f.engine.batchStored('rec-1', true);
-    f.advance(9_000);
+    // Longer than the agent's longest reconnect backoff (30 s): a backfill cut by a lost connection resumes within it.
+    f.advance(34_000);
     expect(f.alerts()[0]?.state).toBe('pending');
     f.advance(1_000);
     expect(f.alerts()[0]?.state).toBe('firing');

@@ -334,6 +334,9 @@ export const mapView = {
       onEvent: () => refresh().catch(() => undefined),
       unmount: () => {
         disposed = true;
+        // A zoom or pan still animating would finish on a removed map (Leaflet: "_leaflet_pos" of undefined).
+        map.stop();
+        map.off();
         map.remove();
       },
     };
