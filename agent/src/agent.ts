@@ -9,6 +9,7 @@ import { backoffDelay } from '@vigil/proto/backoff';
 import { buildCollectors, type CollectorDeps } from './collectors/index.js';
 import type { Collector, CollectorSink, InventoryFacts } from './collectors/types.js';
 import type { AgentConfig } from './config.js';
+import { ConditionClock } from './condition-clock.js';
 import { loadCredentials } from './credentials.js';
 import { CertificateRenewer, finishPendingRenewal, type RenewedCredentials } from './renewal.js';
 import { loadLearntRecipientKey, recipientKeyIdOf, recipientKeyProblem, saveLearntRecipientKey } from './recipient-key.js';
@@ -115,11 +116,13 @@ export class Agent {
     return this.client?.connected ?? false;
   }
 
+  private readonly conditionClock = new ConditionClock();
+
   /** Everything a collector observes is committed to the spool before anything is sent. */
   readonly sink: CollectorSink = {
     emit: (observation) => {
       try {
-        this.spool.add(observation, !this.connected);
+        this.spool.add(this.conditionClock.order(observation), !this.connected);
       } catch (error) {
         // Inside a log chunk the error must reach the tailer, which reads the chunk's lines again
         // (the file keeps them), so neither they nor the offset after them are half kept.
