@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IClientOptions, MqttClient } from 'mqtt';
@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FleetPki, type TlsIdentityFiles } from '@vigil/proto/pki';
 import { REDIS_SERVER, startRedisServer, type RedisServer } from '../../testing/redis-server.js';
-import { attempt, waitFor as waitForWithin } from './support/clients.js';
+import { connectAs, waitFor as waitForWithin } from './support/clients.js';
 import { describeWithSystem } from '../../testing/system.js';
 import { startBroker, type RunningBroker } from '../src/index.js';
 
@@ -32,16 +32,7 @@ describeWithSystem('broker nodes sharing Redis', [REDIS_SERVER], () => {
       redis: { url: redis.url, heartbeatIntervalMs: HEARTBEAT_MS },
     });
   const open = async (on: RunningBroker, clientId: string, identity: TlsIdentityFiles, extra: IClientOptions = {}) => {
-    const client = await attempt(`mqtts://127.0.0.1:${on.port}`, {
-      clientId,
-      cert: readFileSync(identity.cert),
-      key: readFileSync(identity.key),
-      ca: readFileSync(pki.caCertPath),
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
-      protocolVersion: 4,
-      ...extra,
-    });
+    const client = await connectAs(on.port, clientId, identity, pki.caCertPath, extra);
     clients.push(client);
     return client;
   };
