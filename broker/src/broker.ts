@@ -299,6 +299,15 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     refusedSockets.add(socket);
     refused(reason, { clientId: client.id, detail: error.message }, 'client disconnected');
   };
+  // A packet only a broker sends (CONNACK, SUBACK, UNSUBACK, PINGRESP) from a connected client
+  // makes aedes close it without an error event (its handler's default branch): counted from
+  // aedes's own parser, so that it is a refusal like the rest.
+  const handle = (stream: Parameters<Aedes['handle']>[0], req?: Parameters<Aedes['handle']>[1]) => {
+    const client = aedes.handle(stream, req);
+    (client as Client & { _parser?: EventEmitter })._parser?.on('packet', (packet: { cmd: string }) => {
+      if (BROKER_ONLY_PACKETS.has(packet.cmd)) countProtocolRefusal(client, new Error(`${packet.cmd} is sent by brokers only`));
+    });
+  };
   aedes.on('clientError', (client, error) => {
     if (!error.message.startsWith('maxInflightInbound exceeded')) return countProtocolRefusal(client, error);
     const known = facts.get(client);
@@ -372,7 +381,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const server: Server = createServer({ ...secureContext(), requestCert: true, rejectUnauthorized: true }, (socket) => {
     guard(socket);
     batchWritesPerTurn(socket);
-    aedes.handle(socket);
+    handle(socket);
   });
   server.on('tlsClientError', (error, socket) => refused('tls-handshake', { remote: socket.remoteAddress, detail: error.message }, 'TLS handshake refused'));
   await listen(server, options.port, host);
@@ -385,7 +394,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     ws.on('connection', (socket, req) => {
       const stream = createWebSocketStream(socket);
       stream.on('error', () => socket.terminate());
-      aedes.handle(stream, req);
+      handle(stream, req);
     });
     https.on('tlsClientError', (error, socket) => refused('tls-handshake', { remote: socket.remoteAddress, detail: error.message }, 'TLS handshake refused'));
     await listen(https, options.wssPort, host);
@@ -461,6 +470,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     },
   };
 }
+
+const BROKER_ONLY_PACKETS = new Set(['connack', 'suback', 'unsuback', 'pingresp']);
 
 /**
  * Why aedes closed a connection, as a refusal reason, or undefined when it is not the client's

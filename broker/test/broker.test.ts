@@ -36,7 +36,7 @@ describe('broker: identity, limits, sessions, observability', () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-broker2-'));
     pki = new FleetPki(join(dir, 'pki'));
     await pki.init();
-    for (const id of ['rec-a', 'rec-b', 'rec-revoked', 'rec-flood', 'rec-big', 'rec-twice', 'rec-ws']) await pki.issueDevice(id);
+    for (const id of ['rec-a', 'rec-b', 'rec-revoked', 'rec-flood', 'rec-big', 'rec-twice', 'rec-ws', 'rec-pingresp']) await pki.issueDevice(id);
     await pki.issueDevice('rec-expired', { notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
     foreign = new FleetPki(join(dir, 'foreign'));
     await foreign.init();
@@ -161,6 +161,15 @@ describe('broker: identity, limits, sessions, observability', () => {
     expect(broker.stats.refused['packet-size']).toBe(1);
     await bystander.publishAsync('vigil/v1/rec/rec-a/hb', 'still here', { qos: 1 });
     expect(bystander.connected).toBe(true);
+  });
+
+  it("closes a client that sends a broker's packet (PINGRESP) and counts it as a protocol error", async () => {
+    const before = broker.stats.refused['protocol-error'] ?? 0;
+    const confused = await open('rec-pingresp', pki.device('rec-pingresp'));
+    const closed = new Promise<void>((r) => confused.once('close', () => r()));
+    confused.stream.write(Buffer.from([0xd0, 0x00]));
+    await closed;
+    expect(broker.stats.refused['protocol-error']).toBe(before + 1);
   });
 
   it('disconnects a client that floods publishes', async () => {
