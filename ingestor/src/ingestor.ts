@@ -435,6 +435,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
         if (error) log.error({ err: error.message }, 'subscription refused');
         else {
           subscribedAt = Date.now();
+          log.info("subscribed: receiving the fleet's messages");
           // The broker takes connections again (its restart, or ours): the fleet's heartbeat clocks start now.
           state.hearingFrom(subscribedAt);
           resolve();

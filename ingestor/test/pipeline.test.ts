@@ -312,6 +312,40 @@ describe('the ingestor pipeline, driven without MQTT', () => {
     expect(f.pipeline.state.stateOf('rec-a')).toBe('online');
   });
 
+  it('keeps the episode of a raise that arrives after its clear (its batch sent again behind later ones), without raising it now', () => {
+    const f = fixture();
+    f.birth('rec-a', siteOne, { bdSeq: 1, spoolEpoch: 'epoch-a' });
+    f.pipeline.commit();
+    const raisedAt = f.now;
+    const camera = (active: boolean, at: number): vigil.v1.IPayload => ({
+      data: {
+        spoolEpoch: 'epoch-a',
+        conditions: [
+          {
+            code: vigil.v1.Code.CODE_CAMERA_UNREACHABLE,
+            subject: 'c1',
+            active,
+            at,
+            severity: vigil.v1.Severity.SEVERITY_ERROR,
+            message: active ? 'camera c1 down' : '',
+          },
+        ],
+      },
+    });
+    // Batch 1 (the raise) was lost at a broker restart; batch 2 (the clear) came through first.
+    f.send('rec-a', 'data', camera(false, raisedAt + 1_500), 2);
+    f.pipeline.commit();
+    f.advance(15_000);
+    f.send('rec-a', 'data', camera(true, raisedAt), 1);
+    f.pipeline.commit();
+    expect(f.db.problemHistoryOf('rec-a', 0, f.now).map((h) => [h.code, h.subject, h.message, h.startedAt, h.endedAt])).toEqual([
+      ['camera-unreachable', 'c1', 'camera c1 down', raisedAt, raisedAt + 1_500],
+    ]);
+    expect(f.db.activeProblemCount('rec-a')).toBe(0);
+    expect(f.pipeline.state.stateOf('rec-a')).toBe('online');
+    expect(f.db.spoolPosition('rec-a')).toEqual({ epoch: 'epoch-a', ackedSeq: 2 });
+  });
+
   it("keeps last seen at the recorder's last contact when the broker publishes its will later, across a restart", () => {
     const f = fixture();
     f.birth('rec-a', siteOne, { bdSeq: 1, heartbeatSeconds: 2 });

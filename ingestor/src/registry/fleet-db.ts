@@ -480,12 +480,30 @@ export class FleetDb {
   /**
    * Applies a condition change unless a newer one is already stored; true when applied. A clear of
    * an active condition keeps the episode in problem_history (raised at its since, cleared now).
+   * A raise older than the clear already stored (its batch lost at a broker restart and sent again
+   * after later ones) changes nothing now, but the episode happened: it goes to the history, ended
+   * by that clear.
    */
   applyCondition(change: ConditionChangeRow): boolean {
     const current = this.statements.condition.get(change.recorderId, change.code, change.subject) as
       | { active: number; changedAt: number; since: number; severity: string; message: string }
       | undefined;
-    if (current && current.changedAt > change.at) return false;
+    if (current && current.changedAt > change.at) {
+      if (change.active && current.active === 0) {
+        this.statements.putHistory.run({
+          recorderId: change.recorderId,
+          kind: 'condition',
+          code: change.code,
+          subject: change.subject,
+          severity: change.severity,
+          message: change.message,
+          startedAt: change.at,
+          endedAt: current.changedAt,
+          count: null,
+        });
+      }
+      return false;
+    }
     this.statements.putCondition.run({ ...change, active: change.active ? 1 : 0 });
     if (current?.active === 1 && !change.active) {
       this.statements.putHistory.run({
