@@ -75,8 +75,17 @@ describe('fault: alerting on backfilled data', () => {
       (n) => n.every((x) => x === 1),
       30_000,
     );
+    // The ingestor subscribes again before the agents return: its session died with the broker, so a
+    // batch an agent sent first would have no subscriber, and it and its followers would come again
+    // together after the agent's ack timeout, raise and clear judged in one pass (no loss: that is
+    // the broker-kill scenario). Here the backfill must reach the engine at the agents' own pace.
+    const subscribed = () => fleet.ingestor.lines.filter((l) => l.msg === "subscribed: receiving the fleet's messages").length;
+    const subscriptionsBefore = subscribed();
+    for (const agent of agents) agent.process.pause();
     await fleet.broker.start();
     const restartedAt = Date.now();
+    await waitFor('the ingestor subscribed again', subscribed, (n) => n > subscriptionsBefore, 60_000);
+    for (const agent of agents) agent.process.resume();
     const [notified] = await waitFor(
       'the active condition notified',
       () => receiver.of('firing'),
