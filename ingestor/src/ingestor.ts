@@ -19,6 +19,7 @@ import type { Outlets } from './pipeline/effects.js';
 import type { DropReason } from './pipeline/message.js';
 import { IngestorMetrics } from './metrics.js';
 import { EnvelopeKeyUse } from './envelope-keys.js';
+import { TimeSlice } from './time-slice.js';
 import { type AlertingOptions, type RunningAlerting, startAlerting } from './alerts/index.js';
 import { OutboxDrain, type DrainPlacement } from './pipeline/outbox-drain.js';
 import { TelemetryMetrics } from './pipeline/telemetry-metrics.js';
@@ -390,9 +391,11 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
   // nothing (a lost heartbeat is followed by the next). Births and deaths are session control the
   // agent does not spool (a will is published by the broker, once): they are PUBACKed only after
   // the group holding them has committed, so the broker redelivers them if we die first.
+  const slice = new TimeSlice();
   client.handleMessage = (packet, done) => {
     // Not even a PUBACK: the broker keeps the message for whichever ingestor holds the right.
     if (options.activeRight && !options.activeRight.valid()) return;
+    slice.begin();
     if (packet.cmd === 'publish') {
       try {
         const outcome = pipeline.process(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
@@ -413,7 +416,7 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
       void waitForOutboxBelow(outboxMaxPoints * 0.9).then(() => done());
       return;
     }
-    done();
+    slice.handOn(() => done());
   };
   const waitForOutboxBelow = async (points: number) => {
     while (outbox.depth > points && !closing) await new Promise((resolve) => setTimeout(resolve, 200));
