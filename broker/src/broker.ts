@@ -478,9 +478,11 @@ const BROKER_ONLY_PACKETS = new Set(['connack', 'suback', 'unsuback', 'pingresp'
  * input: socket errors (the peer went away; they carry a code), CONNACK refusals (counted where
  * they are decided), and the broker's own write-side closes.
  */
-export function protocolRefusalReason(error: Error & { code?: unknown; errorCode?: unknown }): string | undefined {
+export function protocolRefusalReason(error: Error & { code?: unknown; errorCode?: unknown; returnCode?: unknown }): string | undefined {
   if (error.code !== undefined) return undefined;
   if (typeof error.errorCode === 'number' && error.errorCode >= 2 && error.errorCode <= 5) return undefined;
+  // Our own refusal from preConnect (connect rate, server full, shutting down), which aedes hands back as it was.
+  if (typeof error.returnCode === 'number') return undefined;
   if (error.message === 'drain timeout' || error.message === 'connection closed') return undefined;
   if (error.message === 'keep alive timeout') return 'keepalive-timeout';
   if (error.message === 'connect did not arrive in time') return 'connect-timeout';

@@ -391,3 +391,46 @@ describe('in-flight window', () => {
     }
   });
 });
+
+describe('connect rate', () => {
+  it('refuses connections past the rate, each counted once as connect-rate and not as a protocol error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-connect-rate-'));
+    const pki = new FleetPki(join(dir, 'pki'));
+    await pki.init();
+    for (const id of ['rec-r1', 'rec-r2', 'rec-r3']) await pki.issueDevice(id);
+    const broker = await startBroker({
+      port: 0,
+      tls: pki.broker(),
+      registryPath: pki.registryPath,
+      logger: pino({ level: 'silent' }),
+      limits: { connectsPerSecond: 1 },
+    });
+    const clients: MqttClient[] = [];
+    try {
+      const attemptAs = (id: string) =>
+        new Promise<'connected' | 'refused'>((resolve) => {
+          const device = pki.device(id);
+          const client = connect(`mqtts://127.0.0.1:${broker.port}`, {
+            clientId: id,
+            cert: readFileSync(device.cert),
+            key: readFileSync(device.key),
+            ca: readFileSync(pki.caCertPath),
+            reconnectPeriod: 0,
+            connectTimeout: 5_000,
+            protocolVersion: 4,
+          });
+          clients.push(client);
+          client.once('connect', () => resolve('connected'));
+          client.once('close', () => resolve('refused'));
+          client.on('error', () => undefined);
+        });
+      const outcomes = await Promise.all(['rec-r1', 'rec-r2', 'rec-r3'].map(attemptAs));
+      expect(outcomes.filter((o) => o === 'connected')).toHaveLength(1);
+      expect(broker.stats.refused).toEqual({ 'connect-rate': 2 });
+    } finally {
+      for (const client of clients) client.end(true);
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
