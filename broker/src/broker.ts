@@ -295,7 +295,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const countProtocolRefusal = (client: Client, error: Error) => {
     const reason = protocolRefusalReason(error);
     const socket = tlsSocketOf(client);
-    if (!reason || refusedSockets.has(socket) || facts.get(client)?.closing) return log.debug({ clientId: client.id, err: error.message }, 'client error');
+    // While the node shuts down, errors are its own (Redis closed under a client's last writes), not the client's.
+    if (!reason || shuttingDown || refusedSockets.has(socket) || facts.get(client)?.closing)
+      return log.debug({ clientId: client.id, err: error.message }, 'client error');
     refusedSockets.add(socket);
     refused(reason, { clientId: client.id, detail: error.message }, 'client disconnected');
   };
