@@ -83,7 +83,9 @@ const fleet = await benchFleet(AGENTS, (line) => console.log(`  ${line}`));
 const redis = await startRedisServer();
 const ports = [await freePort(), await freePort()];
 const urls = ports.map((port) => `mqtts://127.0.0.1:${port}`);
-const node = (i: number) => spawnBroker({ pkiDir: fleet.pki.dir, port: ports[i], redisUrl: redis.url });
+/** e.g. BENCH_BROKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the nodes (written when each stops). */
+const brokerNodeArgs = process.env.BENCH_BROKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const node = (i: number) => spawnBroker({ pkiDir: fleet.pki.dir, port: ports[i], redisUrl: redis.url }, brokerNodeArgs);
 const nodes: BrokerProcess[] = [await node(0), await node(1)];
 const peakRss = [0, 0];
 const rssTimer = setInterval(() => {
