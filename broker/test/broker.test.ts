@@ -7,7 +7,22 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetPki, type TlsIdentityFiles } from '@vigil/proto/pki';
 import { attempt, waitFor } from './support/clients.js';
-import { startBroker, type RunningBroker } from '../src/index.js';
+import { startBroker, type BrokerLimits, type RunningBroker } from '../src/index.js';
+
+/** A broker of its own with these limits and recorders, for a test that needs them; closed and removed after `run`. */
+async function withOwnBroker(prefix: string, devices: string[], limits: Partial<BrokerLimits>, run: (broker: RunningBroker, pki: FleetPki) => Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const pki = new FleetPki(join(dir, 'pki'));
+  await pki.init();
+  for (const id of devices) await pki.issueDevice(id);
+  const broker = await startBroker({ port: 0, metricsPort: 0, tls: pki.broker(), registryPath: pki.registryPath, logger: pino({ level: 'silent' }), limits });
+  try {
+    await run(broker, pki);
+  } finally {
+    await broker.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('broker: identity, limits, sessions, observability', () => {
   let dir: string;
@@ -287,74 +302,50 @@ describe('certificate reload', () => {
 
 describe('bounded offline queue', () => {
   it('drops past the limit while the ingestor is away, keeps the rest, and reports the depth', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-queue-'));
-    const pki = new FleetPki(join(dir, 'pki'));
-    await pki.init();
-    await pki.issueDevice('rec-q');
-    const broker = await startBroker({
-      port: 0,
-      metricsPort: 0,
-      tls: pki.broker(),
-      registryPath: pki.registryPath,
-      logger: pino({ level: 'silent' }),
-      limits: { offlineQueue: 10 },
-    });
-    const opts = (id: string, files: TlsIdentityFiles, clean = true): IClientOptions => ({
-      clientId: id,
-      clean,
-      cert: readFileSync(files.cert),
-      key: readFileSync(files.key),
-      ca: readFileSync(pki.caCertPath),
-      reconnectPeriod: 0,
-    });
-    try {
-      const ingestor = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, opts('service:ingestor', pki.service('ingestor'), false));
-      await ingestor.subscribeAsync('vigil/v1/rec/+/+', { qos: 1 });
-      await ingestor.endAsync();
-      const device = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, opts('rec-q', pki.device('rec-q')));
-      for (let i = 0; i < 15; i++) await device.publishAsync('vigil/v1/rec/rec-q/data', `m${i}`, { qos: 1 });
-      await device.endAsync();
-      expect(broker.stats.drops['queue-full']).toBe(5);
-      const metrics = await (await fetch(`http://127.0.0.1:${broker.metricsPort}/metrics`)).text();
-      expect(metrics).toMatch(/^vigil_broker_queue_depth 10$/m);
+    await withOwnBroker('vigil-queue-', ['rec-q'], { offlineQueue: 10 }, async (broker, pki) => {
+      const opts = (id: string, files: TlsIdentityFiles, clean = true): IClientOptions => ({
+        clientId: id,
+        clean,
+        cert: readFileSync(files.cert),
+        key: readFileSync(files.key),
+        ca: readFileSync(pki.caCertPath),
+        reconnectPeriod: 0,
+      });
+      {
+        const ingestor = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, opts('service:ingestor', pki.service('ingestor'), false));
+        await ingestor.subscribeAsync('vigil/v1/rec/+/+', { qos: 1 });
+        await ingestor.endAsync();
+        const device = await connectAsync(`mqtts://127.0.0.1:${broker.port}`, opts('rec-q', pki.device('rec-q')));
+        for (let i = 0; i < 15; i++) await device.publishAsync('vigil/v1/rec/rec-q/data', `m${i}`, { qos: 1 });
+        await device.endAsync();
+        expect(broker.stats.drops['queue-full']).toBe(5);
+        const metrics = await (await fetch(`http://127.0.0.1:${broker.metricsPort}/metrics`)).text();
+        expect(metrics).toMatch(/^vigil_broker_queue_depth 10$/m);
 
-      const received: string[] = [];
-      const back = connect(`mqtts://127.0.0.1:${broker.port}`, opts('service:ingestor', pki.service('ingestor'), false));
-      back.on('message', (_t, payload) => received.push(payload.toString()));
-      await waitFor('the queued ten', () => received.length >= 10);
-      expect(received).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
-      // mqtt.js acknowledges each delivery: the backlog is gone
-      let depth = '';
-      const deadline = Date.now() + 5_000;
-      while (Date.now() < deadline) {
-        depth = /^vigil_broker_queue_depth (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${broker.metricsPort}/metrics`)).text())?.[1] ?? '';
-        if (depth === '0') break;
-        await new Promise((r) => setTimeout(r, 50));
+        const received: string[] = [];
+        const back = connect(`mqtts://127.0.0.1:${broker.port}`, opts('service:ingestor', pki.service('ingestor'), false));
+        back.on('message', (_t, payload) => received.push(payload.toString()));
+        await waitFor('the queued ten', () => received.length >= 10);
+        expect(received).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+        // mqtt.js acknowledges each delivery: the backlog is gone
+        let depth = '';
+        const deadline = Date.now() + 5_000;
+        while (Date.now() < deadline) {
+          depth = /^vigil_broker_queue_depth (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${broker.metricsPort}/metrics`)).text())?.[1] ?? '';
+          if (depth === '0') break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(depth).toBe('0');
+        await back.endAsync();
       }
-      expect(depth).toBe('0');
-      await back.endAsync();
-    } finally {
-      await broker.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('in-flight window', () => {
   it('closes a client that keeps QoS 2 publishes open past the window, and counts it', async () => {
     const { generate } = await import('mqtt-packet');
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-window-'));
-    const pki = new FleetPki(join(dir, 'pki'));
-    await pki.init();
-    await pki.issueDevice('rec-w');
-    const broker = await startBroker({
-      port: 0,
-      tls: pki.broker(),
-      registryPath: pki.registryPath,
-      logger: pino({ level: 'silent' }),
-      limits: { inflightWindow: 5 },
-    });
-    try {
+    await withOwnBroker('vigil-window-', ['rec-w'], { inflightWindow: 5 }, async (broker, pki) => {
       const device = pki.device('rec-w');
       const closed = await new Promise<boolean>((resolve) => {
         // A raw client: QoS 2 PUBLISHes whose PUBREC it never answers with PUBREL.
@@ -385,28 +376,14 @@ describe('in-flight window', () => {
       });
       expect(closed).toBe(true);
       expect(broker.stats.refused['inflight-window']).toBe(1);
-    } finally {
-      await broker.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('connect rate', () => {
   it('refuses connections past the rate, each counted once as connect-rate and not as a protocol error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-connect-rate-'));
-    const pki = new FleetPki(join(dir, 'pki'));
-    await pki.init();
-    for (const id of ['rec-r1', 'rec-r2', 'rec-r3']) await pki.issueDevice(id);
-    const broker = await startBroker({
-      port: 0,
-      tls: pki.broker(),
-      registryPath: pki.registryPath,
-      logger: pino({ level: 'silent' }),
-      limits: { connectsPerSecond: 1 },
-    });
     const clients: MqttClient[] = [];
-    try {
+    await withOwnBroker('vigil-connect-rate-', ['rec-r1', 'rec-r2', 'rec-r3'], { connectsPerSecond: 1 }, async (broker, pki) => {
       const attemptAs = (id: string) =>
         new Promise<'connected' | 'refused'>((resolve) => {
           const device = pki.device(id);
@@ -426,11 +403,8 @@ describe('connect rate', () => {
         });
       const outcomes = await Promise.all(['rec-r1', 'rec-r2', 'rec-r3'].map(attemptAs));
       expect(outcomes.filter((o) => o === 'connected')).toHaveLength(1);
-      expect(broker.stats.refused).toEqual({ 'connect-rate': 2 });
-    } finally {
       for (const client of clients) client.end(true);
-      await broker.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+      expect(broker.stats.refused).toEqual({ 'connect-rate': 2 });
+    });
   });
 });
