@@ -209,6 +209,11 @@ export const mapView = {
       maxZoom: 18,
       maxBounds: L.latLngBounds([-85, -180], [85, 180]),
       maxBoundsViscosity: 1,
+      // Zooms jump rather than glide: a zoom transition still running when the view is left ends on
+      // a removed map and throws "_leaflet_pos" of undefined (it did in a keyboard walk's zoom-outs),
+      // and less motion is kinder to those who set reduced motion anyway.
+      zoomAnimation: false,
+      markerZoomAnimation: false,
     });
     /** The smallest zoom at which the world is at least as tall as the map. */
     const fitMinZoom = () => {
@@ -224,6 +229,7 @@ export const mapView = {
       maxClusterRadius: 60,
       showCoverageOnHover: false,
       spiderfyOnMaxZoom: true,
+      animate: false, // its cluster animations run on timers that could also end on a removed map
       iconCreateFunction: clusterIcon,
     });
     clusters.addTo(map);
