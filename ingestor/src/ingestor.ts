@@ -372,6 +372,9 @@ export async function startIngestor(options: IngestorOptions): Promise<RunningIn
     protocolVersion: 4,
     clean: false, // the broker queues QoS 1 messages while we restart
     reconnectPeriod: 1_000,
+    // mqtt.js waits 30 s for a CONNACK by default: moving to the surviving broker node, a CONNECT
+    // left unanswered kept the ingestor away that long (test/faults/broker-node-kill, in CI).
+    connectTimeout: 10_000,
     // mqtt.js traces every packet it receives and sends through the debug module, formatting
     // arguments even when nobody listens.
     log: options.traceMqtt ? undefined : () => undefined,
