@@ -184,7 +184,8 @@ describeWithSystem('users page and own account in a real Chromium', [CHROMIUM], 
       await page.locator('#account-link').click();
       await settle(page, 'Your account');
       expect(await page.title()).toBe('Vigil · Your account');
-      expect(await page.locator('#account-facts').textContent()).toContain(username);
+      // Its facts come from /api/account, after the heading.
+      await expect.poll(() => page.locator('#account-facts').textContent(), P).toContain(username);
       // A reseller has no users page in its navigation; NOC neither.
       expect(await page.locator('#nav a[data-view=users]').isVisible()).toBe(false);
 

@@ -69,13 +69,14 @@ describe('fault: network cut', () => {
     const duringCut = { from: before, to: agent.sent };
     link.restore();
     const restoredAt = Date.now();
-    const sessionsBefore = agent.connections();
-    // Online in its new session: heartbeats the old connection sent into the cut arrive at the
-    // restore too, and briefly show it online before that connection's will (a known gap, see
-    // docs/ARCHITECTURE.md "Known gaps"), which is not what this waits for.
+    const sessionBefore = fleet.recorderSession(agent.id);
+    // Online in its new session as the ingestor knows it: heartbeats the old connection sent into
+    // the cut arrive at the restore too, and briefly show it online before that connection's will
+    // (a known gap, see docs/ARCHITECTURE.md "Known gaps"). The agent's own "connected" is not
+    // enough either: frozen before its birth went out, the old will rightly shows it offline.
     await waitFor(
       'online again after the cut, in a new session',
-      () => (agent.connections() > sessionsBefore ? fleet.recorderState(agent.id) : 'old session'),
+      () => (fleet.recorderSession(agent.id) > sessionBefore ? fleet.recorderState(agent.id) : 'old session'),
       (s) => s === 'online',
       30_000,
     );

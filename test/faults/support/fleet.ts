@@ -443,6 +443,15 @@ export class Fleet {
     }
   }
 
+  /** The session (bdSeq) of `id` the ingestor follows; 0 before its first word. */
+  recorderSession(id: string): number {
+    try {
+      return (this.read((db) => db.prepare('SELECT bd_seq FROM recorders WHERE id = ?').pluck().get(id)) as number | undefined) ?? 0;
+    } catch {
+      return 0; // fleet.db not made yet
+    }
+  }
+
   /** The numbered events of `agent` in fleet.db: their numbers and how often each was counted. */
   storedEvents(id: string): Array<{ n: number; count: number; firstSeen: number }> {
     const rows = this.read(
