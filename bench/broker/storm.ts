@@ -25,7 +25,7 @@ import { EnvelopeOpener } from '@vigil/proto/envelope';
 import { startRedisServer } from '../../testing/redis-server.js';
 import { spawnBroker, type BrokerProcess } from '../support/broker-process.js';
 import { benchFleet } from '../support/fleet-pki.js';
-import { rssBytes, sleep } from '../support/proc.js';
+import { CpuLedger, hostCpuSeconds, rssBytes, sleep } from '../support/proc.js';
 import { spawnStormAgents, type StormAgents, type StormStatus } from '../support/storm-agents.js';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
@@ -88,7 +88,16 @@ const brokerNodeArgs = process.env.BENCH_BROKER_NODE_ARGS?.split(' ').filter(Boo
 const node = (i: number) => spawnBroker({ pkiDir: fleet.pki.dir, port: ports[i], redisUrl: redis.url }, brokerNodeArgs);
 const nodes: BrokerProcess[] = [await node(0), await node(1)];
 const peakRss = [0, 0];
+const children: StormAgents[] = [];
+/** Where the host's CPU goes during a storm: the simulated fleet shares the machine with what it tests. */
+const cpu = new CpuLedger(() => ({
+  'simulated agents': children.map((c) => c.child.pid),
+  'broker nodes': nodes.map((n) => n.child.pid),
+  redis: [redis.pid],
+  'ingestor (bench process)': [process.pid],
+}));
 const rssTimer = setInterval(() => {
+  cpu.sample();
   nodes.forEach((n, i) => {
     try {
       const rss = rssBytes(n.child.pid as number);
@@ -128,7 +137,6 @@ ingestor.onStateChange((change) => {
   if (change.state === 'unavailable' || change.state === 'offline') shownDown.set(change.recorderId, change.state);
 });
 
-const children: StormAgents[] = [];
 const loadAt = [loadavg()[0] as number];
 const results: string[] = [];
 try {
@@ -166,6 +174,8 @@ try {
     const rsaBefore = { ms: rsaMs, count: rsaCount };
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    const cpuBefore = cpu.snapshot();
+    const hostBefore = hostCpuSeconds();
     const started = now();
     const stormStart = Date.now();
     // The operator's restart: SIGTERM, wait for the exit, start it again on its port.
@@ -193,6 +203,13 @@ try {
       await sleep(250);
     }
     delay.disable();
+    const cpuAfter = cpu.snapshot();
+    const hostAfter = hostCpuSeconds();
+    const hostBusy = hostAfter.busy - hostBefore.busy;
+    const hostIdlePercent = (100 * (hostAfter.idle - hostBefore.idle)) / (hostBusy + hostAfter.idle - hostBefore.idle);
+    const cpuSpent = Object.entries(cpuAfter)
+      .map(([group, seconds]) => `${group} ${(seconds - (cpuBefore[group] ?? 0)).toFixed(1)} s`)
+      .join(', ');
     const cut = all.flatMap((s) => s.cutSinceMark);
     const backMs = backAt - started;
     // The state log on disk agrees with what the ingestor announced.
@@ -211,6 +228,7 @@ try {
       `(longest backoff drawn ${(longestBackoff / 1000).toFixed(1)} s, ${fmt(failed)} failed attempts${errors.length ? `, e.g. ${errors.join('; ')}` : ''});`,
       `shown unavailable/offline: ${shownDown.size} (${JSON.stringify(countBy([...shownDown.values()]))}; state log in fleet.db: ${logged.n}); states now ${JSON.stringify(ingestor.state.countsByState())};`,
       `ingestor event loop delay max ${(delay.max / 1e6).toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms, mean ${(delay.mean / 1e6).toFixed(1)} ms;`,
+      `CPU from the SIGTERM until all back: ${cpuSpent} (host: ${hostBusy.toFixed(1)} s busy, ${hostIdlePercent.toFixed(0)} % idle);`,
       `opening sessions (verify + unwrap, or the cache): ${((rsaMs - rsaBefore.ms) / 1000).toFixed(1)} s of the ingestor's thread over ${fmt(rsaCount - rsaBefore.count)} entries;`,
       `target (none shown down, all back within ${TARGET_MS / 1000} s): ${met ? 'met' : 'MISSED'}`,
     ].join(' ');

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
-import { startBroker, type BrokerLimits } from '@vigil/broker';
+import { DEFAULT_LIMITS, startBroker, type BrokerLimits } from '@vigil/broker';
 import { FleetPki } from '@vigil/proto/pki';
 
 interface BrokerProcessOptions {
@@ -81,7 +81,9 @@ if (process.env.BENCH_BROKER_PROCESS && process.send) {
     ...(options.redisUrl ? { redis: { url: options.redisUrl } } : {}),
     tls: pki.broker(),
     registryPath: pki.registryPath,
-    limits: options.limits,
+    // A simulated fleet connects from one address (loopback) where a real one comes from thousands:
+    // the share of the TLS handshake places one address may hold is lifted to the whole.
+    limits: { maxPendingHandshakesPerAddress: DEFAULT_LIMITS.maxPendingHandshakes, ...options.limits },
     logger: pino({ name: 'broker', level: 'warn' }, pino.destination(2)),
   });
   // Why aedes closed clients (keepalive timeouts and the like), which the broker logs at debug only.

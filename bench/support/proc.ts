@@ -41,6 +41,50 @@ export class CpuMeter {
   }
 }
 
+/** Busy and idle seconds of the whole host (all cores) since boot, from /proc/stat. */
+export function hostCpuSeconds(): { busy: number; idle: number } {
+  const ticks = (/^cpu\s+(.*)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? '').split(' ').map(Number);
+  // user nice system idle iowait irq softirq steal
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  const busy = ticks.slice(0, 8).reduce((a, b) => a + b, 0) - idle;
+  return { busy: busy / CLK_TCK, idle: idle / CLK_TCK };
+}
+
+/**
+ * CPU seconds per group of processes whose members come and go (a broker node restarted is a new
+ * pid): sample() adds each live pid's growth since its last sample to its group, so a process that
+ * exits loses at most one interval of its time.
+ */
+export class CpuLedger {
+  private readonly lastByPid = new Map<number, number>();
+  private readonly totals = new Map<string, number>();
+
+  constructor(private readonly groups: () => Record<string, Array<number | undefined>>) {}
+
+  sample(): void {
+    for (const [group, pids] of Object.entries(this.groups())) {
+      for (const pid of pids) {
+        if (pid === undefined) continue;
+        let seconds: number;
+        try {
+          seconds = cpuSeconds(pid);
+        } catch {
+          continue; // gone between its exit and the next sample
+        }
+        if (!Number.isFinite(seconds)) continue;
+        this.totals.set(group, (this.totals.get(group) ?? 0) + seconds - (this.lastByPid.get(pid) ?? 0));
+        this.lastByPid.set(pid, seconds);
+      }
+    }
+  }
+
+  /** Seconds per group so far (take two and subtract for a window). */
+  snapshot(): Record<string, number> {
+    this.sample();
+    return Object.fromEntries(this.totals);
+  }
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { createServer, type SecureContextOptions, type Server, type TLSSocket } from 'node:tls';
 import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
 import { pino, type Logger } from 'pino';
@@ -14,7 +14,7 @@ import { CIPHERS } from './tls-policy.js';
 import { SERVICE_CLIENT_PREFIX, canPublish, canSubscribe, isKnownService, type Identity } from './acl.js';
 import { DeviceAdmission } from './admission.js';
 import { boundedMemoryPersistence } from './upstream-patches/bounded-persistence.js';
-import { PacketSizeGuard, TokenBucket } from './limits.js';
+import { HandshakeSlots, PacketSizeGuard, TokenBucket } from './limits.js';
 import { fillPacketLengthCache } from '@vigil/proto/upstream-patches/mqtt-packet-lengths';
 import { startMetricsServer, type HealthReport, type MetricsSource } from '@vigil/proto/metrics-server';
 import { BrokerMetrics } from './metrics.js';
@@ -36,6 +36,15 @@ export interface BrokerLimits {
   offlineQueue: number;
   /** QoS 2 publishes a client may have awaiting PUBREL; past it the connection is closed. */
   inflightWindow: number;
+  /**
+   * TLS handshakes in progress at once; a connection past it is closed before any TLS work. In a
+   * reconnect storm a node that starts every handshake falls behind by more than the clients wait
+   * (mqtt.js: 30 s, the agent: 15 s) and then works for clients that have left, each of whom comes
+   * back; a client shed at once backs off and finds the node caught up. Default 256.
+   */
+  maxPendingHandshakes: number;
+  /** Of those, from one source address (an IPv6 /64): one address cannot take them all. Default 32. */
+  maxPendingHandshakesPerAddress: number;
 }
 
 export const DEFAULT_LIMITS: BrokerLimits = {
@@ -45,6 +54,8 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   connectsPerSecond: 500,
   offlineQueue: 100_000,
   inflightWindow: 64,
+  maxPendingHandshakes: 256,
+  maxPendingHandshakesPerAddress: 32,
 };
 
 export interface BrokerOptions {
@@ -209,7 +220,11 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       done(null, true);
     },
     authenticate(client, _username, _password, done) {
-      const identity = identityFromCertificate(tlsSocketOf(client));
+      const socket = tlsSocketOf(client);
+      // Gone before its CONNECT was read (it gave up waiting in a storm): not a refusal, and its
+      // certificate can no longer be read.
+      if (socket.destroyed) return done(refuse('connection already closed', 3), false);
+      const identity = identityFromCertificate(socket);
       const deny = (reason: string, detail: string, code: number) => {
         refused(reason, { clientId: client.id, detail }, 'connection refused');
         done(refuse(detail, code), false);
@@ -217,7 +232,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       if (typeof identity === 'string') return deny('bad-certificate', identity, 5);
       if (identity.role === 'recorder') {
         if (client.id !== identity.id) return deny('client-id', `client id "${client.id}" must equal the certificate's recorder id "${identity.id}"`, 2);
-        const why = admission?.refusal(identity.id, tlsSocketOf(client).getPeerCertificate().serialNumber, true);
+        const why = admission?.refusal(identity.id, socket.getPeerCertificate().serialNumber, true);
         if (why) return deny('not-admitted', why, 5);
       } else if (!client.id.startsWith(SERVICE_CLIENT_PREFIX)) {
         return deny('client-id', `service client ids must start with "${SERVICE_CLIENT_PREFIX}"`, 2);
@@ -380,14 +395,33 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     });
   };
 
-  const server: Server = createServer({ ...secureContext(), requestCert: true, rejectUnauthorized: true }, (socket) => {
+  const handshaking = new HandshakeSlots(limits.maxPendingHandshakes, limits.maxPendingHandshakesPerAddress);
+  // A handshake a peer leaves unfinished holds its place this long at most (Node's default: 120 s).
+  const server: Server = createServer({ ...secureContext(), requestCert: true, rejectUnauthorized: true, handshakeTimeout: 10_000 }, (socket) => {
+    handshaking.release(socket.remoteAddress, socket.remotePort);
     guard(socket);
     batchWritesPerTurn(socket);
     handle(socket);
   });
-  server.on('tlsClientError', (error, socket) => refused('tls-handshake', { remote: socket.remoteAddress, detail: error.message }, 'TLS handshake refused'));
-  await listen(server, options.port, host);
-  const port = (server.address() as AddressInfo).port;
+  server.on('tlsClientError', (error, socket) => {
+    handshaking.release(socket.remoteAddress, socket.remotePort);
+    refused('tls-handshake', { remote: socket.remoteAddress, detail: error.message }, 'TLS handshake refused');
+  });
+  // The TLS server listens through this one, which sheds connections past the handshake limit
+  // before TLS costs either side anything.
+  const front = createNetServer((raw) => {
+    const { remoteAddress, remotePort } = raw;
+    const full = handshaking.take(remoteAddress, remotePort);
+    if (full) {
+      refused('handshake-backlog', { remote: remoteAddress, limit: full }, 'connection closed: too many TLS handshakes in progress');
+      raw.destroy();
+      return;
+    }
+    raw.once('close', () => handshaking.release(remoteAddress, remotePort));
+    server.emit('connection', raw);
+  });
+  await listen(front, options.port, host);
+  const port = (front.address() as AddressInfo).port;
 
   let wss: { https: ReturnType<typeof createHttpsServer>; ws: WebSocketServer } | undefined;
   if (options.wssPort !== undefined) {
@@ -458,7 +492,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       shuttingDown = true;
       admission?.close();
       for (const file of watched) unwatchFile(file, reload);
-      const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const listenerClosed = new Promise<void>((resolve) => front.close(() => resolve()));
       await withdrawWills();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await redis?.close();

@@ -98,6 +98,46 @@ export function addressKey(remote: string | undefined): string {
 }
 
 /**
+ * TLS handshakes in progress, bounded in all and per source address (`addressKey`), so that one
+ * address opening connections and never finishing them cannot take every place.
+ */
+export class HandshakeSlots {
+  private readonly addressOf = new Map<string, string>();
+  private readonly perAddress = new Map<string, number>();
+
+  constructor(
+    private readonly max: number,
+    private readonly maxPerAddress: number,
+  ) {}
+
+  /** Takes a place for the connection from `remote`:`port`: undefined when taken, else the limit that is full. */
+  take(remote: string | undefined, port: number | undefined): string | undefined {
+    const address = addressKey(remote);
+    const held = this.perAddress.get(address) ?? 0;
+    if (this.addressOf.size >= this.max) return `${this.max} in all`;
+    if (held >= this.maxPerAddress) return `${this.maxPerAddress} from one address`;
+    this.addressOf.set(`${remote}:${port}`, address);
+    this.perAddress.set(address, held + 1);
+    return undefined;
+  }
+
+  /** Its handshake finished or failed, or the connection closed; a second release does nothing. */
+  release(remote: string | undefined, port: number | undefined): void {
+    const peer = `${remote}:${port}`;
+    const address = this.addressOf.get(peer);
+    if (address === undefined) return;
+    this.addressOf.delete(peer);
+    const held = (this.perAddress.get(address) ?? 1) - 1;
+    if (held > 0) this.perAddress.set(address, held);
+    else this.perAddress.delete(address);
+  }
+
+  get size(): number {
+    return this.addressOf.size;
+  }
+}
+
+/**
  * Watches the bytes a client sends and reports the first MQTT packet whose declared size is over
  * the limit, from its fixed header, before the body is buffered: aedes has no such limit of its own.
  */

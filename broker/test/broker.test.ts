@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
@@ -405,6 +406,45 @@ describe('connect rate', () => {
       expect(outcomes.filter((o) => o === 'connected')).toHaveLength(1);
       for (const client of clients) client.end(true);
       expect(broker.stats.refused).toEqual({ 'connect-rate': 2 });
+    });
+  });
+});
+
+describe('handshake backlog', () => {
+  it('closes a connection past the TLS handshakes in progress before any TLS, counted once, and takes it once the backlog clears', async () => {
+    await withOwnBroker('vigil-handshakes-', ['rec-h1'], { maxPendingHandshakes: 2 }, async (broker, pki) => {
+      const device = pki.device('rec-h1');
+      const options = {
+        clientId: 'rec-h1',
+        cert: readFileSync(device.cert),
+        key: readFileSync(device.key),
+        ca: readFileSync(pki.caCertPath),
+        reconnectPeriod: 0,
+        connectTimeout: 5_000,
+        protocolVersion: 4 as const,
+      };
+      // Two connections that never say hello hold the node's two handshake places.
+      const silent = await Promise.all(
+        [0, 1].map(
+          () =>
+            new Promise<Socket>((resolve, reject) => {
+              const socket = netConnect(broker.port, '127.0.0.1', () => resolve(socket));
+              socket.once('error', reject);
+            }),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 100)); // accepted on the broker's side too
+      await expect(attempt(`mqtts://127.0.0.1:${broker.port}`, options)).rejects.toThrow();
+      expect(broker.stats.refused).toEqual({ 'handshake-backlog': 1 });
+
+      for (const socket of silent) socket.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      const client = await attempt(`mqtts://127.0.0.1:${broker.port}`, options);
+      await client.endAsync();
+      // (The two silent ones, cut mid-handshake, count as tls-handshake.)
+      expect(broker.stats.refused['handshake-backlog']).toBe(1);
+      const metrics = await (await fetch(`http://127.0.0.1:${broker.metricsPort}/metrics`)).text();
+      expect(metrics).toMatch(/^vigil_broker_connections_refused_total\{reason="handshake-backlog"\} 1$/m);
     });
   });
 });

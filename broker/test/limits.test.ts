@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AddressBuckets, addressKey, TokenBucket } from '../src/limits.js';
+import { AddressBuckets, addressKey, HandshakeSlots, TokenBucket } from '../src/limits.js';
 
 describe('token buckets per source address (the enrolment port)', () => {
   it('says how long until the next try, and refills at its rate', () => {
@@ -51,5 +51,30 @@ describe('token buckets per source address (the enrolment port)', () => {
     expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
     expect(addressKey(undefined)).toBe('unknown');
+  });
+});
+
+describe('TLS handshakes in progress (the MQTT port)', () => {
+  it('bounds them in all and per source address, and frees a place once, whichever way the handshake ends', () => {
+    const slots = new HandshakeSlots(4, 2);
+    expect(slots.take('192.0.2.1', 1000)).toBeUndefined();
+    expect(slots.take('192.0.2.1', 1001)).toBeUndefined();
+    // A third from the same address is refused while others still get in.
+    expect(slots.take('192.0.2.1', 1002)).toBe('2 from one address');
+    expect(slots.take('::ffff:192.0.2.1', 1003)).toBe('2 from one address'); // the same address, mapped into IPv6
+    expect(slots.take('2001:db8:1:2::a', 1000)).toBeUndefined();
+    expect(slots.take('2001:db8:1:2::b', 1000)).toBeUndefined(); // the second of that /64
+    expect(slots.size).toBe(4);
+    expect(slots.take('198.51.100.7', 1000)).toBe('4 in all');
+
+    // Released on handshake end and again on close: counted once.
+    slots.release('192.0.2.1', 1000);
+    slots.release('192.0.2.1', 1000);
+    expect(slots.size).toBe(3);
+    expect(slots.take('192.0.2.1', 1004)).toBeUndefined();
+    expect(slots.take('192.0.2.1', 1005)).toBe('4 in all');
+    // A connection that was never given a place frees nothing.
+    slots.release('203.0.113.9', 1000);
+    expect(slots.size).toBe(4);
   });
 });
