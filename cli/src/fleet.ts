@@ -39,7 +39,7 @@ export async function ensurePki(
 
 export function startBrokerPart(
   pki: FleetPki,
-  settings: Pick<FleetSettings, 'mqttPort' | 'wssPort' | 'metricsPort' | 'enrollPort' | 'host'> & { redisUrl?: string },
+  settings: Pick<FleetSettings, 'mqttPort' | 'wssPort' | 'metricsPort' | 'enrollPort' | 'host' | 'handshakesPerAddress'> & { redisUrl?: string },
   logger: Logger,
 ): Promise<RunningBroker> {
   return startBroker({
@@ -51,6 +51,7 @@ export function startBrokerPart(
     registryPath: pki.registryPath,
     enrollment: { port: settings.enrollPort, pki },
     logger: logger.child({ part: 'broker' }),
+    limits: { maxPendingHandshakesPerAddress: settings.handshakesPerAddress },
     ...(settings.redisUrl ? { redis: { url: settings.redisUrl } } : {}),
   });
 }

@@ -79,10 +79,17 @@ describe('settings: flags win over environment variables, which win over default
       enrollPort: 8885,
       host: '127.0.0.1',
       deviceCertDays: 825,
+      handshakesPerAddress: 32,
       logLevel: 'info',
     });
     expect(brokerSettings.parse({}, { VIGIL_MQTT_PORT: '1883', VIGIL_ENROLL_PORT: '0' })).toMatchObject({ mqttPort: 1883, enrollPort: 0 });
     expect(brokerSettings.parse({}, { VIGIL_DEVICE_CERT_DAYS: '90' })).toMatchObject({ deviceCertDays: 90 });
+    // Behind a load balancer that hides the recorders' addresses, the fleet is one address.
+    expect(brokerSettings.parse({}, { VIGIL_BROKER_HANDSHAKES_PER_ADDRESS: '256' })).toMatchObject({ handshakesPerAddress: 256 });
+    expect(upSettings.parse({}, { VIGIL_BROKER_HANDSHAKES_PER_ADDRESS: '64' })).toMatchObject({ handshakesPerAddress: 64 });
+    expect(failure(() => brokerSettings.parse({}, { VIGIL_BROKER_HANDSHAKES_PER_ADDRESS: 'all' }))).toBe(
+      'VIGIL_BROKER_HANDSHAKES_PER_ADDRESS is "all": expected a whole number of at least 1, e.g. 256',
+    );
     expect(failure(() => brokerSettings.parse({}, { VIGIL_DEVICE_CERT_DAYS: '0' }))).toBe(
       'VIGIL_DEVICE_CERT_DAYS is "0": expected a whole number of at least 1, e.g. 365',
     );

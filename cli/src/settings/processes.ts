@@ -55,6 +55,12 @@ const problemLifetimes = setting(problemLifetimesValue, { env: 'VIGIL_PROBLEM_LI
 /** Days a recorder certificate issued from now on is valid (vigil pki issue, enrolment, renewal); agents renew before the end. */
 const deviceCertDays = setting(positiveIntegerValue, { env: 'VIGIL_DEVICE_CERT_DAYS', default: '825', example: '365' });
 
+/**
+ * TLS handshakes one address may have in progress at a broker node (of 256 in all). Behind a TCP load
+ * balancer that hides the recorders' addresses the whole fleet is one address.
+ */
+const handshakesPerAddress = setting(positiveIntegerValue, { env: 'VIGIL_BROKER_HANDSHAKES_PER_ADDRESS', default: '32', example: '256' });
+
 const outboxStallSeconds = setting(positiveIntegerValue, { env: 'VIGIL_OUTBOX_STALL_SECONDS', default: '300', example: '600' });
 
 const telemetrySettings = { influxUrl, influxToken, influxOrg, influxBucket, influxApi };
@@ -154,6 +160,8 @@ export interface FleetSettings {
   host: string;
   /** How long recorder certificates the broker issues (enrolment, renewal) are valid (VIGIL_DEVICE_CERT_DAYS). */
   deviceCertDays: number;
+  /** TLS handshakes in progress from one address at the broker (VIGIL_BROKER_HANDSHAKES_PER_ADDRESS). */
+  handshakesPerAddress: number;
 }
 
 /** `vigil up`: broker, ingestor and dashboard in one process, and the demo fleet with --demo. */
@@ -179,6 +187,7 @@ export const upSettings = new ProcessSettings(
     enrollPort,
     host,
     deviceCertDays,
+    handshakesPerAddress,
     logLevel: logLevel('warn'),
     adminPassword,
     mapTilesUrl,
@@ -195,6 +204,7 @@ export const upSettings = new ProcessSettings(
     enrollPort: values.enrollPort,
     host: values.host,
     deviceCertDays: values.deviceCertDays,
+    handshakesPerAddress: values.handshakesPerAddress,
     logLevel: values.logLevel,
     adminPassword: values.adminPassword,
     map: mapOf(values),
@@ -213,13 +223,15 @@ export interface BrokerSettings {
   host: string;
   /** How long recorder certificates it issues (enrolment, renewal) are valid (VIGIL_DEVICE_CERT_DAYS). */
   deviceCertDays: number;
+  /** TLS handshakes in progress from one address (VIGIL_BROKER_HANDSHAKES_PER_ADDRESS). */
+  handshakesPerAddress: number;
   logLevel: LogLevel;
   /** Set: this broker is one node of several sharing Redis (VIGIL_REDIS_URL). */
   redisUrl: string | undefined;
 }
 
 export const brokerSettings = new ProcessSettings(
-  { dataDir, mqttPort, wssPort, metricsPort, enrollPort, host, deviceCertDays, logLevel: logLevel('info'), redisUrl },
+  { dataDir, mqttPort, wssPort, metricsPort, enrollPort, host, deviceCertDays, handshakesPerAddress, logLevel: logLevel('info'), redisUrl },
   (values): BrokerSettings => values,
 );
 
