@@ -67,9 +67,9 @@ describe('fault: network cut', () => {
       CUT_MS + 5_000,
     );
     const duringCut = { from: before, to: agent.sent };
+    const sessionBefore = fleet.recorderSession(agent.id);
     link.restore();
     const restoredAt = Date.now();
-    const sessionBefore = fleet.recorderSession(agent.id);
     // Online in its new session as the ingestor knows it: heartbeats the old connection sent into
     // the cut arrive at the restore too, and briefly show it online before that connection's will
     // (a known gap, see docs/ARCHITECTURE.md "Known gaps"). The agent's own "connected" is not

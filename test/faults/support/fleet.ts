@@ -436,19 +436,19 @@ export class Fleet {
   }
 
   recorderState(id: string): string | undefined {
-    try {
-      return this.read((db) => db.prepare('SELECT state FROM recorders WHERE id = ?').pluck().get(id) as string | undefined);
-    } catch {
-      return undefined; // fleet.db not made yet
-    }
+    return this.recorderColumn<string>(id, 'state');
   }
 
   /** The session (bdSeq) of `id` the ingestor follows; 0 before its first word. */
   recorderSession(id: string): number {
+    return this.recorderColumn<number>(id, 'bd_seq') ?? 0;
+  }
+
+  private recorderColumn<T>(id: string, column: 'state' | 'bd_seq'): T | undefined {
     try {
-      return (this.read((db) => db.prepare('SELECT bd_seq FROM recorders WHERE id = ?').pluck().get(id)) as number | undefined) ?? 0;
+      return this.read((db) => db.prepare(`SELECT ${column} FROM recorders WHERE id = ?`).pluck().get(id) as T | undefined);
     } catch {
-      return 0; // fleet.db not made yet
+      return undefined; // fleet.db not made yet
     }
   }
 
