@@ -523,6 +523,25 @@ describeWithSystem('alerting pages in a real Chromium', [CHROMIUM], () => {
     }
   });
 
+  it('opens the rule and silence editors when New is clicked while their lists are still loading', { timeout: 60_000 }, async () => {
+    const page = await logIn('noc');
+    // The lists the editors need (installations, sites, recorders) answer 1.5 s late, as on a slow link.
+    await page.route('**/api/installations', async (route) => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    });
+    for (const [view, button, form] of [
+      ['#/rules', '#new-rule-button', '#rule-form'],
+      ['#/silences', '#new-silence-button', '#new-silence'],
+    ] as const) {
+      await go(page, view);
+      await page.locator(button).click(); // at once: Playwright waits while the button is not yet usable
+      await page.locator(form).waitFor({ timeout: 10_000 });
+      expect(await page.locator(`${form} [data-kind=installations] datalist option`).count()).toBeGreaterThan(0);
+    }
+    await page.close();
+  });
+
   it('ran without a script error, a CSP violation, a request to the internet, or an error answer it did not ask for', () => {
     expect(pageErrors).toEqual([]);
     expect(outside).toEqual([]);

@@ -362,7 +362,8 @@ export const rulesView = {
     const editorSlot = h('div.card.editor-card', { hidden: true });
     const listSlot = h('div');
     const status = h('p.form-msg#rules-status', { role: 'status' });
-    const newButton = h('button.primary#new-rule-button', { type: 'button' }, 'New rule');
+    // Enabled once the editor's lists (scopes, channels) have loaded: a click before did nothing.
+    const newButton = h('button.primary#new-rule-button', { type: 'button', disabled: true }, 'New rule');
     fill(
       section,
       alertingHead('rules', 'Alert rules'),
@@ -428,6 +429,7 @@ export const rulesView = {
       ]);
       if (disposed) return;
       data = { cat, scopeOptions, channels };
+      newButton.disabled = false;
       fill(listSlot, rulesTable({ rules, cat, scopeOptions, channels, onEdit: openEditor, refresh, report }));
       // A rule deleted elsewhere while being edited: nothing left to save.
       if (editing && editing !== 'new' && !rules.some((r) => r.id === editing.id)) {

@@ -87,7 +87,8 @@ export const silencesView = {
     const editorSlot = h('div.card.editor-card', { hidden: true });
     const listSlot = h('div');
     const status = h('p.form-msg#silences-status', { role: 'status' });
-    const newButton = h('button.primary#new-silence-button', { type: 'button' }, 'New silence');
+    // Enabled once the editor's lists (rules, scopes) have loaded: a click before did nothing.
+    const newButton = h('button.primary#new-silence-button', { type: 'button', disabled: true }, 'New silence');
     fill(
       section,
       alertingHead('silences', 'Silences'),
@@ -140,6 +141,7 @@ export const silencesView = {
       ]);
       if (disposed) return;
       data = { rules, scopeOptions };
+      newButton.disabled = false;
       const now = Date.now();
       const order = { active: 0, scheduled: 1, ended: 2 };
       const sorted = [...silences].sort((a, b) => order[statusOf(a, now)] - order[statusOf(b, now)] || a.endsAt - b.endsAt);
