@@ -175,8 +175,10 @@ describeWithSystem('alerting pages in a real Chromium', [CHROMIUM], () => {
     // answer back; "sent" once the notifier has really delivered it.
     receiver.hold();
     await renamed.locator('button', { hasText: 'Send test' }).click();
-    await expect.poll(() => renamed.locator('.test-result').getAttribute('data-test-status'), { timeout: 5_000 }).toBe('waiting');
-    expect(await renamed.locator('.test-result').textContent()).toMatch(/waiting for the notifier/);
+    // Status and text in one read: the notifier may pick the test up between two reads.
+    await expect
+      .poll(() => renamed.locator('.test-result').evaluate((el) => `${el.getAttribute('data-test-status')}: ${el.textContent}`), { timeout: 5_000 })
+      .toMatch(/^waiting: .*waiting for the notifier/);
     await shot(page, 'alerting-channels-test-waiting');
     await expect.poll(() => receiver.hooks.length, { timeout: 20_000 }).toBe(1);
     // The notifier has it and is waiting on the receiver's answer: "queued", never "sent" yet.
